@@ -1,0 +1,2 @@
+-- pgvector powers semantic search; drizzle-kit never emits CREATE EXTENSION, so this custom migration does.
+CREATE EXTENSION IF NOT EXISTS vector;

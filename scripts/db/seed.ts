@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+
+import { categories, productImages, products } from '../../workers/catalog/tables.ts';
+import { hashPassword } from '../../workers/identity/password.ts';
+import { sellerProfiles, userProfiles, users } from '../../workers/identity/tables.ts';
+import { CATEGORIES, PRODUCTS, SAMPLE_USERS, SELLER_PROFILES } from './seed-data.ts';
+
+export interface SeedResult {
+  users: number;
+  categories: number;
+  products: number;
+}
+
+/**
+ * Inserts the sample users and catalog. Idempotent: rows that exist are left alone, so a second
+ * `npm start` keeps whatever the developer changed. Identity sequences are moved past the fixed ids.
+ */
+export async function seedDatabase(connectionString: string): Promise<SeedResult> {
+  const client = new pg.Client({ connectionString });
+  client.on('error', () => undefined);
+  await client.connect();
+  const db = drizzle({ client, casing: 'snake_case' });
+  try {
+    return await db.transaction(async (tx) => {
+      const existing = new Set((await tx.select({ email: users.email }).from(users)).map((row) => row.email.toLowerCase()));
+      const newUsers = SAMPLE_USERS.filter((user) => !existing.has(user.email));
+      for (const user of newUsers) {
+        await tx
+          .insert(users)
+          .values({ id: user.id, email: user.email, passwordHash: await hashPassword(user.password), role: user.role, isVerified: true, verifiedAt: new Date() })
+          .onConflictDoNothing();
+        await tx.insert(userProfiles).values({ userId: user.id, firstName: user.firstName, lastName: user.lastName }).onConflictDoNothing();
+      }
+      await tx.insert(sellerProfiles).values(SELLER_PROFILES).onConflictDoNothing();
+      await tx.insert(categories).values(CATEGORIES.map((category) => ({ ...category, sortOrder: category.id }))).onConflictDoNothing();
+      const inserted = await tx
+        .insert(products)
+        .values(PRODUCTS.map(({ images: _images, ...product }) => ({ ...product, status: 'ACTIVE' as const })))
+        .onConflictDoNothing()
+        .returning({ id: products.id });
+      const insertedIds = new Set(inserted.map((row) => row.id));
+      const images = PRODUCTS.filter((product) => insertedIds.has(product.id)).flatMap((product) =>
+        product.images.map((image) => ({ ...image, productId: product.id })),
+      );
+      if (images.length > 0) await tx.insert(productImages).values(images);
+      for (const table of ['categories', 'products', 'product_images']) {
+        await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from ${table}), 1))`));
+      }
+      return { users: newUsers.length, categories: CATEGORIES.length, products: inserted.length };
+    });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,30 @@
+import type { TestProject } from 'vitest/node';
+
+import { migrateDatabase } from '../scripts/db/migrate.ts';
+import { seedDatabase } from '../scripts/db/seed.ts';
+import { startNeonProxy } from '../scripts/local-db/neon-proxy.ts';
+import { startLocalDatabase } from '../scripts/local-db/pglite.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    neonProxy: string;
+  }
+}
+
+/**
+ * One fresh in-memory database (PGlite + pgvector) and the Neon proxy for the whole Workers test
+ * run, migrated and seeded exactly as `npm start` does. Tests reset what they change.
+ */
+export default async function setup(project: TestProject) {
+  const database = await startLocalDatabase({ maxConnections: 40 });
+  const proxy = await startNeonProxy({ poolSize: 8 });
+  await migrateDatabase(database.connectionString);
+  await seedDatabase(database.connectionString);
+  project.provide('databaseUrl', database.connectionString);
+  project.provide('neonProxy', `127.0.0.1:${proxy.port}`);
+  return async () => {
+    await proxy.close();
+    await database.close();
+  };
+}

@@ -1,0 +1,121 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+import { getConfig, type AppBindings } from '@/env';
+import { healthRouter } from '@/platform/health-routes';
+import { isDatabaseUnavailable } from '@/platform/db';
+import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
+import { describeError } from '@/platform/logger';
+import { rateLimit, requestContext } from '@/platform/middleware';
+import { createRouter, type AppRouter } from '@/platform/router';
+
+export const API_PREFIX = '/api/v1';
+export const MAX_BODY_BYTES = 1024 * 1024;
+const API_RATE_LIMIT_PERIOD_SECONDS = 10;
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+
+function errorResponse(c: Context<AppBindings>, status: ContentfulStatusCode, code: ErrorCode, message: string, details?: Record<string, string>) {
+  const body: ErrorEnvelope = { success: false, error: { code, message, ...(details ? { details } : {}), requestId: c.get('requestId') ?? 'unknown' } };
+  return c.json(body, status);
+}
+
+function renderError(err: Error, c: Context<AppBindings>) {
+  if (err instanceof AppError) {
+    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+    return errorResponse(c, err.status, err.code, err.message, err.details);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    if (status === 400 && /json/i.test(err.message)) return errorResponse(c, 400, 'INVALID_BODY', 'The request body is not valid JSON');
+    if (status < 500) return errorResponse(c, status, STATUS_CODES[status] ?? 'BAD_REQUEST', err.message || 'Bad request');
+  }
+  const logger = c.get('logger');
+  if (isDatabaseUnavailable(err)) {
+    logger?.error('database unavailable', describeError(err));
+    c.header('Retry-After', '5');
+    return errorResponse(c, 503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, please retry shortly');
+  }
+  logger?.error('unhandled error', describeError(err));
+  return errorResponse(c, 500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+}
+
+/**
+ * Builds the whole application: shared middleware, the error envelope, every domain router and
+ * the OpenAPI document. Tests mount single routers with {@link createTestApp}.
+ */
+export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
+  const app = createRouter();
+
+  app.use('*', requestContext());
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(`${API_PREFIX}/*`, async (c, next) => {
+    const allowed = getConfig(c.env).CORS_ORIGINS;
+    return cors({
+      origin: (origin) => (allowed.includes(origin) ? origin : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Correlation-ID'],
+      exposeHeaders: ['X-Request-Id', 'X-Correlation-ID', 'Retry-After'],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      credentials: true,
+      maxAge: 600,
+    })(c, next);
+  });
+  app.use(`${API_PREFIX}/*`, rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api'));
+  app.use(
+    `${API_PREFIX}/*`,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => {
+    c.header('Allow', methods.join(', '));
+    return errorResponse(c, 405, 'METHOD_NOT_ALLOWED', `Method ${c.req.method} is not allowed here`);
+  } }));
+
+  mount(app);
+
+  app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
+  app.onError(renderError);
+  return app;
+}
+
+function mountRoutes(app: AppRouter) {
+  app.route('/', healthRouter);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Edge Shop API',
+      version: '1.0.0',
+      description: 'Multi-vendor shop on Cloudflare Workers. Every error uses the envelope `{success:false,error:{code,message,details?,requestId}}`.',
+    },
+    servers: [{ url: '/' }],
+  });
+  // The reference UI's script is served by the shop itself (see scripts/build-web.ts), so docs work offline.
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Edge Shop API', cdn: '/vendor/scalar/standalone.js' }));
+}
+
+/** Mounts one domain router behind the full middleware stack, for route tests. */
+export const createTestApp = (router: AppRouter) => createApp((app) => app.route('/', router));

@@ -1,0 +1,158 @@
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  bigint,
+  char,
+  check,
+  customType,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+  vector,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+import { createdAt, updatedAt } from '@/platform/columns';
+
+export const PRODUCT_STATUSES = ['ACTIVE', 'INACTIVE', 'DELETED'] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+export const STOCK_MOVEMENT_TYPES = ['IN', 'OUT', 'RESERVE', 'RELEASE', 'ADJUST'] as const;
+export type StockMovementType = (typeof STOCK_MOVEMENT_TYPES)[number];
+
+/** Dimension of the sentence embeddings (MiniLM-class models). */
+export const EMBEDDING_DIMENSIONS = 384;
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const categories = pgTable(
+  'categories',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    name: varchar({ length: 100 }).notNull(),
+    slug: varchar({ length: 100 }).notNull().unique(),
+    parentId: bigint({ mode: 'number' }).references((): AnyPgColumn => categories.id, { onDelete: 'restrict' }),
+    sortOrder: integer().notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('categories_parent_idx').on(t.parentId)],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    sellerId: uuid().notNull(),
+    categoryId: bigint({ mode: 'number' }).references(() => categories.id, { onDelete: 'set null' }),
+    name: varchar({ length: 200 }).notNull(),
+    description: text(),
+    /** Money is exact: integer cents, shown as a 2-decimal amount on the wire. */
+    priceCents: integer().notNull(),
+    status: varchar({ length: 16 }).$type<ProductStatus>().notNull().default('ACTIVE'),
+    /** Mirror of the product's StockDO; the DO is the authority, `stockVersion` makes late mirror writes lose. */
+    stockQuantity: integer().notNull().default(0),
+    stockReserved: integer().notNull().default(0),
+    stockVersion: bigint({ mode: 'number' }).notNull().default(0),
+    soldCount: integer().notNull().default(0),
+    avgRating: numeric({ precision: 3, scale: 2 }),
+    ratingCount: integer().notNull().default(0),
+    /** Optimistic-concurrency version for seller edits. */
+    version: bigint({ mode: 'number' }).notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    searchTsv: tsvector().generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', coalesce(${products.name}, '')), 'A') || setweight(to_tsvector('english', coalesce(${products.description}, '')), 'B')`,
+    ),
+  },
+  (t) => [
+    check('products_price_check', sql`${t.priceCents} >= 0 and ${t.priceCents} <= 100000000`),
+    check('products_status_check', sql`${t.status} in ('ACTIVE', 'INACTIVE', 'DELETED')`),
+    check('products_stock_check', sql`${t.stockQuantity} >= 0 and ${t.stockReserved} >= 0 and ${t.stockReserved} <= ${t.stockQuantity}`),
+    index('products_search_tsv_idx').using('gin', t.searchTsv),
+    index('products_status_created_idx').on(t.status, t.createdAt.desc()),
+    index('products_seller_status_idx').on(t.sellerId, t.status, t.createdAt.desc()),
+    index('products_category_idx').on(t.categoryId),
+  ],
+);
+
+export const productImages = pgTable(
+  'product_images',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    productId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    url: text().notNull(),
+    altText: varchar({ length: 255 }),
+    sortOrder: integer().notNull().default(0),
+  },
+  (t) => [index('product_images_product_idx').on(t.productId, t.sortOrder), check('product_images_sort_check', sql`${t.sortOrder} >= 0`)],
+);
+
+/** Append-only stock ledger; each order reserves, releases and commits a product at most once. */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    productId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    type: varchar({ length: 16 }).$type<StockMovementType>().notNull(),
+    quantity: integer().notNull(),
+    referenceId: varchar({ length: 64 }),
+    reason: varchar({ length: 255 }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('stock_movements_type_check', sql`${t.type} in ('IN', 'OUT', 'RESERVE', 'RELEASE', 'ADJUST')`),
+    check('stock_movements_quantity_check', sql`${t.quantity} > 0`),
+    uniqueIndex('stock_movements_once_per_order_key')
+      .on(t.productId, t.referenceId, t.type)
+      .where(sql`${t.type} in ('RESERVE', 'RELEASE', 'OUT')`),
+  ],
+);
+
+export const productReviews = pgTable(
+  'product_reviews',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    productId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    customerId: uuid().notNull(),
+    /** One review per purchased order line (verified purchase). */
+    orderItemId: uuid().notNull().unique(),
+    rating: smallint().notNull(),
+    comment: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('product_reviews_rating_check', sql`${t.rating} between 1 and 5`),
+    check('product_reviews_comment_check', sql`char_length(${t.comment}) <= 2000`),
+    index('product_reviews_product_idx').on(t.productId, t.createdAt.desc()),
+  ],
+);
+
+export const productEmbeddings = pgTable(
+  'product_embeddings',
+  {
+    productId: bigint({ mode: 'number' })
+      .primaryKey()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    embedding: vector({ dimensions: EMBEDDING_DIMENSIONS }).notNull(),
+    model: varchar({ length: 100 }).notNull(),
+    /** SHA-256 hex of the embedded text: unchanged text is never re-embedded. */
+    sourceHash: char({ length: 64 }).notNull(),
+    embeddedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('product_embeddings_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops'))],
+);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+import type { Logger } from '@/platform/logger';
+
+/**
+ * Secrets and per-machine values are not in wrangler.toml, so `wrangler types` cannot see them:
+ * they are declared here, once. Locally `npm start` passes them as `--var`s; production sets them
+ * with `wrangler secret put`.
+ */
+declare global {
+  interface Env {
+    /** Postgres connection string (Neon in production, the embedded database locally). */
+    DATABASE_URL: string;
+    /** `host:port` of the local proxy that speaks Neon's WebSocket and HTTP transports; unset in production. */
+    NEON_LOCAL_PROXY?: string;
+  }
+}
+
+export type AppEnv = Env;
+
+export interface AppVariables {
+  requestId: string;
+  correlationId: string;
+  logger: Logger;
+}
+
+export interface AppBindings {
+  Bindings: AppEnv;
+  Variables: AppVariables;
+}
+
+const configSchema = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+const configCache = new WeakMap<object, AppConfig>();
+
+/** Parses the plain vars once per env object; a bad value fails loudly at the first request. */
+export function getConfig(env: AppEnv): AppConfig {
+  let config = configCache.get(env);
+  if (!config) {
+    config = configSchema.parse(env);
+    configCache.set(env, config);
+  }
+  return config;
+}

@@ -1,0 +1,77 @@
+import { neon, neonConfig, Pool } from '@neondatabase/serverless';
+import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
+import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless';
+
+import type { AppEnv } from '@/env';
+import { AppError } from '@/platform/errors';
+
+export type Db = NeonHttpDatabase;
+export type Tx = Parameters<Parameters<NeonDatabase['transaction']>[0]>[0];
+/** Either a one-shot HTTP client or an open transaction: read helpers accept both. */
+export type Queryable = Db | Tx;
+
+const CASING = 'snake_case' as const;
+
+/**
+ * Points the Neon driver at the local proxy when one is configured (`npm start`, tests). Both of
+ * Neon's transports go through it: HTTP `/sql` for one-shot queries and WebSocket for transactions.
+ */
+function configureNeon(env: AppEnv): void {
+  const proxy = env.NEON_LOCAL_PROXY;
+  if (!proxy) return;
+  neonConfig.fetchEndpoint = `http://${proxy}/sql`;
+  neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineConnect = false;
+  neonConfig.pipelineTLS = false;
+}
+
+function requireUrl(env: AppEnv): string {
+  if (!env.DATABASE_URL) throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The database is not configured');
+  return env.DATABASE_URL;
+}
+
+/**
+ * A drizzle client over Neon's HTTP transport, made per request (a Worker must not share I/O
+ * objects across requests). Use it for reads, single writes and `db.batch([...])`.
+ */
+export function createDb(env: AppEnv): Db {
+  configureNeon(env);
+  return drizzleHttp({ client: neon(requireUrl(env)), casing: CASING });
+}
+
+/**
+ * Runs `fn` in one interactive transaction over a WebSocket connection (needed for row locks and
+ * decisions between statements), then closes the connection whatever happens.
+ */
+export async function withTransaction<T>(
+  env: AppEnv,
+  fn: (tx: Tx) => Promise<T>,
+  config?: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' },
+): Promise<T> {
+  configureNeon(env);
+  const pool = new Pool({ connectionString: requireUrl(env), max: 1 });
+  // The driver emits 'error' after a dropped connection; the awaiting query already rejects with it.
+  pool.on('error', () => undefined);
+  try {
+    return await drizzleWs({ client: pool, casing: CASING }).transaction(fn, config);
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0)/;
+const UNAVAILABLE_MESSAGE =
+  /fetch failed|network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection (refused|closed|timeout)|WebSocket|socket hang up|Error connecting to database|Network connection lost/i;
+
+/** True when an error means the database could not be reached (→ 503), as opposed to a bad query. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let current: unknown = err, depth = 0; current instanceof Error && depth < 6; current = current.cause, depth++) {
+    const withCode = current as Error & { code?: unknown; sourceError?: unknown };
+    if (typeof withCode.code === 'string' && UNAVAILABLE_SQLSTATE.test(withCode.code)) return true;
+    if (current.name === 'NeonDbError' && withCode.code === undefined && UNAVAILABLE_MESSAGE.test(current.message)) return true;
+    if (UNAVAILABLE_MESSAGE.test(current.message) && current.name !== 'DrizzleQueryError') return true;
+    if (withCode.sourceError instanceof Error && UNAVAILABLE_MESSAGE.test(withCode.sourceError.message)) return true;
+  }
+  return false;
+}
