@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
 const alias = {
-  '@': fileURLToPath(new URL('./workers', import.meta.url)),
-  '@do': fileURLToPath(new URL('./durable-objects', import.meta.url)),
-  '@test': fileURLToPath(new URL('./test', import.meta.url)),
+  '@': join(import.meta.dirname, 'workers'),
+  '@do': join(import.meta.dirname, 'durable-objects'),
+  '@test': join(import.meta.dirname, 'test'),
 };
 
 export default defineConfig({
@@ -42,14 +42,8 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
         },
       },
-      {
-        root: 'web',
-        test: {
-          name: 'web',
-          environment: 'happy-dom',
-          include: ['src/**/*.test.{ts,tsx}'],
-        },
-      },
+      // The SPA's own Vite config carries its aliases, plugins and test environment.
+      'web/vite.config.ts',
     ],
   },
 });

@@ -1,5 +1,5 @@
 import { Scalar } from '@scalar/hono-api-reference';
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -118,4 +118,4 @@ function mountRoutes(app: AppRouter) {
 }
 
 /** Mounts one domain router behind the full middleware stack, for route tests. */
-export const createTestApp = (router: AppRouter) => createApp((app) => app.route('/', router));
+export const createTestApp = (router: Hono<AppBindings>) => createApp((app) => app.route('/', router));

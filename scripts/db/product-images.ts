@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { PRODUCTS } from './seed-data.ts';
 
@@ -8,7 +8,7 @@ import { PRODUCTS } from './seed-data.ts';
  * pictures with no external image host (it must work offline). Deterministic: same input, same files.
  * Run with `npm run seed:images`; the output is committed.
  */
-const OUT_DIR = fileURLToPath(new URL('../../web/public/images/products/', import.meta.url));
+const OUT_DIR = join(import.meta.dirname, '../../web/public/images/products');
 
 const PALETTES: Record<number, [string, string]> = {
   1: ['#1e3a8a', '#60a5fa'],
@@ -65,7 +65,7 @@ let written = 0;
 for (const product of PRODUCTS) {
   for (const image of product.images) {
     const view = image.url.endsWith('-2.svg') ? 2 : 1;
-    await writeFile(new URL(image.url.split('/').pop()!, `file://${OUT_DIR}`), svgFor(product, view));
+    await writeFile(join(OUT_DIR, image.url.split('/').pop()!), svgFor(product, view));
     written++;
   }
 }

@@ -1,0 +1,108 @@
+/**
+ * `npm start`: the whole shop on one machine with no cloud account — embedded Postgres + pgvector
+ * (or DATABASE_URL), migrations, seed data, the SPA build and `wrangler dev` — then the URL and
+ * sample logins. Ctrl-C stops every process it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { migrateDatabase } from './db/migrate.ts';
+import { seedDatabase } from './db/seed.ts';
+import { SAMPLE_USERS } from './db/seed-data.ts';
+import { buildWeb, webBuildIsStale } from './build-web.ts';
+import { assertPortFree, ROOT, startDatabase, stopChild, UserFacingError, waitForOk, type DatabaseHandle } from './lib/platform.ts';
+
+const PORT = Number(process.env.PORT ?? 8787);
+const PG_PORT = Number(process.env.PG_PORT ?? 5433);
+const NEON_PROXY_PORT = Number(process.env.NEON_PROXY_PORT ?? 5434);
+const DATA_DIR = process.env.DATA_DIR ?? join(ROOT, '.data');
+const READY_TIMEOUT_MS = 90_000;
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const TOTAL_STEPS = 6;
+let step = 0;
+const say = (text: string) => console.log(`[${++step}/${TOTAL_STEPS}] ${text}`);
+const dim = (text: string) => console.log(`      ${text}`);
+
+let database: DatabaseHandle | undefined;
+let wrangler: ChildProcess | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nStopping…');
+    if (wrangler) await stopChild(wrangler, 8_000, true);
+    await database?.stop().catch(() => undefined);
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  say(`Checking port ${PORT}`);
+  await assertPortFree(PORT, 'PORT');
+
+  say('Starting the database');
+  mkdirSync(DATA_DIR, { recursive: true });
+  database = await startDatabase({ dataDir: join(DATA_DIR, 'pg'), pgPort: PG_PORT, proxyPort: NEON_PROXY_PORT, log: (line) => dim(line) });
+  dim(database.mode === 'embedded' ? `embedded PGlite + pgvector in ${join(DATA_DIR, 'pg')} (${elapsed()})` : 'using DATABASE_URL');
+
+  say('Applying migrations and seed data');
+  await migrateDatabase(database.url);
+  const seeded = await seedDatabase(database.url);
+  dim(seeded.products + seeded.users > 0 ? `added ${seeded.users} users and ${seeded.products} products` : 'sample data already present');
+
+  say('Building the web app');
+  if (webBuildIsStale()) buildWeb();
+  else dim('web/dist is up to date');
+
+  say(`Starting wrangler dev on http://127.0.0.1:${PORT}`);
+  const vars = ['--var', `DATABASE_URL:${database.url}`, ...(database.neonProxy ? ['--var', `NEON_LOCAL_PROXY:${database.neonProxy}`] : [])];
+  wrangler = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', join(DATA_DIR, 'wrangler'), '--show-interactive-dev-session=false', '--test-scheduled', ...vars],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1' },
+    },
+  );
+  for (const stream of [wrangler.stdout!, wrangler.stderr!]) createInterface({ input: stream }).on('line', (line) => console.log(`  wrangler │ ${line}`));
+  wrangler.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`wrangler dev exited (code ${code}); stopping.`);
+      void shutdown(code ?? 1);
+    }
+  });
+
+  say('Waiting for /health/ready');
+  const ready = await waitForOk(`http://127.0.0.1:${PORT}/health/ready`, READY_TIMEOUT_MS, () => wrangler?.exitCode === null);
+  if (!ready) throw new UserFacingError(`the shop did not become ready within ${READY_TIMEOUT_MS / 1000} s (see the wrangler output above)`);
+
+  const users = SAMPLE_USERS.map((user) => `  ${user.role.padEnd(9)} ${user.email.padEnd(30)} ${user.password}`).join('\n');
+  console.log(`
+Edge Shop is ready in ${elapsed()}
+
+  Shop        http://127.0.0.1:${PORT}/
+  API docs    http://127.0.0.1:${PORT}/api/docs
+  Health      http://127.0.0.1:${PORT}/health/ready
+
+Sample users (email / password):
+${users}
+
+Press Ctrl-C to stop.`);
+}
+
+main().catch(async (err: unknown) => {
+  const message = err instanceof UserFacingError ? err.message : err instanceof Error ? err.message : String(err);
+  console.error(`\nnpm start failed: ${message}`);
+  if (!(err instanceof UserFacingError) && err instanceof Error && process.env.DEBUG) console.error(err.stack);
+  await shutdown(1);
+});

@@ -1,0 +1,81 @@
+import { Link, NavLink, useNavigate } from 'react-router';
+
+import { LogoMark } from '@/components/ui/icons';
+import { ThemeToggle } from '@/components/ui/theme-toggle';
+import { useLogout } from '@/features/auth/api/logout';
+import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
+
+function AccountLinks() {
+  const isAuthenticated = useIsAuthenticated();
+  const user = useCurrentUser();
+  const navigate = useNavigate();
+  const logout = useLogout({ onLoggedOut: () => void navigate('/') });
+
+  if (!isAuthenticated || !user) {
+    return (
+      <ul className="account-links" aria-label="Account">
+        <li>
+          <NavLink className="account-links__link" to="/login">
+            Log in
+          </NavLink>
+        </li>
+        <li>
+          <NavLink className="button button--primary button--small" to="/register">
+            Register
+          </NavLink>
+        </li>
+      </ul>
+    );
+  }
+
+  return (
+    <ul className="account-links" aria-label="Account">
+      <li className="account-links__greeting" title={user.email}>
+        Hi, {user.first_name}
+      </li>
+      <li>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => logout.mutate()}
+          disabled={logout.isPending}
+        >
+          Log out
+        </button>
+      </li>
+    </ul>
+  );
+}
+
+export function SiteHeader() {
+  return (
+    <header className="site-header">
+      <div className="site-header__inner container">
+        <Link className="site-logo" to="/">
+          <LogoMark />
+          <span>Edge Shop</span>
+        </Link>
+        <nav className="site-nav" aria-label="Main">
+          <ul className="site-nav__list">
+            <li>
+              <NavLink className="site-nav__link" to="/categories">
+                Categories
+              </NavLink>
+            </li>
+            <li>
+              <NavLink className="site-nav__link" to="/products">
+                Products
+              </NavLink>
+            </li>
+          </ul>
+        </nav>
+        <div className="site-header__theme">
+          <ThemeToggle />
+        </div>
+        <div className="site-header__account">
+          <AccountLinks />
+        </div>
+      </div>
+    </header>
+  );
+}
