@@ -32,6 +32,7 @@ export default defineConfig({
                 LOG_LEVEL: 'warn',
                 DATABASE_URL: inject('databaseUrl'),
                 NEON_LOCAL_PROXY: inject('neonProxy'),
+                JWT_PRIVATE_KEY: inject('jwtPrivateKey'),
               },
             },
           })),

@@ -12,7 +12,7 @@ import { migrateDatabase } from './db/migrate.ts';
 import { seedDatabase } from './db/seed.ts';
 import { SAMPLE_USERS } from './db/seed-data.ts';
 import { buildWeb, webBuildIsStale } from './build-web.ts';
-import { assertPortFree, ROOT, startDatabase, stopChild, UserFacingError, waitForOk, type DatabaseHandle } from './lib/platform.ts';
+import { assertPortFree, ensureDevSigningKey, ROOT, startDatabase, stopChild, UserFacingError, waitForOk, type DatabaseHandle } from './lib/platform.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const PG_PORT = Number(process.env.PG_PORT ?? 5433);
@@ -57,6 +57,8 @@ async function main(): Promise<void> {
   await migrateDatabase(database.url);
   const seeded = await seedDatabase(database.url);
   dim(seeded.products + seeded.users > 0 ? `added ${seeded.users} users and ${seeded.products} products` : 'sample data already present');
+
+  if (await ensureDevSigningKey()) dim('created a token signing key in .dev.vars');
 
   say('Building the web app');
   if (webBuildIsStale()) buildWeb();

@@ -4,11 +4,13 @@ import { migrateDatabase } from '../scripts/db/migrate.ts';
 import { seedDatabase } from '../scripts/db/seed.ts';
 import { startNeonProxy } from '../scripts/local-db/neon-proxy.ts';
 import { startLocalDatabase } from '../scripts/local-db/pglite.ts';
+import { generateSigningKey } from '../workers/identity/tokens.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     neonProxy: string;
+    jwtPrivateKey: string;
   }
 }
 
@@ -23,6 +25,7 @@ export default async function setup(project: TestProject) {
   await seedDatabase(database.connectionString);
   project.provide('databaseUrl', database.connectionString);
   project.provide('neonProxy', `127.0.0.1:${proxy.port}`);
+  project.provide('jwtPrivateKey', await generateSigningKey());
   return async () => {
     await proxy.close();
     await database.close();

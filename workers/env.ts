@@ -7,18 +7,38 @@ import type { Logger } from '@/platform/logger';
  * they are declared here, once. Locally `npm start` passes them as `--var`s; production sets them
  * with `wrangler secret put`.
  */
+interface Secrets {
+  /** Postgres connection string (Neon in production, the embedded database locally). */
+  DATABASE_URL: string;
+  /** `host:port` of the local proxy that speaks Neon's WebSocket and HTTP transports; unset in production. */
+  NEON_LOCAL_PROXY?: string;
+  /** ES256 private JWK (JSON, with `kid`) that signs access tokens; `npm start` writes one into `.dev.vars`. */
+  JWT_PRIVATE_KEY: string;
+}
+
+// Both the global `Env` (handlers) and `Cloudflare.Env` (`cloudflare:test`, `cloudflare:workers`) carry them;
+// the namespace is the one `wrangler types` generates, so it cannot be a module.
 declare global {
-  interface Env {
-    /** Postgres connection string (Neon in production, the embedded database locally). */
-    DATABASE_URL: string;
-    /** `host:port` of the local proxy that speaks Neon's WebSocket and HTTP transports; unset in production. */
-    NEON_LOCAL_PROXY?: string;
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Env extends Secrets {}
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Cloudflare {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Env extends Secrets {}
   }
 }
 
 export type AppEnv = Env;
 
+/** The caller, as proven by a verified access token (never by a client-set header). */
+export interface AuthUser {
+  id: string;
+  email: string;
+  role: 'customer' | 'seller' | 'admin';
+}
+
 export interface AppVariables {
+  user: AuthUser | undefined;
   requestId: string;
   correlationId: string;
   logger: Logger;

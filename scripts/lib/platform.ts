@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { generateSigningKey } from '../../workers/identity/tokens.ts';
 import { startNeonProxy } from '../local-db/neon-proxy.ts';
 
 export const ROOT = join(import.meta.dirname, '../../');
@@ -21,6 +22,18 @@ export function readDevVars(file = `${ROOT}.dev.vars`): Record<string, string> {
     vars[match[1]!] = match[2]!.replace(/^(['"])(.*)\1$/, '$2');
   }
   return vars;
+}
+
+/**
+ * Makes sure `.dev.vars` (git-ignored; wrangler dev reads it) holds the key that signs access tokens,
+ * creating one on first start. Production sets the same secret with `wrangler secret put`.
+ * @returns true when a new key was written
+ */
+export async function ensureDevSigningKey(file = `${ROOT}.dev.vars`): Promise<boolean> {
+  if (readDevVars(file).JWT_PRIVATE_KEY) return false;
+  const prefix = existsSync(file) && !readFileSync(file, 'utf8').endsWith('\n') ? '\n' : '';
+  appendFileSync(file, `${prefix}JWT_PRIVATE_KEY='${await generateSigningKey()}'\n`, { mode: 0o600 });
+  return true;
 }
 
 export function assertPortFree(port: number, name: string, host = '127.0.0.1'): Promise<void> {
