@@ -9,6 +9,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { getConfig, type AppBindings } from '@/env';
 import { notificationsRouter } from '@/notifications/routes';
+import { sagaAdminRouter } from '@/orders/admin-routes';
+import { paymentDepsFromEnv } from '@/payments/consumer';
+import { createPaymentsRouter } from '@/payments/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
@@ -105,6 +108,8 @@ function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
   // Literal /api/v1/orders/notifications paths must be registered before /api/v1/orders/{id}.
   app.route('/', notificationsRouter);
+  app.route('/', createPaymentsRouter(paymentDepsFromEnv));
+  app.route('/', sagaAdminRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

@@ -14,6 +14,8 @@ interface Secrets {
   NEON_LOCAL_PROXY?: string;
   /** ES256 private JWK (JSON, with `kid`) that signs access tokens; `npm start` writes one into `.dev.vars`. */
   JWT_PRIVATE_KEY: string;
+  /** Only with `PAYMENT_GATEWAY_MODE = "stripe"`: the provider's secret API key. */
+  STRIPE_SECRET_KEY?: string;
 }
 
 // Both the global `Env` (handlers) and `Cloudflare.Env` (`cloudflare:test`, `cloudflare:workers`) carry them;

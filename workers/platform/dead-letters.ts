@@ -1,13 +1,13 @@
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 
-import type { Db, Queryable } from '@/platform/db';
+import { getConfig, type AppEnv } from '@/env';
+import { createDb, type Db, type Queryable } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';
-import type { Logger } from '@/platform/logger';
-import { describeError } from '@/platform/logger';
+import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { pageOffset } from '@/platform/pagination';
 import { consumeBatch, SAGA_MAX_DELIVERIES, type DeadLetterInput, type QueueBatch } from '@/platform/queue-consumer';
 import { deadLetters } from '@/platform/tables';
-import { z } from 'zod';
 
 /** The message body as stored: base64 of its JSON text (or of its bytes). */
 export function encodeBody(body: unknown): string {
@@ -118,3 +118,7 @@ export async function replayDeadLetter(
   }
   return { row: claimed, requeued: true };
 }
+
+/** `saga-dlq` consumer entry. */
+export const handleDeadLetterBatch = (batch: MessageBatch, env: AppEnv) =>
+  consumeDeadLetterQueue({ db: createDb(env), logger: createLogger(getConfig(env).LOG_LEVEL, { consumer: 'saga-dlq' }) }, batch);
