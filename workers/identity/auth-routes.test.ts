@@ -78,6 +78,12 @@ describe('register → verify → login → refresh → logout', () => {
     expect(await errorCode(afterLogout)).toBe('INVALID_TOKEN');
   });
 
+  it('signs in the seeded sample users with their documented passwords', async () => {
+    const res = await call('POST', '/api/v1/auth/login', { email: 'Seller@Example.com', password: 'Seller@123' });
+    expect(res.status).toBe(200);
+    expect((await dataOf<TokenBody>(res)).user).toMatchObject({ id: '00000000-0000-0000-0000-000000000003', email: 'seller@example.com', role: 'seller' });
+  });
+
   it('rejects a second account for the same normalized email with 409', async () => {
     const ip = newIp();
     const email = uniqueEmail('dup');
@@ -330,5 +336,15 @@ describe('JWKS', () => {
     const { tokens } = await registerVerifiedUser('jwks');
     const { payload } = await jwtVerify(tokens.access_token, createLocalJWKSet(jwks as never), { issuer: env.JWT_ISSUER });
     expect(payload).toMatchObject({ sub: tokens.user.id, role: 'customer', sv: 0 });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the auth and users routes', async () => {
+    const doc = await (await call('GET', '/api/openapi.json')).json<{ paths: Record<string, Record<string, unknown>> }>();
+    for (const path of ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/users/addresses/{id}/default', '/api/v1/admin/users/{id}/role', '/.well-known/jwks.json']) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+    expect(doc.paths['/api/v1/auth/login']!.post).toHaveProperty(['responses', '403']);
   });
 });
