@@ -354,3 +354,16 @@ describe('bad input never reaches the cart', () => {
     expect(await cartOf(owner)).toEqual(before);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every cart route with its statuses', async () => {
+    const res = await SELF.fetch('http://shop.test/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json<{ paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>> }>();
+    expect(Object.keys(doc.paths['/api/v1/cart']!).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(doc.paths['/api/v1/cart/items']!.post!.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '429']);
+    const put = doc.paths['/api/v1/cart/items/{productId}']!.put!;
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
+    expect(put.parameters).toEqual([expect.objectContaining({ name: 'productId', in: 'path' })]);
+  });
+});
