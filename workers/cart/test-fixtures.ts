@@ -11,8 +11,14 @@ import { createDb } from '@/platform/db';
 /** A user of this test run only (the database is shared by every test file), with a valid access token. */
 export interface TestUser extends AuthUser {
   token: string;
-  auth: { authorization: string };
+  /**
+   * Request headers acting as this user: the bearer token plus a client address of its own, so the
+   * per-IP API rate limit (shared by every test file of the run) is not spent by one busy file.
+   */
+  auth: { authorization: string; 'cf-connecting-ip': string };
 }
+
+const randomIp = () => `10.${Array.from(crypto.getRandomValues(new Uint8Array(3))).join('.')}`;
 
 export async function createTestUser(role: UserRole = 'customer'): Promise<TestUser> {
   const id = newId();
@@ -21,7 +27,7 @@ export async function createTestUser(role: UserRole = 'customer'): Promise<TestU
   await db.insert(users).values({ id, email, passwordHash: 'not-a-real-hash', role, isVerified: true });
   await db.insert(userProfiles).values({ userId: id, firstName: 'Cart', lastName: 'Tester' });
   const token = await signAccessToken(env, { userId: id, email, role, sessionVersion: 0 });
-  return { id, email, role, token, auth: { authorization: `Bearer ${token}` } };
+  return { id, email, role, token, auth: { authorization: `Bearer ${token}`, 'cf-connecting-ip': randomIp() } };
 }
 
 export async function createTestProduct(sellerId: string, options: { priceCents?: number; stock?: number; reserved?: number; status?: ProductStatus } = {}): Promise<number> {
