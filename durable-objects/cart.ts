@@ -12,7 +12,7 @@ import {
   type ProductQuote,
 } from '@/cart/rules';
 import type { CartStatus } from '@/cart/tables';
-import type { AppEnv } from '@/env';
+import { getConfig, type AppEnv } from '@/env';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 import { createLogger, describeError } from '@/platform/logger';
@@ -195,7 +195,7 @@ export class CartDO extends DurableObject<AppEnv> {
     } catch (err) {
       this.mirrorFailures += 1;
       retryInMs = Math.min(MIRROR_RETRY_MAX_MS, MIRROR_DELAY_MS * 2 ** this.mirrorFailures);
-      createLogger('warn').warn('cart mirror write failed; will retry', { retryInMs, ...describeError(err) });
+      createLogger(getConfig(this.env).LOG_LEVEL, { durableObject: 'CartDO' }).warn('cart mirror write failed; will retry', { retryInMs, ...describeError(err) });
     }
     await this.scheduleAlarm(Date.now(), { exact: true, retryInMs });
   }

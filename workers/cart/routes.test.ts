@@ -320,6 +320,20 @@ describe('bad input never reaches the cart', () => {
     expect(await cartOf(shopper)).toEqual(before);
   });
 
+  it.each([
+    ['no content type', {}, '{"product_id":1,"quantity":1}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a text/plain body', { 'content-type': 'text/plain' }, '{"product_id":1,"quantity":1}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['an empty JSON body', { 'content-type': 'application/json' }, '', 400, 'INVALID_BODY'],
+  ])('POST with %s → %i %s and the cart unchanged', async (_name, headers, body, status, code) => {
+    const shopper = await createTestUser();
+    await add(shopper, widget, 1);
+    const before = await cartOf(shopper);
+    const res = await SELF.fetch('http://shop.test/api/v1/cart/items', { method: 'POST', headers: { ...shopper.auth, ...headers }, body });
+    expect(res.status).toBe(status);
+    expect((await errorOf(res)).error.code).toBe(code);
+    expect(await cartOf(shopper)).toEqual(before);
+  });
+
   it('DELETE with product id "abc" → 400 and the cart unchanged', async () => {
     const shopper = await createTestUser();
     await add(shopper, widget, 1);
@@ -361,7 +375,7 @@ describe('OpenAPI', () => {
     expect(res.status).toBe(200);
     const doc = await res.json<{ paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>> }>();
     expect(Object.keys(doc.paths['/api/v1/cart']!).sort()).toEqual(['delete', 'get']);
-    expect(Object.keys(doc.paths['/api/v1/cart/items']!.post!.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '429']);
+    expect(Object.keys(doc.paths['/api/v1/cart/items']!.post!.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '415', '429']);
     const put = doc.paths['/api/v1/cart/items/{productId}']!.put!;
     expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
     expect(put.parameters).toEqual([expect.objectContaining({ name: 'productId', in: 'path' })]);

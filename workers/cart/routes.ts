@@ -30,7 +30,7 @@ const addItem = createRoute({
     '404 `PRODUCT_NOT_FOUND` for unknown or hidden products, 403 `SELLER_CANNOT_BUY_OWN_PRODUCT`, 409 `INSUFFICIENT_STOCK`, ' +
     '`QUANTITY_LIMIT_EXCEEDED` or `CART_FULL` (100 different products).',
   request: { body: { content: { 'application/json': { schema: addCartItemSchema } }, required: true } },
-  responses: { 201: cartResponse('The updated cart'), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  responses: { 201: cartResponse('The updated cart'), ...errorResponses(400, 401, 403, 404, 409, 415, 429) },
 });
 
 const updateItem = createRoute({
@@ -40,7 +40,7 @@ const updateItem = createRoute({
   summary: "Set a line's quantity (absolute, stock-checked)",
   description: '404 `NOT_FOUND` when the product is not in the cart, 404 `PRODUCT_NOT_FOUND` when it is no longer on sale, 409 `INSUFFICIENT_STOCK`.',
   request: { params: cartItemParamsSchema, body: { content: { 'application/json': { schema: updateCartItemSchema } }, required: true } },
-  responses: { 200: cartResponse('The updated cart'), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  responses: { 200: cartResponse('The updated cart'), ...errorResponses(400, 401, 403, 404, 409, 415, 429) },
 });
 
 const removeItem = createRoute({

@@ -52,5 +52,5 @@ export type CartItemView = z.infer<typeof cartItemSchema>;
 
 /** What an order takes out of a cart (ORDERS calls `removeOrderedFromCart`). */
 export const orderedItemsSchema = z
-  .array(z.object({ productId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), quantity: z.number().int().min(1) }).strict())
+  .array(z.object({ productId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), quantity: z.number().int().min(1) }))
   .max(1000);
