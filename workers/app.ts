@@ -7,6 +7,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
+import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { healthRouter } from '@/platform/health-routes';
@@ -104,6 +105,7 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
   app.route('/', identityRouter);
+  app.route('/', cartRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
