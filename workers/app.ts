@@ -7,7 +7,9 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
+import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
+import { identityRouter } from '@/identity/routes';
 import { notificationsRouter } from '@/notifications/routes';
 import { sagaAdminRouter } from '@/orders/admin-routes';
 import { paymentDepsFromEnv } from '@/payments/consumer';
@@ -110,6 +112,8 @@ function mountRoutes(app: AppRouter) {
   app.route('/', notificationsRouter);
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
+  app.route('/', identityRouter);
+  app.route('/', cartRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

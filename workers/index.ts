@@ -4,6 +4,8 @@ import { handleOrderEventsBatch } from '@/payments/consumer';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 
+export { CartDO } from '@do/cart';
+
 const app = createApp();
 
 export default {

@@ -5,13 +5,16 @@ import { users, type UserRole } from '@/identity/tables';
 import { signAccessToken } from '@/identity/tokens';
 import { createDb } from '@/platform/db';
 
+const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 256)).join('.')}`;
+
 /** A user of this test only (the database is shared by every test file of a run). */
 export interface TestUser {
   id: string;
   email: string;
   role: UserRole;
   token: string;
-  auth: { authorization: string };
+  /** Bearer token plus an address of its own, so the shared per-IP API limiter never throttles other tests. */
+  auth: { authorization: string; 'cf-connecting-ip': string };
 }
 
 export async function createTestUser(role: UserRole = 'customer'): Promise<TestUser> {
@@ -19,7 +22,7 @@ export async function createTestUser(role: UserRole = 'customer'): Promise<TestU
   const [row] = await createDb(env).insert(users).values({ email, passwordHash: 'x', role, isVerified: true }).returning({ id: users.id });
   const id = row!.id;
   const token = await signAccessToken(env, { userId: id, email, role, sessionVersion: 0 });
-  return { id, email, role, token, auth: { authorization: `Bearer ${token}` } };
+  return { id, email, role, token, auth: { authorization: `Bearer ${token}`, 'cf-connecting-ip': randomIp() } };
 }
 
 export async function createTestProduct(sellerId: string, options: { priceCents?: number; stock?: number; status?: 'ACTIVE' | 'INACTIVE' | 'DELETED'; name?: string } = {}) {
