@@ -14,6 +14,7 @@ import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors'
 import { describeError } from '@/platform/logger';
 import { rateLimit, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
+import { searchRouter } from '@/search/routes';
 
 export const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -102,6 +103,8 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 
 function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
+  // Before the catalog: `/products/search` must not be taken for `/products/{id}`.
+  app.route('/', searchRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

@@ -14,6 +14,8 @@ interface Secrets {
   NEON_LOCAL_PROXY?: string;
   /** ES256 private JWK (JSON, with `kid`) that signs access tokens; `npm start` writes one into `.dev.vars`. */
   JWT_PRIVATE_KEY: string;
+  /** Bearer token for the OpenAI-compatible embeddings server (`EMBEDDER = "http"`), if it needs one. */
+  EMBEDDINGS_API_KEY?: string;
 }
 
 // Both the global `Env` (handlers) and `Cloudflare.Env` (`cloudflare:test`, `cloudflare:workers`) carry them;
