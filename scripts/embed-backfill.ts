@@ -25,7 +25,8 @@ const PG_PORT = Number(process.env.PG_PORT ?? 5433);
 const force = process.argv.includes('--force');
 
 function chooseEmbedder(): Embedder {
-  const kind = process.env.EMBEDDER ?? 'local';
+  // Typed from wrangler.toml's vars, but here it is whatever the shell says.
+  const kind: string = process.env.EMBEDDER ?? 'local';
   if (kind === 'local') return createLocalEmbedder();
   if (kind === 'http') {
     const url = process.env.EMBEDDINGS_URL;

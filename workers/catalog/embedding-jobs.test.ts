@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 
-import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
+import { enqueueEmbedding, handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
 import { productEmbeddings, products } from '@/catalog/tables';
 import worker from '@/index';
 import { createDb } from '@/platform/db';
@@ -35,6 +35,12 @@ async function runThroughEntry(queue: string, bodies: unknown[]) {
 }
 
 describe('embedding-jobs consumer', () => {
+  it('is wired to the queue: a job sent with enqueueEmbedding gets the product embedded', async () => {
+    const id = await newProduct('Queue Test Hammock');
+    await enqueueEmbedding(env, id);
+    await vi.waitFor(async () => expect(await storedVector(id)).toBeDefined(), { timeout: 5_000, interval: 100 });
+  });
+
   it('embeds a product through the Worker entry, storing its model and text hash', async () => {
     const id = await newProduct('Queue Test Lantern');
     const { result } = await runThroughEntry('embedding-jobs', [{ type: 'product.embed', productId: id }]);
