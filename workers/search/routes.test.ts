@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
@@ -145,6 +145,7 @@ describe('GET /api/v1/products/ai-search', () => {
     ['mode is unknown', 'q=shoes&mode=magic'],
     ['categoryId is not a number', 'q=shoes&categoryId=abc'],
     ['sellerId is not a uuid', 'q=shoes&sellerId=nope'],
+    ['q contains a NUL character', 'q=sh%00oes'],
   ])('rejects a request where %s with 400 VALIDATION_ERROR', async (_case, query) => {
     const { status, body } = await get<{ success: false; error: { code: string } }>(`/api/v1/products/ai-search?${query}`);
     expect(status).toBe(400);
@@ -186,6 +187,21 @@ describe('GET /api/v1/products/search', () => {
     expect(hidden.body.data.map((p) => p.id)).not.toContain(ids.hiddenKettle);
   });
 
+  it('is mounted in the Worker ahead of any /products/{id} route', async () => {
+    const res = await SELF.fetch('http://shop.test/api/v1/products/search?q=skillet');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as PageBody).data[0]!.id).toBe(13);
+    const ai = await SELF.fetch('http://shop.test/api/v1/products/ai-search?q=skillet');
+    expect(ai.status).toBe(200);
+  });
+
+  it('answers malformed percent-encoding without a 500', async () => {
+    for (const path of ['/api/v1/products/search?q=%FF%FE', '/api/v1/products/ai-search?q=%E0%A4%A']) {
+      const { status } = await get(path);
+      expect([200, 400], path).toContain(status);
+    }
+  });
+
   it('treats websearch syntax and LIKE wildcards in q as text, not errors', async () => {
     for (const q of ['"wireless', 'skillet -iron', '100%', 'a_b\\c', "o'reilly", '(((', 'or']) {
       const { status } = await keywordSearch(`q=${encodeURIComponent(q)}`);
@@ -200,6 +216,7 @@ describe('GET /api/v1/products/search', () => {
     ['size is 0', 'q=shoe&size=0'],
     ['size is 101', 'q=shoe&size=101'],
     ['page is 0', 'q=shoe&page=0'],
+    ['q contains a NUL character', 'q=%00'],
   ])('rejects a request where %s with 400', async (_case, query) => {
     const { status, body } = await get<{ error: { code: string } }>(`/api/v1/products/search?${query}`);
     expect(status).toBe(400);

@@ -17,8 +17,17 @@ const categoryIdSchema = z.coerce
 // Seed ids are not RFC 4122 v1–v8 UUIDs, so `z.guid()` (any 8-4-4-4-12 hex) rather than `z.uuid()`.
 const sellerIdSchema = z.guid().optional().openapi({ description: 'Only this seller\u2019s products' });
 
+/** Postgres text cannot hold NUL, so a query with one would fail in SQL: reject it as input instead. */
+const searchText = (min: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(200)
+    .regex(/^[^\u0000]*$/, 'must not contain NUL characters');
+
 export const keywordSearchQuerySchema = z.object({
-  q: z.string().trim().min(1).max(200).openapi({ description: 'Search words (websearch syntax: "quoted phrase", -exclude, or)', example: 'skillet' }),
+  q: searchText(1).openapi({ description: 'Search words (websearch syntax: "quoted phrase", -exclude, or)', example: 'skillet' }),
   categoryId: categoryIdSchema,
   sellerId: sellerIdSchema,
   page: z.coerce.number().int().min(1).max(100_000).default(1).openapi({ description: '1-based page number', example: 1 }),
@@ -27,7 +36,7 @@ export const keywordSearchQuerySchema = z.object({
 export type KeywordSearchQuery = z.infer<typeof keywordSearchQuerySchema>;
 
 export const aiSearchQuerySchema = z.object({
-  q: z.string().trim().min(2).max(200).openapi({ description: 'What the shopper is looking for, in their words', example: 'wireless headphones' }),
+  q: searchText(2).openapi({ description: 'What the shopper is looking for, in their words', example: 'wireless headphones' }),
   limit: z.coerce.number().int().min(1).max(50).default(10).openapi({ description: 'Results to return, 1–50', example: 10 }),
   categoryId: categoryIdSchema,
   sellerId: sellerIdSchema,

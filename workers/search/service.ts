@@ -2,7 +2,7 @@ import { and, asc, cosineDistance, desc, eq, ilike, inArray, or, sql, type SQL }
 
 import { productSummaryColumns, toProductSummary, type ProductSummary } from '@/catalog/summary';
 import { categories, productEmbeddings, products } from '@/catalog/tables';
-import type { Queryable } from '@/platform/db';
+import type { Db, Queryable } from '@/platform/db';
 import { describeError, type Logger } from '@/platform/logger';
 import { pageMeta, type PageMeta } from '@/platform/pagination';
 import { LruCache } from '@/search/cache';
@@ -18,6 +18,8 @@ const RESULT_TTL_MS = 10 * 60_000;
 /** How long an isolate trusts the catalog version it read: the most a cached list can lag a write. */
 const VERSION_TTL_MS = 2_000;
 const MAX_PREFIX_TOKENS = 8;
+/** pgvector's HNSW candidate list for a query; raised to the requested limit when that is larger. */
+const HNSW_EF_SEARCH = 100;
 
 export interface SearchCaches {
   embeddings: LruCache<number[]>;
@@ -35,7 +37,7 @@ export function createSearchCaches(): SearchCaches {
 export const isolateSearchCaches = createSearchCaches();
 
 export interface SearchDeps {
-  db: Queryable;
+  db: Db;
   embedder: Embedder;
   /** Semantic hits below this cosine similarity are dropped (`AI_MIN_SIMILARITY`). */
   minSimilarity: number;
@@ -139,12 +141,12 @@ export async function findKeywordMatches(
  * only those at least `minSimilarity` alike — unrelated queries get nothing, not the nearest junk.
  */
 export async function findSemanticMatches(
-  db: Queryable,
+  db: Db,
   input: Scope & { vector: number[]; model: string; limit: number; minSimilarity: number },
 ): Promise<{ item: ProductSummary; similarity: number }[]> {
   if (input.vector.every((value) => value === 0)) return [];
   const distance = cosineDistance(productEmbeddings.embedding, input.vector.map((value) => Math.round(value * 1e7) / 1e7));
-  const rows = await db
+  const nearest = db
     .select({ ...productSummaryColumns, distance: sql<number>`${distance}`.mapWith(Number) })
     .from(productEmbeddings)
     .innerJoin(products, eq(products.id, productEmbeddings.productId))
@@ -152,6 +154,13 @@ export async function findSemanticMatches(
     .where(and(eq(productEmbeddings.model, input.model), sql`${distance} <= ${1 - input.minSimilarity}`, ...scopeConditions(input)))
     .orderBy(distance)
     .limit(input.limit);
+  // An HNSW scan yields at most `ef_search` (default 40) rows before filters; widen it to the limit and let
+  // pgvector ≥ 0.8 keep scanning while filters (status, category, seller, model) discard candidates.
+  // Both settings are transaction-local: the batch is one transaction over Neon's HTTP transport.
+  const [, rows] = await db.batch([
+    db.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, input.limit))}, true), set_config('hnsw.iterative_scan', 'strict_order', true)`),
+    nearest,
+  ]);
   return rows.map((row) => ({ item: toProductSummary(row), similarity: 1 - row.distance }));
 }
 
