@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 
 import type { ProductSummary } from '@/catalog/summary';
+import { products } from '@/catalog/tables';
 import { createDb } from '@/platform/db';
 import type { Embedder } from '@/search/embedder';
 import { createLocalEmbedder } from '@/search/local-embedder';
@@ -69,6 +70,23 @@ describe('smartSearch cache', () => {
     expect(second.results).toEqual(first.results);
     expect(second.scores).toEqual(first.scores);
     expect(second.query).toBe('bluetooth   SPEAKER');
+  });
+
+  it('serves a cached list until the catalog version changes, then sees the write', async () => {
+    const caches = createSearchCaches();
+    let now = 1_000_000;
+    const word = `vexlorin${Math.floor(Math.random() * 1e6)}`;
+    const db = createDb(env);
+    const insert = async (name: string) =>
+      (await db.insert(products).values({ name, description: 'cache test', sellerId: crypto.randomUUID(), priceCents: 100 }).returning({ id: products.id }))[0]!.id;
+    const first = await insert(`${word} Lamp`);
+    const search = () => smartSearch(deps({ caches, now: () => now }), query({ q: word, mode: 'keyword' }));
+    expect((await search()).results.map((p) => p.id)).toEqual([first]);
+
+    const second = await insert(`${word} Lamp Two`);
+    expect((await search()).results.map((p) => p.id)).toEqual([first]); // same version read within 2 s
+    now += 2_000;
+    expect((await search()).results.map((p) => p.id).sort()).toEqual([first, second].sort());
   });
 
   it('keys results by mode, limit and filters', async () => {
