@@ -10,7 +10,8 @@ const searchConfigSchema = z.object({
   EMBEDDINGS_URL: z.string().default(''),
   EMBEDDINGS_MODEL: z.string().min(1).default('all-MiniLM-L6-v2'),
   EMBEDDINGS_API_KEY: z.string().optional(),
-  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  // Per embedder call (a batch of up to 32 texts in the consumer); the query path is capped at 2 s regardless.
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   AI_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
 });
 

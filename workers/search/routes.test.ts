@@ -193,6 +193,8 @@ describe('GET /api/v1/products/search', () => {
     expect(((await res.json()) as PageBody).data[0]!.id).toBe(13);
     const ai = await SELF.fetch('http://shop.test/api/v1/products/ai-search?q=skillet');
     expect(ai.status).toBe(200);
+    const doc = (await (await SELF.fetch('http://shop.test/api/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/products/search', '/api/v1/products/ai-search']));
   });
 
   it('answers malformed percent-encoding without a 500', async () => {
