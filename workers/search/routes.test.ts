@@ -1,11 +1,13 @@
 import { env, SELF } from 'cloudflare:test';
+import { inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
-import { categories, products, type ProductStatus } from '@/catalog/tables';
+import { categories, productEmbeddings, products, type ProductStatus } from '@/catalog/tables';
 import { createDb } from '@/platform/db';
+import { cosineSimilarity } from '@/search/embedder';
 import { embedProducts } from '@/search/embedding-store';
-import { createLocalEmbedder } from '@/search/local-embedder';
+import { createLocalEmbedder, embedText } from '@/search/local-embedder';
 import { searchRouter } from '@/search/routes';
 
 const app = createTestApp(searchRouter);
@@ -83,6 +85,23 @@ describe('GET /api/v1/products/ai-search', () => {
     expect(body.data.scores).toHaveLength(body.data.results.length);
     expect(body.data.scores).toEqual([...body.data.scores!].sort((a, b) => b - a));
     expect(body.data.scores![0]).toBeGreaterThan(0.3 * 0.75);
+  });
+
+  it('gives each result its own re-rank score: 0.75·similarity + 0.15·rating/5 + 0.10·sold/maxSold', async () => {
+    const { body } = await aiSearch('q=yoga&mode=ai&limit=5');
+    const results = body.data.results as (Summary & { avgRating: number | null; soldCount: number })[];
+    expect(results.length).toBeGreaterThan(1);
+    const stored = await createDb(env)
+      .select({ id: productEmbeddings.productId, embedding: productEmbeddings.embedding })
+      .from(productEmbeddings)
+      .where(inArray(productEmbeddings.productId, results.map((r) => r.id)));
+    const queryVector = embedText('yoga');
+    const maxSold = Math.max(0, ...results.map((r) => r.soldCount));
+    results.forEach((result, i) => {
+      const similarity = cosineSimilarity(queryVector, stored.find((row) => row.id === result.id)!.embedding);
+      const expected = 0.75 * similarity + 0.15 * ((result.avgRating ?? 0) / 5) + 0.1 * (maxSold > 0 ? result.soldCount / maxSold : 0);
+      expect(body.data.scores![i], `result ${i} (#${result.id})`).toBeCloseTo(expected, 4);
+    });
   });
 
   it('defaults to hybrid and returns the relevant products', async () => {
