@@ -16,6 +16,7 @@ import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors'
 import { describeError } from '@/platform/logger';
 import { rateLimit, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
+import { searchRouter } from '@/search/routes';
 
 export const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -106,6 +107,8 @@ function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
   app.route('/', identityRouter);
   app.route('/', cartRouter);
+  // Before the catalog: `/products/search` must not be taken for `/products/{id}`.
+  app.route('/', searchRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
