@@ -316,6 +316,18 @@ describe('forgot and reset password', () => {
     expect((await call('POST', '/api/v1/auth/reset-password', { email, token, password: 'Brand9New' }, { ip })).status).toBe(429);
   });
 
+  it('clears a lockout and verifies the email, since the link proves the mailbox', async () => {
+    const ip = newIp();
+    const email = uniqueEmail('reset-unverified');
+    await register(email, ip);
+    for (let i = 0; i < 5; i++) await call('POST', '/api/v1/auth/login', { email, password: `Wrong${i}pass` }, { ip });
+    expect(await errorCode(await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip }))).toBe('ACCOUNT_LOCKED');
+    await call('POST', '/api/v1/auth/forgot-password', { email }, { ip });
+    const { token } = resetLink(email);
+    expect((await call('POST', '/api/v1/auth/reset-password', { email, token, password: 'Brand9New' }, { ip })).status).toBe(200);
+    expect((await call('POST', '/api/v1/auth/login', { email, password: 'Brand9New' }, { ip })).status).toBe(200);
+  });
+
   it('rejects malformed tokens with 400 VALIDATION_ERROR', async () => {
     const res = await call('POST', '/api/v1/auth/reset-password', { email: uniqueEmail('m'), token: 'xyz', password: 'Brand9New' });
     expect(res.status).toBe(400);

@@ -210,6 +210,7 @@ export async function requestPasswordReset(deps: IdentityDeps, email: string, ap
 /**
  * Sets a new password with a valid reset token, then ends every session: refresh tokens revoked,
  * session version bumped (live access tokens stop working), lockout records of the email cleared.
+ * It also marks the email verified: the token could only have been read from that mailbox.
  * The token is consumed inside the same transaction, so it works once even under a race.
  */
 export async function resetPassword(deps: IdentityDeps, input: ResetPasswordInput): Promise<void> {
@@ -226,12 +227,14 @@ export async function resetPassword(deps: IdentityDeps, input: ResetPasswordInpu
     if (!consumed) return false;
     const [user] = await tx
       .update(users)
-      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+      // The reset link reached the mailbox, which is what verification proves too.
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, isVerified: true, verifiedAt: sql`coalesce(${users.verifiedAt}, ${now.toISOString()}::timestamptz)` })
       .where(and(byEmail(input.email), isNull(users.deletedAt)))
       .returning({ id: users.id });
     if (!user) return false;
     await revokeAllRefreshTokens(tx, user.id, now);
     await tx.delete(loginAttempts).where(allLoginFailuresOf(input.email, pairPrefix));
+    await tx.delete(emailVerifications).where(eq(emailVerifications.email, input.email));
     return true;
   });
   if (!done) throw invalidResetToken();
