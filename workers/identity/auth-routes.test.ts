@@ -240,6 +240,15 @@ describe('login lockout and throttling', () => {
     expect((await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip: attacker })).status).toBe(403);
   });
 
+  it('lets no more than 5 of a parallel burst of guesses from one address reach the password check', async () => {
+    const { email, ip } = await registerVerifiedUser('burst');
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => call('POST', '/api/v1/auth/login', { email, password: `Wrong${i}pass` }, { ip })));
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status !== 401).every((status) => status === 403)).toBe(true);
+    expect((await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip })).status).toBe(403);
+  });
+
   it('does not count failures for unknown emails', async () => {
     const ip = newIp();
     const email = uniqueEmail('ghost');
