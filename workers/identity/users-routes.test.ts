@@ -133,18 +133,16 @@ describe('addresses', () => {
     expect(await storedAddresses(user.id)).toHaveLength(0);
   });
 
-  it('keeps exactly one default under concurrent creates and across switches', async () => {
+  it('keeps exactly one default under concurrent creates and concurrent switches', async () => {
     const user = await createUserWithToken('customer', 'addr-race');
     const created = await Promise.all(Array.from({ length: 4 }, (_, i) => call('POST', '/api/v1/users/addresses', address(`${i} Race St`), { token: user.token })));
     expect(created.map((res) => res.status)).toEqual([201, 201, 201, 201]);
     expect((await storedAddresses(user.id)).filter((row) => row.isDefault)).toHaveLength(1);
 
-    // Switches run one after another: the local database proxy mishandles concurrent transactions mixed
-    // with single queries (docs/decisions/identity.md, "Local platform caveat"), so the row lock is not raced here.
-    for (const { id } of await storedAddresses(user.id)) {
-      expect((await call('PUT', `/api/v1/users/addresses/${id}/default`, undefined, { token: user.token })).status).toBe(200);
-      expect((await storedAddresses(user.id)).filter((row) => row.isDefault).map((row) => row.id)).toEqual([id]);
-    }
+    const ids = (await storedAddresses(user.id)).map((row) => row.id);
+    const switched = await Promise.all(ids.map((id) => call('PUT', `/api/v1/users/addresses/${id}/default`, undefined, { token: user.token })));
+    expect(switched.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    expect((await storedAddresses(user.id)).filter((row) => row.isDefault)).toHaveLength(1);
   });
 
   it('caps the number of addresses per account with 409', async () => {
