@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { getConfig, type AppBindings } from '@/env';
+import { categoriesRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
@@ -102,6 +103,8 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 
 function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
+  app.route('/', categoriesRouter);
+  // search routes mount before products (literal paths before {id})
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
