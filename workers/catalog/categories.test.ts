@@ -37,7 +37,7 @@ describe('GET /api/v1/categories', () => {
     const res = await api.get('/api/v1/categories');
     expect(res.status).toBe(200);
     const { data } = await res.json<{ data: Category[] }>();
-    expect(data[0]).toEqual({ id: 1, name: 'Electronics', slug: 'electronics', parentId: null, sortOrder: 1 });
+    expect(data.find((category) => category.id === 1)).toEqual({ id: 1, name: 'Electronics', slug: 'electronics', parentId: null, sortOrder: 1 });
     const orders = data.map((category) => category.sortOrder);
     expect(orders).toEqual([...orders].sort((a, b) => a - b));
   });

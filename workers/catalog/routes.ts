@@ -1,11 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
-import { categoryListQuerySchema, categorySchema, categorySlugParamSchema, createCategorySchema } from '@/catalog/schema';
-import { requireAuth } from '@/identity/auth';
+import { getProductDetail, listProducts, listRelatedProducts } from '@/catalog/product-service';
+import {
+  categoryListQuerySchema,
+  categorySchema,
+  categorySlugParamSchema,
+  createCategorySchema,
+  productDetailSchema,
+  productIdParamSchema,
+  productListQuerySchema,
+  relatedQuerySchema,
+} from '@/catalog/schema';
+import { productSummarySchema } from '@/catalog/summary';
+import { optionalAuth, requireAuth } from '@/identity/auth';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
-import { envelope, jsonContent } from '@/platform/responses';
+import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 
 const bearer = [{ bearerAuth: [] }];
@@ -46,4 +57,55 @@ export const categoriesRouter = createRouter()
       responses: { 201: jsonContent(envelope(categorySchema), 'Created'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => c.json({ success: true as const, data: await createCategory(createDb(c.env), c.req.valid('json')) }, 201),
+  );
+
+/**
+ * Products (public reads). `{id}` must be a positive integer, so the literal `/products/search` and
+ * `/products/ai-search` — mounted before this router — are never captured; if they were, the
+ * answer would be a 400, not a product lookup.
+ */
+export const productsRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products',
+      tags: ['Products'],
+      summary: 'List products',
+      description: 'Filters combine with AND. `categoryId` includes child categories. Non-ACTIVE `status` (or `ALL`) needs `sellerId` = the caller, or an admin.',
+      middleware: [optionalAuth()] as const,
+      request: { query: productListQuerySchema },
+      responses: { 200: jsonContent(pagedEnvelope(productSummarySchema), 'A page of product summaries'), ...errorResponses(400, 403) },
+    }),
+    async (c) => {
+      const { items, meta } = await listProducts(createDb(c.env), c.get('user'), c.req.valid('query'));
+      return c.json({ success: true as const, data: items, meta }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products/{id}',
+      tags: ['Products'],
+      summary: 'Product detail',
+      description: 'ACTIVE products for everyone; the owning seller and admins also see INACTIVE and DELETED ones.',
+      middleware: [optionalAuth()] as const,
+      request: { params: productIdParamSchema },
+      responses: { 200: jsonContent(envelope(productDetailSchema), 'The product'), ...errorResponses(400, 404) },
+    }),
+    async (c) => c.json({ success: true as const, data: await getProductDetail(createDb(c.env), c.get('user'), c.req.valid('param').id) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products/{id}/related',
+      tags: ['Products'],
+      summary: 'Other ACTIVE products of the same category',
+      middleware: [optionalAuth()] as const,
+      request: { params: productIdParamSchema, query: relatedQuerySchema },
+      responses: { 200: jsonContent(pagedEnvelope(productSummarySchema), 'A page of related products'), ...errorResponses(400, 404) },
+    }),
+    async (c) => {
+      const { items, meta } = await listRelatedProducts(createDb(c.env), c.get('user'), c.req.valid('param').id, c.req.valid('query'));
+      return c.json({ success: true as const, data: items, meta }, 200);
+    },
   );

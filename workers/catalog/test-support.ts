@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:test';
 
 import { createTestApp } from '@/app';
+import { categories, productImages, products } from '@/catalog/tables';
 import { signAccessToken } from '@/identity/tokens';
+import { createDb } from '@/platform/db';
 import type { AppRouter } from '@/platform/router';
 
 /** Seeded users (SPEC §1.2). Tests only read them; everything they change, they create. */
@@ -59,3 +61,21 @@ export const errorOf = async (res: Response) => (await res.json<ErrorBody>()).er
 
 /** A short random tag, so names created by concurrent test files never collide. */
 export const uniqueTag = () => crypto.randomUUID().slice(0, 8);
+
+/** Inserts a category straight into the database (tests that need a private corner of the catalog). */
+export async function insertCategory(parentId: number | null = null) {
+  const tag = uniqueTag();
+  const [row] = await createDb(env).insert(categories).values({ name: `Test ${tag}`, slug: `test-${tag}`, parentId, sortOrder: 1000 }).returning({ id: categories.id });
+  return row!.id;
+}
+
+/** Inserts a product row (and optional images) directly; the stock DO initialises lazily from it. */
+export async function insertProduct(values: Partial<typeof products.$inferInsert> & { images?: string[] } = {}) {
+  const { images = [], ...columns } = values;
+  const [row] = await createDb(env)
+    .insert(products)
+    .values({ sellerId: SELLER.userId, name: `Test product ${uniqueTag()}`, priceCents: 1000, stockQuantity: 10, ...columns })
+    .returning({ id: products.id });
+  if (images.length > 0) await createDb(env).insert(productImages).values(images.map((url, sortOrder) => ({ productId: row!.id, url, sortOrder })));
+  return row!.id;
+}
