@@ -8,7 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { getConfig, type AppBindings } from '@/env';
-import { categoriesRouter, productsRouter } from '@/catalog/routes';
+import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
@@ -106,6 +106,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', categoriesRouter);
   // search routes mount before products (literal paths before {id})
   app.route('/', productsRouter);
+  app.route('/', inventoryRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

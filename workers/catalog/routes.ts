@@ -7,11 +7,14 @@ import {
   categorySchema,
   categorySlugParamSchema,
   createCategorySchema,
+  inventoryParamSchema,
+  inventorySchema,
   productDetailSchema,
   productIdParamSchema,
   productListQuerySchema,
   relatedQuerySchema,
 } from '@/catalog/schema';
+import { stockSnapshot } from '@/catalog/stock';
 import { productSummarySchema } from '@/catalog/summary';
 import { optionalAuth, requireAuth } from '@/identity/auth';
 import { createDb } from '@/platform/db';
@@ -109,3 +112,20 @@ export const productsRouter = createRouter()
       return c.json({ success: true as const, data: items, meta }, 200);
     },
   );
+
+/** Public stock counts, answered by the product's StockDO (any product status). */
+export const inventoryRouter = createRouter().openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/v1/inventory/{productId}',
+    tags: ['Inventory'],
+    summary: 'Stock of one product',
+    request: { params: inventoryParamSchema },
+    responses: { 200: jsonContent(envelope(inventorySchema), 'Current stock'), ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const snapshot = await stockSnapshot(c.env, c.req.valid('param').productId);
+    const data = { productId: snapshot.productId, stockQuantity: snapshot.onHand, stockReserved: snapshot.reserved, availableStock: snapshot.available };
+    return c.json({ success: true as const, data }, 200);
+  },
+);
