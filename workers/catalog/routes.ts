@@ -1,28 +1,49 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
-import { getProductDetail, listProducts, listRelatedProducts } from '@/catalog/product-service';
+import { enqueueEmbedding } from '@/catalog/embedding-jobs';
+import { createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
 import {
   categoryListQuerySchema,
   categorySchema,
   categorySlugParamSchema,
   createCategorySchema,
+  createProductSchema,
   inventoryParamSchema,
   inventorySchema,
   productDetailSchema,
   productIdParamSchema,
   productListQuerySchema,
   relatedQuerySchema,
+  updateProductSchema,
 } from '@/catalog/schema';
 import { stockSnapshot } from '@/catalog/stock';
 import { productSummarySchema } from '@/catalog/summary';
-import { optionalAuth, requireAuth } from '@/identity/auth';
+import type { AppBindings } from '@/env';
+import { currentUser, optionalAuth, requireAuth } from '@/identity/auth';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
+import { describeError } from '@/platform/logger';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 
 const bearer = [{ bearerAuth: [] }];
+
+/**
+ * Work that must not delay or fail the response (queue sends). Outside a Worker invocation —
+ * route tests calling `app.request` without an execution context — it still runs, unawaited.
+ */
+function afterResponse(c: Context<AppBindings>, task: Promise<unknown>): void {
+  const guarded = task.catch((err: unknown) => c.get('logger')?.warn('background task failed', describeError(err)));
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  ctx?.waitUntil(guarded);
+}
 
 /** Categories: public reads, seller/admin creation. */
 export const categoriesRouter = createRouter()
@@ -110,6 +131,58 @@ export const productsRouter = createRouter()
     async (c) => {
       const { items, meta } = await listRelatedProducts(createDb(c.env), c.get('user'), c.req.valid('param').id, c.req.valid('query'));
       return c.json({ success: true as const, data: items, meta }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/products',
+      tags: ['Products'],
+      summary: 'List a new product (seller)',
+      security: bearer,
+      middleware: [requireAuth('seller')] as const,
+      request: { body: { content: { 'application/json': { schema: createProductSchema } }, required: true } },
+      responses: { 201: jsonContent(envelope(productDetailSchema), 'Created, ACTIVE'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const product = await createProduct(c.env, currentUser(c), c.req.valid('json'));
+      afterResponse(c, enqueueEmbedding(c.env, product.id));
+      return c.json({ success: true as const, data: product }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/products/{id}',
+      tags: ['Products'],
+      summary: 'Edit a product (owner or admin)',
+      description: 'Partial update. Send `version` for an optimistic check. Restock with `stockDelta`; an absolute `stockQuantity` may not go below the reserved units.',
+      security: bearer,
+      middleware: [requireAuth('seller', 'admin')] as const,
+      request: { params: productIdParamSchema, body: { content: { 'application/json': { schema: updateProductSchema } }, required: true } },
+      responses: { 200: jsonContent(envelope(productDetailSchema), 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { product, textChanged } = await updateProduct(c.env, currentUser(c), id, c.req.valid('json'));
+      if (textChanged) afterResponse(c, enqueueEmbedding(c.env, id));
+      return c.json({ success: true as const, data: product }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/products/{id}',
+      tags: ['Products'],
+      summary: 'Soft-delete a product (owner or admin)',
+      security: bearer,
+      middleware: [requireAuth('seller', 'admin')] as const,
+      request: { params: productIdParamSchema },
+      responses: { 204: { description: 'Deleted (status DELETED)' }, ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      await deleteProduct(c.env, currentUser(c), c.req.valid('param').id);
+      return c.body(null, 204);
     },
   );
 
