@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { getConfig, type AppBindings } from '@/env';
+import { reviewsRouter } from '@/catalog/review-routes';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
@@ -107,6 +108,7 @@ function mountRoutes(app: AppRouter) {
   // search routes mount before products (literal paths before {id})
   app.route('/', productsRouter);
   app.route('/', inventoryRouter);
+  app.route('/', reviewsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
