@@ -16,7 +16,7 @@ export type StockChange = { ok: true; snapshot: StockSnapshot } | { ok: false; r
 export type StockRefusal =
   /** Not enough unreserved units (reserve, or a commit that had to re-take expired units). */
   | 'INSUFFICIENT_STOCK'
-  /** The order's reservation was already released (explicitly or by expiry); an order id is single-use. */
+  /** The order's reservation was already released (explicitly, by expiry, or restocked); an order id is single-use. */
   | 'RESERVATION_RELEASED'
   /** No reservation for this order id. */
   | 'UNKNOWN_ORDER'
@@ -127,7 +127,8 @@ export class StockDO extends DurableObject<Env> {
   /**
    * Holds `quantity` units for `orderId` until committed, released or `ttlMs` passes. Succeeds only
    * when `onHand − reserved ≥ quantity`. A retry for a live or committed reservation succeeds again
-   * without holding more; a shortage is not remembered, so a retry after a restock may succeed.
+   * without holding more, one for a released or restocked order is refused; a shortage is not
+   * remembered, so a retry after the shelf was refilled may succeed.
    */
   async reserve(orderId: string, quantity: number, ttlMs: number): Promise<StockChange | null> {
     assertOrderId(orderId);
@@ -137,7 +138,7 @@ export class StockDO extends DurableObject<Env> {
     if (!row) return null;
     const existing = this.reservation(orderId);
     if (existing) {
-      if (existing.status === 'RELEASED') return this.refuse(row, 'RESERVATION_RELEASED');
+      if (existing.status === 'RELEASED' || existing.status === 'RESTOCKED') return this.refuse(row, 'RESERVATION_RELEASED');
       return { ok: true, snapshot: this.snapshotOf(row) };
     }
     if (row.on_hand - row.reserved < quantity) return this.refuse(row, 'INSUFFICIENT_STOCK');

@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test';
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
@@ -87,6 +87,19 @@ describe('commitStock, releaseStock, restockStock', () => {
     await restockStock(env, orderId, lines);
     await restockStock(env, orderId, lines);
     expect(await mirrorRow(a)).toMatchObject({ stockQuantity: 10, stockReserved: 0, soldCount: 0 });
+  });
+
+  it('heals the mirror on release after the expiry alarm already freed the units', async () => {
+    const a = await insertProduct({ stockQuantity: 10 });
+    const orderId = crypto.randomUUID();
+    await reserveStock(env, orderId, [{ productId: a, quantity: 3 }], 5);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Runs the alarm now unless it already fired by itself; either way the hold is gone.
+    await runDurableObjectAlarm(env.STOCK_DO.get(env.STOCK_DO.idFromName(String(a))));
+    expect(await stockSnapshot(env, a)).toMatchObject({ reserved: 0 });
+    expect(await mirrorRow(a)).toMatchObject({ stockReserved: 3 });
+    await releaseStock(env, orderId, [{ productId: a, quantity: 3 }]);
+    expect(await mirrorRow(a)).toMatchObject({ stockReserved: 0, stockVersion: 2 });
   });
 
   it('refuses to commit an order that never reserved', async () => {

@@ -115,7 +115,7 @@ const distinctProducts = (lines: readonly StockLine[]) => [...new Set(lines.map(
 export async function reserveStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], ttlMs: number, q?: Queryable): Promise<void> {
   const merged = mergeLines(lines);
   const reader = q ?? createDb(env);
-  const taken: number[] = [];
+  const taken: StockLine[] = [];
   const short: Record<string, string> = {};
   try {
     for (const line of merged) {
@@ -126,18 +126,19 @@ export async function reserveStock(env: AppEnv, orderId: string, lines: { produc
       }
       const result = await onStock(env, reader, line.productId, (stub) => stub.reserve(orderId, line.quantity, ttlMs));
       if (result.ok) {
-        taken.push(line.productId);
+        taken.push(line);
         await mirrorAfterChange(env, q, result.snapshot);
       } else {
         short[line.productId] = result.reason === 'RESERVATION_RELEASED' ? 'reservation for this order was already released' : `only ${result.available} available`;
       }
     }
   } catch (err) {
-    await releaseStock(env, orderId, taken.map((productId) => ({ productId, quantity: 1 })), q);
+    // The original failure is what the caller must see; the expiry alarm frees anything this misses.
+    await releaseStock(env, orderId, taken, q).catch(() => undefined);
     throw err;
   }
   if (Object.keys(short).length > 0) {
-    await releaseStock(env, orderId, taken.map((productId) => ({ productId, quantity: 1 })), q);
+    await releaseStock(env, orderId, taken, q);
     throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock for some products', short);
   }
 }
