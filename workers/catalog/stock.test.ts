@@ -67,6 +67,23 @@ describe('reserveStock', () => {
     expect(await stockSnapshot(env, a)).toMatchObject({ reserved: 0 });
   });
 
+  it('never oversells under concurrent orders, and the mirror ends on the newest counts', async () => {
+    const a = await insertProduct({ stockQuantity: 5 });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => reserveStock(env, crypto.randomUUID(), [{ productId: a, quantity: 1 }], TTL)));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+    for (const result of results) if (result.status === 'rejected') expect((result.reason as AppError).code).toBe('INSUFFICIENT_STOCK');
+    expect(await stockSnapshot(env, a)).toMatchObject({ onHand: 5, reserved: 5, available: 0, version: 5 });
+    expect(await mirrorRow(a)).toEqual({ stockQuantity: 5, stockReserved: 5, soldCount: 0, stockVersion: 5 });
+  });
+
+  it('rejects malformed calls before any DO is touched', async () => {
+    const a = await insertProduct({ stockQuantity: 3 });
+    await expect(reserveStock(env, crypto.randomUUID(), [{ productId: a, quantity: 1 }], 0)).rejects.toThrow(RangeError);
+    await expect(reserveStock(env, '', [{ productId: a, quantity: 1 }], TTL)).rejects.toThrow(RangeError);
+    expect((await expectRejection(reserveStock(env, crypto.randomUUID(), [{ productId: a, quantity: 0 }], TTL))).code).toBe('VALIDATION_ERROR');
+    expect(await stockSnapshot(env, a)).toMatchObject({ reserved: 0, version: 0 });
+  });
+
   it('initialises a seeded product lazily from its row', async () => {
     const snapshot = await stockSnapshot(env, 3);
     expect(snapshot).toMatchObject({ productId: 3, onHand: 300, reserved: 0, available: 300 });
