@@ -1,9 +1,12 @@
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { createApp } from '@/app';
 import { productsRouter } from '@/catalog/routes';
 import type { ProductDetail } from '@/catalog/schema';
 import type { ProductSummary } from '@/catalog/summary';
 import { ADMIN, apiClient, CUSTOMER, errorOf, insertCategory, insertProduct, OTHER_SELLER, type Paged, SELLER } from '@/catalog/test-support';
+import { createRouter } from '@/platform/router';
 
 const api = apiClient(productsRouter);
 
@@ -125,6 +128,16 @@ describe('GET /api/v1/products/{id}', () => {
     }
     expect((await api.get(`/api/v1/products/${hidden}`, SELLER)).status).toBe(200);
     expect((await api.get(`/api/v1/products/${hidden}`, ADMIN)).status).toBe(200);
+  });
+
+  it('leaves literal paths mounted before it (search) alone', async () => {
+    const search = createRouter().get('/api/v1/products/search', (c) => c.json({ success: true, data: 'search' }));
+    const app = createApp((root) => {
+      root.route('/', search);
+      root.route('/', productsRouter);
+    });
+    expect(await (await app.request('/api/v1/products/search', {}, env)).json()).toEqual({ success: true, data: 'search' });
+    expect((await app.request('/api/v1/products/1', {}, env)).status).toBe(200);
   });
 
   it('answers 404 for an unknown id and 400 for a non-numeric one (never 500)', async () => {
