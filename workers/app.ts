@@ -10,6 +10,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
+import { reviewsRouter } from '@/catalog/review-routes';
+import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
@@ -109,6 +111,11 @@ function mountRoutes(app: AppRouter) {
   app.route('/', cartRouter);
   // Before the catalog: `/products/search` must not be taken for `/products/{id}`.
   app.route('/', searchRouter);
+  app.route('/', categoriesRouter);
+  // search routes mount before products (literal paths before {id})
+  app.route('/', productsRouter);
+  app.route('/', inventoryRouter);
+  app.route('/', reviewsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

@@ -5,6 +5,8 @@ import { createLogger } from '@/platform/logger';
 
 export { CartDO } from '@do/cart';
 
+export { StockDO } from '@do/stock';
+
 const app = createApp();
 
 export default {
