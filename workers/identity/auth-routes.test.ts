@@ -7,7 +7,7 @@ import { lastLoggedEmail } from '@/identity/email';
 import { GENERIC_FORGOT_MESSAGE, GENERIC_RESEND_MESSAGE } from '@/identity/service';
 import { emailVerifications, users } from '@/identity/tables';
 import { createDb } from '@/platform/db';
-import { call, dataOf, errorCode, lastCode, newIp, PASSWORD, registerVerifiedUser, uniqueEmail, type TokenBody } from '@test/support/identity';
+import { awayFromWindowEdge, call, dataOf, errorCode, lastCode, newIp, PASSWORD, registerVerifiedUser, uniqueEmail, type TokenBody } from '@test/support/identity';
 
 const register = (email: string, ip: string, password = PASSWORD) =>
   call('POST', '/api/v1/auth/register', { email, password, first_name: 'Ada', last_name: 'Lovelace' }, { ip });
@@ -144,6 +144,7 @@ describe('email verification', () => {
     await register(known, ip);
     const firstCode = lastCode(known);
     const unknown = uniqueEmail('nobody');
+    await awayFromWindowEdge();
 
     const answers = [];
     for (const email of [known, unknown]) {

@@ -2,7 +2,16 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 
 import type { AppEnv } from '@/env';
 import type { EmailMessage, EmailSender } from '@/identity/email';
-import { admitReservedAttempt, allLoginFailuresOf, attemptKeys, clearLoginFailures, pairKeyPrefix, readLoginGate, reserveLoginAttempt } from '@/identity/lockout';
+import {
+  admitReservedAttempt,
+  allLoginFailuresOf,
+  attemptKeys,
+  clearLoginFailures,
+  LOCKOUT_WINDOW_MS,
+  pairKeyPrefix,
+  readLoginGate,
+  reserveLoginAttempt,
+} from '@/identity/lockout';
 import { hashPassword, verifyPassword } from '@/identity/password';
 import type { LoginInput, RegisterInput, ResetPasswordInput, TokenResponse, UserSummary } from '@/identity/schema';
 import { digestsEqual, randomHex, sha256Hex, sixDigitCode } from '@/identity/secrets';
@@ -304,4 +313,33 @@ export async function logout(deps: IdentityDeps, userId: string): Promise<void> 
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
   ]);
+}
+
+/** Revoked or expired refresh tokens are kept this long after expiry, so reuse can still be recognized. */
+const REFRESH_TOKEN_RETENTION_MS = 24 * 60 * 60_000;
+
+/**
+ * Deletes identity rows that can no longer matter: refresh tokens a day past expiry, expired codes and
+ * reset tokens, and login-attempt records whose window and lock are over. Idempotent; meant for the
+ * Worker's cron (`scheduled`), which is wired outside this domain.
+ */
+export async function pruneIdentityData(env: AppEnv, now: Date): Promise<{ refreshTokens: number; codes: number; resets: number; loginAttempts: number }> {
+  const db = createDb(env);
+  const nowText = now.toISOString();
+  const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
+  const [tokens, codes, resets, attempts] = await db.batch([
+    db
+      .delete(refreshTokens)
+      .where(sql`${refreshTokens.expiresAt} < ${new Date(now.getTime() - REFRESH_TOKEN_RETENTION_MS).toISOString()}::timestamptz`)
+      .returning({ id: refreshTokens.id }),
+    db.delete(emailVerifications).where(sql`${emailVerifications.expiresAt} < ${nowText}::timestamptz`).returning({ email: emailVerifications.email }),
+    db.delete(passwordResets).where(sql`${passwordResets.expiresAt} < ${nowText}::timestamptz`).returning({ email: passwordResets.email }),
+    db
+      .delete(loginAttempts)
+      .where(
+        sql`${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz and (${loginAttempts.lockedUntil} is null or ${loginAttempts.lockedUntil} <= ${nowText}::timestamptz)`,
+      )
+      .returning({ email: loginAttempts.email }),
+  ]);
+  return { refreshTokens: tokens.length, codes: codes.length, resets: resets.length, loginAttempts: attempts.length };
 }
