@@ -1,10 +1,14 @@
 import { createApp } from '@/app';
+import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
 import type { AppEnv } from '@/env';
+import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 
 export { CartDO } from '@do/cart';
+
+export { StockDO } from '@do/stock';
 
 const app = createApp();
 
@@ -12,15 +16,27 @@ export default {
   fetch: app.fetch,
 
   /** One dispatcher for every queue; each consumer acks or retries per message. */
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     switch (batch.queue) {
       case 'order-events':
         return handleOrderEventsBatch(batch, env);
+      case 'payment-events':
+        return handlePaymentEventsBatch(batch, env);
       case 'saga-dlq':
         return handleDeadLetterBatch(batch, env);
+      case 'embedding-jobs':
+        return handleEmbeddingBatch(batch, env);
+      case 'embedding-jobs-dlq':
+        return handleEmbeddingDeadLetters(batch, env);
       default:
-        createLogger('error').error('message from an unknown queue, retrying', { queue: batch.queue, count: batch.messages.length });
+        // An unknown queue is a deployment mistake: retrying would not fix it, so say it loudly and let the messages retry/DLQ.
+        createLogger('error').error('no consumer for queue', { queue: batch.queue });
         batch.retryAll();
     }
+  },
+
+  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts). */
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runScheduled(env));
   },
 } satisfies ExportedHandler<AppEnv>;

@@ -4,6 +4,7 @@ import { centsToAmount } from '@/catalog/summary';
 import { productImages, products } from '@/catalog/tables';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
 import type { OrderCancelled, OrderCreated } from '@/orders/messages';
+import { findDeliveredPurchase } from '@/orders/purchases';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
 import { MAX_LINE_QUANTITY } from '@/orders/schema';
 import { assertTransition } from '@/orders/state-machine';
@@ -266,12 +267,7 @@ export const listSellerOrders = (db: Db, caller: Caller, query: ListQuery) => li
 
 /** True when the caller bought this product in this order line and the order was delivered. */
 export async function verifyPurchase(db: Db, caller: Caller, productId: number, orderItemId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: orderItems.id })
-    .from(orderItems)
-    .innerJoin(orders, eq(orders.id, orderItems.orderId))
-    .where(and(eq(orderItems.id, orderItemId), eq(orderItems.productId, productId), eq(orders.userId, caller.id), eq(orders.status, 'DELIVERED')));
-  return Boolean(row);
+  return (await findDeliveredPurchase(db, { customerId: caller.id, orderItemId, productId })) !== null;
 }
 
 /** What the payments domain needs to check a manual charge. */
@@ -421,7 +417,15 @@ export async function applyPaymentCompleted(deps: OrderDeps, event: PaymentCompl
     deps.logger.warn('payment.completed ignored', { orderId: order.id, status: order.status, paymentId: event.paymentId, orderPaymentId: order.paymentId });
     return { outcome: 'ignored', status: order.status, stockStep: null, outboxIds: [] };
   });
-  if (result.stockStep === 'commit') await deps.stock.commit(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
+  if (result.stockStep === 'commit') {
+    try {
+      await deps.stock.commit(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
+    } catch (err) {
+      // A refusal (the reservation expired and the units were sold) will not heal by retrying: dead-letter it for ops.
+      if (err instanceof AppError) throw new PermanentMessageError(`stock commit refused for order ${event.orderId}: ${err.code} ${JSON.stringify(err.details ?? {})}`);
+      throw err;
+    }
+  }
   return result;
 }
 
