@@ -2,6 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { products } from '@/catalog/tables';
 import { orderItems } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
@@ -16,7 +17,7 @@ let productId: number;
 
 beforeAll(async () => {
   [buyer, seller] = await Promise.all([createTestUser('customer'), createTestUser('seller')]);
-  productId = (await createTestProduct(seller.id, { priceCents: 4200, stock: 5 })).id;
+  productId = (await createTestProduct(seller.id, { priceCents: 4200, stock: 10 })).id;
 });
 
 async function call(method: string, path: string, user: TestUser, body?: unknown) {
@@ -51,6 +52,12 @@ describe('checkout saga end to end (real queues, outbox relay, both consumers)',
       return res.body.data.status === 'CONFIRMED' ? res.body.data : undefined;
     });
     expect(order.paymentId).toBe(payment.id);
+    // The reservation was committed in the StockDO and mirrored: 2 units left the shelf as sold.
+    const stock = await poll(async () => {
+      const [row] = await createDb(env).select({ onHand: products.stockQuantity, reserved: products.stockReserved, sold: products.soldCount }).from(products).where(eq(products.id, productId));
+      return row && row.sold === 2 ? row : undefined;
+    });
+    expect(stock).toEqual({ onHand: 8, reserved: 0, sold: 2 });
 
     const history = await call('GET', `/orders/${orderId}/history`, seller);
     expect((history.body.data as unknown as { newStatus: string; changedBy: string }[]).map((h) => [h.newStatus, h.changedBy])).toEqual([
@@ -79,6 +86,26 @@ describe('checkout saga end to end (real queues, outbox relay, both consumers)',
       return res.body.data.status === 'REFUNDED' ? res.body.data : undefined;
     });
     expect(refunded.orderId).toBe(orderId);
+  });
+
+  it('holds real stock: concurrent orders on 2 units → 2×201 and the rest 409 INSUFFICIENT_STOCK naming the product', async () => {
+    const scarce = (await createTestProduct(seller.id, { priceCents: 100, stock: 2 })).id;
+    const buyers = await Promise.all(Array.from({ length: 5 }, () => createTestUser('customer')));
+    const results = await Promise.all(buyers.map((user) => call('POST', '/orders', user, { items: [{ productId: scarce, quantity: 1 }], shippingAddress: ADDRESS })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409]);
+    const refused = results.find((r) => r.status === 409)!;
+    expect(refused.body.error!.code).toBe('INSUFFICIENT_STOCK');
+    expect(JSON.stringify(refused.body)).toContain(String(scarce));
+  });
+
+  it("removes the ordered lines from the buyer's cart", async () => {
+    const shopper = await createTestUser('customer');
+    const added = await call('POST', '/cart/items', shopper, { product_id: productId, quantity: 1 });
+    expect(added.status).toBe(201);
+    const placed = await call('POST', '/orders', shopper, { items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS });
+    expect(placed.status).toBe(201);
+    const cart = await call('GET', '/cart', shopper);
+    expect((cart.body.data.items as { product_id: number }[]).some((item) => item.product_id === productId)).toBe(false);
   });
 
   it('publishes every saga route in the OpenAPI document', async () => {
