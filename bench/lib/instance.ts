@@ -7,6 +7,8 @@ import { signAccessToken, type AccessClaims } from '../../workers/identity/token
 
 export interface Instance {
   baseUrl: string;
+  /** `postgres://` URL of the instance's embedded database (its PG_PORT), for direct SQL from a benchmark. */
+  databaseUrl: string;
   /** Milliseconds from spawning `npm start`'s script to the first 200 on /health/ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -20,11 +22,12 @@ export interface Instance {
  */
 export async function startInstance(options: { dataDir: string; port?: number; env?: Record<string, string> }): Promise<Instance> {
   const port = options.port ?? 8797;
+  const pgPort = Number(options.env?.PG_PORT ?? port + 10);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/start.ts')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), PG_PORT: String(port + 10), NEON_PROXY_PORT: String(port + 11), DATA_DIR: options.dataDir, ...options.env },
+    env: { ...process.env, PORT: String(port), PG_PORT: String(pgPort), NEON_PROXY_PORT: String(port + 11), DATA_DIR: options.dataDir, ...options.env },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const ok = await waitForOk(`${baseUrl}/health/ready`, 120_000, () => child.exitCode === null);
@@ -34,5 +37,6 @@ export async function startInstance(options: { dataDir: string; port?: number; e
     throw new Error('the instance did not become ready');
   }
   const signToken = (claims: AccessClaims) => signAccessToken({ JWT_PRIVATE_KEY: readDevVars().JWT_PRIVATE_KEY } as AppEnv, claims);
-  return { baseUrl, readyMs, stop: () => stopChild(child, 20_000), signToken };
+  const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`;
+  return { baseUrl, databaseUrl, readyMs, stop: () => stopChild(child, 20_000), signToken };
 }
