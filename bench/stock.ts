@@ -104,16 +104,23 @@ The script is ready for it: stock ${STOCK}, ${ORDERS} concurrent orders of 1 →
       const sold = answers.filter((a) => a.status === 201).length;
       const rejected = answers.filter((a) => a.status === 409 && (a.body as { error?: { code?: string } }).error?.code === 'INSUFFICIENT_STOCK').length;
       const other = answers.filter((a) => a.status !== 201 && !(a.status === 409 && (a.body as { error?: { code?: string } }).error?.code === 'INSUFFICIENT_STOCK'));
-      const otherText =
-        [...new Map(other.map((a) => [`${a.status} ${(a.body as { error?: { code?: string } }).error?.code ?? ''}`.trim(), 0])).keys()].join(', ') || 'none';
+      const otherCounts = new Map<string, number>();
+      for (const a of other) {
+        const label = `${a.status} ${(a.body as { error?: { code?: string } }).error?.code ?? ''}`.trim();
+        otherCounts.set(label, (otherCounts.get(label) ?? 0) + 1);
+      }
+      const otherText = [...otherCounts].map(([label, count]) => `${count} × ${label}`).join(', ') || 'none';
+      if (other[0]) console.log(`  first unexpected answer: ${other[0].status} ${JSON.stringify(other[0].body).slice(0, 300)}`);
+      // Whatever failed, what was sold and what is available must add up to the stock: nothing lost, nothing oversold.
+      const consistent = stock.availableStock >= 0 && stock.availableStock === STOCK - sold;
       const times = answers.map((a) => a.ms).sort((a, b) => a - b);
       const perSecond = ORDERS / seconds;
-      const met = sold === STOCK && rejected === ORDERS - STOCK && other.length === 0 && stock.availableStock === 0;
+      const met = sold === STOCK && rejected === ORDERS - STOCK && other.length === 0 && stock.availableStock === 0 && consistent;
       console.log(
         `  sold ${sold} (201), rejected ${rejected} (409 INSUFFICIENT_STOCK), other ${other.length} (${otherText}); final available ${stock.availableStock} ` +
           `(on hand ${stock.stockQuantity}, reserved ${stock.stockReserved}); ${perSecond.toFixed(1)} reservations/s, p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`,
       );
-      console.log(`  ${met ? 'exact: no oversell, no undersell' : 'NOT exact'}`);
+      console.log(`  ${met ? 'exact: no oversell, no undersell' : 'NOT exact'}; available ${consistent ? '=' : '≠'} stock − sold (${STOCK} − ${sold})`);
       writeSection(
         'stock',
         `## Stock race (\`npm run bench:stock\`)
@@ -128,6 +135,7 @@ single StockDO.
 | rejected (409 \`INSUFFICIENT_STOCK\`) | ${rejected} | ${ORDERS - STOCK} |
 | other answers | ${other.length} (${otherText}) | 0 |
 | final available (\`GET /api/v1/inventory/{id}\`) | ${stock.availableStock} (on hand ${stock.stockQuantity}, reserved ${stock.stockReserved}) | 0, never negative |
+| available = stock − sold (nothing leaked by failed orders) | ${consistent ? 'yes' : '**no**'} | yes |
 | order answers per second (all ${ORDERS}, ${seconds.toFixed(2)} s) | ${perSecond.toFixed(1)} | — |
 | order latency p50 / p95 / max | ${ms(percentile(times, 50))} / ${ms(percentile(times, 95))} / ${ms(times.at(-1) ?? Number.NaN)} | — |
 
