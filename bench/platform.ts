@@ -2,6 +2,7 @@
  * `npm run bench:platform`: start-up time of `npm start` (fresh and reused data folder) and the
  * throughput/latency of a route without I/O (`/health/live`) and of a `SELECT 1` route
  * (`/health/db`) at 20 connections. Writes the platform section of docs/BENCHMARKS.md.
+ * `BENCH_SECONDS` (default 10) and `BENCH_PORT` (default 8797) override.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,8 @@ import { ms, reportSummary, writeSection } from './lib/report.ts';
 const CONNECTIONS = 20;
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const START_GOAL_MS = 20_000;
+const PORT = Number(process.env.BENCH_PORT ?? 8797);
+const ports = { port: PORT, env: { PG_PORT: String(PORT + 1), NEON_PROXY_PORT: String(PORT + 2) } };
 
 // The SPA build is shared by every start; do it first so both start-ups measure the same work.
 if (webBuildIsStale()) buildWeb();
@@ -22,12 +25,12 @@ if (webBuildIsStale()) buildWeb();
 const dataDir = mkdtempSync(join(os.tmpdir(), 'shop-bench-'));
 try {
   console.log('starting with a fresh data folder…');
-  const fresh = await startInstance({ dataDir });
+  const fresh = await startInstance({ dataDir, ...ports });
   await fresh.stop();
   console.log(`  ready after ${ms(fresh.readyMs)}`);
 
   console.log('starting again with the same data folder…');
-  const reused = await startInstance({ dataDir });
+  const reused = await startInstance({ dataDir, ...ports });
   console.log(`  ready after ${ms(reused.readyMs)}`);
 
   const results: Record<string, LoadResult> = {};
