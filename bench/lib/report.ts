@@ -37,7 +37,7 @@ export function writeSection(name: string, markdown: string, options: { atTop?: 
   console.log(`wrote the ${name} section of docs/BENCHMARKS.md`);
 }
 
-export const ms = (value: number) => `${value.toFixed(1)} ms`;
+export const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
 
 export interface SummaryEntry {
   name: string;
