@@ -58,6 +58,17 @@ async function login(baseUrl: string, account: { email: string; password: string
   return (answer.body as { data: { access_token: string } }).data.access_token;
 }
 
+/** A JSON body as JSON; an HTML error page (wrangler's, for an exception that escaped the app) as its text. */
+function describeBody(body: unknown): string {
+  if (typeof body !== 'string') return JSON.stringify(body).slice(0, 300);
+  const text = body
+    .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.slice(0, 600);
+}
+
 const dataDir = mkdtempSync(join(os.tmpdir(), 'shop-bench-stock-'));
 try {
   console.log('starting the shop with a fresh data folder…');
@@ -110,7 +121,7 @@ The script is ready for it: stock ${STOCK}, ${ORDERS} concurrent orders of 1 →
         otherCounts.set(label, (otherCounts.get(label) ?? 0) + 1);
       }
       const otherText = [...otherCounts].map(([label, count]) => `${count} × ${label}`).join(', ') || 'none';
-      if (other[0]) console.log(`  first unexpected answer: ${other[0].status} ${JSON.stringify(other[0].body).slice(0, 300)}`);
+      if (other[0]) console.log(`  first unexpected answer: ${other[0].status} ${describeBody(other[0].body)}`);
       // Whatever failed, what was sold and what is available must add up to the stock: nothing lost, nothing oversold.
       const consistent = stock.availableStock >= 0 && stock.availableStock === STOCK - sold;
       const times = answers.map((a) => a.ms).sort((a, b) => a - b);
