@@ -24,7 +24,8 @@ export function machineDescription(): string {
 export function writeSection(name: string, markdown: string, options: { atTop?: boolean } = {}): void {
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
-  const section = `${start}\n${markdown.trim()}\n\n_Measured ${new Date().toISOString()} on ${machineDescription()}._\n${end}`;
+  const load = os.loadavg()[0]!.toFixed(1);
+  const section = `${start}\n${markdown.trim()}\n\n_Measured ${new Date().toISOString()} on ${machineDescription()}; 1-minute load average ${load} when written._\n${end}`;
   let doc = existsSync(FILE) ? readFileSync(FILE, 'utf8') : HEADER;
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
