@@ -23,6 +23,11 @@ export const appRoutes: RouteObject[] = [
         ErrorBoundary: RouteErrorBoundary,
         children: [
           { index: true, lazy: () => import('@/app/routes/home') },
+          { path: 'products', lazy: () => import('@/app/routes/catalog/products') },
+          { path: 'products/:id', lazy: () => import('@/app/routes/catalog/product') },
+          { path: 'categories', lazy: () => import('@/app/routes/catalog/categories') },
+          { path: 'categories/:slug', lazy: () => import('@/app/routes/catalog/category') },
+          { path: 'sellers/:id', lazy: () => import('@/app/routes/catalog/seller') },
           { path: 'login', lazy: () => import('@/app/routes/auth/login') },
           { path: 'register', lazy: () => import('@/app/routes/auth/register') },
           { path: 'verify-email', lazy: () => import('@/app/routes/auth/verify-email') },
