@@ -35,7 +35,13 @@ export const appRoutes: RouteObject[] = [
           { path: 'reset-password', lazy: () => import('@/app/routes/auth/reset-password') },
           {
             Component: RequireAuth,
-            children: [],
+            children: [
+              { path: 'cart', lazy: () => import('@/app/routes/shop/cart') },
+              { path: 'checkout', lazy: () => import('@/app/routes/shop/checkout') },
+              { path: 'orders', lazy: () => import('@/app/routes/shop/orders') },
+              { path: 'orders/:id', lazy: () => import('@/app/routes/shop/order') },
+              { path: 'orders/:id/confirmation', lazy: () => import('@/app/routes/shop/order-confirmation') },
+            ],
           },
           {
             Component: RequireSeller,
