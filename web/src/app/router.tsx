@@ -41,6 +41,7 @@ export const appRoutes: RouteObject[] = [
               { path: 'orders', lazy: () => import('@/app/routes/shop/orders') },
               { path: 'orders/:id', lazy: () => import('@/app/routes/shop/order') },
               { path: 'orders/:id/confirmation', lazy: () => import('@/app/routes/shop/order-confirmation') },
+              { path: 'profile', lazy: () => import('@/app/routes/shop/profile') },
             ],
           },
           {

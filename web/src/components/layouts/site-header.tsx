@@ -4,6 +4,7 @@ import { LogoMark } from '@/components/ui/icons';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { useLogout } from '@/features/auth/api/logout';
 import { CartBadge } from '@/features/cart/components/cart-badge';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
 
 function AccountLinks() {
@@ -31,6 +32,9 @@ function AccountLinks() {
 
   return (
     <ul className="account-links" aria-label="Account">
+      <li>
+        <NotificationBell />
+      </li>
       <li>
         <CartBadge />
       </li>

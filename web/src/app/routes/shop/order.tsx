@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 
 import { NotFoundMessage } from '@/components/errors/not-found-message';
 import { ErrorState } from '@/components/ui/empty-state';
@@ -12,10 +12,12 @@ import { ReviewDialog } from '@/features/reviews/components/review-dialog';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { shortId } from '@/lib/format';
+import { useCurrentUser } from '@/stores/auth-store';
 
 export function Component() {
   const { id = '' } = useParams();
   const order = useOrder(id);
+  const user = useCurrentUser();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const change = useChangeOrderStatus({
@@ -33,6 +35,10 @@ export function Component() {
     );
   }
   if (order.isError) {
+    // Notification links point here; a seller's "new order" is not theirs as a buyer, so open the seller view.
+    if (isApiError(order.error) && order.error.status === 403 && user?.role === 'seller') {
+      return <Navigate to={`/seller/orders/${id}`} replace />;
+    }
     if (isApiError(order.error) && [400, 403, 404].includes(order.error.status)) return <NotFoundMessage />;
     return (
       <div className="page container">
