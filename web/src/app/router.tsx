@@ -46,7 +46,13 @@ export const appRoutes: RouteObject[] = [
           },
           {
             Component: RequireSeller,
-            children: [],
+            children: [
+              { path: 'seller/products', lazy: () => import('@/app/routes/seller/products') },
+              { path: 'seller/products/new', lazy: () => import('@/app/routes/seller/product-new') },
+              { path: 'seller/products/:id/edit', lazy: () => import('@/app/routes/seller/product-edit') },
+              { path: 'seller/orders', lazy: () => import('@/app/routes/seller/orders') },
+              { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
+            ],
           },
           { path: '*', lazy: () => import('@/app/routes/not-found') },
         ],
