@@ -66,6 +66,8 @@ describe('app shell', () => {
   it('switches data-theme on <html> from the theme toggle and remembers the choice', async () => {
     renderApp('/');
     await screen.findByRole('heading', { level: 1 });
+    // Let the featured products settle first so no re-render races the clicks below.
+    await screen.findByRole('list', { name: 'Featured products' });
     expect(document.documentElement.dataset.theme).toBe('light');
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'System' }).checked).toBe(true);
 
@@ -92,6 +94,7 @@ describe('app shell', () => {
   it('announces error toasts in an alert region and lets them be dismissed', async () => {
     renderApp('/');
     await screen.findByRole('heading', { level: 1 });
+    await screen.findByRole('list', { name: 'Featured products' });
 
     act(() => {
       toast.error('Payment service is unavailable', 'req-99');
