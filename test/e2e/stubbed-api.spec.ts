@@ -64,6 +64,7 @@ const ok = (data: unknown, pageMeta?: unknown) => ({ success: true, data, ...(pa
 function answer(method: string, path: string): unknown {
   const routes: Record<string, () => unknown> = {
     'GET /products': () => ok(Array.from({ length: 12 }, (_, i) => product(i + 1)), meta(40)),
+    'GET /products/ai-search': () => ok({ query: 'headphones', results: [product(1), product(4)], scores: [0.8, 0.6], mode: 'hybrid' }),
     'GET /products/1': () =>
       ok({
         ...product(1),
@@ -123,6 +124,8 @@ async function stubApi(page: Page) {
 }
 
 const PAGES = [
+  { path: '/', heading: /made with care/ },
+  { path: '/products?q=headphones&mode=hybrid', heading: 'All products' },
   { path: '/products/1', heading: 'Aurora ANC Wireless Headphones' },
   { path: '/cart', heading: 'Your cart' },
   { path: `/checkout?seller=${SELLER}`, heading: 'Checkout' },
@@ -147,9 +150,12 @@ async function blockingViolations(page: Page, include?: string) {
 test.describe('pages with data (stubbed API)', () => {
   test.use({ viewport: { width: 320, height: 700 } });
 
-  for (const { path, heading } of PAGES) {
-    test(`${path} fits 320 px and has no serious axe violations`, async ({ page }) => {
+  for (const [i, { path, heading }] of PAGES.entries()) {
+    // Alternate the colour theme so both palettes are checked for contrast.
+    const theme = i % 2 ? 'dark' : 'light';
+    test(`${path} fits 320 px and has no serious axe violations (${theme})`, async ({ page }) => {
       await stubApi(page);
+      await page.addInitScript(`localStorage.setItem('edge-shop.theme', '${theme}')`);
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
       await page.waitForLoadState('networkidle');
@@ -159,7 +165,7 @@ test.describe('pages with data (stubbed API)', () => {
       expect(await blockingViolations(page)).toEqual([]);
       // E2E_SCREENSHOTS=<dir> keeps a picture of each page for a human look (not an assertion).
       if (process.env.E2E_SCREENSHOTS) {
-        const name = path.replace(/[^a-z0-9]+/gi, '_');
+        const name = `${path.replace(/[^a-z0-9]+/gi, '_')}-${theme}`;
         await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}-320.png` });
         await page.setViewportSize({ width: 1280, height: 900 });
         await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}-1280.png` });
