@@ -54,6 +54,23 @@ describe('/products', () => {
     expect(requestsTo('GET /api/v1/products/search')[0]?.url).toContain('q=keyboard');
   });
 
+  it('empties the search box when the URL loses its query (nav link back to all products)', async () => {
+    mockFetch({
+      'GET /api/v1/products': () => successResponse([productSummary(1)], pageMeta(1)),
+      'GET /api/v1/products/search': () => successResponse([productSummary(7)], pageMeta(1)),
+    });
+    const { router } = renderApp('/products?q=keyboard');
+    await screen.findByText('1 result for “keyboard”');
+    expect((screen.getByLabelText('Search products') as HTMLInputElement).value).toBe('keyboard');
+
+    fireEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Products' }));
+
+    await waitFor(() => expect((screen.getByLabelText('Search products') as HTMLInputElement).value).toBe(''));
+    expect(await screen.findByText('1 product')).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(router.state.location.search).toBe('');
+  });
+
   it('uses smart search for ?mode=ai and toasts when it fell back to keywords', async () => {
     const { requestsTo } = mockFetch({
       'GET /api/v1/products/ai-search': () =>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { EmptyState } from '@/components/ui/empty-state';
@@ -54,6 +54,14 @@ export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel 
 
   const [input, setInput] = useState(q);
   const debounced = useDebouncedValue(input, DEBOUNCE_MS);
+  // The last `q` this box wrote; any other change (back button, a nav link to plain /products) refills the box.
+  const written = useRef(q);
+
+  useEffect(() => {
+    if (q === written.current) return;
+    written.current = q;
+    setInput(q);
+  }, [q]);
 
   useEffect(() => {
     const next = debounced.trim();
@@ -61,6 +69,7 @@ export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel 
       (current) => {
         const wanted = next.length >= MIN_QUERY ? next : '';
         if ((current.get('q') ?? '') === wanted) return current;
+        written.current = wanted;
         const updated = new URLSearchParams(current);
         if (wanted) updated.set('q', wanted);
         else updated.delete('q');
