@@ -13,6 +13,7 @@ export function Component() {
   return (
     <AuthCard title="Log in" intro={<p>Welcome back. Log in to see your cart, orders and notifications.</p>}>
       <LoginForm
+        initialEmail={params.get('email') ?? ''}
         onLoggedIn={(session) => {
           toast.success(`Welcome back, ${session.user.first_name}!`);
           void navigate(next, { replace: true });

@@ -11,9 +11,9 @@ export function Component() {
     <AuthCard title="Verify your email" intro={<p>Enter the code we sent to finish setting up your account.</p>}>
       <VerifyEmailForm
         initialEmail={params.get('email') ?? ''}
-        onVerified={() => {
+        onVerified={(email) => {
           toast.success('Email verified. You can log in now.');
-          void navigate('/login');
+          void navigate(`/login?email=${encodeURIComponent(email)}`);
         }}
       />
     </AuthCard>

@@ -11,7 +11,9 @@ export const verifyEmail = (input: { email: string; code: string }) =>
 export const resendVerification = (input: { email: string }) =>
   api.post<MessageResponse>('/auth/resend-verification', { body: input });
 
-export function useVerifyEmail({ onSuccess }: { onSuccess?: () => void } = {}) {
+export function useVerifyEmail({
+  onSuccess,
+}: { onSuccess?: (data: MessageResponse, input: { email: string; code: string }) => void } = {}) {
   return useMutation({ mutationFn: verifyEmail, meta: { errorToast: false }, onSuccess });
 }
 

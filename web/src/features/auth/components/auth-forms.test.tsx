@@ -168,3 +168,21 @@ describe('reset password', () => {
     });
   });
 });
+
+describe('verify email', () => {
+  it('verifies the 6-digit code and opens login with the email filled in', async () => {
+    const { requestsTo } = mockFetch({ 'POST /api/v1/auth/verify-email': () => successResponse({ message: 'verified' }) });
+    const { router } = renderApp('/verify-email?email=ann%40example.com');
+    await screen.findByRole('heading', { name: 'Verify your email' });
+
+    type(/^Verification code/, '12a3');
+    fireEvent.click(screen.getByRole('button', { name: 'Verify email' }));
+    expect(await screen.findByText('Enter the 6-digit code from the email.')).toBeTruthy();
+
+    type(/^Verification code/, '123456');
+    fireEvent.click(screen.getByRole('button', { name: 'Verify email' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
+    expect(requestsTo('POST /api/v1/auth/verify-email')[0]?.body).toEqual({ email: 'ann@example.com', code: '123456' });
+    expect(((await screen.findByLabelText('Email *')) as HTMLInputElement).value).toBe('ann@example.com');
+  });
+});

@@ -18,9 +18,9 @@ import type { AuthSession } from '@/stores/auth-store';
 const FIELDS = ['email', 'password'] as const;
 type Field = (typeof FIELDS)[number];
 
-export function LoginForm({ onLoggedIn }: { onLoggedIn: (session: AuthSession) => void }) {
+export function LoginForm({ initialEmail = '', onLoggedIn }: { initialEmail?: string; onLoggedIn: (session: AuthSession) => void }) {
   const formRef = useRef<HTMLFormElement>(null);
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const login = useLogin({ onSuccess: onLoggedIn });
