@@ -82,6 +82,9 @@ export interface Category {
 
 export type ProductStatus = 'ACTIVE' | 'INACTIVE' | 'DELETED';
 
+/** `ALL` is the owner's "any status" filter on `GET /products`. */
+export type ProductStatusFilter = ProductStatus | 'ALL';
+
 export interface ProductSummary {
   id: number;
   name: string;
@@ -135,12 +138,12 @@ export interface UpdateProductInput extends Partial<Omit<CreateProductInput, 'st
   version?: number | undefined;
 }
 
-/** `mode`: `ai` / `hybrid` answered by the semantic path, `fallback-keyword` when the embedder was unavailable. */
+/** `mode` echoes the requested one, or is `fallback-keyword` when the embedder was unavailable. */
 export interface AiSearchResult {
   query: string;
   results: ProductSummary[];
   scores: number[] | null;
-  mode: 'ai' | 'hybrid' | 'fallback-keyword';
+  mode: 'ai' | 'hybrid' | 'keyword' | 'fallback-keyword';
 }
 
 export interface Review {

@@ -6,7 +6,7 @@ import { usePageParam } from '@/hooks/use-page-param';
 import { useMyProduct, useMyProducts } from '@/features/seller/api/get-my-products';
 import { MyProductsTable } from '@/features/seller/components/my-products-table';
 import { useCurrentUser } from '@/stores/auth-store';
-import type { ProductStatus } from '@/types/api';
+import type { ProductStatusFilter } from '@/types/api';
 
 const SORTS = [
   { label: 'Newest', value: 'newest', sort: 'createdAt,DESC', ratedOnly: undefined },
@@ -14,7 +14,8 @@ const SORTS = [
   { label: 'Highest Rated', value: 'rated', sort: 'avgRating,DESC', ratedOnly: true },
 ] as const;
 
-const STATUSES: ProductStatus[] = ['ACTIVE', 'INACTIVE', 'DELETED'];
+// The owner's table shows every status by default (`ALL`); the others narrow it.
+const STATUSES: ProductStatusFilter[] = ['ALL', 'ACTIVE', 'INACTIVE', 'DELETED'];
 
 export function Component() {
   const user = useCurrentUser();
@@ -22,7 +23,7 @@ export function Component() {
   const page = usePageParam();
   const sortOption = SORTS.find((s) => s.value === params.get('sort')) ?? SORTS[0];
   const statusParam = params.get('status');
-  const status = STATUSES.find((s) => s === statusParam) ?? 'ACTIVE';
+  const status = STATUSES.find((s) => s === statusParam) ?? 'ALL';
   const [idInput, setIdInput] = useState('');
   const [idSearch, setIdSearch] = useState<number | null>(null);
 
@@ -72,7 +73,7 @@ export function Component() {
           <label className="field__label" htmlFor="status-filter">
             Status
           </label>
-          <select id="status-filter" className="input" value={status} onChange={(e) => update('status', e.target.value === 'ACTIVE' ? null : e.target.value)}>
+          <select id="status-filter" className="input" value={status} onChange={(e) => update('status', e.target.value === 'ALL' ? null : e.target.value)}>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s.charAt(0) + s.slice(1).toLowerCase()}

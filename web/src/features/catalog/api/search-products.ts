@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api, isApiError } from '@/lib/api-client';
+import { api } from '@/lib/api-client';
 import type { AiSearchResult, ProductSummary } from '@/types/api';
 
 export interface KeywordSearchParams {
@@ -36,20 +36,11 @@ export interface SmartSearchParams {
 }
 
 /**
- * `GET /products/ai-search` (SPEC §5.2). Smart sends no mode (pure semantic); Hybrid adds `mode=hybrid`
- * (ARCHITECTURE §7 rank fusion). The answer's `mode` is `fallback-keyword` when the embedder was unavailable.
+ * `GET /products/ai-search` (SPEC §5.2) with an explicit `mode`: `ai` = semantic only, `hybrid` = rank fusion of
+ * keyword and semantic (the server's default). The answer's `mode` is `fallback-keyword` when the embedder failed.
  */
-export async function smartSearchProducts({ mode, limit = 20, ...params }: SmartSearchParams, signal?: AbortSignal) {
-  const search = (hybrid: boolean) =>
-    api.get<AiSearchResult>('/products/ai-search', { query: { ...params, limit, mode: hybrid ? 'hybrid' : undefined }, signal });
-  try {
-    return await search(mode === 'hybrid');
-  } catch (error) {
-    // A server without the hybrid blend rejects the parameter; semantic results beat an error screen.
-    if (mode === 'hybrid' && isApiError(error) && error.status === 400) return search(false);
-    throw error;
-  }
-}
+export const smartSearchProducts = ({ limit = 20, ...params }: SmartSearchParams, signal?: AbortSignal) =>
+  api.get<AiSearchResult>('/products/ai-search', { query: { ...params, limit }, signal });
 
 export const smartSearchProductsQueryOptions = (params: SmartSearchParams) =>
   queryOptions({

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useAuthStore } from '@/stores/auth-store';
 import { useToastStore } from '@/stores/toast-store';
 import { pageMeta, productSummary } from '@/testing/fixtures';
-import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
+import { mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
 
 beforeEach(() => {
@@ -86,6 +86,7 @@ describe('/products', () => {
     );
     expect(screen.queryByText('✨ Smart match')).toBeNull();
     expect(requestsTo('GET /api/v1/products/ai-search')[0]?.url).toContain('q=warm+jacket');
+    expect(requestsTo('GET /api/v1/products/ai-search')[0]?.url).toContain('mode=ai');
   });
 
   it('switches to hybrid mode from the toggle', async () => {
@@ -103,18 +104,5 @@ describe('/products', () => {
     expect(screen.getByText('✨ Smart match')).toBeTruthy();
     expect(router.state.location.search).toBe('?q=phone&mode=hybrid');
     expect(requestsTo('GET /api/v1/products/ai-search')[0]?.url).toContain('mode=hybrid');
-  });
-
-  it('falls back to plain smart search when the server refuses mode=hybrid', async () => {
-    const { requestsTo } = mockFetch({
-      'GET /api/v1/products/ai-search': (r) =>
-        r.url.includes('mode=hybrid')
-          ? errorResponse(400, 'VALIDATION_ERROR', 'Unknown parameter', { details: { mode: 'unrecognized' } })
-          : successResponse({ query: 'tent', results: [productSummary(33, { name: 'Summit Tent' })], scores: [0.7], mode: 'ai' }),
-    });
-    renderApp('/products?q=tent&mode=hybrid');
-
-    expect(await screen.findByRole('link', { name: 'Summit Tent' })).toBeTruthy();
-    expect(requestsTo('GET /api/v1/products/ai-search')).toHaveLength(2);
   });
 });

@@ -1,13 +1,13 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { ProductDetail, ProductStatus, ProductSummary } from '@/types/api';
+import type { ProductDetail, ProductStatusFilter, ProductSummary } from '@/types/api';
 
 export interface MyProductsParams {
   sellerId: string;
   page: number;
   sort: string;
-  status?: ProductStatus | undefined;
+  status?: ProductStatusFilter | undefined;
   ratedOnly?: boolean | undefined;
 }
 

@@ -59,6 +59,8 @@ describe('validateProductForm', () => {
     expect(validateProductForm({ ...valid, stockDelta: '-3' }, 'edit').stockDelta).toMatch(/whole number/);
     const images = validateProductForm({ ...valid, images: [{ url: 'javascript:alert(1)', altText: '' }, { url: 'https://x.test/a.png', altText: '' }] }, 'create');
     expect(images.imageRows).toEqual({ 0: 'Enter an http(s) image URL, or remove this row.' });
+    const paths = validateProductForm({ ...valid, images: [{ url: '/images/products/p1-1.svg', altText: '' }, { url: '/etc/passwd', altText: '' }, { url: '/images/../x', altText: '' }] }, 'create');
+    expect(Object.keys(paths.imageRows ?? {})).toEqual(['1', '2']);
     const six = Array.from({ length: 6 }, () => ({ url: 'https://x.test/a.png', altText: '' }));
     expect(validateProductForm({ ...valid, images: six }, 'create').images).toMatch(/at most 5/);
   });
@@ -147,6 +149,7 @@ describe('seller product pages', () => {
 
     expect(await screen.findByRole('link', { name: 'Keyboard' })).toBeTruthy();
     expect(requestsTo('GET /api/v1/products')[0]?.url).toContain(`sellerId=${SELLER_ID}`);
+    expect(requestsTo('GET /api/v1/products')[0]?.url).toContain('status=ALL');
 
     fireEvent.click(screen.getByRole('button', { name: 'Highest Rated' }));
     await waitFor(() => expect(requestsTo('GET /api/v1/products').some((r) => r.url.includes('ratedOnly=true') && r.url.includes('sort=avgRating%2CDESC'))).toBe(true));

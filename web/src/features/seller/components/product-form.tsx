@@ -24,9 +24,11 @@ export interface ProductFormValues {
 type Field = 'name' | 'description' | 'price' | 'stock' | 'stockDelta' | 'categoryId' | 'images';
 export type ProductFormErrors = Partial<Record<Field, string>> & { imageRows?: Record<number, string> };
 
-// Seeded images are served by the shop itself (`/images/products/…`), so same-site paths are kept as valid.
+// Mirrors the catalog API: http(s) URLs, or `/images/…` paths the shop serves itself (the seeded images).
+const SHOP_IMAGE_PATH = /^\/images\/[A-Za-z0-9._~/-]+$/;
+
 const isImageUrl = (value: string) => {
-  if (value.startsWith('/') && !value.startsWith('//')) return true;
+  if (SHOP_IMAGE_PATH.test(value)) return !value.split('/').includes('..');
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
@@ -35,7 +37,7 @@ const isImageUrl = (value: string) => {
   }
 };
 
-/** Mirrors SPEC §3.5: name 1–200, description ≤5000, price 0–1,000,000 (cents), stock ≥0, ≤5 http(s) (or same-site) images. */
+/** Mirrors SPEC §3.5: name 1–200, description ≤5000, price 0–1,000,000 (cents), stock ≥0, ≤5 http(s) or `/images/…` images. */
 export function validateProductForm(values: ProductFormValues, mode: 'create' | 'edit'): ProductFormErrors {
   const errors: ProductFormErrors = {};
   const name = validateRequired(values.name, 'a product name', 200);
