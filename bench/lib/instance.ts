@@ -1,13 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-import { ROOT, stopChild, waitForOk } from '../../scripts/lib/platform.ts';
+import { readDevVars, ROOT, stopChild, waitForOk } from '../../scripts/lib/platform.ts';
+import type { AppEnv } from '../../workers/env.ts';
+import { signAccessToken, type AccessClaims } from '../../workers/identity/tokens.ts';
 
 export interface Instance {
   baseUrl: string;
   /** Milliseconds from spawning `npm start`'s script to the first 200 on /health/ready. */
   readyMs: number;
   stop(): Promise<void>;
+  /** Signs an access token with the key the instance verifies (`.dev.vars`, written by `npm start`), as a login would. */
+  signToken(claims: AccessClaims): Promise<string>;
 }
 
 /**
@@ -29,5 +33,6 @@ export async function startInstance(options: { dataDir: string; port?: number; e
     await stopChild(child);
     throw new Error('the instance did not become ready');
   }
-  return { baseUrl, readyMs, stop: () => stopChild(child, 20_000) };
+  const signToken = (claims: AccessClaims) => signAccessToken({ JWT_PRIVATE_KEY: readDevVars().JWT_PRIVATE_KEY } as AppEnv, claims);
+  return { baseUrl, readyMs, stop: () => stopChild(child, 20_000), signToken };
 }

@@ -43,7 +43,9 @@ export const productSummaryColumns = {
   stockQuantity: products.stockQuantity,
   stockReserved: products.stockReserved,
   soldCount: products.soldCount,
-  thumbnailUrl: sql<string | null>`(select ${productImages.url} from ${productImages} where ${productImages.productId} = ${products.id} order by ${productImages.sortOrder}, ${productImages.id} limit 1)`,
+  // The outer row is named explicitly: drizzle qualifies `products.id` only in joined selects, and an
+  // unqualified `id` inside the subquery would bind to product_images.id.
+  thumbnailUrl: sql<string | null>`(select ${productImages.url} from ${productImages} where ${productImages.productId} = ${sql.identifier('products')}.${sql.identifier('id')} order by ${productImages.sortOrder}, ${productImages.id} limit 1)`,
   avgRating: products.avgRating,
   ratingCount: products.ratingCount,
   createdAt: products.createdAt,

@@ -1,0 +1,87 @@
+import { createRoute } from '@hono/zod-openapi';
+
+import { addCartItemSchema, cartItemParamsSchema, cartSchema, updateCartItemSchema } from '@/cart/schema';
+import { addToCart, cartDeps, clearCart, getCart, removeCartItem, setCartItemQuantity } from '@/cart/service';
+import { currentUser, requireAuth } from '@/identity/auth';
+import { errorResponses } from '@/platform/errors';
+import { envelope, jsonContent } from '@/platform/responses';
+import { createRouter } from '@/platform/router';
+
+// Shoppers only: admins cannot place orders (SPEC §3.7), so a cart would be a dead end for them.
+const shopper = requireAuth('customer', 'seller');
+const common = { tags: ['Cart'], security: [{ bearerAuth: [] }], middleware: shopper };
+const cartResponse = (description: string) => jsonContent(envelope(cartSchema), description);
+
+const get = createRoute({
+  ...common,
+  method: 'get',
+  path: '/api/v1/cart',
+  summary: "The caller's cart, re-priced from the catalog",
+  responses: { 200: cartResponse('The cart'), ...errorResponses(401, 403, 429) },
+});
+
+const addItem = createRoute({
+  ...common,
+  method: 'post',
+  path: '/api/v1/cart/items',
+  summary: 'Add units of a product (adds to an existing line)',
+  description:
+    'The line ends up with its previous quantity plus `quantity`, which must not exceed 999 or the available stock. ' +
+    '404 `PRODUCT_NOT_FOUND` for unknown or hidden products, 403 `SELLER_CANNOT_BUY_OWN_PRODUCT`, 409 `INSUFFICIENT_STOCK`, ' +
+    '`QUANTITY_LIMIT_EXCEEDED` or `CART_FULL` (100 different products).',
+  request: { body: { content: { 'application/json': { schema: addCartItemSchema } }, required: true } },
+  responses: { 201: cartResponse('The updated cart'), ...errorResponses(400, 401, 403, 404, 409, 415, 429) },
+});
+
+const updateItem = createRoute({
+  ...common,
+  method: 'put',
+  path: '/api/v1/cart/items/{productId}',
+  summary: "Set a line's quantity (absolute, stock-checked)",
+  description: '404 `NOT_FOUND` when the product is not in the cart, 404 `PRODUCT_NOT_FOUND` when it is no longer on sale, 409 `INSUFFICIENT_STOCK`.',
+  request: { params: cartItemParamsSchema, body: { content: { 'application/json': { schema: updateCartItemSchema } }, required: true } },
+  responses: { 200: cartResponse('The updated cart'), ...errorResponses(400, 401, 403, 404, 409, 415, 429) },
+});
+
+const removeItem = createRoute({
+  ...common,
+  method: 'delete',
+  path: '/api/v1/cart/items/{productId}',
+  summary: 'Remove a product from the cart',
+  request: { params: cartItemParamsSchema },
+  responses: { 204: { description: 'Removed (or was not in the cart)' }, ...errorResponses(400, 401, 403, 429) },
+});
+
+const clear = createRoute({
+  ...common,
+  method: 'delete',
+  path: '/api/v1/cart',
+  summary: 'Empty the cart',
+  responses: { 204: { description: 'Emptied' }, ...errorResponses(401, 403, 429) },
+});
+
+export const cartRouter = createRouter()
+  .openapi(get, async (c) => {
+    const user = currentUser(c);
+    return c.json({ success: true as const, data: await getCart(cartDeps(c.env, user.id), user.id) }, 200);
+  })
+  .openapi(addItem, async (c) => {
+    const user = currentUser(c);
+    return c.json({ success: true as const, data: await addToCart(cartDeps(c.env, user.id), user, c.req.valid('json')) }, 201);
+  })
+  .openapi(updateItem, async (c) => {
+    const user = currentUser(c);
+    const { productId } = c.req.valid('param');
+    const data = await setCartItemQuantity(cartDeps(c.env, user.id), user, productId, c.req.valid('json').quantity);
+    return c.json({ success: true as const, data }, 200);
+  })
+  .openapi(removeItem, async (c) => {
+    const user = currentUser(c);
+    await removeCartItem(cartDeps(c.env, user.id), user.id, c.req.valid('param').productId);
+    return c.body(null, 204);
+  })
+  .openapi(clear, async (c) => {
+    const user = currentUser(c);
+    await clearCart(cartDeps(c.env, user.id), user.id);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,120 @@
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+
+import type { AppBindings } from '@/env';
+import { currentUser } from '@/identity/auth';
+import { createEmailSender } from '@/identity/email';
+import type * as routes from '@/identity/routes';
+import * as service from '@/identity/service';
+import { REFRESH_TOKEN_TTL_MS } from '@/identity/sessions';
+import { publicJwks } from '@/identity/tokens';
+import * as users from '@/identity/users-service';
+import { describeError } from '@/platform/logger';
+import { clientIp } from '@/platform/middleware';
+
+type Handler<R extends RouteConfig> = RouteHandler<R, AppBindings>;
+
+export const REFRESH_COOKIE = 'refresh_token';
+const REFRESH_COOKIE_OPTIONS = { path: '/api/v1/auth', httpOnly: true, secure: true, sameSite: 'Strict' } as const;
+
+/** Per-request dependencies of the identity services. */
+function deps(c: Context<AppBindings>): service.IdentityDeps {
+  const logger = c.get('logger');
+  return {
+    env: c.env,
+    email: createEmailSender(c.env, logger),
+    now: () => new Date(),
+    logger,
+    defer: (task) => {
+      const settled = task.catch((err: unknown) => logger.error('background task failed', describeError(err)));
+      try {
+        c.executionCtx.waitUntil(settled);
+      } catch {
+        // No execution context (a route test calling app.request): the task still runs to completion.
+      }
+    },
+    emailCooldown: async (key) => (await c.env.EMAIL_RATE_LIMITER.limit({ key })).success,
+  };
+}
+
+const client = (c: Context<AppBindings>) => ({ ip: clientIp((name) => c.req.header(name)), userAgent: c.req.header('user-agent') });
+
+const setRefreshCookie = (c: Context<AppBindings>, token: string) =>
+  setCookie(c, REFRESH_COOKIE, token, { ...REFRESH_COOKIE_OPTIONS, maxAge: REFRESH_TOKEN_TTL_MS / 1000 });
+
+const ok = <T>(data: T) => ({ success: true as const, data });
+
+export const register: Handler<typeof routes.registerRoute> = async (c) =>
+  c.json(ok(await service.registerCustomer(deps(c), c.req.valid('json'))), 201);
+
+export const login: Handler<typeof routes.loginRoute> = async (c) => {
+  const tokens = await service.login(deps(c), c.req.valid('json'), client(c));
+  setRefreshCookie(c, tokens.refresh_token);
+  return c.json(ok(tokens), 200);
+};
+
+export const refresh: Handler<typeof routes.refreshRoute> = async (c) => {
+  const raw = c.req.valid('json').refresh_token ?? getCookie(c, REFRESH_COOKIE);
+  const tokens = await service.refreshSession(deps(c), raw, client(c));
+  setRefreshCookie(c, tokens.refresh_token);
+  return c.json(ok(tokens), 200);
+};
+
+export const logout: Handler<typeof routes.logoutRoute> = async (c) => {
+  await service.logout(deps(c), currentUser(c).id);
+  deleteCookie(c, REFRESH_COOKIE, REFRESH_COOKIE_OPTIONS);
+  return c.json(ok({ message: 'Signed out from every session' }), 200);
+};
+
+export const verifyEmail: Handler<typeof routes.verifyEmailRoute> = async (c) => {
+  await service.verifyEmail(deps(c), c.req.valid('json'));
+  return c.json(ok({ message: 'Email verified; you can sign in now' }), 200);
+};
+
+export const resendVerification: Handler<typeof routes.resendVerificationRoute> = async (c) => {
+  await service.resendVerification(deps(c), c.req.valid('json').email);
+  return c.json(ok({ message: service.GENERIC_RESEND_MESSAGE }), 200);
+};
+
+export const forgotPassword: Handler<typeof routes.forgotPasswordRoute> = async (c) => {
+  await service.requestPasswordReset(deps(c), c.req.valid('json').email, c.env.APP_URL);
+  return c.json(ok({ message: service.GENERIC_FORGOT_MESSAGE }), 200);
+};
+
+export const resetPassword: Handler<typeof routes.resetPasswordRoute> = async (c) => {
+  await service.resetPassword(deps(c), c.req.valid('json'));
+  return c.json(ok({ message: 'Password changed; sign in again on every device' }), 200);
+};
+
+export const jwks: Handler<typeof routes.jwksRoute> = async (c) => {
+  c.header('Cache-Control', 'public, max-age=300');
+  const { keys } = await publicJwks(c.env);
+  return c.json({ keys: keys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty: kty!, crv: crv!, x: x!, y: y!, kid: kid!, alg: alg!, use: use! })) }, 200);
+};
+
+export const getProfile: Handler<typeof routes.getProfileRoute> = async (c) => c.json(ok(await users.getProfile(c.env, currentUser(c).id)), 200);
+
+export const updateProfile: Handler<typeof routes.updateProfileRoute> = async (c) =>
+  c.json(ok(await users.updateProfile(c.env, currentUser(c).id, c.req.valid('json'))), 200);
+
+export const createAddress: Handler<typeof routes.createAddressRoute> = async (c) =>
+  c.json(ok(await users.createAddress(c.env, currentUser(c).id, c.req.valid('json'))), 201);
+
+export const updateAddress: Handler<typeof routes.updateAddressRoute> = async (c) =>
+  c.json(ok(await users.updateAddress(c.env, currentUser(c).id, c.req.valid('param').id, c.req.valid('json'))), 200);
+
+export const deleteAddress: Handler<typeof routes.deleteAddressRoute> = async (c) => {
+  await users.deleteAddress(c.env, currentUser(c).id, c.req.valid('param').id);
+  return c.body(null, 204);
+};
+
+export const setDefaultAddress: Handler<typeof routes.setDefaultAddressRoute> = async (c) =>
+  c.json(ok(await users.setDefaultAddress(c.env, currentUser(c).id, c.req.valid('param').id)), 200);
+
+export const sellerCard: Handler<typeof routes.sellerCardRoute> = async (c) => c.json(ok(await users.getSellerCard(c.env, c.req.valid('param').id)), 200);
+
+export const getUser: Handler<typeof routes.getUserRoute> = async (c) => c.json(ok(await users.getUserRecord(c.env, c.req.valid('param').id)), 200);
+
+export const changeRole: Handler<typeof routes.changeRoleRoute> = async (c) =>
+  c.json(ok(await users.changeUserRole(c.env, c.req.valid('param').id, c.req.valid('json').role)), 200);

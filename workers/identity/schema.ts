@@ -1,0 +1,162 @@
+import { z } from '@hono/zod-openapi';
+
+import { USER_ROLES } from '@/identity/tables';
+
+/**
+ * Wire shapes of auth and users (snake_case, SPEC §3.1) — the seller card alone is camelCase, as the
+ * seed's SPA reads it. Written by hand rather than derived from the tables because the wire casing and
+ * the input rules (normalized email, password policy) differ from the columns; bounds match the columns.
+ */
+
+/** Trimmed and lowercased before anything else, so lookups, lockout and the unique index agree. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(255)
+  .regex(z.regexes.email, 'Invalid email address')
+  .openapi({ example: 'customer@example.com', format: 'email' });
+
+/** 8–72 characters (bcrypt's limit, kept for compatibility) with at least one letter and one digit. */
+export const passwordSchema = z
+  .string()
+  .min(8, 'Password must be at least 8 characters')
+  .max(72, 'Password must be at most 72 characters')
+  .regex(/\p{L}/u, 'Password must contain a letter')
+  .regex(/\d/, 'Password must contain a digit')
+  .openapi({ example: 'Customer@123' });
+
+const nameSchema = z.string().trim().min(1).max(100);
+/** Optional text column: absent or null clears it; blank strings are stored as null. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((value) => (value ? value : null));
+
+export const userIdSchema = z.guid().openapi({ example: '00000000-0000-0000-0000-000000000002' });
+
+export const registerBodySchema = z
+  .object({ email: emailSchema, password: passwordSchema, first_name: nameSchema, last_name: nameSchema })
+  .strict()
+  .openapi('RegisterRequest');
+
+export const loginBodySchema = z
+  .object({ email: emailSchema, password: z.string().min(1).max(72) })
+  .strict()
+  .openapi('LoginRequest');
+
+export const refreshBodySchema = z
+  .object({ refresh_token: z.string().max(256).optional().openapi({ description: 'Omit to use the `refresh_token` cookie' }) })
+  .strict()
+  .openapi('RefreshRequest');
+
+export const verifyEmailBodySchema = z
+  .object({ email: emailSchema, code: z.string().regex(/^\d{6}$/, 'The code is 6 digits') })
+  .strict()
+  .openapi('VerifyEmailRequest');
+
+export const emailOnlyBodySchema = z.object({ email: emailSchema }).strict().openapi('EmailRequest');
+
+export const resetPasswordBodySchema = z
+  .object({
+    email: emailSchema,
+    token: z
+      .string()
+      .regex(/^[0-9a-fA-F]{128}$/, 'The reset token is 128 hex characters')
+      .transform((token) => token.toLowerCase()),
+    password: passwordSchema,
+  })
+  .strict()
+  .openapi('ResetPasswordRequest');
+
+export const userSummarySchema = z
+  .object({ id: z.string(), email: z.string(), role: z.enum(USER_ROLES), first_name: z.string(), last_name: z.string() })
+  .openapi('UserSummary');
+
+export const tokenResponseSchema = z
+  .object({
+    access_token: z.string(),
+    refresh_token: z.string().openapi({ description: '128 hex characters; also set as an httpOnly cookie' }),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int().openapi({ example: 900 }),
+    user: userSummarySchema,
+  })
+  .openapi('TokenResponse');
+
+export const messageSchema = z.object({ message: z.string() }).openapi('Message');
+
+export const jwksSchema = z
+  .object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) })
+  .openapi('JsonWebKeySet');
+
+export const addressBodySchema = z
+  .object({
+    label: optionalText(50),
+    address_line1: z.string().trim().min(1).max(255),
+    address_line2: optionalText(255),
+    city: z.string().trim().min(1).max(100),
+    state: optionalText(100),
+    country: z.string().trim().min(1).max(100),
+    postal_code: optionalText(20),
+  })
+  .strict()
+  .openapi('AddressRequest');
+
+export const addressSchema = z
+  .object({
+    id: z.string(),
+    label: z.string().nullable(),
+    address_line1: z.string(),
+    address_line2: z.string().nullable(),
+    city: z.string(),
+    state: z.string().nullable(),
+    country: z.string(),
+    postal_code: z.string().nullable(),
+    is_default: z.boolean(),
+  })
+  .openapi('Address');
+
+export const profileSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: z.enum(USER_ROLES),
+    first_name: z.string(),
+    last_name: z.string(),
+    phone: z.string().nullable(),
+    avatar_url: z.string().nullable(),
+    addresses: z.array(addressSchema),
+  })
+  .openapi('Profile');
+
+export const updateProfileBodySchema = z
+  .object({
+    first_name: nameSchema,
+    last_name: nameSchema,
+    phone: optionalText(20).refine((phone) => phone === null || /^[+\d][\d\s().-]*$/.test(phone), 'Invalid phone number'),
+    avatar_url: optionalText(500).refine((url) => url === null || /^https?:\/\/\S+$/.test(url), 'Must be an http(s) URL'),
+  })
+  .strict()
+  .openapi('UpdateProfileRequest');
+
+export const sellerCardSchema = z
+  .object({ id: z.string(), firstName: z.string(), lastName: z.string(), avatarUrl: z.string().nullable(), createdAt: z.string() })
+  .openapi('SellerCard');
+
+export const roleBodySchema = z.object({ role: z.enum(USER_ROLES) }).strict().openapi('ChangeRoleRequest');
+
+export const idParamsSchema = z.object({ id: userIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
+
+export type RegisterInput = z.infer<typeof registerBodySchema>;
+export type LoginInput = z.infer<typeof loginBodySchema>;
+export type ResetPasswordInput = z.infer<typeof resetPasswordBodySchema>;
+export type AddressInput = z.infer<typeof addressBodySchema>;
+export type Address = z.infer<typeof addressSchema>;
+export type Profile = z.infer<typeof profileSchema>;
+export type UpdateProfileInput = z.infer<typeof updateProfileBodySchema>;
+export type UserSummary = z.infer<typeof userSummarySchema>;
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+export type SellerCard = z.infer<typeof sellerCardSchema>;
