@@ -211,7 +211,10 @@ export interface Order {
   sellerId: string;
   cartId: string | null;
   totalAmount: number;
+  currency?: string;
   status: OrderStatus;
+  cancelReason?: string | null;
+  paymentId?: string | null;
   shippingAddress: ShippingAddress;
   items: OrderItem[];
   createdAt: string;

@@ -53,6 +53,12 @@ export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLi
             <span>Status</span>
             <StatusBadge status={order.status} />
           </p>
+          {order.cancelReason ? (
+            <p className="summary-row">
+              <span>Reason</span>
+              <span>{order.cancelReason}</span>
+            </p>
+          ) : null}
           <p className="summary-row">
             <span>Placed</span>
             <time dateTime={order.createdAt}>{formatDateTime(order.createdAt)}</time>
