@@ -187,4 +187,17 @@ test.describe('pages with data (stubbed API)', () => {
     await expect(panel).toBeHidden();
     await expect(bell).toBeFocused();
   });
+
+  test('the category combobox works from the keyboard and passes axe while open', async ({ page }) => {
+    await stubApi(page);
+    await page.goto('/seller/products/new');
+    const combo = page.getByRole('combobox', { name: 'Category' });
+    await combo.fill('elec');
+    await expect(page.getByRole('listbox', { name: 'Categories' })).toBeVisible();
+    await expect(combo).toHaveAttribute('aria-expanded', 'true');
+    expect(await blockingViolations(page, 'form')).toEqual([]);
+    await combo.press('Enter');
+    await expect(combo).toHaveValue('Electronics');
+    await expect(page.getByRole('listbox', { name: 'Categories' })).toBeHidden();
+  });
 });
