@@ -35,7 +35,8 @@ export default defineConfig({
     reuseExistingServer: false,
     // npm start stops wrangler and the database on SIGTERM; a hard kill would orphan them on the test ports.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-    stdout: 'ignore',
+    // The app's log is kept so a server that dies mid-run says why in the test output.
+    stdout: 'pipe',
     stderr: 'pipe',
     env: {
       PORT: String(PORT),
