@@ -129,4 +129,42 @@ describe('reliability: every saga event delivered 3×', () => {
     expect(stock).toMatchObject({ onHand: 10, reserved: 0, available: 10, sold: 0 });
     expect(stock.mirror).toEqual(mirrored(stock));
   });
+  it('three concurrent deliveries of order.created and of payment.completed → still one payment, one transition, stock committed once', async () => {
+    const shop = await newShop(10);
+    const orders = realOrderDeps();
+    const pay = realPaymentDeps();
+    const { orderId, created } = await placeRealOrder(shop, 2, orders.deps);
+    const charged = new Set<string>();
+    const charge = pay.deps.gateway.charge;
+    pay.deps.gateway = {
+      ...pay.deps.gateway,
+      charge: (request) => {
+        charged.add(request.paymentId);
+        return charge(request);
+      },
+    };
+
+    const deliveries = await Promise.all([1, 2, 3].map((attempt) => deliverToPayments(pay.deps, [created], attempt)));
+    expect(deliveries.flat().every((m) => m.acked)).toBe(true);
+    const paid = await paymentsOf(orderId);
+    expect(paid.map((p) => p.status)).toEqual(['COMPLETED']);
+    // Racing deliveries may each reach the gateway, but always with the one payment id (its idempotency key).
+    expect([...charged]).toEqual([paid[0]!.id]);
+    expect(await paymentHistoryOf(orderId)).toEqual([
+      [null, 'PENDING'],
+      ['PENDING', 'COMPLETED'],
+    ]);
+
+    const completed = pay.published[0]!;
+    const applied = await Promise.all([1, 2, 3].map((attempt) => deliverToOrders(orders.deps, [completed], attempt)));
+    expect(applied.flat().every((m) => m.acked)).toBe(true);
+    expect(await orderHistoryOf(orderId)).toEqual([
+      [null, 'PENDING'],
+      ['PENDING', 'CONFIRMED'],
+    ]);
+    expect(await noticesOf(orderId)).toEqual(['ORDER_PAID', 'ORDER_PLACED', 'PAYMENT_CONFIRMED']);
+    const stock = await stockOf(shop.productId);
+    expect(stock).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
+    expect(stock.mirror).toEqual(mirrored(stock));
+  });
 });
