@@ -1,7 +1,10 @@
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
-import { UNFULFILLABLE_REASON } from '@/orders/service';
+import { cancelTimedOutOrders, UNFULFILLABLE_REASON } from '@/orders/service';
+import { orders as ordersTable } from '@/orders/tables';
+import { createDb } from '@/platform/db';
 import { createTestUser } from '@test/support/shop-fixtures';
 
 import {
@@ -85,6 +88,26 @@ describe('reliability: reservation expiring while the payment is in flight', () 
     expect((await orderRow(rival.orderId))!.status).toBe('CONFIRMED');
     stock = await stockOf(shop.productId);
     expect(stock).toMatchObject({ onHand: 1, reserved: 0, available: 1, sold: 4 });
+    expect(stock.mirror).toEqual(mirrored(stock));
+  });
+  it('no payment ever comes → the alarm frees the hold, the reaper cancels the order and the mirror catches up with the DO', async () => {
+    const shop = await newShop(5, 1000);
+    const orders = realOrderDeps();
+    const { orderId } = await placeRealOrder(shop, 2, orders.deps);
+    await expireReservation(shop.productId, orderId);
+    await runDurableObjectAlarm(stockStub(shop.productId));
+    const afterAlarm = await stockOf(shop.productId);
+    expect(afterAlarm).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    // The alarm cannot reach Postgres: until the product's next change the mirror still shows the hold.
+    expect(afterAlarm.mirror).toMatchObject({ reserved: 2 });
+
+    // Aged far beyond any other test's order and reaped with limit 1 (oldest first), so only this order is touched.
+    await createDb(env).update(ordersTable).set({ createdAt: sql`now() - interval '30 days'` }).where(eq(ordersTable.id, orderId));
+    const { cancelled } = await cancelTimedOutOrders(orders.deps, 1);
+    expect(cancelled).toEqual([orderId]);
+    expect(await orderRow(orderId)).toMatchObject({ status: 'CANCELLED', cancelReason: 'payment timeout' });
+    const stock = await stockOf(shop.productId);
+    expect(stock).toMatchObject({ onHand: 5, reserved: 0, available: 5, sold: 0 });
     expect(stock.mirror).toEqual(mirrored(stock));
   });
 });
