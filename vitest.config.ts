@@ -41,6 +41,9 @@ export default defineConfig({
           name: 'workers',
           include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       // The SPA's own Vite config carries its aliases, plugins and test environment.
