@@ -65,7 +65,14 @@ async function main(): Promise<void> {
   else dim('web/dist is up to date');
 
   say(`Starting wrangler dev on http://127.0.0.1:${PORT}`);
-  const vars = ['--var', `DATABASE_URL:${database.url}`, ...(database.neonProxy ? ['--var', `NEON_LOCAL_PROXY:${database.neonProxy}`] : [])];
+  const vars = [
+    '--var',
+    `DATABASE_URL:${database.url}`,
+    ...(database.neonProxy ? ['--var', `NEON_LOCAL_PROXY:${database.neonProxy}`] : []),
+    // Password-reset links point at this server, whatever port it was given.
+    '--var',
+    `APP_URL:http://localhost:${PORT}`,
+  ];
   wrangler = spawn(
     process.execPath,
     [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', join(DATA_DIR, 'wrangler'), '--show-interactive-dev-session=false', '--test-scheduled', ...vars],

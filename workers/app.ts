@@ -10,12 +10,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
+import { reviewsRouter } from '@/catalog/review-routes';
+import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
 import { describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
+import { searchRouter } from '@/search/routes';
 
 export const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -107,6 +110,13 @@ function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
   app.route('/', identityRouter);
   app.route('/', cartRouter);
+  // Before the catalog: `/products/search` must not be taken for `/products/{id}`.
+  app.route('/', searchRouter);
+  app.route('/', categoriesRouter);
+  // search routes mount before products (literal paths before {id})
+  app.route('/', productsRouter);
+  app.route('/', inventoryRouter);
+  app.route('/', reviewsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

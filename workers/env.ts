@@ -16,6 +16,8 @@ interface Secrets {
   JWT_PRIVATE_KEY: string;
   /** Bearer key for the HTTP email API (`EMAIL_TRANSPORT = "http"`); unset with the log transport. */
   EMAIL_API_KEY?: string;
+  /** Bearer token for the OpenAI-compatible embeddings server (`EMBEDDER = "http"`), if it needs one. */
+  EMBEDDINGS_API_KEY?: string;
 }
 
 // Both the global `Env` (handlers) and `Cloudflare.Env` (`cloudflare:test`, `cloudflare:workers`) carry them;

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     console.log('migrations applied');
     if (command !== 'migrate') {
       const seeded = await seedDatabase(database.url);
-      console.log(`seed: added ${seeded.users} users and ${seeded.products} products`);
+      console.log(`seed: added ${seeded.users} users and ${seeded.products} products, embedded ${seeded.embedded} products`);
     }
   } finally {
     await database.stop();

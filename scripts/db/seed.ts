@@ -5,17 +5,22 @@ import pg from 'pg';
 import { categories, productImages, products } from '../../workers/catalog/tables.ts';
 import { hashPassword } from '../../workers/identity/password.ts';
 import { sellerProfiles, userProfiles, users } from '../../workers/identity/tables.ts';
+import { embedProducts } from '../../workers/search/embedding-store.ts';
+import { createLocalEmbedder } from '../../workers/search/local-embedder.ts';
 import { CATEGORIES, PRODUCTS, SAMPLE_USERS, SELLER_PROFILES } from './seed-data.ts';
 
 export interface SeedResult {
   users: number;
   categories: number;
   products: number;
+  /** Products given a vector by the local embedder (those ACTIVE without one). */
+  embedded: number;
 }
 
 /**
  * Inserts the sample users and catalog. Idempotent: rows that exist are left alone, so a second
  * `npm start` keeps whatever the developer changed. Identity sequences are moved past the fixed ids.
+ * Then every ACTIVE product without a local-embedder vector gets one, so search works right away.
  */
 export async function seedDatabase(connectionString: string): Promise<SeedResult> {
   const client = new pg.Client({ connectionString });
@@ -23,7 +28,7 @@ export async function seedDatabase(connectionString: string): Promise<SeedResult
   await client.connect();
   const db = drizzle({ client, casing: 'snake_case' });
   try {
-    return await db.transaction(async (tx) => {
+    const seeded = await db.transaction(async (tx) => {
       const existing = new Set((await tx.select({ email: users.email }).from(users)).map((row) => row.email.toLowerCase()));
       const newUsers = SAMPLE_USERS.filter((user) => !existing.has(user.email));
       for (const user of newUsers) {
@@ -50,6 +55,8 @@ export async function seedDatabase(connectionString: string): Promise<SeedResult
       }
       return { users: newUsers.length, categories: CATEGORIES.length, products: inserted.length };
     });
+    const { embedded } = await embedProducts(db, createLocalEmbedder());
+    return { ...seeded, embedded: embedded.length };
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -51,6 +51,21 @@ afterAll(async () => {
 });
 
 describe('HTTP transport (neon())', () => {
+  it('keeps concurrent single queries and batch transactions apart', async () => {
+    // pglite-socket interleaves protocol messages of different connections outside transactions;
+    // without the proxy's per-query transaction this mix failed binds and then hung the database.
+    const values = Array.from({ length: 60 }, (_, i) => i);
+    const answers = await Promise.all(
+      values.map((i) =>
+        (i % 3 === 0
+          ? sql.transaction([sql`SELECT ${i}::int AS n, ${'a'}::text AS a, ${'b'}::text AS b`]).then(([rows]) => Number(rows?.[0]?.n))
+          : (i % 3 === 1 ? sql`SELECT ${i}::int AS n, ${'x'}::text AS tag` : sql`SELECT ${i}::int AS n`).then((rows) => Number(rows[0]?.n))
+        ).catch((error: Error) => error.message),
+      ),
+    );
+    expect(answers).toEqual(values);
+  }, 20_000);
+
   it('supports pgvector with an HNSW cosine index', async () => {
     await sql`CREATE EXTENSION IF NOT EXISTS vector`;
     await sql`CREATE TABLE docs (id int PRIMARY KEY, embedding vector(3) NOT NULL)`;

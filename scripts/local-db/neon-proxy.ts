@@ -70,18 +70,25 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
     if (typeof connectionString !== 'string') throw badRequest('missing Neon-Connection-String header');
     const body = parseBody(await readBody(req));
     const pool = poolFor(connectionString);
-    if (!('queries' in body)) return toResponse(await pool.query(toConfig(body)));
+    // A single query runs in its own BEGIN … COMMIT too. pglite-socket queues each protocol message
+    // separately and keeps one connection's messages together only inside a transaction, so a bare
+    // Parse/Bind/Execute/Sync could have another connection's transaction run between its Parse and
+    // Bind (wrong or failed statement, or a hung database). One statement in a transaction is the same
+    // as autocommit; only statements that refuse transaction blocks (CREATE INDEX CONCURRENTLY,
+    // VACUUM) cannot be sent this way — migrations connect directly.
+    const single = !('queries' in body);
+    const queries = 'queries' in body ? body.queries : [body];
 
-    const begin = beginStatement(req.headers);
+    const begin = single ? 'BEGIN' : beginStatement(req.headers);
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
       await client.query(begin);
       try {
         const results = [];
-        for (const query of body.queries) results.push(toResponse(await client.query(toConfig(query))));
+        for (const query of queries) results.push(toResponse(await client.query(toConfig(query))));
         await client.query('COMMIT');
-        return { results };
+        return single ? results[0] : { results };
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
         throw error;

@@ -69,3 +69,12 @@ export async function createUserWithToken(role: UserRole = 'customer', tag = 'us
   await db.insert(userProfiles).values({ userId: row!.id, firstName: 'First', lastName: tag });
   return { id: row!.id, email, token: await signAccessToken(env, { userId: row!.id, email, role, sessionVersion: 0 }) };
 }
+
+/**
+ * The local Rate Limiting binding counts in wall-clock-aligned windows; a test that expects a second call
+ * in the same window to be refused waits out the last seconds of a window first, so it cannot straddle one.
+ */
+export async function awayFromWindowEdge(periodMs = 60_000, marginMs = 3_000): Promise<void> {
+  const left = periodMs - (Date.now() % periodMs);
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}

@@ -7,7 +7,7 @@ import { lastLoggedEmail } from '@/identity/email';
 import { GENERIC_FORGOT_MESSAGE, GENERIC_RESEND_MESSAGE } from '@/identity/service';
 import { emailVerifications, users } from '@/identity/tables';
 import { createDb } from '@/platform/db';
-import { call, dataOf, errorCode, lastCode, newIp, PASSWORD, registerVerifiedUser, uniqueEmail, type TokenBody } from '@test/support/identity';
+import { awayFromWindowEdge, call, dataOf, errorCode, lastCode, newIp, PASSWORD, registerVerifiedUser, uniqueEmail, type TokenBody } from '@test/support/identity';
 
 const register = (email: string, ip: string, password = PASSWORD) =>
   call('POST', '/api/v1/auth/register', { email, password, first_name: 'Ada', last_name: 'Lovelace' }, { ip });
@@ -144,6 +144,7 @@ describe('email verification', () => {
     await register(known, ip);
     const firstCode = lastCode(known);
     const unknown = uniqueEmail('nobody');
+    await awayFromWindowEdge();
 
     const answers = [];
     for (const email of [known, unknown]) {
@@ -240,6 +241,15 @@ describe('login lockout and throttling', () => {
     expect((await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip: attacker })).status).toBe(403);
   });
 
+  it('lets no more than 5 of a parallel burst of guesses from one address reach the password check', async () => {
+    const { email, ip } = await registerVerifiedUser('burst');
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => call('POST', '/api/v1/auth/login', { email, password: `Wrong${i}pass` }, { ip })));
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status !== 401).every((status) => status === 403)).toBe(true);
+    expect((await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip })).status).toBe(403);
+  });
+
   it('does not count failures for unknown emails', async () => {
     const ip = newIp();
     const email = uniqueEmail('ghost');
@@ -314,6 +324,18 @@ describe('forgot and reset password', () => {
       expect((await call('POST', '/api/v1/auth/reset-password', { email, token: 'c'.repeat(128), password: 'Brand9New' }, { ip })).status).toBe(400);
     }
     expect((await call('POST', '/api/v1/auth/reset-password', { email, token, password: 'Brand9New' }, { ip })).status).toBe(429);
+  });
+
+  it('clears a lockout and verifies the email, since the link proves the mailbox', async () => {
+    const ip = newIp();
+    const email = uniqueEmail('reset-unverified');
+    await register(email, ip);
+    for (let i = 0; i < 5; i++) await call('POST', '/api/v1/auth/login', { email, password: `Wrong${i}pass` }, { ip });
+    expect(await errorCode(await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip }))).toBe('ACCOUNT_LOCKED');
+    await call('POST', '/api/v1/auth/forgot-password', { email }, { ip });
+    const { token } = resetLink(email);
+    expect((await call('POST', '/api/v1/auth/reset-password', { email, token, password: 'Brand9New' }, { ip })).status).toBe(200);
+    expect((await call('POST', '/api/v1/auth/login', { email, password: 'Brand9New' }, { ip })).status).toBe(200);
   });
 
   it('rejects malformed tokens with 400 VALIDATION_ERROR', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { activeFailures, attemptKeys, evaluateLoginGate, LOCKOUT_WINDOW_MS, type AttemptRecord } from '@/identity/lockout';
+import { activeFailures, admitReservedAttempt, attemptKeys, evaluateLoginGate, LOCKOUT_WINDOW_MS, type AttemptRecord } from '@/identity/lockout';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -43,6 +43,21 @@ describe('evaluateLoginGate', () => {
 
   it('lets everyone in once the lock has expired', () => {
     expect(evaluateLoginGate(record(5, minutesAgo(30), minutesAgo(1)), record(5, minutesAgo(30), minutesAgo(1)), now).blocked).toBe(false);
+  });
+});
+
+describe('admitReservedAttempt', () => {
+  const open = { blocked: false, emailLocked: false, retryAfterSeconds: 1 };
+  const emailLocked = { blocked: false, emailLocked: true, retryAfterSeconds: 300 };
+
+  it('admits up to 5 counted attempts per address, the 5th included', () => {
+    expect(admitReservedAttempt(open, record(5, minutesAgo(1), minutesAhead(15)), now).blocked).toBe(false);
+    expect(admitReservedAttempt(open, record(6, minutesAgo(1), minutesAhead(15)), now)).toEqual({ blocked: true, emailLocked: false, retryAfterSeconds: 900 });
+  });
+
+  it('admits only one attempt per address while the email is locked', () => {
+    expect(admitReservedAttempt(emailLocked, record(1, now), now).blocked).toBe(false);
+    expect(admitReservedAttempt(emailLocked, record(2, now), now)).toMatchObject({ blocked: true, retryAfterSeconds: 300 });
   });
 });
 

@@ -66,10 +66,13 @@ export async function readLoginGate(db: Db, keys: { emailKey: string; pairKey: s
 }
 
 /**
- * Counts one failure on both keys in one statement each (atomic under concurrency): a record whose
- * window and lock have passed starts over; reaching the limit (re)starts a 15-minute lock.
+ * Counts this attempt as a failure on both keys **before** the password is checked (one atomic upsert
+ * each: a record whose window and lock have passed starts over; reaching the limit (re)starts a
+ * 15-minute lock), and returns the records as they are now. Counting first is what stops a burst of
+ * parallel guesses from all passing the gate before any of them is recorded; a correct password then
+ * clears the records with {@link clearLoginFailures}.
  */
-export async function recordLoginFailure(db: Db, keys: { emailKey: string; pairKey: string }, now: Date): Promise<void> {
+export async function reserveLoginAttempt(db: Db, keys: { emailKey: string; pairKey: string }, now: Date): Promise<{ email: AttemptRecord; pair: AttemptRecord }> {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
   const nowText = now.toISOString();
   const lockEnd = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString();
@@ -86,8 +89,21 @@ export async function recordLoginFailure(db: Db, keys: { emailKey: string; pairK
           firstFailureAt: sql`case when ${stale} then ${nowText}::timestamptz else ${loginAttempts.firstFailureAt} end`,
           lockedUntil: sql`case when ${nextFailures} >= ${LOCKOUT_MAX_FAILURES} then ${lockEnd}::timestamptz else ${loginAttempts.lockedUntil} end`,
         },
-      });
-  await db.batch([upsert(keys.emailKey), upsert(keys.pairKey)]);
+      })
+      .returning({ failures: loginAttempts.failures, firstFailureAt: loginAttempts.firstFailureAt, lockedUntil: loginAttempts.lockedUntil });
+  // Two single statements, not a batch: each is atomic on its own and they need not be atomic together.
+  const [[email], [pair]] = await Promise.all([upsert(keys.emailKey), upsert(keys.pairKey)]);
+  return { email: email!, pair: pair! };
+}
+
+/**
+ * After {@link reserveLoginAttempt}: may this attempt go on to the password check? An address gets at
+ * most 5 attempts per window, and only one while the email was already locked when it arrived.
+ */
+export function admitReservedAttempt(gate: LoginGate, pair: AttemptRecord, now: Date): LoginGate {
+  const allowance = gate.emailLocked ? 1 : LOCKOUT_MAX_FAILURES;
+  if (pair.failures <= allowance) return gate;
+  return { blocked: true, emailLocked: gate.emailLocked, retryAfterSeconds: Math.max(gate.retryAfterSeconds, Math.ceil(lockRemainingMs(pair, now) / 1000), 1) };
 }
 
 /** A correct password clears the email's record and this address's pair record. */

@@ -121,7 +121,7 @@ export const createAddressRoute = createRoute({
   summary: 'Add an address (the first one becomes the default)',
   middleware: [requireAuth()] as const,
   request: jsonBody(addressBodySchema),
-  responses: { 201: jsonContent(envelope(addressSchema), 'Created'), ...errorResponses(400, 401) },
+  responses: { 201: jsonContent(envelope(addressSchema), 'Created'), ...errorResponses(400, 401, 409) },
 });
 
 export const updateAddressRoute = createRoute({

@@ -2,7 +2,16 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 
 import type { AppEnv } from '@/env';
 import type { EmailMessage, EmailSender } from '@/identity/email';
-import { allLoginFailuresOf, attemptKeys, clearLoginFailures, pairKeyPrefix, readLoginGate, recordLoginFailure } from '@/identity/lockout';
+import {
+  admitReservedAttempt,
+  allLoginFailuresOf,
+  attemptKeys,
+  clearLoginFailures,
+  LOCKOUT_WINDOW_MS,
+  pairKeyPrefix,
+  readLoginGate,
+  reserveLoginAttempt,
+} from '@/identity/lockout';
 import { hashPassword, verifyPassword } from '@/identity/password';
 import type { LoginInput, RegisterInput, ResetPasswordInput, TokenResponse, UserSummary } from '@/identity/schema';
 import { digestsEqual, randomHex, sha256Hex, sixDigitCode } from '@/identity/secrets';
@@ -210,6 +219,7 @@ export async function requestPasswordReset(deps: IdentityDeps, email: string, ap
 /**
  * Sets a new password with a valid reset token, then ends every session: refresh tokens revoked,
  * session version bumped (live access tokens stop working), lockout records of the email cleared.
+ * It also marks the email verified: the token could only have been read from that mailbox.
  * The token is consumed inside the same transaction, so it works once even under a race.
  */
 export async function resetPassword(deps: IdentityDeps, input: ResetPasswordInput): Promise<void> {
@@ -226,12 +236,14 @@ export async function resetPassword(deps: IdentityDeps, input: ResetPasswordInpu
     if (!consumed) return false;
     const [user] = await tx
       .update(users)
-      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+      // The reset link reached the mailbox, which is what verification proves too.
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, isVerified: true, verifiedAt: sql`coalesce(${users.verifiedAt}, ${now.toISOString()}::timestamptz)` })
       .where(and(byEmail(input.email), isNull(users.deletedAt)))
       .returning({ id: users.id });
     if (!user) return false;
     await revokeAllRefreshTokens(tx, user.id, now);
     await tx.delete(loginAttempts).where(allLoginFailuresOf(input.email, pairPrefix));
+    await tx.delete(emailVerifications).where(eq(emailVerifications.email, input.email));
     return true;
   });
   if (!done) throw invalidResetToken();
@@ -248,8 +260,9 @@ async function startSession(deps: IdentityDeps, user: UserRow, client: ClientInf
 
 /**
  * SPEC §6 login: lockout gate (before hashing) → user lookup (unknown: 401, not counted, same
- * hashing cost) → password → failure counted on email and (email, address) → unverified 403 only
- * after a correct password → tokens.
+ * hashing cost) → the attempt counted as a failure on email and (email, address), re-checked against
+ * the allowance → password (correct: the count is cleared) → unverified 403 only after a correct
+ * password → tokens.
  */
 export async function login(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
   const db = createDb(deps.env);
@@ -262,8 +275,10 @@ export async function login(deps: IdentityDeps, input: LoginInput, client: Clien
     await verifyPassword(input.password, DUMMY_PASSWORD_HASH);
     throw invalidCredentials();
   }
+  const { pair } = await reserveLoginAttempt(db, keys, now);
+  const admitted = admitReservedAttempt(gate, pair, now);
+  if (admitted.blocked) throw accountLocked(admitted.retryAfterSeconds);
   if (!(await verifyPassword(input.password, user.passwordHash))) {
-    await recordLoginFailure(db, keys, now);
     throw gate.emailLocked ? accountLocked(gate.retryAfterSeconds) : invalidCredentials();
   }
   await clearLoginFailures(db, keys);
@@ -298,4 +313,33 @@ export async function logout(deps: IdentityDeps, userId: string): Promise<void> 
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
   ]);
+}
+
+/** Revoked or expired refresh tokens are kept this long after expiry, so reuse can still be recognized. */
+const REFRESH_TOKEN_RETENTION_MS = 24 * 60 * 60_000;
+
+/**
+ * Deletes identity rows that can no longer matter: refresh tokens a day past expiry, expired codes and
+ * reset tokens, and login-attempt records whose window and lock are over. Idempotent; meant for the
+ * Worker's cron (`scheduled`), which is wired outside this domain.
+ */
+export async function pruneIdentityData(env: AppEnv, now: Date): Promise<{ refreshTokens: number; codes: number; resets: number; loginAttempts: number }> {
+  const db = createDb(env);
+  const nowText = now.toISOString();
+  const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
+  const [tokens, codes, resets, attempts] = await db.batch([
+    db
+      .delete(refreshTokens)
+      .where(sql`${refreshTokens.expiresAt} < ${new Date(now.getTime() - REFRESH_TOKEN_RETENTION_MS).toISOString()}::timestamptz`)
+      .returning({ id: refreshTokens.id }),
+    db.delete(emailVerifications).where(sql`${emailVerifications.expiresAt} < ${nowText}::timestamptz`).returning({ email: emailVerifications.email }),
+    db.delete(passwordResets).where(sql`${passwordResets.expiresAt} < ${nowText}::timestamptz`).returning({ email: passwordResets.email }),
+    db
+      .delete(loginAttempts)
+      .where(
+        sql`${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz and (${loginAttempts.lockedUntil} is null or ${loginAttempts.lockedUntil} <= ${nowText}::timestamptz)`,
+      )
+      .returning({ email: loginAttempts.email }),
+  ]);
+  return { refreshTokens: tokens.length, codes: codes.length, resets: resets.length, loginAttempts: attempts.length };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Address, Profile } from '@/identity/schema';
 import { userAddresses } from '@/identity/tables';
+import { MAX_ADDRESSES_PER_USER } from '@/identity/users-service';
 import { createDb } from '@/platform/db';
 import { call, createUserWithToken, dataOf, errorCode } from '@test/support/identity';
 
@@ -130,6 +131,29 @@ describe('addresses', () => {
     const res = await call('POST', '/api/v1/users/addresses', body, { token: user.token });
     expect(res.status).toBe(400);
     expect(await storedAddresses(user.id)).toHaveLength(0);
+  });
+
+  it('keeps exactly one default under concurrent creates and concurrent switches', async () => {
+    const user = await createUserWithToken('customer', 'addr-race');
+    const created = await Promise.all(Array.from({ length: 4 }, (_, i) => call('POST', '/api/v1/users/addresses', address(`${i} Race St`), { token: user.token })));
+    expect(created.map((res) => res.status)).toEqual([201, 201, 201, 201]);
+    expect((await storedAddresses(user.id)).filter((row) => row.isDefault)).toHaveLength(1);
+
+    const ids = (await storedAddresses(user.id)).map((row) => row.id);
+    const switched = await Promise.all(ids.map((id) => call('PUT', `/api/v1/users/addresses/${id}/default`, undefined, { token: user.token })));
+    expect(switched.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    expect((await storedAddresses(user.id)).filter((row) => row.isDefault)).toHaveLength(1);
+  });
+
+  it('caps the number of addresses per account with 409', async () => {
+    const user = await createUserWithToken('customer', 'addr-cap');
+    await createDb(env)
+      .insert(userAddresses)
+      .values(Array.from({ length: MAX_ADDRESSES_PER_USER }, (_, i) => ({ userId: user.id, addressLine1: `${i} Cap St`, city: 'Hue', country: 'VN', isDefault: i === 0 })));
+    const res = await call('POST', '/api/v1/users/addresses', address('one too many'), { token: user.token });
+    expect(res.status).toBe(409);
+    expect(await errorCode(res)).toBe('ADDRESS_LIMIT_REACHED');
+    expect(await storedAddresses(user.id)).toHaveLength(MAX_ADDRESSES_PER_USER);
   });
 
   it('answers a malformed address id with 400 INVALID_ADDRESS_ID', async () => {

@@ -5,7 +5,9 @@ import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, Us
 import { isUniqueViolation } from '@/identity/service';
 import { sellerProfiles, userAddresses, userProfiles, users, type UserRole } from '@/identity/tables';
 import { createDb, withTransaction, type Db } from '@/platform/db';
-import { notFound } from '@/platform/errors';
+import { conflict, notFound } from '@/platform/errors';
+
+export const MAX_ADDRESSES_PER_USER = 20;
 
 const userNotFound = () => notFound('USER_NOT_FOUND', 'User not found');
 const addressNotFound = () => notFound('ADDRESS_NOT_FOUND', 'Address not found');
@@ -86,11 +88,15 @@ export async function updateProfile(env: AppEnv, userId: string, input: UpdatePr
 }
 
 /**
- * Adds an address; it becomes the default when the user has none. The partial unique index is the
+ * Adds an address (at most {@link MAX_ADDRESSES_PER_USER}); it becomes the default when the user has none. The partial unique index is the
  * guard: if a concurrent request made a default first, this one is stored as a non-default.
  */
 export async function createAddress(env: AppEnv, userId: string, input: AddressInput): Promise<Address> {
   const db = createDb(env);
+  // The profile lists every address unpaginated, so the list is bounded here (a soft cap: checked, not locked).
+  if ((await db.$count(userAddresses, eq(userAddresses.userId, userId))) >= MAX_ADDRESSES_PER_USER) {
+    throw conflict('ADDRESS_LIMIT_REACHED', `At most ${MAX_ADDRESSES_PER_USER} addresses per account`);
+  }
   const noDefaultYet = sql`not exists (select 1 from ${userAddresses} where ${userAddresses.userId} = ${userId} and ${userAddresses.isDefault})`;
   const insert = (isDefault: boolean | SQL) =>
     db

@@ -1,0 +1,204 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+
+import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
+import { enqueueEmbedding } from '@/catalog/embedding-jobs';
+import { createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
+import {
+  categoryListQuerySchema,
+  categorySchema,
+  categorySlugParamSchema,
+  createCategorySchema,
+  createProductSchema,
+  inventoryParamSchema,
+  inventorySchema,
+  productDetailSchema,
+  productIdParamSchema,
+  productListQuerySchema,
+  relatedQuerySchema,
+  updateProductSchema,
+} from '@/catalog/schema';
+import { stockSnapshot } from '@/catalog/stock';
+import { productSummarySchema } from '@/catalog/summary';
+import type { AppBindings } from '@/env';
+import { currentUser, optionalAuth, requireAuth } from '@/identity/auth';
+import { createDb } from '@/platform/db';
+import { errorResponses } from '@/platform/errors';
+import { describeError } from '@/platform/logger';
+import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
+import { createRouter } from '@/platform/router';
+
+const bearer = [{ bearerAuth: [] }];
+
+/**
+ * Work that must not delay or fail the response (queue sends). Outside a Worker invocation —
+ * route tests calling `app.request` without an execution context — it still runs, unawaited.
+ */
+function afterResponse(c: Context<AppBindings>, task: Promise<unknown>): void {
+  const guarded = task.catch((err: unknown) => c.get('logger')?.warn('background task failed', describeError(err)));
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  ctx?.waitUntil(guarded);
+}
+
+/** Categories: public reads, seller/admin creation. */
+export const categoriesRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/categories',
+      tags: ['Categories'],
+      summary: 'List categories (optionally by name)',
+      request: { query: categoryListQuerySchema },
+      responses: { 200: jsonContent(envelope(z.array(categorySchema)), 'Categories by sort order'), ...errorResponses(400) },
+    }),
+    async (c) => c.json({ success: true as const, data: await listCategories(createDb(c.env), c.req.valid('query').q) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/categories/{slug}',
+      tags: ['Categories'],
+      summary: 'One category by slug',
+      request: { params: categorySlugParamSchema },
+      responses: { 200: jsonContent(envelope(categorySchema), 'The category'), ...errorResponses(400, 404) },
+    }),
+    async (c) => c.json({ success: true as const, data: await getCategoryBySlug(createDb(c.env), c.req.valid('param').slug) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/categories',
+      tags: ['Categories'],
+      summary: 'Create a category (seller or admin)',
+      security: bearer,
+      middleware: [requireAuth('seller', 'admin')] as const,
+      request: { body: { content: { 'application/json': { schema: createCategorySchema } }, required: true } },
+      responses: { 201: jsonContent(envelope(categorySchema), 'Created'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => c.json({ success: true as const, data: await createCategory(createDb(c.env), c.req.valid('json')) }, 201),
+  );
+
+/**
+ * Products (public reads). `{id}` must be a positive integer, so the literal `/products/search` and
+ * `/products/ai-search` — mounted before this router — are never captured; if they were, the
+ * answer would be a 400, not a product lookup.
+ */
+export const productsRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products',
+      tags: ['Products'],
+      summary: 'List products',
+      description: 'Filters combine with AND. `categoryId` includes child categories. Non-ACTIVE `status` (or `ALL`) needs `sellerId` = the caller, or an admin.',
+      middleware: [optionalAuth()] as const,
+      request: { query: productListQuerySchema },
+      responses: { 200: jsonContent(pagedEnvelope(productSummarySchema), 'A page of product summaries'), ...errorResponses(400, 403) },
+    }),
+    async (c) => {
+      const { items, meta } = await listProducts(createDb(c.env), c.get('user'), c.req.valid('query'));
+      return c.json({ success: true as const, data: items, meta }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products/{id}',
+      tags: ['Products'],
+      summary: 'Product detail',
+      description: 'ACTIVE products for everyone; the owning seller and admins also see INACTIVE and DELETED ones.',
+      middleware: [optionalAuth()] as const,
+      request: { params: productIdParamSchema },
+      responses: { 200: jsonContent(envelope(productDetailSchema), 'The product'), ...errorResponses(400, 404) },
+    }),
+    async (c) => c.json({ success: true as const, data: await getProductDetail(createDb(c.env), c.get('user'), c.req.valid('param').id) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products/{id}/related',
+      tags: ['Products'],
+      summary: 'Other ACTIVE products of the same category',
+      middleware: [optionalAuth()] as const,
+      request: { params: productIdParamSchema, query: relatedQuerySchema },
+      responses: { 200: jsonContent(pagedEnvelope(productSummarySchema), 'A page of related products'), ...errorResponses(400, 404) },
+    }),
+    async (c) => {
+      const { items, meta } = await listRelatedProducts(createDb(c.env), c.get('user'), c.req.valid('param').id, c.req.valid('query'));
+      return c.json({ success: true as const, data: items, meta }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/products',
+      tags: ['Products'],
+      summary: 'List a new product (seller)',
+      security: bearer,
+      middleware: [requireAuth('seller')] as const,
+      request: { body: { content: { 'application/json': { schema: createProductSchema } }, required: true } },
+      responses: { 201: jsonContent(envelope(productDetailSchema), 'Created, ACTIVE'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const product = await createProduct(c.env, currentUser(c), c.req.valid('json'));
+      afterResponse(c, enqueueEmbedding(c.env, product.id));
+      return c.json({ success: true as const, data: product }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/products/{id}',
+      tags: ['Products'],
+      summary: 'Edit a product (owner or admin)',
+      description: 'Partial update. Send `version` for an optimistic check. Restock with `stockDelta`; an absolute `stockQuantity` may not go below the reserved units.',
+      security: bearer,
+      middleware: [requireAuth('seller', 'admin')] as const,
+      request: { params: productIdParamSchema, body: { content: { 'application/json': { schema: updateProductSchema } }, required: true } },
+      responses: { 200: jsonContent(envelope(productDetailSchema), 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { product, textChanged } = await updateProduct(c.env, currentUser(c), id, c.req.valid('json'));
+      if (textChanged) afterResponse(c, enqueueEmbedding(c.env, id));
+      return c.json({ success: true as const, data: product }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/products/{id}',
+      tags: ['Products'],
+      summary: 'Soft-delete a product (owner or admin)',
+      security: bearer,
+      middleware: [requireAuth('seller', 'admin')] as const,
+      request: { params: productIdParamSchema },
+      responses: { 204: { description: 'Deleted (status DELETED)' }, ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      await deleteProduct(c.env, currentUser(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+/** Public stock counts, answered by the product's StockDO (any product status). */
+export const inventoryRouter = createRouter().openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/v1/inventory/{productId}',
+    tags: ['Inventory'],
+    summary: 'Stock of one product',
+    request: { params: inventoryParamSchema },
+    responses: { 200: jsonContent(envelope(inventorySchema), 'Current stock'), ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const snapshot = await stockSnapshot(c.env, c.req.valid('param').productId);
+    const data = { productId: snapshot.productId, stockQuantity: snapshot.onHand, stockReserved: snapshot.reserved, availableStock: snapshot.available };
+    return c.json({ success: true as const, data }, 200);
+  },
+);

@@ -1,0 +1,285 @@
+import { and, asc, cosineDistance, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+
+import { productSummaryColumns, toProductSummary, type ProductSummary } from '@/catalog/summary';
+import { categories, productEmbeddings, products } from '@/catalog/tables';
+import type { Db, Queryable } from '@/platform/db';
+import { describeError, type Logger } from '@/platform/logger';
+import { pageMeta, type PageMeta } from '@/platform/pagination';
+import { LruCache } from '@/search/cache';
+import type { Embedder } from '@/search/embedder';
+import type { AiSearchQuery, AiSearchResult, KeywordSearchQuery, ResponseMode } from '@/search/schema';
+
+/** Reciprocal-rank-fusion constant (the usual k = 60): damps the weight of the very top ranks. */
+export const RRF_K = 60;
+/** Query embeddings never change for a model, so they are kept longer than result lists. */
+const EMBEDDING_TTL_MS = 60 * 60_000;
+/** SPEC §5.2: cached results live 10 minutes, and any catalog write changes the key before that. */
+const RESULT_TTL_MS = 10 * 60_000;
+/** How long an isolate trusts the catalog version it read: the most a cached list can lag a write. */
+const VERSION_TTL_MS = 2_000;
+const MAX_PREFIX_TOKENS = 8;
+/** pgvector's HNSW candidate list for a query; raised to the requested limit when that is larger. */
+const HNSW_EF_SEARCH = 100;
+
+export interface SearchCaches {
+  embeddings: LruCache<number[]>;
+  results: LruCache<CachedResult>;
+  version?: { value: string; readAt: number };
+}
+
+type CachedResult = { results: ProductSummary[]; scores: number[] | null; total?: number };
+
+export function createSearchCaches(): SearchCaches {
+  return { embeddings: new LruCache(1_000, EMBEDDING_TTL_MS), results: new LruCache(500, RESULT_TTL_MS) };
+}
+
+/** This isolate's caches (module state: values only, shared by the isolate's requests). */
+export const isolateSearchCaches = createSearchCaches();
+
+export interface SearchDeps {
+  db: Db;
+  embedder: Embedder;
+  /** Semantic hits below this cosine similarity are dropped (`AI_MIN_SIMILARITY`). */
+  minSimilarity: number;
+  /** Budget for embedding the query before falling back to keyword search (SPEC §5.2: 2 s). */
+  queryTimeoutMs: number;
+  /** `null` disables caching (tests of the uncached path). */
+  caches: SearchCaches | null;
+  logger?: Logger;
+  now?: () => number;
+}
+
+interface Scope {
+  categoryId?: number | undefined;
+  sellerId?: string | undefined;
+}
+
+/** Trim, lower-case and collapse whitespace: the cache key of a query (SPEC §5.2). */
+export const normalizeQuery = (q: string) => q.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** ACTIVE products, optionally in a category (or one of its children — the tree has two levels) and of one seller. */
+function scopeConditions(scope: Scope): SQL[] {
+  const conditions: SQL[] = [eq(products.status, 'ACTIVE')];
+  if (scope.categoryId !== undefined) {
+    const { categoryId } = scope;
+    conditions.push(
+      inArray(
+        products.categoryId,
+        sql`(select ${categories.id} from ${categories} where ${categories.id} = ${categoryId} or ${categories.parentId} = ${categoryId})`,
+      ),
+    );
+  }
+  if (scope.sellerId !== undefined) conditions.push(eq(products.sellerId, scope.sellerId));
+  return conditions;
+}
+
+/** `wire:* & head:*` for partial words as typed ("wire head" finds "wireless headphones"); null when nothing is left. */
+export function prefixTsQuery(q: string): string | null {
+  const tokens = q
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .match(/[a-z0-9]+/g);
+  if (!tokens) return null;
+  return tokens
+    .slice(0, MAX_PREFIX_TOKENS)
+    .map((token) => `${token}:*`)
+    .join(' & ');
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * One page of keyword hits: Postgres full text (`websearch_to_tsquery`, english stemming) OR a prefix
+ * query OR a name substring, ACTIVE only. Rank (SPEC §5.1) = text rank × (1 + avgRating/5 × 0.2 +
+ * min(soldCount, 50)/50 × 0.1); the text rank is the best of the full-text rank, 0.9 × the prefix
+ * rank and a small constant for a bare name match, so partial words still sort below whole ones.
+ */
+export async function findKeywordMatches(
+  db: Queryable,
+  input: Scope & { q: string; limit: number; offset: number },
+): Promise<{ items: ProductSummary[]; scores: number[]; total: number }> {
+  const q = input.q.trim();
+  const web = sql`websearch_to_tsquery('english', ${q})`;
+  const prefix = prefixTsQuery(q);
+  const prefixTs = prefix === null ? null : sql`to_tsquery('english', ${prefix})`;
+  const pattern = `%${escapeLike(q)}%`;
+
+  const match = or(
+    sql`${products.searchTsv} @@ ${web}`,
+    prefixTs ? sql`${products.searchTsv} @@ ${prefixTs}` : undefined,
+    ilike(products.name, pattern),
+  )!;
+  const textRank = sql`greatest(
+    ts_rank(${products.searchTsv}, ${web}),
+    ${prefixTs ? sql`0.9 * ts_rank(${products.searchTsv}, ${prefixTs})` : sql`0`},
+    case when ${products.name} ilike ${pattern} then 0.01 else 0 end)`;
+  const rank = sql<number>`(${textRank}) * (1 + coalesce(${products.avgRating}, 0) / 5 * 0.2 + least(${products.soldCount}, 50) / 50.0 * 0.1)`.mapWith(Number);
+
+  const rows = await db
+    .select({ ...productSummaryColumns, rank, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(products)
+    .leftJoin(categories, eq(categories.id, products.categoryId))
+    .where(and(match, ...scopeConditions(input)))
+    .orderBy(desc(rank), asc(products.id))
+    .limit(input.limit)
+    .offset(input.offset);
+
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && input.offset > 0) {
+    const [counted] = await db
+      .select({ total: sql<number>`count(*)`.mapWith(Number) })
+      .from(products)
+      .where(and(match, ...scopeConditions(input)));
+    total = counted?.total ?? 0;
+  }
+  return { items: rows.map(toProductSummary), scores: rows.map((row) => round(row.rank)), total };
+}
+
+/**
+ * Nearest ACTIVE products to `vector` by cosine distance (HNSW), only vectors of the same model,
+ * only those at least `minSimilarity` alike — unrelated queries get nothing, not the nearest junk.
+ */
+export async function findSemanticMatches(
+  db: Db,
+  input: Scope & { vector: number[]; model: string; limit: number; minSimilarity: number },
+): Promise<{ item: ProductSummary; similarity: number }[]> {
+  if (input.vector.every((value) => value === 0)) return [];
+  const distance = cosineDistance(productEmbeddings.embedding, input.vector.map((value) => Math.round(value * 1e7) / 1e7));
+  const nearest = db
+    .select({ ...productSummaryColumns, distance: sql<number>`${distance}`.mapWith(Number) })
+    .from(productEmbeddings)
+    .innerJoin(products, eq(products.id, productEmbeddings.productId))
+    .leftJoin(categories, eq(categories.id, products.categoryId))
+    .where(and(eq(productEmbeddings.model, input.model), sql`${distance} <= ${1 - input.minSimilarity}`, ...scopeConditions(input)))
+    .orderBy(distance)
+    .limit(input.limit);
+  // An HNSW scan yields at most `ef_search` (default 40) rows before filters; widen it to the limit and let
+  // pgvector ≥ 0.8 keep scanning while filters (status, category, seller, model) discard candidates.
+  // Both settings are transaction-local: the batch is one transaction over Neon's HTTP transport.
+  const [, rows] = await db.batch([
+    db.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, input.limit))}, true), set_config('hnsw.iterative_scan', 'strict_order', true)`),
+    nearest,
+  ]);
+  return rows.map((row) => ({ item: toProductSummary(row), similarity: 1 - row.distance }));
+}
+
+/** SPEC §5.2 re-rank: 0.75·similarity + 0.15·avgRating/5 + 0.10·soldCount/maxSold (max over the candidates). */
+export function rerankSemantic(candidates: { item: ProductSummary; similarity: number }[]): { item: ProductSummary; score: number }[] {
+  const maxSold = Math.max(0, ...candidates.map(({ item }) => item.soldCount));
+  return candidates
+    .map(({ item, similarity }) => ({
+      item,
+      score: 0.75 * similarity + 0.15 * ((item.avgRating ?? 0) / 5) + 0.1 * (maxSold > 0 ? item.soldCount / maxSold : 0),
+    }))
+    .sort((a, b) => b.score - a.score || a.item.id - b.item.id);
+}
+
+/** Reciprocal-rank fusion: each list adds 1/(k + rank) for every product it holds (rank from 1). */
+export function fuseRankings(lists: ProductSummary[][], k = RRF_K): { item: ProductSummary; score: number }[] {
+  const fused = new Map<number, { item: ProductSummary; score: number }>();
+  for (const list of lists) {
+    list.forEach((item, index) => {
+      const entry = fused.get(item.id) ?? { item, score: 0 };
+      entry.score += 1 / (k + index + 1);
+      fused.set(item.id, entry);
+    });
+  }
+  return [...fused.values()].sort((a, b) => b.score - a.score || a.item.id - b.item.id);
+}
+
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`embedding the query took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A cheap fingerprint of everything search results depend on (product rows and vectors). It is part
+ * of every result cache key, so a catalog write makes older entries unreachable; an isolate re-reads
+ * it at most every {@link VERSION_TTL_MS}.
+ */
+async function catalogVersion(deps: Pick<SearchDeps, 'db' | 'now'>, caches: SearchCaches): Promise<string> {
+  const now = (deps.now ?? Date.now)();
+  if (caches.version && now - caches.version.readAt < VERSION_TTL_MS) return caches.version.value;
+  const result = await deps.db.execute<{ version: string }>(sql`select
+    coalesce((select max(${products.updatedAt})::text || '/' || count(*) from ${products}), '') || '|' ||
+    coalesce((select max(${productEmbeddings.embeddedAt})::text || '/' || count(*) from ${productEmbeddings}), '') as version`);
+  caches.version = { value: result.rows[0]?.version ?? '', readAt: now };
+  return caches.version.value;
+}
+
+async function embedQuery(deps: SearchDeps, query: string): Promise<number[]> {
+  const key = `${deps.embedder.model}|${query}`;
+  const cached = deps.caches?.embeddings.get(key);
+  if (cached) return cached;
+  const [vector] = await withTimeout(deps.embedder.embed([query]), deps.queryTimeoutMs);
+  if (!vector) throw new Error('the embedder returned no vector');
+  deps.caches?.embeddings.set(key, vector);
+  return vector;
+}
+
+/** `GET /products/search`: one page of keyword hits with page meta (cached per catalog version). */
+export async function searchProducts(deps: Pick<SearchDeps, 'db' | 'caches' | 'now'>, input: KeywordSearchQuery): Promise<{ items: ProductSummary[]; meta: PageMeta }> {
+  const caches = deps.caches;
+  const key = caches
+    ? `kw|${await catalogVersion(deps, caches)}|${normalizeQuery(input.q)}|${input.categoryId ?? ''}|${input.sellerId ?? ''}|${input.page}|${input.size}`
+    : undefined;
+  const cached = key ? caches?.results.get(key) : undefined;
+  if (cached) return { items: cached.results, meta: pageMeta(input.page, input.size, cached.total ?? 0) };
+  const found = await findKeywordMatches(deps.db, { ...input, q: normalizeQuery(input.q), limit: input.size, offset: (input.page - 1) * input.size });
+  if (key) caches?.results.set(key, { results: found.items, scores: null, total: found.total });
+  return { items: found.items, meta: pageMeta(input.page, input.size, found.total) };
+}
+
+/**
+ * `GET /products/ai-search` (SPEC §5.2). `ai`: embed the query, nearest neighbours above the
+ * similarity floor, re-ranked. `keyword`: full text. `hybrid` (default): reciprocal-rank fusion of the
+ * keyword list and the floored semantic list. If embedding the query fails or times out, the answer
+ * is the keyword list with `mode: "fallback-keyword"` and `scores: null`, and it is never cached.
+ */
+export async function smartSearch(deps: SearchDeps, input: AiSearchQuery): Promise<AiSearchResult> {
+  const query = normalizeQuery(input.q);
+  const scope = { categoryId: input.categoryId, sellerId: input.sellerId };
+  const caches = deps.caches;
+  const key = caches
+    ? `ai|${await catalogVersion(deps, caches)}|${deps.embedder.model}|${deps.minSimilarity}|${input.mode}|${query}|${input.limit}|${input.categoryId ?? ''}|${input.sellerId ?? ''}`
+    : undefined;
+  const cached = key ? caches?.results.get(key) : undefined;
+  if (cached) return { query: input.q, results: cached.results, scores: cached.scores, mode: input.mode };
+
+  // Hybrid fuses longer lists than it returns, so an item ranked low in one list can still win.
+  const pool = input.mode === 'hybrid' ? Math.min(100, Math.max(20, input.limit * 2)) : input.limit;
+  const keyword = () => findKeywordMatches(deps.db, { ...scope, q: query, limit: pool, offset: 0 });
+
+  let answer: { results: ProductSummary[]; scores: number[] | null; mode: ResponseMode };
+  if (input.mode === 'keyword') {
+    const found = await keyword();
+    answer = { results: found.items, scores: found.scores, mode: 'keyword' };
+  } else {
+    let vector: number[];
+    try {
+      vector = await embedQuery(deps, query);
+    } catch (err) {
+      deps.logger?.warn('query embedding failed, answering with keyword search', { ...describeError(err), embedder: deps.embedder.model });
+      const found = await findKeywordMatches(deps.db, { ...scope, q: query, limit: input.limit, offset: 0 });
+      return { query: input.q, results: found.items, scores: null, mode: 'fallback-keyword' };
+    }
+    const semantic = () =>
+      findSemanticMatches(deps.db, { ...scope, vector, model: deps.embedder.model, limit: pool, minSimilarity: deps.minSimilarity });
+    if (input.mode === 'ai') {
+      const ranked = rerankSemantic(await semantic());
+      answer = { results: ranked.map((entry) => entry.item), scores: ranked.map((entry) => round(entry.score)), mode: 'ai' };
+    } else {
+      const [keywordHits, semanticHits] = await Promise.all([keyword(), semantic()]);
+      const fused = fuseRankings([keywordHits.items, semanticHits.map((hit) => hit.item)]).slice(0, input.limit);
+      answer = { results: fused.map((entry) => entry.item), scores: fused.map((entry) => round(entry.score)), mode: 'hybrid' };
+    }
+  }
+  if (key) caches?.results.set(key, { results: answer.results, scores: answer.scores });
+  return { query: input.q, ...answer };
+}
