@@ -11,6 +11,13 @@ export async function createAddress(actor: Actor, tag = 'Home'): Promise<string>
   return (res.json as { data: { id: string } }).data.id;
 }
 
+/** Creates an ACTIVE product of `seller` through the API (no category, 50 units) and returns its id. */
+export async function createProduct(seller: Actor, name = 'Security test product'): Promise<string> {
+  const res = await send('POST', '/api/v1/products', { token: seller.token, body: { name, description: 'Made by the security suite', price: 12.5, stockQuantity: 50 } });
+  if (res.status !== 201) throw new Error(`product create failed: ${res.status} ${res.text}`);
+  return String((res.json as { data: { id: string | number } }).data.id);
+}
+
 /** A product of the seed owned by seller …0003 (cart lines only: the cart never changes the product row). */
 export const SEEDED_PRODUCT_ID = '5';
 
@@ -22,6 +29,7 @@ export const SEEDED_PRODUCT_ID = '5';
 export async function validIdsFor(op: Operation, actor: Actor): Promise<Record<string, string[]>> {
   if (/^\/api\/v1\/users\/addresses\/\{id\}/.test(op.path)) return { id: [await createAddress(actor)] };
   if (/^\/api\/v1\/(admin\/)?users\/\{id\}/.test(op.path)) return { id: [(await newActor('customer', 'victim')).id] };
+  if (/^\/api\/v1\/products\/\{id\}$/.test(op.path) && actor.role === 'seller') return { id: [await createProduct(actor)] };
   if (/^\/api\/v1\/cart\/items\/\{productId\}/.test(op.path)) {
     await send('POST', '/api/v1/cart/items', { token: actor.token, body: { product_id: Number(SEEDED_PRODUCT_ID), quantity: 1 } });
     return { productId: [SEEDED_PRODUCT_ID] };
