@@ -10,6 +10,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
+import { notificationsRouter } from '@/notifications/routes';
+import { sagaAdminRouter } from '@/orders/admin-routes';
+import { orderDepsFromEnv } from '@/orders/deps';
+import { createOrdersRouter } from '@/orders/routes';
+import { paymentDepsFromEnv } from '@/payments/consumer';
+import { createPaymentsRouter } from '@/payments/routes';
 import { reviewsRouter } from '@/catalog/review-routes';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
@@ -108,6 +114,11 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 
 function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
+  // Literal /api/v1/orders/notifications paths must be registered before /api/v1/orders/{id}.
+  app.route('/', notificationsRouter);
+  app.route('/', createOrdersRouter(orderDepsFromEnv));
+  app.route('/', createPaymentsRouter(paymentDepsFromEnv));
+  app.route('/', sagaAdminRouter);
   app.route('/', identityRouter);
   app.route('/', cartRouter);
   // Before the catalog: `/products/search` must not be taken for `/products/{id}`.

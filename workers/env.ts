@@ -14,6 +14,8 @@ interface Secrets {
   NEON_LOCAL_PROXY?: string;
   /** ES256 private JWK (JSON, with `kid`) that signs access tokens; `npm start` writes one into `.dev.vars`. */
   JWT_PRIVATE_KEY: string;
+  /** Only with `PAYMENT_GATEWAY_MODE = "stripe"`: the provider's secret API key. */
+  STRIPE_SECRET_KEY?: string;
   /** Bearer key for the HTTP email API (`EMAIL_TRANSPORT = "http"`); unset with the log transport. */
   EMAIL_API_KEY?: string;
   /** Bearer token for the OpenAI-compatible embeddings server (`EMBEDDER = "http"`), if it needs one. */

@@ -1,6 +1,9 @@
 import { createApp } from '@/app';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
 import type { AppEnv } from '@/env';
+import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
+import { handleOrderEventsBatch } from '@/payments/consumer';
+import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 
 export { CartDO } from '@do/cart';
@@ -11,8 +14,16 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+
+  /** One dispatcher for every queue; each consumer acks or retries per message. */
   async queue(batch, env, _ctx) {
     switch (batch.queue) {
+      case 'order-events':
+        return handleOrderEventsBatch(batch, env);
+      case 'payment-events':
+        return handlePaymentEventsBatch(batch, env);
+      case 'saga-dlq':
+        return handleDeadLetterBatch(batch, env);
       case 'embedding-jobs':
         return handleEmbeddingBatch(batch, env);
       case 'embedding-jobs-dlq':
@@ -22,5 +33,10 @@ export default {
         createLogger('error').error('no consumer for queue', { queue: batch.queue });
         batch.retryAll();
     }
+  },
+
+  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts). */
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runScheduled(env));
   },
 } satisfies ExportedHandler<AppEnv>;

@@ -1,5 +1,8 @@
+import { and, count, desc, eq } from 'drizzle-orm';
+
 import { notifications } from '@/notifications/tables';
-import type { Queryable } from '@/platform/db';
+import type { Db, Queryable } from '@/platform/db';
+import { notFound } from '@/platform/errors';
 
 /** What a notification links to: exactly one of an order or a product. */
 export type NotificationLink = { orderId: string; productId?: never } | { productId: number; orderId?: never };
@@ -29,3 +32,49 @@ export async function createNotification(q: Queryable, input: NewNotification): 
 
 /** First 8 hex characters of an order id, upper-cased: how orders are named to people. */
 export const shortOrderNumber = (orderId: string) => orderId.replaceAll('-', '').slice(0, 8).toUpperCase();
+
+/** Newest notifications shown in the SPA's bell. */
+export const NOTIFICATION_LIST_LIMIT = 20;
+
+/** The caller's unread count and newest notifications (SPEC §3.7). */
+export async function listNotifications(db: Queryable, userId: string) {
+  const [items, [unread]] = await Promise.all([
+    db
+      .select({
+        id: notifications.id,
+        orderId: notifications.orderId,
+        productId: notifications.productId,
+        title: notifications.title,
+        body: notifications.body,
+        isRead: notifications.isRead,
+        createdAt: notifications.createdAt,
+      })
+      .from(notifications)
+      .where(eq(notifications.userId, userId))
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(NOTIFICATION_LIST_LIMIT),
+    db
+      .select({ total: count() })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), eq(notifications.isRead, false))),
+  ]);
+  return { unreadCount: unread?.total ?? 0, items: items.map((item) => ({ ...item, createdAt: item.createdAt.toISOString() })) };
+}
+
+/** Marks every unread notification of the caller as read. */
+export async function markAllNotificationsRead(db: Queryable, userId: string): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ isRead: true })
+    .where(and(eq(notifications.userId, userId), eq(notifications.isRead, false)));
+}
+
+/** Marks one notification read; someone else's (or a missing) id is 404, never a hint that it exists. */
+export async function markNotificationRead(db: Db, userId: string, id: string): Promise<void> {
+  const rows = await db
+    .update(notifications)
+    .set({ isRead: true })
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .returning({ id: notifications.id });
+  if (rows.length === 0) throw notFound('NOTIFICATION_NOT_FOUND', 'Notification not found');
+}

@@ -1,0 +1,116 @@
+import { env } from 'cloudflare:test';
+
+import type { OrderConsumerDeps } from '@/orders/consumer';
+import type { CartPort, StockLine, StockPort } from '@/orders/service';
+import { createDb, withTransaction } from '@/platform/db';
+import { AppError } from '@/platform/errors';
+import type { Logger } from '@/platform/logger';
+import type { QueueMessage } from '@/platform/queue-consumer';
+
+/** In-memory StockDO stand-in: all-or-nothing reservations, idempotent per order id, call log. */
+export class FakeStock implements StockPort {
+  readonly onHand = new Map<number, number>();
+  readonly reserved = new Map<string, StockLine[]>();
+  readonly calls: string[] = [];
+
+  available(productId: number) {
+    const held = [...this.reserved.values()].flat().filter((l) => l.productId === productId).reduce((sum, l) => sum + l.quantity, 0);
+    return (this.onHand.get(productId) ?? 1_000_000) - held;
+  }
+
+  async reserve(orderId: string, lines: StockLine[]) {
+    this.calls.push(`reserve:${orderId}`);
+    if (this.reserved.has(orderId)) return;
+    const short = lines.filter((l) => this.available(l.productId) < l.quantity);
+    if (short.length > 0) throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock', Object.fromEntries(short.map((l) => [`product.${l.productId}`, 'short'])));
+    this.reserved.set(orderId, lines);
+  }
+  async commit(orderId: string, lines: StockLine[]) {
+    this.calls.push(`commit:${orderId}`);
+    if (!this.reserved.delete(orderId)) return;
+    for (const l of lines) this.onHand.set(l.productId, (this.onHand.get(l.productId) ?? 1_000_000) - l.quantity);
+  }
+  async release(orderId: string) {
+    this.calls.push(`release:${orderId}`);
+    this.reserved.delete(orderId);
+  }
+  async restock(orderId: string, lines: StockLine[]) {
+    this.calls.push(`restock:${orderId}`);
+    for (const l of lines) this.onHand.set(l.productId, (this.onHand.get(l.productId) ?? 1_000_000) + l.quantity);
+  }
+  callsFor(orderId: string) {
+    return this.calls.filter((c) => c.endsWith(`:${orderId}`)).map((c) => c.split(':')[0]);
+  }
+}
+
+export class FakeCart implements CartPort {
+  readonly removed: { userId: string; orderId: string; items: StockLine[] }[] = [];
+  async removeOrdered(userId: string, orderId: string, items: StockLine[]) {
+    this.removed.push({ userId, orderId, items });
+  }
+}
+
+/** A queue binding that records what was sent. */
+export class FakeQueue {
+  readonly sent: unknown[] = [];
+  failing = false;
+  async send(body: unknown) {
+    if (this.failing) throw new Error('queue down');
+    this.sent.push(body);
+  }
+  async sendBatch(messages: Iterable<{ body: unknown }>) {
+    if (this.failing) throw new Error('queue down');
+    for (const m of messages) this.sent.push(m.body);
+  }
+  asQueue() {
+    return this as unknown as Queue;
+  }
+}
+
+/** Swallows log lines (expected errors in these tests would drown the output). */
+export const quietLogger = (): Logger => {
+  const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
+  return silent;
+};
+
+export function fakeOrderDeps(overrides: Partial<OrderConsumerDeps> = {}) {
+  const stock = new FakeStock();
+  const cart = new FakeCart();
+  const orderEvents = new FakeQueue();
+  const deps: OrderConsumerDeps = {
+    db: createDb(env),
+    transaction: (fn) => withTransaction(env, fn),
+    stock,
+    cart,
+    orderEvents: orderEvents.asQueue(),
+    logger: quietLogger(),
+    ...overrides,
+  };
+  return { deps, stock, cart, orderEvents };
+}
+
+export interface RecordedMessage extends QueueMessage {
+  acked: boolean;
+  retried: { delaySeconds?: number } | null;
+}
+
+/** A batch whose messages record ack/retry, for calling consumers directly. */
+export function fakeBatch(queue: string, bodies: unknown[], attempts = 1): { queue: string; messages: RecordedMessage[] } {
+  const messages = bodies.map((body, i) => {
+    const message: RecordedMessage = {
+      id: `msg-${crypto.randomUUID()}-${i}`,
+      body,
+      attempts,
+      acked: false,
+      retried: null,
+      ack() {
+        message.acked = true;
+      },
+      retry(options) {
+        message.retried = options ?? {};
+      },
+    };
+    return message;
+  });
+  return { queue, messages };
+}

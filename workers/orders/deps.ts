@@ -1,0 +1,34 @@
+import { removeOrderedFromCart } from '@/cart/service';
+import { commitStock, releaseStock, reserveStock, restockStock } from '@/catalog/stock';
+import { getConfig, type AppEnv } from '@/env';
+import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
+import { runScheduledMaintenance } from '@/orders/scheduled';
+import { createDb, withTransaction } from '@/platform/db';
+import { createLogger, type Logger } from '@/platform/logger';
+
+/** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
+export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDeps {
+  return {
+    db: createDb(env),
+    transaction: (fn) => withTransaction(env, fn),
+    stock: {
+      reserve: (orderId, lines, ttlMs) => reserveStock(env, orderId, lines, ttlMs),
+      commit: (orderId, lines) => commitStock(env, orderId, lines),
+      release: (orderId, lines) => releaseStock(env, orderId, lines),
+      restock: (orderId, lines) => restockStock(env, orderId, lines),
+    },
+    cart: {
+      removeOrdered: async (userId, orderId, items) => {
+        await removeOrderedFromCart(env, userId, orderId, items);
+      },
+    },
+    orderEvents: env.ORDER_EVENTS,
+    logger: logger ?? createLogger(getConfig(env).LOG_LEVEL, { domain: 'orders' }),
+  };
+}
+
+/** `payment-events` consumer entry: the orders side of the saga with the real collaborators. */
+export const handlePaymentEventsBatch = (batch: MessageBatch, env: AppEnv) => consumePaymentEvents(orderDepsFromEnv(env), batch);
+
+/** Cron entry: outbox sweep, reaper and pruning with the real collaborators. */
+export const runScheduled = (env: AppEnv) => runScheduledMaintenance(orderDepsFromEnv(env));

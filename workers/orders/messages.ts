@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+import { ORDER_STATUSES } from '@/orders/tables';
+
+/** Messages on the `order-events` queue (SPEC §4.2), produced through the outbox, consumed by payments. */
+export const ORDER_EVENTS_QUEUE = 'order-events';
+
+const envelopeFields = {
+  version: z.literal(1),
+  /** Copied from the `X-Correlation-ID` of the request that started the saga. */
+  correlationId: z.string().min(1).max(128),
+  eventId: z.string().min(1).max(64),
+  orderId: z.guid(),
+  occurredAt: z.string(),
+};
+
+const money = z.number().nonnegative().max(100_000_000);
+
+export const orderCreatedSchema = z.object({
+  type: z.literal('order.created'),
+  ...envelopeFields,
+  userId: z.guid(),
+  totalAmount: money,
+  currency: z.string().length(3),
+  items: z.array(z.object({ productId: z.number().int().positive(), quantity: z.number().int().positive(), unitPrice: money })).min(1),
+  /** One payment per order: the payment's idempotency key is the order id. */
+  idempotencyKey: z.string().min(1).max(255),
+});
+
+export const orderCancelledSchema = z.object({
+  type: z.literal('order.cancelled'),
+  ...envelopeFields,
+  /** The status the order left; `CANCELLED` when a payment completed after the order was already cancelled. */
+  previousStatus: z.enum(ORDER_STATUSES),
+  reason: z.string().max(255),
+});
+
+export const orderEventSchema = z.discriminatedUnion('type', [orderCreatedSchema, orderCancelledSchema]);
+
+export type OrderCreated = z.infer<typeof orderCreatedSchema>;
+export type OrderCancelled = z.infer<typeof orderCancelledSchema>;
+export type OrderEvent = z.infer<typeof orderEventSchema>;

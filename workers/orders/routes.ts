@@ -1,0 +1,215 @@
+import { createRoute, z } from '@hono/zod-openapi';
+
+import type { Context } from 'hono';
+
+import type { AppBindings, AppEnv } from '@/env';
+import { currentUser, requireAuth } from '@/identity/auth';
+import { publishOutboxRows } from '@/orders/outbox';
+import {
+  cancelOrderSchema,
+  createOrderSchema,
+  idempotencyHeaderSchema,
+  orderHistoryEntrySchema,
+  orderIdParamsSchema,
+  orderListQuerySchema,
+  orderSchema,
+  orderSummarySchema,
+  purchaseVerificationQuerySchema,
+  sellerOrderSummarySchema,
+} from '@/orders/schema';
+import {
+  cancelOrder,
+  deliverOrder,
+  getOrder,
+  getOrderHistory,
+  getSellerOrder,
+  listBuyerOrders,
+  listSellerOrders,
+  placeOrder,
+  shipOrder,
+  verifyPurchase,
+  type OrderChange,
+  type OrderDeps,
+} from '@/orders/service';
+import { runAfterResponse } from '@/platform/background';
+import { readOptionalJson } from '@/platform/optional-body';
+import { errorResponses } from '@/platform/errors';
+import { parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
+import type { Logger } from '@/platform/logger';
+import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
+import { createRouter } from '@/platform/router';
+
+const tags = ['Orders'];
+const security = [{ bearerAuth: [] }];
+const orderEnvelope = envelope(orderSchema);
+
+export type MakeOrderDeps = (env: AppEnv, logger: Logger) => OrderDeps;
+
+/**
+ * `/api/v1/orders` (SPEC §3.7). Literal paths (`/seller`, `/purchase-verification`) are declared
+ * before `/{id}`; the notifications router, mounted earlier, owns `/notifications`. `makeDeps` gives
+ * the service its collaborators (real StockDO/CartDO in the app, fakes in tests).
+ */
+export function createOrdersRouter(makeDeps: MakeOrderDeps) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const relay = (c: Context<AppBindings, any, any>, deps: OrderDeps, change: OrderChange) =>
+    runAfterResponse(c, publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger')).catch(() => 0));
+
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/v1/orders',
+        tags,
+        security,
+        summary: 'Place an order (one seller; prices from the catalog; stock reserved for 15 minutes)',
+        middleware: [requireAuth('customer', 'seller')] as const,
+        request: { headers: idempotencyHeaderSchema, body: { content: { 'application/json': { schema: createOrderSchema } }, required: true } },
+        responses: {
+          201: jsonContent(orderEnvelope, 'Order placed (PENDING); payment follows asynchronously'),
+          ...errorResponses(400, 401, 403, 404, 409, 422),
+        },
+      }),
+      async (c) => {
+        const user = currentUser(c);
+        const input = c.req.valid('json');
+        const key = parseIdempotencyKey(c.req.header('idempotency-key'));
+        const deps = makeDeps(c.env, c.get('logger'));
+        const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'orders.create', key, body: input }, async () => {
+          const change = await placeOrder(deps, user, input, c.get('correlationId'));
+          await relay(c, deps, change);
+          return { status: 201, body: { success: true as const, data: change.order } };
+        });
+        if (result.replayed) c.header('Idempotent-Replayed', 'true');
+        return c.json(result.body, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/orders',
+        tags,
+        security,
+        summary: "The caller's orders, newest first",
+        middleware: [requireAuth()] as const,
+        request: { query: orderListQuerySchema },
+        responses: { 200: jsonContent(pagedEnvelope(orderSummarySchema), 'Orders'), ...errorResponses(400, 401) },
+      }),
+      async (c) => c.json({ success: true as const, ...(await listBuyerOrders(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('query'))) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/orders/seller',
+        tags,
+        security,
+        summary: 'Orders placed with the calling seller',
+        middleware: [requireAuth('seller', 'admin')] as const,
+        request: { query: orderListQuerySchema },
+        responses: { 200: jsonContent(pagedEnvelope(sellerOrderSummarySchema), 'Orders'), ...errorResponses(400, 401, 403) },
+      }),
+      async (c) => c.json({ success: true as const, ...(await listSellerOrders(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('query'))) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/orders/seller/{id}',
+        tags,
+        security,
+        summary: "One order, for the order's seller or an admin",
+        middleware: [requireAuth('seller', 'admin')] as const,
+        request: { params: orderIdParamsSchema },
+        responses: { 200: jsonContent(orderEnvelope, 'Order'), ...errorResponses(400, 401, 403, 404) },
+      }),
+      async (c) => c.json({ success: true as const, data: await getSellerOrder(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/orders/purchase-verification',
+        tags,
+        security,
+        summary: 'Did the caller buy this product in this (delivered) order line?',
+        middleware: [requireAuth()] as const,
+        request: { query: purchaseVerificationQuerySchema },
+        responses: { 200: jsonContent(envelope(z.object({ verified: z.boolean() })), 'Answer for the caller only'), ...errorResponses(400, 401) },
+      }),
+      async (c) => {
+        const { productId, orderItemId } = c.req.valid('query');
+        const verified = await verifyPurchase(makeDeps(c.env, c.get('logger')).db, currentUser(c), productId, orderItemId);
+        return c.json({ success: true as const, data: { verified } }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/orders/{id}',
+        tags,
+        security,
+        summary: 'One order, for its buyer or an admin',
+        middleware: [requireAuth()] as const,
+        request: { params: orderIdParamsSchema },
+        responses: { 200: jsonContent(orderEnvelope, 'Order'), ...errorResponses(400, 401, 403, 404) },
+      }),
+      async (c) => c.json({ success: true as const, data: await getOrder(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/orders/{id}/history',
+        tags,
+        security,
+        summary: "Status history (oldest first) for the buyer, the order's seller or an admin",
+        middleware: [requireAuth()] as const,
+        request: { params: orderIdParamsSchema },
+        responses: { 200: jsonContent(envelope(z.array(orderHistoryEntrySchema)), 'History'), ...errorResponses(400, 401, 403, 404) },
+      }),
+      async (c) => c.json({ success: true as const, data: await getOrderHistory(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/api/v1/orders/{id}/cancel',
+        tags,
+        security,
+        summary: 'Cancel a PENDING or CONFIRMED order (buyer or admin); a paid order is refunded',
+        middleware: [requireAuth()] as const,
+        description: 'Optional JSON body `{"reason": "…"}` (≤255 characters).',
+        request: { params: orderIdParamsSchema },
+        responses: { 200: jsonContent(orderEnvelope, 'Cancelled'), ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => {
+        const deps = makeDeps(c.env, c.get('logger'));
+        const body = await readOptionalJson(c.req.raw, cancelOrderSchema);
+        const change = await cancelOrder(deps, currentUser(c), c.req.valid('param').id, body?.reason, c.get('correlationId'));
+        await relay(c, deps, change);
+        return c.json({ success: true as const, data: change.order }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/api/v1/orders/{id}/ship',
+        tags,
+        security,
+        summary: "Ship a CONFIRMED order (the order's seller or an admin)",
+        middleware: [requireAuth()] as const,
+        request: { params: orderIdParamsSchema },
+        responses: { 200: jsonContent(orderEnvelope, 'Shipped'), ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => c.json({ success: true as const, data: (await shipOrder(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id)).order }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/api/v1/orders/{id}/deliver',
+        tags,
+        security,
+        summary: 'Confirm delivery of a SHIPPED order (buyer or admin)',
+        middleware: [requireAuth()] as const,
+        request: { params: orderIdParamsSchema },
+        responses: { 200: jsonContent(orderEnvelope, 'Delivered'), ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => c.json({ success: true as const, data: (await deliverOrder(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id)).order }, 200),
+    );
+}

@@ -1,0 +1,112 @@
+import { env } from 'cloudflare:test';
+import { and, eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { runScheduledMaintenance } from '@/orders/scheduled';
+import { placeOrder } from '@/orders/service';
+import { orders, outbox } from '@/orders/tables';
+import { createDb } from '@/platform/db';
+import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
+import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
+
+const ADDRESS = { street: 's', city: 'c', state: 'st', country: 'VN', zipCode: '7' };
+let buyer: TestUser;
+let productId: number;
+
+beforeAll(async () => {
+  buyer = await createTestUser('customer');
+  productId = (await createTestProduct((await createTestUser('seller')).id, { priceCents: 700 })).id;
+});
+
+function setup() {
+  const queue = new FakeQueue();
+  const fakes = fakeOrderDeps({ orderEvents: queue.asQueue() });
+  return { ...fakes, queue };
+}
+
+async function placeUnpublished(t: ReturnType<typeof setup>) {
+  const { order } = await placeOrder(t.deps, { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS }, 'corr');
+  return order.id;
+}
+
+const ageOrder = (id: string, seconds: number) =>
+  createDb(env).update(orders).set({ createdAt: sql`now() - make_interval(secs => ${seconds})` }).where(eq(orders.id, id));
+const ageOutbox = (id: string, seconds: number) =>
+  createDb(env).update(outbox).set({ createdAt: sql`now() - make_interval(secs => ${seconds})` }).where(eq(outbox.aggregateId, id));
+const outboxOf = (id: string) => createDb(env).select().from(outbox).where(eq(outbox.aggregateId, id)).orderBy(outbox.id);
+const sentFor = (queue: FakeQueue, id: string) => (queue.sent as { orderId: string; type: string }[]).filter((m) => m.orderId === id).map((m) => m.type);
+
+describe('cron maintenance', () => {
+  it('resends outbox rows left unpublished for over 30 s, and only those', async () => {
+    const t = setup();
+    const fresh = await placeUnpublished(t);
+    const stale = await placeUnpublished(t);
+    await ageOutbox(stale, 45);
+    await runScheduledMaintenance(t.deps);
+    expect(sentFor(t.queue, stale)).toEqual(['order.created']);
+    expect(sentFor(t.queue, fresh)).toEqual([]);
+    expect((await outboxOf(stale))[0]!.publishedAt).not.toBeNull();
+    expect((await outboxOf(fresh))[0]!.publishedAt).toBeNull();
+  });
+
+  it('leaves rows unpublished and counts the attempt when the queue is down', async () => {
+    const t = setup();
+    const id = await placeUnpublished(t);
+    await ageOutbox(id, 45);
+    t.queue.failing = true;
+    await runScheduledMaintenance(t.deps);
+    const [row] = await outboxOf(id);
+    expect(row!.publishedAt).toBeNull();
+    expect(row!.attempts).toBe(1);
+    expect(row!.lastError).toBe('queue down');
+    t.queue.failing = false;
+    await runScheduledMaintenance(t.deps);
+    expect((await outboxOf(id))[0]!.publishedAt).not.toBeNull();
+  });
+
+  it('re-publishes order.created for a PENDING order older than 2 minutes, at most 5 times', async () => {
+    const t = setup();
+    const id = await placeUnpublished(t);
+    await createDb(env).update(outbox).set({ publishedAt: sql`now()` }).where(eq(outbox.aggregateId, id));
+    await ageOrder(id, 180);
+    await ageOutbox(id, 180);
+    await runScheduledMaintenance(t.deps);
+    expect(sentFor(t.queue, id)).toEqual(['order.created']);
+    const rows = await outboxOf(id);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.payload).toEqual(rows[0]!.payload);
+
+    // Not again within 2 minutes of the last publication…
+    await runScheduledMaintenance(t.deps);
+    expect(await outboxOf(id)).toHaveLength(2);
+    // …and never more than 5 re-publications.
+    for (let i = 0; i < 6; i++) {
+      await ageOutbox(id, 180);
+      await runScheduledMaintenance(t.deps);
+    }
+    expect(await outboxOf(id)).toHaveLength(6);
+    expect(sentFor(t.queue, id)).toHaveLength(5);
+  });
+
+  it('cancels PENDING orders older than 15 minutes (payment timeout), releasing stock and announcing order.cancelled', async () => {
+    const t = setup();
+    const id = await placeUnpublished(t);
+    await ageOrder(id, 16 * 60);
+    await runScheduledMaintenance(t.deps);
+    const [order] = await createDb(env).select().from(orders).where(eq(orders.id, id));
+    expect(order).toMatchObject({ status: 'CANCELLED', cancelReason: 'payment timeout' });
+    expect(t.stock.callsFor(id)).toEqual(['reserve', 'release']);
+    expect(sentFor(t.queue, id)).toContain('order.cancelled');
+    const cancelledRows = await createDb(env).select().from(outbox).where(and(eq(outbox.aggregateId, id), eq(outbox.eventType, 'order.cancelled')));
+    expect(cancelledRows).toHaveLength(1);
+  });
+
+  it('prunes published outbox rows older than 7 days', async () => {
+    const t = setup();
+    const id = await placeUnpublished(t);
+    await createDb(env).update(outbox).set({ publishedAt: sql`now() - interval '8 days'` }).where(eq(outbox.aggregateId, id));
+    const report = await runScheduledMaintenance(t.deps);
+    expect(report.prunedOutbox).toBeGreaterThanOrEqual(1);
+    expect(await outboxOf(id)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,109 @@
+import { z } from '@hono/zod-openapi';
+
+import { ORDER_STATUSES } from '@/orders/tables';
+import { pageQuerySchema } from '@/platform/pagination';
+
+const addressField = z.string().trim().min(1, 'Must not be blank').max(255);
+
+export const shippingAddressSchema = z
+  .object({ street: addressField, city: addressField, state: addressField, country: addressField, zipCode: addressField })
+  .strict()
+  .openapi('ShippingAddress');
+
+export const MAX_ORDER_LINES = 50;
+export const MAX_LINE_QUANTITY = 999;
+
+export const createOrderSchema = z
+  .object({
+    /** Stored only (the SPA never sent it; the seed required it). */
+    cartId: z.guid().nullish(),
+    items: z
+      .array(
+        z
+          .object({
+            productId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+            quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_ORDER_LINES),
+    shippingAddress: shippingAddressSchema,
+  })
+  .strict()
+  .openapi('CreateOrder');
+
+export type CreateOrder = z.infer<typeof createOrderSchema>;
+
+export const cancelOrderSchema = z.object({ reason: z.string().trim().min(1).max(255).optional() }).strict().openapi('CancelOrder');
+
+export const orderItemSchema = z
+  .object({
+    id: z.string(),
+    productId: z.number().int(),
+    productName: z.string(),
+    quantity: z.number().int(),
+    unitPrice: z.number(),
+    subtotal: z.number(),
+    imageUrl: z.string().nullable(),
+  })
+  .openapi('OrderItem');
+
+export const orderSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    sellerId: z.string(),
+    cartId: z.string().nullable(),
+    totalAmount: z.number(),
+    currency: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    shippingAddress: shippingAddressSchema,
+    cancelReason: z.string().nullable(),
+    paymentId: z.string().nullable(),
+    items: z.array(orderItemSchema),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Order');
+
+export type OrderResponse = z.infer<typeof orderSchema>;
+
+export const orderSummarySchema = z
+  .object({
+    id: z.string(),
+    totalAmount: z.number(),
+    status: z.enum(ORDER_STATUSES),
+    itemCount: z.number().int(),
+    sellerId: z.string(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('OrderSummary');
+
+export const sellerOrderSummarySchema = orderSummarySchema.extend({ userId: z.string() }).openapi('SellerOrderSummary');
+
+export const orderHistoryEntrySchema = z
+  .object({
+    id: z.number().int(),
+    oldStatus: z.enum(ORDER_STATUSES).nullable(),
+    newStatus: z.enum(ORDER_STATUSES),
+    reason: z.string().nullable(),
+    changedBy: z.string(),
+    changedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('OrderHistoryEntry');
+
+export const orderListQuerySchema = pageQuerySchema({ sortFields: ['createdAt', 'totalAmount'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({
+  status: z.enum(ORDER_STATUSES).optional(),
+});
+
+export const orderIdParamsSchema = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const purchaseVerificationQuerySchema = z.object({
+  productId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  orderItemId: z.guid(),
+});
+
+export const idempotencyHeaderSchema = z.object({
+  'idempotency-key': z.string().optional().openapi({ description: 'Idempotency-Key: replays the stored response for 24 h (≤255 printable characters)' }),
+});

@@ -1,0 +1,537 @@
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+
+import { centsToAmount } from '@/catalog/summary';
+import { productImages, products } from '@/catalog/tables';
+import { createNotification, shortOrderNumber } from '@/notifications/service';
+import type { OrderCancelled, OrderCreated } from '@/orders/messages';
+import { findDeliveredPurchase } from '@/orders/purchases';
+import type { CreateOrder, OrderResponse } from '@/orders/schema';
+import { MAX_LINE_QUANTITY } from '@/orders/schema';
+import { assertTransition } from '@/orders/state-machine';
+import { orderItems, orders, orderStatusHistory, outbox, type OrderStatus } from '@/orders/tables';
+import type { PaymentCompleted, PaymentFailed } from '@/payments/messages';
+import { newId } from '@/platform/columns';
+import type { Db, Queryable, Tx } from '@/platform/db';
+import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';
+import type { Logger } from '@/platform/logger';
+import { describeError } from '@/platform/logger';
+import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
+import { PermanentMessageError } from '@/platform/queue-consumer';
+
+/** A product line as the stock and cart services take it. */
+export interface StockLine {
+  productId: number;
+  quantity: number;
+}
+
+/** The catalog's StockDO operations, all idempotent per order id (workers/catalog/stock.ts). */
+export interface StockPort {
+  reserve(orderId: string, lines: StockLine[], ttlMs: number): Promise<void>;
+  commit(orderId: string, lines: StockLine[]): Promise<void>;
+  release(orderId: string, lines: StockLine[]): Promise<void>;
+  restock(orderId: string, lines: StockLine[]): Promise<void>;
+}
+
+/** The buyer's cart (workers/cart/service.ts), idempotent per order id. */
+export interface CartPort {
+  removeOrdered(userId: string, orderId: string, items: StockLine[]): Promise<void>;
+}
+
+export interface OrderDeps {
+  db: Db;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  stock: StockPort;
+  cart: CartPort;
+  logger: Logger;
+}
+
+export interface Caller {
+  id: string;
+  role: 'customer' | 'seller' | 'admin';
+}
+
+/** A placed order holds its stock this long; the reaper cancels unpaid orders at the same age. */
+export const RESERVATION_TTL_MS = 15 * 60 * 1000;
+export const SYSTEM_PAYMENTS = 'system:payments';
+export const SYSTEM_REAPER = 'system:reaper';
+
+export type OrderRow = typeof orders.$inferSelect;
+type OrderItemRow = typeof orderItems.$inferSelect;
+
+/** The result of a state change: the order as it is now, and outbox rows to relay after commit. */
+export interface OrderChange {
+  order: OrderResponse;
+  outboxIds: number[];
+}
+
+const money = (cents: number, currency = 'USD') => `${centsToAmount(cents).toFixed(2)} ${currency}`;
+
+export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse {
+  return {
+    id: order.id,
+    userId: order.userId,
+    sellerId: order.sellerId,
+    cartId: order.cartId,
+    totalAmount: centsToAmount(order.totalCents),
+    currency: order.currency,
+    status: order.status,
+    shippingAddress: order.shippingAddress,
+    cancelReason: order.cancelReason,
+    paymentId: order.paymentId,
+    items: items.map((item) => ({
+      id: item.id,
+      productId: item.productId,
+      productName: item.productName,
+      quantity: item.quantity,
+      unitPrice: centsToAmount(item.unitPriceCents),
+      subtotal: centsToAmount(item.unitPriceCents * item.quantity),
+      imageUrl: item.imageUrl,
+    })),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+const loadItems = (q: Queryable, orderId: string) => q.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.productId));
+const linesOf = (items: OrderItemRow[]): StockLine[] => items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+
+/** Duplicate product lines merged into one; a merged quantity above the per-line maximum is a 400. */
+export function mergeOrderLines(items: CreateOrder['items']): StockLine[] {
+  const merged = new Map<number, number>();
+  for (const item of items) merged.set(item.productId, (merged.get(item.productId) ?? 0) + item.quantity);
+  const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity }));
+  const tooMany = lines.find((line) => line.quantity > MAX_LINE_QUANTITY);
+  if (tooMany) {
+    throw badRequest('VALIDATION_ERROR', 'Request validation failed', { items: `Product ${tooMany.productId} adds up to more than ${MAX_LINE_QUANTITY}` });
+  }
+  return lines;
+}
+
+async function enqueue(tx: Tx, event: OrderCreated | OrderCancelled): Promise<number> {
+  const [row] = await tx
+    .insert(outbox)
+    .values({ aggregateId: event.orderId, eventType: event.type, payload: event, headers: { 'X-Correlation-ID': event.correlationId } })
+    .returning({ id: outbox.id });
+  return row!.id;
+}
+
+const eventEnvelope = (orderId: string, correlationId: string) => ({
+  version: 1 as const,
+  correlationId,
+  eventId: newId(),
+  orderId,
+  occurredAt: new Date().toISOString(),
+});
+
+/**
+ * Checkout (SPEC §4.1 ∅ → PENDING). Validates everything that needs no stock first (prices from the
+ * database, ACTIVE products, never one's own, one seller per order), then reserves stock in the
+ * StockDOs (all-or-nothing), then writes order + items + history + outbox row + seller notice in ONE
+ * transaction; if that fails, the reservations are released. Finally the ordered lines leave the cart.
+ */
+export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateOrder, correlationId: string): Promise<OrderChange> {
+  const lines = mergeOrderLines(input.items);
+  const ids = lines.map((line) => line.productId);
+  const found = await deps.db
+    .select({
+      id: products.id,
+      sellerId: products.sellerId,
+      name: products.name,
+      priceCents: products.priceCents,
+      status: products.status,
+      imageUrl: sql<string | null>`(select pi.url from ${productImages} pi where pi.product_id = ${products}.id order by pi.sort_order, pi.id limit 1)`,
+    })
+    .from(products)
+    .where(inArray(products.id, ids));
+  const byId = new Map(found.map((product) => [product.id, product]));
+  const missing = ids.filter((id) => byId.get(id)?.status !== 'ACTIVE');
+  if (missing.length > 0) {
+    throw new AppError(404, 'PRODUCT_NOT_FOUND', `Product ${missing.join(', ')} is not available`, Object.fromEntries(missing.map((id) => [`product.${id}`, 'Not found or not for sale'])));
+  }
+  const own = found.filter((product) => product.sellerId === caller.id);
+  if (own.length > 0) throw forbidden('Sellers cannot buy their own products', 'SELLER_CANNOT_BUY_OWN_PRODUCT');
+  const sellers = new Set(found.map((product) => product.sellerId));
+  if (sellers.size > 1) throw badRequest('MIXED_SELLER_ORDER', 'An order can contain products of one seller only; check out each seller separately');
+  const sellerId = found[0]!.sellerId;
+
+  const priced = lines.map((line) => ({ ...line, product: byId.get(line.productId)! }));
+  const totalCents = priced.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0);
+  const orderId = newId();
+
+  await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);
+  let result: { order: OrderRow; items: OrderItemRow[]; outboxId: number };
+  try {
+    result = await deps.transaction(async (tx) => {
+      const [order] = await tx
+        .insert(orders)
+        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', totalCents, shippingAddress: input.shippingAddress })
+        .returning();
+      const items = await tx
+        .insert(orderItems)
+        .values(priced.map((line) => ({ orderId, productId: line.productId, sellerId, productName: line.product.name.slice(0, 200), unitPriceCents: line.product.priceCents, quantity: line.quantity, imageUrl: line.product.imageUrl })))
+        .returning();
+      await tx.insert(orderStatusHistory).values({ orderId, oldStatus: null, newStatus: 'PENDING', reason: 'order placed', changedBy: caller.id });
+      const outboxId = await enqueue(tx, {
+        type: 'order.created',
+        ...eventEnvelope(orderId, correlationId),
+        userId: caller.id,
+        totalAmount: centsToAmount(totalCents),
+        currency: order!.currency,
+        items: priced.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPrice: centsToAmount(line.product.priceCents) })),
+        idempotencyKey: orderId,
+      });
+      await createNotification(tx, {
+        userId: sellerId,
+        type: 'ORDER_PLACED',
+        title: `New order ${shortOrderNumber(orderId)} received`,
+        body: `Total ${money(totalCents, order!.currency)}, awaiting payment.`,
+        orderId,
+      });
+      return { order: order!, items, outboxId };
+    });
+  } catch (err) {
+    await deps.stock.release(orderId, lines).catch((releaseErr) => deps.logger.error('could not release stock of a failed order (the reservation expires by alarm)', { orderId, ...describeError(releaseErr) }));
+    throw err;
+  }
+  try {
+    await deps.cart.removeOrdered(caller.id, orderId, lines);
+  } catch (err) {
+    deps.logger.warn('could not remove ordered lines from the cart', { orderId, ...describeError(err) });
+  }
+  return { order: toOrderResponse(result.order, result.items), outboxIds: [result.outboxId] };
+}
+
+/** Reads an order the caller may see: the buyer or an admin (403 `ACCESS_DENIED` for anyone else). */
+export async function getOrder(db: Db, caller: Caller, orderId: string): Promise<OrderResponse> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
+  if (caller.role !== 'admin' && order.userId !== caller.id) throw forbidden();
+  return toOrderResponse(order, await loadItems(db, orderId));
+}
+
+/** The order's seller (or an admin) reads it from the seller dashboard. */
+export async function getSellerOrder(db: Db, caller: Caller, orderId: string): Promise<OrderResponse> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
+  if (caller.role !== 'admin' && order.sellerId !== caller.id) throw forbidden();
+  return toOrderResponse(order, await loadItems(db, orderId));
+}
+
+/** Status history, oldest first, for the buyer, the order's seller or an admin. */
+export async function getOrderHistory(db: Db, caller: Caller, orderId: string) {
+  const [order] = await db.select({ userId: orders.userId, sellerId: orders.sellerId }).from(orders).where(eq(orders.id, orderId));
+  if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
+  if (caller.role !== 'admin' && order.userId !== caller.id && order.sellerId !== caller.id) throw forbidden();
+  const rows = await db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, orderId)).orderBy(asc(orderStatusHistory.changedAt), asc(orderStatusHistory.id));
+  return rows.map((row) => ({ id: row.id, oldStatus: row.oldStatus, newStatus: row.newStatus, reason: row.reason, changedBy: row.changedBy, changedAt: row.changedAt.toISOString() }));
+}
+
+type ListQuery = { page: number; size: number; sort: Sort<'createdAt' | 'totalAmount'>; status?: OrderStatus | undefined };
+
+async function listOrders(db: Db, by: 'userId' | 'sellerId', ownerId: string, query: ListQuery) {
+  const where = and(eq(by === 'userId' ? orders.userId : orders.sellerId, ownerId), query.status ? eq(orders.status, query.status) : undefined);
+  const column = query.sort.field === 'totalAmount' ? orders.totalCents : orders.createdAt;
+  const direction = query.sort.direction === 'ASC' ? asc : desc;
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: orders.id,
+        totalCents: orders.totalCents,
+        status: orders.status,
+        sellerId: orders.sellerId,
+        userId: orders.userId,
+        createdAt: orders.createdAt,
+        itemCount: sql<number>`(select count(*)::int from ${orderItems} oi where oi.order_id = ${orders}.id)`.mapWith(Number),
+      })
+      .from(orders)
+      .where(where)
+      .orderBy(direction(column), direction(orders.id))
+      .limit(query.size)
+      .offset(pageOffset(query)),
+    db.select({ total: count() }).from(orders).where(where),
+  ]);
+  return {
+    rows: rows.map((row) => ({ id: row.id, totalAmount: centsToAmount(row.totalCents), status: row.status, itemCount: row.itemCount, sellerId: row.sellerId, userId: row.userId, createdAt: row.createdAt.toISOString() })),
+    meta: pageMeta(query.page, query.size, total?.total ?? 0),
+  };
+}
+
+/** The caller's own orders, newest first by default. */
+export async function listBuyerOrders(db: Db, caller: Caller, query: ListQuery) {
+  const { rows, meta } = await listOrders(db, 'userId', caller.id, query);
+  return { data: rows.map(({ userId: _userId, ...row }) => row), meta };
+}
+
+/** Orders placed with the calling seller. */
+export const listSellerOrders = (db: Db, caller: Caller, query: ListQuery) => listOrders(db, 'sellerId', caller.id, query).then(({ rows, meta }) => ({ data: rows, meta }));
+
+/** True when the caller bought this product in this order line and the order was delivered. */
+export async function verifyPurchase(db: Db, caller: Caller, productId: number, orderItemId: string): Promise<boolean> {
+  return (await findDeliveredPurchase(db, { customerId: caller.id, orderItemId, productId })) !== null;
+}
+
+/** What the payments domain needs to check a manual charge. */
+export async function findOrderForPayment(db: Db, orderId: string) {
+  const [row] = await db
+    .select({ id: orders.id, userId: orders.userId, totalCents: orders.totalCents, currency: orders.currency, status: orders.status })
+    .from(orders)
+    .where(eq(orders.id, orderId));
+  return row;
+}
+
+interface TransitionSpec {
+  to: OrderStatus;
+  changedBy: string;
+  reason: string | null;
+  /** Throws when the caller may not touch this order; runs before the state check. */
+  authorize?: (order: OrderRow) => void;
+  set?: Partial<Pick<OrderRow, 'cancelReason' | 'paymentId'>>;
+}
+
+/** Locks the order (`SELECT … FOR UPDATE`), checks the caller and the state machine, applies and records the transition. */
+async function transitionOrder(tx: Tx, orderId: string, spec: TransitionSpec): Promise<{ order: OrderRow; from: OrderStatus }> {
+  const [locked] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+  if (!locked) throw notFound('ORDER_NOT_FOUND', 'Order not found');
+  spec.authorize?.(locked);
+  assertTransition(locked.status, spec.to);
+  const [order] = await tx
+    .update(orders)
+    .set({ status: spec.to, ...spec.set, updatedAt: new Date() })
+    .where(eq(orders.id, orderId))
+    .returning();
+  await tx.insert(orderStatusHistory).values({ orderId, oldStatus: locked.status, newStatus: spec.to, reason: spec.reason, changedBy: spec.changedBy });
+  return { order: order!, from: locked.status };
+}
+
+const isBuyerOrAdmin = (caller: Caller) => (order: OrderRow) => {
+  if (caller.role !== 'admin' && order.userId !== caller.id) throw forbidden();
+};
+
+async function runStockStep(deps: OrderDeps, step: 'release' | 'restock' | 'commit', orderId: string, items: OrderItemRow[]) {
+  try {
+    await deps.stock[step](orderId, linesOf(items));
+  } catch (err) {
+    // The state change is committed; a missed release is repaired by the reservation's expiry alarm.
+    deps.logger.error(`stock ${step} failed after the order changed`, { orderId, ...describeError(err) });
+  }
+}
+
+/**
+ * Buyer (or admin) cancels a PENDING or CONFIRMED order. PENDING → release the reservation;
+ * CONFIRMED → restock. Either way `order.cancelled` goes out so a completed payment is refunded.
+ */
+export async function cancelOrder(deps: OrderDeps, caller: Caller, orderId: string, reason: string | undefined, correlationId: string): Promise<OrderChange> {
+  const cancelReason = (reason ?? (caller.role === 'admin' ? 'cancelled by admin' : 'cancelled by buyer')).slice(0, 255);
+  const { order, from, items, outboxId } = await deps.transaction(async (tx) => {
+    const changed = await transitionOrder(tx, orderId, { to: 'CANCELLED', changedBy: caller.id, reason: cancelReason, authorize: isBuyerOrAdmin(caller), set: { cancelReason } });
+    const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(orderId, correlationId), previousStatus: changed.from, reason: cancelReason });
+    const who = caller.role === 'admin' ? 'An administrator' : 'The buyer';
+    await createNotification(tx, {
+      userId: changed.order.sellerId,
+      type: 'ORDER_CANCELLED',
+      title: caller.role === 'admin' ? `Order ${shortOrderNumber(orderId)} was cancelled` : `Buyer cancelled order ${shortOrderNumber(orderId)}`,
+      body: `${who} cancelled it (${cancelReason}).`,
+      orderId,
+    });
+    return { ...changed, items: await loadItems(tx, orderId), outboxId };
+  });
+  await runStockStep(deps, from === 'CONFIRMED' ? 'restock' : 'release', orderId, items);
+  return { order: toOrderResponse(order, items), outboxIds: [outboxId] };
+}
+
+/** The order's seller (or an admin) ships a CONFIRMED order. */
+export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string): Promise<OrderChange> {
+  const { order, items } = await deps.transaction(async (tx) => {
+    const changed = await transitionOrder(tx, orderId, {
+      to: 'SHIPPED',
+      changedBy: caller.id,
+      reason: 'shipped',
+      authorize: (row) => {
+        if (caller.role !== 'admin' && row.sellerId !== caller.id) throw forbidden();
+      },
+    });
+    await createNotification(tx, { userId: changed.order.userId, type: 'ORDER_SHIPPED', title: `Order ${shortOrderNumber(orderId)} is on its way`, orderId });
+    return { ...changed, items: await loadItems(tx, orderId) };
+  });
+  return { order: toOrderResponse(order, items), outboxIds: [] };
+}
+
+/** The buyer (or an admin) confirms delivery of a SHIPPED order; this enables reviews. */
+export async function deliverOrder(deps: OrderDeps, caller: Caller, orderId: string): Promise<OrderChange> {
+  const { order, items } = await deps.transaction(async (tx) => {
+    const changed = await transitionOrder(tx, orderId, { to: 'DELIVERED', changedBy: caller.id, reason: 'delivered', authorize: isBuyerOrAdmin(caller) });
+    await createNotification(tx, { userId: changed.order.sellerId, type: 'ORDER_DELIVERED', title: `Order ${shortOrderNumber(orderId)} was delivered`, orderId });
+    return { ...changed, items: await loadItems(tx, orderId) };
+  });
+  return { order: toOrderResponse(order, items), outboxIds: [] };
+}
+
+/** What a payment event did: the stock step to (re)run after commit and any outbox rows to relay. */
+export interface PaymentEventResult {
+  outcome: 'applied' | 'duplicate' | 'refund-requested' | 'ignored';
+  status: OrderStatus;
+  stockStep: 'commit' | 'release' | null;
+  outboxIds: number[];
+}
+
+async function lockOrderForEvent(tx: Tx, orderId: string): Promise<OrderRow> {
+  const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+  // The order row commits with its outbox row, so an event for a missing order is a contract violation.
+  if (!order) throw new PermanentMessageError(`payment event for unknown order ${orderId}`);
+  return order;
+}
+
+/**
+ * `payment.completed` (SPEC §4.3): PENDING → CONFIRMED + commit stock + notify seller and buyer.
+ * If the buyer (or the reaper) cancelled meanwhile, the order stays CANCELLED, a refund is
+ * requested (`order.cancelled` again) and the buyer told. A repeat of an applied event only re-runs
+ * the idempotent stock commit; anything else is a no-op.
+ */
+export async function applyPaymentCompleted(deps: OrderDeps, event: PaymentCompleted): Promise<PaymentEventResult> {
+  const result = await deps.transaction(async (tx): Promise<PaymentEventResult> => {
+    const order = await lockOrderForEvent(tx, event.orderId);
+    if (order.status === 'PENDING') {
+      const { order: confirmed } = await transitionOrder(tx, order.id, { to: 'CONFIRMED', changedBy: SYSTEM_PAYMENTS, reason: `payment ${event.paymentId} completed`, set: { paymentId: event.paymentId } });
+      const short = shortOrderNumber(order.id);
+      await createNotification(tx, { userId: confirmed.sellerId, type: 'ORDER_PAID', title: `Paid — ready to ship: order ${short}`, body: `Payment of ${money(order.totalCents, order.currency)} received.`, orderId: order.id });
+      await createNotification(tx, { userId: confirmed.userId, type: 'PAYMENT_CONFIRMED', title: `Payment confirmed for order ${short}`, body: `We received ${money(order.totalCents, order.currency)}.`, orderId: order.id });
+      return { outcome: 'applied', status: 'CONFIRMED', stockStep: 'commit', outboxIds: [] };
+    }
+    if (order.paymentId === event.paymentId) {
+      return { outcome: 'duplicate', status: order.status, stockStep: order.status === 'CANCELLED' ? null : 'commit', outboxIds: [] };
+    }
+    if (order.status === 'CANCELLED') {
+      await tx.update(orders).set({ paymentId: event.paymentId, updatedAt: new Date() }).where(eq(orders.id, order.id));
+      const reason = 'payment completed after cancellation; refund requested';
+      await tx.insert(orderStatusHistory).values({ orderId: order.id, oldStatus: 'CANCELLED', newStatus: 'CANCELLED', reason, changedBy: SYSTEM_PAYMENTS });
+      const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CANCELLED', reason });
+      await createNotification(tx, {
+        userId: order.userId,
+        type: 'REFUND_PENDING',
+        title: `Payment for cancelled order ${shortOrderNumber(order.id)} will be refunded`,
+        body: `Your payment of ${money(order.totalCents, order.currency)} arrived after the order was cancelled.`,
+        orderId: order.id,
+      });
+      return { outcome: 'refund-requested', status: 'CANCELLED', stockStep: null, outboxIds: [outboxId] };
+    }
+    deps.logger.warn('payment.completed ignored', { orderId: order.id, status: order.status, paymentId: event.paymentId, orderPaymentId: order.paymentId });
+    return { outcome: 'ignored', status: order.status, stockStep: null, outboxIds: [] };
+  });
+  if (result.stockStep === 'commit') {
+    try {
+      await deps.stock.commit(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
+    } catch (err) {
+      // A refusal (the reservation expired and the units were sold) will not heal by retrying: dead-letter it for ops.
+      if (err instanceof AppError) throw new PermanentMessageError(`stock commit refused for order ${event.orderId}: ${err.code} ${JSON.stringify(err.details ?? {})}`);
+      throw err;
+    }
+  }
+  return result;
+}
+
+const PAYMENT_FAILED_PREFIX = 'payment failed';
+
+/**
+ * `payment.failed`: PENDING → CANCELLED + release the reservation + notify the buyer. A decline is
+ * final (never retried). Repeats re-run the idempotent release; late failures for other states are no-ops.
+ */
+export async function applyPaymentFailed(deps: OrderDeps, event: PaymentFailed): Promise<PaymentEventResult> {
+  const result = await deps.transaction(async (tx): Promise<PaymentEventResult> => {
+    const order = await lockOrderForEvent(tx, event.orderId);
+    if (order.status === 'PENDING') {
+      const cancelReason = `${PAYMENT_FAILED_PREFIX}: ${event.reason}`.slice(0, 255);
+      await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
+      await createNotification(tx, {
+        userId: order.userId,
+        type: 'PAYMENT_FAILED',
+        title: `Payment failed for order ${shortOrderNumber(order.id)}`,
+        body: 'The payment was declined, so the order was cancelled. You can place it again with another payment method.',
+        orderId: order.id,
+      });
+      return { outcome: 'applied', status: 'CANCELLED', stockStep: 'release', outboxIds: [] };
+    }
+    if (order.status === 'CANCELLED' && order.paymentId === event.paymentId && order.cancelReason?.startsWith(PAYMENT_FAILED_PREFIX)) {
+      return { outcome: 'duplicate', status: order.status, stockStep: 'release', outboxIds: [] };
+    }
+    return { outcome: 'ignored', status: order.status, stockStep: null, outboxIds: [] };
+  });
+  if (result.stockStep === 'release') await deps.stock.release(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
+  return result;
+}
+
+/** Minutes after which an unpaid order's `order.created` is re-published, and the cap on re-publications. */
+export const REAPER_REPUBLISH_AFTER_SECONDS = 120;
+export const REAPER_MAX_REPUBLISHES = 5;
+export const REAPER_TIMEOUT_SECONDS = RESERVATION_TTL_MS / 1000;
+
+/**
+ * Reaper, step 1: PENDING orders older than 2 minutes whose last `order.created` went out over 2
+ * minutes ago get it re-published (a copy of the first one), at most 5 times per order.
+ */
+export async function requeueStuckOrders(db: Db, limit = 100): Promise<number[]> {
+  const result = await db.execute(sql`
+    insert into ${outbox} (aggregate_id, event_type, payload, headers)
+    select o.id, 'order.created', first.payload, first.headers
+    from ${orders} o
+    join lateral (
+      select x.payload, x.headers from ${outbox} x
+      where x.aggregate_id = o.id and x.event_type = 'order.created' order by x.id limit 1
+    ) first on true
+    where o.status = 'PENDING'
+      and o.created_at < now() - make_interval(secs => ${REAPER_REPUBLISH_AFTER_SECONDS})
+      and o.created_at > now() - make_interval(secs => ${REAPER_TIMEOUT_SECONDS})
+      and (select count(*) from ${outbox} x where x.aggregate_id = o.id and x.event_type = 'order.created') <= ${REAPER_MAX_REPUBLISHES}
+      and not exists (
+        select 1 from ${outbox} x where x.aggregate_id = o.id and x.event_type = 'order.created'
+          and (x.published_at is null or x.created_at > now() - make_interval(secs => ${REAPER_REPUBLISH_AFTER_SECONDS}))
+      )
+    limit ${limit}
+    returning id`);
+  return (result.rows as { id: string | number }[]).map((row) => Number(row.id));
+}
+
+/**
+ * Reaper, step 2: PENDING orders older than the reservation TTL → CANCELLED (`payment timeout`),
+ * stock released, buyer told, and `order.cancelled` sent so a payment that completes later is refunded.
+ */
+export async function cancelTimedOutOrders(deps: OrderDeps, limit = 50): Promise<{ cancelled: string[]; outboxIds: number[] }> {
+  const stale = await deps.db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, 'PENDING'), sql`${orders.createdAt} < now() - make_interval(secs => ${REAPER_TIMEOUT_SECONDS})`))
+    .orderBy(asc(orders.createdAt))
+    .limit(limit);
+  const cancelled: string[] = [];
+  const outboxIds: number[] = [];
+  for (const { id } of stale) {
+    try {
+      const { items, outboxId } = await deps.transaction(async (tx) => {
+        const changed = await transitionOrder(tx, id, { to: 'CANCELLED', changedBy: SYSTEM_REAPER, reason: 'payment timeout', set: { cancelReason: 'payment timeout' } });
+        const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(id, `reaper-${id}`), previousStatus: 'PENDING', reason: 'payment timeout' });
+        await createNotification(tx, { userId: changed.order.userId, type: 'ORDER_CANCELLED', title: `Order ${shortOrderNumber(id)} was cancelled: payment timeout`, orderId: id });
+        return { items: await loadItems(tx, id), outboxId };
+      });
+      await runStockStep(deps, 'release', id, items);
+      cancelled.push(id);
+      outboxIds.push(outboxId);
+    } catch (err) {
+      // Paid or cancelled meanwhile (409) — nothing to do; anything else is logged and retried next minute.
+      if (!(err instanceof AppError)) deps.logger.error('reaper could not cancel an order', { orderId: id, ...describeError(err) });
+    }
+  }
+  return { cancelled, outboxIds };
+}
+
+/** PENDING-age counts for the ops view. */
+export async function pendingOrderStats(db: Db) {
+  const [row] = await db
+    .select({
+      pending: count(),
+      olderThan2m: sql<number>`count(*) filter (where ${orders.createdAt} < now() - interval '2 minutes')`.mapWith(Number),
+      olderThan15m: sql<number>`count(*) filter (where ${orders.createdAt} < now() - interval '15 minutes')`.mapWith(Number),
+      oldestAgeSeconds: sql<number | null>`extract(epoch from now() - min(${orders.createdAt}))::int`.mapWith((v) => (v === null ? null : Number(v))),
+    })
+    .from(orders)
+    .where(eq(orders.status, 'PENDING'));
+  return { pending: row?.pending ?? 0, olderThan2m: row?.olderThan2m ?? 0, olderThan15m: row?.olderThan15m ?? 0, oldestAgeSeconds: row?.oldestAgeSeconds ?? null };
+}

@@ -1,0 +1,42 @@
+import { getConfig, type AppEnv } from '@/env';
+import { orderEventSchema } from '@/orders/messages';
+import { gatewayFromEnv } from '@/payments/gateway';
+import type { PaymentEvent } from '@/payments/messages';
+import { chargeOrder, refundOrderPayment, type PaymentDeps } from '@/payments/service';
+import { createDb, withTransaction } from '@/platform/db';
+import { storeDeadLetter } from '@/platform/dead-letters';
+import { createLogger, type Logger } from '@/platform/logger';
+import { consumeBatch, type QueueBatch } from '@/platform/queue-consumer';
+
+export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
+  return {
+    db: createDb(env),
+    gateway: gatewayFromEnv(env),
+    publish: async (event: PaymentEvent) => {
+      await env.PAYMENT_EVENTS.send(event, { contentType: 'json' });
+    },
+    transaction: (fn) => withTransaction(env, fn),
+    logger: logger ?? createLogger(getConfig(env).LOG_LEVEL, { domain: 'payments' }),
+  };
+}
+
+/**
+ * Consumer of `order-events` (the payments side of the saga). `order.created` → one payment per
+ * order, charged and its outcome published; `order.cancelled` → refund a COMPLETED payment. Both
+ * are idempotent by order id, so redeliveries and the reaper's re-publications are safe.
+ */
+export async function consumeOrderEvents(deps: PaymentDeps, batch: QueueBatch): Promise<void> {
+  await consumeBatch({ logger: deps.logger, deadLetter: (input) => storeDeadLetter(deps.db, input) }, batch, orderEventSchema, async (event) => {
+    const logger = deps.logger.child({ correlationId: event.correlationId, orderId: event.orderId, type: event.type });
+    const scoped = { ...deps, logger };
+    if (event.type === 'order.created') {
+      const payment = await chargeOrder(scoped, event);
+      logger.info('order charged', { paymentId: payment.id, status: payment.status });
+    } else {
+      const payment = await refundOrderPayment(scoped, event);
+      logger.info('order cancellation handled', { paymentId: payment?.id ?? null, status: payment?.status ?? null });
+    }
+  });
+}
+
+export const handleOrderEventsBatch = (batch: MessageBatch, env: AppEnv) => consumeOrderEvents(paymentDepsFromEnv(env), batch);

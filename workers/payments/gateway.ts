@@ -1,0 +1,164 @@
+/**
+ * The payment provider behind one interface (ARCHITECTURE §5): a deterministic simulated gateway for
+ * local runs and tests, and a Stripe PaymentIntents adapter for production. The saga only sees
+ * three outcomes — approved, declined (a business result, never retried) and a thrown
+ * {@link TransientGatewayError} (retried with backoff, then dead-lettered).
+ */
+
+export interface ChargeRequest {
+  /** The payment id: the gateway reference and the provider's idempotency key, stable across redeliveries. */
+  paymentId: string;
+  orderId: string;
+  amountCents: number;
+  currency: string;
+}
+
+export type ChargeResult = { outcome: 'approved'; gatewayReference: string } | { outcome: 'declined'; reason: string };
+
+export interface RefundRequest {
+  paymentId: string;
+  gatewayReference: string | null;
+  amountCents: number;
+}
+
+export interface PaymentGateway {
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  refund(request: RefundRequest): Promise<{ refundReference: string }>;
+}
+
+/** Timeouts, 5xx, rate limits, network loss: worth retrying. */
+export class TransientGatewayError extends Error {
+  override readonly name = 'TransientGatewayError';
+}
+
+export type SimulatedMode = { kind: 'success' } | { kind: 'decline' } | { kind: 'transient' } | { kind: 'random'; successRate: number };
+
+/** Parses `success` | `decline` | `transient` | `random(0.9)`. */
+export function parseGatewayMode(value: string | undefined): SimulatedMode {
+  const mode = (value ?? 'success').trim().toLowerCase();
+  if (mode === 'success' || mode === 'decline' || mode === 'transient') return { kind: mode };
+  const random = /^random\((0(?:\.\d+)?|1(?:\.0+)?)\)$/.exec(mode);
+  if (random) return { kind: 'random', successRate: Number(random[1]) };
+  throw new Error(`PAYMENT_GATEWAY_MODE must be success, decline, transient, random(<0..1>) or stripe, got "${value}"`);
+}
+
+/** Parses `"50-200"` or `"0"` into a latency range in milliseconds. */
+export function parseLatency(value: string | undefined): [number, number] {
+  const match = /^(\d+)(?:-(\d+))?$/.exec((value ?? '0').trim());
+  if (!match) return [0, 0];
+  const min = Number(match[1]);
+  return [min, Math.max(min, Number(match[2] ?? min))];
+}
+
+/** A number in [0, 1) derived from the text: the same payment always gets the same answer. */
+async function unitHash(text: string): Promise<number> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return ((digest[0]! << 16) | (digest[1]! << 8) | digest[2]!) / 2 ** 24;
+}
+
+/**
+ * Simulated gateway (the seed's mock, made deterministic): the outcome depends only on the mode and
+ * the payment id, so a redelivered charge gets the same answer; latency is drawn the same way.
+ */
+export function createSimulatedGateway(mode: SimulatedMode, latencyMs: [number, number] = [0, 0], sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): PaymentGateway {
+  const wait = async (seed: string) => {
+    const [min, max] = latencyMs;
+    if (max > 0) await sleep(min + Math.floor((await unitHash(`latency:${seed}`)) * (max - min + 1)));
+  };
+  return {
+    async charge(request) {
+      await wait(request.paymentId);
+      const approve = () => ({ outcome: 'approved' as const, gatewayReference: `MOCK-${request.paymentId}` });
+      const decline = () => ({ outcome: 'declined' as const, reason: `gateway declined (paymentId=${request.paymentId})` });
+      switch (mode.kind) {
+        case 'success':
+          return approve();
+        case 'decline':
+          return decline();
+        case 'transient':
+          throw new TransientGatewayError('simulated gateway timeout');
+        case 'random':
+          return (await unitHash(request.paymentId)) < mode.successRate ? approve() : decline();
+      }
+    },
+    async refund(request) {
+      await wait(`refund:${request.paymentId}`);
+      if (mode.kind === 'transient') throw new TransientGatewayError('simulated gateway timeout');
+      return { refundReference: `MOCK-REFUND-${request.paymentId}` };
+    },
+  };
+}
+
+type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Stripe PaymentIntents over HTTP (no SDK: plain `fetch`, form-encoded). The payment id is sent as
+ * `Idempotency-Key`, so a resumed charge never charges twice. Card errors (402) are declines; 409
+ * (idempotency conflict), 429, 5xx and network failures are transient.
+ */
+export function createStripeGateway(options: { secretKey: string; paymentMethod?: string; fetch?: Fetch; baseUrl?: string }): PaymentGateway {
+  const doFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const baseUrl = options.baseUrl ?? 'https://api.stripe.com';
+  const post = async (path: string, form: Record<string, string>, idempotencyKey: string) => {
+    let res: Response;
+    try {
+      res = await doFetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${options.secretKey}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'idempotency-key': idempotencyKey,
+        },
+        body: new URLSearchParams(form).toString(),
+      });
+    } catch (err) {
+      throw new TransientGatewayError(`payment provider unreachable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const body = (await res.json().catch(() => ({}))) as { id?: string; status?: string; error?: { code?: string; decline_code?: string; message?: string; type?: string } };
+    return { status: res.status, body };
+  };
+  return {
+    async charge(request) {
+      const { status, body } = await post(
+        '/v1/payment_intents',
+        {
+          amount: String(request.amountCents),
+          currency: request.currency.toLowerCase(),
+          confirm: 'true',
+          payment_method: options.paymentMethod ?? 'pm_card_visa',
+          'automatic_payment_methods[enabled]': 'true',
+          'automatic_payment_methods[allow_redirects]': 'never',
+          'metadata[order_id]': request.orderId,
+          'metadata[payment_id]': request.paymentId,
+        },
+        request.paymentId,
+      );
+      if (status === 200 && body.status === 'succeeded' && body.id) return { outcome: 'approved', gatewayReference: body.id };
+      if (status === 402 || (status === 200 && body.status === 'requires_payment_method')) {
+        const code = body.error?.decline_code ?? body.error?.code ?? 'card_declined';
+        return { outcome: 'declined', reason: `gateway declined: ${code} (paymentId=${request.paymentId})`.slice(0, 255) };
+      }
+      if (status === 409 || status === 429 || status >= 500 || status === 200) {
+        throw new TransientGatewayError(`payment provider answered ${status} ${body.status ?? body.error?.code ?? ''}`.trim());
+      }
+      // 400/401/403/404: our request or credentials are wrong — no retry will fix it.
+      throw new Error(`payment provider rejected the request: ${status} ${body.error?.message ?? ''}`.trim());
+    },
+    async refund(request) {
+      if (!request.gatewayReference) throw new Error('cannot refund a payment without a gateway reference');
+      const { status, body } = await post('/v1/refunds', { payment_intent: request.gatewayReference, amount: String(request.amountCents) }, `refund-${request.paymentId}`);
+      if (status === 200 && body.id) return { refundReference: body.id };
+      if (status === 409 || status === 429 || status >= 500) throw new TransientGatewayError(`payment provider answered ${status}`);
+      throw new Error(`refund rejected: ${status} ${body.error?.message ?? ''}`.trim());
+    },
+  };
+}
+
+/** The gateway configured for this environment (`PAYMENT_GATEWAY_MODE`, `PAYMENT_GATEWAY_LATENCY_MS`). */
+export function gatewayFromEnv(env: { PAYMENT_GATEWAY_MODE?: string; PAYMENT_GATEWAY_LATENCY_MS?: string; STRIPE_SECRET_KEY?: string }): PaymentGateway {
+  if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe') {
+    if (!env.STRIPE_SECRET_KEY) throw new Error('PAYMENT_GATEWAY_MODE=stripe needs the STRIPE_SECRET_KEY secret');
+    return createStripeGateway({ secretKey: env.STRIPE_SECRET_KEY });
+  }
+  return createSimulatedGateway(parseGatewayMode(env.PAYMENT_GATEWAY_MODE), parseLatency(env.PAYMENT_GATEWAY_LATENCY_MS));
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Messages on the `payment-events` queue (SPEC §4.2), produced by the payment consumer, consumed by orders. */
+export const PAYMENT_EVENTS_QUEUE = 'payment-events';
+
+const envelopeFields = {
+  version: z.literal(1),
+  correlationId: z.string().min(1).max(128),
+  eventId: z.string().min(1).max(64),
+  orderId: z.guid(),
+  paymentId: z.guid(),
+  occurredAt: z.string(),
+};
+
+export const paymentCompletedSchema = z.object({
+  type: z.literal('payment.completed'),
+  ...envelopeFields,
+  amount: z.number().positive(),
+});
+
+export const paymentFailedSchema = z.object({
+  type: z.literal('payment.failed'),
+  ...envelopeFields,
+  reason: z.string().max(255),
+});
+
+export const paymentEventSchema = z.discriminatedUnion('type', [paymentCompletedSchema, paymentFailedSchema]);
+
+export type PaymentCompleted = z.infer<typeof paymentCompletedSchema>;
+export type PaymentFailed = z.infer<typeof paymentFailedSchema>;
+export type PaymentEvent = z.infer<typeof paymentEventSchema>;

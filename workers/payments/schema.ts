@@ -1,0 +1,34 @@
+import { z } from '@hono/zod-openapi';
+
+import { PAYMENT_METHODS, PAYMENT_STATUSES } from '@/payments/tables';
+import { pageQuerySchema } from '@/platform/pagination';
+
+export const paymentSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    userId: z.string(),
+    amount: z.number(),
+    currency: z.string(),
+    status: z.enum(PAYMENT_STATUSES),
+    method: z.enum(PAYMENT_METHODS),
+    gatewayReference: z.string().nullable(),
+    failureReason: z.string().nullable(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Payment');
+
+export const createPaymentSchema = z
+  .object({
+    orderId: z.guid(),
+    amount: z.number().positive().max(1_000_000).multipleOf(0.01),
+    currency: z.string().length(3).regex(/^[A-Za-z]{3}$/),
+    idempotencyKey: z.string().min(1).max(255).regex(/^[\x20-\x7E]+$/),
+  })
+  .strict()
+  .openapi('CreatePayment');
+
+export const paymentListQuerySchema = pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { field: 'createdAt', direction: 'DESC' } });
+export const paymentIdParamsSchema = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });
+export const paymentOrderParamsSchema = z.object({ orderId: z.guid().openapi({ param: { name: 'orderId', in: 'path' } }) });

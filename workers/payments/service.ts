@@ -1,0 +1,256 @@
+import { and, count, desc, eq, sql } from 'drizzle-orm';
+
+import { centsToAmount } from '@/catalog/summary';
+import { createNotification, shortOrderNumber } from '@/notifications/service';
+import type { OrderCancelled, OrderCreated } from '@/orders/messages';
+import { findOrderForPayment } from '@/orders/service';
+import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
+import type { PaymentEvent } from '@/payments/messages';
+import { paymentHistory, payments, type PaymentStatus } from '@/payments/tables';
+import { newId } from '@/platform/columns';
+import type { Db, Tx } from '@/platform/db';
+import { AppError, badRequest, conflict, forbidden, notFound } from '@/platform/errors';
+import type { Logger } from '@/platform/logger';
+import { pageMeta, pageOffset } from '@/platform/pagination';
+import { PermanentMessageError } from '@/platform/queue-consumer';
+
+export type PaymentRow = typeof payments.$inferSelect;
+
+export interface PaymentDeps {
+  db: Db;
+  gateway: PaymentGateway;
+  /** Sends an outcome to `payment-events`; resolves only once the queue accepted it. */
+  publish(event: PaymentEvent): Promise<void>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  logger: Logger;
+  /** Pauses of the in-consumer retry loop for transient gateway errors (SPEC §4.4: 100/200/400 ms). */
+  retryDelaysMs?: readonly number[];
+}
+
+const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
+/** Wire amount (2 decimals) → cents, exact for every 2-decimal amount. */
+export const amountToCents = (amount: number) => Math.round(amount * 100);
+
+export function toPaymentResponse(row: PaymentRow) {
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    userId: row.userId,
+    amount: centsToAmount(row.amountCents),
+    currency: row.currency,
+    status: row.status,
+    method: row.method,
+    gatewayReference: row.gatewayReference,
+    failureReason: row.failureReason,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function findPaymentByOrder(db: Db, orderId: string): Promise<PaymentRow | undefined> {
+  const [row] = await db.select().from(payments).where(eq(payments.orderId, orderId));
+  return row;
+}
+
+/**
+ * Inserts the order's one PENDING payment (+ its first history row) unless it exists; the unique
+ * `order_id` and `idempotency_key` make a concurrent or repeated insert a no-op.
+ */
+async function createPendingPayment(db: Db, input: { orderId: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string }): Promise<boolean> {
+  const id = newId();
+  const result = await db.execute(sql`
+    with inserted as (
+      insert into ${payments} (id, order_id, user_id, amount_cents, currency, status, method, idempotency_key)
+      values (${id}, ${input.orderId}, ${input.userId}, ${input.amountCents}, ${input.currency}, 'PENDING', 'MOCK_CARD', ${input.idempotencyKey})
+      on conflict do nothing
+      returning id
+    )
+    insert into ${paymentHistory} (payment_id, old_status, new_status, reason)
+    select id, null, 'PENDING', ${input.reason} from inserted
+    returning payment_id`);
+  return result.rows.length > 0;
+}
+
+/** Moves a PENDING payment to its outcome (+ history); a payment already decided is left alone. */
+async function settlePendingPayment(db: Db, paymentId: string, next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string }): Promise<void> {
+  await db.execute(sql`
+    with updated as (
+      update ${payments}
+      set status = ${next.status}, gateway_reference = coalesce(${next.gatewayReference ?? null}, gateway_reference),
+          failure_reason = ${next.failureReason ?? null}, updated_at = now()
+      where id = ${paymentId} and status = 'PENDING'
+      returning id
+    )
+    insert into ${paymentHistory} (payment_id, old_status, new_status, reason)
+    select id, 'PENDING', ${next.status}, ${next.reason} from updated`);
+}
+
+async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
+  const delays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.gateway.charge({ paymentId: payment.id, orderId: payment.orderId, amountCents: payment.amountCents, currency: payment.currency });
+    } catch (err) {
+      const delay = delays[attempt];
+      if (!(err instanceof TransientGatewayError) || delay === undefined) throw err;
+      deps.logger.warn('transient gateway error, retrying', { paymentId: payment.id, attempt: attempt + 1, message: err.message });
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** The outcome event of a decided payment, with an event id stable across re-publications. */
+export function outcomeEvent(payment: PaymentRow, correlationId: string): PaymentEvent | null {
+  const common = { version: 1 as const, correlationId, orderId: payment.orderId, paymentId: payment.id, occurredAt: payment.updatedAt.toISOString() };
+  if (payment.status === 'COMPLETED' || payment.status === 'REFUNDED') {
+    return { type: 'payment.completed', eventId: `${payment.id}:COMPLETED`, amount: centsToAmount(payment.amountCents), ...common };
+  }
+  if (payment.status === 'FAILED') {
+    return { type: 'payment.failed', eventId: `${payment.id}:FAILED`, reason: payment.failureReason ?? 'gateway declined', ...common };
+  }
+  return null;
+}
+
+/**
+ * Charges a PENDING payment (reference = payment id, so a resumed call never double-charges) and
+ * records the outcome. A decline is an outcome (FAILED); a transient error is thrown after the short
+ * in-consumer retries, leaving the payment PENDING for the next delivery to resume.
+ */
+async function settlePayment(deps: PaymentDeps, payment: PaymentRow): Promise<PaymentRow> {
+  if (payment.status !== 'PENDING') return payment;
+  const result = await chargeWithRetry(deps, payment);
+  if (result.outcome === 'approved') {
+    await settlePendingPayment(deps.db, payment.id, { status: 'COMPLETED', gatewayReference: result.gatewayReference, reason: 'gateway approved' });
+  } else {
+    await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: result.reason.slice(0, 255), reason: result.reason.slice(0, 255) });
+  }
+  const [settled] = await deps.db.select().from(payments).where(eq(payments.id, payment.id));
+  if (!settled) throw new Error(`payment ${payment.id} vanished`);
+  return settled;
+}
+
+/**
+ * `order.created` → exactly one payment for the order. A redelivery finds the row by its unique
+ * order id: decided → re-publish its outcome; PENDING → resume the charge with the same payment id.
+ * The message is acknowledged only after the outcome is published.
+ */
+export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promise<PaymentRow> {
+  const amountCents = amountToCents(event.totalAmount);
+  if (amountCents <= 0) throw new PermanentMessageError(`order ${event.orderId} has no amount to charge`);
+  await createPendingPayment(deps.db, {
+    orderId: event.orderId,
+    userId: event.userId,
+    amountCents,
+    currency: event.currency,
+    idempotencyKey: event.idempotencyKey,
+    reason: 'order.created received',
+  });
+  const payment = await findPaymentByOrder(deps.db, event.orderId);
+  if (!payment) throw new PermanentMessageError(`idempotency key ${event.idempotencyKey} belongs to another order`);
+  if (payment.amountCents !== amountCents) {
+    throw new PermanentMessageError(`payment ${payment.id} is for ${payment.amountCents} cents, the event says ${amountCents}`);
+  }
+  const settled = await settlePayment(deps, payment);
+  const outcome = outcomeEvent(settled, event.correlationId);
+  if (outcome) await deps.publish(outcome);
+  return settled;
+}
+
+/**
+ * `order.cancelled` → refund when the order's payment is COMPLETED (SPEC §4.1: the seed never
+ * refunded). Anything else is a no-op: no payment yet, PENDING (its later `payment.completed` makes
+ * the order side ask again), FAILED, or already REFUNDED.
+ */
+export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelled): Promise<PaymentRow | null> {
+  const payment = await findPaymentByOrder(deps.db, event.orderId);
+  if (!payment || payment.status !== 'COMPLETED') return payment ?? null;
+  await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: payment.amountCents });
+  return deps.transaction(async (tx) => {
+    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
+    if (!locked || locked.status !== 'COMPLETED') return locked ?? null;
+    const [refunded] = await tx.update(payments).set({ status: 'REFUNDED' }).where(eq(payments.id, payment.id)).returning();
+    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: 'COMPLETED', newStatus: 'REFUNDED', reason: `order cancelled: ${event.reason}`.slice(0, 255) });
+    await createNotification(tx, {
+      userId: payment.userId,
+      type: 'REFUND_ISSUED',
+      title: `Refund issued for order ${shortOrderNumber(payment.orderId)}`,
+      body: `${centsToAmount(payment.amountCents).toFixed(2)} ${payment.currency} will be returned to your payment method.`,
+      orderId: payment.orderId,
+    });
+    return refunded ?? null;
+  });
+}
+
+export async function listUserPayments(db: Db, userId: string, page: { page: number; size: number }) {
+  const [rows, [total]] = await Promise.all([
+    db.select().from(payments).where(eq(payments.userId, userId)).orderBy(desc(payments.createdAt), desc(payments.id)).limit(page.size).offset(pageOffset(page)),
+    db.select({ total: count() }).from(payments).where(eq(payments.userId, userId)),
+  ]);
+  return { data: rows.map(toPaymentResponse), meta: pageMeta(page.page, page.size, total?.total ?? 0) };
+}
+
+type Caller = { id: string; role: string };
+const canSee = (caller: Caller, payment: PaymentRow) => caller.role === 'admin' || payment.userId === caller.id;
+
+export async function getPayment(db: Db, caller: Caller, id: string) {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  if (!row) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+  if (!canSee(caller, row)) throw forbidden();
+  return toPaymentResponse(row);
+}
+
+/** The order's payment; 404 until the saga has created it (clients poll this). */
+export async function getPaymentForOrder(db: Db, caller: Caller, orderId: string) {
+  const row = await findPaymentByOrder(db, orderId);
+  if (!row) throw notFound('PAYMENT_NOT_FOUND', 'No payment exists for this order yet');
+  if (!canSee(caller, row)) throw forbidden();
+  return toPaymentResponse(row);
+}
+
+export interface ManualPaymentInput {
+  orderId: string;
+  amount: number;
+  currency: string;
+  idempotencyKey: string;
+}
+
+/**
+ * Admin-only manual charge of a PENDING order (the seed's public POST /payments, locked down). The
+ * amount must equal the order total; one payment per order (409 `DUPLICATE_PAYMENT`); a gateway that
+ * keeps timing out is 504 and leaves the payment PENDING for the saga to resume.
+ */
+export async function createManualPayment(deps: PaymentDeps, input: ManualPaymentInput, correlationId: string) {
+  const order = await findOrderForPayment(deps.db, input.orderId);
+  if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
+  if (amountToCents(input.amount) !== order.totalCents || input.currency.toUpperCase() !== order.currency) {
+    throw badRequest('AMOUNT_MISMATCH', 'The amount and currency must equal the order total', { amount: `Expected ${centsToAmount(order.totalCents).toFixed(2)} ${order.currency}` });
+  }
+  if (order.status !== 'PENDING') throw conflict('ORDER_NOT_PAYABLE', `Only a PENDING order can be paid; this one is ${order.status}`);
+  const created = await createPendingPayment(deps.db, {
+    orderId: order.id,
+    userId: order.userId,
+    amountCents: order.totalCents,
+    currency: order.currency,
+    idempotencyKey: input.idempotencyKey,
+    reason: 'manual payment by admin',
+  });
+  if (!created) throw conflict('DUPLICATE_PAYMENT', 'A payment already exists for this order or idempotency key');
+  const payment = await findPaymentByOrder(deps.db, order.id);
+  if (!payment) throw new Error('payment insert was not visible');
+  let settled: PaymentRow;
+  try {
+    settled = await settlePayment(deps, payment);
+  } catch (err) {
+    if (err instanceof TransientGatewayError) throw new AppError(504, 'GATEWAY_TIMEOUT', 'The payment gateway did not answer; the payment stays PENDING and will be retried');
+    throw err;
+  }
+  const outcome = outcomeEvent(settled, correlationId);
+  if (outcome) await deps.publish(outcome);
+  return toPaymentResponse(settled);
+}
+
+/** How many payments of an order exist (tests and ops). */
+export async function countPaymentsForOrder(db: Db, orderId: string): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(payments).where(and(eq(payments.orderId, orderId)));
+  return row?.total ?? 0;
+}

@@ -1,0 +1,124 @@
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+
+import { getConfig, type AppEnv } from '@/env';
+import { createDb, type Db, type Queryable } from '@/platform/db';
+import { AppError, notFound } from '@/platform/errors';
+import { createLogger, describeError, type Logger } from '@/platform/logger';
+import { pageOffset } from '@/platform/pagination';
+import { consumeBatch, SAGA_MAX_DELIVERIES, type DeadLetterInput, type QueueBatch } from '@/platform/queue-consumer';
+import { deadLetters } from '@/platform/tables';
+
+/** The message body as stored: base64 of its JSON text (or of its bytes). */
+export function encodeBody(body: unknown): string {
+  const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : body instanceof Uint8Array ? body : new TextEncoder().encode(typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null'));
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+export function decodeBody(base64: string): unknown {
+  const text = new TextDecoder().decode(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
+  return JSON.parse(text);
+}
+
+const bodyFields = (body: unknown) => {
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 128) : null);
+  return { originalKey: text(record.orderId), correlationId: text(record.correlationId), type: text(record.type) };
+};
+
+/** Stores one dead letter; a second store of the same (queue, message id) is a no-op. */
+export async function storeDeadLetter(db: Queryable, input: DeadLetterInput): Promise<void> {
+  const { originalKey, correlationId } = bodyFields(input.body);
+  await db
+    .insert(deadLetters)
+    .values({
+      queue: input.queue,
+      messageId: input.messageId.slice(0, 128),
+      originalBody: encodeBody(input.body),
+      originalKey,
+      errorStage: input.stage,
+      errorReason: input.reason,
+      attempts: input.attempts,
+      correlationId,
+    })
+    .onConflictDoNothing();
+}
+
+/** Which saga queue a message type travels on (the DLQ copy does not say where it came from). */
+export function queueForType(type: string | null): 'order-events' | 'payment-events' | null {
+  if (type?.startsWith('order.')) return 'order-events';
+  if (type?.startsWith('payment.')) return 'payment-events';
+  return null;
+}
+
+/**
+ * Consumer of `saga-dlq`: the platform moved a message here after `max_retries` (normally the saga
+ * consumer has already stored it on its last delivery; this catches the case where that store failed).
+ */
+export async function consumeDeadLetterQueue(deps: { db: Db; logger: Logger }, batch: QueueBatch): Promise<void> {
+  await consumeBatch({ logger: deps.logger, deadLetter: (input) => storeDeadLetter(deps.db, input) }, batch, z.unknown(), async (body, message) => {
+    const { type } = bodyFields(body);
+    await storeDeadLetter(deps.db, {
+      queue: queueForType(type) ?? batch.queue,
+      messageId: message.id,
+      body,
+      stage: 'process',
+      reason: `retries exhausted (${SAGA_MAX_DELIVERIES} deliveries) and moved to ${batch.queue}`,
+      attempts: SAGA_MAX_DELIVERIES,
+    });
+  });
+}
+
+export type DeadLetterRow = typeof deadLetters.$inferSelect;
+
+export async function listDeadLetters(db: Queryable, page: { page: number; size: number }, onlyOpen: boolean) {
+  const where = onlyOpen ? isNull(deadLetters.replayedAt) : undefined;
+  const [rows, [total]] = await Promise.all([
+    db.select().from(deadLetters).where(where).orderBy(desc(deadLetters.failedAt), desc(deadLetters.id)).limit(page.size).offset(pageOffset(page)),
+    db.select({ total: count() }).from(deadLetters).where(where),
+  ]);
+  return { rows, total: total?.total ?? 0 };
+}
+
+export async function countOpenDeadLetters(db: Queryable): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(deadLetters).where(isNull(deadLetters.replayedAt));
+  return row?.total ?? 0;
+}
+
+/**
+ * Re-enqueues a dead letter to the queue it came from. Idempotent: the row is claimed by stamping
+ * `replayed_at` first, so a second replay (or a concurrent one) sends nothing and reports
+ * `requeued: false`; a failed send un-claims it so it can be tried again.
+ */
+export async function replayDeadLetter(
+  deps: { db: Db; queues: Record<'order-events' | 'payment-events', Queue>; logger: Logger },
+  id: number,
+): Promise<{ row: DeadLetterRow; requeued: boolean }> {
+  const [existing] = await deps.db.select().from(deadLetters).where(eq(deadLetters.id, id));
+  if (!existing) throw notFound('DEAD_LETTER_NOT_FOUND', `Dead letter ${id} was not found`);
+  if (existing.errorStage === 'deserialize') {
+    throw new AppError(409, 'DEAD_LETTER_NOT_REPLAYABLE', 'This message could not be parsed; replaying it would fail again');
+  }
+  const target = existing.queue === 'order-events' || existing.queue === 'payment-events' ? existing.queue : null;
+  if (!target) throw new AppError(409, 'DEAD_LETTER_NOT_REPLAYABLE', `Unknown original queue ${existing.queue}`);
+  const [claimed] = await deps.db
+    .update(deadLetters)
+    .set({ replayedAt: sql`now()` })
+    .where(and(eq(deadLetters.id, id), isNull(deadLetters.replayedAt)))
+    .returning();
+  if (!claimed) return { row: existing, requeued: false };
+  try {
+    await deps.queues[target].send(decodeBody(claimed.originalBody), { contentType: 'json' });
+  } catch (err) {
+    deps.logger.error('dead letter replay failed', { id, ...describeError(err) });
+    await deps.db.update(deadLetters).set({ replayedAt: null }).where(eq(deadLetters.id, id));
+    throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The queue is unavailable, please retry');
+  }
+  return { row: claimed, requeued: true };
+}
+
+/** `saga-dlq` consumer entry. */
+export const handleDeadLetterBatch = (batch: MessageBatch, env: AppEnv) =>
+  consumeDeadLetterQueue({ db: createDb(env), logger: createLogger(getConfig(env).LOG_LEVEL, { consumer: 'saga-dlq' }) }, batch);
