@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { addressBody, createAddress, createProduct, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
+import { addressBody, createAddress, createOrder, createOrderNotification, createProduct, paymentOf, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
 import { newActor, send, type Actor, type Answer } from '@test/security/support/harness';
 import { loadOperations, opName } from '@test/security/support/openapi';
 
@@ -24,13 +24,13 @@ interface ObjectRoute {
   covers: string[];
   owner: Who;
   outsiders: Who[];
-  create(owner: Actor): Promise<string>;
+  create(owner: Actor, everyone: Record<Who, Actor>): Promise<string>;
   attempts(id: string): Attempt[];
   snapshot(owner: Actor, id: string): Promise<unknown>;
   /** Statuses an outsider may get; default 403 or 404. */
   refused?: number[];
-  /** Who may make the first attempt (the positive control that proves the route is reachable); default the owner. */
-  allowed?: Who;
+  /** Who may make the first attempt (the positive control that proves the route is reachable); default the owner; null: no control. */
+  allowed?: Who | null;
 }
 
 const OBJECT_ROUTES: ObjectRoute[] = [
@@ -102,7 +102,98 @@ const OBJECT_ROUTES: ObjectRoute[] = [
       return { name, price, status, stockQuantity, version };
     },
   },
+  {
+    name: 'order (buyer or admin; the seller side only for the order’s seller)',
+    covers: ['/api/v1/orders/{id}', '/api/v1/orders/{id}/history', '/api/v1/orders/{id}/cancel', '/api/v1/orders/{id}/deliver', '/api/v1/orders/{id}/ship', '/api/v1/orders/seller/{id}'],
+    owner: 'customer',
+    outsiders: ['customer2', 'seller2'],
+    create: (owner, everyone) => createOrder(owner, everyone.seller),
+    attempts: (id) => [
+      { method: 'GET', path: `/api/v1/orders/${id}` },
+      { method: 'GET', path: `/api/v1/orders/${id}/history` },
+      { method: 'PUT', path: `/api/v1/orders/${id}/cancel`, body: { reason: 'not mine' } },
+      { method: 'PUT', path: `/api/v1/orders/${id}/deliver` },
+      { method: 'PUT', path: `/api/v1/orders/${id}/ship` },
+      { method: 'GET', path: `/api/v1/orders/seller/${id}` },
+    ],
+    snapshot: orderSnapshot,
+  },
+  {
+    name: 'order: its seller may not cancel or mark it delivered for the buyer',
+    covers: [],
+    owner: 'customer',
+    outsiders: ['seller'],
+    create: (owner, everyone) => createOrder(owner, everyone.seller),
+    attempts: (id) => [
+      { method: 'PUT', path: `/api/v1/orders/${id}/cancel`, body: { reason: 'seller cancels' } },
+      { method: 'PUT', path: `/api/v1/orders/${id}/deliver` },
+    ],
+    snapshot: orderSnapshot,
+  },
+  {
+    name: 'order: the buyer may not ship it or open the seller view',
+    covers: [],
+    owner: 'customer',
+    outsiders: ['customer'],
+    allowed: null,
+    create: (owner, everyone) => createOrder(owner, everyone.seller),
+    attempts: (id) => [
+      { method: 'PUT', path: `/api/v1/orders/${id}/ship` },
+      { method: 'GET', path: `/api/v1/orders/seller/${id}` },
+    ],
+    snapshot: orderSnapshot,
+  },
+  {
+    name: 'payment (owner or admin)',
+    covers: ['/api/v1/payments/{id}', '/api/v1/payments/order/{orderId}'],
+    owner: 'customer',
+    outsiders: ['customer2', 'seller', 'seller2'],
+    create: async (owner, everyone) => {
+      const orderId = await createOrder(owner, everyone.seller);
+      return `${await paymentOf(owner, orderId)} ${orderId}`;
+    },
+    attempts: (ids) => {
+      const [paymentId, orderId] = ids.split(' ');
+      return [
+        { method: 'GET', path: `/api/v1/payments/${paymentId}` },
+        { method: 'GET', path: `/api/v1/payments/order/${orderId}` },
+      ];
+    },
+    snapshot: async (owner, ids) => {
+      const payment = (await send('GET', `/api/v1/payments/${ids.split(' ')[0]}`, { token: owner.token })).json as { data: { status: string; amount: number } };
+      return { status: payment.data.status, amount: payment.data.amount };
+    },
+  },
+  {
+    name: 'notification (recipient only)',
+    covers: ['/api/v1/orders/notifications/{id}/read'],
+    owner: 'customer',
+    outsiders: ['customer2', 'seller', 'admin'],
+    create: async (owner, everyone) => createOrderNotification(owner, await createOrder(owner, everyone.seller)),
+    attempts: (id) => [{ method: 'PUT', path: `/api/v1/orders/notifications/${id}/read` }],
+    snapshot: async (owner, id) => {
+      const list = (await send('GET', '/api/v1/orders/notifications', { token: owner.token })).json as { data: { items: { id: string; isRead: boolean }[] } };
+      return list.data.items.find((item) => item.id === id);
+    },
+  },
+  {
+    name: 'dead-letter replay (admin only)',
+    covers: ['/api/v1/admin/dead-letters/{id}/replay'],
+    owner: 'admin',
+    outsiders: ['customer', 'seller'],
+    allowed: null,
+    create: async () => crypto.randomUUID(),
+    attempts: (id) => [{ method: 'POST', path: `/api/v1/admin/dead-letters/${id}/replay` }],
+    refused: [403],
+    snapshot: async () => null,
+  },
 ];
+
+async function orderSnapshot(owner: Actor, id: string) {
+  const order = (await send('GET', `/api/v1/orders/${id}`, { token: owner.token })).json as { data: { status: string; updatedAt: string } };
+  const history = (await send('GET', `/api/v1/orders/${id}/history`, { token: owner.token })).json as { data: unknown[] };
+  return { status: order.data.status, updatedAt: order.data.updatedAt, history: history.data.length };
+}
 
 /**
  * Secured routes with a path id that are not owned objects: the caller reads public data or acts on an
@@ -137,7 +228,7 @@ describe('authorization matrix: another user’s object is refused and left unch
     for (const outsider of row.outsiders) {
       it(`${row.name}: ${outsider} cannot act on ${row.owner}’s object`, async () => {
         const owner = actors[row.owner];
-        const id = await row.create(owner);
+        const id = await row.create(owner, actors);
         const before = await row.snapshot(owner, id);
         const problems: string[] = [];
         for (const attempt of row.attempts(id)) {
@@ -152,11 +243,12 @@ describe('authorization matrix: another user’s object is refused and left unch
     }
   }
 
-  for (const row of OBJECT_ROUTES) {
-    it(`${row.name}: the first attempt succeeds for ${row.allowed ?? row.owner} (control)`, async () => {
-      const id = await row.create(actors[row.owner]);
+  for (const row of OBJECT_ROUTES.filter((r) => r.allowed !== null)) {
+    const allowed = row.allowed ?? row.owner;
+    it(`${row.name}: the first attempt succeeds for ${allowed} (control)`, async () => {
+      const id = await row.create(actors[row.owner], actors);
       const [first] = row.attempts(id);
-      const answer = await send(first!.method, first!.path, { token: actors[row.allowed ?? row.owner].token, body: first!.body });
+      const answer = await send(first!.method, first!.path, { token: actors[allowed].token, body: first!.body });
       expect(answer.status, answer.text).toBeLessThan(300);
     });
   }

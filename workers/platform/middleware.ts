@@ -63,15 +63,16 @@ function findNul(value: unknown, path: string): string | undefined {
 /**
  * Postgres `text` cannot store U+0000, so a NUL in any JSON string or query value used to reach the
  * database and come back as a 500 (found by the security fuzz). Rejected here once, for every route,
- * as 400 `VALIDATION_ERROR` naming the field. The body is read through Hono's cache, so the route's
- * validator still parses it (and reports malformed JSON itself).
+ * as 400 `VALIDATION_ERROR` naming the field. It reads a clone of the body, so the route's validator
+ * (or a handler reading the raw request) still parses it and reports malformed JSON itself.
  */
 export function rejectNulCharacters(): MiddlewareHandler<AppBindings> {
   return async (c, next) => {
     const queryField = Object.entries(c.req.queries()).find(([key, values]) => key.includes('\u0000') || values.some((v) => v.includes('\u0000')))?.[0];
     if (queryField !== undefined) throw nulError(queryField);
     if (/json/i.test(c.req.header('content-type') ?? '') && !['GET', 'HEAD'].includes(c.req.method)) {
-      const text = await c.req.text();
+      // A clone: handlers that read `c.req.raw` themselves (readOptionalJson) still find the body unread.
+      const text = await c.req.raw.clone().text();
       if (NUL_ESCAPE.test(text)) {
         let parsed: unknown;
         try {

@@ -1,3 +1,8 @@
+import { env } from 'cloudflare:test';
+
+import { createNotification } from '@/notifications/service';
+import { payments } from '@/payments/tables';
+import { createDb } from '@/platform/db';
 import { newActor, send, type Actor, type Role } from '@test/security/support/harness';
 import type { Operation } from '@test/security/support/openapi';
 
@@ -30,6 +35,14 @@ export async function validIdsFor(op: Operation, actor: Actor): Promise<Record<s
   if (/^\/api\/v1\/users\/addresses\/\{id\}/.test(op.path)) return { id: [await createAddress(actor)] };
   if (/^\/api\/v1\/(admin\/)?users\/\{id\}/.test(op.path)) return { id: [(await newActor('customer', 'victim')).id] };
   if (/^\/api\/v1\/products\/\{id\}$/.test(op.path) && actor.role === 'seller') return { id: [await createProduct(actor)] };
+  if (/^\/api\/v1\/orders\/\{id\}/.test(op.path) && actor.role !== 'admin') {
+    const seller = actor.role === 'seller' ? actor : await newActor('seller', 'fuzz-order-seller');
+    const buyer = actor.role === 'seller' ? await newActor('customer', 'fuzz-order-buyer') : actor;
+    return { id: [await createOrder(buyer, seller)] };
+  }
+  if (op.path === '/api/v1/orders/notifications/{id}/read') {
+    return { id: [await createOrderNotification(actor, await createOrder(actor, await newActor('seller', 'fuzz-notice-seller')))] };
+  }
   if (/^\/api\/v1\/cart\/items\/\{productId\}/.test(op.path)) {
     await send('POST', '/api/v1/cart/items', { token: actor.token, body: { product_id: Number(SEEDED_PRODUCT_ID), quantity: 1 } });
     return { productId: [SEEDED_PRODUCT_ID] };
@@ -53,4 +66,40 @@ export async function suitableActor(op: Operation, path: string): Promise<Actor>
     if (!(probe.status === 403 && code === 'FORBIDDEN')) return newActor(role, `fuzz-${role}`);
   }
   return newActor('admin', 'fuzz-admin');
+}
+
+export const shippingAddress = { street: '1 Main St', city: 'Springfield', state: 'IL', country: 'US', zipCode: '62701' };
+
+/** A customer's order of one unit of a product of `seller` (created for it, so no seeded stock moves). */
+export async function createOrder(buyer: Actor, seller: Actor): Promise<string> {
+  const productId = Number(await createProduct(seller, 'Security order product'));
+  const res = await send('POST', '/api/v1/orders', { token: buyer.token, body: { items: [{ productId, quantity: 1 }], shippingAddress } });
+  if (res.status !== 201) throw new Error(`order create failed: ${res.status} ${res.text}`);
+  return (res.json as { data: { id: string } }).data.id;
+}
+
+/** The payment of an order: the saga's if it appears within ~0.5 s, else one inserted for the test. */
+export async function paymentOf(buyer: Actor, orderId: string): Promise<string> {
+  for (let i = 0; i < 4; i++) {
+    const res = await send('GET', `/api/v1/payments/order/${orderId}`, { token: buyer.token });
+    if (res.status === 200) return (res.json as { data: { id: string } }).data.id;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  const [row] = await createDb(env)
+    .insert(payments)
+    .values({ orderId, userId: buyer.id, amountCents: 1250, idempotencyKey: `security-${orderId}` })
+    .onConflictDoNothing()
+    .returning({ id: payments.id });
+  if (row) return row.id;
+  return paymentOf(buyer, orderId);
+}
+
+/** An in-app notification for `user` about an order, written with the domain's own writer. */
+export async function createOrderNotification(user: Actor, orderId: string): Promise<string> {
+  await createNotification(createDb(env), { userId: user.id, orderId, type: 'SECURITY_TEST', title: 'Security test notice' });
+  const res = await send('GET', '/api/v1/orders/notifications', { token: user.token });
+  const items = (res.json as { data: { items: { id: string; orderId: string | null; title: string }[] } }).data.items;
+  const mine = items.find((item) => item.orderId === orderId && item.title === 'Security test notice');
+  if (!mine) throw new Error(`notification not listed: ${res.text}`);
+  return mine.id;
 }
