@@ -14,7 +14,7 @@ import type autocannon from 'autocannon';
 import { SAMPLE_USERS } from '../scripts/db/seed-data.ts';
 import { startInstance } from './lib/instance.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
-import { ms, writeSection } from './lib/report.ts';
+import { ms, reportSummary, writeSection } from './lib/report.ts';
 
 const CONNECTIONS = 20;
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -110,6 +110,13 @@ Seed figure for comparison (different machine and load shape): **${SEED_FIGURE.a
 and each cart request costs two database round trips (token session check, catalog re-pricing) plus one or two
 CartDO calls; the ratio to \`SELECT 1\` is the figure to compare across machines.`,
   );
+  reportSummary({
+    name: 'cart',
+    figure: `${cart.requestsPerSecond.toFixed(0)} req/s, p95 ${ms(cart.p95)} (${ratio(cart.p95, db.p95)}× \`SELECT 1\` p95), ${cart.errors + cart.non2xx} errors`,
+    seed: `${SEED_FIGURE.addsPerSecond} adds/s, p95 ${SEED_FIGURE.p95Ms} ms`,
+    goal: 'seed target: p95 < 40 ms',
+    met: cart.p95 < 40 && cart.errors + cart.non2xx === 0,
+  });
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

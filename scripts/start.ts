@@ -94,6 +94,9 @@ async function main(): Promise<void> {
   say('Waiting for /health/ready');
   const ready = await waitForOk(`http://127.0.0.1:${PORT}/health/ready`, READY_TIMEOUT_MS, () => wrangler?.exitCode === null);
   if (!ready) throw new UserFacingError(`the shop did not become ready within ${READY_TIMEOUT_MS / 1000} s (see the wrangler output above)`);
+  // wrangler dev never fires Cron Triggers on its own: tick the every-minute cron (outbox sweep, PENDING reaper,
+  // pruning — workers/orders/scheduled.ts) the way production does.
+  setInterval(() => void fetch(`http://127.0.0.1:${PORT}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => undefined), 60_000);
 
   const users = SAMPLE_USERS.map((user) => `  ${user.role.padEnd(9)} ${user.email.padEnd(30)} ${user.password}`).join('\n');
   console.log(`

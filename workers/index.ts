@@ -1,6 +1,7 @@
 import { createApp } from '@/app';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
 import type { AppEnv } from '@/env';
+import { pruneIdentityData } from '@/identity/service';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
@@ -35,8 +36,9 @@ export default {
     }
   },
 
-  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts). */
-  async scheduled(_controller, env, ctx) {
+  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), expired identity rows. */
+  async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduled(env));
+    ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<AppEnv>;

@@ -35,7 +35,14 @@ const payment = await poll(async () => {
 t.check('GET /payments/order/{id} → 200', lastStatus === 200, lastStatus);
 t.check('payment is COMPLETED or FAILED', payment?.status === 'COMPLETED' || payment?.status === 'FAILED', payment);
 
-const detail = await call('GET', `/orders/${orderId}`, { token: session.token });
+// The order consumer applies the payment's outcome just after the payment row changes (choreography is
+// eventually consistent); the seed read the order once, so allow the few seconds one queue hop takes.
+const expectedOrder = payment?.status === 'COMPLETED' ? 'CONFIRMED' : 'CANCELLED';
+let detail = await call('GET', `/orders/${orderId}`, { token: session.token });
+await poll(async () => {
+  detail = await call('GET', `/orders/${orderId}`, { token: session.token });
+  return detail.body?.data?.status === expectedOrder ? true : undefined;
+}, 5_000, 250);
 t.check(`GET /orders/${orderId} → 200`, detail.status === 200, detail.status);
 const pair = `${payment?.status}/${detail.body?.data?.status}`;
 t.check(`payment and order agree (${pair})`, pair === 'COMPLETED/CONFIRMED' || pair === 'FAILED/CANCELLED', pair);

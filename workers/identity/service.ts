@@ -12,6 +12,7 @@ import {
   readLoginGate,
   reserveLoginAttempt,
 } from '@/identity/lockout';
+import { withPasswordSlot } from '@/identity/overload';
 import { hashPassword, verifyPassword } from '@/identity/password';
 import type { LoginInput, RegisterInput, ResetPasswordInput, TokenResponse, UserSummary } from '@/identity/schema';
 import { digestsEqual, randomHex, sha256Hex, sixDigitCode } from '@/identity/secrets';
@@ -132,7 +133,11 @@ function sendLater(deps: IdentityDeps, message: EmailMessage) {
 }
 
 /** Registers a customer (never another role), stores a 6-digit code and mails it. No tokens. */
-export async function registerCustomer(deps: IdentityDeps, input: RegisterInput): Promise<UserSummary> {
+export function registerCustomer(deps: IdentityDeps, input: RegisterInput): Promise<UserSummary> {
+  return withPasswordSlot(() => register(deps, input));
+}
+
+async function register(deps: IdentityDeps, input: RegisterInput): Promise<UserSummary> {
   const db = createDb(deps.env);
   const now = deps.now();
   if (await findActiveUser(db, byEmail(input.email))) throw conflict('DUPLICATE_EMAIL', 'An account with this email already exists');
@@ -222,7 +227,11 @@ export async function requestPasswordReset(deps: IdentityDeps, email: string, ap
  * It also marks the email verified: the token could only have been read from that mailbox.
  * The token is consumed inside the same transaction, so it works once even under a race.
  */
-export async function resetPassword(deps: IdentityDeps, input: ResetPasswordInput): Promise<void> {
+export function resetPassword(deps: IdentityDeps, input: ResetPasswordInput): Promise<void> {
+  return withPasswordSlot(() => applyPasswordReset(deps, input));
+}
+
+async function applyPasswordReset(deps: IdentityDeps, input: ResetPasswordInput): Promise<void> {
   const db = createDb(deps.env);
   const now = deps.now();
   const row = await consumeAttempt(db, passwordResets, input.email, input.token, now, invalidResetToken);
@@ -264,7 +273,11 @@ async function startSession(deps: IdentityDeps, user: UserRow, client: ClientInf
  * the allowance → password (correct: the count is cleared) → unverified 403 only after a correct
  * password → tokens.
  */
-export async function login(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
+export function login(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
+  return withPasswordSlot(() => checkCredentials(deps, input, client));
+}
+
+async function checkCredentials(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
   const db = createDb(deps.env);
   const now = deps.now();
   const keys = await attemptKeys(input.email, client.ip);

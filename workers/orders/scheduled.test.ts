@@ -1,7 +1,9 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import worker from '@/index';
+import { orderDepsFromEnv } from '@/orders/deps';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { placeOrder } from '@/orders/service';
 import { orders, outbox } from '@/orders/tables';
@@ -108,5 +110,29 @@ describe('cron maintenance', () => {
     const report = await runScheduledMaintenance(t.deps);
     expect(report.prunedOutbox).toBeGreaterThanOrEqual(1);
     expect(await outboxOf(id)).toHaveLength(0);
+  });
+
+  // In this file (not beside the dispatcher tests) so no other test's aged rows race this real cron run.
+  it('the cron relays an outbox row the request never sent, and the saga then confirms the order', async () => {
+    const [buyer, seller] = await Promise.all([createTestUser('customer'), createTestUser('seller')]);
+    const { id: productId } = await createTestProduct(seller.id, { priceCents: 900, stock: 3 });
+    const deps = orderDepsFromEnv(env);
+    const { order } = await placeOrder(deps, { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: 1 }], shippingAddress: { street: 's', city: 'c', state: 'st', country: 'VN', zipCode: '7' } }, 'cron-corr');
+    const db = createDb(env);
+    await db.update(outbox).set({ createdAt: sql`now() - interval '1 minute'` }).where(eq(outbox.aggregateId, order.id));
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: '* * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const [row] = await db.select().from(outbox).where(eq(outbox.aggregateId, order.id));
+    expect(row!.publishedAt).not.toBeNull();
+
+    const deadline = Date.now() + 15_000;
+    let status = 'PENDING';
+    while (status === 'PENDING' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      status = (await db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id)))[0]!.status;
+    }
+    expect(status).toBe('CONFIRMED');
   });
 });

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { getConfig, type AppEnv } from '@/env';
@@ -73,10 +73,11 @@ export async function consumeDeadLetterQueue(deps: { db: Db; logger: Logger }, b
 
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 
-export async function listDeadLetters(db: Queryable, page: { page: number; size: number }, onlyOpen: boolean) {
+export async function listDeadLetters(db: Queryable, page: { page: number; size: number; sort?: { direction: 'ASC' | 'DESC' } }, onlyOpen: boolean) {
   const where = onlyOpen ? isNull(deadLetters.replayedAt) : undefined;
+  const order = page.sort?.direction === 'ASC' ? asc : desc;
   const [rows, [total]] = await Promise.all([
-    db.select().from(deadLetters).where(where).orderBy(desc(deadLetters.failedAt), desc(deadLetters.id)).limit(page.size).offset(pageOffset(page)),
+    db.select().from(deadLetters).where(where).orderBy(order(deadLetters.failedAt), order(deadLetters.id)).limit(page.size).offset(pageOffset(page)),
     db.select({ total: count() }).from(deadLetters).where(where),
   ]);
   return { rows, total: total?.total ?? 0 };

@@ -19,7 +19,7 @@ const RESULT_TTL_MS = 10 * 60_000;
 const VERSION_TTL_MS = 2_000;
 const MAX_PREFIX_TOKENS = 8;
 /** pgvector's HNSW candidate list for a query; raised to the requested limit when that is larger. */
-const HNSW_EF_SEARCH = 100;
+export const HNSW_EF_SEARCH = 100;
 
 export interface SearchCaches {
   embeddings: LruCache<number[]>;

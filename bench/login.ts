@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:login`: an offered load of 100 logins/s for 20 s (open model: fixed arrival rate, see
+ * lib/open-load.ts) against a fresh local instance, next to the CPU bound of password hashing on this
+ * machine (cores ÷ the PBKDF2 verify time measured in Node with the production iteration count).
+ * Prints and writes served/s, p50/p95/p99, and the share and latency of 429/503 answers.
+ * `BENCH_LOGIN_SECONDS` (else `BENCH_SECONDS`, default 20), `BENCH_LOGIN_RATE` (default 100) and `BENCH_PORT` (default 8797) override.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+
+import pg from 'pg';
+
+import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from '../workers/identity/password.ts';
+import { startInstance } from './lib/instance.ts';
+import { latencies, runOpenLoad, type OpenSample } from './lib/open-load.ts';
+import { percentile } from './lib/load.ts';
+import { ms, reportSummary, writeSection } from './lib/report.ts';
+
+const RATE = Number(process.env.BENCH_LOGIN_RATE ?? 100);
+const DURATION_SECONDS = Number(process.env.BENCH_LOGIN_SECONDS ?? process.env.BENCH_SECONDS ?? 20);
+const PORT = Number(process.env.BENCH_PORT ?? 8797);
+/** An answer not received within this is counted as a timeout (status 0), not waited for. */
+const TIMEOUT_MS = 30_000;
+const ACCOUNTS = 200;
+const PASSWORD = 'Bench-login-1';
+const GOAL = { servedShareOfBound: 0.9, p95Ms: 1_000, shedMs: 50 };
+const SEED = 'p95 ≈ 60 s, 4 req/s served, 85 % errors (SPEC §8.4, `auth_login.js` @100 RPS, M1 laptop, Docker)';
+
+/** Median time of one `verifyPassword` (PBKDF2-SHA-256, production iterations) in this Node process. */
+async function measureHashMs(): Promise<number> {
+  const stored = await hashPassword(PASSWORD);
+  for (let i = 0; i < 3; i++) await verifyPassword(PASSWORD, stored); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now();
+    await verifyPassword(PASSWORD, stored);
+    times.push(performance.now() - started);
+  }
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
+}
+
+/** Verified accounts `bench-login-<i>@example.com`, inserted directly (one hash shared: only the cost matters). */
+async function createAccounts(databaseUrl: string): Promise<string[]> {
+  const passwordHash = await hashPassword(PASSWORD);
+  const emails = Array.from({ length: ACCOUNTS }, (_, i) => `bench-login-${i}@example.com`);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const values = emails.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3}, 'customer', true, now())`).join(', ');
+    await client.query(
+      `insert into users (id, email, password_hash, role, is_verified, verified_at) values ${values}`,
+      emails.flatMap((email) => [crypto.randomUUID(), email, passwordHash]),
+    );
+  } finally {
+    await client.end();
+  }
+  return emails;
+}
+
+const share = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : '—');
+
+const cores = os.availableParallelism();
+console.log(`measuring PBKDF2 (${PBKDF2_ITERATIONS.toLocaleString('en')} iterations) in Node…`);
+const hashMs = await measureHashMs();
+const bound = (cores * 1000) / hashMs;
+console.log(`  verifyPassword ${ms(hashMs)} → CPU bound ${bound.toFixed(1)} logins/s on ${cores} cores (${(1000 / hashMs).toFixed(1)}/s on one)`);
+
+const dataDir = mkdtempSync(join(os.tmpdir(), 'shop-bench-login-'));
+let samples: OpenSample[] = [];
+let wallSeconds = 0;
+try {
+  console.log('starting the shop with a fresh data folder…');
+  const instance = await startInstance({ dataDir, port: PORT, env: { PG_PORT: String(PORT + 1), NEON_PROXY_PORT: String(PORT + 2) } });
+  console.log(`  ready after ${ms(instance.readyMs)}`);
+  try {
+    const emails = await createAccounts(instance.databaseUrl);
+    const url = `${instance.baseUrl}/api/v1/auth/login`;
+    // Every request comes from its own client address, as many shoppers signing in would: the per-IP
+    // limiter (wrangler.toml) stays in the path but does not turn the test into a test of the limiter.
+    const init = (i: number): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': `10.77.${(i >> 8) & 255}.${i & 255}` },
+      body: JSON.stringify({ email: emails[i % emails.length], password: PASSWORD }),
+    });
+    const probe = await fetch(url, { ...init(65_535), headers: { 'content-type': 'application/json', 'cf-connecting-ip': '10.78.0.1' } });
+    if (probe.status !== 200) throw new Error(`a single login answered ${probe.status}: ${await probe.text()}`);
+
+    console.log(`load: ${RATE} logins/s offered for ${DURATION_SECONDS} s (open model, ${TIMEOUT_MS / 1000} s client timeout)…`);
+    const result = await runOpenLoad({ url, ratePerSecond: RATE, durationSeconds: DURATION_SECONDS, timeoutMs: TIMEOUT_MS, init });
+    samples = result.samples;
+    wallSeconds = result.wallSeconds;
+  } finally {
+    await instance.stop();
+  }
+
+  const ok = samples.filter((s) => s.status === 200);
+  const shed = samples.filter((s) => s.status === 429 || s.status === 503);
+  const timeouts = samples.filter((s) => s.status === 0);
+  const other = samples.length - ok.length - shed.length - timeouts.length;
+  const servedPerSecond = ok.length / wallSeconds;
+  const all = latencies(samples);
+  const okLat = latencies(ok);
+  const shedLat = latencies(shed);
+  const codes = [...new Set(shed.map((s) => `${s.status} ${s.code ?? ''}`.trim()))].join(', ') || '—';
+  const met = {
+    served: servedPerSecond >= GOAL.servedShareOfBound * bound,
+    p95: ok.length > 0 && okLat.p95 < GOAL.p95Ms,
+    shed: shed.length === 0 ? samples.length === ok.length : shedLat.p95 < GOAL.shedMs,
+  };
+  const allMet = met.served && met.p95 && met.shed;
+  console.log(
+    `  offered ${samples.length}, 200: ${ok.length}, 429/503: ${shed.length} (${codes}), timeouts: ${timeouts.length}, other: ${other}; ` +
+      `served ${servedPerSecond.toFixed(1)}/s over ${wallSeconds.toFixed(1)} s (${share(servedPerSecond, bound)} of the CPU bound)`,
+  );
+  console.log(`  200s p50 ${ms(okLat.p50)}, p95 ${ms(okLat.p95)}, p99 ${ms(okLat.p99)}; 429/503 p95 ${ms(shedLat.p95)}; all answers p95 ${ms(all.p95)}`);
+  console.log(`  goal ${allMet ? 'met' : 'NOT met'}`);
+
+  const yes = (value: boolean) => (value ? '✅' : '❌');
+  writeSection(
+    'login',
+    `## Login (\`npm run bench:login\`)
+
+Offered load: **${RATE} logins/s for ${DURATION_SECONDS} s** (open model: request *i* is sent at *i*/${RATE} s whatever the
+server does; latency counts from the scheduled send; ${TIMEOUT_MS / 1000} s client timeout), ${ACCOUNTS} verified accounts
+with correct passwords, each request from its own client address (the per-IP limiter stays in the path).
+
+CPU bound: PBKDF2-SHA-256 with ${PBKDF2_ITERATIONS.toLocaleString('en')} iterations takes **${ms(hashMs)}** per verify in Node on this
+machine, so ${cores} cores ÷ ${ms(hashMs)} = **${bound.toFixed(1)} logins/s** (${(1000 / hashMs).toFixed(1)}/s if hashing runs on one thread, as
+one local workerd isolate does).
+
+| figure | value | goal |
+|---|---|---|
+| served (200) per second | ${servedPerSecond.toFixed(1)} (${share(servedPerSecond, bound)} of the bound) | ≥ ${GOAL.servedShareOfBound * 100} % of the bound ${yes(met.served)} |
+| 200 latency p50 / p95 / p99 | ${ms(okLat.p50)} / ${ms(okLat.p95)} / ${ms(okLat.p99)} | p95 < ${GOAL.p95Ms / 1000} s ${yes(met.p95)} |
+| 429/503 share, p95 | ${share(shed.length, samples.length)} (${codes}), ${ms(shedLat.p95)} | excess answered in < ${GOAL.shedMs} ms ${yes(met.shed)} |
+| timeouts (> ${TIMEOUT_MS / 1000} s) / other statuses | ${share(timeouts.length, samples.length)} / ${other} | 0 |
+| all answers p95 | ${ms(all.p95)} | — |
+
+Offered ${samples.length} requests; the last answer came ${wallSeconds.toFixed(1)} s after the first send.
+Seed figure: ${SEED}. Goal: ≥ ${GOAL.servedShareOfBound * 100} % of the CPU bound served with p95 < ${GOAL.p95Ms / 1000} s and the
+excess answered 429/503 in < ${GOAL.shedMs} ms — **${allMet ? 'met' : 'not met'}**.`,
+  );
+  reportSummary({
+    name: 'login',
+    figure: `${servedPerSecond.toFixed(1)} served/s (${share(servedPerSecond, bound)} of the ${bound.toFixed(0)}/s bound), p95 ${ms(okLat.p95)}, ${share(shed.length, samples.length)} shed (p95 ${ms(shedLat.p95)})`,
+    seed: '4 req/s, p95 ≈ 60 s, 85 % errors',
+    goal: '≥ 90 % of the CPU bound, p95 < 1 s, excess 429/503 < 50 ms',
+    met: allMet,
+  });
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
