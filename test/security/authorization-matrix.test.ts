@@ -159,9 +159,10 @@ const OBJECT_ROUTES: ObjectRoute[] = [
         { method: 'GET', path: `/api/v1/payments/order/${orderId}` },
       ];
     },
+    // Not the status: the saga moves PENDING → COMPLETED in the background while the test runs; the outsiders' attempts are reads.
     snapshot: async (owner, ids) => {
-      const payment = (await send('GET', `/api/v1/payments/${ids.split(' ')[0]}`, { token: owner.token })).json as { data: { status: string; amount: number } };
-      return { status: payment.data.status, amount: payment.data.amount };
+      const payment = (await send('GET', `/api/v1/payments/${ids.split(' ')[0]}`, { token: owner.token })).json as { data: { id: string; orderId: string; userId: string; amount: number } };
+      return { id: payment.data.id, orderId: payment.data.orderId, userId: payment.data.userId, amount: payment.data.amount };
     },
   },
   {
@@ -189,10 +190,21 @@ const OBJECT_ROUTES: ObjectRoute[] = [
   },
 ];
 
+/**
+ * What an outsider could change about an order. The saga moves PENDING → CONFIRMED (or CANCELLED on a failed
+ * payment) and adds history rows in the background, so those are not compared; a cancel, ship or deliver by an
+ * outsider would show as CANCELLED/SHIPPED/DELIVERED or a history row changed by the outsider.
+ */
 async function orderSnapshot(owner: Actor, id: string) {
-  const order = (await send('GET', `/api/v1/orders/${id}`, { token: owner.token })).json as { data: { status: string; updatedAt: string } };
-  const history = (await send('GET', `/api/v1/orders/${id}/history`, { token: owner.token })).json as { data: unknown[] };
-  return { status: order.data.status, updatedAt: order.data.updatedAt, history: history.data.length };
+  const order = (await send('GET', `/api/v1/orders/${id}`, { token: owner.token })).json as { data: { status: string; shippingAddress: unknown; items: unknown[] } };
+  const history = (await send('GET', `/api/v1/orders/${id}/history`, { token: owner.token })).json as { data: { changedBy: string | null }[] };
+  const outsiders = Object.values(actors).filter((a) => a.id !== owner.id).map((a) => a.id);
+  return {
+    shipped: ['SHIPPED', 'DELIVERED'].includes(order.data.status),
+    items: order.data.items,
+    shippingAddress: order.data.shippingAddress,
+    changedByOthers: history.data.filter((h) => h.changedBy && outsiders.includes(h.changedBy)).length,
+  };
 }
 
 /**
