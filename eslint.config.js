@@ -1,5 +1,30 @@
+import { readdirSync } from 'node:fs';
+
 import drizzle from 'eslint-plugin-drizzle';
 import tseslint from 'typescript-eslint';
+
+// STYLE.md 17: shared code → features → app. A feature never imports another feature (pages compose them), and the
+// shared layers import no feature at all; the layout chrome (components/layouts) is the one composition point
+// outside app/.
+const features = readdirSync(new URL('./web/src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const featureBoundaries = features.map((feature) => ({
+  files: [`web/src/features/${feature}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: ['@/features/*', `!@/features/${feature}`, '@/app/*'],
+            message: 'A feature must not import another feature or the app layer; compose them in a page (web/src/app/routes).',
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['node_modules', 'web/dist', '.data', '.wrangler', 'worker-configuration.d.ts', 'migrations'] },
@@ -14,6 +39,16 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports (only the Worker entry and config files export default).' },
+      ],
+    },
+  },
+  ...featureBoundaries,
+  {
+    files: ['web/src/lib/**', 'web/src/stores/**', 'web/src/hooks/**', 'web/src/components/ui/**', 'web/src/types/**', 'web/src/config/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@/features/*', '@/app/*'], message: 'Shared code must not depend on features or the app layer.' }] },
       ],
     },
   },

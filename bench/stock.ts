@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
-import { SAMPLE_USERS } from '../scripts/db/seed-data.ts';
+import { call, login, sampleUser } from './lib/http.ts';
 import { startInstance } from './lib/instance.ts';
 import { percentile } from './lib/load.ts';
 import { ms, reportSummary, writeSection } from './lib/report.ts';
@@ -21,42 +21,8 @@ const ORDERS = 500;
 const ORDERS_PATH = '/api/v1/orders';
 const SEED = '`race_inventory.js`: 10 orders on stock 1 → 1×201, 9×409 (SPEC §8.4)';
 
-const user = (email: string) => {
-  const found = SAMPLE_USERS.find((candidate) => candidate.email === email);
-  if (!found) throw new Error(`the seed has no ${email}`);
-  return found;
-};
-const seller = user('seller@example.com');
-const customer = user('customer@example.com');
-
-/** Distinct client addresses, so neither per-IP limiter takes part in the race. */
-const ip = (i: number) => `10.88.${(i >> 8) & 255}.${i & 255}`;
-
-async function call(baseUrl: string, path: string, init: RequestInit & { token?: string; client: number }): Promise<{ status: number; body: unknown; ms: number }> {
-  const started = performance.now();
-  const response = await fetch(`${baseUrl}${path}`, {
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      'cf-connecting-ip': ip(init.client),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body, ms: performance.now() - started };
-}
-
-async function login(baseUrl: string, account: { email: string; password: string }, client: number): Promise<string> {
-  const answer = await call(baseUrl, '/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: account.email, password: account.password }), client });
-  if (answer.status !== 200) throw new Error(`login of ${account.email} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  return (answer.body as { data: { access_token: string } }).data.access_token;
-}
+const seller = sampleUser('seller@example.com');
+const customer = sampleUser('customer@example.com');
 
 /** A JSON body as JSON; an HTML error page (wrangler's, for an exception that escaped the app) as its text. */
 function describeBody(body: unknown): string {

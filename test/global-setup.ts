@@ -20,7 +20,7 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const database = await startLocalDatabase({ maxConnections: 40 });
-  const proxy = await startNeonProxy({ poolSize: 8 });
+  const proxy = await startNeonProxy({ poolSize: 8, maxTunnels: 30 });
   await migrateDatabase(database.connectionString);
   await seedDatabase(database.connectionString);
   project.provide('databaseUrl', database.connectionString);

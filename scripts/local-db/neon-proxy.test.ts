@@ -34,7 +34,7 @@ async function endPool(pool: Pool): Promise<void> {
 
 beforeAll(async () => {
   db = await startLocalDatabase({ maxConnections: MAX_CONNECTIONS });
-  proxy = await startNeonProxy({ poolSize: 3 });
+  proxy = await startNeonProxy({ poolSize: 3, maxTunnels: MAX_CONNECTIONS - 3 });
   neonConfig.fetchEndpoint = proxy.httpEndpoint;
   neonConfig.wsProxy = (host, port) => `127.0.0.1:${proxy.port}/v2?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
@@ -163,6 +163,29 @@ describe('WebSocket transport (Pool)', () => {
       await endPool(pool);
     }
     expect(await sql`SELECT 'still up' AS ok`).toEqual([{ ok: 'still up' }]);
+  });
+
+  it('queues clients beyond the database connection limit instead of refusing them', async () => {
+    // More concurrent transactions than the database accepts connections: each waits for a tunnel.
+    const results = await Promise.all(
+      Array.from({ length: MAX_CONNECTIONS * 3 }, async (_, i) => {
+        const pool = wsPool();
+        try {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            const { rows } = await client.query<{ i: number }>('SELECT $1::int AS i', [i]);
+            await client.query('COMMIT');
+            return rows[0]!.i;
+          } finally {
+            client.release();
+          }
+        } finally {
+          await endPool(pool);
+        }
+      }),
+    );
+    expect(results).toEqual(Array.from({ length: MAX_CONNECTIONS * 3 }, (_, i) => i));
   });
 
   it('serializes 20 concurrent FOR UPDATE decrements of a stock of 5', async () => {

@@ -20,6 +20,11 @@ export type NeonProxyOptions = {
   port?: number;
   /** Size of each per-database `pg` pool behind POST /sql; keep it below the database's connection limit. */
   poolSize?: number;
+  /**
+   * WebSocket tunnels open to the database at once; further clients wait for a free one instead of being
+   * refused by the database's connection limit (a burst of checkouts then queues, as on Neon's pooler).
+   */
+  maxTunnels?: number;
   log?: (line: string) => void;
 };
 
@@ -51,6 +56,13 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
   const log = opts.log ?? (() => {});
   const pools = new Map<string, pg.Pool>();
   const tunnels = new Set<net.Socket>();
+  const maxTunnels = opts.maxTunnels ?? 24;
+  const waiting: (() => void)[] = [];
+  let openTunnels = 0;
+  const releaseTunnel = () => {
+    openTunnels--;
+    waiting.shift()?.();
+  };
 
   function poolFor(connectionString: string): pg.Pool {
     let pool = pools.get(connectionString);
@@ -134,14 +146,14 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
   });
 
   function tunnel(ws: WebSocket, targetHost: string, targetPort: number): void {
-    const tcp = net.connect(targetPort, targetHost);
-    tunnels.add(tcp);
+    let tcp: net.Socket | undefined;
+    let closed = false;
+    // Frames that arrive while the client waits for a tunnel are kept and sent once it opens.
+    const early: Buffer[] = [];
     const findTerminate = terminateScanner();
-    tcp.setNoDelay(true);
 
-    ws.on('message', (data) => {
-      if (tcp.writableEnded) return;
-      const chunk = toBuffer(data);
+    const forward = (chunk: Buffer) => {
+      if (!tcp || tcp.writableEnded) return;
       const end = findTerminate(chunk);
       if (end === -1) {
         tcp.write(chunk);
@@ -151,27 +163,55 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
       // open after pool.end(): without this, each request leaks a server connection.
       tcp.end(chunk.subarray(0, end));
       ws.close(1000);
-    });
-    tcp.on('data', (data) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(data);
+    };
+
+    const open = () => {
+      if (closed) return releaseTunnel();
+      const socket = net.connect(targetPort, targetHost);
+      tcp = socket;
+      tunnels.add(socket);
+      socket.setNoDelay(true);
+      let released = false;
+      const release = () => {
+        tunnels.delete(socket);
+        if (!released) {
+          released = true;
+          releaseTunnel();
+        }
+      };
+      socket.on('data', (data) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(data);
+      });
+      socket.on('close', () => {
+        release();
+        if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+      });
+      socket.on('error', (error) => {
+        log(`neon-proxy: cannot reach ${targetHost}:${targetPort}: ${error.message}`);
+        ws.close(1011, 'database connection failed');
+      });
+      for (const chunk of early.splice(0)) forward(chunk);
+    };
+
+    ws.on('message', (data) => {
+      const chunk = toBuffer(data);
+      if (tcp) forward(chunk);
+      else early.push(chunk);
     });
     ws.on('close', () => {
-      tunnels.delete(tcp);
-      tcp.end();
-    });
-    tcp.on('close', () => {
-      tunnels.delete(tcp);
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+      closed = true;
+      tcp?.end();
     });
     ws.on('error', (error) => {
       log(`neon-proxy: websocket error: ${error.message}`);
-      tcp.destroy();
+      tcp?.destroy();
     });
-    tcp.on('error', (error) => {
-      log(`neon-proxy: cannot reach ${targetHost}:${targetPort}: ${error.message}`);
-      ws.close(1011, 'database connection failed');
-    });
+
+    openTunnels++;
+    if (openTunnels <= maxTunnels) open();
+    else waiting.push(open);
   }
+
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(listenError(error, host, opts.port ?? 0, 'NEON_PROXY_PORT')));

@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   log(`local-db: starting ${dataDir === undefined ? 'in-memory database' : `database in ${dataDir}`} on port ${pgPort}`);
   database = await startLocalDatabase({ dataDir, port: pgPort, maxConnections });
   // The proxy's pool must stay below the database's limit, leaving room for WebSocket clients.
-  proxy = await startNeonProxy({ port: proxyPort, poolSize: Math.max(1, Math.min(10, Math.floor(maxConnections / 4))), log });
+  const poolSize = Math.max(1, Math.min(10, Math.floor(maxConnections / 4)));
+  // WebSocket clients share what the HTTP pool leaves; beyond that they queue in the proxy.
+  proxy = await startNeonProxy({ port: proxyPort, poolSize, maxTunnels: Math.max(1, maxConnections - poolSize - 2), log });
   emit({ ready: true, connectionString: database.connectionString, proxyPort: proxy.port, pgPort: database.port });
 }
 

@@ -2,6 +2,7 @@ import '@/styles/theme.css';
 import '@/styles/base.css';
 import '@/styles/layout.css';
 import '@/styles/components.css';
+import '@/styles/pages.css';
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

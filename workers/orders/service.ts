@@ -421,12 +421,39 @@ export async function applyPaymentCompleted(deps: OrderDeps, event: PaymentCompl
     try {
       await deps.stock.commit(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
     } catch (err) {
-      // A refusal (the reservation expired and the units were sold) will not heal by retrying: dead-letter it for ops.
-      if (err instanceof AppError) throw new PermanentMessageError(`stock commit refused for order ${event.orderId}: ${err.code} ${JSON.stringify(err.details ?? {})}`);
+      // A refusal (the reservation expired and the units were sold, or the StockDO lost it) will not
+      // heal by retrying, and a paid order nothing can ship must not stay CONFIRMED: cancel + refund.
+      if (err instanceof AppError) return cancelUnfulfillable(deps, event, err);
       throw err;
     }
   }
   return result;
+}
+
+export const UNFULFILLABLE_REASON = 'stock unavailable: the reservation was lost before payment';
+
+/**
+ * The StockDO refused to commit a paid order (no reservation, or it expired and the units are
+ * gone): CONFIRMED → CANCELLED by `system:payments`, `order.cancelled` (→ refund of the COMPLETED
+ * payment), buyer and seller told, and any line that did commit goes back on the shelf. Nothing is
+ * committed without a reservation, so stock never goes negative. Idempotent: a redelivery finds
+ * the order CANCELLED with this payment id and does nothing.
+ */
+async function cancelUnfulfillable(deps: OrderDeps, event: PaymentCompleted, refusal: AppError): Promise<PaymentEventResult> {
+  deps.logger.error('stock commit refused; cancelling the paid order and refunding it', { orderId: event.orderId, code: refusal.code, details: refusal.details ?? null });
+  const outcome = await deps.transaction(async (tx) => {
+    const order = await lockOrderForEvent(tx, event.orderId);
+    if (order.status !== 'CONFIRMED' || order.paymentId !== event.paymentId) return { status: order.status, items: [] as OrderItemRow[], outboxIds: [] as number[] };
+    const short = shortOrderNumber(order.id);
+    await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: UNFULFILLABLE_REASON, set: { cancelReason: UNFULFILLABLE_REASON } });
+    const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CONFIRMED', reason: UNFULFILLABLE_REASON });
+    await createNotification(tx, { userId: order.userId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: an item is no longer in stock`, body: `Your payment of ${money(order.totalCents, order.currency)} will be refunded.`, orderId: order.id });
+    await createNotification(tx, { userId: order.sellerId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: stock was not available`, body: 'Do not ship it; the buyer is refunded.', orderId: order.id });
+    return { status: 'CANCELLED' as const, items: await loadItems(tx, order.id), outboxIds: [outboxId] };
+  });
+  // Lines of a multi-product order that did commit return to the shelf; the others were never taken.
+  if (outcome.items.length > 0) await runStockStep(deps, 'restock', event.orderId, outcome.items);
+  return { outcome: 'refund-requested', status: outcome.status, stockStep: null, outboxIds: outcome.outboxIds };
 }
 
 const PAYMENT_FAILED_PREFIX = 'payment failed';

@@ -4,11 +4,14 @@ import { createBrowserRouter, type RouteObject, RouterProvider } from 'react-rou
 import { RouteErrorBoundary } from '@/components/errors/route-error-boundary';
 import { RootLayout } from '@/components/layouts/root-layout';
 import { PageLoading } from '@/components/ui/page-loading';
+import { RequireAuth, RequireSeller } from '@/features/auth/components/route-guards';
 
 /**
  * The chrome is eager (every page needs it); each page is a lazy chunk exporting `Component`, so the first load
  * carries only the shell. Pages sit under a pathless route with its own error boundary, which keeps the header
  * and footer on screen when a page fails; the root boundary only catches a failure of the chrome itself.
+ * Guards are pathless layout routes (SPEC §7): signed-in pages under `RequireAuth`, the seller portal under
+ * `RequireSeller`.
  */
 export const appRoutes: RouteObject[] = [
   {
@@ -20,6 +23,37 @@ export const appRoutes: RouteObject[] = [
         ErrorBoundary: RouteErrorBoundary,
         children: [
           { index: true, lazy: () => import('@/app/routes/home') },
+          { path: 'products', lazy: () => import('@/app/routes/catalog/products') },
+          { path: 'products/:id', lazy: () => import('@/app/routes/catalog/product') },
+          { path: 'categories', lazy: () => import('@/app/routes/catalog/categories') },
+          { path: 'categories/:slug', lazy: () => import('@/app/routes/catalog/category') },
+          { path: 'sellers/:id', lazy: () => import('@/app/routes/catalog/seller') },
+          { path: 'login', lazy: () => import('@/app/routes/auth/login') },
+          { path: 'register', lazy: () => import('@/app/routes/auth/register') },
+          { path: 'verify-email', lazy: () => import('@/app/routes/auth/verify-email') },
+          { path: 'forgot-password', lazy: () => import('@/app/routes/auth/forgot-password') },
+          { path: 'reset-password', lazy: () => import('@/app/routes/auth/reset-password') },
+          {
+            Component: RequireAuth,
+            children: [
+              { path: 'cart', lazy: () => import('@/app/routes/shop/cart') },
+              { path: 'checkout', lazy: () => import('@/app/routes/shop/checkout') },
+              { path: 'orders', lazy: () => import('@/app/routes/shop/orders') },
+              { path: 'orders/:id', lazy: () => import('@/app/routes/shop/order') },
+              { path: 'orders/:id/confirmation', lazy: () => import('@/app/routes/shop/order-confirmation') },
+              { path: 'profile', lazy: () => import('@/app/routes/shop/profile') },
+            ],
+          },
+          {
+            Component: RequireSeller,
+            children: [
+              { path: 'seller/products', lazy: () => import('@/app/routes/seller/products') },
+              { path: 'seller/products/new', lazy: () => import('@/app/routes/seller/product-new') },
+              { path: 'seller/products/:id/edit', lazy: () => import('@/app/routes/seller/product-edit') },
+              { path: 'seller/orders', lazy: () => import('@/app/routes/seller/orders') },
+              { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
+            ],
+          },
           { path: '*', lazy: () => import('@/app/routes/not-found') },
         ],
       },

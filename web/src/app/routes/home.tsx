@@ -1,23 +1,26 @@
 import { Link } from 'react-router';
 
-const VALUE_PROPS = [
-  {
-    title: 'Independent sellers',
-    text: 'Every product comes from a real shop with its own page, ratings and reviews.',
-  },
-  {
-    title: 'Stock you can trust',
-    text: 'Items are reserved the moment you order, so what you pay for is on the shelf.',
-  },
-  {
-    title: 'One cart, many shops',
-    text: 'Fill one cart from several sellers and check out each shop’s order in a few clicks.',
-  },
-  {
-    title: 'Track every order',
-    text: 'Follow each order from payment to your door, with a notification at every step.',
-  },
-];
+import { useProducts } from '@/features/catalog/api/get-products';
+import { ProductGrid } from '@/features/catalog/components/product-grid';
+
+function FeaturedProducts() {
+  const featured = useProducts({ page: 1, size: 8, sort: 'createdAt,DESC' });
+  return (
+    <section className="container" aria-labelledby="featured-title">
+      <div className="page__header section-title">
+        <h2 id="featured-title">Featured Products</h2>
+        <Link to="/products">See the whole catalog →</Link>
+      </div>
+      <ProductGrid
+        products={featured.data?.data}
+        isPending={featured.isPending}
+        error={featured.error}
+        onRetry={() => void featured.refetch()}
+        label="Featured products"
+      />
+    </section>
+  );
+}
 
 export function Component() {
   return (
@@ -43,19 +46,7 @@ export function Component() {
           </div>
         </div>
       </section>
-      <section className="value-props container" aria-labelledby="value-props-title">
-        <h2 id="value-props-title" className="value-props__title">
-          Why shop with us
-        </h2>
-        <ul className="value-props__list">
-          {VALUE_PROPS.map((item) => (
-            <li key={item.title} className="value-props__item">
-              <h3 className="value-props__item-title">{item.title}</h3>
-              <p>{item.text}</p>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <FeaturedProducts />
     </>
   );
 }

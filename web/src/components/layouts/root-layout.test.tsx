@@ -8,6 +8,8 @@ import { RootLayout } from '@/components/layouts/root-layout';
 import { useAuthStore } from '@/stores/auth-store';
 import { THEME_STORAGE_KEY, useThemeStore } from '@/stores/theme-store';
 import { toast, useToastStore } from '@/stores/toast-store';
+import { pageMeta, productSummary } from '@/testing/fixtures';
+import { mockFetch, successResponse } from '@/testing/mock-fetch';
 import { createTestQueryClient, renderApp } from '@/testing/render-app';
 
 beforeEach(() => {
@@ -16,11 +18,17 @@ beforeEach(() => {
   useThemeStore.setState({ preference: 'system', resolved: 'light' });
   useAuthStore.getState().clearAuth();
   useToastStore.setState({ toasts: [] });
+  mockFetch({
+    'GET /api/v1/products': () => successResponse([productSummary(40), productSummary(39)], pageMeta(2)),
+    'GET /api/v1/cart': () => successResponse({ user_id: 'u1', status: 'ACTIVE', items: [], total: 0, updated_at: null }),
+    'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+  });
 });
 
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 describe('app shell', () => {
@@ -38,6 +46,8 @@ describe('app shell', () => {
     expect(screen.getByRole('link', { name: 'Log in' }).getAttribute('href')).toBe('/login');
     expect(screen.getByRole('link', { name: 'Register' }).getAttribute('href')).toBe('/register');
     expect(screen.getByRole('contentinfo').textContent).toContain('Edge Shop');
+    const featured = await screen.findByRole('list', { name: 'Featured products' });
+    expect(within(featured).getByRole('link', { name: 'Product 40' }).getAttribute('href')).toBe('/products/40');
   });
 
   it('shows the user and a Log out button instead of Log in when a session exists', async () => {
@@ -56,6 +66,8 @@ describe('app shell', () => {
   it('switches data-theme on <html> from the theme toggle and remembers the choice', async () => {
     renderApp('/');
     await screen.findByRole('heading', { level: 1 });
+    // Let the featured products settle first so no re-render races the clicks below.
+    await screen.findByRole('list', { name: 'Featured products' });
     expect(document.documentElement.dataset.theme).toBe('light');
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'System' }).checked).toBe(true);
 
@@ -82,6 +94,7 @@ describe('app shell', () => {
   it('announces error toasts in an alert region and lets them be dismissed', async () => {
     renderApp('/');
     await screen.findByRole('heading', { level: 1 });
+    await screen.findByRole('list', { name: 'Featured products' });
 
     act(() => {
       toast.error('Payment service is unavailable', 'req-99');

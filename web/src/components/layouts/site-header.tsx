@@ -3,6 +3,8 @@ import { Link, NavLink, useNavigate } from 'react-router';
 import { LogoMark } from '@/components/ui/icons';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { useLogout } from '@/features/auth/api/logout';
+import { CartBadge } from '@/features/cart/components/cart-badge';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
 
 function AccountLinks() {
@@ -30,6 +32,12 @@ function AccountLinks() {
 
   return (
     <ul className="account-links" aria-label="Account">
+      <li>
+        <NotificationBell />
+      </li>
+      <li>
+        <CartBadge />
+      </li>
       <li className="account-links__greeting" title={user.email}>
         Hi, {user.first_name}
       </li>
@@ -44,6 +52,41 @@ function AccountLinks() {
         </button>
       </li>
     </ul>
+  );
+}
+
+/** Signed-in links in the main nav: orders and profile for everyone, the seller portal for sellers (SPEC §7). */
+function UserNavLinks() {
+  const isAuthenticated = useIsAuthenticated();
+  const user = useCurrentUser();
+  if (!isAuthenticated || !user) return null;
+  return (
+    <>
+      <li>
+        <NavLink className="site-nav__link" to="/orders">
+          Orders
+        </NavLink>
+      </li>
+      <li>
+        <NavLink className="site-nav__link" to="/profile">
+          Profile
+        </NavLink>
+      </li>
+      {user.role === 'seller' ? (
+        <>
+          <li>
+            <NavLink className="site-nav__link" to="/seller/products">
+              My Products
+            </NavLink>
+          </li>
+          <li>
+            <NavLink className="site-nav__link" to="/seller/orders">
+              Seller Orders
+            </NavLink>
+          </li>
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -67,6 +110,7 @@ export function SiteHeader() {
                 Products
               </NavLink>
             </li>
+            <UserNavLinks />
           </ul>
         </nav>
         <div className="site-header__theme">

@@ -1,0 +1,48 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+
+import { defineConfig, devices } from '@playwright/test';
+
+// Its own ports and a throw-away data folder, so e2e never touches a developer's `npm start` or its database.
+// Workers inherit the environment of the main process, so they all see the same folder.
+const PORT = Number(process.env.E2E_PORT ?? 8851);
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(os.tmpdir(), 'edge-shop-e2e-'));
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  // Two shared cores: more workers only fight the app under test for CPU.
+  workers: 2,
+  reporter: process.env.CI ? 'github' : 'list',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: 'retain-on-failure',
+    // Debian's chromium; Playwright never downloads a browser here (ARCHITECTURE §8).
+    launchOptions: { executablePath: '/usr/bin/chromium' },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    command: 'npm start',
+    url: `http://127.0.0.1:${PORT}/health/ready`,
+    // A fresh data folder is created, migrated and seeded, and the SPA may need a build.
+    timeout: 180_000,
+    reuseExistingServer: false,
+    // npm start stops wrangler and the database on SIGTERM; a hard kill would orphan them on the test ports.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    // The app's log is kept so a server that dies mid-run says why in the test output.
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      PG_PORT: String(PORT + 1),
+      NEON_PROXY_PORT: String(PORT + 2),
+      DATA_DIR: process.env.E2E_DATA_DIR,
+    },
+  },
+});

@@ -1,0 +1,26 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+
+const PAGES = [
+  { name: 'home', path: '/' },
+  { name: 'products', path: '/products' },
+  { name: 'product detail', path: '/products/1' },
+  { name: 'login', path: '/login' },
+];
+
+for (const theme of ['light', 'dark'] as const) {
+  for (const { name, path } of PAGES) {
+    test(`${name} has no serious or critical axe violations (${theme})`, async ({ page }) => {
+      await page.addInitScript(`localStorage.setItem('edge-shop.theme', '${theme}')`);
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+      await page.waitForLoadState('networkidle');
+
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+      const blocking = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+      expect(blocking).toEqual([]);
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { Link, Navigate, useParams } from 'react-router';
+
+import { NotFoundMessage } from '@/components/errors/not-found-message';
+import { ErrorState } from '@/components/ui/empty-state';
+import { SkeletonRows } from '@/components/ui/skeleton';
+import { useOrder } from '@/features/orders/api/get-order';
+import { useChangeOrderStatus } from '@/features/orders/api/order-actions';
+import { OrderSummaryView } from '@/features/orders/components/order-summary';
+import { OrderTimeline } from '@/features/orders/components/order-timeline';
+import { ReviewDialog } from '@/features/reviews/components/review-dialog';
+import { isApiError } from '@/lib/api-client';
+import { getErrorMessage } from '@/lib/error-message';
+import { shortId } from '@/lib/format';
+import { useCurrentUser } from '@/stores/auth-store';
+
+export function Component() {
+  const { id = '' } = useParams();
+  const order = useOrder(id);
+  const user = useCurrentUser();
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [reviewing, setReviewing] = useState(false);
+  const change = useChangeOrderStatus({
+    onSuccess: (_order, action) => {
+      setConfirmingCancel(false);
+      if (action === 'deliver') setReviewing(true);
+    },
+  });
+
+  if (order.isPending) {
+    return (
+      <div className="page container">
+        <SkeletonRows rows={6} />
+      </div>
+    );
+  }
+  if (order.isError) {
+    // Notification links point here; a seller's "new order" is not theirs as a buyer, so open the seller view.
+    if (isApiError(order.error) && order.error.status === 403 && user?.role === 'seller') {
+      return <Navigate to={`/seller/orders/${id}`} replace />;
+    }
+    if (isApiError(order.error) && [400, 403, 404].includes(order.error.status)) return <NotFoundMessage />;
+    return (
+      <div className="page container">
+        <ErrorState message={getErrorMessage(order.error)} onRetry={() => void order.refetch()} />
+      </div>
+    );
+  }
+
+  const o = order.data;
+  const canCancel = o.status === 'PENDING' || o.status === 'CONFIRMED';
+
+  return (
+    <div className="page container">
+      <title>{`Order ${shortId(o.id)} · Edge Shop`}</title>
+      <div className="page__header">
+        <h1>Order {shortId(o.id)}</h1>
+        <Link to="/orders">← All orders</Link>
+      </div>
+      <div className="two-column">
+        <OrderSummaryView order={o} sellerLink />
+        <aside className="form">
+          <section className="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title" className="field__label">
+              Status
+            </h2>
+            <OrderTimeline orderId={o.id} />
+          </section>
+          <div className="form__actions">
+            {canCancel ? (
+              confirmingCancel ? (
+                <div className="inline-confirm">
+                  <span>Cancel this order?</span>
+                  <button
+                    type="button"
+                    className="button button--danger button--small"
+                    disabled={change.isPending}
+                    onClick={() => change.mutate({ id: o.id, action: 'cancel' })}
+                  >
+                    {change.isPending ? 'Cancelling…' : 'Yes, cancel'}
+                  </button>
+                  <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingCancel(false)}>
+                    Keep order
+                  </button>
+                </div>
+              ) : (
+                <button type="button" className="button button--danger" onClick={() => setConfirmingCancel(true)}>
+                  Cancel order
+                </button>
+              )
+            ) : null}
+            {o.status === 'SHIPPED' ? (
+              <button
+                type="button"
+                className="button button--primary"
+                disabled={change.isPending}
+                onClick={() => change.mutate({ id: o.id, action: 'deliver' })}
+              >
+                {change.isPending ? 'Saving…' : 'Mark as Delivered'}
+              </button>
+            ) : null}
+            {o.status === 'DELIVERED' ? (
+              <button type="button" className="button button--primary" onClick={() => setReviewing(true)}>
+                Write / Edit Reviews
+              </button>
+            ) : null}
+          </div>
+        </aside>
+      </div>
+      <ReviewDialog items={o.items} open={reviewing} onClose={() => setReviewing(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+
+import { QuantityStepper } from '@/components/ui/quantity-stepper';
+import { type AddToCartInput, useAddToCart } from '@/features/cart/api/add-to-cart';
+import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
+
+const MAX_LINE_QUANTITY = 999;
+
+interface AddToCartFormProps {
+  productId: number;
+  product: AddToCartInput['product'];
+}
+
+/** Quantity stepper clamped to available stock + Add to Cart; guests are sent to log in first. */
+export function AddToCartForm({ productId, product }: AddToCartFormProps) {
+  const [quantity, setQuantity] = useState(1);
+  const isAuthenticated = useIsAuthenticated();
+  const user = useCurrentUser();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const add = useAddToCart();
+  const max = Math.min(product.stockAvailable, MAX_LINE_QUANTITY);
+  const outOfStock = max <= 0;
+  const ownProduct = user?.id === product.sellerId;
+
+  const onAdd = () => {
+    if (!isAuthenticated) {
+      void navigate(`/login?next=${encodeURIComponent(pathname)}`);
+      return;
+    }
+    add.mutate({ productId, quantity: Math.min(quantity, max), product });
+  };
+
+  return (
+    <div className="product-info__buy">
+      {!outOfStock ? (
+        <QuantityStepper label="Quantity" value={Math.min(quantity, max)} max={max} onChange={setQuantity} disabled={add.isPending} />
+      ) : null}
+      <button
+        type="button"
+        className="button button--primary button--large"
+        onClick={onAdd}
+        disabled={outOfStock || add.isPending}
+      >
+        {outOfStock ? 'Out of stock' : add.isPending ? 'Adding…' : 'Add to Cart'}
+      </button>
+      {ownProduct ? <p className="form__note">This is one of your products.</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { useAuthStore } from '@/stores/auth-store';
+import { useToastStore } from '@/stores/toast-store';
+import { cart, pageMeta, productDetail } from '@/testing/fixtures';
+import { deferred, errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
+import { renderApp } from '@/testing/render-app';
+
+const catalogRoutes = {
+  'GET /api/v1/products/5': () => successResponse(productDetail(5, { name: 'Beacon Speaker', price: 79, stockAvailable: 4 })),
+  'GET /api/v1/products/5/related': () => successResponse([], pageMeta(0)),
+  'GET /api/v1/products/5/reviews': () => successResponse([], pageMeta(0, 1, 10)),
+  'GET /api/v1/categories': () => successResponse([{ id: 1, name: 'Electronics', slug: 'electronics', parentId: null, sortOrder: 1 }]),
+  'GET /api/v1/users/sellers/00000000-0000-0000-0000-000000000003': () =>
+    successResponse({ id: '3', firstName: 'Jane', lastName: 'Smith', avatarUrl: null, createdAt: '2025-01-01T00:00:00Z' }),
+  'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+};
+
+const badgeCount = () => screen.queryByTestId('cart-count')?.textContent ?? '0';
+
+beforeEach(() => {
+  localStorage.clear();
+  useToastStore.setState({ toasts: [] });
+  useAuthStore.getState().setSession({
+    access_token: 'a',
+    refresh_token: 'r',
+    user: { id: 'u-2', email: 'customer@example.com', role: 'customer', first_name: 'John', last_name: 'Doe' },
+  });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('cart badge', () => {
+  it('counts an add at once and rolls back with a toast when the server refuses it', async () => {
+    const addGate = deferred<Response>();
+    const { requestsTo } = mockFetch({
+      ...catalogRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 1, quantity: 2 }])),
+      'POST /api/v1/cart/items': () => addGate.promise,
+    });
+    renderApp('/products/5');
+    await screen.findByRole('heading', { name: 'Beacon Speaker' });
+    await waitFor(() => expect(badgeCount()).toBe('2'));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Increase quantity' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add to Cart' }));
+
+    // Optimistic: 2 already in the cart + 2 being added, before the server has answered.
+    await waitFor(() => expect(badgeCount()).toBe('4'));
+    expect(screen.getByRole('link', { name: 'Cart, 4 items' })).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Adding…' }) as HTMLButtonElement).disabled).toBe(true);
+
+    addGate.resolve(errorResponse(409, 'INSUFFICIENT_STOCK', 'Only 1 left'));
+
+    await waitFor(() => expect(badgeCount()).toBe('2'));
+    expect(screen.getByRole('alert').textContent).toContain('Not enough stock for that quantity. Try fewer items.');
+    expect(requestsTo('POST /api/v1/cart/items')[0]?.body).toEqual({ product_id: 5, quantity: 2 });
+  });
+
+  it('keeps the server’s cart after a successful add', async () => {
+    mockFetch({
+      ...catalogRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([])),
+      'POST /api/v1/cart/items': () => successResponse(cart([{ productId: 5, quantity: 1, price: 79 }]), undefined, 201),
+    });
+    renderApp('/products/5');
+    await screen.findByRole('heading', { name: 'Beacon Speaker' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add to Cart' }));
+
+    await waitFor(() => expect(badgeCount()).toBe('1'));
+    await waitFor(() => expect(useToastStore.getState().toasts[0]?.message).toBe('Added 1 × Beacon Speaker to your cart.'));
+  });
+
+  it('clamps the quantity stepper to the available stock and toasts a refused own-product add', async () => {
+    mockFetch({
+      ...catalogRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([])),
+      'POST /api/v1/cart/items': () => errorResponse(403, 'SELLER_CANNOT_BUY_OWN_PRODUCT', 'own product'),
+    });
+    renderApp('/products/5');
+    await screen.findByRole('heading', { name: 'Beacon Speaker' });
+    expect(screen.getByText('Only 4 left')).toBeTruthy();
+
+    const input = screen.getByLabelText('Quantity') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: '50' } });
+    expect(input.value).toBe('4');
+    expect((screen.getByRole('button', { name: 'Increase quantity' }) as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add to Cart' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('You can’t buy your own product.'));
+  });
+});

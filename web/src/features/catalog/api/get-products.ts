@@ -1,0 +1,30 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import type { ProductStatus, ProductSummary } from '@/types/api';
+
+export interface ProductListParams {
+  page?: number;
+  size?: number;
+  /** `field,ASC|DESC` from the whitelist `createdAt, price, avgRating, soldCount, name` (SPEC §3.5). */
+  sort?: string | undefined;
+  categoryId?: number | undefined;
+  sellerId?: string | undefined;
+  status?: ProductStatus | undefined;
+  ratedOnly?: boolean | undefined;
+}
+
+/** `GET /products`: ACTIVE products by default, newest first. */
+export const getProducts = (params: ProductListParams, signal?: AbortSignal) =>
+  api.getPage<ProductSummary>('/products', { query: { ...params }, signal });
+
+export const getProductsQueryOptions = (params: ProductListParams) =>
+  queryOptions({
+    queryKey: ['products', 'list', params],
+    queryFn: ({ signal }) => getProducts(params, signal),
+    // The previous page stays on screen while the next one loads, so pagination never flashes a skeleton.
+    placeholderData: keepPreviousData,
+  });
+
+export const useProducts = (params: ProductListParams, { enabled = true } = {}) =>
+  useQuery({ ...getProductsQueryOptions(params), enabled });

@@ -1,0 +1,12 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import type { SellerCard } from '@/types/api';
+
+/** `GET /users/sellers/:id`: the public seller card (no email; SPEC §3.4). */
+export const getSeller = (id: string, signal?: AbortSignal) => api.get<SellerCard>(`/users/sellers/${id}`, { signal });
+
+export const getSellerQueryOptions = (id: string) =>
+  queryOptions({ queryKey: ['sellers', id], queryFn: ({ signal }) => getSeller(id, signal), staleTime: 5 * 60_000 });
+
+export const useSeller = (id: string, { enabled = true } = {}) => useQuery({ ...getSellerQueryOptions(id), enabled });

@@ -1,0 +1,53 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import type { AiSearchResult, ProductSummary } from '@/types/api';
+
+export interface KeywordSearchParams {
+  q: string;
+  page?: number;
+  size?: number;
+  categoryId?: number | undefined;
+  sellerId?: string | undefined;
+}
+
+/** `GET /products/search`: full-text keyword search, paginated (SPEC §5.1). */
+export const searchProducts = (params: KeywordSearchParams, signal?: AbortSignal) =>
+  api.getPage<ProductSummary>('/products/search', { query: { ...params }, signal });
+
+export const searchProductsQueryOptions = (params: KeywordSearchParams) =>
+  queryOptions({
+    queryKey: ['products', 'search', params],
+    queryFn: ({ signal }) => searchProducts(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+export const useSearchProducts = (params: KeywordSearchParams, { enabled = true } = {}) =>
+  useQuery({ ...searchProductsQueryOptions(params), enabled });
+
+export type SmartSearchMode = 'ai' | 'hybrid';
+
+export interface SmartSearchParams {
+  q: string;
+  mode: SmartSearchMode;
+  limit?: number;
+  categoryId?: number | undefined;
+  sellerId?: string | undefined;
+}
+
+/**
+ * `GET /products/ai-search` (SPEC §5.2) with an explicit `mode`: `ai` = semantic only, `hybrid` = rank fusion of
+ * keyword and semantic (the server's default). The answer's `mode` is `fallback-keyword` when the embedder failed.
+ */
+export const smartSearchProducts = ({ limit = 20, ...params }: SmartSearchParams, signal?: AbortSignal) =>
+  api.get<AiSearchResult>('/products/ai-search', { query: { ...params, limit }, signal });
+
+export const smartSearchProductsQueryOptions = (params: SmartSearchParams) =>
+  queryOptions({
+    queryKey: ['products', 'ai-search', params],
+    queryFn: ({ signal }) => smartSearchProducts(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+export const useSmartSearchProducts = (params: SmartSearchParams, { enabled = true } = {}) =>
+  useQuery({ ...smartSearchProductsQueryOptions(params), enabled });

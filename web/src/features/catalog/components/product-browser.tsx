@@ -1,0 +1,190 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+
+import { EmptyState } from '@/components/ui/empty-state';
+import { Pagination } from '@/components/ui/pagination';
+import { useDebouncedValue } from '@/hooks/use-debounced-value';
+import { usePageParam } from '@/hooks/use-page-param';
+import { useProducts } from '@/features/catalog/api/get-products';
+import { type SmartSearchMode, useSearchProducts, useSmartSearchProducts } from '@/features/catalog/api/search-products';
+import { ProductGrid } from '@/features/catalog/components/product-grid';
+import { pluralize } from '@/lib/format';
+import { toast } from '@/stores/toast-store';
+
+const PAGE_SIZE = 20;
+const MIN_QUERY = 2;
+const DEBOUNCE_MS = 300;
+
+type SearchMode = 'keyword' | SmartSearchMode;
+
+const MODES: { value: SearchMode; label: string }[] = [
+  { value: 'keyword', label: 'Keyword' },
+  { value: 'ai', label: '✨ Smart' },
+  { value: 'hybrid', label: 'Hybrid' },
+];
+
+export interface SortOption {
+  label: string;
+  value: string;
+}
+
+interface ProductBrowserProps {
+  /** Scope every listing and search to one category or one seller. */
+  categoryId?: number | undefined;
+  sellerId?: string | undefined;
+  sortOptions?: SortOption[];
+  searchLabel?: string;
+}
+
+const parseMode = (value: string | null): SearchMode => (value === 'ai' || value === 'hybrid' ? value : 'keyword');
+
+/**
+ * Listing + search with everything in the URL (`?q=`, `?mode=`, `?page=`, `?sort=`) so results are linkable and
+ * survive a reload. Typing waits 300 ms and needs 2 characters before it searches (SPEC §5.1); shorter input
+ * shows the plain listing.
+ */
+export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel = 'Search products' }: ProductBrowserProps) {
+  const [params, setParams] = useSearchParams();
+  const page = usePageParam();
+  const q = (params.get('q') ?? '').trim();
+  const mode = parseMode(params.get('mode'));
+  const sort = params.get('sort') ?? sortOptions?.[0]?.value;
+  const searching = q.length >= MIN_QUERY;
+  const searchId = useId();
+
+  const [input, setInput] = useState(q);
+  const debounced = useDebouncedValue(input, DEBOUNCE_MS);
+  // The last `q` this box wrote; any other change (back button, a nav link to plain /products) refills the box.
+  const written = useRef(q);
+
+  useEffect(() => {
+    if (q === written.current) return;
+    written.current = q;
+    setInput(q);
+  }, [q]);
+
+  useEffect(() => {
+    const next = debounced.trim();
+    setParams(
+      (current) => {
+        const wanted = next.length >= MIN_QUERY ? next : '';
+        if ((current.get('q') ?? '') === wanted) return current;
+        written.current = wanted;
+        const updated = new URLSearchParams(current);
+        if (wanted) updated.set('q', wanted);
+        else updated.delete('q');
+        updated.delete('page');
+        return updated;
+      },
+      { replace: true },
+    );
+  }, [debounced, setParams]);
+
+  const update = (changes: Record<string, string | null>) =>
+    setParams((current) => {
+      const updated = new URLSearchParams(current);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === null) updated.delete(key);
+        else updated.set(key, value);
+      }
+      updated.delete('page');
+      return updated;
+    });
+
+  const listing = useProducts({ page, size: PAGE_SIZE, sort, categoryId, sellerId }, { enabled: !searching });
+  const keyword = useSearchProducts(
+    { q, page, size: PAGE_SIZE, categoryId, sellerId },
+    { enabled: searching && mode === 'keyword' },
+  );
+  const smart = useSmartSearchProducts(
+    { q, mode: mode === 'hybrid' ? 'hybrid' : 'ai', limit: PAGE_SIZE, categoryId, sellerId },
+    { enabled: searching && mode !== 'keyword' },
+  );
+
+  const fellBack = searching && mode !== 'keyword' && smart.data?.mode === 'fallback-keyword';
+  useEffect(() => {
+    if (fellBack) toast.info('Smart search is unavailable right now, so these are keyword results.');
+  }, [fellBack, smart.data]);
+
+  const active = !searching ? listing : mode === 'keyword' ? keyword : smart;
+  const products = !searching ? listing.data?.data : mode === 'keyword' ? keyword.data?.data : smart.data?.results;
+  const meta = !searching ? listing.data?.meta : mode === 'keyword' ? keyword.data?.meta : undefined;
+  const total = meta?.totalElements ?? products?.length;
+
+  return (
+    <div className="product-browser">
+      <div className="toolbar" role="search">
+        <div className="toolbar__search field">
+          <label className="field__label" htmlFor={searchId}>
+            {searchLabel}
+          </label>
+          <input
+            id={searchId}
+            className="input"
+            type="search"
+            value={input}
+            placeholder="Try “noise cancelling headphones”"
+            onChange={(event) => setInput(event.target.value)}
+            autoComplete="off"
+          />
+        </div>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Search mode</legend>
+          {MODES.map((option) => (
+            <label key={option.value} className="segmented__option">
+              <input
+                className="segmented__input"
+                type="radio"
+                name={`${searchId}-mode`}
+                value={option.value}
+                checked={mode === option.value}
+                onChange={() => update({ mode: option.value === 'keyword' ? null : option.value })}
+              />
+              <span className="segmented__face">{option.label}</span>
+            </label>
+          ))}
+        </fieldset>
+      </div>
+
+      {sortOptions && !searching ? (
+        <ul className="chip-list toolbar" aria-label="Sort by">
+          {sortOptions.map((option) => (
+            <li key={option.value}>
+              <button
+                type="button"
+                className="chip"
+                aria-pressed={sort === option.value}
+                onClick={() => update({ sort: option.value })}
+              >
+                {option.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <p className="result-count" aria-live="polite">
+        {total === undefined
+          ? '\u00a0'
+          : searching
+            ? `${pluralize(total, 'result')} for “${q}”${fellBack ? ' (keyword fallback)' : ''}`
+            : pluralize(total, 'product')}
+      </p>
+
+      <ProductGrid
+        products={products}
+        isPending={active.isPending}
+        error={active.error}
+        onRetry={() => void active.refetch()}
+        smartMatch={searching && mode !== 'keyword' && !fellBack}
+        label="Products"
+        empty={
+          <EmptyState title={searching ? `Nothing matches “${q}”.` : 'No products here yet.'}>
+            {searching ? <p>Try other words, or switch the search mode.</p> : null}
+          </EmptyState>
+        }
+      />
+      {meta ? <Pagination page={meta.page} totalPages={meta.totalPages} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import { useIsAuthenticated } from '@/stores/auth-store';
+import type { NotificationFeed } from '@/types/api';
+
+export const NOTIFICATIONS_POLL_MS = 30_000;
+
+/** `GET /orders/notifications`: unread count + the 20 newest (SPEC §3.7). */
+export const getNotifications = (signal?: AbortSignal) => api.get<NotificationFeed>('/orders/notifications', { signal });
+
+export const getNotificationsQueryOptions = () =>
+  queryOptions({ queryKey: ['notifications'], queryFn: ({ signal }) => getNotifications(signal) });
+
+/** Polled every 30 s while logged in (SPEC §4.5); a hidden tab pauses polling (TanStack default). */
+export function useNotifications() {
+  const isAuthenticated = useIsAuthenticated();
+  return useQuery({
+    ...getNotificationsQueryOptions(),
+    enabled: isAuthenticated,
+    refetchInterval: NOTIFICATIONS_POLL_MS,
+    // A failed poll is not worth a toast every 30 s; the bell just keeps its last count.
+    meta: { errorToast: false },
+  });
+}

@@ -1,0 +1,15 @@
+import { useMutation } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import type { CreateOrderInput, Order } from '@/types/api';
+
+/**
+ * `POST /orders` with an `Idempotency-Key` (SPEC §2.5): a retried submit (double click, timeout) replays the first
+ * answer instead of placing a second order.
+ */
+export const createOrder = ({ input, idempotencyKey }: { input: CreateOrderInput; idempotencyKey: string }) =>
+  api.post<Order>('/orders', { body: input, headers: { 'Idempotency-Key': idempotencyKey } });
+
+export function useCreateOrder({ onSuccess }: { onSuccess?: (order: Order) => void } = {}) {
+  return useMutation({ mutationFn: createOrder, meta: { errorToast: false }, onSuccess });
+}

@@ -1,0 +1,35 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api, isApiError } from '@/lib/api-client';
+import type { Payment } from '@/types/api';
+
+const POLL_MS = 2_000;
+
+/** `GET /payments/order/:orderId`: 404 until the payment saga has created the row (SPEC §3.8), so 404 → null. */
+export async function getOrderPayment(orderId: string, signal?: AbortSignal): Promise<Payment | null> {
+  try {
+    return await api.get<Payment>(`/payments/order/${orderId}`, { signal });
+  } catch (error) {
+    if (isApiError(error) && error.status === 404) return null;
+    throw error;
+  }
+}
+
+const isSettled = (payment: Payment | null | undefined) =>
+  payment?.status === 'COMPLETED' || payment?.status === 'FAILED' || payment?.status === 'REFUNDED';
+
+export const getOrderPaymentQueryOptions = (orderId: string) =>
+  queryOptions({
+    queryKey: ['payments', 'order', orderId],
+    queryFn: ({ signal }) => getOrderPayment(orderId, signal),
+    staleTime: 0,
+  });
+
+/** Polls every 2 s until the payment is COMPLETED or FAILED, then stops on its own; `stop` ends it early. */
+export const useOrderPayment = (orderId: string, { stop = false } = {}) =>
+  useQuery({
+    ...getOrderPaymentQueryOptions(orderId),
+    refetchInterval: (query) => (stop || isSettled(query.state.data) ? false : POLL_MS),
+    // A transient failure keeps polling rather than ending on an error screen.
+    retry: 3,
+  });

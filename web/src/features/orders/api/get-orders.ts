@@ -1,0 +1,36 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import type { OrderStatus, OrderSummary } from '@/types/api';
+
+interface OrderListParams {
+  page: number;
+  size?: number;
+  status?: OrderStatus | undefined;
+}
+
+/** `GET /orders`: the caller's own orders, newest first. */
+export const getOrders = (params: OrderListParams, signal?: AbortSignal) =>
+  api.getPage<OrderSummary>('/orders', { query: { size: 20, ...params }, signal });
+
+export const getOrdersQueryOptions = (params: OrderListParams) =>
+  queryOptions({
+    queryKey: ['orders', 'list', params],
+    queryFn: ({ signal }) => getOrders(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+export const useOrders = (params: OrderListParams) => useQuery(getOrdersQueryOptions(params));
+
+/** `GET /orders/seller`: orders containing the seller's products. */
+export const getSellerOrders = (params: OrderListParams, signal?: AbortSignal) =>
+  api.getPage<OrderSummary>('/orders/seller', { query: { size: 20, ...params }, signal });
+
+export const getSellerOrdersQueryOptions = (params: OrderListParams) =>
+  queryOptions({
+    queryKey: ['orders', 'seller', params],
+    queryFn: ({ signal }) => getSellerOrders(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+export const useSellerOrders = (params: OrderListParams) => useQuery(getSellerOrdersQueryOptions(params));

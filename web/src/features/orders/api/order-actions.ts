@@ -1,0 +1,30 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import { toast } from '@/stores/toast-store';
+import type { Order } from '@/types/api';
+
+type OrderAction = 'cancel' | 'deliver' | 'ship';
+
+const SUCCESS: Record<OrderAction, string> = {
+  cancel: 'Order cancelled.',
+  deliver: 'Marked as delivered. Thanks for confirming!',
+  ship: 'Order marked as shipped.',
+};
+
+/** `PUT /orders/:id/cancel|deliver|ship` (SPEC §4.1 transitions); 409 when the order moved on meanwhile. */
+export const changeOrderStatus = ({ id, action }: { id: string; action: OrderAction }) =>
+  api.put<Order>(`/orders/${id}/${action}`);
+
+/** Every order query (lists, details, history) is refreshed: a transition changes all of them. */
+export function useChangeOrderStatus({ onSuccess }: { onSuccess?: (order: Order, action: OrderAction) => void } = {}) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: changeOrderStatus,
+    onSuccess: (order, { action }) => {
+      toast.success(SUCCESS[action]);
+      onSuccess?.(order, action);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['orders'] }),
+  });
+}

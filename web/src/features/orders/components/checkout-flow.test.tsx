@@ -1,0 +1,212 @@
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { useAuthStore } from '@/stores/auth-store';
+import { useToastStore } from '@/stores/toast-store';
+import { cart, pageMeta, SELLER_ID } from '@/testing/fixtures';
+import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
+import { renderApp } from '@/testing/render-app';
+
+const OTHER_SELLER = '00000000-0000-0000-0000-000000000004';
+const ORDER_ID = '0193a000-1111-7222-8333-444455556666';
+
+const sellerCard = (first: string) => () =>
+  successResponse({ id: 's', firstName: first, lastName: 'Seller', avatarUrl: null, createdAt: '2025-01-01T00:00:00Z' });
+
+const baseRoutes = {
+  'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+  [`GET /api/v1/users/sellers/${SELLER_ID}`]: sellerCard('Jane'),
+  [`GET /api/v1/users/sellers/${OTHER_SELLER}`]: sellerCard('Sam'),
+};
+
+const address = (id: string, isDefault: boolean, label: string) => ({
+  id,
+  label,
+  address_line1: `${label} street 1`,
+  address_line2: null,
+  city: 'Hanoi',
+  state: 'HN',
+  country: 'Vietnam',
+  postal_code: '100000',
+  is_default: isDefault,
+});
+
+const profile = (addresses: ReturnType<typeof address>[]) => ({
+  id: 'u-2',
+  email: 'customer@example.com',
+  role: 'customer',
+  first_name: 'John',
+  last_name: 'Doe',
+  phone: null,
+  avatar_url: null,
+  addresses,
+});
+
+beforeEach(() => {
+  localStorage.clear();
+  useToastStore.setState({ toasts: [] });
+  useAuthStore.getState().setSession({
+    access_token: 'a',
+    refresh_token: 'r',
+    user: { id: 'u-2', email: 'customer@example.com', role: 'customer', first_name: 'John', last_name: 'Doe' },
+  });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('/cart', () => {
+  it('groups lines by seller with subtotals, per-group checkout links and a stock warning', async () => {
+    mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () =>
+        successResponse(
+          cart([
+            { productId: 1, quantity: 2, price: 10 },
+            { productId: 31, quantity: 3, price: 5, sellerId: OTHER_SELLER, stock: 2 },
+            { productId: 2, quantity: 1, price: 7.5 },
+          ]),
+        ),
+    });
+    renderApp('/cart');
+
+    const janeGroup = (await screen.findByRole('heading', { name: 'Sold by Jane Seller' })).closest('section')!;
+    expect(within(janeGroup).getByText('$27.50')).toBeTruthy();
+    expect(within(janeGroup).getByRole('link', { name: 'Checkout 3 items' }).getAttribute('href')).toBe(
+      `/checkout?seller=${SELLER_ID}`,
+    );
+    const samGroup = (await screen.findByRole('heading', { name: 'Sold by Sam Seller' })).closest('section')!;
+    expect(within(samGroup).getByText('Only 2 available. Lower the quantity to check out.')).toBeTruthy();
+    expect(within(samGroup).queryByRole('link', { name: /Checkout/ })).toBeNull();
+  });
+
+  it('sends the new quantity from the stepper and removes a line', async () => {
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 1, quantity: 2 }])),
+      'PUT /api/v1/cart/items/1': () => successResponse(cart([{ productId: 1, quantity: 3 }])),
+      'DELETE /api/v1/cart/items/1': () => new Response(null, { status: 204 }),
+    });
+    renderApp('/cart');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Increase quantity of product 1' }));
+    await waitFor(() => expect(requestsTo('PUT /api/v1/cart/items/1')[0]?.body).toEqual({ quantity: 3 }));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Product 1' }));
+    await waitFor(() => expect(requestsTo('DELETE /api/v1/cart/items/1')).toHaveLength(1));
+  });
+});
+
+describe('/checkout', () => {
+  it('preselects the default address, sends one Idempotency-Key per attempt and opens the confirmation', async () => {
+    let attempt = 0;
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () =>
+        successResponse(cart([{ productId: 1, quantity: 2, price: 10 }, { productId: 31, quantity: 1, sellerId: OTHER_SELLER }])),
+      'GET /api/v1/users/profile': () => successResponse(profile([address('a1', false, 'Work'), address('a2', true, 'Home')])),
+      'POST /api/v1/orders': () =>
+        ++attempt === 1
+          ? errorResponse(503, 'SERVICE_UNAVAILABLE', 'try again')
+          : successResponse({ id: ORDER_ID, status: 'PENDING' }, undefined, 201),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () => errorResponse(404, 'NOT_FOUND', 'not yet'),
+    });
+    const { router } = renderApp(`/checkout?seller=${SELLER_ID}`);
+
+    const home = await screen.findByRole('radio', { name: /Home/ });
+    expect((home as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByText('2 × Product 1')).toBeTruthy();
+    expect(screen.queryByText(/Product 31/)).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await screen.findByText('Something went wrong on our side. Please try again in a moment.');
+    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/orders/${ORDER_ID}/confirmation`));
+
+    const posts = requestsTo('POST /api/v1/orders');
+    expect(posts).toHaveLength(2);
+    const key = posts[0]?.headers.get('Idempotency-Key');
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(posts[1]?.headers.get('Idempotency-Key')).toBe(key);
+    expect(posts[0]?.body).toEqual({
+      items: [{ productId: 1, quantity: 2 }],
+      shippingAddress: { street: 'Home street 1', city: 'Hanoi', state: 'HN', country: 'Vietnam', zipCode: '100000' },
+    });
+  });
+
+  it('validates the manual address form and starts a new key when the order changes', async () => {
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 1, quantity: 1 }])),
+      'GET /api/v1/users/profile': () => successResponse(profile([])),
+      'POST /api/v1/orders': () => errorResponse(409, 'INSUFFICIENT_STOCK', 'no stock'),
+    });
+    renderApp('/checkout');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Place Order' }));
+    expect(await screen.findByText('Enter the street address.')).toBeTruthy();
+    expect(requestsTo('POST /api/v1/orders')).toHaveLength(0);
+
+    for (const [label, value] of [
+      ['Street address *', '1 Main St'],
+      ['City *', 'Hue'],
+      ['State / region *', 'TTH'],
+      ['Country *', 'Vietnam'],
+      ['ZIP / postal code *', '530000'],
+    ] as const) {
+      fireEvent.change(screen.getByLabelText(label), { target: { value } });
+    }
+    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    expect(await screen.findByText(/no longer have enough stock/)).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText('City *'), { target: { value: 'Da Nang' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await waitFor(() => expect(requestsTo('POST /api/v1/orders')).toHaveLength(2));
+    const [first, second] = requestsTo('POST /api/v1/orders');
+    expect(first?.headers.get('Idempotency-Key')).not.toBe(second?.headers.get('Idempotency-Key'));
+  });
+});
+
+describe('/orders/:id/confirmation', () => {
+  it('polls the payment until it completes, then goes to /orders after 3 s', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const answers = [
+      () => errorResponse(404, 'NOT_FOUND', 'not yet'),
+      () => successResponse({ id: 'p1', orderId: ORDER_ID, status: 'PENDING', amount: 20 }),
+      () => successResponse({ id: 'p1', orderId: ORDER_ID, status: 'COMPLETED', amount: 20 }),
+    ];
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([])),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () => (answers.shift() ?? answers[0]!)(),
+      'GET /api/v1/orders': () => successResponse([], pageMeta(0)),
+    });
+    const { router } = renderApp(`/orders/${ORDER_ID}/confirmation`);
+
+    expect(await screen.findByRole('heading', { name: 'Confirming your payment…' })).toBeTruthy();
+    await act(() => vi.advanceTimersByTimeAsync(4_100));
+    expect(await screen.findByRole('heading', { name: 'Payment confirmed' })).toBeTruthy();
+    expect(requestsTo(`GET /api/v1/payments/order/${ORDER_ID}`)).toHaveLength(3);
+
+    await act(() => vi.advanceTimersByTimeAsync(3_100));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/orders'));
+  });
+
+  it('says the confirmation is delayed after 60 s without an outcome', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([])),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () => errorResponse(404, 'NOT_FOUND', 'not yet'),
+    });
+    renderApp(`/orders/${ORDER_ID}/confirmation`);
+
+    await screen.findByRole('heading', { name: 'Confirming your payment…' });
+    await act(() => vi.advanceTimersByTimeAsync(60_500));
+    expect(await screen.findByRole('heading', { name: 'Confirmation delayed' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'View Order' }).getAttribute('href')).toBe(`/orders/${ORDER_ID}`);
+  });
+});

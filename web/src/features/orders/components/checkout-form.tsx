@@ -1,0 +1,198 @@
+import { type ChangeEvent, type FormEvent, useId, useRef, useState } from 'react';
+
+import { FormError, TextField } from '@/components/ui/form-field';
+import { useCreateOrder } from '@/features/orders/api/create-order';
+import { isApiError } from '@/lib/api-client';
+import { getErrorMessage } from '@/lib/error-message';
+import { formatPrice } from '@/lib/format';
+import { randomId } from '@/lib/random-id';
+import {
+  compactErrors,
+  type FieldErrors,
+  focusFirstInvalid,
+  hasErrors,
+  serverFieldErrors,
+  validateRequired,
+} from '@/lib/validation';
+import type { Address, Order, ShippingAddress } from '@/types/api';
+
+export interface CheckoutLine {
+  productId: number;
+  name: string;
+  quantity: number;
+  subtotal: number;
+}
+
+const ADDRESS_FIELDS = ['street', 'city', 'state', 'country', 'zipCode'] as const;
+type AddressField = (typeof ADDRESS_FIELDS)[number];
+const MANUAL = 'manual';
+
+const ORDER_ERRORS: Record<string, string> = {
+  INSUFFICIENT_STOCK: 'Some items no longer have enough stock. Go back to your cart and lower the quantities.',
+  MIXED_SELLER_ORDER: 'An order can only contain products from one seller.',
+  SELLER_CANNOT_BUY_OWN_PRODUCT: 'You can’t order your own products.',
+  IDEMPOTENCY_KEY_IN_FLIGHT: 'Your order is already being placed. Please wait a moment.',
+};
+
+/** A saved address (snake_case profile shape) as the order's shipping address (camelCase orders shape). */
+export function toShippingAddress(address: Address): ShippingAddress {
+  return {
+    street: [address.address_line1, address.address_line2].filter(Boolean).join(', '),
+    city: address.city,
+    state: address.state ?? '',
+    country: address.country,
+    zipCode: address.postal_code ?? '',
+  };
+}
+
+const validateAddress = (address: ShippingAddress): FieldErrors<AddressField> =>
+  compactErrors({
+    street: validateRequired(address.street, 'the street address', 255),
+    city: validateRequired(address.city, 'the city', 255),
+    state: validateRequired(address.state, 'the state or region', 255),
+    country: validateRequired(address.country, 'the country', 255),
+    zipCode: validateRequired(address.zipCode, 'the ZIP or postal code', 255),
+  });
+
+const formatAddress = (a: Address) =>
+  [a.address_line1, a.address_line2, a.city, a.state, a.postal_code, a.country].filter(Boolean).join(', ');
+
+interface CheckoutFormProps {
+  lines: CheckoutLine[];
+  total: number;
+  savedAddresses: Address[];
+  onPlaced: (order: Order) => void;
+}
+
+/**
+ * Address choice (saved radio cards with the default preselected, or a manual form) and Place Order. One
+ * Idempotency-Key per attempt: resubmitting the same order reuses it, changing the order starts a new attempt.
+ */
+export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: CheckoutFormProps) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const groupName = useId();
+  const defaultAddress = savedAddresses.find((a) => a.is_default) ?? savedAddresses[0];
+  const [choice, setChoice] = useState<string>(defaultAddress?.id ?? MANUAL);
+  const [manual, setManual] = useState<ShippingAddress>({ street: '', city: '', state: '', country: '', zipCode: '' });
+  const [errors, setErrors] = useState<FieldErrors<AddressField>>({});
+  const [addressError, setAddressError] = useState<string | null>(null);
+  const attempt = useRef<{ key: string; body: string } | null>(null);
+  const createOrder = useCreateOrder({ onSuccess: onPlaced });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const saved = savedAddresses.find((a) => a.id === choice);
+    const shippingAddress = saved ? toShippingAddress(saved) : manual;
+    const next = validateAddress(shippingAddress);
+    if (saved && hasErrors(next)) {
+      setErrors({});
+      setAddressError('This saved address is missing a state or postal code. Choose another or enter one below.');
+      return;
+    }
+    setAddressError(null);
+    setErrors(next);
+    if (hasErrors(next)) return focusFirstInvalid(formRef.current);
+
+    const input = {
+      items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+      shippingAddress: {
+        street: shippingAddress.street.trim(),
+        city: shippingAddress.city.trim(),
+        state: shippingAddress.state.trim(),
+        country: shippingAddress.country.trim(),
+        zipCode: shippingAddress.zipCode.trim(),
+      },
+    };
+    const body = JSON.stringify(input);
+    if (attempt.current?.body !== body) attempt.current = { key: randomId(), body };
+    createOrder.mutate(
+      { input, idempotencyKey: attempt.current.key },
+      { onError: (error) => setErrors(serverFieldErrors(error, ADDRESS_FIELDS)) },
+    );
+  };
+
+  const error = createOrder.error;
+  const errorMessage = error
+    ? ((isApiError(error) ? ORDER_ERRORS[error.code] : undefined) ?? getErrorMessage(error))
+    : null;
+  const bind = (field: AddressField) => ({
+    value: manual[field],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setManual((m) => ({ ...m, [field]: e.target.value })),
+    error: errors[field],
+    required: true,
+    maxLength: 255,
+  });
+
+  return (
+    <form ref={formRef} className="two-column" onSubmit={onSubmit} noValidate>
+      <div className="form">
+        <h2 className="section-title">Shipping address</h2>
+        <FormError message={addressError} />
+        <fieldset className="address-options">
+          <legend className="visually-hidden">Choose a shipping address</legend>
+          {savedAddresses.map((address) => (
+            <label key={address.id} className="address-option">
+              <input
+                type="radio"
+                name={groupName}
+                value={address.id}
+                checked={choice === address.id}
+                onChange={() => setChoice(address.id)}
+              />
+              <span>
+                <strong>{address.label || 'Saved address'}</strong>
+                {address.is_default ? <span className="badge badge--info"> Default</span> : null}
+                <br />
+                {formatAddress(address)}
+              </span>
+            </label>
+          ))}
+          <label className="address-option">
+            <input type="radio" name={groupName} value={MANUAL} checked={choice === MANUAL} onChange={() => setChoice(MANUAL)} />
+            <span>
+              <strong>Enter an address</strong>
+            </span>
+          </label>
+        </fieldset>
+        {choice === MANUAL ? (
+          <div className="form">
+            <TextField label="Street address" autoComplete="street-address" {...bind('street')} />
+            <div className="form__row">
+              <TextField label="City" autoComplete="address-level2" {...bind('city')} />
+              <TextField label="State / region" autoComplete="address-level1" {...bind('state')} />
+            </div>
+            <div className="form__row">
+              <TextField label="Country" autoComplete="country-name" {...bind('country')} />
+              <TextField label="ZIP / postal code" autoComplete="postal-code" {...bind('zipCode')} />
+            </div>
+          </div>
+        ) : null}
+      </div>
+      <aside className="summary-card" aria-labelledby="order-summary-title">
+        <h2 id="order-summary-title">Order summary</h2>
+        <ul className="order-items">
+          {lines.map((line) => (
+            <li key={line.productId} className="summary-row">
+              <span>
+                {line.quantity} × {line.name}
+              </span>
+              <span>{formatPrice(line.subtotal)}</span>
+            </li>
+          ))}
+        </ul>
+        <p className="summary-row">
+          <span>Shipping</span>
+          <span>Free</span>
+        </p>
+        <p className="summary-row summary-row--total">
+          <span>Total</span>
+          <span>{formatPrice(total)}</span>
+        </p>
+        <FormError message={errorMessage && !hasErrors(errors) ? errorMessage : null} />
+        <button type="submit" className="button button--primary button--block" disabled={createOrder.isPending}>
+          {createOrder.isPending ? 'Placing order…' : 'Place Order'}
+        </button>
+      </aside>
+    </form>
+  );
+}

@@ -1,0 +1,163 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { useAuthStore } from '@/stores/auth-store';
+import { cart, pageMeta, SELLER_ID } from '@/testing/fixtures';
+import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
+import { renderApp } from '@/testing/render-app';
+
+const ORDER_ID = '0193a000-1111-7222-8333-444455556666';
+const order = (status: string) => ({
+  id: ORDER_ID,
+  userId: 'u-2',
+  sellerId: SELLER_ID,
+  cartId: null,
+  totalAmount: 298,
+  status,
+  shippingAddress: { street: '1 Main St', city: 'Hue', state: 'TTH', country: 'Vietnam', zipCode: '530000' },
+  items: [{ id: 'oi-1', productId: 1, productName: 'Aurora Headphones', quantity: 2, unitPrice: 149, subtotal: 298, imageUrl: null }],
+  createdAt: '2026-11-20T10:00:00Z',
+  updatedAt: '2026-11-20T10:00:00Z',
+});
+const history = [
+  { id: 1, oldStatus: null, newStatus: 'PENDING', reason: null, changedBy: 'u-2', changedAt: '2026-11-20T10:00:00Z' },
+  { id: 2, oldStatus: 'PENDING', newStatus: 'CONFIRMED', reason: 'payment completed', changedBy: 'system:payments', changedAt: '2026-11-20T10:01:00Z' },
+];
+
+const chrome = {
+  'GET /api/v1/cart': () => successResponse(cart([])),
+  'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+  [`GET /api/v1/orders/${ORDER_ID}/history`]: () => successResponse(history),
+};
+
+function logInAs(role: 'customer' | 'seller') {
+  useAuthStore.getState().setSession({
+    access_token: 'a',
+    refresh_token: 'r',
+    user: { id: role === 'seller' ? SELLER_ID : 'u-2', email: 'x@example.com', role, first_name: 'X', last_name: 'Y' },
+  });
+}
+
+beforeEach(() => {
+  localStorage.clear();
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('/orders/:id (buyer)', () => {
+  it('shows items, address and the status timeline, and cancels after an inline confirm', async () => {
+    logInAs('customer');
+    let status = 'CONFIRMED';
+    const { requestsTo } = mockFetch({
+      ...chrome,
+      [`GET /api/v1/orders/${ORDER_ID}`]: () => successResponse(order(status)),
+      [`PUT /api/v1/orders/${ORDER_ID}/cancel`]: () => {
+        status = 'CANCELLED';
+        return successResponse(order(status));
+      },
+    });
+    renderApp(`/orders/${ORDER_ID}`);
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Order 0193A000' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Aurora Headphones' }).getAttribute('href')).toBe('/products/1');
+    expect(screen.getByText(/1 Main St/)).toBeTruthy();
+    const timeline = await screen.findByRole('list', { name: 'Status history' });
+    expect(within(timeline).getByText('Payment confirmed')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Mark as Delivered' })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
+    expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, cancel' }));
+
+    await waitFor(() => expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Cancel order' })).toBeNull());
+    expect(screen.getAllByText('Cancelled').length).toBeGreaterThan(0);
+  });
+
+  it('marks a shipped order delivered, then opens the review dialog and creates a review', async () => {
+    logInAs('customer');
+    let status = 'SHIPPED';
+    const { requestsTo } = mockFetch({
+      ...chrome,
+      [`GET /api/v1/orders/${ORDER_ID}`]: () => successResponse(order(status)),
+      [`PUT /api/v1/orders/${ORDER_ID}/deliver`]: () => {
+        status = 'DELIVERED';
+        return successResponse(order(status));
+      },
+      'GET /api/v1/products/1/reviews/by-order-item/oi-1': () => successResponse(null),
+      'POST /api/v1/products/1/reviews': (r) => successResponse({ id: 5, productId: 1, ...(r.body as object) }, undefined, 201),
+    });
+    renderApp(`/orders/${ORDER_ID}`);
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Mark as Delivered' }));
+    const form = await screen.findByRole('form', { name: 'Review of Aurora Headphones' });
+    fireEvent.click(within(form).getByRole('button', { name: 'Submit review' }));
+    expect(await within(form).findByText('Choose a rating from 1 to 5 stars.')).toBeTruthy();
+
+    fireEvent.click(within(form).getByRole('radio', { name: '4 stars' }));
+    fireEvent.change(within(form).getByLabelText('Comment (optional)'), { target: { value: 'Comfortable.' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Submit review' }));
+
+    await waitFor(() =>
+      expect(requestsTo('POST /api/v1/products/1/reviews')[0]?.body).toEqual({ orderItemId: 'oi-1', rating: 4, comment: 'Comfortable.' }),
+    );
+    expect(await within(form).findByRole('button', { name: 'Update review' })).toBeTruthy();
+  });
+
+  it('edits an existing review with PUT', async () => {
+    logInAs('customer');
+    const { requestsTo } = mockFetch({
+      ...chrome,
+      [`GET /api/v1/orders/${ORDER_ID}`]: () => successResponse(order('DELIVERED')),
+      'GET /api/v1/products/1/reviews/by-order-item/oi-1': () =>
+        successResponse({ id: 9, productId: 1, customerId: 'u-2', orderItemId: 'oi-1', rating: 2, comment: 'Meh', createdAt: 'x', updatedAt: 'x' }),
+      'PUT /api/v1/products/1/reviews/9': (r) => successResponse({ id: 9, productId: 1, orderItemId: 'oi-1', ...(r.body as object) }),
+    });
+    renderApp(`/orders/${ORDER_ID}`);
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Write / Edit Reviews' }));
+    const form = await screen.findByRole('form', { name: 'Review of Aurora Headphones' });
+    expect((within(form).getByRole('radio', { name: '2 stars' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(within(form).getByRole('radio', { name: '5 stars' }));
+    fireEvent.click(within(form).getByRole('button', { name: 'Update review' }));
+
+    await waitFor(() => expect(requestsTo('PUT /api/v1/products/1/reviews/9')[0]?.body).toEqual({ rating: 5, comment: 'Meh' }));
+  });
+});
+
+describe('seller orders', () => {
+  it('filters by status tab and ships a confirmed order', async () => {
+    logInAs('seller');
+    const { requestsTo } = mockFetch({
+      ...chrome,
+      'GET /api/v1/orders/seller': () =>
+        successResponse([{ id: ORDER_ID, totalAmount: 298, status: 'CONFIRMED', itemCount: 2, sellerId: SELLER_ID, userId: 'abcdef12-0000', createdAt: '2026-11-20T10:00:00Z' }], pageMeta(1)),
+      [`PUT /api/v1/orders/${ORDER_ID}/ship`]: () => successResponse(order('SHIPPED')),
+    });
+    const { router } = renderApp('/seller/orders');
+
+    fireEvent.click(await screen.findByRole('link', { name: 'Confirmed' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?status=CONFIRMED'));
+    await waitFor(() => expect(requestsTo('GET /api/v1/orders/seller').some((r) => r.url.includes('status=CONFIRMED'))).toBe(true));
+    expect(screen.getByText('ABCDEF12')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Ship Order 0193A000' }));
+    await waitFor(() => expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/ship`)).toHaveLength(1));
+  });
+
+  it('a seller following a notification to a buyer order page lands on the seller view', async () => {
+    logInAs('seller');
+    mockFetch({
+      ...chrome,
+      [`GET /api/v1/orders/${ORDER_ID}`]: () => errorResponse(403, 'ACCESS_DENIED', 'not your order'),
+      [`GET /api/v1/orders/seller/${ORDER_ID}`]: () => successResponse(order('CONFIRMED')),
+    });
+    const { router } = renderApp(`/orders/${ORDER_ID}`);
+
+    expect(await screen.findByRole('button', { name: 'Mark as Shipped' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe(`/seller/orders/${ORDER_ID}`);
+  });
+});

@@ -1,0 +1,81 @@
+import { Link } from 'react-router';
+
+import { StatusBadge } from '@/components/ui/status-badge';
+import { formatDateTime, formatPrice, shortId } from '@/lib/format';
+import type { Order } from '@/types/api';
+
+/** Items with thumbnails and links, total, shipping address and order facts; shared by buyer and seller views. */
+export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLink?: boolean }) {
+  const a = order.shippingAddress;
+  return (
+    <div className="form">
+      <ul className="order-items" aria-label="Items">
+        {order.items.map((item) => (
+          <li key={item.id} className="order-item">
+            {item.imageUrl ? <img src={item.imageUrl} alt="" width={56} height={56} loading="lazy" /> : <span aria-hidden="true" />}
+            <span>
+              <Link to={`/products/${item.productId}`}>{item.productName}</Link>
+              <br />
+              <span className="field__hint">
+                {item.quantity} × {formatPrice(item.unitPrice)}
+              </span>
+            </span>
+            <strong>{formatPrice(item.subtotal)}</strong>
+          </li>
+        ))}
+      </ul>
+      <p className="summary-row summary-row--total">
+        <span>Total</span>
+        <span>{formatPrice(order.totalAmount)}</span>
+      </p>
+      <div className="form__row">
+        <section className="card" aria-labelledby="shipping-title">
+          <h2 id="shipping-title" className="field__label">
+            Shipping address
+          </h2>
+          <address>
+            {a.street}
+            <br />
+            {a.city}, {a.state} {a.zipCode}
+            <br />
+            {a.country}
+          </address>
+        </section>
+        <section className="card" aria-labelledby="order-info-title">
+          <h2 id="order-info-title" className="field__label">
+            Order info
+          </h2>
+          <p className="summary-row">
+            <span>Order</span>
+            <span>{shortId(order.id)}</span>
+          </p>
+          <p className="summary-row">
+            <span>Status</span>
+            <StatusBadge status={order.status} />
+          </p>
+          {order.cancelReason ? (
+            <p className="summary-row">
+              <span>Reason</span>
+              <span>{order.cancelReason}</span>
+            </p>
+          ) : null}
+          <p className="summary-row">
+            <span>Placed</span>
+            <time dateTime={order.createdAt}>{formatDateTime(order.createdAt)}</time>
+          </p>
+          {sellerLink ? (
+            <p className="summary-row">
+              <span>Seller</span>
+              <Link to={`/sellers/${order.sellerId}`}>View shop</Link>
+            </p>
+          ) : (
+            <p className="summary-row">
+              <span>Buyer</span>
+              <span>{shortId(order.userId)}</span>
+            </p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

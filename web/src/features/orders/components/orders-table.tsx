@@ -1,0 +1,87 @@
+import { Link } from 'react-router';
+
+import { EmptyState, ErrorState } from '@/components/ui/empty-state';
+import { Pagination } from '@/components/ui/pagination';
+import { SkeletonRows } from '@/components/ui/skeleton';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { getErrorMessage } from '@/lib/error-message';
+import { formatDate, formatPrice, shortId } from '@/lib/format';
+import type { PageMeta } from '@/lib/api-client';
+import type { OrderSummary } from '@/types/api';
+
+interface OrdersTableProps {
+  orders: OrderSummary[] | undefined;
+  meta: PageMeta | undefined;
+  isPending: boolean;
+  error: unknown;
+  onRetry: () => void;
+  /** Seller view: links to /seller/orders/:id, shows the buyer and a Ship button. */
+  seller?: {
+    onShip: (orderId: string) => void;
+    shippingId: string | null;
+  };
+  emptyTitle?: string;
+}
+
+export function OrdersTable({ orders, meta, isPending, error, onRetry, seller, emptyTitle = 'No orders yet.' }: OrdersTableProps) {
+  if (isPending && !orders) return <SkeletonRows rows={5} />;
+  if (error && !orders) return <ErrorState message={getErrorMessage(error)} onRetry={onRetry} />;
+  if (!orders || orders.length === 0) return <EmptyState title={emptyTitle} />;
+
+  return (
+    <>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Order</th>
+            <th scope="col">Date</th>
+            {seller ? <th scope="col">Buyer</th> : null}
+            <th scope="col">Items</th>
+            <th scope="col">Total</th>
+            <th scope="col">Status</th>
+            {seller ? <th scope="col">Actions</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {orders.map((order) => (
+            <tr key={order.id}>
+              <td data-label="Order">
+                <Link to={seller ? `/seller/orders/${order.id}` : `/orders/${order.id}`}>
+                  <span className="visually-hidden">Order </span>
+                  {shortId(order.id)}
+                </Link>
+              </td>
+              <td data-label="Date">
+                <time dateTime={order.createdAt}>{formatDate(order.createdAt)}</time>
+              </td>
+              {seller ? <td data-label="Buyer">{order.userId ? shortId(order.userId) : '—'}</td> : null}
+              <td data-label="Items">{order.itemCount}</td>
+              <td data-label="Total">{formatPrice(order.totalAmount)}</td>
+              <td data-label="Status">
+                <StatusBadge status={order.status} />
+              </td>
+              {seller ? (
+                <td data-label="Actions">
+                  {order.status === 'CONFIRMED' ? (
+                    <button
+                      type="button"
+                      className="button button--primary button--small"
+                      onClick={() => seller.onShip(order.id)}
+                      disabled={seller.shippingId === order.id}
+                    >
+                      {seller.shippingId === order.id ? 'Shipping…' : 'Ship Order'}
+                      <span className="visually-hidden"> {shortId(order.id)}</span>
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {meta ? <Pagination page={meta.page} totalPages={meta.totalPages} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+
+import { useOrderPayment } from '@/features/orders/api/get-order-payment';
+import { formatPrice, shortId } from '@/lib/format';
+
+export const REDIRECT_AFTER_MS = 3_000;
+export const DELAYED_AFTER_MS = 60_000;
+
+/**
+ * Waits for the payment saga (SPEC §7 confirmation): polls the payment until COMPLETED or FAILED, then sends the
+ * shopper to /orders after 3 s; after 60 s without an outcome it says so and offers the order page.
+ */
+export function PaymentConfirmation({ orderId }: { orderId: string }) {
+  const navigate = useNavigate();
+  const payment = useOrderPayment(orderId);
+  const [delayed, setDelayed] = useState(false);
+  const status = payment.data?.status;
+  const settled = status === 'COMPLETED' || status === 'FAILED' || status === 'REFUNDED';
+
+  useEffect(() => {
+    if (settled) return;
+    const timer = setTimeout(() => setDelayed(true), DELAYED_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [settled]);
+
+  useEffect(() => {
+    if (!settled) return;
+    const timer = setTimeout(() => void navigate('/orders'), REDIRECT_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [settled, navigate]);
+
+  const orderLink = (
+    <Link className="button button--secondary" to={`/orders/${orderId}`}>
+      View Order
+    </Link>
+  );
+
+  return (
+    <section className="status-page" aria-labelledby="confirmation-title">
+      <div role="status" aria-live="polite">
+        {status === 'COMPLETED' ? (
+          <>
+            <span className="status-icon status-icon--success" aria-hidden="true">
+              ✓
+            </span>
+            <h1 id="confirmation-title">Payment confirmed</h1>
+            <p className="status-page__text">
+              Order {shortId(orderId)} is paid ({formatPrice(payment.data?.amount ?? 0)}). Taking you to your orders…
+            </p>
+          </>
+        ) : status === 'FAILED' || status === 'REFUNDED' ? (
+          <>
+            <span className="status-icon status-icon--danger" aria-hidden="true">
+              ✕
+            </span>
+            <h1 id="confirmation-title">Payment failed</h1>
+            <p className="status-page__text">
+              The payment for order {shortId(orderId)} was declined, so the order was cancelled and nothing was
+              charged. Taking you to your orders…
+            </p>
+          </>
+        ) : delayed ? (
+          <>
+            <h1 id="confirmation-title">Confirmation delayed</h1>
+            <p className="status-page__text">
+              Your order {shortId(orderId)} is placed, but the payment confirmation is taking longer than usual. We
+              will notify you when it arrives.
+            </p>
+          </>
+        ) : (
+          <>
+            <span className="page-loading__spinner" style={{ opacity: 1, display: 'inline-block' }} aria-hidden="true" />
+            <h1 id="confirmation-title">Confirming your payment…</h1>
+            <p className="status-page__text">Order {shortId(orderId)} is placed. This usually takes a few seconds.</p>
+          </>
+        )}
+      </div>
+      <div className="status-page__actions">
+        {orderLink}
+        <Link className="button button--secondary" to="/orders">
+          All orders
+        </Link>
+      </div>
+    </section>
+  );
+}

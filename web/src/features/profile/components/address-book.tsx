@@ -1,0 +1,145 @@
+import { useState } from 'react';
+
+import { EmptyState } from '@/components/ui/empty-state';
+import {
+  useCreateAddress,
+  useDeleteAddress,
+  useSetDefaultAddress,
+  useUpdateAddress,
+} from '@/features/profile/api/addresses';
+import { AddressForm } from '@/features/profile/components/address-form';
+import { toast } from '@/stores/toast-store';
+import type { Address } from '@/types/api';
+
+function AddressCard({ address }: { address: Address }) {
+  const [editing, setEditing] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const update = useUpdateAddress();
+  const remove = useDeleteAddress();
+  const makeDefault = useSetDefaultAddress();
+  const name = address.label || address.address_line1;
+
+  if (editing) {
+    return (
+      <AddressForm
+        address={address}
+        submitLabel="Save address"
+        pending={update.isPending}
+        error={update.error}
+        onCancel={() => setEditing(false)}
+        onSubmit={(input) =>
+          update.mutate(
+            { id: address.id, input },
+            {
+              onSuccess: () => {
+                setEditing(false);
+                toast.success('Address saved.');
+              },
+            },
+          )
+        }
+      />
+    );
+  }
+
+  return (
+    <div className="card">
+      <p>
+        <strong>{address.label || 'Address'}</strong>{' '}
+        {address.is_default ? <span className="badge badge--info">Default</span> : null}
+      </p>
+      <address>
+        {address.address_line1}
+        {address.address_line2 ? (
+          <>
+            <br />
+            {address.address_line2}
+          </>
+        ) : null}
+        <br />
+        {[address.city, address.state, address.postal_code].filter(Boolean).join(', ')}
+        <br />
+        {address.country}
+      </address>
+      <div className="form__actions">
+        {!address.is_default ? (
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            disabled={makeDefault.isPending}
+            onClick={() => makeDefault.mutate(address.id)}
+          >
+            Make default<span className="visually-hidden"> ({name})</span>
+          </button>
+        ) : null}
+        <button type="button" className="button button--secondary button--small" onClick={() => setEditing(true)}>
+          Edit<span className="visually-hidden"> {name}</span>
+        </button>
+        {confirmingDelete ? (
+          <span className="inline-confirm">
+            <button
+              type="button"
+              className="button button--danger button--small"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate(address.id, { onSuccess: () => toast.success('Address deleted.') })}
+            >
+              Confirm delete
+            </button>
+            <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingDelete(false)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="button button--danger button--small" onClick={() => setConfirmingDelete(true)}>
+            Delete<span className="visually-hidden"> {name}</span>
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function AddressBook({ addresses }: { addresses: Address[] }) {
+  const [adding, setAdding] = useState(false);
+  const create = useCreateAddress();
+
+  return (
+    <section aria-labelledby="addresses-title">
+      <div className="page__header section-title">
+        <h2 id="addresses-title">Addresses</h2>
+        {!adding ? (
+          <button type="button" className="button button--secondary" onClick={() => setAdding(true)}>
+            + Add address
+          </button>
+        ) : null}
+      </div>
+      {adding ? (
+        <AddressForm
+          submitLabel="Add address"
+          pending={create.isPending}
+          error={create.error}
+          onCancel={() => setAdding(false)}
+          onSubmit={(input) =>
+            create.mutate(input, {
+              onSuccess: () => {
+                setAdding(false);
+                toast.success('Address added.');
+              },
+            })
+          }
+        />
+      ) : null}
+      {addresses.length === 0 && !adding ? (
+        <EmptyState title="No saved addresses yet.">
+          <p>Save one to check out faster.</p>
+        </EmptyState>
+      ) : (
+        <div className="form__row">
+          {addresses.map((address) => (
+            <AddressCard key={address.id} address={address} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import type { ProductDetail, ProductStatusFilter, ProductSummary } from '@/types/api';
+
+export interface MyProductsParams {
+  sellerId: string;
+  page: number;
+  sort: string;
+  status?: ProductStatusFilter | undefined;
+  ratedOnly?: boolean | undefined;
+}
+
+/** `GET /products?sellerId=<me>`: the owner may also list INACTIVE/DELETED ones with `status` (SPEC §3.5). */
+export const getMyProducts = (params: MyProductsParams, signal?: AbortSignal) =>
+  api.getPage<ProductSummary>('/products', { query: { size: 20, ...params }, signal });
+
+export const getMyProductsQueryOptions = (params: MyProductsParams) =>
+  queryOptions({
+    queryKey: ['products', 'mine', params],
+    queryFn: ({ signal }) => getMyProducts(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+export const useMyProducts = (params: MyProductsParams) => useQuery(getMyProductsQueryOptions(params));
+
+/** `GET /products/:id` as its owner (any status): for the edit form and the id search. */
+export const getMyProduct = (id: number, signal?: AbortSignal) => api.get<ProductDetail>(`/products/${id}`, { signal });
+
+export const getMyProductQueryOptions = (id: number) =>
+  queryOptions({ queryKey: ['products', 'detail', id], queryFn: ({ signal }) => getMyProduct(id, signal) });
+
+export const useMyProduct = (id: number, { enabled = true } = {}) => useQuery({ ...getMyProductQueryOptions(id), enabled });

@@ -1,0 +1,250 @@
+import { type FormEvent, useRef, useState } from 'react';
+
+import { FormError, SelectField, TextAreaField, TextField } from '@/components/ui/form-field';
+import { CategoryCombobox } from '@/features/seller/components/category-combobox';
+import { isApiError } from '@/lib/api-client';
+import { getErrorMessage } from '@/lib/error-message';
+import { focusFirstInvalid, hasErrors, serverFieldErrors, validateMax, validateRequired } from '@/lib/validation';
+import type { Category, CreateProductInput, ProductDetail, ProductStatus, UpdateProductInput } from '@/types/api';
+
+export const MAX_IMAGES = 5;
+const MAX_PRICE = 1_000_000;
+
+export interface ProductFormValues {
+  name: string;
+  description: string;
+  price: string;
+  stock: string;
+  stockDelta: string;
+  categoryId: number | null;
+  status: ProductStatus;
+  images: { url: string; altText: string }[];
+}
+
+type Field = 'name' | 'description' | 'price' | 'stock' | 'stockDelta' | 'categoryId' | 'images';
+export type ProductFormErrors = Partial<Record<Field, string>> & { imageRows?: Record<number, string> };
+
+// Mirrors the catalog API: http(s) URLs, or `/images/…` paths the shop serves itself (the seeded images).
+const SHOP_IMAGE_PATH = /^\/images\/[A-Za-z0-9._~/-]+$/;
+
+const isImageUrl = (value: string) => {
+  if (SHOP_IMAGE_PATH.test(value)) return !value.split('/').includes('..');
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+/** Mirrors SPEC §3.5: name 1–200, description ≤5000, price 0–1,000,000 (cents), stock ≥0, ≤5 http(s) or `/images/…` images. */
+export function validateProductForm(values: ProductFormValues, mode: 'create' | 'edit'): ProductFormErrors {
+  const errors: ProductFormErrors = {};
+  const name = validateRequired(values.name, 'a product name', 200);
+  if (name) errors.name = name;
+  const description = validateMax(values.description, 5000);
+  if (description) errors.description = description;
+  const price = Number(values.price);
+  if (!values.price.trim()) errors.price = 'Enter a price.';
+  else if (!/^\d+(\.\d{1,2})?$/.test(values.price.trim()) || price > MAX_PRICE) {
+    errors.price = 'Enter a price from 0 to 1,000,000 with at most 2 decimals.';
+  }
+  if (mode === 'create') {
+    if (!/^\d+$/.test(values.stock.trim())) errors.stock = 'Enter the stock as a whole number, 0 or more.';
+  } else if (values.stockDelta.trim() && !/^\d+$/.test(values.stockDelta.trim())) {
+    errors.stockDelta = 'Enter how many units to add, as a whole number.';
+  }
+  if (values.images.length > MAX_IMAGES) errors.images = `Add at most ${MAX_IMAGES} images.`;
+  const imageRows: Record<number, string> = {};
+  values.images.forEach((image, i) => {
+    if (!isImageUrl(image.url.trim())) imageRows[i] = 'Enter an http(s) image URL, or remove this row.';
+    else if (image.altText.length > 255) imageRows[i] = 'Keep the description under 255 characters.';
+  });
+  if (Object.keys(imageRows).length > 0) errors.imageRows = imageRows;
+  return errors;
+}
+
+const formHasErrors = (errors: ProductFormErrors) =>
+  hasErrors({ ...errors, imageRows: undefined }) || Object.keys(errors.imageRows ?? {}).length > 0;
+
+/** Wire amount from the typed price: cents first, so "19.99" is exactly 19.99 on the wire. */
+const toAmount = (price: string) => Math.round(Number(price) * 100) / 100;
+
+export function toValues(product?: ProductDetail): ProductFormValues {
+  return {
+    name: product?.name ?? '',
+    description: product?.description ?? '',
+    price: product ? product.price.toFixed(2) : '',
+    stock: product ? String(product.stockQuantity) : '',
+    stockDelta: '',
+    categoryId: product?.categoryId ?? null,
+    status: product?.status ?? 'ACTIVE',
+    images: product ? [...product.images].sort((a, b) => a.sortOrder - b.sortOrder).map((i) => ({ url: i.url, altText: i.altText ?? '' })) : [],
+  };
+}
+
+export function toCreateInput(values: ProductFormValues): CreateProductInput {
+  return {
+    name: values.name.trim(),
+    description: values.description.trim() || undefined,
+    price: toAmount(values.price),
+    categoryId: values.categoryId,
+    stockQuantity: Number(values.stock),
+    images: values.images.map((image, sortOrder) => ({ url: image.url.trim(), altText: image.altText.trim() || undefined, sortOrder })),
+  };
+}
+
+export function toUpdateInput(values: ProductFormValues, version: number): UpdateProductInput {
+  const delta = Number(values.stockDelta || 0);
+  return {
+    name: values.name.trim(),
+    description: values.description.trim(),
+    price: toAmount(values.price),
+    categoryId: values.categoryId,
+    images: values.images.map((image, sortOrder) => ({ url: image.url.trim(), altText: image.altText.trim() || undefined, sortOrder })),
+    status: values.status,
+    stockDelta: delta > 0 ? delta : undefined,
+    version,
+  };
+}
+
+interface ProductFormProps {
+  product?: ProductDetail;
+  categories: Category[];
+  pending: boolean;
+  error: unknown;
+  onSubmit: (values: ProductFormValues) => void;
+}
+
+const SERVER_FIELDS = ['name', 'description', 'price', 'stockQuantity', 'stockDelta', 'categoryId', 'images'] as const;
+
+/** Create (no product) or edit (product given: stock read-only + "Add more stock", status, optimistic version). */
+export function ProductForm({ product, categories, pending, error, onSubmit }: ProductFormProps) {
+  const mode = product ? 'edit' : 'create';
+  const formRef = useRef<HTMLFormElement>(null);
+  const [values, setValues] = useState(() => toValues(product));
+  const [errors, setErrors] = useState<ProductFormErrors>({});
+  const server = serverFieldErrors(error, SERVER_FIELDS);
+  const shown: ProductFormErrors = {
+    ...errors,
+    name: errors.name ?? server.name,
+    description: errors.description ?? server.description,
+    price: errors.price ?? server.price,
+    stock: errors.stock ?? server.stockQuantity,
+    stockDelta: errors.stockDelta ?? server.stockDelta,
+    categoryId: errors.categoryId ?? server.categoryId,
+    images: errors.images ?? server.images,
+  };
+  const set = <K extends keyof ProductFormValues>(key: K, value: ProductFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const setImage = (index: number, patch: Partial<ProductFormValues['images'][number]>) =>
+    setValues((v) => ({ ...v, images: v.images.map((image, i) => (i === index ? { ...image, ...patch } : image)) }));
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const next = validateProductForm(values, mode);
+    setErrors(next);
+    if (formHasErrors(next)) return focusFirstInvalid(formRef.current);
+    onSubmit(values);
+  };
+
+  const conflict = isApiError(error) && error.code === 'CONCURRENT_MODIFICATION';
+  const formError = error
+    ? conflict
+      ? 'Someone changed this product since you opened it. Reload the page to see the latest version, then try again.'
+      : getErrorMessage(error)
+    : null;
+
+  return (
+    <form ref={formRef} className="form" onSubmit={submit} noValidate>
+      <FormError message={formError && !hasErrors(server) ? formError : null} />
+      <TextField label="Name" required maxLength={200} value={values.name} onChange={(e) => set('name', e.target.value)} error={shown.name} />
+      <TextAreaField
+        label="Description"
+        maxLength={5000}
+        rows={5}
+        value={values.description}
+        onChange={(e) => set('description', e.target.value)}
+        error={shown.description}
+      />
+      <div className="form__row">
+        <TextField
+          label="Price (USD)"
+          required
+          inputMode="decimal"
+          value={values.price}
+          onChange={(e) => set('price', e.target.value)}
+          error={shown.price}
+        />
+        {mode === 'create' ? (
+          <TextField
+            label="Stock"
+            required
+            inputMode="numeric"
+            value={values.stock}
+            onChange={(e) => set('stock', e.target.value)}
+            error={shown.stock}
+          />
+        ) : (
+          <>
+            <TextField label="Current stock" value={values.stock} readOnly hint={product ? `${product.stockReserved} reserved by open orders` : undefined} />
+            <TextField
+              label="Add more stock"
+              inputMode="numeric"
+              value={values.stockDelta}
+              onChange={(e) => set('stockDelta', e.target.value)}
+              error={shown.stockDelta}
+              hint="Units to add to the current stock."
+            />
+          </>
+        )}
+      </div>
+      <CategoryCombobox categories={categories} value={values.categoryId} onChange={(id) => set('categoryId', id)} error={shown.categoryId} />
+      {mode === 'edit' ? (
+        <SelectField label="Status" value={values.status} onChange={(e) => set('status', e.target.value as ProductStatus)}>
+          <option value="ACTIVE">Active</option>
+          <option value="INACTIVE">Inactive</option>
+          <option value="DELETED">Deleted</option>
+        </SelectField>
+      ) : null}
+      <fieldset className="form card">
+        <legend className="field__label">Images (up to {MAX_IMAGES})</legend>
+        {shown.images ? <p className="field__error">{shown.images}</p> : null}
+        <div className="image-rows">
+          {values.images.map((image, i) => (
+            <div key={i} className="image-row">
+              <TextField
+                label={`Image ${i + 1} URL`}
+                type="url"
+                value={image.url}
+                onChange={(e) => setImage(i, { url: e.target.value })}
+                error={errors.imageRows?.[i]}
+              />
+              <TextField label={`Image ${i + 1} description`} maxLength={255} value={image.altText} onChange={(e) => setImage(i, { altText: e.target.value })} />
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                onClick={() => set('images', values.images.filter((_, j) => j !== i))}
+              >
+                Remove<span className="visually-hidden"> image {i + 1}</span>
+              </button>
+            </div>
+          ))}
+        </div>
+        {values.images.length < MAX_IMAGES ? (
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => set('images', [...values.images, { url: '', altText: '' }])}
+          >
+            + Add image
+          </button>
+        ) : null}
+      </fieldset>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={pending}>
+          {pending ? 'Saving…' : mode === 'create' ? 'Create product' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,18 @@
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Wire amounts are 2-decimal numbers (SPEC §3.1); this only formats them. */
+export const formatPrice = (amount: number) => usd.format(amount);
+
+export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
+
+export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));
+
+/** SPEC §4.5: the short order number is the first 8 hex characters of the id, upper-cased. */
+export const shortId = (id: string) => id.replace(/-/g, '').slice(0, 8).toUpperCase();
+
+export const pluralize = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+/** Money math in the SPA (subtotals of a cart group) is done in cents so 0.1 + 0.2 never shows up. */
+export const sumAmounts = (amounts: number[]) => amounts.reduce((sum, a) => sum + Math.round(a * 100), 0) / 100;
