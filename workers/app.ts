@@ -22,7 +22,7 @@ import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
 import { describeError } from '@/platform/logger';
-import { rateLimit, requestContext } from '@/platform/middleware';
+import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
 import { searchRouter } from '@/search/routes';
 
@@ -99,6 +99,7 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
       },
     }),
   );
+  app.use(`${API_PREFIX}/*`, rejectNulCharacters());
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => {
     c.header('Allow', methods.join(', '));
     return errorResponse(c, 405, 'METHOD_NOT_ALLOWED', `Method ${c.req.method} is not allowed here`);

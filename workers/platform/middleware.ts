@@ -44,3 +44,48 @@ export function rateLimit(pick: (env: AppBindings['Bindings']) => RateLimit, ret
     await next();
   };
 }
+
+const NUL_ESCAPE = /\\u0000/i;
+
+/** The path of the first string (or object key) holding U+0000 in a parsed JSON value, if any. */
+function findNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '_' : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return childPath;
+    const found = findNul(child, childPath);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Postgres `text` cannot store U+0000, so a NUL in any JSON string or query value used to reach the
+ * database and come back as a 500 (found by the security fuzz). Rejected here once, for every route,
+ * as 400 `VALIDATION_ERROR` naming the field. It reads a clone of the body, so the route's validator
+ * (or a handler reading the raw request) still parses it and reports malformed JSON itself.
+ */
+export function rejectNulCharacters(): MiddlewareHandler<AppBindings> {
+  return async (c, next) => {
+    const queryField = Object.entries(c.req.queries()).find(([key, values]) => key.includes('\u0000') || values.some((v) => v.includes('\u0000')))?.[0];
+    if (queryField !== undefined) throw nulError(queryField);
+    if (/json/i.test(c.req.header('content-type') ?? '') && !['GET', 'HEAD'].includes(c.req.method)) {
+      // A clone: handlers that read `c.req.raw` themselves (readOptionalJson) still find the body unread.
+      const text = await c.req.raw.clone().text();
+      if (NUL_ESCAPE.test(text)) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        const field = findNul(parsed, '');
+        if (field) throw nulError(field);
+      }
+    }
+    await next();
+  };
+}
+
+const nulError = (field: string) => new AppError(400, 'VALIDATION_ERROR', 'Request validation failed', { [field]: 'Must not contain NUL (U+0000) characters' });

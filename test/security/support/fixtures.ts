@@ -1,0 +1,105 @@
+import { env } from 'cloudflare:test';
+
+import { createNotification } from '@/notifications/service';
+import { payments } from '@/payments/tables';
+import { createDb } from '@/platform/db';
+import { newActor, send, type Actor, type Role } from '@test/security/support/harness';
+import type { Operation } from '@test/security/support/openapi';
+
+/** A valid address body (snake_case, SPEC §3.4). */
+export const addressBody = (tag = 'Home') => ({ label: tag, address_line1: '1 Main St', city: 'Springfield', country: 'US', postal_code: '12345' });
+
+/** Creates an address through the API and returns its id. */
+export async function createAddress(actor: Actor, tag = 'Home'): Promise<string> {
+  const res = await send('POST', '/api/v1/users/addresses', { token: actor.token, body: addressBody(tag) });
+  if (res.status !== 201) throw new Error(`address create failed: ${res.status} ${res.text}`);
+  return (res.json as { data: { id: string } }).data.id;
+}
+
+/** Creates an ACTIVE product of `seller` through the API (no category, 50 units) and returns its id. */
+export async function createProduct(seller: Actor, name = 'Security test product'): Promise<string> {
+  const res = await send('POST', '/api/v1/products', { token: seller.token, body: { name, description: 'Made by the security suite', price: 12.5, stockQuantity: 50 } });
+  if (res.status !== 201) throw new Error(`product create failed: ${res.status} ${res.text}`);
+  return String((res.json as { data: { id: string | number } }).data.id);
+}
+
+/** A product of the seed owned by seller …0003 (cart lines only: the cart never changes the product row). */
+export const SEEDED_PRODUCT_ID = '5';
+
+/**
+ * Ids of real objects the acting user may touch, per path parameter, for the routes we know. Unknown
+ * routes get none and are fuzzed with random and junk ids only (still: never a 5xx, always the envelope).
+ * Nothing here points at a seeded row another test file reads and the fuzz could change.
+ */
+export async function validIdsFor(op: Operation, actor: Actor): Promise<Record<string, string[]>> {
+  if (/^\/api\/v1\/users\/addresses\/\{id\}/.test(op.path)) return { id: [await createAddress(actor)] };
+  if (/^\/api\/v1\/(admin\/)?users\/\{id\}/.test(op.path)) return { id: [(await newActor('customer', 'victim')).id] };
+  if (/^\/api\/v1\/products\/\{id\}$/.test(op.path) && actor.role === 'seller') return { id: [await createProduct(actor)] };
+  if (/^\/api\/v1\/orders\/\{id\}/.test(op.path) && actor.role !== 'admin') {
+    const seller = actor.role === 'seller' ? actor : await newActor('seller', 'fuzz-order-seller');
+    const buyer = actor.role === 'seller' ? await newActor('customer', 'fuzz-order-buyer') : actor;
+    return { id: [await createOrder(buyer, seller)] };
+  }
+  if (op.path === '/api/v1/orders/notifications/{id}/read') {
+    return { id: [await createOrderNotification(actor, await createOrder(actor, await newActor('seller', 'fuzz-notice-seller')))] };
+  }
+  if (/^\/api\/v1\/cart\/items\/\{productId\}/.test(op.path)) {
+    await send('POST', '/api/v1/cart/items', { token: actor.token, body: { product_id: Number(SEEDED_PRODUCT_ID), quantity: 1 } });
+    return { productId: [SEEDED_PRODUCT_ID] };
+  }
+  return {};
+}
+
+const ROLES: Role[] = ['customer', 'seller', 'admin'];
+
+/**
+ * The first role that gets past the route's role gate: a request with an empty body answered anything but
+ * 403 `FORBIDDEN` (the role refusal of `requireAuth`). Public routes take a customer.
+ */
+export async function suitableActor(op: Operation, path: string): Promise<Actor> {
+  if (!op.secured) return newActor('customer', 'fuzz-customer');
+  for (const role of ROLES) {
+    const prober = await newActor(role, `probe-${role}`);
+    const probe = await send(op.method, path, { token: prober.token, body: {} });
+    const code = (probe.json as { error?: { code?: string } } | undefined)?.error?.code;
+    // A fresh user of that role does the fuzzing: the probe may have changed the prober (logout).
+    if (!(probe.status === 403 && code === 'FORBIDDEN')) return newActor(role, `fuzz-${role}`);
+  }
+  return newActor('admin', 'fuzz-admin');
+}
+
+export const shippingAddress = { street: '1 Main St', city: 'Springfield', state: 'IL', country: 'US', zipCode: '62701' };
+
+/** A customer's order of one unit of a product of `seller` (created for it, so no seeded stock moves). */
+export async function createOrder(buyer: Actor, seller: Actor): Promise<string> {
+  const productId = Number(await createProduct(seller, 'Security order product'));
+  const res = await send('POST', '/api/v1/orders', { token: buyer.token, body: { items: [{ productId, quantity: 1 }], shippingAddress } });
+  if (res.status !== 201) throw new Error(`order create failed: ${res.status} ${res.text}`);
+  return (res.json as { data: { id: string } }).data.id;
+}
+
+/** The payment of an order: the saga's if it appears within ~0.5 s, else one inserted for the test. */
+export async function paymentOf(buyer: Actor, orderId: string): Promise<string> {
+  for (let i = 0; i < 4; i++) {
+    const res = await send('GET', `/api/v1/payments/order/${orderId}`, { token: buyer.token });
+    if (res.status === 200) return (res.json as { data: { id: string } }).data.id;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  const [row] = await createDb(env)
+    .insert(payments)
+    .values({ orderId, userId: buyer.id, amountCents: 1250, idempotencyKey: `security-${orderId}` })
+    .onConflictDoNothing()
+    .returning({ id: payments.id });
+  if (row) return row.id;
+  return paymentOf(buyer, orderId);
+}
+
+/** An in-app notification for `user` about an order, written with the domain's own writer. */
+export async function createOrderNotification(user: Actor, orderId: string): Promise<string> {
+  await createNotification(createDb(env), { userId: user.id, orderId, type: 'SECURITY_TEST', title: 'Security test notice' });
+  const res = await send('GET', '/api/v1/orders/notifications', { token: user.token });
+  const items = (res.json as { data: { items: { id: string; orderId: string | null; title: string }[] } }).data.items;
+  const mine = items.find((item) => item.orderId === orderId && item.title === 'Security test notice');
+  if (!mine) throw new Error(`notification not listed: ${res.text}`);
+  return mine.id;
+}
