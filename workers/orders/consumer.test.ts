@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { notifications } from '@/notifications/tables';
@@ -93,7 +93,7 @@ describe('payment-events consumer (orders)', () => {
     const order = await orderRow(id);
     expect(order.status).toBe('CANCELLED');
     expect(order.paymentId).toBe(event.paymentId);
-    const refunds = await createDb(env).select().from(outbox).where(and(eq(outbox.aggregateId, id), eq(outbox.eventType, 'order.cancelled')));
+    const refunds = await createDb(env).select().from(outbox).where(and(eq(outbox.aggregateId, id), eq(outbox.eventType, 'order.cancelled'))).orderBy(asc(outbox.id));
     expect(refunds.map((r) => (r.payload as { previousStatus: string }).previousStatus)).toEqual(['PENDING', 'CANCELLED']);
     expect(refunds[1]!.publishedAt).not.toBeNull();
     const sent = (t.orderEvents as unknown as { sent: { type: string; orderId: string }[] }).sent;
