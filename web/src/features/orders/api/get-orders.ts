@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { OrderStatus, OrderSummary } from '@/types/api';
+import type { OrderStatus, OrderSummary, SellerOrderSummary } from '@/types/api';
 
 interface OrderListParams {
   page: number;
@@ -24,7 +24,7 @@ export const useOrders = (params: OrderListParams) => useQuery(getOrdersQueryOpt
 
 /** `GET /orders/seller`: orders containing the seller's products. */
 export const getSellerOrders = (params: OrderListParams, signal?: AbortSignal) =>
-  api.getPage<OrderSummary>('/orders/seller', { query: { size: 20, ...params }, signal });
+  api.getPage<SellerOrderSummary>('/orders/seller', { query: { size: 20, ...params }, signal });
 
 export const getSellerOrdersQueryOptions = (params: OrderListParams) =>
   queryOptions({
