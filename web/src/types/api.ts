@@ -16,6 +16,8 @@ export type RegisterInput = Schemas['RegisterRequest'];
 export type RegisteredUser = Schemas['UserSummary'];
 export type LoginInput = Schemas['LoginRequest'];
 export type MessageResponse = Schemas['Message'];
+/** The `data` of `POST /auth/login` and `POST /auth/refresh`. */
+export type TokenSession = Schemas['TokenResponse'];
 
 // ── Users (snake_case, except the public seller card) ────────────────────────────────────────────────────────────
 export type Address = Schemas['Address'];
@@ -57,6 +59,9 @@ export type CreateOrderInput = Schemas['CreateOrder'];
 export type OrderHistoryEntry = Schemas['OrderHistoryEntry'];
 export type Notification = Schemas['Notification'];
 export type NotificationFeed = Schemas['NotificationList'];
+
+/** `meta` of a paginated list (SPEC §3.1): 1-based `page`. */
+export type PageMeta = Schemas['PageMeta'];
 
 // ── Payments (camelCase) ─────────────────────────────────────────────────────────────────────────────────────────
 export type PaymentStatus = Schemas['Payment']['status'];
