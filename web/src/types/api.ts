@@ -9,6 +9,9 @@ import type { components, paths } from '@/types/openapi.gen';
 
 type Schemas = components['schemas'];
 
+/** The query string a `GET` operation accepts, as the server validates it. */
+type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
+
 export type UserRole = Schemas['UserSummary']['role'];
 
 // ── Auth (snake_case) ────────────────────────────────────────────────────────────────────────────────────────────
@@ -30,7 +33,10 @@ export type SellerCard = Schemas['SellerCard'];
 export type Category = Schemas['Category'];
 export type ProductStatus = Schemas['ProductSummary']['status'];
 /** `ALL` is the owner's "any status" filter on `GET /products`. */
-export type ProductStatusFilter = NonNullable<NonNullable<paths['/api/v1/products']['get']['parameters']['query']>['status']>;
+export type ProductStatusFilter = NonNullable<ProductListQuery['status']>;
+export type ProductListQuery = QueryOf<'/api/v1/products'>;
+export type ProductSearchQuery = QueryOf<'/api/v1/products/search'>;
+export type SmartSearchQuery = QueryOf<'/api/v1/products/ai-search'>;
 export type ProductSummary = Schemas['ProductSummary'];
 export type ProductImage = Schemas['ProductImage'];
 export type ProductDetail = Schemas['ProductDetail'];
@@ -48,6 +54,7 @@ export type Cart = Schemas['Cart'];
 
 // ── Orders, notifications (camelCase) ────────────────────────────────────────────────────────────────────────────
 export type OrderStatus = Schemas['Order']['status'];
+export type OrderListQuery = QueryOf<'/api/v1/orders'>;
 export type ShippingAddress = Schemas['ShippingAddress'];
 export type OrderItem = Schemas['OrderItem'];
 export type Order = Schemas['Order'];

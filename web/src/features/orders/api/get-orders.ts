@@ -1,13 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { OrderStatus, OrderSummary, SellerOrderSummary } from '@/types/api';
+import type { OrderListQuery, OrderSummary, SellerOrderSummary } from '@/types/api';
 
-interface OrderListParams {
-  page: number;
-  size?: number;
-  status?: OrderStatus | undefined;
-}
+type OrderListParams = Required<Pick<OrderListQuery, 'page'>> & Pick<OrderListQuery, 'size' | 'status'>;
 
 /** `GET /orders`: the caller's own orders, newest first. */
 export const getOrders = (params: OrderListParams, signal?: AbortSignal) =>
