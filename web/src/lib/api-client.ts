@@ -1,5 +1,6 @@
 import { env } from '@/config/env';
 import { type AuthSession, useAuthStore } from '@/stores/auth-store';
+import type { PageMeta } from '@/types/api';
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -14,13 +15,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** `meta` of a paginated list (SPEC §3.1): 1-based `page`. */
-export interface PageMeta {
-  page: number;
-  size: number;
-  totalElements: number;
-  totalPages: number;
-}
+export type { PageMeta };
 
 export interface Page<T> {
   data: T[];

@@ -1,23 +1,15 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 
-export type UserRole = 'customer' | 'seller' | 'admin';
+import type { RegisteredUser, TokenSession, UserRole } from '@/types/api';
+
+export type { UserRole };
 
 /** The `user` object of SPEC §3.3 login/refresh responses (auth resources are snake_case on the wire). */
-export interface AuthUser {
-  id: string;
-  email: string;
-  role: UserRole;
-  first_name: string;
-  last_name: string;
-}
+export type AuthUser = RegisteredUser;
 
-/** The `data` of `POST /auth/login` and `POST /auth/refresh`. */
-export interface AuthSession {
-  access_token: string;
-  refresh_token: string;
-  user: AuthUser;
-}
+/** What the store keeps of the `data` of `POST /auth/login` and `POST /auth/refresh`. */
+export type AuthSession = Pick<TokenSession, 'access_token' | 'refresh_token' | 'user'>;
 
 interface AuthState {
   accessToken: string | null;

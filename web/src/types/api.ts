@@ -1,278 +1,75 @@
 /**
- * Wire types of the `/api/v1` resources the SPA reads, written from SPEC §3 while the API is built on other
- * branches. Declared once here so that replacing them with types generated from `/api/openapi.json` touches one
- * file. Casing follows the wire: auth/users/cart are snake_case, catalog/orders/payments/notifications camelCase.
+ * Names for the wire types of the `/api/v1` resources the SPA reads and sends. Every type is an alias into
+ * `openapi.gen.ts`, generated from the Worker's OpenAPI document (`npm run gen:api-types`), so a change to a server
+ * schema shows up here as a type error instead of a silent drift (STYLE.md 18). Never declare a shape by hand here:
+ * name the server schema (`.openapi('Name')`) or reach it through `paths`.
+ * Casing follows the wire: auth/users/cart are snake_case, catalog/orders/payments/notifications camelCase.
  */
+import type { components, paths } from '@/types/openapi.gen';
 
-export type UserRole = 'customer' | 'seller' | 'admin';
+type Schemas = components['schemas'];
+
+/** The query string a `GET` operation accepts, as the server validates it. */
+type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
+
+export type UserRole = Schemas['UserSummary']['role'];
 
 // ── Auth (snake_case) ────────────────────────────────────────────────────────────────────────────────────────────
-export interface RegisterInput {
-  email: string;
-  password: string;
-  first_name: string;
-  last_name: string;
-}
-
-export interface RegisteredUser {
-  id: string;
-  email: string;
-  role: UserRole;
-  first_name: string;
-  last_name: string;
-}
-
-export interface LoginInput {
-  email: string;
-  password: string;
-}
-
-export interface MessageResponse {
-  message: string;
-}
+export type RegisterInput = Schemas['RegisterRequest'];
+export type RegisteredUser = Schemas['UserSummary'];
+export type LoginInput = Schemas['LoginRequest'];
+export type MessageResponse = Schemas['Message'];
+/** The `data` of `POST /auth/login` and `POST /auth/refresh`. */
+export type TokenSession = Schemas['TokenResponse'];
 
 // ── Users (snake_case, except the public seller card) ────────────────────────────────────────────────────────────
-export interface Address {
-  id: string;
-  label: string | null;
-  address_line1: string;
-  address_line2: string | null;
-  city: string;
-  state: string | null;
-  country: string;
-  postal_code: string | null;
-  is_default: boolean;
-}
-
-export type AddressInput = Omit<Address, 'id' | 'is_default'>;
-
-export interface UserProfile {
-  id: string;
-  email: string;
-  role: UserRole;
-  first_name: string;
-  last_name: string;
-  phone: string | null;
-  avatar_url: string | null;
-  addresses: Address[];
-}
-
-export interface ProfileInput {
-  first_name: string;
-  last_name: string;
-  phone: string | null;
-}
-
-export interface SellerCard {
-  id: string;
-  firstName: string;
-  lastName: string;
-  avatarUrl: string | null;
-  createdAt: string;
-}
+export type Address = Schemas['Address'];
+export type AddressInput = Schemas['AddressRequest'];
+export type UserProfile = Schemas['Profile'];
+export type ProfileInput = Schemas['UpdateProfileRequest'];
+export type SellerCard = Schemas['SellerCard'];
 
 // ── Catalog (camelCase) ──────────────────────────────────────────────────────────────────────────────────────────
-export interface Category {
-  id: number;
-  name: string;
-  slug: string;
-  parentId: number | null;
-  sortOrder: number;
-}
-
-export type ProductStatus = 'ACTIVE' | 'INACTIVE' | 'DELETED';
-
+export type Category = Schemas['Category'];
+export type ProductStatus = Schemas['ProductSummary']['status'];
 /** `ALL` is the owner's "any status" filter on `GET /products`. */
-export type ProductStatusFilter = ProductStatus | 'ALL';
-
-export interface ProductSummary {
-  id: number;
-  name: string;
-  price: number;
-  categoryId: number | null;
-  categoryName: string | null;
-  sellerId: string;
-  status: ProductStatus;
-  stockAvailable: number;
-  stockReserved: number;
-  soldCount: number;
-  thumbnailUrl: string | null;
-  avgRating: number | null;
-  ratingCount: number;
-  createdAt: string;
-}
-
-export interface ProductImage {
-  id: number;
-  url: string;
-  altText: string | null;
-  sortOrder: number;
-}
-
-export interface ProductDetail extends ProductSummary {
-  description: string | null;
-  stockQuantity: number;
-  version: number;
-  images: ProductImage[];
-  updatedAt: string;
-}
-
-export interface ProductImageInput {
-  url: string;
-  altText?: string | undefined;
-  sortOrder: number;
-}
-
-export interface CreateProductInput {
-  name: string;
-  description?: string | undefined;
-  price: number;
-  categoryId?: number | null | undefined;
-  stockQuantity: number;
-  images: ProductImageInput[];
-}
-
-export interface UpdateProductInput extends Partial<Omit<CreateProductInput, 'stockQuantity'>> {
-  stockDelta?: number | undefined;
-  status?: ProductStatus | undefined;
-  version?: number | undefined;
-}
-
+export type ProductStatusFilter = NonNullable<ProductListQuery['status']>;
+export type ProductListQuery = QueryOf<'/api/v1/products'>;
+export type ProductSearchQuery = QueryOf<'/api/v1/products/search'>;
+export type SmartSearchQuery = QueryOf<'/api/v1/products/ai-search'>;
+export type ProductSummary = Schemas['ProductSummary'];
+export type ProductImage = Schemas['ProductImage'];
+export type ProductDetail = Schemas['ProductDetail'];
+export type CreateProductInput = Schemas['CreateProduct'];
+export type ProductImageInput = NonNullable<CreateProductInput['images']>[number];
+export type UpdateProductInput = Schemas['UpdateProduct'];
 /** `mode` echoes the requested one, or is `fallback-keyword` when the embedder was unavailable. */
-export interface AiSearchResult {
-  query: string;
-  results: ProductSummary[];
-  scores: number[] | null;
-  mode: 'ai' | 'hybrid' | 'keyword' | 'fallback-keyword';
-}
-
-export interface Review {
-  id: number;
-  productId: number;
-  customerId: string;
-  orderItemId: string;
-  rating: number;
-  comment: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ReviewInput {
-  orderItemId: string;
-  rating: number;
-  comment?: string | undefined;
-}
+export type AiSearchResult = Schemas['AiSearchResult'];
+export type Review = Schemas['Review'];
+export type ReviewInput = Schemas['CreateReview'];
 
 // ── Cart (snake_case) ────────────────────────────────────────────────────────────────────────────────────────────
-export interface CartItem {
-  product_id: number;
-  product_name: string;
-  quantity: number;
-  unit_price: number;
-  subtotal: number;
-  seller_id: string;
-  image_url: string | null;
-  stock_available: number;
-  price_changed: boolean;
-}
-
-export interface Cart {
-  user_id: string;
-  status: 'ACTIVE';
-  items: CartItem[];
-  total: number;
-  updated_at: string | null;
-}
+export type CartItem = Schemas['CartItem'];
+export type Cart = Schemas['Cart'];
 
 // ── Orders, notifications (camelCase) ────────────────────────────────────────────────────────────────────────────
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+export type OrderStatus = Schemas['Order']['status'];
+export type OrderListQuery = QueryOf<'/api/v1/orders'>;
+export type ShippingAddress = Schemas['ShippingAddress'];
+export type OrderItem = Schemas['OrderItem'];
+export type Order = Schemas['Order'];
+/** A line of the buyer's list (`GET /orders`). */
+export type OrderSummary = Schemas['OrderSummary'];
+/** A line of the seller's list (`GET /orders/seller`): the buyer's summary plus who bought. */
+export type SellerOrderSummary = Schemas['SellerOrderSummary'];
+export type CreateOrderInput = Schemas['CreateOrder'];
+export type OrderHistoryEntry = Schemas['OrderHistoryEntry'];
+export type Notification = Schemas['Notification'];
+export type NotificationFeed = Schemas['NotificationList'];
 
-export interface ShippingAddress {
-  street: string;
-  city: string;
-  state: string;
-  country: string;
-  zipCode: string;
-}
-
-export interface OrderItem {
-  id: string;
-  productId: number;
-  productName: string;
-  quantity: number;
-  unitPrice: number;
-  subtotal: number;
-  imageUrl: string | null;
-}
-
-export interface Order {
-  id: string;
-  userId: string;
-  sellerId: string;
-  cartId: string | null;
-  totalAmount: number;
-  currency?: string;
-  status: OrderStatus;
-  cancelReason?: string | null;
-  paymentId?: string | null;
-  shippingAddress: ShippingAddress;
-  items: OrderItem[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface OrderSummary {
-  id: string;
-  totalAmount: number;
-  status: OrderStatus;
-  itemCount: number;
-  sellerId: string;
-  /** Present on the seller's list (`GET /orders/seller`): the buyer. */
-  userId?: string;
-  createdAt: string;
-}
-
-export interface CreateOrderInput {
-  cartId?: string | undefined;
-  items: { productId: number; quantity: number }[];
-  shippingAddress: ShippingAddress;
-}
-
-export interface OrderHistoryEntry {
-  id: number;
-  oldStatus: OrderStatus | null;
-  newStatus: OrderStatus;
-  reason: string | null;
-  changedBy: string;
-  changedAt: string;
-}
-
-export interface Notification {
-  id: string;
-  orderId: string | null;
-  productId: number | null;
-  title: string;
-  body: string | null;
-  isRead: boolean;
-  createdAt: string;
-}
-
-export interface NotificationFeed {
-  unreadCount: number;
-  items: Notification[];
-}
+/** `meta` of a paginated list (SPEC §3.1): 1-based `page`. */
+export type PageMeta = Schemas['PageMeta'];
 
 // ── Payments (camelCase) ─────────────────────────────────────────────────────────────────────────────────────────
-export type PaymentStatus = 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
-
-export interface Payment {
-  id: string;
-  orderId: string;
-  userId: string;
-  amount: number;
-  currency: string;
-  status: PaymentStatus;
-  method: string;
-  gatewayReference: string | null;
-  createdAt: string;
-}
+export type PaymentStatus = Schemas['Payment']['status'];
+export type Payment = Schemas['Payment'];

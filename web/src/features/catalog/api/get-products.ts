@@ -1,18 +1,10 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { ProductStatus, ProductSummary } from '@/types/api';
+import type { ProductListQuery, ProductSummary } from '@/types/api';
 
-export interface ProductListParams {
-  page?: number;
-  size?: number;
-  /** `field,ASC|DESC` from the whitelist `createdAt, price, avgRating, soldCount, name` (SPEC §3.5). */
-  sort?: string | undefined;
-  categoryId?: number | undefined;
-  sellerId?: string | undefined;
-  status?: ProductStatus | undefined;
-  ratedOnly?: boolean | undefined;
-}
+/** `sort` is `field,ASC|DESC` from the whitelist `createdAt, price, avgRating, soldCount, name` (SPEC §3.5). */
+export type ProductListParams = Pick<ProductListQuery, 'page' | 'size' | 'sort' | 'categoryId' | 'sellerId' | 'status' | 'ratedOnly'>;
 
 /** `GET /products`: ACTIVE products by default, newest first. */
 export const getProducts = (params: ProductListParams, signal?: AbortSignal) =>

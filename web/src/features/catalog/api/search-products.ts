@@ -1,15 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { AiSearchResult, ProductSummary } from '@/types/api';
+import type { AiSearchResult, ProductSearchQuery, ProductSummary, SmartSearchQuery } from '@/types/api';
 
-export interface KeywordSearchParams {
-  q: string;
-  page?: number;
-  size?: number;
-  categoryId?: number | undefined;
-  sellerId?: string | undefined;
-}
+export type KeywordSearchParams = ProductSearchQuery;
 
 /** `GET /products/search`: full-text keyword search, paginated (SPEC §5.1). */
 export const searchProducts = (params: KeywordSearchParams, signal?: AbortSignal) =>
@@ -25,15 +19,10 @@ export const searchProductsQueryOptions = (params: KeywordSearchParams) =>
 export const useSearchProducts = (params: KeywordSearchParams, { enabled = true } = {}) =>
   useQuery({ ...searchProductsQueryOptions(params), enabled });
 
-export type SmartSearchMode = 'ai' | 'hybrid';
+/** The smart modes the SPA offers; plain keyword search goes to `/products/search` (paginated). */
+export type SmartSearchMode = Exclude<NonNullable<SmartSearchQuery['mode']>, 'keyword'>;
 
-export interface SmartSearchParams {
-  q: string;
-  mode: SmartSearchMode;
-  limit?: number;
-  categoryId?: number | undefined;
-  sellerId?: string | undefined;
-}
+export type SmartSearchParams = Omit<SmartSearchQuery, 'mode'> & { mode: SmartSearchMode };
 
 /**
  * `GET /products/ai-search` (SPEC §5.2) with an explicit `mode`: `ai` = semantic only, `hybrid` = rank fusion of

@@ -1,13 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { OrderStatus, OrderSummary } from '@/types/api';
+import type { OrderListQuery, OrderSummary, SellerOrderSummary } from '@/types/api';
 
-interface OrderListParams {
-  page: number;
-  size?: number;
-  status?: OrderStatus | undefined;
-}
+type OrderListParams = Required<Pick<OrderListQuery, 'page'>> & Pick<OrderListQuery, 'size' | 'status'>;
 
 /** `GET /orders`: the caller's own orders, newest first. */
 export const getOrders = (params: OrderListParams, signal?: AbortSignal) =>
@@ -24,7 +20,7 @@ export const useOrders = (params: OrderListParams) => useQuery(getOrdersQueryOpt
 
 /** `GET /orders/seller`: orders containing the seller's products. */
 export const getSellerOrders = (params: OrderListParams, signal?: AbortSignal) =>
-  api.getPage<OrderSummary>('/orders/seller', { query: { size: 20, ...params }, signal });
+  api.getPage<SellerOrderSummary>('/orders/seller', { query: { size: 20, ...params }, signal });
 
 export const getSellerOrdersQueryOptions = (params: OrderListParams) =>
   queryOptions({

@@ -7,10 +7,11 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatDate, formatPrice, shortId } from '@/lib/format';
 import type { PageMeta } from '@/lib/api-client';
-import type { OrderSummary } from '@/types/api';
+import type { OrderSummary, SellerOrderSummary } from '@/types/api';
 
 interface OrdersTableProps {
-  orders: OrderSummary[] | undefined;
+  /** The seller's list also names the buyer (`userId`). */
+  orders: (OrderSummary | SellerOrderSummary)[] | undefined;
   meta: PageMeta | undefined;
   isPending: boolean;
   error: unknown;
@@ -54,7 +55,7 @@ export function OrdersTable({ orders, meta, isPending, error, onRetry, seller, e
               <td data-label="Date">
                 <time dateTime={order.createdAt}>{formatDate(order.createdAt)}</time>
               </td>
-              {seller ? <td data-label="Buyer">{order.userId ? shortId(order.userId) : '—'}</td> : null}
+              {seller ? <td data-label="Buyer">{'userId' in order ? shortId(order.userId) : '—'}</td> : null}
               <td data-label="Items">{order.itemCount}</td>
               <td data-label="Total">{formatPrice(order.totalAmount)}</td>
               <td data-label="Status">

@@ -1,15 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { ProductDetail, ProductStatusFilter, ProductSummary } from '@/types/api';
+import type { ProductDetail, ProductListQuery, ProductSummary } from '@/types/api';
 
-export interface MyProductsParams {
-  sellerId: string;
-  page: number;
-  sort: string;
-  status?: ProductStatusFilter | undefined;
-  ratedOnly?: boolean | undefined;
-}
+export type MyProductsParams = Required<Pick<ProductListQuery, 'sellerId' | 'page' | 'sort'>> & Pick<ProductListQuery, 'status' | 'ratedOnly'>;
 
 /** `GET /products?sellerId=<me>`: the owner may also list INACTIVE/DELETED ones with `status` (SPEC §3.5). */
 export const getMyProducts = (params: MyProductsParams, signal?: AbortSignal) =>
