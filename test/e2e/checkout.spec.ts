@@ -64,6 +64,12 @@ async function orderFromProductPage(page: Page, productName: string) {
   return orderId;
 }
 
+/**
+ * The table row of one order, found by its link target: the short order number (SPEC: the id's first 8 hex
+ * characters) is the same for every UUIDv7 id minted within about a minute, so it cannot tell rows apart.
+ */
+const orderRow = (page: Page, href: string) => page.getByRole('row').filter({ has: page.locator(`a[href="${href}"]`) });
+
 async function apiToken(request: APIRequestContext, user: { email: string; password: string }) {
   const response = await request.post('/api/v1/auth/login', { data: { email: user.email, password: user.password } });
   expect(response.status()).toBe(200);
@@ -92,7 +98,7 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
 
   // The confirmation page moves on to the history by itself after 3 s.
   await expect(page).toHaveURL(/\/orders$/, { timeout: 10_000 });
-  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: `Order ${shortId(orderId)}` }) });
+  const row = orderRow(page, `/orders/${orderId}`);
   await expect(row).toBeVisible();
   await expect(row.getByText('$149.00')).toBeVisible();
   // Payment COMPLETED, then the order follows (one more queue hop): the history shows it confirmed.
@@ -101,8 +107,9 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
     await expect(row.getByText('Confirmed', { exact: true })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: SAGA_TIMEOUT });
 
-  // A real click on the middle of the link (elementFromPoint there is the link). Playwright's own hit check picks
-  // another point of this inline link, split by its visually hidden "Order " prefix, and reports the cell instead.
+  // A real mouse click on the middle of the link (elementFromPoint there is the link itself). Playwright's own
+  // actionability check aims at another point of this inline link, split by its visually hidden "Order " prefix,
+  // and keeps reporting the table cell as covering it.
   const box = await row.getByRole('link', { name: `Order ${shortId(orderId)}` }).boundingBox();
   if (!box) throw new Error('the order link has no box');
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -134,7 +141,7 @@ test('a seller creates a product, a shopper orders it, the seller sees it confir
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Seller Orders' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Seller Orders' })).toBeVisible();
-  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: `Order ${shortId(orderId)}` }) });
+  const row = orderRow(page, `/seller/orders/${orderId}`);
   // The order turns CONFIRMED one queue hop after the payment; the list does not poll, so reload until it has.
   await expect(async () => {
     await page.reload();
