@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useNavigation, useSearchParams } from 'react-router';
 
 import { EmptyState } from '@/components/ui/empty-state';
 import { Pagination } from '@/components/ui/pagination';
@@ -56,6 +56,9 @@ export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel 
   const debounced = useDebouncedValue(input, DEBOUNCE_MS);
   // The last `q` this box wrote; any other change (back button, a nav link to plain /products) refills the box.
   const written = useRef(q);
+  // While a navigation is pending (a product link clicked during the debounce, its page chunk still loading),
+  // writing `?q=` would replace that navigation and send the shopper back to the list: wait until it settles.
+  const navigating = useNavigation().state !== 'idle';
 
   useEffect(() => {
     if (q === written.current) return;
@@ -64,6 +67,7 @@ export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel 
   }, [q]);
 
   useEffect(() => {
+    if (navigating) return;
     const next = debounced.trim();
     setParams(
       (current) => {
@@ -78,7 +82,7 @@ export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel 
       },
       { replace: true },
     );
-  }, [debounced, setParams]);
+  }, [debounced, setParams, navigating]);
 
   const update = (changes: Record<string, string | null>) =>
     setParams((current) => {
