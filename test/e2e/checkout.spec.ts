@@ -17,7 +17,7 @@ const SAGA_TIMEOUT = 30_000;
 // another (in one worker) so no journey checks out another's line. A failure does not skip the others.
 test.describe.configure({ mode: 'default', timeout: 90_000 });
 
-const shortId = (id: string) => id.replace(/-/g, '').slice(0, 8).toUpperCase();
+const shortId = (id: string) => id.replace(/-/g, '').slice(-8).toUpperCase();
 
 async function logIn(page: Page, user: { email: string; password: string }, next: string) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);

@@ -103,7 +103,7 @@ function answer(method: string, path: string): unknown {
     'GET /orders/notifications': () =>
       ok({
         unreadCount: 1,
-        items: [{ id: 'n1', orderId: ORDER_ID, productId: null, title: 'Order 0193A000 is on its way', body: 'Shipped today', isRead: false, createdAt: now }],
+        items: [{ id: 'n1', orderId: ORDER_ID, productId: null, title: 'Order 55556666 is on its way', body: 'Shipped today', isRead: false, createdAt: now }],
       }),
   };
   return routes[`${method} ${path}`]?.() ?? null;
@@ -130,12 +130,12 @@ const PAGES = [
   { path: '/cart', heading: 'Your cart' },
   { path: `/checkout?seller=${SELLER}`, heading: 'Checkout' },
   { path: '/orders', heading: 'Your orders' },
-  { path: `/orders/${ORDER_ID}`, heading: 'Order 0193A000' },
+  { path: `/orders/${ORDER_ID}`, heading: 'Order 55556666' },
   { path: '/profile', heading: 'Your profile' },
   { path: '/seller/products', heading: 'My Products' },
   { path: '/seller/products/new', heading: 'New product' },
   { path: '/seller/orders', heading: 'Seller Orders' },
-  { path: `/seller/orders/${ORDER_ID}`, heading: 'Order 0193A000' },
+  { path: `/seller/orders/${ORDER_ID}`, heading: 'Order 55556666' },
 ];
 
 async function blockingViolations(page: Page, include?: string) {

@@ -9,8 +9,8 @@ export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
 
 export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));
 
-/** SPEC §4.5: the short order number is the first 8 hex characters of the id, upper-cased. */
-export const shortId = (id: string) => id.replace(/-/g, '').slice(0, 8).toUpperCase();
+/** The short order number, as the server writes it in notifications: the id's last 8 hex characters (see docs/decisions.md). */
+export const shortId = (id: string) => id.replace(/-/g, '').slice(-8).toUpperCase();
 
 export const pluralize = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 

@@ -10,7 +10,7 @@ const ORDER_ID = '0193a000-1111-7222-8333-444455556666';
 const feed = (unread: boolean) => ({
   unreadCount: unread ? 2 : 0,
   items: [
-    { id: 'n1', orderId: ORDER_ID, productId: null, title: 'Order 0193A000 is on its way', body: null, isRead: !unread, createdAt: '2026-11-20T10:00:00Z' },
+    { id: 'n1', orderId: ORDER_ID, productId: null, title: 'Order 55556666 is on its way', body: null, isRead: !unread, createdAt: '2026-11-20T10:00:00Z' },
     { id: 'n2', orderId: null, productId: 7, title: 'Keyboard received a review', body: '5/5 great', isRead: !unread, createdAt: '2026-11-19T10:00:00Z' },
   ],
 });

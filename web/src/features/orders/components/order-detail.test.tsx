@@ -61,7 +61,7 @@ describe('/orders/:id (buyer)', () => {
     });
     renderApp(`/orders/${ORDER_ID}`);
 
-    expect(await screen.findByRole('heading', { level: 1, name: 'Order 0193A000' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Order 55556666' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Aurora Headphones' }).getAttribute('href')).toBe('/products/1');
     expect(screen.getByText(/1 Main St/)).toBeTruthy();
     const timeline = await screen.findByRole('list', { name: 'Status history' });
@@ -134,7 +134,7 @@ describe('seller orders', () => {
     const { requestsTo } = mockFetch({
       ...chrome,
       'GET /api/v1/orders/seller': () =>
-        successResponse([{ id: ORDER_ID, totalAmount: 298, status: 'CONFIRMED', itemCount: 2, sellerId: SELLER_ID, userId: 'abcdef12-0000', createdAt: '2026-11-20T10:00:00Z' }], pageMeta(1)),
+        successResponse([{ id: ORDER_ID, totalAmount: 298, status: 'CONFIRMED', itemCount: 2, sellerId: SELLER_ID, userId: '01a212fb-2ced-73e1-9eff-7059abcdef12', createdAt: '2026-11-20T10:00:00Z' }], pageMeta(1)),
       [`PUT /api/v1/orders/${ORDER_ID}/ship`]: () => successResponse(order('SHIPPED')),
     });
     const { router } = renderApp('/seller/orders');
@@ -144,7 +144,7 @@ describe('seller orders', () => {
     await waitFor(() => expect(requestsTo('GET /api/v1/orders/seller').some((r) => r.url.includes('status=CONFIRMED'))).toBe(true));
     expect(screen.getByText('ABCDEF12')).toBeTruthy();
 
-    fireEvent.click(screen.getByRole('button', { name: 'Ship Order 0193A000' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Ship Order 55556666' }));
     await waitFor(() => expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/ship`)).toHaveLength(1));
   });
 
