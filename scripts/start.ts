@@ -19,6 +19,7 @@ const PG_PORT = Number(process.env.PG_PORT ?? 5433);
 const NEON_PROXY_PORT = Number(process.env.NEON_PROXY_PORT ?? 5434);
 const DATA_DIR = process.env.DATA_DIR ?? join(ROOT, '.data');
 const READY_TIMEOUT_MS = 90_000;
+const MAX_WRANGLER_RESTARTS = 5;
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -73,26 +74,35 @@ async function main(): Promise<void> {
     '--var',
     `APP_URL:http://localhost:${PORT}`,
   ];
-  wrangler = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', join(DATA_DIR, 'wrangler'), '--show-interactive-dev-session=false', '--test-scheduled', ...vars],
-    {
+  const args = [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', join(DATA_DIR, 'wrangler'), '--show-interactive-dev-session=false', '--test-scheduled', ...vars];
+  let ready = false;
+  let restarts = 0;
+  const launch = () => {
+    wrangler = spawn(process.execPath, args, {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1' },
-    },
-  );
-  for (const stream of [wrangler.stdout!, wrangler.stderr!]) createInterface({ input: stream }).on('line', (line) => console.log(`  wrangler │ ${line}`));
-  wrangler.once('exit', (code) => {
-    if (!stopping) {
+    });
+    for (const stream of [wrangler.stdout!, wrangler.stderr!]) createInterface({ input: stream }).on('line', (line) => console.log(`  wrangler │ ${line}`));
+    wrangler.once('exit', (code) => {
+      if (stopping) return;
+      // wrangler dev occasionally dies on an EPIPE from a client that went away (workers-sdk issue 15202). Its state
+      // (Durable Objects, queues) is persisted in DATA_DIR, so a restart loses nothing; a failed first start does not retry.
+      if (ready && restarts < MAX_WRANGLER_RESTARTS) {
+        restarts++;
+        console.error(`wrangler dev exited (code ${code}); restarting (${restarts}/${MAX_WRANGLER_RESTARTS}).`);
+        launch();
+        return;
+      }
       console.error(`wrangler dev exited (code ${code}); stopping.`);
       void shutdown(code ?? 1);
-    }
-  });
+    });
+  };
+  launch();
 
   say('Waiting for /health/ready');
-  const ready = await waitForOk(`http://127.0.0.1:${PORT}/health/ready`, READY_TIMEOUT_MS, () => wrangler?.exitCode === null);
+  ready = await waitForOk(`http://127.0.0.1:${PORT}/health/ready`, READY_TIMEOUT_MS, () => wrangler?.exitCode === null);
   if (!ready) throw new UserFacingError(`the shop did not become ready within ${READY_TIMEOUT_MS / 1000} s (see the wrangler output above)`);
   // wrangler dev never fires Cron Triggers on its own: tick the every-minute cron (outbox sweep, PENDING reaper,
   // pruning — workers/orders/scheduled.ts) the way production does.
