@@ -9,6 +9,36 @@ const alias = {
   '@test': join(import.meta.dirname, 'test'),
 };
 
+/** Tests in the Workers runtime (Miniflare) against the database `test/global-setup.ts` starts for `name`. */
+function workersProject(name: string, include: string[]) {
+  return {
+    resolve: { alias },
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: './wrangler.toml' },
+        remoteBindings: false,
+        miniflare: {
+          bindings: {
+            APP_ENV: 'test',
+            LOG_LEVEL: 'warn',
+            DATABASE_URL: inject('databaseUrl'),
+            NEON_LOCAL_PROXY: inject('neonProxy'),
+            JWT_PRIVATE_KEY: inject('jwtPrivateKey'),
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      include,
+      globalSetup: ['test/global-setup.ts'],
+      // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -20,32 +50,10 @@ export default defineConfig({
           include: ['scripts/**/*.test.ts'],
         },
       },
-      {
-        resolve: { alias },
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: './wrangler.toml' },
-            remoteBindings: false,
-            miniflare: {
-              bindings: {
-                APP_ENV: 'test',
-                LOG_LEVEL: 'warn',
-                DATABASE_URL: inject('databaseUrl'),
-                NEON_LOCAL_PROXY: inject('neonProxy'),
-                JWT_PRIVATE_KEY: inject('jwtPrivateKey'),
-              },
-            },
-          })),
-        ],
-        test: {
-          name: 'workers',
-          include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/security/**/*.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
-          // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
+      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/races/**/*.test.ts', 'test/security/**/*.test.ts']),
+      // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
+      // engine cannot show: races between SQL transactions, the saga and the reliability rows.
+      workersProject('workers-pg', ['test/races/**/*.test.ts', 'test/integration/saga.test.ts', 'test/reliability/**/*.test.ts']),
       // The SPA's own Vite config carries its aliases, plugins and test environment.
       'web/vite.config.ts',
     ],
