@@ -53,7 +53,7 @@ export default defineConfig({
       workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/races/**/*.test.ts', 'test/security/**/*.test.ts']),
       // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
-      workersProject('workers-pg', ['test/races/**/*.test.ts', 'test/integration/saga.test.ts', 'test/reliability/**/*.test.ts']),
+      workersProject('workers-pg', ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts']),
       // The SPA's own Vite config carries its aliases, plugins and test environment.
       'web/vite.config.ts',
     ],

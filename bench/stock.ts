@@ -3,13 +3,15 @@
  * stock 50 through the API; then 500 orders of quantity 1 by customer@example.com are sent at once to
  * `POST /api/v1/orders`. Exactly 50 must be 201 and 450 409 `INSUFFICIENT_STOCK`, and the product's
  * available stock (`GET /api/v1/inventory/{id}`) must end at 0. Prints sold, rejected, final
- * available and reservations/s; writes the stock section of docs/BENCHMARKS.md.
+ * available and reservations/s, then runs the checkout invariant check (scripts/invariants.ts) over the
+ * product and its orders; writes the stock section of docs/BENCHMARKS.md.
  * `BENCH_PORT` (default 8797) overrides.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
+import { checkInvariants, printInvariantReport } from '../scripts/invariants.ts';
 import { call, login, sampleUser } from './lib/http.ts';
 import { startInstance } from './lib/instance.ts';
 import { percentile } from './lib/load.ts';
@@ -92,7 +94,9 @@ The script is ready for it: stock ${STOCK}, ${ORDERS} concurrent orders of 1 →
       const consistent = stock.availableStock >= 0 && stock.availableStock === STOCK - sold;
       const times = answers.map((a) => a.ms).sort((a, b) => a - b);
       const perSecond = ORDERS / seconds;
-      const met = sold === STOCK && rejected === ORDERS - STOCK && other.length === 0 && stock.availableStock === 0 && consistent;
+      // The orders stay PENDING (nobody pays within the run): units held = units of live orders, nothing sold yet.
+      const invariants = printInvariantReport(await checkInvariants({ databaseUrl: instance.databaseUrl, baseUrl: base, productIds: [productId], settleMs: 10_000 }));
+      const met = sold === STOCK && rejected === ORDERS - STOCK && other.length === 0 && stock.availableStock === 0 && consistent && invariants.ok;
       console.log(
         `  sold ${sold} (201), rejected ${rejected} (409 INSUFFICIENT_STOCK), other ${other.length} (${otherText}); final available ${stock.availableStock} ` +
           `(on hand ${stock.stockQuantity}, reserved ${stock.stockReserved}); ${perSecond.toFixed(1)} reservations/s, p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`,
@@ -115,6 +119,7 @@ single StockDO.
 | available = stock − sold (nothing leaked by failed orders) | ${consistent ? 'yes' : '**no**'} | yes |
 | order answers per second (all ${ORDERS}, ${seconds.toFixed(2)} s) | ${perSecond.toFixed(1)} | — |
 | order latency p50 / p95 / max | ${ms(percentile(times, 50))} / ${ms(percentile(times, 95))} / ${ms(times.at(-1) ?? Number.NaN)} | — |
+| invariant check (\`npm run check:invariants\` over this product) | ${invariants.ok ? 'holds' : `**${invariants.violations.length} violation(s)**: ${invariants.violations.slice(0, 3).map((v) => v.message).join('; ')}`} | holds |
 
 Result: **${met ? 'exact' : 'NOT exact'}**. Seed figure: ${SEED}.`,
       );

@@ -103,6 +103,21 @@ describe('StockDO commit, release, restock', () => {
     expect(await stub.restock('held')).toMatchObject({ ok: true, snapshot: { onHand: 10, reserved: 0 } });
   });
 
+  it('refuses a commit after an explicit release (a cancelled order stays cancelled in stock), reports reservations', async () => {
+    const { stub, ready } = freshStock(10);
+    await ready;
+    await stub.reserve('cancelled', 3, MINUTE);
+    await stub.release('cancelled');
+    expect(await stub.commit('cancelled')).toMatchObject({ ok: false, reason: 'RESERVATION_RELEASED', snapshot: { onHand: 10, reserved: 0, sold: 0 } });
+    await stub.reserve('held', 2, MINUTE);
+    await stub.restock('held');
+    expect(await stub.commit('held')).toMatchObject({ ok: false, reason: 'RESERVATION_RELEASED', snapshot: { onHand: 10, reserved: 0, sold: 0 } });
+    expect(await stub.reservations()).toEqual([
+      { orderId: 'cancelled', quantity: 3, status: 'RELEASED' },
+      { orderId: 'held', quantity: 2, status: 'RELEASED' },
+    ]);
+  });
+
   it('adjusts and sets on-hand but never below the reserved units', async () => {
     const { stub, ready } = freshStock(10);
     await ready;

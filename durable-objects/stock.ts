@@ -23,7 +23,12 @@ export type StockRefusal =
   /** setOnHand/adjust would leave fewer units on hand than are reserved. */
   | 'BELOW_RESERVED';
 
-type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'RESTOCKED';
+/**
+ * `RELEASED` = given back by an explicit release/restock (the order was cancelled or refused): a
+ * later commit is refused, so a cancel can never be undone by a late payment step. `EXPIRED` =
+ * freed by the TTL alarm: a late commit may re-take the units while they are still available.
+ */
+type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'EXPIRED' | 'RESTOCKED';
 
 interface StockRow extends Record<string, SqlStorageValue> {
   product_id: number;
@@ -47,8 +52,9 @@ interface ReservationRow extends Record<string, SqlStorageValue> {
  * Invariants (hold after every method, checked before any write):
  * - `0 ≤ reserved ≤ onHand`, `sold ≥ 0`; `available = onHand − reserved ≥ 0`, so nothing is oversold.
  * - `reserved` = the sum of quantities of reservations in status RESERVED.
- * - Each order id has at most one reservation row, moving only RESERVED → COMMITTED → RESTOCKED or
- *   RESERVED → RELEASED (→ COMMITTED only when a late commit can re-take the units). Every method is
+ * - Each order id has at most one reservation row, moving only RESERVED → COMMITTED → RESTOCKED,
+ *   RESERVED → RELEASED (final: an explicit release means the order is gone), or RESERVED → EXPIRED
+ *   (the alarm; → COMMITTED only when a late commit can re-take the units). Every method is
  *   idempotent per order id: a retry returns the same outcome and never moves units twice.
  * - `version` increases by one on every change and never otherwise.
  *
@@ -138,7 +144,7 @@ export class StockDO extends DurableObject<Env> {
     if (!row) return null;
     const existing = this.reservation(orderId);
     if (existing) {
-      if (existing.status === 'RELEASED' || existing.status === 'RESTOCKED') return this.refuse(row, 'RESERVATION_RELEASED');
+      if (existing.status === 'RELEASED' || existing.status === 'EXPIRED' || existing.status === 'RESTOCKED') return this.refuse(row, 'RESERVATION_RELEASED');
       return { ok: true, snapshot: this.snapshotOf(row) };
     }
     if (row.on_hand - row.reserved < quantity) return this.refuse(row, 'INSUFFICIENT_STOCK');
@@ -158,7 +164,9 @@ export class StockDO extends DurableObject<Env> {
   /**
    * The order was paid: its units leave the shelf (`onHand −= q`, `reserved −= q`, `sold += q`).
    * If the reservation had already expired, the units are taken again when still available
-   * (a payment that beat the reaper must not be lost), otherwise INSUFFICIENT_STOCK.
+   * (a payment that beat the reaper must not be lost), otherwise INSUFFICIENT_STOCK. A reservation
+   * released on purpose (the order was cancelled) is refused with RESERVATION_RELEASED: a commit
+   * that arrives after a cancel must not take the units back off the shelf.
    */
   async commit(orderId: string): Promise<StockChange | null> {
     assertOrderId(orderId);
@@ -167,8 +175,9 @@ export class StockDO extends DurableObject<Env> {
     const existing = this.reservation(orderId);
     if (!existing) return this.refuse(row, 'UNKNOWN_ORDER');
     if (existing.status === 'COMMITTED' || existing.status === 'RESTOCKED') return { ok: true, snapshot: this.snapshotOf(row) };
+    if (existing.status === 'RELEASED') return this.refuse(row, 'RESERVATION_RELEASED');
     const q = existing.quantity;
-    if (existing.status === 'RELEASED' && row.on_hand - row.reserved < q) return this.refuse(row, 'INSUFFICIENT_STOCK');
+    if (existing.status === 'EXPIRED' && row.on_hand - row.reserved < q) return this.refuse(row, 'INSUFFICIENT_STOCK');
     const reserved = existing.status === 'RESERVED' ? row.reserved - q : row.reserved;
     this.setStatus(orderId, 'COMMITTED');
     const snapshot = this.write({ ...row, on_hand: row.on_hand - q, reserved, sold: row.sold + q });
@@ -215,12 +224,20 @@ export class StockDO extends DurableObject<Env> {
         .exec<{ order_id: string; quantity: number }>("select order_id, quantity from reservations where status = 'RESERVED' and expires_at <= ?", Date.now())
         .toArray();
       if (expired.length > 0) {
-        for (const reservation of expired) this.setStatus(reservation.order_id, 'RELEASED');
+        for (const reservation of expired) this.setStatus(reservation.order_id, 'EXPIRED');
         const freed = expired.reduce((sum, reservation) => sum + reservation.quantity, 0);
         this.write({ ...row, reserved: row.reserved - freed });
       }
     }
     await this.scheduleExpiry();
+  }
+
+  /** Every reservation with its status, oldest first (the invariant check reads them). */
+  reservations(): { orderId: string; quantity: number; status: ReservationStatus }[] {
+    return this.sql
+      .exec<{ order_id: string; quantity: number; status: ReservationStatus }>('select order_id, quantity, status from reservations order by updated_at, order_id')
+      .toArray()
+      .map((r) => ({ orderId: r.order_id, quantity: r.quantity, status: r.status }));
   }
 
   private row(): StockRow | undefined {

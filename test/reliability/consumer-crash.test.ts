@@ -15,6 +15,7 @@ import {
   realPaymentDeps,
   stockOf,
 } from '@test/reliability/harness';
+import { expectInvariants } from '@test/support/invariants';
 
 /**
  * Row 2: a handler throws for one message of a batch. The others are acknowledged and applied
@@ -58,6 +59,7 @@ describe('reliability: a consumer crash mid-batch', () => {
       ]);
     }
     expect(pay.published.map((e) => e.orderId).sort()).toEqual(placed.map((p) => p.orderId).sort());
+    await expectInvariants(shop.productId);
   });
 
   it('orders consumer: the stock step crashes for one payment.completed of three → the others are acked and applied once, the retry commits the third once', async () => {
@@ -84,8 +86,9 @@ describe('reliability: a consumer crash mid-batch', () => {
       [true, false],
       [false, true],
     ]);
-    // The first two are fully applied; the victim's transition committed but its units are still only held.
+    // The first two are fully applied; the victim's units are still only held, so it is still PENDING (never CONFIRMED before its commit).
     expect(await stockOf(shop.productId)).toMatchObject({ onHand: 17, reserved: 3, sold: 3 });
+    expect((await orderRow(victim))!.status).toBe('PENDING');
 
     const retry = await deliverToOrders(orders.deps, [events[2]], 2);
     expect(retry[0]).toMatchObject({ acked: true, retried: null });
@@ -100,6 +103,7 @@ describe('reliability: a consumer crash mid-batch', () => {
     const stock = await stockOf(shop.productId);
     expect(stock).toMatchObject({ onHand: 14, reserved: 0, available: 14, sold: 6 });
     expect(stock.mirror).toEqual(mirrored(stock));
+    await expectInvariants(shop.productId);
   });
 
   it('a crash inside the order transaction rolls back: nothing applied, the retry applies it once', async () => {
@@ -139,5 +143,6 @@ describe('reliability: a consumer crash mid-batch', () => {
     const stock = await stockOf(shop.productId);
     expect(stock).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
     expect(stock.mirror).toEqual(mirrored(stock));
+    await expectInvariants(shop.productId);
   });
 });

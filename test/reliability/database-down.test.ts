@@ -11,6 +11,7 @@ import { createDb } from '@/platform/db';
 import { ADDRESS, expireReservation, newShop, stockOf, stockStub } from '@test/reliability/harness';
 import { jsonHeaders } from '@test/support/shop-fixtures';
 import { quietLogger } from '@test/support/saga-fakes';
+import { expectInvariants } from '@test/support/invariants';
 
 /** The database behind a dead port, as in workers/app.test.ts "dependencies down". */
 const unreachable = { ...env, NEON_LOCAL_PROXY: '127.0.0.1:9', DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:9/postgres' };
@@ -43,6 +44,7 @@ describe('reliability: the database unreachable during checkout', () => {
     expect((await res.json<ErrorBody>()).error.code).toBe('SERVICE_UNAVAILABLE');
     expect(await ordersOf(shop.buyer.id)).toEqual([]);
     expect(await stockOf(shop.productId)).toEqual(before);
+    await expectInvariants(shop.productId);
   });
 
   it('down after the stock was reserved (the order transaction cannot connect) → 503, no order, the hold released at once', async () => {
@@ -61,6 +63,7 @@ describe('reliability: the database unreachable during checkout', () => {
     // Reserved (version +1) and released (version +2): the units are free again, and the mirror agrees.
     expect(stock).toMatchObject({ onHand: 10, reserved: 0, available: 10, sold: 0 });
     expect(stock.mirror).toMatchObject({ onHand: 10, reserved: 0, sold: 0, version: stock.version });
+    await expectInvariants(shop.productId);
   });
 
   it('down and the release lost too (the Worker died) → the hold expires by the StockDO alarm after the TTL', async () => {
@@ -88,5 +91,6 @@ describe('reliability: the database unreachable during checkout', () => {
     await expireReservation(shop.productId, heldOrder);
     await runDurableObjectAlarm(stockStub(shop.productId));
     expect(await stockOf(shop.productId)).toMatchObject({ onHand: 10, reserved: 0, available: 10, sold: 0 });
+    await expectInvariants(shop.productId);
   });
 });

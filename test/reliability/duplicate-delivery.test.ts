@@ -18,6 +18,7 @@ import {
   realPaymentDeps,
   stockOf,
 } from '@test/reliability/harness';
+import { expectInvariants } from '@test/support/invariants';
 
 /**
  * Row 1: every saga event delivered three times (twice in one batch, once more as a redelivery)
@@ -60,6 +61,7 @@ describe('reliability: every saga event delivered 3×', () => {
     const stock = await stockOf(shop.productId);
     expect(stock).toMatchObject({ onHand: 8, reserved: 0, available: 8, sold: 2 });
     expect(stock.mirror).toEqual(mirrored(stock));
+    await expectInvariants(shop.productId);
   });
 
   it('payment.failed ×3 → one FAILED payment, one CANCELLED transition, stock released once', async () => {
@@ -95,6 +97,7 @@ describe('reliability: every saga event delivered 3×', () => {
     expect(stock).toMatchObject({ onHand: 5, reserved: 2, available: 3, sold: 0 });
     expect(stock.mirror).toEqual(mirrored(stock));
     expect((await orderRow(other.orderId))!.status).toBe('PENDING');
+    await expectInvariants(shop.productId);
   });
 
   it('order.cancelled ×3 for a paid order → one refund, one REFUNDED history row, one refund notice, stock restocked once', async () => {
@@ -128,6 +131,7 @@ describe('reliability: every saga event delivered 3×', () => {
     const stock = await stockOf(shop.productId);
     expect(stock).toMatchObject({ onHand: 10, reserved: 0, available: 10, sold: 0 });
     expect(stock.mirror).toEqual(mirrored(stock));
+    await expectInvariants(shop.productId);
   });
   it('three concurrent deliveries of order.created and of payment.completed → still one payment, one transition, stock committed once', async () => {
     const shop = await newShop(10);
@@ -166,5 +170,6 @@ describe('reliability: every saga event delivered 3×', () => {
     const stock = await stockOf(shop.productId);
     expect(stock).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
     expect(stock.mirror).toEqual(mirrored(stock));
+    await expectInvariants(shop.productId);
   });
 });

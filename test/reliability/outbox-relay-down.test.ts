@@ -10,6 +10,7 @@ import { jsonHeaders } from '@test/support/shop-fixtures';
 import { quietLogger } from '@test/support/saga-fakes';
 
 import { ADDRESS, mirrored, newShop, noticesOf, orderHistoryOf, orderRow, paymentHistoryOf, paymentsOf, poll, stockOf } from '@test/reliability/harness';
+import { expectInvariants } from '@test/support/invariants';
 
 const outboxRowsOf = (orderId: string) => createDb(env).select().from(outbox).where(eq(outbox.aggregateId, orderId));
 
@@ -93,5 +94,6 @@ describe('reliability: outbox relay down, then back', () => {
     const stock = await stockOf(shop.productId);
     expect(stock).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
     expect(stock.mirror).toEqual(mirrored(stock));
+    await expectInvariants(shop.productId);
   }, 30_000);
 });

@@ -19,6 +19,7 @@ import {
   realPaymentDeps,
   stockOf,
 } from '@test/reliability/harness';
+import { expectInvariants } from '@test/support/invariants';
 
 type ReplayBody = { data: { requeued: boolean; deadLetter: { id: number; replayedAt: string | null } } };
 
@@ -86,5 +87,6 @@ describe('reliability: transient payment failures → DLQ → admin replay', () 
     expect(after).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
     expect(after).toEqual(stock);
     expect(after.mirror).toEqual(mirrored(after));
+    await expectInvariants(shop.productId);
   }, 30_000);
 });

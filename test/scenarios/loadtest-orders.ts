@@ -3,8 +3,11 @@
  * orders (default 100) at CONCURRENCY 10, then up to WAIT_SECONDS for the saga to settle, and the
  * seed's pass line "N orders, 0 PENDING, 0 DLQ". The seed read the tables with SQL; this port asks
  * the API (each order and its payment, and the admin dead-letter count) so it works on any BASE_URL.
+ * It ends with the checkout invariant check (scripts/invariants.ts) over the product it ordered, reading
+ * DATABASE_URL (default: the local `npm start` database on PG_PORT).
  */
-import { ADMIN, call, CUSTOMER, HCM_ADDRESS, login, poll, runLimited, Tally } from './lib.ts';
+import { checkInvariants, printInvariantReport } from '../../scripts/invariants.ts';
+import { ADMIN, BASE_URL, call, CUSTOMER, HCM_ADDRESS, login, poll, runLimited, Tally } from './lib.ts';
 
 const ORDER_COUNT = Number(process.env.ORDER_COUNT ?? 100);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 10);
@@ -56,6 +59,10 @@ t.check('0 PENDING payments, one payment per order', (byStatus.PENDING ?? 0) ===
 
 const dlqAfter = await deadLetters();
 t.check('0 new dead letters', dlqAfter - dlqBefore === 0, { before: dlqBefore, after: dlqAfter });
+
+const databaseUrl = process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? '5433'}/postgres`;
+const invariants = printInvariantReport(await checkInvariants({ databaseUrl, baseUrl: BASE_URL, token: admin.token, productIds: [productId], settleMs: WAIT_SECONDS * 1000 }));
+t.check('checkout invariant holds (units sold = paid orders, stock arithmetic, refunds, no stuck PENDING/outbox)', invariants.ok, invariants.violations.slice(0, 5));
 
 console.log(`\n${created.length} orders, ${stillPending} PENDING, ${dlqAfter - dlqBefore} DLQ`);
 t.finish();

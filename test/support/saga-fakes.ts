@@ -11,6 +11,8 @@ import type { QueueMessage } from '@/platform/queue-consumer';
 export class FakeStock implements StockPort {
   readonly onHand = new Map<number, number>();
   readonly reserved = new Map<string, StockLine[]>();
+  /** Orders whose units were committed and not yet restocked. */
+  readonly committed = new Set<string>();
   readonly calls: string[] = [];
 
   available(productId: number) {
@@ -28,14 +30,18 @@ export class FakeStock implements StockPort {
   async commit(orderId: string, lines: StockLine[]) {
     this.calls.push(`commit:${orderId}`);
     if (!this.reserved.delete(orderId)) return;
+    this.committed.add(orderId);
     for (const l of lines) this.onHand.set(l.productId, (this.onHand.get(l.productId) ?? 1_000_000) - l.quantity);
   }
   async release(orderId: string) {
     this.calls.push(`release:${orderId}`);
     this.reserved.delete(orderId);
   }
+  /** Like the StockDO: a committed order's units go back once; a held one is released. */
   async restock(orderId: string, lines: StockLine[]) {
     this.calls.push(`restock:${orderId}`);
+    this.reserved.delete(orderId);
+    if (!this.committed.delete(orderId)) return;
     for (const l of lines) this.onHand.set(l.productId, (this.onHand.get(l.productId) ?? 1_000_000) + l.quantity);
   }
   callsFor(orderId: string) {

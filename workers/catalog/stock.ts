@@ -16,7 +16,7 @@ export interface StockLine {
 }
 
 /** The StockDO RPC surface with plain result types (the generated stub wraps them in RPC helpers). */
-type StockRpc = { [K in 'init' | 'snapshot' | 'setOnHand' | 'adjust' | 'reserve' | 'commit' | 'release' | 'restock']: (...args: Parameters<StockDO[K]>) => Promise<Awaited<ReturnType<StockDO[K]>>> };
+type StockRpc = { [K in 'init' | 'snapshot' | 'setOnHand' | 'adjust' | 'reserve' | 'commit' | 'release' | 'restock' | 'reservations']: (...args: Parameters<StockDO[K]>) => Promise<Awaited<ReturnType<StockDO[K]>>> };
 
 const stockStub = (env: AppEnv, productId: number) => env.STOCK_DO.get(env.STOCK_DO.idFromName(String(productId))) as unknown as StockRpc;
 
@@ -174,7 +174,12 @@ async function forEachProduct(
 export async function commitStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
   const failures: Record<string, string> = {};
   await forEachProduct(env, mergeLines(lines), q, (stub) => stub.commit(orderId), (productId, result) => {
-    failures[productId] = result.reason === 'UNKNOWN_ORDER' ? 'no reservation for this order' : `reservation expired and only ${result.available} available`;
+    failures[productId] =
+      result.reason === 'UNKNOWN_ORDER'
+        ? 'no reservation for this order'
+        : result.reason === 'RESERVATION_RELEASED'
+          ? 'the reservation was released (the order was cancelled)'
+          : `reservation expired and only ${result.available} available`;
   });
   if (Object.keys(failures).length > 0) throw new AppError(409, 'STOCK_COMMIT_FAILED', 'Some reservations could not be committed', failures);
 }
@@ -192,6 +197,17 @@ export async function restockStock(env: AppEnv, orderId: string, lines: { produc
 /** The DO's current counts for one product (404 `PRODUCT_NOT_FOUND` when there is no such product). */
 export async function stockSnapshot(env: AppEnv, productId: number, q?: Queryable): Promise<StockSnapshot> {
   return onStock(env, q ?? createDb(env), productId, (stub) => stub.snapshot());
+}
+
+/**
+ * The DO's counts and every reservation it holds (any status), for the invariant check; `null`
+ * when the product's DO was never touched (it would init from the row, so nothing to compare).
+ */
+export async function stockLedger(env: AppEnv, productId: number) {
+  const stub = stockStub(env, productId);
+  const snapshot = await stub.snapshot();
+  if (snapshot === null) return null;
+  return { snapshot, reservations: await stub.reservations() };
 }
 
 /** A new product's starting stock (its DO is fresh, so this is the first and only init). */

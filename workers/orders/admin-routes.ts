@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
+import { stockLedger } from '@/catalog/stock';
 import { requireAuth } from '@/identity/auth';
 import { countStaleOutboxRows } from '@/orders/outbox';
 import { pendingOrderStats } from '@/orders/service';
@@ -61,6 +62,16 @@ function toDeadLetter(row: DeadLetterRow) {
   };
 }
 
+const stockLedgerSchema = z
+  .object({
+    productId: z.number().int(),
+    /** False when the product's StockDO was never touched (it starts from the product row on first use). */
+    touched: z.boolean(),
+    snapshot: z.object({ productId: z.number().int(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int(), sold: z.number().int(), version: z.number().int() }).nullable(),
+    reservations: z.array(z.object({ orderId: z.string(), quantity: z.number().int(), status: z.enum(['RESERVED', 'COMMITTED', 'RELEASED', 'EXPIRED', 'RESTOCKED']) })),
+  })
+  .openapi('StockLedger');
+
 /** Saga operations (SPEC §3.8, §4.4): inspect and replay dead letters, see backlog and PENDING ages. */
 export const sagaAdminRouter = createRouter()
   .openapi(
@@ -114,5 +125,22 @@ export const sagaAdminRouter = createRouter()
         c.req.valid('param').id,
       );
       return c.json({ success: true as const, data: { requeued, deadLetter: toDeadLetter(row) } }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/stock/{productId}/ledger',
+      tags,
+      security,
+      summary: "A product's StockDO counts and every reservation by order id (the invariant check reads this)",
+      middleware: [requireAuth('admin')] as const,
+      request: { params: z.object({ productId: z.coerce.number().int().positive().max(2_147_483_647).openapi({ param: { name: 'productId', in: 'path' } }) }) },
+      responses: { 200: jsonContent(envelope(stockLedgerSchema), 'Ledger'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const { productId } = c.req.valid('param');
+      const ledger = await stockLedger(c.env, productId);
+      return c.json({ success: true as const, data: { productId, touched: ledger !== null, snapshot: ledger?.snapshot ?? null, reservations: ledger?.reservations ?? [] } }, 200);
     },
   );

@@ -99,7 +99,8 @@ describe('payment-events consumer (orders)', () => {
     const sent = (t.orderEvents as unknown as { sent: { type: string; orderId: string }[] }).sent;
     expect(sent).toEqual([expect.objectContaining({ type: 'order.cancelled', orderId: id, previousStatus: 'CANCELLED' })]);
     expect((await noticesOf(id)).filter((n) => n.type === 'REFUND_PENDING').map((n) => n.userId)).toEqual([buyer.id]);
-    expect(t.stock.callsFor(id)).toEqual(['reserve', 'release']);
+    // Never committed for a cancelled order; each delivery re-runs the idempotent restock (a no-op here).
+    expect(t.stock.callsFor(id)).toEqual(['reserve', 'release', 'restock', 'restock']);
   });
 
   it('retries when the stock commit fails, and the redelivery commits', async () => {
@@ -115,10 +116,12 @@ describe('payment-events consumer (orders)', () => {
     const first = fakeBatch('payment-events', [event]);
     await consumePaymentEvents(t.deps, first);
     expect(first.messages[0]!.retried).toEqual({ delaySeconds: 2 });
-    expect((await orderRow(id)).status).toBe('CONFIRMED');
+    // Stock first, then the order: without committed units it is not confirmed (so it cannot ship).
+    expect((await orderRow(id)).status).toBe('PENDING');
     const second = fakeBatch('payment-events', [event], 2);
     await consumePaymentEvents(t.deps, second);
     expect(second.messages[0]!.acked).toBe(true);
+    expect((await orderRow(id)).status).toBe('CONFIRMED');
     expect(t.stock.reserved.has(id)).toBe(false);
   });
 

@@ -13,12 +13,13 @@ export interface OrderConsumerDeps extends OrderDeps {
  * Consumer of `payment-events` (the orders side of the saga): applies `payment.completed` /
  * `payment.failed` to the order under its row lock (SPEC §4.3). Idempotent by order id + payment id:
  * duplicates and late events only re-run idempotent stock steps or do nothing. A failed stock step
- * throws, so the message is retried (and the retry re-runs the step).
+ * throws, so the message is retried (and the retry re-runs the step); the delivery number lets the
+ * last delivery settle a stock commit that keeps failing instead of dead-lettering it.
  */
 export async function consumePaymentEvents(deps: OrderConsumerDeps, batch: QueueBatch): Promise<void> {
-  await consumeBatch({ logger: deps.logger, deadLetter: (input) => storeDeadLetter(deps.db, input) }, batch, paymentEventSchema, async (event) => {
+  await consumeBatch({ logger: deps.logger, deadLetter: (input) => storeDeadLetter(deps.db, input) }, batch, paymentEventSchema, async (event, delivery) => {
     const logger = deps.logger.child({ correlationId: event.correlationId, orderId: event.orderId, type: event.type });
-    const result = event.type === 'payment.completed' ? await applyPaymentCompleted({ ...deps, logger }, event) : await applyPaymentFailed({ ...deps, logger }, event);
+    const result = event.type === 'payment.completed' ? await applyPaymentCompleted({ ...deps, logger }, event, { attempts: delivery.attempts }) : await applyPaymentFailed({ ...deps, logger }, event);
     logger.info('payment event applied', { outcome: result.outcome, status: result.status });
     // The outbox sweep resends these if this relay fails, so it never fails the message.
     await publishOutboxRows(deps.db, deps.orderEvents, result.outboxIds, logger).catch(() => 0);

@@ -2,6 +2,9 @@ import { removeOrderedFromCart } from '@/cart/service';
 import { commitStock, releaseStock, reserveStock, restockStock } from '@/catalog/stock';
 import { getConfig, type AppEnv } from '@/env';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
+import { publishOutboxRows } from '@/orders/outbox';
+import { applyPaymentCompleted } from '@/orders/service';
+import type { PaidOrderPort } from '@/payments/service';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { createDb, withTransaction } from '@/platform/db';
 import { createLogger, type Logger } from '@/platform/logger';
@@ -24,6 +27,21 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
     },
     orderEvents: env.ORDER_EVENTS,
     logger: logger ?? createLogger(getConfig(env).LOG_LEVEL, { domain: 'orders' }),
+  };
+}
+
+/**
+ * The orders side of an approved payment, for the payments step (read-your-writes): commit stock,
+ * decide the order in the transaction that records the payment, relay any refund request at once.
+ */
+export function paidOrderPortFromEnv(env: AppEnv, logger?: Logger): PaidOrderPort {
+  const deps = orderDepsFromEnv(env, logger);
+  return {
+    async applyPaymentCompleted(event, options) {
+      const result = await applyPaymentCompleted(deps, event, options);
+      await publishOutboxRows(deps.db, deps.orderEvents, result.outboxIds, deps.logger).catch(() => 0);
+      return result;
+    },
   };
 }
 

@@ -14,7 +14,10 @@ const envelopeFields = {
   occurredAt: z.string(),
 };
 
-const money = z.number().nonnegative().max(100_000_000);
+/** The largest amount a saga message carries; checkout refuses larger totals up front (422). */
+export const MAX_MESSAGE_AMOUNT = 100_000_000;
+
+const money = z.number().nonnegative().max(MAX_MESSAGE_AMOUNT);
 
 export const orderCreatedSchema = z.object({
   type: z.literal('order.created'),

@@ -34,7 +34,7 @@ import {
 import { runAfterResponse } from '@/platform/background';
 import { readOptionalJson } from '@/platform/optional-body';
 import { errorResponses } from '@/platform/errors';
-import { parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
+import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
 import type { Logger } from '@/platform/logger';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
@@ -75,8 +75,9 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         const input = c.req.valid('json');
         const key = parseIdempotencyKey(c.req.header('idempotency-key'));
         const deps = makeDeps(c.env, c.get('logger'));
-        const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'orders.create', key, body: input }, async () => {
-          const change = await placeOrder(deps, user, input, c.get('correlationId'));
+        const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'orders.create', key, body: input }, async ({ seed }) => {
+          // A retry that takes over an abandoned key gets the same order id, so it finds a committed order instead of placing a second.
+          const change = await placeOrder(deps, user, input, c.get('correlationId'), seed === null ? {} : { orderId: await idFromSeed(seed) });
           await relay(c, deps, change);
           return { status: 201, body: { success: true as const, data: change.order } };
         });

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { centsToAmount } from '@/catalog/summary';
 import { productImages, products } from '@/catalog/tables';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
-import type { OrderCancelled, OrderCreated } from '@/orders/messages';
+import { MAX_MESSAGE_AMOUNT, type OrderCancelled, type OrderCreated } from '@/orders/messages';
 import { findDeliveredPurchase } from '@/orders/purchases';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
 import { MAX_LINE_QUANTITY } from '@/orders/schema';
@@ -16,7 +16,7 @@ import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
 import { describeError } from '@/platform/logger';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
-import { PermanentMessageError } from '@/platform/queue-consumer';
+import { PermanentMessageError, SAGA_MAX_DELIVERIES } from '@/platform/queue-consumer';
 
 /** A product line as the stock and cart services take it. */
 export interface StockLine {
@@ -123,13 +123,34 @@ const eventEnvelope = (orderId: string, correlationId: string) => ({
   occurredAt: new Date().toISOString(),
 });
 
+/** Options of {@link placeOrder}. */
+export interface PlaceOrderOptions {
+  /**
+   * The order id to use (derived from the request's Idempotency-Key): when an order with this id
+   * already exists — the same request committed it before its response was stored — that order is
+   * returned and nothing is placed again.
+   */
+  orderId?: string;
+}
+
+/** The caller's order with this id, if one was committed. */
+async function findPlacedOrder(db: Db, caller: Caller, orderId: string): Promise<OrderResponse | null> {
+  const [order] = await db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.userId, caller.id)));
+  return order ? toOrderResponse(order, await loadItems(db, orderId)) : null;
+}
+
 /**
  * Checkout (SPEC §4.1 ∅ → PENDING). Validates everything that needs no stock first (prices from the
- * database, ACTIVE products, never one's own, one seller per order), then reserves stock in the
- * StockDOs (all-or-nothing), then writes order + items + history + outbox row + seller notice in ONE
- * transaction; if that fails, the reservations are released. Finally the ordered lines leave the cart.
+ * database, ACTIVE products, never one's own, one seller per order, a payable total), then reserves
+ * stock in the StockDOs (all-or-nothing), then writes order + items + history + outbox row + seller
+ * notice in ONE transaction; if that fails, the reservations are released. Finally the ordered
+ * lines leave the cart.
  */
-export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateOrder, correlationId: string): Promise<OrderChange> {
+export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateOrder, correlationId: string, options: PlaceOrderOptions = {}): Promise<OrderChange> {
+  if (options.orderId) {
+    const placed = await findPlacedOrder(deps.db, caller, options.orderId);
+    if (placed) return { order: placed, outboxIds: [] };
+  }
   const lines = mergeOrderLines(input.items);
   const ids = lines.map((line) => line.productId);
   const found = await deps.db
@@ -156,7 +177,14 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
 
   const priced = lines.map((line) => ({ ...line, product: byId.get(line.productId)! }));
   const totalCents = priced.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0);
-  const orderId = newId();
+  // The gateway cannot charge 0, and the saga's messages carry at most MAX_MESSAGE_AMOUNT: such an
+  // order could never be paid (it would dead-letter, be re-published, dead-letter again), so refuse it now.
+  if (totalCents <= 0 || centsToAmount(totalCents) > MAX_MESSAGE_AMOUNT) {
+    throw new AppError(422, 'ORDER_NOT_PAYABLE', totalCents <= 0 ? 'An order must cost more than 0 to be paid' : `An order may cost at most ${MAX_MESSAGE_AMOUNT.toFixed(2)}`, {
+      totalAmount: centsToAmount(totalCents).toFixed(2),
+    });
+  }
+  const orderId = options.orderId ?? newId();
 
   await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);
   let result: { order: OrderRow; items: OrderItemRow[]; outboxId: number };
@@ -190,6 +218,11 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
       return { order: order!, items, outboxId };
     });
   } catch (err) {
+    // A twin of this request (same Idempotency-Key, taken over) committed the same order id first.
+    if (options.orderId) {
+      const placed = await findPlacedOrder(deps.db, caller, orderId).catch(() => null);
+      if (placed) return { order: placed, outboxIds: [] };
+    }
     await deps.stock.release(orderId, lines).catch((releaseErr) => deps.logger.error('could not release stock of a failed order (the reservation expires by alarm)', { orderId, ...describeError(releaseErr) }));
     throw err;
   }
@@ -368,10 +401,21 @@ export async function deliverOrder(deps: OrderDeps, caller: Caller, orderId: str
 
 /** What a payment event did: the stock step to (re)run after commit and any outbox rows to relay. */
 export interface PaymentEventResult {
-  outcome: 'applied' | 'duplicate' | 'refund-requested' | 'ignored';
+  outcome: 'applied' | 'duplicate' | 'refund-requested' | 'ignored' | 'cancelled-unfulfillable';
   status: OrderStatus;
-  stockStep: 'commit' | 'release' | null;
+  stockStep: 'commit' | 'release' | 'restock' | null;
   outboxIds: number[];
+}
+
+/** How the caller of {@link applyPaymentCompleted} delivers it, and what must commit with its outcome. */
+export interface PaymentCompletedOptions {
+  /** The delivery number of the queue message (1 = first); the last one settles a failing stock commit. */
+  attempts?: number;
+  /**
+   * Runs inside the transaction that decides the order (after its row lock): the payments step
+   * records the payment COMPLETED here, so payment and order change together (read-your-writes).
+   */
+  inTransaction?: (tx: Tx) => Promise<void>;
 }
 
 async function lockOrderForEvent(tx: Tx, orderId: string): Promise<OrderRow> {
@@ -381,24 +425,57 @@ async function lockOrderForEvent(tx: Tx, orderId: string): Promise<OrderRow> {
   return order;
 }
 
+export const UNFULFILLABLE_REASON = 'stock unavailable: the reservation was lost before payment';
+export const STOCK_COMMIT_FAILED_REASON = 'stock could not be committed after payment; refunded';
+
 /**
- * `payment.completed` (SPEC §4.3): PENDING → CONFIRMED + commit stock + notify seller and buyer.
- * If the buyer (or the reaper) cancelled meanwhile, the order stays CANCELLED, a refund is
- * requested (`order.cancelled` again) and the buyer told. A repeat of an applied event only re-runs
- * the idempotent stock commit; anything else is a no-op.
+ * `payment.completed`: the units are committed in the StockDOs FIRST, then the order is confirmed
+ * under its row lock — so a CONFIRMED order always has its units sold, and nothing can ship an
+ * order whose stock is still only held.
+ *
+ * - PENDING: commit (idempotent per order), then PENDING → CONFIRMED + notify seller and buyer.
+ * - The StockDO refuses the commit (the hold was released by a cancel, or expired and the units
+ *   are gone): the order is cancelled (`stock unavailable`), the payment refunded via `order.cancelled`.
+ * - The commit keeps failing (DO unreachable): the message is retried, the order stays PENDING;
+ *   on the last delivery the order is cancelled the same way (`stock could not be committed`).
+ * - Cancelled meanwhile (before or after our commit): stays CANCELLED, a refund is requested once,
+ *   and `restock` gives back whatever the commit took (a no-op when the hold was already released).
+ * - A repeat of an applied event changes nothing (a CANCELLED order re-runs the idempotent restock).
  */
-export async function applyPaymentCompleted(deps: OrderDeps, event: PaymentCompleted): Promise<PaymentEventResult> {
+export async function applyPaymentCompleted(deps: OrderDeps, event: PaymentCompleted, options: PaymentCompletedOptions = {}): Promise<PaymentEventResult> {
+  const [seen] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, event.orderId));
+  if (!seen) throw new PermanentMessageError(`payment event for unknown order ${event.orderId}`);
+  let cancelReason: string | null = null;
+  if (seen.status === 'PENDING') {
+    try {
+      await deps.stock.commit(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
+    } catch (err) {
+      // A refusal will not heal by retrying; an unreachable DO might, until the last delivery.
+      const final = err instanceof AppError || (options.attempts ?? 1) >= SAGA_MAX_DELIVERIES;
+      if (!final) throw err;
+      cancelReason = err instanceof AppError ? UNFULFILLABLE_REASON : STOCK_COMMIT_FAILED_REASON;
+      deps.logger.error('stock commit of a paid order failed for good; cancelling and refunding it', { orderId: event.orderId, ...describeError(err) });
+    }
+  }
   const result = await deps.transaction(async (tx): Promise<PaymentEventResult> => {
     const order = await lockOrderForEvent(tx, event.orderId);
-    if (order.status === 'PENDING') {
+    await options.inTransaction?.(tx);
+    const short = shortOrderNumber(order.id);
+    if (order.status === 'PENDING' && cancelReason === null) {
       const { order: confirmed } = await transitionOrder(tx, order.id, { to: 'CONFIRMED', changedBy: SYSTEM_PAYMENTS, reason: `payment ${event.paymentId} completed`, set: { paymentId: event.paymentId } });
-      const short = shortOrderNumber(order.id);
       await createNotification(tx, { userId: confirmed.sellerId, type: 'ORDER_PAID', title: `Paid — ready to ship: order ${short}`, body: `Payment of ${money(order.totalCents, order.currency)} received.`, orderId: order.id });
       await createNotification(tx, { userId: confirmed.userId, type: 'PAYMENT_CONFIRMED', title: `Payment confirmed for order ${short}`, body: `We received ${money(order.totalCents, order.currency)}.`, orderId: order.id });
-      return { outcome: 'applied', status: 'CONFIRMED', stockStep: 'commit', outboxIds: [] };
+      return { outcome: 'applied', status: 'CONFIRMED', stockStep: null, outboxIds: [] };
+    }
+    if (order.status === 'PENDING' && cancelReason !== null) {
+      await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
+      const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'PENDING', reason: cancelReason });
+      await createNotification(tx, { userId: order.userId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: an item could not be taken from stock`, body: `Your payment of ${money(order.totalCents, order.currency)} will be refunded.`, orderId: order.id });
+      await createNotification(tx, { userId: order.sellerId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: stock was not available`, body: 'Nothing to ship; the buyer is refunded.', orderId: order.id });
+      return { outcome: 'cancelled-unfulfillable', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
     }
     if (order.paymentId === event.paymentId) {
-      return { outcome: 'duplicate', status: order.status, stockStep: order.status === 'CANCELLED' ? null : 'commit', outboxIds: [] };
+      return { outcome: 'duplicate', status: order.status, stockStep: order.status === 'CANCELLED' ? 'restock' : null, outboxIds: [] };
     }
     if (order.status === 'CANCELLED') {
       await tx.update(orders).set({ paymentId: event.paymentId, updatedAt: new Date() }).where(eq(orders.id, order.id));
@@ -408,52 +485,19 @@ export async function applyPaymentCompleted(deps: OrderDeps, event: PaymentCompl
       await createNotification(tx, {
         userId: order.userId,
         type: 'REFUND_PENDING',
-        title: `Payment for cancelled order ${shortOrderNumber(order.id)} will be refunded`,
+        title: `Payment for cancelled order ${short} will be refunded`,
         body: `Your payment of ${money(order.totalCents, order.currency)} arrived after the order was cancelled.`,
         orderId: order.id,
       });
-      return { outcome: 'refund-requested', status: 'CANCELLED', stockStep: null, outboxIds: [outboxId] };
+      return { outcome: 'refund-requested', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
     }
     deps.logger.warn('payment.completed ignored', { orderId: order.id, status: order.status, paymentId: event.paymentId, orderPaymentId: order.paymentId });
     return { outcome: 'ignored', status: order.status, stockStep: null, outboxIds: [] };
   });
-  if (result.stockStep === 'commit') {
-    try {
-      await deps.stock.commit(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
-    } catch (err) {
-      // A refusal (the reservation expired and the units were sold, or the StockDO lost it) will not
-      // heal by retrying, and a paid order nothing can ship must not stay CONFIRMED: cancel + refund.
-      if (err instanceof AppError) return cancelUnfulfillable(deps, event, err);
-      throw err;
-    }
-  }
+  // Gives back whatever a commit (ours, or a partial one) took for an order that ended CANCELLED; a
+  // failure throws so the message is retried (and a replay of its dead letter re-runs it).
+  if (result.stockStep === 'restock') await deps.stock.restock(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
   return result;
-}
-
-export const UNFULFILLABLE_REASON = 'stock unavailable: the reservation was lost before payment';
-
-/**
- * The StockDO refused to commit a paid order (no reservation, or it expired and the units are
- * gone): CONFIRMED → CANCELLED by `system:payments`, `order.cancelled` (→ refund of the COMPLETED
- * payment), buyer and seller told, and any line that did commit goes back on the shelf. Nothing is
- * committed without a reservation, so stock never goes negative. Idempotent: a redelivery finds
- * the order CANCELLED with this payment id and does nothing.
- */
-async function cancelUnfulfillable(deps: OrderDeps, event: PaymentCompleted, refusal: AppError): Promise<PaymentEventResult> {
-  deps.logger.error('stock commit refused; cancelling the paid order and refunding it', { orderId: event.orderId, code: refusal.code, details: refusal.details ?? null });
-  const outcome = await deps.transaction(async (tx) => {
-    const order = await lockOrderForEvent(tx, event.orderId);
-    if (order.status !== 'CONFIRMED' || order.paymentId !== event.paymentId) return { status: order.status, items: [] as OrderItemRow[], outboxIds: [] as number[] };
-    const short = shortOrderNumber(order.id);
-    await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: UNFULFILLABLE_REASON, set: { cancelReason: UNFULFILLABLE_REASON } });
-    const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CONFIRMED', reason: UNFULFILLABLE_REASON });
-    await createNotification(tx, { userId: order.userId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: an item is no longer in stock`, body: `Your payment of ${money(order.totalCents, order.currency)} will be refunded.`, orderId: order.id });
-    await createNotification(tx, { userId: order.sellerId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: stock was not available`, body: 'Do not ship it; the buyer is refunded.', orderId: order.id });
-    return { status: 'CANCELLED' as const, items: await loadItems(tx, order.id), outboxIds: [outboxId] };
-  });
-  // Lines of a multi-product order that did commit return to the shelf; the others were never taken.
-  if (outcome.items.length > 0) await runStockStep(deps, 'restock', event.orderId, outcome.items);
-  return { outcome: 'refund-requested', status: outcome.status, stockStep: null, outboxIds: outcome.outboxIds };
 }
 
 const PAYMENT_FAILED_PREFIX = 'payment failed';
@@ -520,6 +564,8 @@ export async function requeueStuckOrders(db: Db, limit = 100): Promise<number[]>
 /**
  * Reaper, step 2: PENDING orders older than the reservation TTL → CANCELLED (`payment timeout`),
  * stock released, buyer told, and `order.cancelled` sent so a payment that completes later is refunded.
+ * The scan is only a candidate list: each order is re-checked inside its own locked transition
+ * (still PENDING, still older than the TTL), so an order paid meanwhile is never touched.
  */
 export async function cancelTimedOutOrders(deps: OrderDeps, limit = 50): Promise<{ cancelled: string[]; outboxIds: number[] }> {
   const stale = await deps.db
@@ -532,18 +578,24 @@ export async function cancelTimedOutOrders(deps: OrderDeps, limit = 50): Promise
   const outboxIds: number[] = [];
   for (const { id } of stale) {
     try {
-      const { items, outboxId } = await deps.transaction(async (tx) => {
+      const outcome = await deps.transaction(async (tx) => {
+        const [locked] = await tx
+          .select({ status: orders.status, timedOut: sql<boolean>`${orders.createdAt} < now() - make_interval(secs => ${REAPER_TIMEOUT_SECONDS})` })
+          .from(orders)
+          .where(eq(orders.id, id))
+          .for('update');
+        if (!locked || locked.status !== 'PENDING' || !locked.timedOut) return null;
         const changed = await transitionOrder(tx, id, { to: 'CANCELLED', changedBy: SYSTEM_REAPER, reason: 'payment timeout', set: { cancelReason: 'payment timeout' } });
-        const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(id, `reaper-${id}`), previousStatus: 'PENDING', reason: 'payment timeout' });
+        const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(id, `reaper-${id}`), previousStatus: changed.from, reason: 'payment timeout' });
         await createNotification(tx, { userId: changed.order.userId, type: 'ORDER_CANCELLED', title: `Order ${shortOrderNumber(id)} was cancelled: payment timeout`, orderId: id });
         return { items: await loadItems(tx, id), outboxId };
       });
-      await runStockStep(deps, 'release', id, items);
+      if (!outcome) continue;
+      await runStockStep(deps, 'release', id, outcome.items);
       cancelled.push(id);
-      outboxIds.push(outboxId);
+      outboxIds.push(outcome.outboxId);
     } catch (err) {
-      // Paid or cancelled meanwhile (409) — nothing to do; anything else is logged and retried next minute.
-      if (!(err instanceof AppError)) deps.logger.error('reaper could not cancel an order', { orderId: id, ...describeError(err) });
+      deps.logger.error('reaper could not cancel an order', { orderId: id, ...describeError(err) });
     }
   }
   return { cancelled, outboxIds };

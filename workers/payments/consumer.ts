@@ -1,4 +1,5 @@
 import { getConfig, type AppEnv } from '@/env';
+import { paidOrderPortFromEnv } from '@/orders/deps';
 import { orderEventSchema } from '@/orders/messages';
 import { gatewayFromEnv } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';
@@ -17,6 +18,8 @@ export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
     },
     transaction: (fn) => withTransaction(env, fn),
     logger: logger ?? createLogger(getConfig(env).LOG_LEVEL, { domain: 'payments' }),
+    // The order is confirmed in the transaction that records its payment (read-your-writes).
+    orders: paidOrderPortFromEnv(env, logger),
   };
 }
 

@@ -5,10 +5,10 @@ import { createNotification, shortOrderNumber } from '@/notifications/service';
 import type { OrderCancelled, OrderCreated } from '@/orders/messages';
 import { findOrderForPayment } from '@/orders/service';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
-import type { PaymentEvent } from '@/payments/messages';
+import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
 import { paymentHistory, payments, type PaymentStatus } from '@/payments/tables';
 import { newId } from '@/platform/columns';
-import type { Db, Tx } from '@/platform/db';
+import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
 import { pageMeta, pageOffset } from '@/platform/pagination';
@@ -25,6 +25,18 @@ export interface PaymentDeps {
   logger: Logger;
   /** Pauses of the in-consumer retry loop for transient gateway errors (SPEC §4.4: 100/200/400 ms). */
   retryDelaysMs?: readonly number[];
+  /**
+   * The orders side of an approved payment. When given, the payment is recorded COMPLETED inside
+   * the transaction that confirms (or cancels) its order, so a client that reads the payment
+   * COMPLETED finds the order decided too. Without it the order follows via `payment-events`.
+   */
+  orders?: PaidOrderPort;
+}
+
+/** What the payments step may ask of the orders domain (workers/orders/deps.ts wires the real one). */
+export interface PaidOrderPort {
+  /** Commits the order's stock and decides the order; `inTransaction` runs inside the deciding transaction. */
+  applyPaymentCompleted(event: PaymentCompleted, options: { inTransaction: (tx: Tx) => Promise<void> }): Promise<unknown>;
 }
 
 const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
@@ -72,8 +84,9 @@ async function createPendingPayment(db: Db, input: { orderId: string; userId: st
 }
 
 /** Moves a PENDING payment to its outcome (+ history); a payment already decided is left alone. */
-async function settlePendingPayment(db: Db, paymentId: string, next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string }): Promise<void> {
-  await db.execute(sql`
+async function settlePendingPayment(q: Queryable, paymentId: string, next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string }): Promise<void> {
+  // Both clients run the same SQL; the cast only picks one overload of `execute`.
+  await (q as Db).execute(sql`
     with updated as (
       update ${payments}
       set status = ${next.status}, gateway_reference = coalesce(${next.gatewayReference ?? null}, gateway_reference),
@@ -113,20 +126,58 @@ export function outcomeEvent(payment: PaymentRow, correlationId: string): Paymen
 
 /**
  * Charges a PENDING payment (reference = payment id, so a resumed call never double-charges) and
- * records the outcome. A decline is an outcome (FAILED); a transient error is thrown after the short
- * in-consumer retries, leaving the payment PENDING for the next delivery to resume.
+ * records the outcome. An order that is no longer PENDING (cancelled meanwhile, or a late
+ * redelivery / re-publish / dead-letter replay) is not charged at all: the payment ends FAILED
+ * without a gateway call. A decline is an outcome (FAILED); a transient error is thrown after the
+ * short in-consumer retries, leaving the payment PENDING for the next delivery to resume.
  */
-async function settlePayment(deps: PaymentDeps, payment: PaymentRow): Promise<PaymentRow> {
+async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlationId: string): Promise<PaymentRow> {
   if (payment.status !== 'PENDING') return payment;
-  const result = await chargeWithRetry(deps, payment);
-  if (result.outcome === 'approved') {
-    await settlePendingPayment(deps.db, payment.id, { status: 'COMPLETED', gatewayReference: result.gatewayReference, reason: 'gateway approved' });
+  const order = await findOrderForPayment(deps.db, payment.orderId);
+  if (order && order.status !== 'PENDING') {
+    const reason = `order was ${order.status} before it was charged; nothing was charged`;
+    deps.logger.info('payment for an order that is no longer PENDING: not charged', { paymentId: payment.id, orderStatus: order.status });
+    await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: reason, reason });
   } else {
-    await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: result.reason.slice(0, 255), reason: result.reason.slice(0, 255) });
+    const result = await chargeWithRetry(deps, payment);
+    if (result.outcome === 'approved') {
+      await recordApproval(deps, payment, result.gatewayReference, correlationId);
+    } else {
+      await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: result.reason.slice(0, 255), reason: result.reason.slice(0, 255) });
+    }
   }
   const [settled] = await deps.db.select().from(payments).where(eq(payments.id, payment.id));
   if (!settled) throw new Error(`payment ${payment.id} vanished`);
   return settled;
+}
+
+/**
+ * Records an approved charge. With the orders port, COMPLETED is written in the same transaction
+ * that confirms the order (after its stock was committed); if that step fails (a StockDO that does
+ * not answer), the payment is recorded alone and the `payment-events` consumer settles the order —
+ * the money taken is never left unrecorded.
+ */
+async function recordApproval(deps: PaymentDeps, payment: PaymentRow, gatewayReference: string, correlationId: string): Promise<void> {
+  const settle = (q: Queryable) => settlePendingPayment(q, payment.id, { status: 'COMPLETED', gatewayReference, reason: 'gateway approved' });
+  if (deps.orders) {
+    const event: PaymentCompleted = {
+      type: 'payment.completed',
+      version: 1,
+      correlationId,
+      eventId: `${payment.id}:COMPLETED`,
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      amount: centsToAmount(payment.amountCents),
+      occurredAt: new Date().toISOString(),
+    };
+    try {
+      await deps.orders.applyPaymentCompleted(event, { inTransaction: settle });
+    } catch (err) {
+      deps.logger.warn('could not settle the order with its payment; payment-events will', { paymentId: payment.id, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  // A no-op when the order transaction above already recorded it.
+  await settle(deps.db);
 }
 
 /**
@@ -150,7 +201,7 @@ export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promi
   if (payment.amountCents !== amountCents) {
     throw new PermanentMessageError(`payment ${payment.id} is for ${payment.amountCents} cents, the event says ${amountCents}`);
   }
-  const settled = await settlePayment(deps, payment);
+  const settled = await settlePayment(deps, payment, event.correlationId);
   const outcome = outcomeEvent(settled, event.correlationId);
   if (outcome) await deps.publish(outcome);
   return settled;
@@ -239,7 +290,7 @@ export async function createManualPayment(deps: PaymentDeps, input: ManualPaymen
   if (!payment) throw new Error('payment insert was not visible');
   let settled: PaymentRow;
   try {
-    settled = await settlePayment(deps, payment);
+    settled = await settlePayment(deps, payment, correlationId);
   } catch (err) {
     if (err instanceof TransientGatewayError) throw new AppError(504, 'GATEWAY_TIMEOUT', 'The payment gateway did not answer; the payment stays PENDING and will be retried');
     throw err;

@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:test';
 import { and, eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { createDb } from '@/platform/db';
 import { AppError } from '@/platform/errors';
-import { parseIdempotencyKey, pruneIdempotencyKeys, withIdempotencyKey } from '@/platform/idempotency';
+import { idFromSeed, parseIdempotencyKey, pruneIdempotencyKeys, withIdempotencyKey } from '@/platform/idempotency';
 import { idempotencyKeys } from '@/platform/tables';
 
 const user = () => crypto.randomUUID();
@@ -78,6 +78,41 @@ describe('withIdempotencyKey', () => {
     await db.update(idempotencyKeys).set({ expiresAt: sql`now() - interval '1 minute'` }).where(row);
     expect(await pruneIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
     expect(await db.select().from(idempotencyKeys).where(row)).toHaveLength(0);
+  });
+
+  it('hands a takeover of an abandoned key the same seed as the first run; an expired key gets a new one', async () => {
+    const db = createDb(env);
+    const userId = user();
+    const seeds: (string | null)[] = [];
+    const row = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, 'seeded'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = withIdempotencyKey(db, { userId, scope, key: 'seeded', body: {} }, async ({ seed }) => {
+      seeds.push(seed);
+      await held;
+      return { status: 201, body: 'first' };
+    });
+    await vi.waitFor(() => expect(seeds).toHaveLength(1));
+    await db.update(idempotencyKeys).set({ createdAt: sql`now() - interval '5 minutes'` }).where(row);
+    expect(await codeOf(withIdempotencyKey(db, { userId, scope, key: 'seeded', body: { other: 1 } }, async () => ({ status: 201, body: 'x' })))).toBe('422 IDEMPOTENCY_KEY_REUSED');
+    const takeover = await withIdempotencyKey(db, { userId, scope, key: 'seeded', body: {} }, async ({ seed }) => {
+      seeds.push(seed);
+      return { status: 201, body: 'takeover' };
+    });
+    expect(takeover.body).toBe('takeover');
+    release();
+    await first;
+    expect(seeds[1]).toBe(seeds[0]);
+    expect(await idFromSeed(seeds[0]!)).toBe(await idFromSeed(seeds[1]!));
+    expect(await idFromSeed(seeds[0]!)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+    await db.update(idempotencyKeys).set({ expiresAt: sql`now() - interval '1 minute'` }).where(row);
+    await withIdempotencyKey(db, { userId, scope, key: 'seeded', body: {} }, async ({ seed }) => {
+      seeds.push(seed);
+      return { status: 201, body: 'fresh' };
+    });
+    expect(seeds[2]).not.toBe(seeds[0]);
+    expect(await withIdempotencyKey(db, { userId, scope, key: undefined, body: {} }, async ({ seed }) => ({ status: 200, body: seed }))).toMatchObject({ body: null });
   });
 
   it('accepts printable keys up to 255 characters only', () => {

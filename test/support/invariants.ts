@@ -1,0 +1,25 @@
+import { neon } from '@neondatabase/serverless';
+import { env } from 'cloudflare:test';
+import { expect } from 'vitest';
+
+import { stockLedger } from '@/catalog/stock';
+import { gatherAndEvaluate, type InvariantReport } from '@/orders/invariants';
+import { createDb } from '@/platform/db';
+
+/**
+ * The checkout invariant (workers/orders/invariants.ts) inside workerd: the database through the
+ * Neon client, each StockDO through its stub. Scoped to `productIds` and the orders containing
+ * them, because every test file shares one database.
+ */
+export async function checkInvariantsHere(productIds: number[]): Promise<InvariantReport> {
+  createDb(env); // points the Neon driver at the local proxy
+  const sql = neon(env.DATABASE_URL!);
+  return gatherAndEvaluate(async (text, params) => (await sql.query(text, params)) as Record<string, unknown>[], (productId) => stockLedger(env, productId), { productIds });
+}
+
+/** Fails the test with every violation listed. */
+export async function expectInvariants(...productIds: number[]): Promise<void> {
+  const report = await checkInvariantsHere(productIds);
+  expect(report.violations, 'checkout invariant').toEqual([]);
+  expect(report.checked.products).toBe(productIds.length);
+}

@@ -1,0 +1,160 @@
+/**
+ * The checkout invariant: what must hold between Postgres (orders, payments, outbox) and the
+ * StockDOs (the truth about units) whenever the saga is quiet. Pure over plain rows, so the same
+ * check runs in Node (`npm run check:invariants`, the benches, scripts/invariants.ts reading the
+ * database with `pg` and the DOs through the admin ledger route) and inside workerd tests.
+ *
+ * Per product (its StockDO ledger):
+ * - units sold = units of CONFIRMED/SHIPPED/DELIVERED orders: Σ quantity of COMMITTED reservations
+ *   equals Σ quantity of those orders' lines, and order by order a CONFIRMED/SHIPPED/DELIVERED line
+ *   has a COMMITTED reservation while a CANCELLED one has none;
+ * - available = onHand − reserved (the DO's onHand is the stock already net of sold units, so this is
+ *   "stock − reserved − sold"), reserved = Σ RESERVED reservations, and no count is negative.
+ * Globally (or within the orders of the products checked):
+ * - no COMPLETED payment belongs to a CANCELLED order (it must have been refunded);
+ * - no order is PENDING longer than the reservation TTL plus one reaper period;
+ * - no outbox row is unpublished longer than the resend delay plus one sweep period.
+ */
+import { OUTBOX_RESEND_AFTER_SECONDS } from '@/orders/outbox';
+import { RESERVATION_TTL_MS } from '@/orders/service';
+
+/** The cron (reaper and outbox sweep) runs every minute. */
+export const CRON_PERIOD_SECONDS = 60;
+export const MAX_PENDING_SECONDS = RESERVATION_TTL_MS / 1000 + CRON_PERIOD_SECONDS;
+export const MAX_UNPUBLISHED_SECONDS = OUTBOX_RESEND_AFTER_SECONDS + CRON_PERIOD_SECONDS;
+
+const SOLD_STATUSES = new Set(['CONFIRMED', 'SHIPPED', 'DELIVERED']);
+
+export interface LedgerReservation {
+  orderId: string;
+  quantity: number;
+  status: string;
+}
+
+/** What a StockDO reports (`GET /api/v1/admin/stock/{productId}/ledger`); `null` = never touched. */
+export interface StockLedger {
+  snapshot: { productId: number; onHand: number; reserved: number; available: number; sold: number; version: number };
+  reservations: LedgerReservation[];
+}
+
+export interface OrderLine {
+  orderId: string;
+  productId: number;
+  quantity: number;
+  status: string;
+}
+
+export interface InvariantData {
+  ledgers: Map<number, StockLedger | null>;
+  lines: OrderLine[];
+  unrefunded: { orderId: string; paymentId: string }[];
+  stalePending: { orderId: string; ageSeconds: number }[];
+  staleOutbox: { id: number; aggregateId: string; eventType: string; ageSeconds: number }[];
+}
+
+export type ViolationKind = 'units-sold' | 'order-stock' | 'stock-arithmetic' | 'negative-stock' | 'unrefunded-payment' | 'stale-pending' | 'stale-outbox';
+
+export interface Violation {
+  kind: ViolationKind;
+  message: string;
+}
+
+export interface InvariantReport {
+  ok: boolean;
+  violations: Violation[];
+  /** What was looked at, for the report line. */
+  checked: { products: number; orders: number };
+}
+
+/** Every invariant over already-read data. */
+export function evaluateInvariants(data: InvariantData): InvariantReport {
+  const violations: Violation[] = [];
+  const add = (kind: ViolationKind, message: string) => violations.push({ kind, message });
+  const linesByProduct = new Map<number, OrderLine[]>();
+  for (const line of data.lines) linesByProduct.set(line.productId, [...(linesByProduct.get(line.productId) ?? []), line]);
+
+  for (const [productId, ledger] of data.ledgers) {
+    const lines = linesByProduct.get(productId) ?? [];
+    const soldByOrders = lines.filter((l) => SOLD_STATUSES.has(l.status)).reduce((sum, l) => sum + l.quantity, 0);
+    if (!ledger) {
+      if (soldByOrders > 0) add('units-sold', `product ${productId}: ${soldByOrders} units in paid orders but its StockDO holds no ledger`);
+      continue;
+    }
+    const { snapshot, reservations } = ledger;
+    for (const field of ['onHand', 'reserved', 'available', 'sold'] as const) {
+      if (snapshot[field] < 0) add('negative-stock', `product ${productId}: ${field} is ${snapshot[field]}`);
+    }
+    if (snapshot.available !== snapshot.onHand - snapshot.reserved) {
+      add('stock-arithmetic', `product ${productId}: available ${snapshot.available} ≠ on hand ${snapshot.onHand} − reserved ${snapshot.reserved}`);
+    }
+    const held = reservations.filter((r) => r.status === 'RESERVED').reduce((sum, r) => sum + r.quantity, 0);
+    if (held !== snapshot.reserved) add('stock-arithmetic', `product ${productId}: reserved ${snapshot.reserved} ≠ ${held} units in live reservations`);
+    const committed = reservations.filter((r) => r.status === 'COMMITTED').reduce((sum, r) => sum + r.quantity, 0);
+    if (committed !== soldByOrders) {
+      add('units-sold', `product ${productId}: ${committed} units sold in the StockDO ≠ ${soldByOrders} units in CONFIRMED/SHIPPED/DELIVERED orders`);
+    }
+    const byOrder = new Map(reservations.map((r) => [r.orderId, r]));
+    for (const line of lines) {
+      const status = byOrder.get(line.orderId)?.status ?? 'none';
+      if (SOLD_STATUSES.has(line.status) && status !== 'COMMITTED') add('order-stock', `order ${line.orderId} is ${line.status} but its ${line.quantity} × product ${productId} are ${status} in stock`);
+      if (line.status === 'CANCELLED' && status === 'COMMITTED') add('order-stock', `order ${line.orderId} is CANCELLED but its ${line.quantity} × product ${productId} are still sold`);
+    }
+  }
+  for (const row of data.unrefunded) add('unrefunded-payment', `order ${row.orderId} is CANCELLED but its payment ${row.paymentId} is COMPLETED (not refunded)`);
+  for (const row of data.stalePending) add('stale-pending', `order ${row.orderId} has been PENDING for ${row.ageSeconds} s (limit ${MAX_PENDING_SECONDS} s)`);
+  for (const row of data.staleOutbox) add('stale-outbox', `outbox row ${row.id} (${row.eventType} of ${row.aggregateId}) unpublished for ${row.ageSeconds} s (limit ${MAX_UNPUBLISHED_SECONDS} s)`);
+  return { ok: violations.length === 0, violations, checked: { products: data.ledgers.size, orders: new Set(data.lines.map((l) => l.orderId)).size } };
+}
+
+/** Runs one parameterised SQL query (`$1`…) and returns its rows as objects. */
+export type RunQuery = (text: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Reads the database side and every touched product's ledger (`readLedger`), then evaluates.
+ * `productIds` narrows every check to those products and the orders containing them (tests share
+ * one database); without it every product that appears in an order is checked.
+ */
+export async function gatherAndEvaluate(query: RunQuery, readLedger: (productId: number) => Promise<StockLedger | null>, options: { productIds?: number[] } = {}): Promise<InvariantReport> {
+  const scoped = options.productIds !== undefined;
+  const ids = options.productIds ?? [];
+  // Orders in scope: all, or those with a line of one of the products.
+  const inScope = scoped ? `o.id in (select order_id from order_items where product_id = any($1::int[]))` : 'true';
+  const params = scoped ? [ids] : [];
+  const lines = await query(
+    `select oi.order_id::text as order_id, oi.product_id, oi.quantity, o.status
+       from order_items oi join orders o on o.id = oi.order_id
+      where ${scoped ? 'oi.product_id = any($1::int[])' : 'true'}`,
+    params,
+  );
+  const unrefunded = await query(
+    `select o.id::text as order_id, p.id::text as payment_id from orders o join payments p on p.order_id = o.id
+      where o.status = 'CANCELLED' and p.status = 'COMPLETED' and ${inScope}`,
+    params,
+  );
+  const stalePending = await query(
+    `select o.id::text as order_id, extract(epoch from now() - o.created_at)::int as age_seconds from orders o
+      where o.status = 'PENDING' and o.created_at < now() - make_interval(secs => ${MAX_PENDING_SECONDS}) and ${inScope}`,
+    params,
+  );
+  const staleOutbox = await query(
+    `select x.id, x.aggregate_id::text as aggregate_id, x.event_type, extract(epoch from now() - x.created_at)::int as age_seconds from outbox x
+      where x.published_at is null and x.created_at < now() - make_interval(secs => ${MAX_UNPUBLISHED_SECONDS})
+        ${scoped ? 'and x.aggregate_id in (select order_id from order_items where product_id = any($1::int[]))' : ''}`,
+    params,
+  );
+  const productIds = scoped ? ids : [...new Set(lines.map((row) => Number(row.product_id)))];
+  const ledgers = new Map<number, StockLedger | null>();
+  // A few at a time: one DO call each.
+  for (let i = 0; i < productIds.length; i += 8) {
+    const chunk = productIds.slice(i, i + 8);
+    const read = await Promise.all(chunk.map(readLedger));
+    chunk.forEach((id, j) => ledgers.set(id, read[j]!));
+  }
+  return evaluateInvariants({
+    ledgers,
+    lines: lines.map((row) => ({ orderId: String(row.order_id), productId: Number(row.product_id), quantity: Number(row.quantity), status: String(row.status) })),
+    unrefunded: unrefunded.map((row) => ({ orderId: String(row.order_id), paymentId: String(row.payment_id) })),
+    stalePending: stalePending.map((row) => ({ orderId: String(row.order_id), ageSeconds: Number(row.age_seconds) })),
+    staleOutbox: staleOutbox.map((row) => ({ id: Number(row.id), aggregateId: String(row.aggregate_id), eventType: String(row.event_type), ageSeconds: Number(row.age_seconds) })),
+  });
+}
