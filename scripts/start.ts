@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     // Password-reset links point at this server, whatever port it was given.
     '--var',
     `APP_URL:http://localhost:${PORT}`,
+    // The simulated gateway's mode for one run (benchmarks' chaos variants), e.g. `random(0.8,0.2)`.
+    ...(process.env.PAYMENT_GATEWAY_MODE ? ['--var', `PAYMENT_GATEWAY_MODE:${process.env.PAYMENT_GATEWAY_MODE}`] : []),
   ];
   const args = [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', join(DATA_DIR, 'wrangler'), '--show-interactive-dev-session=false', '--test-scheduled', ...vars];
   let ready = false;

@@ -9,6 +9,8 @@ export interface Instance {
   baseUrl: string;
   /** `postgres://` URL of the instance's embedded database (its PG_PORT), for direct SQL from a benchmark. */
   databaseUrl: string;
+  /** Process id of the instance's root process (its tree holds the database, the proxy and workerd). */
+  pid: number | undefined;
   /** Milliseconds from spawning `npm start`'s script to the first 200 on /health/ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -49,7 +51,7 @@ export async function startInstance(options: { dataDir: string; port?: number; e
   }
   const signToken = (claims: AccessClaims) => signAccessToken({ JWT_PRIVATE_KEY: readDevVars().JWT_PRIVATE_KEY } as AppEnv, claims);
   const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`;
-  return { baseUrl, databaseUrl, readyMs, stop, signToken };
+  return { baseUrl, databaseUrl, pid: child.pid, readyMs, stop, signToken };
 }
 
 async function waitForPortFree(port: number, timeoutMs: number): Promise<boolean> {

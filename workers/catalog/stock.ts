@@ -106,9 +106,9 @@ function mergeLines(lines: readonly StockLine[]): StockLine[] {
 const distinctProducts = (lines: readonly StockLine[]) => [...new Set(lines.map((line) => line.productId))];
 
 /**
- * Holds stock for every line of an order, all or nothing: lines are reserved in turn; at the first
- * shortage the remaining lines are only checked (not held), every reservation already taken is
- * released, and a 409 `INSUFFICIENT_STOCK` names each short product (`{"7": "only 2 available"}`).
+ * Holds stock for every line of an order, all or nothing: every product's StockDO is asked at once
+ * (one round of parallel calls, not one call after another); if any line is short, every reservation
+ * taken is released and a 409 `INSUFFICIENT_STOCK` names each short product (`{"7": "only 2 available"}`).
  * Idempotent per `orderId`: a retry holds nothing twice. Pass `q` when calling inside an open
  * transaction (the mirror then writes through it).
  */
@@ -120,25 +120,22 @@ export async function reserveStock(env: AppEnv, orderId: string, lines: { produc
   const reader = q ?? createDb(env);
   const taken: StockLine[] = [];
   const short: Record<string, string> = {};
-  try {
-    for (const line of merged) {
-      if (Object.keys(short).length > 0) {
-        const snapshot = await onStock(env, reader, line.productId, (stub) => stub.snapshot());
-        if (snapshot.available < line.quantity) short[line.productId] = `only ${snapshot.available} available`;
-        continue;
-      }
+  const results = await Promise.allSettled(
+    merged.map(async (line) => {
       const result = await onStock(env, reader, line.productId, (stub) => stub.reserve(orderId, line.quantity, ttlMs));
-      if (result.ok) {
-        taken.push(line);
-        await mirrorAfterChange(env, q, result.snapshot);
-      } else {
+      if (!result.ok) {
         short[line.productId] = result.reason === 'RESERVATION_RELEASED' ? 'reservation for this order was already released' : `only ${result.available} available`;
+        return;
       }
-    }
-  } catch (err) {
+      taken.push(line);
+      await mirrorAfterChange(env, q, result.snapshot);
+    }),
+  );
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
     // The original failure is what the caller must see; the expiry alarm frees anything this misses.
     await releaseStock(env, orderId, taken, q).catch(() => undefined);
-    throw err;
+    throw failed.reason;
   }
   if (Object.keys(short).length > 0) {
     await releaseStock(env, orderId, taken, q);

@@ -6,8 +6,9 @@ import { publishOutboxRows } from '@/orders/outbox';
 import { applyPaymentCompleted } from '@/orders/service';
 import type { PaidOrderPort } from '@/payments/service';
 import { runScheduledMaintenance } from '@/orders/scheduled';
-import { createDb, withTransaction } from '@/platform/db';
+import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { createLogger, type Logger } from '@/platform/logger';
+import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
 export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDeps {
@@ -45,8 +46,18 @@ export function paidOrderPortFromEnv(env: AppEnv, logger?: Logger): PaidOrderPor
   };
 }
 
-/** `payment-events` consumer entry: the orders side of the saga with the real collaborators. */
-export const handlePaymentEventsBatch = (batch: MessageBatch, env: AppEnv) => consumePaymentEvents(orderDepsFromEnv(env), batch);
+/**
+ * `payment-events` consumer entry: the orders side of the saga with the real collaborators; the
+ * batch's transactions share one pool of WebSocket connections, closed when the batch is done.
+ */
+export async function handlePaymentEventsBatch(batch: MessageBatch, env: AppEnv): Promise<void> {
+  const pool = openTransactionPool(env, SAGA_BATCH_CONCURRENCY);
+  try {
+    await consumePaymentEvents({ ...orderDepsFromEnv(env), transaction: (fn) => pool.transaction(fn) }, batch);
+  } finally {
+    await pool.close();
+  }
+}
 
 /** Cron entry: outbox sweep, reaper and pruning with the real collaborators. */
 export const runScheduled = (env: AppEnv) => runScheduledMaintenance(orderDepsFromEnv(env));

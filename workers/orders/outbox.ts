@@ -53,6 +53,14 @@ export async function publishOutboxRows(db: Db, queue: Queue, ids: number[], log
   return send(db, queue, rows, logger);
 }
 
+/**
+ * Relays rows the caller just committed and still holds (`OrderChange.outboxRows`): one `sendBatch` and
+ * the stamp, without reading the payloads back. Same failure handling as {@link publishOutboxRows}.
+ */
+export async function publishOutboxPayloads(db: Db, queue: Queue, rows: OutboxRow[], logger: Logger): Promise<number> {
+  return send(db, queue, rows, logger);
+}
+
 /** Cron: resends rows still unpublished after {@link OUTBOX_RESEND_AFTER_SECONDS}, oldest first. */
 export async function sweepOutbox(db: Db, queue: Queue, logger: Logger, limit = 100): Promise<number> {
   const rows = await db

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 
 import type { AppBindings, AppEnv } from '@/env';
 import { currentUser, requireAuth } from '@/identity/auth';
-import { publishOutboxRows } from '@/orders/outbox';
+import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
 import {
   cancelOrderSchema,
   createOrderSchema,
@@ -53,7 +53,13 @@ export type MakeOrderDeps = (env: AppEnv, logger: Logger) => OrderDeps;
 export function createOrdersRouter(makeDeps: MakeOrderDeps) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const relay = (c: Context<AppBindings, any, any>, deps: OrderDeps, change: OrderChange) =>
-    runAfterResponse(c, publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger')).catch(() => 0));
+    runAfterResponse(
+      c,
+      (change.outboxRows
+        ? publishOutboxPayloads(deps.db, c.env.ORDER_EVENTS, change.outboxRows, c.get('logger'))
+        : publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger'))
+      ).catch(() => 0),
+    );
 
   return createRouter()
     .openapi(

@@ -62,6 +62,8 @@ type OrderItemRow = typeof orderItems.$inferSelect;
 export interface OrderChange {
   order: OrderResponse;
   outboxIds: number[];
+  /** The same rows with their payloads when the change still holds them: relayed without reading them back. */
+  outboxRows?: { id: number; payload: OrderCreated | OrderCancelled }[];
 }
 
 const money = (cents: number, currency = 'USD') => `${centsToAmount(cents).toFixed(2)} ${currency}`;
@@ -187,7 +189,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
   const orderId = options.orderId ?? newId();
 
   await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);
-  let result: { order: OrderRow; items: OrderItemRow[]; outboxId: number };
+  let result: { order: OrderRow; items: OrderItemRow[]; outboxId: number; created: OrderCreated };
   try {
     result = await deps.transaction(async (tx) => {
       const [order] = await tx
@@ -199,7 +201,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
         .values(priced.map((line) => ({ orderId, productId: line.productId, sellerId, productName: line.product.name.slice(0, 200), unitPriceCents: line.product.priceCents, quantity: line.quantity, imageUrl: line.product.imageUrl })))
         .returning();
       await tx.insert(orderStatusHistory).values({ orderId, oldStatus: null, newStatus: 'PENDING', reason: 'order placed', changedBy: caller.id });
-      const outboxId = await enqueue(tx, {
+      const created: OrderCreated = {
         type: 'order.created',
         ...eventEnvelope(orderId, correlationId),
         userId: caller.id,
@@ -207,7 +209,8 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
         currency: order!.currency,
         items: priced.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPrice: centsToAmount(line.product.priceCents) })),
         idempotencyKey: orderId,
-      });
+      };
+      const outboxId = await enqueue(tx, created);
       await createNotification(tx, {
         userId: sellerId,
         type: 'ORDER_PLACED',
@@ -215,7 +218,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
         body: `Total ${money(totalCents, order!.currency)}, awaiting payment.`,
         orderId,
       });
-      return { order: order!, items, outboxId };
+      return { order: order!, items, outboxId, created };
     });
   } catch (err) {
     // A twin of this request (same Idempotency-Key, taken over) committed the same order id first.
@@ -231,7 +234,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
   } catch (err) {
     deps.logger.warn('could not remove ordered lines from the cart', { orderId, ...describeError(err) });
   }
-  return { order: toOrderResponse(result.order, result.items), outboxIds: [result.outboxId] };
+  return { order: toOrderResponse(result.order, result.items), outboxIds: [result.outboxId], outboxRows: [{ id: result.outboxId, payload: result.created }] };
 }
 
 /** Reads an order the caller may see: the buyer or an admin (403 `ACCESS_DENIED` for anyone else). */

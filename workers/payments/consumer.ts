@@ -4,10 +4,11 @@ import { orderEventSchema } from '@/orders/messages';
 import { gatewayFromEnv } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';
 import { chargeOrder, refundOrderPayment, type PaymentDeps } from '@/payments/service';
-import { createDb, withTransaction } from '@/platform/db';
+import { coalescedSender } from '@/platform/coalesce';
+import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { storeDeadLetter } from '@/platform/dead-letters';
 import { createLogger, type Logger } from '@/platform/logger';
-import { consumeBatch, type QueueBatch } from '@/platform/queue-consumer';
+import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';
 
 export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
   return {
@@ -26,7 +27,8 @@ export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
 /**
  * Consumer of `order-events` (the payments side of the saga). `order.created` → one payment per
  * order, charged and its outcome published; `order.cancelled` → refund a COMPLETED payment. Both
- * are idempotent by order id, so redeliveries and the reaper's re-publications are safe.
+ * are idempotent by order id, so redeliveries and the reaper's re-publications are safe. A batch's
+ * orders are handled concurrently (one order's events in batch order, see `consumeBatch`).
  */
 export async function consumeOrderEvents(deps: PaymentDeps, batch: QueueBatch): Promise<void> {
   await consumeBatch({ logger: deps.logger, deadLetter: (input) => storeDeadLetter(deps.db, input) }, batch, orderEventSchema, async (event) => {
@@ -39,7 +41,19 @@ export async function consumeOrderEvents(deps: PaymentDeps, batch: QueueBatch): 
       const payment = await refundOrderPayment(scoped, event);
       logger.info('order cancellation handled', { paymentId: payment?.id ?? null, status: payment?.status ?? null });
     }
-  });
+  }, { keyOf: (event) => event.orderId, concurrency: SAGA_BATCH_CONCURRENCY });
 }
 
-export const handleOrderEventsBatch = (batch: MessageBatch, env: AppEnv) => consumeOrderEvents(paymentDepsFromEnv(env), batch);
+/**
+ * `order-events` entry: one batch shares a pool of WebSocket connections for its transactions and
+ * one coalescing sender for its outcomes (concurrent charges publish together with `sendBatch`).
+ */
+export async function handleOrderEventsBatch(batch: MessageBatch, env: AppEnv): Promise<void> {
+  const pool = openTransactionPool(env, SAGA_BATCH_CONCURRENCY);
+  const send = coalescedSender(env.PAYMENT_EVENTS);
+  try {
+    await consumeOrderEvents({ ...paymentDepsFromEnv(env), transaction: (fn) => pool.transaction(fn), publish: send }, batch);
+  } finally {
+    await pool.close();
+  }
+}

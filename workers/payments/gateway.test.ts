@@ -36,9 +36,21 @@ describe('simulated gateway', () => {
     expect(parseGatewayMode('random(0.9)')).toEqual({ kind: 'random', successRate: 0.9 });
     expect(parseGatewayMode(undefined)).toEqual({ kind: 'success' });
     expect(() => parseGatewayMode('random(2)')).toThrow();
+    expect(parseGatewayMode('random(0.8,0.2)')).toEqual({ kind: 'random', successRate: 0.8, transientRate: 0.2 });
+    expect(() => parseGatewayMode('random(0.8,3)')).toThrow();
     expect(parseLatency('50-200')).toEqual([50, 200]);
     expect(parseLatency('0')).toEqual([0, 0]);
     expect(() => gatewayFromEnv({ PAYMENT_GATEWAY_MODE: 'stripe' })).toThrow(/STRIPE_SECRET_KEY/);
+  });
+});
+
+describe('simulated gateway with transient failures (random(success, transient))', () => {
+  it('times out the calls the draw picks and answers the others by payment id', async () => {
+    const draws = [0.1, 0.9];
+    const gateway = createSimulatedGateway({ kind: 'random', successRate: 1, transientRate: 0.2 }, [0, 0], undefined, () => draws.shift()!);
+    const request = charge(crypto.randomUUID());
+    await expect(gateway.charge(request)).rejects.toBeInstanceOf(TransientGatewayError);
+    expect(await gateway.charge(request)).toEqual({ outcome: 'approved', gatewayReference: `MOCK-${request.paymentId}` });
   });
 });
 

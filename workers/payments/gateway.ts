@@ -31,15 +31,21 @@ export class TransientGatewayError extends Error {
   override readonly name = 'TransientGatewayError';
 }
 
-export type SimulatedMode = { kind: 'success' } | { kind: 'decline' } | { kind: 'transient' } | { kind: 'random'; successRate: number };
+export type SimulatedMode =
+  | { kind: 'success' }
+  | { kind: 'decline' }
+  | { kind: 'transient' }
+  /** `transientRate`: the share of calls that time out first (drawn per call, not per payment, so a retry can pass). */
+  | { kind: 'random'; successRate: number; transientRate?: number };
 
-/** Parses `success` | `decline` | `transient` | `random(0.9)`. */
+/** Parses `success` | `decline` | `transient` | `random(0.9)` | `random(0.8,0.2)` (success rate, transient share of calls). */
 export function parseGatewayMode(value: string | undefined): SimulatedMode {
   const mode = (value ?? 'success').trim().toLowerCase();
   if (mode === 'success' || mode === 'decline' || mode === 'transient') return { kind: mode };
-  const random = /^random\((0(?:\.\d+)?|1(?:\.0+)?)\)$/.exec(mode);
-  if (random) return { kind: 'random', successRate: Number(random[1]) };
-  throw new Error(`PAYMENT_GATEWAY_MODE must be success, decline, transient, random(<0..1>) or stripe, got "${value}"`);
+  const rate = '(0(?:\\.\\d+)?|1(?:\\.0+)?)';
+  const random = new RegExp(`^random\\(${rate}(?:,\\s*${rate})?\\)$`).exec(mode);
+  if (random) return random[2] === undefined ? { kind: 'random', successRate: Number(random[1]) } : { kind: 'random', successRate: Number(random[1]), transientRate: Number(random[2]) };
+  throw new Error(`PAYMENT_GATEWAY_MODE must be success, decline, transient, random(<0..1>[,<0..1>]) or stripe, got "${value}"`);
 }
 
 /** Parses `"50-200"` or `"0"` into a latency range in milliseconds. */
@@ -60,7 +66,12 @@ async function unitHash(text: string): Promise<number> {
  * Simulated gateway (the seed's mock, made deterministic): the outcome depends only on the mode and
  * the payment id, so a redelivered charge gets the same answer; latency is drawn the same way.
  */
-export function createSimulatedGateway(mode: SimulatedMode, latencyMs: [number, number] = [0, 0], sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): PaymentGateway {
+export function createSimulatedGateway(
+  mode: SimulatedMode,
+  latencyMs: [number, number] = [0, 0],
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+  random: () => number = Math.random,
+): PaymentGateway {
   const wait = async (seed: string) => {
     const [min, max] = latencyMs;
     if (max > 0) await sleep(min + Math.floor((await unitHash(`latency:${seed}`)) * (max - min + 1)));
@@ -78,6 +89,7 @@ export function createSimulatedGateway(mode: SimulatedMode, latencyMs: [number, 
         case 'transient':
           throw new TransientGatewayError('simulated gateway timeout');
         case 'random':
+          if (mode.transientRate !== undefined && random() < mode.transientRate) throw new TransientGatewayError('simulated gateway timeout');
           return (await unitHash(request.paymentId)) < mode.successRate ? approve() : decline();
       }
     },

@@ -60,6 +60,29 @@ export async function withTransaction<T>(
   }
 }
 
+/** Interactive transactions over a pool of WebSocket connections that stays open until {@link TransactionPool.close}. */
+export interface TransactionPool {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, config?: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' }): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * One pool for one queue batch: its concurrent handlers share up to `maxConnections` WebSocket
+ * connections instead of opening (and closing) one per transaction. Opened and closed inside the
+ * same invocation, as a Worker's I/O objects must be; connections are made lazily, on first use.
+ */
+export function openTransactionPool(env: AppEnv, maxConnections: number): TransactionPool {
+  configureNeon(env);
+  const pool = new Pool({ connectionString: requireUrl(env), max: Math.max(1, maxConnections) });
+  // The driver emits 'error' after a dropped connection; the awaiting query already rejects with it.
+  pool.on('error', () => undefined);
+  const db = drizzleWs({ client: pool, casing: CASING });
+  return {
+    transaction: (fn, config) => db.transaction(fn, config),
+    close: () => pool.end().catch(() => undefined),
+  };
+}
+
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0)/;
 const UNAVAILABLE_MESSAGE =
   /fetch failed|network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection (refused|closed|timeout)|WebSocket|socket hang up|Error connecting to database|Network connection lost/i;
