@@ -3,12 +3,13 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
+import { reserveStock } from '@/catalog/stock';
 import { sagaAdminRouter } from '@/orders/admin-routes';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 import { consumeDeadLetterQueue, storeDeadLetter } from '@/platform/dead-letters';
 import { deadLetters } from '@/platform/tables';
-import { createTestUser, jsonHeaders } from '@test/support/shop-fixtures';
+import { createTestProduct, createTestUser, jsonHeaders } from '@test/support/shop-fixtures';
 import { fakeBatch, FakeQueue, quietLogger } from '@test/support/saga-fakes';
 
 const app = createTestApp(sagaAdminRouter);
@@ -72,5 +73,28 @@ describe('admin dead letters', () => {
     expect(batch.messages[0]!.acked).toBe(true);
     const [row] = await createDb(env).select().from(deadLetters).where(eq(deadLetters.originalKey, orderId));
     expect(row).toMatchObject({ queue: 'payment-events', errorStage: 'process', attempts: 5, correlationId: 'c3' });
+  });
+});
+
+describe('admin stock ledger', () => {
+  it("shows a product's StockDO counts and reservations by order id, to admins only", async () => {
+    const [admin, customer, seller] = await Promise.all([createTestUser('admin'), createTestUser('customer'), createTestUser('seller')]);
+    const { id: productId } = await createTestProduct(seller.id, { stock: 7 });
+    const untouched = await app.request(`/api/v1/admin/stock/${productId}/ledger`, { headers: admin.auth }, env);
+    expect(await untouched.json()).toEqual({ success: true, data: { productId, touched: false, snapshot: null, reservations: [] } });
+
+    const orderId = newId();
+    await reserveStock(env, orderId, [{ productId, quantity: 3 }], 60_000);
+    const res = await app.request(`/api/v1/admin/stock/${productId}/ledger`, { headers: admin.auth }, env);
+    expect(res.status).toBe(200);
+    expect((await res.json<{ data: unknown }>()).data).toEqual({
+      productId,
+      touched: true,
+      snapshot: expect.objectContaining({ productId, onHand: 7, reserved: 3, available: 4 }),
+      reservations: [{ orderId, quantity: 3, status: 'RESERVED' }],
+    });
+    expect((await app.request(`/api/v1/admin/stock/${productId}/ledger`, { headers: customer.auth }, env)).status).toBe(403);
+    expect((await app.request(`/api/v1/admin/stock/${productId}/ledger`, {}, env)).status).toBe(401);
+    expect((await app.request('/api/v1/admin/stock/abc/ledger', { headers: admin.auth }, env)).status).toBe(400);
   });
 });
