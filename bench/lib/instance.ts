@@ -36,10 +36,10 @@ export async function startInstance(options: { dataDir: string; port?: number; e
     // (start.ts then stops wrangler, which it runs in a group of its own).
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), PG_PORT: String(pgPort), NEON_PROXY_PORT: String(port + 11), DATA_DIR: options.dataDir, ...options.env },
+    env: { READY_TIMEOUT_MS: '240000', ...process.env, PORT: String(port), PG_PORT: String(pgPort), NEON_PROXY_PORT: String(port + 11), DATA_DIR: options.dataDir, ...options.env },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const ok = await waitForOk(`${baseUrl}/health/ready`, 120_000, () => child.exitCode === null);
+  const ok = await waitForOk(`${baseUrl}/health/ready`, 300_000, () => child.exitCode === null);
   const readyMs = performance.now() - started;
   const stop = async () => {
     await stopChild(child, 45_000, true);
