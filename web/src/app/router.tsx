@@ -62,13 +62,14 @@ export const appRoutes: RouteObject[] = [
               {
                 lazy: () => import('@/app/routes/admin/layout'),
                 children: [
-                  { index: true, lazy: () => import('@/app/routes/admin/overview') },
-                  { path: 'orders', lazy: () => import('@/app/routes/admin/orders') },
-                  { path: 'orders/:id', lazy: () => import('@/app/routes/admin/order') },
-                  { path: 'dead-letters', lazy: () => import('@/app/routes/admin/dead-letters') },
-                  { path: 'users', lazy: () => import('@/app/routes/admin/users') },
-                  { path: 'catalog', lazy: () => import('@/app/routes/admin/catalog') },
-                  { path: 'audit-log', lazy: () => import('@/app/routes/admin/audit-log') },
+                  // Absolute paths: each console page reads (and is benchmarked) under its full URL.
+                  { path: '/admin/', lazy: () => import('@/app/routes/admin/overview') },
+                  { path: '/admin/orders', lazy: () => import('@/app/routes/admin/orders') },
+                  { path: '/admin/orders/:id', lazy: () => import('@/app/routes/admin/order') },
+                  { path: '/admin/dead-letters', lazy: () => import('@/app/routes/admin/dead-letters') },
+                  { path: '/admin/users', lazy: () => import('@/app/routes/admin/users') },
+                  { path: '/admin/catalog', lazy: () => import('@/app/routes/admin/catalog') },
+                  { path: '/admin/audit-log', lazy: () => import('@/app/routes/admin/audit-log') },
                 ],
               },
             ],

@@ -37,8 +37,13 @@ export const useAdminOrders = (query: AdminOrderQuery) =>
     placeholderData: keepPreviousData,
   });
 
+/** A PENDING order is re-read every 2 s: after a replay the operator watches the saga finish it. */
 export const useAdminOrder = (id: string) =>
-  useQuery({ queryKey: [ADMIN, 'order', id], queryFn: ({ signal }) => api.get<AdminOrderDetail>(`/admin/orders/${id}`, { signal }) });
+  useQuery({
+    queryKey: [ADMIN, 'order', id],
+    queryFn: ({ signal }) => api.get<AdminOrderDetail>(`/admin/orders/${id}`, { signal }),
+    refetchInterval: (query) => (query.state.data?.order.status === 'PENDING' ? 2_000 : false),
+  });
 
 export type AdminOrderAction = 'cancel' | 'ship' | 'deliver';
 
