@@ -45,7 +45,7 @@ try {
   // Route paths come from the router's lazy imports, e.g. `{ path: 'cart', lazy: () => import('@/app/routes/shop/cart') }`.
   const router = readFileSync(join(ROOT, 'web/src/app/router.tsx'), 'utf8');
   const routes = [...router.matchAll(/(?:path: '([^']*)'|index: true), lazy: \(\) => import\('@\/app\/routes\/([^']+)'\)/g)].map(
-    ([, path, module]) => ({ path: path === undefined ? '/' : path === '*' ? '(404)' : `/${path}`, key: `src/app/routes/${module}.tsx` }),
+    ([, path, module]) => ({ path: path === undefined ? '/' : path === '*' ? '(404)' : path.startsWith('/') ? path : `/${path}`, key: `src/app/routes/${module}.tsx` }),
   );
 
   const rows = routes.map(({ path, key }) => {

@@ -7,6 +7,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
+import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
@@ -119,6 +120,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', createOrdersRouter(orderDepsFromEnv));
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
+  app.route('/', adminRouter);
   app.route('/', identityRouter);
   app.route('/', cartRouter);
   // Before the catalog: `/products/search` must not be taken for `/products/{id}`.

@@ -52,13 +52,15 @@ const OBJECT_ROUTES: ObjectRoute[] = [
   },
   {
     name: 'user record and role (admin only)',
-    covers: ['/api/v1/users/{id}', '/api/v1/admin/users/{id}/role'],
+    covers: ['/api/v1/users/{id}', '/api/v1/admin/users/{id}/role', '/api/v1/admin/users/{id}/unlock', '/api/v1/admin/users/{id}/resend-verification'],
     owner: 'customer',
     outsiders: ['customer2', 'seller', 'seller2'],
     create: async (owner) => owner.id,
     attempts: (id) => [
       { method: 'GET', path: `/api/v1/users/${id}` },
       { method: 'PUT', path: `/api/v1/admin/users/${id}/role`, body: { role: 'admin' } },
+      { method: 'POST', path: `/api/v1/admin/users/${id}/unlock` },
+      { method: 'POST', path: `/api/v1/admin/users/${id}/resend-verification` },
     ],
     snapshot: async (owner) => (await send('GET', '/api/v1/users/profile', { token: owner.token })).json,
     allowed: 'admin',
@@ -176,6 +178,31 @@ const OBJECT_ROUTES: ObjectRoute[] = [
       const list = (await send('GET', '/api/v1/orders/notifications', { token: owner.token })).json as { data: { items: { id: string; isRead: boolean }[] } };
       return list.data.items.find((item) => item.id === id);
     },
+  },
+  {
+    name: 'operator console order detail (admin only, even for the buyer)',
+    covers: ['/api/v1/admin/orders/{id}'],
+    owner: 'customer',
+    outsiders: ['customer', 'customer2', 'seller'],
+    create: async (owner, everyone) => createOrder(owner, everyone.seller),
+    attempts: (id) => [{ method: 'GET', path: `/api/v1/admin/orders/${id}` }],
+    refused: [403],
+    snapshot: async () => null,
+    allowed: 'admin',
+  },
+  {
+    name: 'category management (admin only)',
+    covers: ['/api/v1/admin/categories/{id}'],
+    owner: 'admin',
+    outsiders: ['customer', 'seller'],
+    allowed: null,
+    create: async () => '1',
+    attempts: (id) => [
+      { method: 'PUT', path: `/api/v1/admin/categories/${id}`, body: { name: 'Hijacked' } },
+      { method: 'DELETE', path: `/api/v1/admin/categories/${id}` },
+    ],
+    refused: [403],
+    snapshot: async (owner) => (await send('GET', '/api/v1/categories', { token: owner.token })).json,
   },
   {
     name: 'dead-letter replay (admin only)',

@@ -80,7 +80,9 @@ export async function assertCategoryExists(q: Queryable, categoryId: number): Pr
  * deep. Two concurrent creations of the same name race on the unique slug index; the loser picks
  * the next suffix and tries again.
  */
-export async function createCategory(db: Db, input: CreateCategory): Promise<Category> {
+export async function createCategory(q: Queryable, input: CreateCategory): Promise<Category> {
+  // Both clients build the same queries; the union only confuses `returning`'s overloads.
+  const db = q as Db;
   const parentId = input.parentId ?? null;
   if (parentId !== null) {
     const [parent] = await db.select({ id: categories.id, parentId: categories.parentId }).from(categories).where(eq(categories.id, parentId));

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 
+import { recordAdminAction } from '@/admin/audit';
 import { assertCategoryExists, categoryWithChildren } from '@/catalog/category-service';
 import { amountToCents, type CreateProduct, type ProductDetail, type ProductListQuery, type PRODUCT_SORT_FIELDS, type UpdateProduct } from '@/catalog/schema';
 import { changeOnHand, initProductStock, mirrorStock } from '@/catalog/stock';
@@ -211,6 +212,11 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
       await tx.delete(productImages).where(eq(productImages.productId, id));
       if (input.images.length > 0) await tx.insert(productImages).values(imageRows(id, input.images));
     }
+    if (user.role === 'admin') {
+      const { version: _version, stockDelta: _delta, stockQuantity: _onHand, images: _images, ...changed } = input;
+      const action = input.status === 'ACTIVE' && current.status !== 'ACTIVE' ? 'product.restored' : input.status !== undefined && input.status !== 'ACTIVE' && current.status === 'ACTIVE' ? 'product.hidden' : 'product.updated';
+      await recordAdminAction(tx, { actor: user, action, targetType: 'product', targetId: id, before: { status: current.status, version: current.version }, after: { ...changed, version: current.version + 1 } });
+    }
     return (
       (input.name !== undefined && input.name !== current.name) ||
       (input.description !== undefined && (input.description ?? null) !== current.description) ||
@@ -229,5 +235,6 @@ export async function deleteProduct(env: AppEnv, user: AuthUser, id: number): Pr
       .update(products)
       .set({ status: 'DELETED', version: sql`${products.version} + 1` })
       .where(eq(products.id, id));
+    if (user.role === 'admin') await recordAdminAction(tx, { actor: user, action: 'product.deleted', targetType: 'product', targetId: id, before: { status: current.status, version: current.version }, after: { status: 'DELETED', version: current.version + 1 } });
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
+import { recordAdminAction } from '@/admin/audit';
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
 import { createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
@@ -22,7 +23,7 @@ import { stockSnapshot } from '@/catalog/stock';
 import { productSummarySchema } from '@/catalog/summary';
 import type { AppBindings } from '@/env';
 import { currentUser, optionalAuth, requireAuth } from '@/identity/auth';
-import { createDb } from '@/platform/db';
+import { createDb, withTransaction } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { describeError } from '@/platform/logger';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
@@ -80,7 +81,20 @@ export const categoriesRouter = createRouter()
       request: { body: { content: { 'application/json': { schema: createCategorySchema } }, required: true } },
       responses: { 201: jsonContent(envelope(categorySchema), 'Created'), ...errorResponses(400, 401, 403) },
     }),
-    async (c) => c.json({ success: true as const, data: await createCategory(createDb(c.env), c.req.valid('json')) }, 201),
+    async (c) => {
+      const user = currentUser(c);
+      const input = c.req.valid('json');
+      // An admin's creation commits with its audit record; a seller's is a plain insert.
+      const category =
+        user.role === 'admin'
+          ? await withTransaction(c.env, async (tx) => {
+              const created = await createCategory(tx, input);
+              await recordAdminAction(tx, { actor: user, action: 'category.created', targetType: 'category', targetId: created.id, after: created });
+              return created;
+            })
+          : await createCategory(createDb(c.env), input);
+      return c.json({ success: true as const, data: category }, 201);
+    },
   );
 
 /**

@@ -117,4 +117,4 @@ export const sellerCard: Handler<typeof routes.sellerCardRoute> = async (c) => c
 export const getUser: Handler<typeof routes.getUserRoute> = async (c) => c.json(ok(await users.getUserRecord(c.env, c.req.valid('param').id)), 200);
 
 export const changeRole: Handler<typeof routes.changeRoleRoute> = async (c) =>
-  c.json(ok(await users.changeUserRole(c.env, c.req.valid('param').id, c.req.valid('json').role)), 200);
+  c.json(ok(await users.changeUserRole(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json').role)), 200);

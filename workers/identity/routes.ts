@@ -178,10 +178,11 @@ export const changeRoleRoute = createRoute({
   path: '/api/v1/admin/users/{id}/role',
   tags: ['Admin'],
   security: bearer,
-  summary: 'Change a user’s role (ends the user’s current access tokens)',
+  summary: 'Change a user’s role (ends the user’s session: access tokens and refresh tokens)',
+  description: 'Refused with 409 `LAST_ADMIN` when it would leave no admin. Recorded in the admin audit log.',
   middleware: [requireAuth('admin')] as const,
   request: { params: idParamsSchema, ...jsonBody(roleBodySchema) },
-  responses: { 200: jsonContent(envelope(userSummarySchema), 'Role changed'), ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: jsonContent(envelope(userSummarySchema), 'Role changed'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
 /** Validation hook that reports a malformed path id with the route's own code (SPEC §3.4). */

@@ -1,8 +1,10 @@
 import { and, desc, eq, isNull, ne, sql, type SQL } from 'drizzle-orm';
 
+import { recordAdminAction, type AuditActor } from '@/admin/audit';
 import type { AppEnv } from '@/env';
 import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, UserSummary } from '@/identity/schema';
 import { isUniqueViolation } from '@/identity/service';
+import { revokeAllRefreshTokens } from '@/identity/sessions';
 import { sellerProfiles, userAddresses, userProfiles, users, type UserRole } from '@/identity/tables';
 import { createDb, withTransaction, type Db } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';
@@ -196,13 +198,22 @@ export async function getUserRecord(env: AppEnv, userId: string): Promise<UserSu
   return { id: user.id, email: user.email, role: user.role, first_name: user.firstName ?? '', last_name: user.lastName ?? '' };
 }
 
-/** Changes a user's role and bumps the session version, so tokens carrying the old role stop working. */
-export async function changeUserRole(env: AppEnv, userId: string, role: UserRole): Promise<UserSummary> {
-  const [row] = await createDb(env)
-    .update(users)
-    .set({ role, sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-    .returning({ id: users.id });
-  if (!row) throw userNotFound();
+/**
+ * Changes a user's role, bumps the session version (tokens carrying the old role stop working) and
+ * revokes the user's refresh tokens, so their open session ends. The admins are locked first: the
+ * last admin cannot be demoted (409 `LAST_ADMIN`). The audit record commits with the change.
+ */
+export async function changeUserRole(env: AppEnv, actor: AuditActor, userId: string, role: UserRole): Promise<UserSummary> {
+  await withTransaction(env, async (tx) => {
+    const [target] = await tx.select({ role: users.role }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).for('update');
+    if (!target) throw userNotFound();
+    if (target.role === 'admin' && role !== 'admin') {
+      const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), isNull(users.deletedAt))).for('update');
+      if (admins.length <= 1) throw conflict('LAST_ADMIN', 'This is the only admin account; make another user admin first');
+    }
+    await tx.update(users).set({ role, sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+    await revokeAllRefreshTokens(tx, userId, new Date());
+    await recordAdminAction(tx, { actor, action: 'user.role_changed', targetType: 'user', targetId: userId, before: { role: target.role }, after: { role } });
+  });
   return getUserRecord(env, userId);
 }

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 import { stockLedger } from '@/catalog/stock';
-import { requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity/auth';
 import { countStaleOutboxRows } from '@/orders/outbox';
 import { pendingOrderStats } from '@/orders/service';
-import { createDb } from '@/platform/db';
+import { createDb, withTransaction } from '@/platform/db';
 import { countOpenDeadLetters, decodeBody, listDeadLetters, replayDeadLetter, type DeadLetterRow } from '@/platform/dead-letters';
 import { errorResponses } from '@/platform/errors';
 import { pageMeta, pageMetaSchema, pageQuerySchema } from '@/platform/pagination';
@@ -121,8 +121,14 @@ export const sagaAdminRouter = createRouter()
     }),
     async (c) => {
       const { row, requeued } = await replayDeadLetter(
-        { db: createDb(c.env), queues: { 'order-events': c.env.ORDER_EVENTS, 'payment-events': c.env.PAYMENT_EVENTS }, logger: c.get('logger') },
+        {
+          db: createDb(c.env),
+          transaction: (fn) => withTransaction(c.env, fn),
+          queues: { 'order-events': c.env.ORDER_EVENTS, 'payment-events': c.env.PAYMENT_EVENTS },
+          logger: c.get('logger'),
+        },
         c.req.valid('param').id,
+        currentUser(c),
       );
       return c.json({ success: true as const, data: { requeued, deadLetter: toDeadLetter(row) } }, 200);
     },

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 
+import { recordAdminAction } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
 import { productImages, products } from '@/catalog/tables';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
@@ -48,6 +49,7 @@ export interface OrderDeps {
 export interface Caller {
   id: string;
   role: 'customer' | 'seller' | 'admin';
+  email?: string;
 }
 
 /** A placed order holds its stock this long; the reaper cancels unpaid orders at the same age. */
@@ -343,6 +345,12 @@ const isBuyerOrAdmin = (caller: Caller) => (order: OrderRow) => {
   if (caller.role !== 'admin' && order.userId !== caller.id) throw forbidden();
 };
 
+/** An admin's transition is recorded in the audit log inside the transition's own transaction. */
+const auditIfAdmin = (tx: Tx, caller: Caller, action: string, change: { order: OrderRow; from: OrderStatus }) =>
+  caller.role === 'admin'
+    ? recordAdminAction(tx, { actor: { id: caller.id, email: caller.email ?? '' }, action, targetType: 'order', targetId: change.order.id, before: { status: change.from }, after: { status: change.order.status, reason: change.order.cancelReason } })
+    : Promise.resolve();
+
 async function runStockStep(deps: OrderDeps, step: 'release' | 'restock' | 'commit', orderId: string, items: OrderItemRow[]) {
   try {
     await deps.stock[step](orderId, linesOf(items));
@@ -361,6 +369,7 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, orderId: stri
   const { order, from, items, outboxId } = await deps.transaction(async (tx) => {
     const changed = await transitionOrder(tx, orderId, { to: 'CANCELLED', changedBy: caller.id, reason: cancelReason, authorize: isBuyerOrAdmin(caller), set: { cancelReason } });
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(orderId, correlationId), previousStatus: changed.from, reason: cancelReason });
+    await auditIfAdmin(tx, caller, 'order.cancelled', changed);
     const who = caller.role === 'admin' ? 'An administrator' : 'The buyer';
     await createNotification(tx, {
       userId: changed.order.sellerId,
@@ -386,6 +395,7 @@ export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string
         if (caller.role !== 'admin' && row.sellerId !== caller.id) throw forbidden();
       },
     });
+    await auditIfAdmin(tx, caller, 'order.shipped', changed);
     await createNotification(tx, { userId: changed.order.userId, type: 'ORDER_SHIPPED', title: `Order ${shortOrderNumber(orderId)} is on its way`, orderId });
     return { ...changed, items: await loadItems(tx, orderId) };
   });
@@ -396,6 +406,7 @@ export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string
 export async function deliverOrder(deps: OrderDeps, caller: Caller, orderId: string): Promise<OrderChange> {
   const { order, items } = await deps.transaction(async (tx) => {
     const changed = await transitionOrder(tx, orderId, { to: 'DELIVERED', changedBy: caller.id, reason: 'delivered', authorize: isBuyerOrAdmin(caller) });
+    await auditIfAdmin(tx, caller, 'order.delivered', changed);
     await createNotification(tx, { userId: changed.order.sellerId, type: 'ORDER_DELIVERED', title: `Order ${shortOrderNumber(orderId)} was delivered`, orderId });
     return { ...changed, items: await loadItems(tx, orderId) };
   });

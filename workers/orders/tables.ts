@@ -37,6 +37,10 @@ export const orders = pgTable(
     index('orders_user_created_idx').on(t.userId, t.createdAt.desc()),
     index('orders_seller_status_created_idx').on(t.sellerId, t.status, t.createdAt.desc()),
     index('orders_status_created_idx').on(t.status, t.createdAt),
+    // The operator console's today/7 d/30 d figures and admin date-range search.
+    index('orders_created_idx').on(t.createdAt),
+    // Admin search by the short order number people quote (the id's last 8 hex digits).
+    index('orders_short_number_idx').on(sql`right(replace(${t.id}::text, '-', ''), 8)`),
   ],
 );
 

@@ -76,7 +76,7 @@ export function createPaymentsRouter(makeDeps: MakePaymentDeps) {
         const deps = makeDeps(c.env, c.get('logger'));
         const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'payments.create', key, body: input }, async () => ({
           status: 201,
-          body: { success: true as const, data: await createManualPayment(deps, input, c.get('correlationId')) },
+          body: { success: true as const, data: await createManualPayment(deps, input, c.get('correlationId'), user) },
         }));
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json(result.body, 201);

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 
+import { recordAdminAction, type AuditActor } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
 import type { OrderCancelled, OrderCreated } from '@/orders/messages';
@@ -68,7 +69,7 @@ async function findPaymentByOrder(db: Db, orderId: string): Promise<PaymentRow |
  * Inserts the order's one PENDING payment (+ its first history row) unless it exists; the unique
  * `order_id` and `idempotency_key` make a concurrent or repeated insert a no-op.
  */
-async function createPendingPayment(db: Db, input: { orderId: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string }): Promise<boolean> {
+async function createPendingPayment(db: Queryable, input: { orderId: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string }): Promise<boolean> {
   const id = newId();
   const result = await db.execute(sql`
     with inserted as (
@@ -270,22 +271,26 @@ export interface ManualPaymentInput {
  * amount must equal the order total; one payment per order (409 `DUPLICATE_PAYMENT`); a gateway that
  * keeps timing out is 504 and leaves the payment PENDING for the saga to resume.
  */
-export async function createManualPayment(deps: PaymentDeps, input: ManualPaymentInput, correlationId: string) {
+export async function createManualPayment(deps: PaymentDeps, input: ManualPaymentInput, correlationId: string, actor: AuditActor) {
   const order = await findOrderForPayment(deps.db, input.orderId);
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (amountToCents(input.amount) !== order.totalCents || input.currency.toUpperCase() !== order.currency) {
     throw badRequest('AMOUNT_MISMATCH', 'The amount and currency must equal the order total', { amount: `Expected ${centsToAmount(order.totalCents).toFixed(2)} ${order.currency}` });
   }
   if (order.status !== 'PENDING') throw conflict('ORDER_NOT_PAYABLE', `Only a PENDING order can be paid; this one is ${order.status}`);
-  const created = await createPendingPayment(deps.db, {
-    orderId: order.id,
-    userId: order.userId,
-    amountCents: order.totalCents,
-    currency: order.currency,
-    idempotencyKey: input.idempotencyKey,
-    reason: 'manual payment by admin',
+  // The payment row and the admin's audit record commit together.
+  await deps.transaction(async (tx) => {
+    const created = await createPendingPayment(tx, {
+      orderId: order.id,
+      userId: order.userId,
+      amountCents: order.totalCents,
+      currency: order.currency,
+      idempotencyKey: input.idempotencyKey,
+      reason: 'manual payment by admin',
+    });
+    if (!created) throw conflict('DUPLICATE_PAYMENT', 'A payment already exists for this order or idempotency key');
+    await recordAdminAction(tx, { actor, action: 'payment.manual_charge', targetType: 'order', targetId: order.id, before: { status: order.status }, after: { amount: centsToAmount(order.totalCents), currency: order.currency } });
   });
-  if (!created) throw conflict('DUPLICATE_PAYMENT', 'A payment already exists for this order or idempotency key');
   const payment = await findPaymentByOrder(deps.db, order.id);
   if (!payment) throw new Error('payment insert was not visible');
   let settled: PaymentRow;

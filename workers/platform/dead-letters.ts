@@ -1,8 +1,9 @@
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
+import { recordAdminAction, type AuditActor } from '@/admin/audit';
 import { getConfig, type AppEnv } from '@/env';
-import { createDb, type Db, type Queryable } from '@/platform/db';
+import { createDb, type Db, type Queryable, type Tx } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { pageOffset } from '@/platform/pagination';
@@ -90,12 +91,14 @@ export async function countOpenDeadLetters(db: Queryable): Promise<number> {
 
 /**
  * Re-enqueues a dead letter to the queue it came from. Idempotent: the row is claimed by stamping
- * `replayed_at` first, so a second replay (or a concurrent one) sends nothing and reports
- * `requeued: false`; a failed send un-claims it so it can be tried again.
+ * `replayed_at` inside a transaction that also sends the message and writes the admin's audit
+ * record, so a second replay (or a concurrent one, which waits on the row lock) sends nothing and
+ * reports `requeued: false`, and a failed send rolls the claim and the record back.
  */
 export async function replayDeadLetter(
-  deps: { db: Db; queues: Record<'order-events' | 'payment-events', Queue>; logger: Logger },
+  deps: { db: Db; transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>; queues: Record<'order-events' | 'payment-events', Queue>; logger: Logger },
   id: number,
+  actor: AuditActor,
 ): Promise<{ row: DeadLetterRow; requeued: boolean }> {
   const [existing] = await deps.db.select().from(deadLetters).where(eq(deadLetters.id, id));
   if (!existing) throw notFound('DEAD_LETTER_NOT_FOUND', `Dead letter ${id} was not found`);
@@ -104,18 +107,25 @@ export async function replayDeadLetter(
   }
   const target = existing.queue === 'order-events' || existing.queue === 'payment-events' ? existing.queue : null;
   if (!target) throw new AppError(409, 'DEAD_LETTER_NOT_REPLAYABLE', `Unknown original queue ${existing.queue}`);
-  const [claimed] = await deps.db
-    .update(deadLetters)
-    .set({ replayedAt: sql`now()` })
-    .where(and(eq(deadLetters.id, id), isNull(deadLetters.replayedAt)))
-    .returning();
-  if (!claimed) return { row: existing, requeued: false };
-  try {
-    await deps.queues[target].send(decodeBody(claimed.originalBody), { contentType: 'json' });
-  } catch (err) {
-    deps.logger.error('dead letter replay failed', { id, ...describeError(err) });
-    await deps.db.update(deadLetters).set({ replayedAt: null }).where(eq(deadLetters.id, id));
-    throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The queue is unavailable, please retry');
+  const claimed = await deps.transaction(async (tx) => {
+    const [row] = await tx
+      .update(deadLetters)
+      .set({ replayedAt: sql`now()` })
+      .where(and(eq(deadLetters.id, id), isNull(deadLetters.replayedAt)))
+      .returning();
+    if (!row) return undefined;
+    await recordAdminAction(tx, { actor, action: 'dead_letter.replayed', targetType: 'dead_letter', targetId: id, before: { replayedAt: null }, after: { replayedAt: row.replayedAt?.toISOString() ?? null, queue: target, orderId: row.originalKey } });
+    try {
+      await deps.queues[target].send(decodeBody(row.originalBody), { contentType: 'json' });
+    } catch (err) {
+      deps.logger.error('dead letter replay failed', { id, ...describeError(err) });
+      throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The queue is unavailable, please retry');
+    }
+    return row;
+  });
+  if (!claimed) {
+    const [current] = await deps.db.select().from(deadLetters).where(eq(deadLetters.id, id));
+    return { row: current ?? existing, requeued: false };
   }
   return { row: claimed, requeued: true };
 }

@@ -43,5 +43,6 @@ export const deadLetters = pgTable(
     check('dead_letters_stage_check', sql`${t.errorStage} in ('deserialize', 'process')`),
     uniqueIndex('dead_letters_message_key').on(t.queue, t.messageId),
     index('dead_letters_failed_idx').on(t.failedAt.desc()),
+    index('dead_letters_open_idx').on(t.failedAt).where(sql`${t.replayedAt} is null`),
   ],
 );

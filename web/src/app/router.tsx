@@ -4,14 +4,14 @@ import { createBrowserRouter, type RouteObject, RouterProvider } from 'react-rou
 import { RouteErrorBoundary } from '@/components/errors/route-error-boundary';
 import { RootLayout } from '@/components/layouts/root-layout';
 import { PageLoading } from '@/components/ui/page-loading';
-import { RequireAuth, RequireSeller } from '@/features/auth/components/route-guards';
+import { RequireAdmin, RequireAuth, RequireSeller } from '@/features/auth/components/route-guards';
 
 /**
  * The chrome is eager (every page needs it); each page is a lazy chunk exporting `Component`, so the first load
  * carries only the shell. Pages sit under a pathless route with its own error boundary, which keeps the header
  * and footer on screen when a page fails; the root boundary only catches a failure of the chrome itself.
  * Guards are pathless layout routes (SPEC §7): signed-in pages under `RequireAuth`, the seller portal under
- * `RequireSeller`.
+ * `RequireSeller`, the operator console under `RequireAdmin`.
  */
 export const appRoutes: RouteObject[] = [
   {
@@ -52,6 +52,26 @@ export const appRoutes: RouteObject[] = [
               { path: 'seller/products/:id/edit', lazy: () => import('@/app/routes/seller/product-edit') },
               { path: 'seller/orders', lazy: () => import('@/app/routes/seller/orders') },
               { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
+            ],
+          },
+          {
+            // Operator console: its own lazy chunks behind the admin guard (non-admins get the 403 page).
+            path: 'admin',
+            Component: RequireAdmin,
+            children: [
+              {
+                lazy: () => import('@/app/routes/admin/layout'),
+                children: [
+                  // Absolute paths: each console page reads (and is benchmarked) under its full URL.
+                  { path: '/admin/', lazy: () => import('@/app/routes/admin/overview') },
+                  { path: '/admin/orders', lazy: () => import('@/app/routes/admin/orders') },
+                  { path: '/admin/orders/:id', lazy: () => import('@/app/routes/admin/order') },
+                  { path: '/admin/dead-letters', lazy: () => import('@/app/routes/admin/dead-letters') },
+                  { path: '/admin/users', lazy: () => import('@/app/routes/admin/users') },
+                  { path: '/admin/catalog', lazy: () => import('@/app/routes/admin/catalog') },
+                  { path: '/admin/audit-log', lazy: () => import('@/app/routes/admin/audit-log') },
+                ],
+              },
             ],
           },
           { path: '*', lazy: () => import('@/app/routes/not-found') },

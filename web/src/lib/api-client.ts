@@ -274,4 +274,7 @@ export const api = {
     request('DELETE', path, options).then((r) => r.data as T),
   /** For paginated lists: `data` is the page's items, `meta` the SPEC §3.1 pagination block. */
   getPage: requestPage,
+  /** For a page whose `data` is an object (items plus counts) rather than the items themselves. */
+  getWithMeta: <T>(path: string, options?: RequestOptions) =>
+    request('GET', path, options).then((r) => ({ data: r.data as T, meta: r.meta as PageMeta })),
 };

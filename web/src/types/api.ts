@@ -73,3 +73,15 @@ export type PageMeta = Schemas['PageMeta'];
 // ── Payments (camelCase) ─────────────────────────────────────────────────────────────────────────────────────────
 export type PaymentStatus = Schemas['Payment']['status'];
 export type Payment = Schemas['Payment'];
+
+// ── Operator console (camelCase) ─────────────────────────────────────────────────────────────────────────────────
+export type AdminSummary = Schemas['AdminSummary'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type AuditLogQuery = QueryOf<'/api/v1/admin/audit-log'>;
+export type AdminOrderSummary = Schemas['AdminOrderSummary'];
+export type AdminOrderQuery = QueryOf<'/api/v1/admin/orders'>;
+export type AdminOrderDetail = Schemas['AdminOrderDetail'];
+export type AdminUser = Schemas['AdminUser'];
+export type AdminUserQuery = QueryOf<'/api/v1/admin/users'>;
+export type DeadLetter = Schemas['DeadLetter'];
+export type SagaCounts = Schemas['SagaCounts'];

@@ -86,6 +86,13 @@ function UserNavLinks() {
           </li>
         </>
       ) : null}
+      {user.role === 'admin' ? (
+        <li>
+          <NavLink className="site-nav__link" to="/admin">
+            Admin
+          </NavLink>
+        </li>
+      ) : null}
     </>
   );
 }

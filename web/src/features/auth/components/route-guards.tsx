@@ -1,5 +1,6 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
 
+import { ForbiddenMessage } from '@/components/errors/forbidden-message';
 import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
 
 /** `/login?next=<this page>`, so logging in returns the shopper where they were headed. */
@@ -19,6 +20,17 @@ export function RequireSeller() {
   const user = useCurrentUser();
   if (!isAuthenticated) return <LoginRedirect />;
   return user?.role === 'seller' ? <Outlet /> : <Navigate to="/" replace />;
+}
+
+/**
+ * Operator console: logged-out visitors go to /login, any other role sees the 403 page. The console's pages (and
+ * so its API calls) only render behind this guard, so no admin data is requested for a non-admin.
+ */
+export function RequireAdmin() {
+  const isAuthenticated = useIsAuthenticated();
+  const user = useCurrentUser();
+  if (!isAuthenticated) return <LoginRedirect />;
+  return user?.role === 'admin' ? <Outlet /> : <ForbiddenMessage />;
 }
 
 /**

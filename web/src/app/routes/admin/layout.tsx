@@ -1,0 +1,26 @@
+import { NavLink, Outlet } from 'react-router';
+
+const LINKS = [
+  { to: '/admin', label: 'Overview', end: true },
+  { to: '/admin/orders', label: 'Orders' },
+  { to: '/admin/dead-letters', label: 'Dead letters' },
+  { to: '/admin/users', label: 'Users' },
+  { to: '/admin/catalog', label: 'Catalog' },
+  { to: '/admin/audit-log', label: 'Audit log' },
+];
+
+/** The console's frame: its own section navigation above each page (rendered only behind `RequireAdmin`). */
+export function Component() {
+  return (
+    <div className="page container admin">
+      <nav className="tabs admin-nav" aria-label="Operator console">
+        {LINKS.map((link) => (
+          <NavLink key={link.to} className="chip" to={link.to} end={link.end ?? false}>
+            {link.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Outlet />
+    </div>
+  );
+}
