@@ -1581,6 +1581,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/stock/{productId}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's StockDO counts and every reservation by order id (the invariant check reads this) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ledger */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["StockLedger"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/summary": {
         parameters: {
             query?: never;
@@ -5094,6 +5163,24 @@ export interface components {
             /** Format: date-time */
             replayedAt: string | null;
             body?: unknown;
+        };
+        StockLedger: {
+            productId: number;
+            touched: boolean;
+            snapshot: {
+                productId: number;
+                onHand: number;
+                reserved: number;
+                available: number;
+                sold: number;
+                version: number;
+            } | null;
+            reservations: {
+                orderId: string;
+                quantity: number;
+                /** @enum {string} */
+                status: "RESERVED" | "COMMITTED" | "RELEASED" | "EXPIRED" | "RESTOCKED";
+            }[];
         };
         AdminSummary: {
             /** Format: date-time */
