@@ -16,6 +16,7 @@ import { join } from 'node:path';
 
 import pg from 'pg';
 
+import { checkInvariants, printInvariantReport } from '../scripts/invariants.ts';
 import { createRandom } from './lib/catalog.ts';
 import { processTreeCpuSeconds } from './lib/cpu.ts';
 import { call, login, sampleUser } from './lib/http.ts';
@@ -145,10 +146,9 @@ try {
     const deadLetters = await call(base, '/api/v1/admin/dead-letters', { method: 'GET', token: admin, client: 4 });
     const dlq = (deadLetters.body as { meta?: { totalElements?: number } }).meta?.totalElements ?? Number.NaN;
 
-    // ── Invariant check ── (the checkout branch's scripts/invariants.ts; the lead wires it at merge):
-    //   const report = printInvariantReport(await checkInvariants({ databaseUrl: instance.databaseUrl, baseUrl: base, token: admin, productIds: [PRODUCT_ID], settleMs: 10_000 }));
-    //   const invariants = { ok: report.ok, text: report.ok ? 'hold' : `${report.violations.length} violation(s)` };
-    const invariants: { ok: boolean | null; text: string } = { ok: null, text: 'not wired on this branch' };
+    // Money and stock conserved across every order of the run (scripts/invariants.ts).
+    const report = printInvariantReport(await checkInvariants({ databaseUrl: instance.databaseUrl, baseUrl: base, token: admin, productIds: [PRODUCT_ID], settleMs: 10_000 }));
+    const invariants = { ok: report.ok, text: report.ok ? 'hold' : `${report.violations.length} violation(s)` };
 
     const messagesPerSecond = messages / terminalSeconds;
     const acceptedPerSecond = accepted / postSeconds;
@@ -159,7 +159,7 @@ try {
     const terminal = (byStatus.CONFIRMED ?? 0) + (byStatus.CANCELLED ?? 0);
     const stuck = accepted - terminal;
     const cancelSummary = cancels.length === 0 ? '' : `; cancels ${cancelStatuses.filter((s) => s === 200).length}×200, ${cancelStatuses.filter((s) => s === 409).length}×409, ${cancelStatuses.filter((s) => s !== 200 && s !== 409).length} other`;
-    const coreGoals = accepted === ORDERS && pending === 0 && stuck === 0 && dlq === 0 && invariants.ok !== false;
+    const coreGoals = accepted === ORDERS && pending === 0 && stuck === 0 && dlq === 0 && invariants.ok;
     const met = CHAOS
       ? coreGoals
       : coreGoals &&
