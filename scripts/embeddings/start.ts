@@ -10,7 +10,7 @@ import type { Embedder } from '../../workers/search/embedder.ts';
 import { createLocalEmbedder } from '../../workers/search/local-embedder.ts';
 import { createHttpEmbedder } from '../../workers/search/remote-embedders.ts';
 import { assertPortFree, UserFacingError } from '../lib/platform.ts';
-import { MINILM_MODEL } from './model.ts';
+import { MINILM_MIN_SIMILARITY, MINILM_MODEL } from './model.ts';
 import { startEmbeddingService, type EmbeddingService } from './process.ts';
 
 const MAX_RESTARTS = 5;
@@ -83,7 +83,7 @@ export async function startEmbeddings(options: { port: number; log: (line: strin
   return {
     embedder: miniLmHttpEmbedder(service.url),
     // A queue batch of 32 long product texts can take longer than the default 10 s on a busy 2-core machine.
-    wranglerVars: ['--var', 'EMBEDDER:http', '--var', `EMBEDDINGS_URL:${service.url}/v1/embeddings`, '--var', `EMBEDDINGS_MODEL:${MINILM_MODEL}`, '--var', 'EMBEDDINGS_TIMEOUT_MS:60000'],
+    wranglerVars: ['--var', 'EMBEDDER:http', '--var', `EMBEDDINGS_URL:${service.url}/v1/embeddings`, '--var', `EMBEDDINGS_MODEL:${MINILM_MODEL}`, '--var', 'EMBEDDINGS_TIMEOUT_MS:60000', '--var', `AI_MIN_SIMILARITY:${MINILM_MIN_SIMILARITY}`],
     description: `all-MiniLM-L6-v2 embeddings server on ${service.url} (model loaded in ${(service.loadMs / 1000).toFixed(1)} s)`,
     stop: () => service.stop(),
   };
