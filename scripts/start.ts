@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole shop on one machine with no cloud account — embedded Postgres + pgvector
- * (or DATABASE_URL), migrations, seed data, the SPA build and `wrangler dev` — then the URL and
- * sample logins. Ctrl-C stops every process it started.
+ * (or DATABASE_URL), the local all-MiniLM-L6-v2 embeddings server, migrations, seed data (and its
+ * vectors), the SPA build and `wrangler dev` — then the URL and sample logins. Ctrl-C stops every
+ * process it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -12,11 +13,13 @@ import { migrateDatabase } from './db/migrate.ts';
 import { seedDatabase } from './db/seed.ts';
 import { SAMPLE_USERS } from './db/seed-data.ts';
 import { buildWeb, webBuildIsStale } from './build-web.ts';
+import { startEmbeddings, type LocalEmbeddings } from './embeddings/start.ts';
 import { assertPortFree, ensureDevSigningKey, ROOT, startDatabase, stopChild, UserFacingError, waitForOk, type DatabaseHandle } from './lib/platform.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const PG_PORT = Number(process.env.PG_PORT ?? 5433);
 const NEON_PROXY_PORT = Number(process.env.NEON_PROXY_PORT ?? 5434);
+const EMBEDDINGS_PORT = Number(process.env.EMBEDDINGS_PORT ?? PORT + 3);
 const DATA_DIR = process.env.DATA_DIR ?? join(ROOT, '.data');
 // READY_TIMEOUT_MS lets a benchmark on a loaded machine wait longer than an interactive start should.
 const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 90_000);
@@ -30,6 +33,8 @@ const say = (text: string) => console.log(`[${++step}/${TOTAL_STEPS}] ${text}`);
 const dim = (text: string) => console.log(`      ${text}`);
 
 let database: DatabaseHandle | undefined;
+let embeddings: LocalEmbeddings | undefined;
+let embeddingsStarting: Promise<LocalEmbeddings> | undefined;
 let wrangler: ChildProcess | undefined;
 let stopping = false;
 
@@ -38,6 +43,7 @@ async function shutdown(code: number): Promise<never> {
     stopping = true;
     console.log('\nStopping…');
     if (wrangler) await stopChild(wrangler, 8_000, true);
+    await (embeddings ?? (await embeddingsStarting?.catch(() => undefined)))?.stop().catch(() => undefined);
     await database?.stop().catch(() => undefined);
   }
   process.exit(code);
@@ -50,15 +56,20 @@ async function main(): Promise<void> {
   say(`Checking port ${PORT}`);
   await assertPortFree(PORT, 'PORT');
 
-  say('Starting the database');
+  say('Starting the database and the embedding model');
+  // The model loads in its own process while the database starts.
+  embeddingsStarting = startEmbeddings({ port: EMBEDDINGS_PORT, log: (line) => dim(line), isStopping: () => stopping });
   mkdirSync(DATA_DIR, { recursive: true });
   database = await startDatabase({ dataDir: join(DATA_DIR, 'pg'), pgPort: PG_PORT, proxyPort: NEON_PROXY_PORT, log: (line) => dim(line) });
   dim(database.mode === 'embedded' ? `embedded PGlite + pgvector in ${join(DATA_DIR, 'pg')} (${elapsed()})` : 'using DATABASE_URL');
 
   say('Applying migrations and seed data');
   await migrateDatabase(database.url);
-  const seeded = await seedDatabase(database.url);
+  embeddings = await embeddingsStarting;
+  dim(`${embeddings.description} (${elapsed()})`);
+  const seeded = await seedDatabase(database.url, { embedder: embeddings.embedder });
   dim(seeded.products + seeded.users > 0 ? `added ${seeded.users} users and ${seeded.products} products` : 'sample data already present');
+  if (seeded.embedded > 0) dim(`embedded ${seeded.embedded} products with ${embeddings.embedder.model} (${elapsed()})`);
 
   if (await ensureDevSigningKey()) dim('created a token signing key in .dev.vars');
 
@@ -76,6 +87,7 @@ async function main(): Promise<void> {
     `APP_URL:http://localhost:${PORT}`,
     // The simulated gateway's mode for one run (benchmarks' chaos variants), e.g. `random(0.8,0.2)`.
     ...(process.env.PAYMENT_GATEWAY_MODE ? ['--var', `PAYMENT_GATEWAY_MODE:${process.env.PAYMENT_GATEWAY_MODE}`] : []),
+    ...embeddings.wranglerVars,
   ];
   const args = [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', join(DATA_DIR, 'wrangler'), '--show-interactive-dev-session=false', '--test-scheduled', ...vars];
   let ready = false;

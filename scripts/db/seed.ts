@@ -5,6 +5,7 @@ import pg from 'pg';
 import { categories, productImages, products } from '../../workers/catalog/tables.ts';
 import { hashPassword } from '../../workers/identity/password.ts';
 import { sellerProfiles, userProfiles, users } from '../../workers/identity/tables.ts';
+import type { Embedder } from '../../workers/search/embedder.ts';
 import { embedProducts } from '../../workers/search/embedding-store.ts';
 import { createLocalEmbedder } from '../../workers/search/local-embedder.ts';
 import { CATEGORIES, PRODUCTS, SAMPLE_USERS, SELLER_PROFILES } from './seed-data.ts';
@@ -13,16 +14,18 @@ export interface SeedResult {
   users: number;
   categories: number;
   products: number;
-  /** Products given a vector by the local embedder (those ACTIVE without one). */
+  /** Products given a vector by the embedder (those ACTIVE without one from its model). */
   embedded: number;
 }
 
 /**
  * Inserts the sample users and catalog. Idempotent: rows that exist are left alone, so a second
  * `npm start` keeps whatever the developer changed. Identity sequences are moved past the fixed ids.
- * Then every ACTIVE product without a local-embedder vector gets one, so search works right away.
+ * Then every ACTIVE product without a vector from `embedder`'s model gets one (re-embedding those from
+ * another model), so search works right away. Default: the hashing embedder the tests use; `npm start`
+ * passes the MiniLM service's.
  */
-export async function seedDatabase(connectionString: string): Promise<SeedResult> {
+export async function seedDatabase(connectionString: string, options: { embedder?: Embedder } = {}): Promise<SeedResult> {
   const client = new pg.Client({ connectionString });
   client.on('error', () => undefined);
   await client.connect();
@@ -55,7 +58,7 @@ export async function seedDatabase(connectionString: string): Promise<SeedResult
       }
       return { users: newUsers.length, categories: CATEGORIES.length, products: inserted.length };
     });
-    const { embedded } = await embedProducts(db, createLocalEmbedder());
+    const { embedded } = await embedProducts(db, options.embedder ?? createLocalEmbedder());
     return { ...seeded, embedded: embedded.length };
   } finally {
     await client.end().catch(() => undefined);

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -65,6 +66,9 @@ export async function startLocalDatabase(opts: LocalDatabaseOptions = {}): Promi
   };
 }
 
+/** Extensions the migrations create: pgvector (semantic search) and pg_trgm (name trigram index). */
+const EXTENSIONS = { vector, pg_trgm };
+
 async function openPglite(dataDir: string | undefined): Promise<PGlite> {
   if (dataDir === undefined) {
     try {
@@ -75,7 +79,7 @@ async function openPglite(dataDir: string | undefined): Promise<PGlite> {
   }
   checkDataDir(dataDir);
   try {
-    return await PGlite.create({ dataDir, extensions: { vector } });
+    return await PGlite.create({ dataDir, extensions: EXTENSIONS });
   } catch (error) {
     throw new Error(
       `could not open the database in ${dataDir} (${reason(error)}); it looks corrupt or was written by another version — ${RESET_HINT}`,
@@ -91,12 +95,12 @@ async function createInMemory(): Promise<PGlite> {
   if (fs.existsSync(template)) {
     try {
       const loadDataDir = new Blob([fs.readFileSync(template)], { type: 'application/x-tar' });
-      return await PGlite.create({ extensions: { vector }, loadDataDir });
+      return await PGlite.create({ extensions: EXTENSIONS, loadDataDir });
     } catch {
       fs.rmSync(template, { force: true });
     }
   }
-  const db = await PGlite.create({ extensions: { vector } });
+  const db = await PGlite.create({ extensions: EXTENSIONS });
   try {
     const snapshot = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
     const partial = `${template}.${process.pid}`;

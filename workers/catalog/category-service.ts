@@ -4,6 +4,7 @@ import type { Category, CreateCategory } from '@/catalog/schema';
 import { categories } from '@/catalog/tables';
 import type { Db, Queryable } from '@/platform/db';
 import { badRequest, notFound } from '@/platform/errors';
+import { invalidateSuggestions } from '@/search/suggest';
 
 const SLUG_MAX = 100;
 /** Room left for a `-NN` collision suffix inside the 100-character column. */
@@ -109,7 +110,10 @@ export async function createCategory(q: Queryable, input: CreateCategory): Promi
       })
       .onConflictDoNothing({ target: categories.slug })
       .returning(categoryColumns);
-    if (created) return created;
+    if (created) {
+      await invalidateSuggestions();
+      return created;
+    }
   }
   throw new Error(`could not find a free slug for ${base}`);
 }

@@ -10,6 +10,7 @@ import type { AppEnv, AuthUser } from '@/env';
 import { createDb, withTransaction, type Queryable, type Tx } from '@/platform/db';
 import { conflict, forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type PageMeta, type Sort } from '@/platform/pagination';
+import { invalidateSuggestions } from '@/search/suggest';
 
 type ProductSortField = (typeof PRODUCT_SORT_FIELDS)[number];
 
@@ -150,6 +151,7 @@ export async function createProduct(env: AppEnv, seller: AuthUser, input: Create
     return row!.id;
   });
   await initProductStock(env, id, input.stockQuantity);
+  await invalidateSuggestions();
   return getProductDetail(createDb(env), seller, id);
 }
 
@@ -223,6 +225,7 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
       (input.categoryId !== undefined && (input.categoryId ?? null) !== current.categoryId)
     );
   });
+  if (input.name !== undefined || input.status !== undefined || input.categoryId !== undefined) await invalidateSuggestions();
   return { product: await getProductDetail(createDb(env), user, id), textChanged };
 }
 
@@ -237,4 +240,5 @@ export async function deleteProduct(env: AppEnv, user: AuthUser, id: number): Pr
       .where(eq(products.id, id));
     if (user.role === 'admin') await recordAdminAction(tx, { actor: user, action: 'product.deleted', targetType: 'product', targetId: id, before: { status: current.status, version: current.version }, after: { status: 'DELETED', version: current.version + 1 } });
   });
+  await invalidateSuggestions();
 }

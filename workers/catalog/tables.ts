@@ -76,7 +76,11 @@ export const products = pgTable(
     check('products_price_check', sql`${t.priceCents} >= 0 and ${t.priceCents} <= 100000000`),
     check('products_status_check', sql`${t.status} in ('ACTIVE', 'INACTIVE', 'DELETED')`),
     check('products_stock_check', sql`${t.stockQuantity} >= 0 and ${t.stockReserved} >= 0 and ${t.stockReserved} <= ${t.stockQuantity}`),
-    index('products_search_tsv_idx').using('gin', t.searchTsv),
+    // GIN without the pending list (fastupdate off): writes update the index at once, so a database without
+    // autovacuum (PGlite) never ends up with a pending list that makes the planner fall back to a scan.
+    index('products_search_tsv_idx').using('gin', t.searchTsv).with({ fastupdate: false }),
+    // Trigrams of the name (pg_trgm): name substring search and typo-tolerant suggestions use it instead of a scan.
+    index('products_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')).with({ fastupdate: false }),
     index('products_status_created_idx').on(t.status, t.createdAt.desc()),
     index('products_seller_status_idx').on(t.sellerId, t.status, t.createdAt.desc()),
     index('products_category_idx').on(t.categoryId),

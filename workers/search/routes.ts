@@ -8,7 +8,8 @@ import type { Logger } from '@/platform/logger';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 import { createEmbedder, getSearchConfig } from '@/search/config';
-import { aiSearchQuerySchema, aiSearchResultSchema, keywordSearchQuerySchema } from '@/search/schema';
+import { aiSearchQuerySchema, aiSearchResultSchema, keywordSearchQuerySchema, suggestQuerySchema, suggestResultSchema } from '@/search/schema';
+import { cachedSuggestions, SUGGEST_TTL_SECONDS } from '@/search/suggest';
 import { isolateSearchCaches, searchProducts, smartSearch, type SearchDeps } from '@/search/service';
 
 /** SPEC §5.2: the query gets 2 s to embed, whatever the embedder's own (batch) timeout is. */
@@ -52,7 +53,26 @@ const aiSearchRoute = createRoute({
   responses: { 200: jsonContent(envelope(aiSearchResultSchema), 'Results with aligned scores'), ...errorResponses(400, 429, 503) },
 });
 
+const suggestRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/products/suggest',
+  tags: ['Search'],
+  summary: 'Suggestions as you type: up to 8 categories and products',
+  description:
+    'Names that start with the text (or have a word that does) first; from the third character also names with a similar word ' +
+    '(typos, pg_trgm word similarity). Cached at the edge per colo; a product or category write invalidates that colo at once, ' +
+    `others within ${SUGGEST_TTL_SECONDS} s.`,
+  request: { query: suggestQuerySchema },
+  responses: { 200: jsonContent(envelope(suggestResultSchema), 'Suggestions, categories first'), ...errorResponses(400, 429, 503) },
+});
+
 export const searchRouter = createRouter()
+  .openapi(suggestRoute, async (c) => {
+    const query = c.req.valid('query');
+    const { suggestions, cache } = await cachedSuggestions(createDb(c.env), query);
+    c.header('x-cache', cache === 'hit' ? 'HIT' : 'MISS');
+    return c.json({ success: true as const, data: { query: query.q, suggestions } }, 200);
+  })
   .openapi(keywordSearchRoute, async (c) => {
     const { items, meta } = await searchProducts(searchDeps(c.env, c.get('logger')), c.req.valid('query'));
     return c.json({ success: true as const, data: items, meta }, 200);

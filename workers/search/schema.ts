@@ -55,3 +55,22 @@ export const aiSearchResultSchema = z
   })
   .openapi('AiSearchResult');
 export type AiSearchResult = z.infer<typeof aiSearchResultSchema>;
+
+export const suggestQuerySchema = z.object({
+  q: searchText(1)
+    .max(100)
+    .openapi({ description: 'What the shopper has typed so far (typo-tolerant from the third character)', example: 'skil' }),
+});
+export type SuggestQuery = z.infer<typeof suggestQuerySchema>;
+
+export const suggestionSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('category'), id: z.number().int(), name: z.string(), slug: z.string() }),
+    z.object({ type: z.literal('product'), id: z.number().int(), name: z.string() }),
+  ])
+  .openapi('Suggestion');
+export type Suggestion = z.infer<typeof suggestionSchema>;
+
+export const suggestResultSchema = z
+  .object({ query: z.string(), suggestions: z.array(suggestionSchema).max(8) })
+  .openapi('SuggestResult');

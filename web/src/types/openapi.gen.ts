@@ -3908,6 +3908,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggestions as you type: up to 8 categories and products
+         * @description Names that start with the text (or have a word that does) first; from the third character also names with a similar word (typos, pg_trgm word similarity). Cached at the edge per colo; a product or category write invalidates that colo at once, others within 60 s.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description What the shopper has typed so far (typo-tolerant from the third character) */
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Suggestions, categories first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["SuggestResult"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products/search": {
         parameters: {
             query?: never;
@@ -5466,6 +5539,22 @@ export interface components {
         UpdateCartItem: {
             /** @example 2 */
             quantity: number;
+        };
+        SuggestResult: {
+            query: string;
+            suggestions: components["schemas"]["Suggestion"][];
+        };
+        Suggestion: {
+            /** @enum {string} */
+            type: "category";
+            id: number;
+            name: string;
+            slug: string;
+        } | {
+            /** @enum {string} */
+            type: "product";
+            id: number;
+            name: string;
         };
         ProductSummary: {
             id: number;

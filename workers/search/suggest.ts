@@ -1,0 +1,99 @@
+import { and, desc, eq, ilike, or, sql } from 'drizzle-orm';
+
+import { categories, products } from '@/catalog/tables';
+import type { Db } from '@/platform/db';
+import type { Suggestion, SuggestQuery } from '@/search/schema';
+
+export const MAX_SUGGESTIONS = 8;
+/** Typo tolerance starts at the third character: shorter prefixes have too few trigrams to mean anything. */
+export const FUZZY_FROM_CHARS = 3;
+/** pg_trgm word similarity at which a name counts as a typo'd match (`skilet` ~ `Skillet` is 0.86). */
+export const WORD_SIMILARITY = 0.5;
+/** How long a colo serves a cached answer at most; a product write there invalidates at once. */
+export const SUGGEST_TTL_SECONDS = 60;
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Up to 8 ACTIVE products and categories for what the shopper has typed so far. A name starting with
+ * the text, or with a word starting with it, ranks first; from the third character names whose words
+ * are *like* the text (pg_trgm `<%`, trigram GIN index) count too, ranked by word similarity. Categories
+ * come first when they match (at most 3), then products by match quality and sales.
+ */
+export async function findSuggestions(db: Db, input: SuggestQuery): Promise<Suggestion[]> {
+  const q = input.q.trim().toLowerCase().replace(/\s+/g, ' ');
+  const starts = `${escapeLike(q)}%`;
+  const wordStarts = `% ${escapeLike(q)}%`;
+  const fuzzy = q.length >= FUZZY_FROM_CHARS;
+
+  const productMatch = or(
+    ilike(products.name, starts),
+    ilike(products.name, wordStarts),
+    fuzzy ? sql`${q} <% ${products.name}` : undefined,
+  )!;
+  const productScore = sql<number>`(case when ${products.name} ilike ${starts} then 2 when ${products.name} ilike ${wordStarts} then 1.5 else 0 end
+    + ${fuzzy ? sql`word_similarity(${q}, ${products.name})` : sql`0`})`.mapWith(Number);
+  const categoryMatch = or(ilike(categories.name, starts), ilike(categories.name, wordStarts), fuzzy ? sql`${q} <% ${categories.name}` : undefined)!;
+  const categoryScore = sql<number>`(case when ${categories.name} ilike ${starts} then 2 else 1 end
+    + ${fuzzy ? sql`word_similarity(${q}, ${categories.name})` : sql`0`})`.mapWith(Number);
+
+  const productQuery = db
+    .select({ id: products.id, name: products.name, score: productScore })
+    .from(products)
+    .where(and(eq(products.status, 'ACTIVE'), productMatch))
+    .orderBy(desc(productScore), desc(products.soldCount), products.id)
+    .limit(MAX_SUGGESTIONS);
+  const categoryQuery = db
+    .select({ id: categories.id, name: categories.name, slug: categories.slug, score: categoryScore })
+    .from(categories)
+    .where(categoryMatch)
+    .orderBy(desc(categoryScore), categories.id)
+    .limit(3);
+  // `<%` uses pg_trgm.word_similarity_threshold (default 0.6); set it for this one transaction.
+  const [, productRows, categoryRows] = await db.batch([
+    db.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)`),
+    productQuery,
+    categoryQuery,
+  ]);
+  const categoryHits: Suggestion[] = categoryRows.map((row) => ({ type: 'category', id: row.id, name: row.name, slug: row.slug }));
+  const productHits: Suggestion[] = productRows.map((row) => ({ type: 'product', id: row.id, name: row.name }));
+  return [...categoryHits, ...productHits].slice(0, MAX_SUGGESTIONS);
+}
+
+/**
+ * Edge cache (Cache API, per colo) with invalidation: every key carries a generation number that is
+ * itself kept in the cache; a product or category write stores a new generation, so the next request
+ * in that colo misses and older entries are never read again (they expire by their TTL). Other colos
+ * see the change within {@link SUGGEST_TTL_SECONDS}.
+ */
+const GENERATION_URL = 'https://suggest.cache.internal/generation';
+const cacheKey = (generation: string, q: string) => `https://suggest.cache.internal/${generation}/${encodeURIComponent(q)}`;
+
+/** The colo's default cache; undefined outside workerd (Node scripts), where nothing is cached. */
+const edgeCache = (): Cache | undefined => (typeof caches === 'undefined' ? undefined : caches.default);
+
+async function currentGeneration(cache: Cache): Promise<string> {
+  const hit = await cache.match(GENERATION_URL);
+  return hit ? await hit.text() : '0';
+}
+
+/** Called after product and category writes. */
+export async function invalidateSuggestions(cache: Cache | undefined = edgeCache()): Promise<void> {
+  if (!cache) return;
+  await cache.put(GENERATION_URL, new Response(crypto.randomUUID(), { headers: { 'cache-control': 'max-age=86400' } }));
+}
+
+export async function cachedSuggestions(
+  db: Db,
+  input: SuggestQuery,
+  cache: Cache | undefined = edgeCache(),
+): Promise<{ suggestions: Suggestion[]; cache: 'hit' | 'miss' }> {
+  const q = input.q.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (!cache) return { suggestions: await findSuggestions(db, input), cache: 'miss' };
+  const key = cacheKey(await currentGeneration(cache), q);
+  const hit = await cache.match(key);
+  if (hit) return { suggestions: (await hit.json()) as Suggestion[], cache: 'hit' };
+  const suggestions = await findSuggestions(db, input);
+  await cache.put(key, new Response(JSON.stringify(suggestions), { headers: { 'content-type': 'application/json', 'cache-control': `max-age=${SUGGEST_TTL_SECONDS}` } }));
+  return { suggestions, cache: 'miss' };
+}
