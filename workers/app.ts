@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
+import { liveRouter } from '@/live/routes';
 import { notificationsRouter } from '@/notifications/routes';
 import { sagaAdminRouter } from '@/orders/admin-routes';
 import { orderDepsFromEnv } from '@/orders/deps';
@@ -128,6 +129,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', productsRouter);
   app.route('/', inventoryRouter);
   app.route('/', reviewsRouter);
+  app.route('/', liveRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

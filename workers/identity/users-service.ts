@@ -4,6 +4,7 @@ import type { AppEnv } from '@/env';
 import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, UserSummary } from '@/identity/schema';
 import { isUniqueViolation } from '@/identity/service';
 import { sellerProfiles, userAddresses, userProfiles, users, type UserRole } from '@/identity/tables';
+import { endLiveSessions } from '@/live';
 import { createDb, withTransaction, type Db } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';
 
@@ -204,5 +205,6 @@ export async function changeUserRole(env: AppEnv, userId: string, role: UserRole
     .where(and(eq(users.id, userId), isNull(users.deletedAt)))
     .returning({ id: users.id });
   if (!row) throw userNotFound();
+  endLiveSessions(env, userId);
   return getUserRecord(env, userId);
 }
