@@ -7,8 +7,8 @@ import { getConfig, type AppEnv } from '@/env';
 import { users } from '@/identity/tables';
 import type { LiveEvent } from '@/live/protocol';
 import { notifications } from '@/notifications/tables';
-import { orders, orderStatusHistory } from '@/orders/tables';
-import { paymentHistory, payments } from '@/payments/tables';
+import { orders } from '@/orders/tables';
+import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { createLogger, describeError } from '@/platform/logger';
 
@@ -88,7 +88,7 @@ async function pushNotifications(env: AppEnv, committed: CommittedNotification[]
             sellerId: orders.sellerId,
             status: orders.status,
             updatedAt: orders.updatedAt,
-            version: sql<number>`(select count(*) from ${orderStatusHistory} where ${orderStatusHistory.orderId} = ${orders.id})`.mapWith(Number),
+            version: sql<number>`(select count(*) from "order_status_history" h where h."order_id" = "orders"."id")`.mapWith(Number),
           })
           .from(orders)
           .where(inArray(orders.id, orderIds));
@@ -110,7 +110,7 @@ async function pushNotifications(env: AppEnv, committed: CommittedNotification[]
       : db
           .select({
             payment: payments,
-            version: sql<number>`(select count(*) from ${paymentHistory} where ${paymentHistory.paymentId} = ${payments.id})`.mapWith(Number),
+            version: sql<number>`(select count(*) from "payment_history" h where h."payment_id" = "payments"."id")`.mapWith(Number),
           })
           .from(payments)
           .where(inArray(payments.orderId, buyersOrders)),
