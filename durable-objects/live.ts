@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 
 import type { AppEnv } from '@/env';
-import { LIVE_CLOSE, LIVE_LIMITS, type LiveEvent, type LiveTicketGrant } from '@/live/protocol';
+import { LIVE_CLOSE, LIVE_LIMITS, refuseSocket, type LiveEvent, type LiveTicketGrant } from '@/live/protocol';
 
 /**
  * What each socket carries through hibernation (serializeAttachment): the session version its ticket was issued
@@ -30,15 +30,6 @@ async function ticketKey(secret: string): Promise<string> {
 function randomSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-/** Answers an upgrade with a socket that is closed at once with `code`/`reason`: a browser can read both, not a 4xx. */
-export function refuseSocket(code: number, reason: string): Response {
-  const pair = new WebSocketPair();
-  const server = pair[1];
-  server.accept();
-  server.close(code, reason);
-  return new Response(null, { status: 101, webSocket: pair[0] });
 }
 
 const attachmentOf = (ws: WebSocket): LiveAttachment | null => (ws.deserializeAttachment() as LiveAttachment | null) ?? null;

@@ -1,4 +1,3 @@
-import { waitUntil } from 'cloudflare:workers';
 import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 
 import type { LiveDO } from '@do/live';
@@ -20,15 +19,25 @@ import { createLogger, describeError } from '@/platform/logger';
 
 export const liveStub = (env: AppEnv, userId: string) => env.LIVE_DO.get(env.LIVE_DO.idFromName(userId)) as unknown as DurableObjectStub<LiveDO>;
 
+// Loaded lazily: the app module graph is also imported in Node (OpenAPI generation), where this module does not exist.
+let runtime: Promise<{ waitUntil(promise: Promise<unknown>): void }> | undefined;
+
 function inBackground(env: AppEnv, what: string, task: () => Promise<unknown>): void {
   const promise = task().catch((err: unknown) => {
     createLogger(getConfig(env).LOG_LEVEL, { domain: 'live' }).warn(`live ${what} failed`, describeError(err));
   });
-  try {
-    waitUntil(promise);
-  } catch {
-    // Outside a request or message context the promise simply runs on.
-  }
+  runtime ??= import('cloudflare:workers');
+  runtime.then(
+    (workers) => {
+      try {
+        workers.waitUntil(promise);
+      } catch {
+        // No request or message context: the promise simply runs on.
+      }
+    },
+    // Outside the Workers runtime the promise simply runs on.
+    () => undefined,
+  );
 }
 
 /** Sends ready-made events to every socket of `userId`. */

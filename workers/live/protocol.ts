@@ -42,3 +42,12 @@ export interface LiveEvent {
 
 /** `<user uuid>.<43 base64url characters>`: the user part routes to the LiveDO, the secret proves the ticket. */
 export const LIVE_TICKET_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
+/** Answers an upgrade with a socket that is closed at once with `code`/`reason`: a browser can read both, not a 4xx. */
+export function refuseSocket(code: number, reason: string): Response {
+  const pair = new WebSocketPair();
+  const server = pair[1];
+  server.accept();
+  server.close(code, reason);
+  return new Response(null, { status: 101, webSocket: pair[0] });
+}

@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { refuseSocket } from '@do/live';
 import { getConfig } from '@/env';
 import { currentUser, requireAuth } from '@/identity/auth';
 import { currentSessionVersion, liveStub } from '@/live';
-import { LIVE_CLOSE, LIVE_TICKET_PATTERN } from '@/live/protocol';
+import { LIVE_CLOSE, LIVE_TICKET_PATTERN, refuseSocket } from '@/live/protocol';
 import { AppError, errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
