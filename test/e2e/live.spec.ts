@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { type APIRequestContext, type Browser, expect, type Page, type Request, test, type WebSocketRoute } from '@playwright/test';
+import { type APIRequestContext, expect, type Page, type Request, test, type WebSocketRoute } from '@playwright/test';
 
 /**
  * Live updates in the real browser: the payment outcome and new notifications arrive over the WebSocket with no
@@ -30,7 +30,7 @@ async function logIn(page: Page, user: { email: string; password: string }, next
 const liveStatus = (page: Page, status: string) => page.locator(`[data-live-status="${status}"]`);
 
 async function apiToken(request: APIRequestContext, user: { email: string; password: string }) {
-  const response = await request.post('/api/v1/auth/login', { data: user });
+  const response = await request.post('/api/v1/auth/login', { data: { email: user.email, password: user.password } });
   expect(response.status()).toBe(200);
   return ((await response.json()) as { data: { access_token: string } }).data.access_token;
 }
