@@ -9,7 +9,12 @@ export function LiveIndicator() {
   const off = status === 'off';
   return (
     <span className={off ? 'live-indicator live-indicator--off' : 'live-indicator'} data-live-status={status} role="status">
-      {off ? <span title="Reconnecting. Until then, pages refresh every few seconds.">Live updates off</span> : null}
+      {off ? (
+        <span title="Reconnecting. Until then, pages refresh every few seconds.">
+          <span className="live-indicator__dot" aria-hidden="true" />
+          <span className="live-indicator__label">Live updates off</span>
+        </span>
+      ) : null}
     </span>
   );
 }
