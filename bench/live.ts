@@ -3,8 +3,11 @@
  * the time from the order's 201 (its transaction has committed) to the `notification.created` event on each of the
  * seller's 10 sockets, p50/p95/p99 over every socket, and the memory the sockets cost the workerd process.
  * Writes the live section of docs/BENCHMARKS.md. `BENCH_PORT` (default 8797), `BENCH_LIVE_USERS` override.
+ * On a machine too loaded for a fresh start-up, point it at a running `npm start` instead: `BENCH_BASE_URL`,
+ * `BENCH_DATABASE_URL` and `BENCH_DATA_DIR` (that instance's `DATA_DIR`, for the memory figure).
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +16,10 @@ import pg from 'pg';
 import WebSocket from 'ws';
 
 import { call, clientIp, login, sampleUser } from './lib/http.ts';
-import { startInstance } from './lib/instance.ts';
+import { readDevVars } from '../scripts/lib/platform.ts';
+import type { AppEnv } from '../workers/env.ts';
+import { signAccessToken } from '../workers/identity/tokens.ts';
+import { startInstance, type Instance } from './lib/instance.ts';
 import { percentile } from './lib/load.ts';
 import { ms, reportSummary, writeSection } from './lib/report.ts';
 
@@ -74,10 +80,25 @@ async function inBatches<T>(count: number, size: number, fn: (i: number) => Prom
   return out;
 }
 
-const dataDir = mkdtempSync(join(os.tmpdir(), 'shop-bench-live-'));
+const existing = process.env.BENCH_BASE_URL;
+const dataDir = existing ? (process.env.BENCH_DATA_DIR ?? '') : mkdtempSync(join(os.tmpdir(), 'shop-bench-live-'));
+
+async function runningInstance(baseUrl: string): Promise<Instance> {
+  const key = readDevVars().JWT_PRIVATE_KEY;
+  return {
+    baseUrl,
+    databaseUrl: process.env.BENCH_DATABASE_URL ?? '',
+    readyMs: 0,
+    stop: async () => undefined,
+    signToken: (claims) => signAccessToken({ JWT_PRIVATE_KEY: key } as AppEnv, claims),
+  };
+}
+
 try {
-  console.log('starting the shop with a fresh data folder…');
-  const instance = await startInstance({ dataDir, port: PORT, env: { PG_PORT: String(PORT + 1), NEON_PROXY_PORT: String(PORT + 2) } });
+  console.log(existing ? `using the running shop at ${existing}…` : 'starting the shop with a fresh data folder…');
+  const instance = existing
+    ? await runningInstance(existing)
+    : await startInstance({ dataDir, port: PORT, env: { PG_PORT: String(PORT + 1), NEON_PROXY_PORT: String(PORT + 2) } });
   try {
     const base = instance.baseUrl;
     const db = new pg.Client(instance.databaseUrl);
@@ -85,7 +106,7 @@ try {
     const sellers: { id: string; token: string; productId: number }[] = [];
     for (let i = 0; i < USERS; i++) {
       const email = `live-bench-${i}-${Date.now()}@bench.local`;
-      const { rows } = await db.query<{ id: string }>(`insert into users (email, password_hash, role, is_verified) values ($1, 'x', 'seller', true) returning id`, [email]);
+      const { rows } = await db.query<{ id: string }>(`insert into users (id, email, password_hash, role, is_verified) values ($1, $2, 'x', 'seller', true) returning id`, [randomUUID(), email]);
       const id = rows[0]!.id;
       const token = await instance.signToken({ userId: id, email, role: 'seller', sessionVersion: 0 });
       const product = await call(base, '/api/v1/products', {
@@ -166,5 +187,5 @@ try {
     await instance.stop();
   }
 } finally {
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!existing) rmSync(dataDir, { recursive: true, force: true });
 }
