@@ -11,6 +11,7 @@ import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
+import { liveRouter } from '@/live/routes';
 import { notificationsRouter } from '@/notifications/routes';
 import { sagaAdminRouter } from '@/orders/admin-routes';
 import { orderDepsFromEnv } from '@/orders/deps';
@@ -130,6 +131,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', productsRouter);
   app.route('/', inventoryRouter);
   app.route('/', reviewsRouter);
+  app.route('/', liveRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

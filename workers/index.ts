@@ -11,6 +11,8 @@ export { CartDO } from '@do/cart';
 
 export { StockDO } from '@do/stock';
 
+export { LiveDO } from '@do/live';
+
 const app = createApp();
 
 export default {

@@ -20,6 +20,7 @@ import { issueRefreshToken, revokeAllRefreshTokens, rotateRefreshToken, type Cli
 import { emailVerifications, loginAttempts, passwordResets, refreshTokens, userProfiles, users, type UserRole } from '@/identity/tables';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from '@/identity/tokens';
 import { newId } from '@/platform/columns';
+import { endLiveSessions } from '@/live';
 import { createDb, withTransaction, type Db } from '@/platform/db';
 import { AppError, badRequest, conflict } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
@@ -253,9 +254,10 @@ async function applyPasswordReset(deps: IdentityDeps, input: ResetPasswordInput)
     await revokeAllRefreshTokens(tx, user.id, now);
     await tx.delete(loginAttempts).where(allLoginFailuresOf(input.email, pairPrefix));
     await tx.delete(emailVerifications).where(eq(emailVerifications.email, input.email));
-    return true;
+    return user.id;
   });
   if (!done) throw invalidResetToken();
+  endLiveSessions(deps.env, done);
 }
 
 async function startSession(deps: IdentityDeps, user: UserRow, client: ClientInfo, now: Date): Promise<TokenResponse> {
@@ -326,6 +328,7 @@ export async function logout(deps: IdentityDeps, userId: string): Promise<void> 
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
   ]);
+  endLiveSessions(deps.env, userId);
 }
 
 /** Revoked or expired refresh tokens are kept this long after expiry, so reuse can still be recognized. */

@@ -6,6 +6,7 @@ import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, Us
 import { isUniqueViolation } from '@/identity/service';
 import { revokeAllRefreshTokens } from '@/identity/sessions';
 import { sellerProfiles, userAddresses, userProfiles, users, type UserRole } from '@/identity/tables';
+import { endLiveSessions } from '@/live';
 import { createDb, withTransaction, type Db } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';
 
@@ -200,7 +201,7 @@ export async function getUserRecord(env: AppEnv, userId: string): Promise<UserSu
 
 /**
  * Changes a user's role, bumps the session version (tokens carrying the old role stop working) and
- * revokes the user's refresh tokens, so their open session ends. The admins are locked first: the
+ * revokes the user's refresh tokens, so their open session (and its live sockets) ends. The admins are locked first: the
  * last admin cannot be demoted (409 `LAST_ADMIN`). The audit record commits with the change.
  */
 export async function changeUserRole(env: AppEnv, actor: AuditActor, userId: string, role: UserRole): Promise<UserSummary> {
@@ -215,5 +216,6 @@ export async function changeUserRole(env: AppEnv, actor: AuditActor, userId: str
     await revokeAllRefreshTokens(tx, userId, new Date());
     await recordAdminAction(tx, { actor, action: 'user.role_changed', targetType: 'user', targetId: userId, before: { role: target.role }, after: { role } });
   });
+  endLiveSessions(env, userId);
   return getUserRecord(env, userId);
 }

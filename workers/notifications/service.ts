@@ -1,7 +1,8 @@
 import { and, count, desc, eq } from 'drizzle-orm';
 
+import { publishCommittedNotifications, type CommittedNotification } from '@/live';
 import { notifications } from '@/notifications/tables';
-import type { Db, Queryable } from '@/platform/db';
+import { afterCommit, type Db, type Queryable } from '@/platform/db';
 import { notFound } from '@/platform/errors';
 
 /** What a notification links to: exactly one of an order or a product. */
@@ -20,14 +21,35 @@ export type NewNotification = NotificationLink & {
  * transaction and lost them on failure).
  */
 export async function createNotification(q: Queryable, input: NewNotification): Promise<void> {
-  await q.insert(notifications).values({
-    userId: input.userId,
-    type: input.type,
-    title: input.title.slice(0, 255),
-    body: input.body ?? null,
-    orderId: input.orderId ?? null,
-    productId: input.productId ?? null,
-  });
+  const [row] = await q
+    .insert(notifications)
+    .values({
+      userId: input.userId,
+      type: input.type,
+      title: input.title.slice(0, 255),
+      body: input.body ?? null,
+      orderId: input.orderId ?? null,
+      productId: input.productId ?? null,
+    })
+    .returning();
+  if (row) announceAfterCommit(q, row);
+}
+
+const pendingLive = new WeakMap<object, CommittedNotification[]>();
+
+/**
+ * The one hook of live updates (docs/decisions/live.md): the notifications of a transaction are pushed to their
+ * recipients' open sockets, together with the status of the orders they mention, once it has committed.
+ */
+function announceAfterCommit(q: Queryable, row: CommittedNotification): void {
+  const pending = pendingLive.get(q);
+  if (pending) {
+    pending.push(row);
+    return;
+  }
+  const batch = [row];
+  pendingLive.set(q, batch);
+  afterCommit(q, (env) => publishCommittedNotifications(env, batch));
 }
 
 /**

@@ -53,11 +53,31 @@ export async function withTransaction<T>(
   const pool = new Pool({ connectionString: requireUrl(env), max: 1 });
   // The driver emits 'error' after a dropped connection; the awaiting query already rejects with it.
   pool.on('error', () => undefined);
+  const committed: Array<(env: AppEnv) => void> = [];
+  let result: T;
   try {
-    return await drizzleWs({ client: pool, casing: CASING }).transaction(fn, config);
+    result = await drizzleWs({ client: pool, casing: CASING }).transaction((tx) => {
+      commitHooks.set(tx, committed);
+      return fn(tx);
+    }, config);
   } finally {
     await pool.end().catch(() => undefined);
   }
+  for (const hook of committed) hook(env);
+  return result;
+}
+
+const commitHooks = new WeakMap<object, Array<(env: AppEnv) => void>>();
+
+/**
+ * Runs `hook` once the transaction `q` has committed (never if it rolls back); on a plain client, whose writes
+ * commit statement by statement, it runs at once. The hook must be quick and must not throw: hand slow work to
+ * `waitUntil`. Used to push live events only for changes that really happened.
+ */
+export function afterCommit(q: Queryable, hook: (env: AppEnv) => void, env?: AppEnv): void {
+  const hooks = commitHooks.get(q);
+  if (hooks) hooks.push(hook);
+  else if (env) hook(env);
 }
 
 /** Interactive transactions over a pool of WebSocket connections that stays open until {@link TransactionPool.close}. */

@@ -1,6 +1,7 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 
+import { LiveSync } from '@/app/live-sync';
 import { Toaster } from '@/components/ui/toaster';
 import { onSessionExpired } from '@/lib/api-client';
 import { createQueryClient } from '@/lib/react-query';
@@ -11,10 +12,12 @@ interface AppProviderProps {
   children: ReactNode;
   /** Tests pass their own client so cached data never leaks between them. */
   queryClient?: QueryClient;
+  /** Live updates over a WebSocket while signed in; tests of single pages turn them off. */
+  live?: boolean;
 }
 
 /** App-wide providers and side effects; the router is a child so error pages still get toasts and the theme. */
-export function AppProvider({ children, queryClient }: AppProviderProps) {
+export function AppProvider({ children, queryClient, live = true }: AppProviderProps) {
   const [client] = useState(() => queryClient ?? createQueryClient());
 
   useEffect(() => syncTheme(), []);
@@ -31,6 +34,7 @@ export function AppProvider({ children, queryClient }: AppProviderProps) {
 
   return (
     <QueryClientProvider client={client}>
+      {live ? <LiveSync /> : null}
       {children}
       <Toaster />
     </QueryClientProvider>

@@ -17,7 +17,7 @@ export function renderApp(url = '/') {
   const router = createMemoryRouter(appRoutes, { initialEntries: [url] });
   const queryClient = createTestQueryClient();
   const view = render(
-    <AppProvider queryClient={queryClient}>
+    <AppProvider queryClient={queryClient} live={false}>
       <RouterProvider router={router} />
     </AppProvider>,
   );

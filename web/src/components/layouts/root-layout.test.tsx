@@ -123,7 +123,7 @@ describe('route error boundary', () => {
       },
     ]);
     render(
-      <AppProvider queryClient={createTestQueryClient()}>
+      <AppProvider queryClient={createTestQueryClient()} live={false}>
         <RouterProvider router={router} />
       </AppProvider>,
     );

@@ -1,6 +1,7 @@
 import { Link, NavLink, useNavigate } from 'react-router';
 
 import { LogoMark } from '@/components/ui/icons';
+import { LiveIndicator } from '@/components/ui/live-indicator';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { useLogout } from '@/features/auth/api/logout';
 import { CartBadge } from '@/features/cart/components/cart-badge';
@@ -32,6 +33,9 @@ function AccountLinks() {
 
   return (
     <ul className="account-links" aria-label="Account">
+      <li>
+        <LiveIndicator />
+      </li>
       <li>
         <NotificationBell />
       </li>

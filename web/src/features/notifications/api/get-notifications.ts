@@ -2,9 +2,12 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
 import { useIsAuthenticated } from '@/stores/auth-store';
+import { useIsLive } from '@/stores/live-store';
 import type { NotificationFeed } from '@/types/api';
 
 export const NOTIFICATIONS_POLL_MS = 30_000;
+/** The API answers the 20 newest. */
+export const NOTIFICATION_LIST_SIZE = 20;
 
 /** `GET /orders/notifications`: unread count + the 20 newest (SPEC §3.7). */
 export const getNotifications = (signal?: AbortSignal) => api.get<NotificationFeed>('/orders/notifications', { signal });
@@ -12,13 +15,17 @@ export const getNotifications = (signal?: AbortSignal) => api.get<NotificationFe
 export const getNotificationsQueryOptions = () =>
   queryOptions({ queryKey: ['notifications'], queryFn: ({ signal }) => getNotifications(signal) });
 
-/** Polled every 30 s while logged in (SPEC §4.5); a hidden tab pauses polling (TanStack default). */
+/**
+ * Polled every 30 s while logged in and the live socket is down (SPEC §4.5); while it is up, events update the
+ * cache instead. A hidden tab pauses polling (TanStack default).
+ */
 export function useNotifications() {
   const isAuthenticated = useIsAuthenticated();
+  const isLive = useIsLive();
   return useQuery({
     ...getNotificationsQueryOptions(),
     enabled: isAuthenticated,
-    refetchInterval: NOTIFICATIONS_POLL_MS,
+    refetchInterval: isLive ? false : NOTIFICATIONS_POLL_MS,
     // A failed poll is not worth a toast every 30 s; the bell just keeps its last count.
     meta: { errorToast: false },
   });

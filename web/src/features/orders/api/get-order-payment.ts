@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api, isApiError } from '@/lib/api-client';
+import { useIsLive } from '@/stores/live-store';
 import type { Payment } from '@/types/api';
 
 const POLL_MS = 2_000;
@@ -25,11 +26,16 @@ export const getOrderPaymentQueryOptions = (orderId: string) =>
     staleTime: 0,
   });
 
-/** Polls every 2 s until the payment is COMPLETED or FAILED, then stops on its own; `stop` ends it early. */
-export const useOrderPayment = (orderId: string, { stop = false } = {}) =>
-  useQuery({
+/**
+ * Polls every 2 s until the payment is COMPLETED or FAILED, then stops on its own; `stop` ends it early. While the
+ * live socket is healthy it does not poll: the `payment.updated` event writes the outcome into the cache.
+ */
+export function useOrderPayment(orderId: string, { stop = false } = {}) {
+  const isLive = useIsLive();
+  return useQuery({
     ...getOrderPaymentQueryOptions(orderId),
-    refetchInterval: (query) => (stop || isSettled(query.state.data) ? false : POLL_MS),
+    refetchInterval: (query) => (stop || isLive || isSettled(query.state.data) ? false : POLL_MS),
     // A transient failure keeps polling rather than ending on an error screen.
     retry: 3,
   });
+}

@@ -18,11 +18,16 @@ export function PaymentConfirmation({ orderId }: { orderId: string }) {
   const status = payment.data?.status;
   const settled = status === 'COMPLETED' || status === 'FAILED' || status === 'REFUNDED';
 
+  const { refetch } = payment;
   useEffect(() => {
     if (settled) return;
-    const timer = setTimeout(() => setDelayed(true), DELAYED_AFTER_MS);
+    const timer = setTimeout(() => {
+      setDelayed(true);
+      // While live updates are on nothing polls: ask once, in case the event was lost.
+      void refetch();
+    }, DELAYED_AFTER_MS);
     return () => clearTimeout(timer);
-  }, [settled]);
+  }, [settled, refetch]);
 
   useEffect(() => {
     if (!settled) return;

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+
+import { type APIRequestContext, expect, type Page, type Request, test, type WebSocketRoute } from '@playwright/test';
+
+/**
+ * Live updates in the real browser: the payment outcome and new notifications arrive over the WebSocket with no
+ * polling while it is up, and a killed socket hands over to polling until it reconnects. Buyers and sellers here
+ * are ones no other spec uses (the second shop buys from the first; the customer only through the API), so the
+ * counts are this file's own. The journeys run one after another.
+ */
+
+const SELLER = { email: 'seller@example.com', password: 'Seller@123', id: '00000000-0000-0000-0000-000000000003' };
+const OUTDOORS = { email: 'outdoors.seller@example.com', password: 'Seller@123' };
+const CUSTOMER = { email: 'customer@example.com', password: 'Customer@123' };
+const ADDRESS = { street: '7 Socket Street', city: 'Hanoi', state: 'Hanoi', country: 'Vietnam', zipCode: '100000' };
+const SAGA_TIMEOUT = 30_000;
+
+test.describe.configure({ mode: 'default', timeout: 90_000 });
+
+const shortId = (id: string) => id.replace(/-/g, '').slice(-8).toUpperCase();
+
+async function logIn(page: Page, user: { email: string; password: string }, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL((url) => url.pathname + url.search === next);
+}
+
+const liveStatus = (page: Page, status: string) => page.locator(`[data-live-status="${status}"]`);
+
+async function apiToken(request: APIRequestContext, user: { email: string; password: string }) {
+  const response = await request.post('/api/v1/auth/login', { data: { email: user.email, password: user.password } });
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
+}
+
+async function createProduct(request: APIRequestContext, sellerToken: string) {
+  const name = `Live Lamp ${randomUUID().slice(0, 8)}`;
+  const response = await request.post('/api/v1/products', {
+    headers: { authorization: `Bearer ${sellerToken}` },
+    data: { name, description: 'Made by the live e2e suite.', price: 9.5, stockQuantity: 20 },
+  });
+  expect(response.status()).toBe(201);
+  return { id: ((await response.json()) as { data: { id: number } }).data.id, name };
+}
+
+async function placeOrderViaApi(request: APIRequestContext, token: string, productId: number) {
+  const placed = await request.post('/api/v1/orders', {
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+    data: { items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS },
+  });
+  expect(placed.status()).toBe(201);
+  return ((await placed.json()) as { data: { id: string } }).data.id;
+}
+
+/** From the product page: add to cart, check out the seller's group with a typed address; ends on the confirmation page. */
+async function checkOutFromProductPage(page: Page, productName: string) {
+  await page.getByRole('button', { name: 'Add to Cart' }).click();
+  await expect(page.getByRole('status').getByText(`Added 1 × ${productName} to your cart.`)).toBeVisible();
+  await page.getByRole('link', { name: /^Cart, / }).click();
+  const group = page.getByRole('region', { name: `Items from seller ${SELLER.id}` });
+  await group.getByRole('link', { name: /^Checkout \d+ items?$/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
+  await page.getByRole('radio', { name: 'Enter an address' }).check();
+  await page.getByLabel('Street address').fill(ADDRESS.street);
+  await page.getByLabel('City').fill(ADDRESS.city);
+  await page.getByLabel('State / region').fill(ADDRESS.state);
+  await page.getByLabel('Country').fill(ADDRESS.country);
+  await page.getByLabel('ZIP / postal code').fill(ADDRESS.zipCode);
+  await page.getByRole('button', { name: 'Place Order' }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}\/confirmation$/);
+  return /\/orders\/([0-9a-f-]{36})\/confirmation$/.exec(page.url())?.[1] ?? '';
+}
+
+const paymentPolls = (page: Page) => {
+  const seen: Request[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'GET' && new URL(request.url()).pathname.startsWith('/api/v1/payments/order/')) seen.push(request);
+  });
+  return seen;
+};
+
+async function unreadCount(page: Page): Promise<number> {
+  const label = (await page.getByRole('button', { name: /^Notifications/ }).getAttribute('aria-label')) ?? '';
+  return Number(/(\d+) unread/.exec(label)?.[1] ?? 0);
+}
+
+test('the confirmation page turns CONFIRMED from the socket, with no polling request while it is up', async ({ page, request }) => {
+  const product = await createProduct(request, await apiToken(request, SELLER));
+  await logIn(page, OUTDOORS, `/products/${product.id}`);
+  await expect(liveStatus(page, 'live')).toBeAttached();
+  await expect(page.getByRole('heading', { level: 1, name: product.name })).toBeVisible();
+
+  const polls = paymentPolls(page);
+  const orderId = await checkOutFromProductPage(page, product.name);
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment confirmed' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  await expect(page.getByText(`Order ${shortId(orderId)} is paid`)).toBeVisible();
+  // The page's one load; the outcome came as an event (it polls every 2 s without the socket).
+  expect(polls).toHaveLength(1);
+  await expect(liveStatus(page, 'live')).toBeAttached();
+});
+
+test("the seller's bell counts a new order placed in another browser context within a second", async ({ page, browser }) => {
+  const sellerToken = await apiToken(page.request, OUTDOORS);
+  const product = await createProduct(page.request, sellerToken);
+  await logIn(page, OUTDOORS, '/seller/orders');
+  await expect(liveStatus(page, 'live')).toBeAttached();
+  await expect(page.getByRole('button', { name: /^Notifications/ })).toBeVisible();
+  const before = await unreadCount(page);
+
+  const buyer = await browser.newContext();
+  try {
+    const orderId = await placeOrderViaApi(buyer.request, await apiToken(buyer.request, CUSTOMER), product.id);
+    await expect(page.getByRole('button', { name: `Notifications, ${before + 1} unread` })).toBeVisible({ timeout: 1_000 });
+    await page.getByRole('button', { name: /^Notifications/ }).click();
+    await expect(page.getByRole('link', { name: new RegExp(shortId(orderId)) }).first()).toBeVisible();
+  } finally {
+    await buyer.close();
+  }
+});
+
+test('a killed socket falls back to polling, then reconnects and is live again', async ({ page, request }) => {
+  let blocked = false;
+  let current: WebSocketRoute | null = null;
+  await page.routeWebSocket(/\/api\/v1\/live/, (ws) => {
+    if (blocked) {
+      void ws.close({ code: 4000, reason: 'blocked by the test' });
+      return;
+    }
+    current = ws;
+    ws.connectToServer();
+  });
+  const product = await createProduct(request, await apiToken(request, SELLER));
+  await logIn(page, OUTDOORS, `/products/${product.id}`);
+  await expect(liveStatus(page, 'live')).toBeAttached();
+
+  blocked = true;
+  await (current as WebSocketRoute | null)?.close({ code: 4000, reason: 'killed by the test' });
+  await expect(page.getByRole('status').getByText('Live updates off')).toBeVisible();
+
+  const polls = paymentPolls(page);
+  await checkOutFromProductPage(page, product.name);
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment confirmed' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  // Polling did the work: the page load and at least one 2-second poll after it.
+  expect(polls.length).toBeGreaterThanOrEqual(2);
+
+  blocked = false;
+  await expect(liveStatus(page, 'live')).toBeAttached({ timeout: 40_000 });
+  await expect(page.getByText('Live updates off')).toBeHidden();
+});

@@ -1,0 +1,53 @@
+/**
+ * The live channel's wire contract, shared by the Worker, the LiveDO and (by copy, see web/src/lib/live.ts) the SPA.
+ * docs/decisions/live.md explains each choice.
+ */
+
+/** Close codes: 1000–1011 are the standard ones, 44xx mirror the HTTP status a request would have had. */
+export const LIVE_CLOSE = {
+  normal: 1000,
+  unsupported: 1003,
+  tooBig: 1009,
+  malformed: 4400,
+  ticketInvalid: 4401,
+  originRefused: 4403,
+  sessionEnded: 4410,
+  tooMany: 4429,
+  rateLimited: 4429,
+} as const;
+
+export const LIVE_LIMITS = {
+  ticketTtlMs: 30_000,
+  /** Unused tickets a user may hold at once; more is a reconnect storm and answers 429. */
+  maxPendingTickets: 20,
+  maxSocketsPerUser: 10,
+  /** Client frames are heartbeats: 512 bytes is plenty. */
+  maxMessageBytes: 512,
+  rateWindowMs: 10_000,
+  maxMessagesPerWindow: 20,
+} as const;
+
+export interface LiveTicketGrant {
+  ticket: string;
+  expiresAt: string;
+}
+
+/** A server → client event. `id` is unique per event and change; `version` grows with each change of the resource. */
+export interface LiveEvent {
+  id: string;
+  type: 'order.updated' | 'payment.updated' | 'notification.created';
+  version: number;
+  data: unknown;
+}
+
+/** `<user uuid>.<43 base64url characters>`: the user part routes to the LiveDO, the secret proves the ticket. */
+export const LIVE_TICKET_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
+/** Answers an upgrade with a socket that is closed at once with `code`/`reason`: a browser can read both, not a 4xx. */
+export function refuseSocket(code: number, reason: string): Response {
+  const pair = new WebSocketPair();
+  const server = pair[1];
+  server.accept();
+  server.close(code, reason);
+  return new Response(null, { status: 101, webSocket: pair[0] });
+}
