@@ -27,6 +27,8 @@ const PORT = Number(process.env.BENCH_PORT ?? 8797);
 const USERS = Number(process.env.BENCH_LIVE_USERS ?? 100);
 const TABS = 10;
 const CONCURRENCY = 10;
+/** Sockets opened at once (`BENCH_LIVE_OPEN_BATCH`). */
+const OPEN_BATCH = Number(process.env.BENCH_LIVE_OPEN_BATCH ?? 50);
 const GOAL_P95_MS = 100;
 
 /** Resident memory (KiB) of the workerd processes started for this data folder (found by their environment). */
@@ -124,7 +126,7 @@ try {
 
     const rssBefore = workerdRssKiB(dataDir);
     const openStarted = performance.now();
-    const tabs = await inBatches(USERS * TABS, 50, (n) => openTab(base, sellers[Math.floor(n / TABS)]!.token, Math.floor(n / TABS), 2000 + n));
+    const tabs = await inBatches(USERS * TABS, OPEN_BATCH, (n) => openTab(base, sellers[Math.floor(n / TABS)]!.token, Math.floor(n / TABS), 2000 + n));
     const openMs = performance.now() - openStarted;
     const rssAfter = workerdRssKiB(dataDir);
     console.log(`${tabs.length} sockets open in ${(openMs / 1000).toFixed(1)} s`);
@@ -175,7 +177,7 @@ try {
         '',
         '| measure | value |',
         '|---|---|',
-        `| sockets opened (ticket + upgrade, 50 at a time) | ${tabs.length} in ${(openMs / 1000).toFixed(1)} s |`,
+        `| sockets opened (ticket + upgrade, ${OPEN_BATCH} at a time) | ${tabs.length} in ${(openMs / 1000).toFixed(1)} s |`,
         `| events delivered | ${latencies.length} / ${tabs.length} |`,
         `| commit → received p50 / p95 / p99 | ${ms(p50)} / ${ms(p95)} / ${ms(p99)} |`,
         `| workerd memory per open socket | ${perSocketKiB.toFixed(1)} KiB (${((rssAfter - rssBefore) / 1024).toFixed(1)} MiB for ${tabs.length}) |`,
