@@ -37,7 +37,7 @@ const unlimited: RateLimit = { limit: async () => ({ success: true }) };
  * local runtime (~5 ms here); the fuzz, which is about input handling, would spend most of its time in them.
  * Limits are tested on their own in password-spray.test.ts.
  */
-export const withoutRateLimits = (): Env => ({ ...env, API_RATE_LIMITER: unlimited, AUTH_RATE_LIMITER: unlimited, EMAIL_RATE_LIMITER: unlimited });
+export const withoutRateLimits = (): Env => ({ ...env, API_RATE_LIMITER: unlimited, AUTH_RATE_LIMITER: unlimited, EMAIL_RATE_LIMITER: unlimited, HEALTH_RATE_LIMITER: unlimited });
 
 export interface Answer {
   status: number;
