@@ -52,7 +52,7 @@ export interface paths {
         };
         /**
          * Dependencies are reachable
-         * @description `postgres` runs `SELECT 1`; `queue` needs the order-events binding and no outbox rows stuck unpublished for 5 minutes.
+         * @description `postgres` runs `SELECT 1`; `queue` needs the order-events binding and no outbox rows stuck unpublished for 5 minutes. The answer is reused for 2 s and the route is rate-limited per client address.
          */
         get: {
             parameters: {
@@ -71,6 +71,13 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Readiness"];
                     };
+                };
+                /** @description Too many probes from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description A dependency is down */
                 503: {
@@ -100,7 +107,7 @@ export interface paths {
         };
         /**
          * Round trip to the database (`SELECT 1`)
-         * @description The baseline that database-backed latencies are reported against in docs/BENCHMARKS.md.
+         * @description The baseline that database-backed latencies are reported against in docs/BENCHMARKS.md. Rate-limited per client address; outside local development the answer is reused for 2 s.
          */
         get: {
             parameters: {
@@ -119,6 +126,13 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["DatabasePing"];
                     };
+                };
+                /** @description Too many probes from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -3862,7 +3876,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stock of one product */
+        /**
+         * Stock of one product
+         * @description ACTIVE products for everyone; the owning seller and admins also see INACTIVE and DELETED ones (others get 404).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3941,7 +3958,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page of reviews */
+                /** @description A page of reviews (authors by display name) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3950,7 +3967,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             success: true;
-                            data: components["schemas"]["Review"][];
+                            data: components["schemas"]["PublicReview"][];
                             meta: components["schemas"]["PageMeta"];
                         };
                     };
@@ -4636,6 +4653,22 @@ export interface components {
             stockQuantity: number;
             stockReserved: number;
             availableStock: number;
+        };
+        PublicReview: {
+            id: number;
+            productId: number;
+            orderItemId: string;
+            rating: number;
+            comment: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description First name and last initial of the author
+             * @example Ada L.
+             */
+            authorName: string;
         };
         Review: {
             id: number;
