@@ -28,6 +28,8 @@ export interface SendOptions {
   raw?: string;
   /** Bindings to use instead of the test env (the fuzz passes {@link withoutRateLimits}). */
   env?: Env;
+  /** The Content-Type to send with a body instead of `application/json`; null sends the body with none. */
+  contentType?: string | null;
 }
 
 const unlimited: RateLimit = { limit: async () => ({ success: true }) };
@@ -55,7 +57,7 @@ export async function send(method: string, path: string, options: SendOptions = 
   const headers: Record<string, string> = { 'cf-connecting-ip': options.ip ?? freshIp(), ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  if (body !== undefined && options.contentType !== null) headers['content-type'] ??= options.contentType ?? 'application/json';
   const ctx = createExecutionContext();
   const res = await app.request(path, { method: method.toUpperCase(), headers, body }, options.env ?? env, ctx);
   const text = await res.text();

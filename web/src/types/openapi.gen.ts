@@ -846,7 +846,7 @@ export interface paths {
         get?: never;
         /**
          * Cancel a PENDING or CONFIRMED order (buyer or admin); a paid order is refunded
-         * @description Optional JSON body `{"reason": "…"}` (≤255 characters).
+         * @description Optional JSON body `{"reason": "…"}` (≤255 characters); no body, or an empty one, cancels without a reason.
          */
         put: {
             parameters: {
@@ -857,7 +857,12 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Optional reason */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CancelOrder"];
+                };
+            };
             responses: {
                 /** @description Cancelled */
                 200: {
@@ -910,6 +915,15 @@ export interface paths {
                 };
                 /** @description Conflict with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as the declared media type (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2942,7 +2956,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description The body is not sent as the declared media type (application/json) */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3053,7 +3067,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description The body is not sent as the declared media type (application/json) */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4342,6 +4356,9 @@ export interface components {
             changedBy: string;
             /** Format: date-time */
             changedAt: string;
+        };
+        CancelOrder: {
+            reason?: string;
         };
         Payment: {
             id: string;
