@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 
 import { centsToAmount } from '@/catalog/summary';
+import { assertExpectedTotal } from '@/orders/price-check';
 import { productImages, products } from '@/catalog/tables';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
 import type { OrderCancelled, OrderCreated } from '@/orders/messages';
@@ -156,6 +157,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
 
   const priced = lines.map((line) => ({ ...line, product: byId.get(line.productId)! }));
   const totalCents = priced.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0);
+  assertExpectedTotal(input.expectedTotal, totalCents, priced);
   const orderId = newId();
 
   await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);

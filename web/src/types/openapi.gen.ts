@@ -4326,6 +4326,11 @@ export interface components {
                 quantity: number;
             }[];
             shippingAddress: components["schemas"]["ShippingAddress"];
+            /**
+             * @description The total the buyer was shown; when today's prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)
+             * @example 59.97
+             */
+            expectedTotal?: number;
         };
         OrderSummary: {
             id: string;
