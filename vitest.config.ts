@@ -39,7 +39,7 @@ export default defineConfig({
         ],
         test: {
           name: 'workers',
-          include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/security/**/*.test.ts'],
+          include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/security/**/*.test.ts', 'test/races/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
           testTimeout: 30_000,
