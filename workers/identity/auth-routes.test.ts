@@ -38,7 +38,8 @@ describe('register → verify → login → refresh → logout', () => {
     expect((await call('POST', '/api/v1/auth/verify-email', { email, code }, { ip })).status).toBe(200);
     const again = await call('POST', '/api/v1/auth/verify-email', { email, code }, { ip });
     expect(again.status).toBe(400);
-    expect(await errorCode(again)).toBe('ALREADY_VERIFIED');
+    // Same answer as a wrong code or an unknown address (docs/decisions/identity.md: no enumeration).
+    expect(await errorCode(again)).toBe('INVALID_CODE');
 
     const login = await call('POST', '/api/v1/auth/login', { email: email.toUpperCase(), password: PASSWORD }, { ip });
     expect(login.status).toBe(200);

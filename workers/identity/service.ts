@@ -179,9 +179,10 @@ export async function verifyEmail(deps: IdentityDeps, input: { email: string; co
   const db = createDb(deps.env);
   const now = deps.now();
   const user = await findActiveUser(db, byEmail(input.email));
-  if (!user) throw invalidCode();
-  if (user.isVerified) throw badRequest('ALREADY_VERIFIED', 'This email is already verified');
+  // Unknown, already verified and unverified addresses take the same path and get the same INVALID_CODE for a
+  // wrong code (a verified address has no stored code): ALREADY_VERIFIED would reveal a verified account.
   const row = await consumeAttempt(db, emailVerifications, input.email, input.code, now, invalidCode);
+  if (!user || user.isVerified) throw invalidCode();
   await db.batch([
     db.update(users).set({ isVerified: true, verifiedAt: now }).where(eq(users.id, user.id)),
     db.delete(emailVerifications).where(and(eq(emailVerifications.email, input.email), eq(emailVerifications.codeHash, row.codeHash))),
@@ -284,14 +285,13 @@ async function checkCredentials(deps: IdentityDeps, input: LoginInput, client: C
   const gate = await readLoginGate(db, keys, now);
   if (gate.blocked) throw accountLocked(gate.retryAfterSeconds);
   const user = await findActiveUser(db, byEmail(input.email));
-  if (!user) {
-    await verifyPassword(input.password, DUMMY_PASSWORD_HASH);
-    throw invalidCredentials();
-  }
+  // Unknown emails go through the same steps as real ones — the attempt is counted (so they lock alike), and a
+  // password is hashed (a dummy one) — so neither the answer nor the work done reveals whether the account exists.
   const { pair } = await reserveLoginAttempt(db, keys, now);
   const admitted = admitReservedAttempt(gate, pair, now);
   if (admitted.blocked) throw accountLocked(admitted.retryAfterSeconds);
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
+  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !passwordOk) {
     throw gate.emailLocked ? accountLocked(gate.retryAfterSeconds) : invalidCredentials();
   }
   await clearLoginFailures(db, keys);
