@@ -4,7 +4,7 @@ import { expect, type Page, test } from '@playwright/test';
 /**
  * The signed-in and seller pages with the API answered in the browser (`page.route`), so their layout and
  * accessibility are checked with realistic data whatever the server branch provides. Auth is not exercised here
- * (a refresh token and user are put in localStorage; the stub ignores the missing bearer token).
+ * (the signed-in user is put in localStorage; the stub ignores the missing bearer token).
  */
 
 const SELLER = '00000000-0000-0000-0000-000000000003';
@@ -119,7 +119,7 @@ async function stubApi(page: Page) {
         : { status: 404, contentType: 'application/json', body: JSON.stringify({ success: false, error: { code: 'NOT_FOUND', message: 'Not found', requestId: 'stub' } }) },
     );
   });
-  const session = { state: { refreshToken: 'stub-refresh', user: { id: SELLER, email: 'seller@example.com', role: 'seller', first_name: 'Jane', last_name: 'Smith' } }, version: 1 };
+  const session = { state: { user: { id: SELLER, email: 'seller@example.com', role: 'seller', first_name: 'Jane', last_name: 'Smith' } }, version: 2 };
   await page.addInitScript(`localStorage.setItem('edge-shop.auth', ${JSON.stringify(JSON.stringify(session))})`);
 }
 

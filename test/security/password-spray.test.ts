@@ -75,12 +75,15 @@ describe('password spray and lockout (docs/decisions/identity.md)', () => {
     expect((await login(victim.email, PASSWORD, attacker)).status).toBe(200);
   });
 
-  it('unknown emails are answered like wrong passwords and never lock (no enumeration)', async () => {
+  it('unknown emails are answered like wrong passwords and lock like real accounts (no enumeration)', async () => {
     const ip = '192.0.2.60';
     const email = `nobody-${crypto.randomUUID()}@example.com`;
+    const answers: string[] = [];
     for (let i = 0; i < 6; i++) {
       const answer = await login(email, 'Whatever-1', ip);
-      expect(`${answer.status} ${codeOf(answer)}`).toBe('401 INVALID_CREDENTIALS');
+      answers.push(`${answer.status} ${codeOf(answer)}`);
     }
+    // The same sequence as the real account above: 5 × 401, then 403 (enumeration.test.ts compares them directly).
+    expect(answers).toEqual([...Array(5).fill('401 INVALID_CREDENTIALS'), '403 ACCOUNT_LOCKED']);
   });
 });

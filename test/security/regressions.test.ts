@@ -23,12 +23,45 @@ describe('security regressions', () => {
     expect(answer.json).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
   });
 
-  it('still reads bodies that handlers parse from the raw request (cancel with a reason)', async () => {
+  it('still cancels with a reason in a JSON body', async () => {
     const [buyer, seller] = [await newActor('customer', 'cancel'), await newActor('seller', 'cancel')];
     const orderId = await createOrder(buyer, seller);
     const cancelled = await send('PUT', `/api/v1/orders/${orderId}/cancel`, { token: buyer.token, body: { reason: 'changed my mind' } });
     expect(cancelled.status, cancelled.text).toBe(200);
     expect((cancelled.json as { data: { status: string } }).data.status).toBe('CANCELLED');
+  });
+
+  it('validates the cancel body by its declared schema whatever the Content-Type (was a 500 for text/plain with NUL)', async () => {
+    const [buyer, seller] = [await newActor('customer', 'cancel-ct'), await newActor('seller', 'cancel-ct')];
+    const orderId = await createOrder(buyer, seller);
+    const cancel = (raw: string | undefined, contentType: string | null) => send('PUT', `/api/v1/orders/${orderId}/cancel`, { token: buyer.token, raw, contentType });
+    for (const [raw, contentType] of [
+      ['{"reason":"nul\\u0000byte"}', 'text/plain'],
+      ['{"reason":"nul\\u0000byte"}', 'application/x-www-form-urlencoded'],
+      ['{"reason":"raw\u0000nul"}', 'text/plain'],
+      ['{"reason":"fine"}', 'text/plain'],
+      ['{"reason":"fine"}', null],
+    ] as const) {
+      const answer = await cancel(raw, contentType);
+      expect(answer.status, `${contentType}: ${answer.text}`).toBe(415);
+      expect(answer.json).toMatchObject({ success: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    }
+    const nul = await cancel('{"reason":"nul\\u0000byte"}', 'application/json');
+    expect(nul.status).toBe(400);
+    const unknownField = await cancel('{"reason":"x","status":"DELIVERED"}', 'application/json');
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.json).toMatchObject({ error: { code: 'VALIDATION_ERROR' } });
+    // Nothing above changed the order; an empty JSON body still cancels without a reason.
+    const order = await send('GET', `/api/v1/orders/${orderId}`, { token: buyer.token });
+    expect((order.json as { data: { status: string } }).data.status).not.toBe('CANCELLED');
+    const empty = await cancel('', 'application/json');
+    expect(empty.status, empty.text).toBe(200);
+    expect((empty.json as { data: { status: string } }).data.status).toBe('CANCELLED');
+  });
+
+  it('declares the cancel body in the OpenAPI document (so the fuzz and clients see it)', async () => {
+    const doc = (await send('GET', '/api/openapi.json')).json as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>> };
+    expect(Object.keys(doc.paths['/api/v1/orders/{id}/cancel']!.put!.requestBody?.content ?? {})).toEqual(['application/json']);
   });
 
   it('keeps answering malformed JSON with 400 INVALID_BODY after the NUL check', async () => {

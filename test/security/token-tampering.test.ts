@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { ACCESS_TOKEN_AUDIENCE } from '@/identity/tokens';
 import { newActor, send, type Actor, type Answer } from '@test/security/support/harness';
 import { PASSWORD } from '@test/support/identity';
 
@@ -27,6 +28,7 @@ async function signWithShopKey(claims: Record<string, unknown>, build: (jwt: Sig
     .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid, typ: 'JWT' })
     .setSubject(customer.id)
     .setIssuer(issuer())
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime('10m');
   return build(jwt).sign(key);
@@ -108,6 +110,9 @@ describe('token tampering: always 401, never another identity', () => {
     await expectTokenRefused(await signWithShopKey({}, (jwt) => jwt.setNotBefore(now + 3600)), 'not yet valid');
     await expectTokenRefused(await signWithShopKey({}, (jwt) => jwt.setIssuer('someone-else')), 'wrong issuer');
     await expectTokenRefused(await signWithShopKey({ sv: 1 }), 'future session version');
+    // Item 10 of the hardening review: an access token must name this API as its audience.
+    await expectTokenRefused(await signWithShopKey({}, (jwt) => jwt.setAudience('another-service')), 'wrong audience');
+    await expectTokenRefused(await signWithShopKey({}, (jwt) => jwt.setAudience(['another-service', 'edge-shop-refresh'])), 'other audiences only');
     await expectTokenRefused(await signWithShopKey({ role: 'superuser' }), 'unknown role');
     await expectTokenRefused(await signWithShopKey({}, (jwt) => jwt.setSubject('not-a-uuid')), 'malformed subject');
     await expectTokenRefused(await signWithShopKey({}, (jwt) => jwt.setSubject('01a2b3c4-0000-7000-8000-000000000000')), 'unknown user');
@@ -118,6 +123,14 @@ describe('token tampering: always 401, never another identity', () => {
       .setIssuedAt()
       .sign(await importJWK(privateJwk, 'ES256'));
     await expectTokenRefused(noExp, 'no exp claim');
+    const noAudience = await new SignJWT({ user_id: customer.id, email: customer.email, role: 'customer', sv: 0 })
+      .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid })
+      .setSubject(customer.id)
+      .setIssuer(issuer())
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(await importJWK(privateJwk, 'ES256'));
+    await expectTokenRefused(noAudience, 'no aud claim');
   });
 
   it('refuses malformed Authorization headers', async () => {

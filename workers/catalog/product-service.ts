@@ -108,6 +108,15 @@ export async function getProductDetail(q: Queryable, user: AuthUser | undefined,
   };
 }
 
+/**
+ * 404 `PRODUCT_NOT_FOUND` unless the product exists and the caller may see it (the rule of the product detail).
+ * Callers that then reach the product's StockDO never create one for an unknown or hidden id.
+ */
+export async function assertProductVisible(q: Queryable, user: AuthUser | undefined, id: number): Promise<void> {
+  const [product] = await q.select({ status: products.status, sellerId: products.sellerId }).from(products).where(eq(products.id, id));
+  if (!product || (product.status !== 'ACTIVE' && !canSeeHidden(user, product.sellerId))) throw productNotFound(id);
+}
+
 /** Other ACTIVE products of the same category (none when it has no category). */
 export async function listRelatedProducts(
   q: Queryable,

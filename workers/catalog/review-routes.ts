@@ -5,6 +5,7 @@ import {
   createReviewSchema,
   orderItemReviewParamSchema,
   productReviewsParamSchema,
+  publicReviewSchema,
   reviewListQuerySchema,
   reviewParamSchema,
   reviewSchema,
@@ -27,7 +28,7 @@ export const reviewsRouter = createRouter()
       tags: ['Reviews'],
       summary: 'Reviews of a product (newest first)',
       request: { params: productReviewsParamSchema, query: reviewListQuerySchema },
-      responses: { 200: jsonContent(pagedEnvelope(reviewSchema), 'A page of reviews'), ...errorResponses(400) },
+      responses: { 200: jsonContent(pagedEnvelope(publicReviewSchema), 'A page of reviews (authors by display name)'), ...errorResponses(400) },
     }),
     async (c) => {
       const { items, meta } = await listReviews(createDb(c.env), c.req.valid('param').productId, c.req.valid('query'));

@@ -1,9 +1,10 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 
 import { productNotFound } from '@/catalog/product-service';
-import type { CreateReview, Review, UpdateReview } from '@/catalog/schema';
+import type { CreateReview, PublicReview, Review, UpdateReview } from '@/catalog/schema';
 import { productReviews, products } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
+import { userProfiles } from '@/identity/tables';
 import { createNotification } from '@/notifications/service';
 import { findDeliveredPurchase } from '@/orders/purchases';
 import type { Queryable, Tx } from '@/platform/db';
@@ -28,25 +29,43 @@ type ReviewRow = Omit<Review, 'createdAt' | 'updatedAt'> & { createdAt: Date; up
 
 const toReview = (row: ReviewRow): Review => ({ ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() });
 
-/** A product's reviews, newest first by default. */
+const ANONYMOUS_AUTHOR = 'Verified buyer';
+
+/** "Ada L.": the first name and the last name's initial; a buyer without a first name is a "Verified buyer". */
+export function authorDisplayName(firstName: string | null | undefined, lastName: string | null | undefined): string {
+  const first = firstName?.trim() ?? '';
+  if (!first) return ANONYMOUS_AUTHOR;
+  const initial = Array.from(lastName?.trim() ?? '')[0];
+  return initial ? `${first} ${initial.toUpperCase()}.` : first;
+}
+
+/** A product's reviews, newest first by default. Public: the author is a display name, not an account id. */
 export async function listReviews(
   q: Queryable,
   productId: number,
   page: { page: number; size: number; sort: Sort<'createdAt' | 'rating'> },
-): Promise<{ items: Review[]; meta: PageMeta }> {
+): Promise<{ items: PublicReview[]; meta: PageMeta }> {
   const column = page.sort.field === 'rating' ? productReviews.rating : productReviews.createdAt;
   const direction = page.sort.direction === 'ASC' ? asc : desc;
+  const { customerId: _customerId, ...publicColumns } = reviewColumns;
   const [rows, [total]] = await Promise.all([
     q
-      .select(reviewColumns)
+      .select({ ...publicColumns, firstName: userProfiles.firstName, lastName: userProfiles.lastName })
       .from(productReviews)
+      .leftJoin(userProfiles, eq(userProfiles.userId, productReviews.customerId))
       .where(eq(productReviews.productId, productId))
       .orderBy(direction(column), desc(productReviews.id))
       .limit(page.size)
       .offset(pageOffset(page)),
     q.select({ total: count() }).from(productReviews).where(eq(productReviews.productId, productId)),
   ]);
-  return { items: rows.map(toReview), meta: pageMeta(page.page, page.size, total?.total ?? 0) };
+  const items = rows.map(({ firstName, lastName, ...row }) => ({
+    ...row,
+    authorName: authorDisplayName(firstName, lastName),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }));
+  return { items, meta: pageMeta(page.page, page.size, total?.total ?? 0) };
 }
 
 /** The caller's review of one purchased line, or `null`. */

@@ -116,6 +116,18 @@ describe('reading and editing reviews', () => {
     expect((await api.get(`/api/v1/products/${productId}/reviews?sort=comment,ASC`)).status).toBe(400);
   });
 
+  it('shows authors in the public list by display name, never by account id', async () => {
+    const productId = await insertProduct();
+    await api.post(`/api/v1/products/${productId}/reviews`, { orderItemId: await purchase(productId), rating: 4 }, CUSTOMER);
+    const res = await api.get(`/api/v1/products/${productId}/reviews`);
+    const text = await res.clone().text();
+    const page = await res.json<Paged<Record<string, unknown>>>();
+    expect(page.data).toHaveLength(1);
+    expect(page.data[0]).toMatchObject({ rating: 4, authorName: 'John D.' });
+    expect(page.data[0]).not.toHaveProperty('customerId');
+    expect(text).not.toContain(CUSTOMER.userId);
+  });
+
   it('lets only the author edit, and recomputes the rating', async () => {
     const productId = await insertProduct();
     const orderItemId = await purchase(productId);

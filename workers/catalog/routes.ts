@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { recordAdminAction } from '@/admin/audit';
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
-import { createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
+import { assertProductVisible, createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
 import {
   categoryListQuerySchema,
   categorySchema,
@@ -200,18 +200,27 @@ export const productsRouter = createRouter()
     },
   );
 
-/** Public stock counts, answered by the product's StockDO (any product status). */
+/**
+ * Stock counts, answered by the product's StockDO, with the visibility rule of the product detail: ACTIVE
+ * products for everyone, hidden ones for their seller and admins. The row is checked first, so an unknown or
+ * hidden id never reaches (or creates) a StockDO.
+ */
 export const inventoryRouter = createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/api/v1/inventory/{productId}',
     tags: ['Inventory'],
     summary: 'Stock of one product',
+    description: 'ACTIVE products for everyone; the owning seller and admins also see INACTIVE and DELETED ones (others get 404).',
+    middleware: [optionalAuth()] as const,
     request: { params: inventoryParamSchema },
     responses: { 200: jsonContent(envelope(inventorySchema), 'Current stock'), ...errorResponses(400, 404) },
   }),
   async (c) => {
-    const snapshot = await stockSnapshot(c.env, c.req.valid('param').productId);
+    const productId = c.req.valid('param').productId;
+    const db = createDb(c.env);
+    await assertProductVisible(db, c.get('user'), productId);
+    const snapshot = await stockSnapshot(c.env, productId, db);
     const data = { productId: snapshot.productId, stockQuantity: snapshot.onHand, stockReserved: snapshot.reserved, availableStock: snapshot.available };
     return c.json({ success: true as const, data }, 200);
   },

@@ -207,6 +207,16 @@ export const reviewSchema = z
   .openapi('Review');
 export type Review = z.infer<typeof reviewSchema>;
 
+/**
+ * A review as anyone may read it in a product's list: the author appears as a display name (first name and last
+ * initial), never by account id.
+ */
+export const publicReviewSchema = reviewSchema
+  .omit({ customerId: true })
+  .extend({ authorName: z.string().openapi({ example: 'Ada L.', description: 'First name and last initial of the author' }) })
+  .openapi('PublicReview');
+export type PublicReview = z.infer<typeof publicReviewSchema>;
+
 const ratingSchema = z.number().int().min(1).max(5);
 const commentSchema = z.string().max(2000).nullish();
 

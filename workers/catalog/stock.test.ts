@@ -1,11 +1,11 @@
-import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { env, listDurableObjectIds, runDurableObjectAlarm } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { inventoryRouter } from '@/catalog/routes';
 import { commitStock, mirrorStock, releaseStock, reserveStock, restockStock, stockSnapshot } from '@/catalog/stock';
 import { products } from '@/catalog/tables';
-import { apiClient, errorOf, insertProduct } from '@/catalog/test-support';
+import { ADMIN, apiClient, CUSTOMER, errorOf, insertProduct, OTHER_SELLER, SELLER } from '@/catalog/test-support';
 import { createDb } from '@/platform/db';
 import { AppError } from '@/platform/errors';
 
@@ -140,18 +140,38 @@ describe('mirrorStock', () => {
 });
 
 describe('GET /api/v1/inventory/{productId}', () => {
-  it('answers from the DO for any status', async () => {
-    const hidden = await insertProduct({ stockQuantity: 7, status: 'INACTIVE' });
-    await reserveStock(env, crypto.randomUUID(), [{ productId: hidden, quantity: 2 }], TTL);
-    const res = await api.get(`/api/v1/inventory/${hidden}`);
+  it('answers from the DO for ACTIVE products', async () => {
+    const active = await insertProduct({ stockQuantity: 7 });
+    await reserveStock(env, crypto.randomUUID(), [{ productId: active, quantity: 2 }], TTL);
+    const res = await api.get(`/api/v1/inventory/${active}`);
     expect(res.status).toBe(200);
-    expect((await res.json<{ data: unknown }>()).data).toEqual({ productId: hidden, stockQuantity: 7, stockReserved: 2, availableStock: 5 });
+    expect((await res.json<{ data: unknown }>()).data).toEqual({ productId: active, stockQuantity: 7, stockReserved: 2, availableStock: 5 });
   });
 
-  it('404s an unknown product and 400s a bad id', async () => {
-    const res = await api.get('/api/v1/inventory/987654322');
+  it('hides INACTIVE and DELETED products like /products/{id} does: 404 except for their seller and admins', async () => {
+    for (const status of ['INACTIVE', 'DELETED'] as const) {
+      const hidden = await insertProduct({ stockQuantity: 7, status });
+      await reserveStock(env, crypto.randomUUID(), [{ productId: hidden, quantity: 2 }], TTL);
+      for (const who of [undefined, CUSTOMER, OTHER_SELLER]) {
+        const res = await api.get(`/api/v1/inventory/${hidden}`, who);
+        expect(res.status, `${status} for ${who?.email ?? 'anonymous'}`).toBe(404);
+        expect((await errorOf(res)).code).toBe('PRODUCT_NOT_FOUND');
+      }
+      for (const who of [SELLER, ADMIN]) {
+        const res = await api.get(`/api/v1/inventory/${hidden}`, who);
+        expect(res.status, `${status} for ${who.email}`).toBe(200);
+        expect((await res.json<{ data: unknown }>()).data).toEqual({ productId: hidden, stockQuantity: 7, stockReserved: 2, availableStock: 5 });
+      }
+    }
+  });
+
+  it('404s an unknown product without creating a StockDO for it, and 400s a bad id', async () => {
+    const unknownId = 987654322;
+    const res = await api.get(`/api/v1/inventory/${unknownId}`);
     expect(res.status).toBe(404);
     expect((await errorOf(res)).code).toBe('PRODUCT_NOT_FOUND');
+    const created = (await listDurableObjectIds(env.STOCK_DO)).map((id) => id.toString());
+    expect(created).not.toContain(env.STOCK_DO.idFromName(String(unknownId)).toString());
     expect((await api.get('/api/v1/inventory/abc')).status).toBe(400);
   });
 });

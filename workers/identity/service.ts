@@ -16,7 +16,7 @@ import { withPasswordSlot } from '@/identity/overload';
 import { hashPassword, verifyPassword } from '@/identity/password';
 import type { LoginInput, RegisterInput, ResetPasswordInput, TokenResponse, UserSummary } from '@/identity/schema';
 import { digestsEqual, randomHex, sha256Hex, sixDigitCode } from '@/identity/secrets';
-import { issueRefreshToken, revokeAllRefreshTokens, rotateRefreshToken, type ClientInfo } from '@/identity/sessions';
+import { issueRefreshToken, revokeAllRefreshTokens, rotateRefreshToken, type ClientInfo, type RotationHooks } from '@/identity/sessions';
 import { emailVerifications, loginAttempts, passwordResets, refreshTokens, userProfiles, users, type UserRole } from '@/identity/tables';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from '@/identity/tokens';
 import { newId } from '@/platform/columns';
@@ -180,9 +180,10 @@ export async function verifyEmail(deps: IdentityDeps, input: { email: string; co
   const db = createDb(deps.env);
   const now = deps.now();
   const user = await findActiveUser(db, byEmail(input.email));
-  if (!user) throw invalidCode();
-  if (user.isVerified) throw badRequest('ALREADY_VERIFIED', 'This email is already verified');
+  // Unknown, already verified and unverified addresses take the same path and get the same INVALID_CODE for a
+  // wrong code (a verified address has no stored code): ALREADY_VERIFIED would reveal a verified account.
   const row = await consumeAttempt(db, emailVerifications, input.email, input.code, now, invalidCode);
+  if (!user || user.isVerified) throw invalidCode();
   await db.batch([
     db.update(users).set({ isVerified: true, verifiedAt: now }).where(eq(users.id, user.id)),
     db.delete(emailVerifications).where(and(eq(emailVerifications.email, input.email), eq(emailVerifications.codeHash, row.codeHash))),
@@ -286,14 +287,13 @@ async function checkCredentials(deps: IdentityDeps, input: LoginInput, client: C
   const gate = await readLoginGate(db, keys, now);
   if (gate.blocked) throw accountLocked(gate.retryAfterSeconds);
   const user = await findActiveUser(db, byEmail(input.email));
-  if (!user) {
-    await verifyPassword(input.password, DUMMY_PASSWORD_HASH);
-    throw invalidCredentials();
-  }
+  // Unknown emails go through the same steps as real ones — the attempt is counted (so they lock alike), and a
+  // password is hashed (a dummy one) — so neither the answer nor the work done reveals whether the account exists.
   const { pair } = await reserveLoginAttempt(db, keys, now);
   const admitted = admitReservedAttempt(gate, pair, now);
   if (admitted.blocked) throw accountLocked(admitted.retryAfterSeconds);
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
+  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !passwordOk) {
     throw gate.emailLocked ? accountLocked(gate.retryAfterSeconds) : invalidCredentials();
   }
   await clearLoginFailures(db, keys);
@@ -301,20 +301,27 @@ async function checkCredentials(deps: IdentityDeps, input: LoginInput, client: C
   return startSession(deps, user, client, now);
 }
 
-/** Rotates the refresh token and returns a fresh pair; reuse of a rotated token revokes its family. */
-export async function refreshSession(deps: IdentityDeps, rawToken: string | undefined, client: ClientInfo): Promise<TokenResponse> {
+/**
+ * Rotates the refresh token and returns a fresh pair; reuse of a rotated token revokes its family. The access
+ * token carries the session version read under the rotation's user lock (not a later read), so a logout or
+ * reset that commits right after the rotation makes it stale too.
+ */
+export async function refreshSession(deps: IdentityDeps, rawToken: string | undefined, client: ClientInfo, hooks?: RotationHooks): Promise<TokenResponse> {
   if (!rawToken) throw invalidToken();
   const now = deps.now();
-  const result = await rotateRefreshToken(deps.env, rawToken, client, now);
+  const result = await rotateRefreshToken(deps.env, rawToken, client, now, hooks);
   if (result.status === 'reused') deps.logger.warn('refresh token reuse: family revoked');
   if (result.status !== 'rotated') throw invalidToken();
   const user = await findActiveUser(createDb(deps.env), eq(users.id, result.userId));
   if (!user) throw invalidToken();
-  const accessToken = await signAccessToken(deps.env, { userId: user.id, email: user.email, role: user.role, sessionVersion: user.sessionVersion });
+  const accessToken = await signAccessToken(deps.env, { userId: user.id, email: user.email, role: user.role, sessionVersion: result.sessionVersion });
   return { access_token: accessToken, refresh_token: result.refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, user: toSummary(user) };
 }
 
-/** Ends every session of the user: refresh tokens revoked and access tokens made stale, atomically. */
+/**
+ * Ends every session of the user: refresh tokens revoked and access tokens made stale, atomically. The
+ * `session_version` update comes first and locks the user row, which serializes it with rotation.
+ */
 export async function logout(deps: IdentityDeps, userId: string): Promise<void> {
   const db = createDb(deps.env);
   const now = deps.now();

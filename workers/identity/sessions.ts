@@ -30,18 +30,40 @@ export async function issueRefreshToken(db: Queryable, input: { userId: string; 
   return raw;
 }
 
-export type RotationResult = { status: 'rotated'; userId: string; refreshToken: string } | { status: 'invalid' } | { status: 'reused' };
+export type RotationResult =
+  | { status: 'rotated'; userId: string; refreshToken: string; sessionVersion: number }
+  | { status: 'invalid' }
+  | { status: 'reused' };
+
+/** Pause points inside the rotation transaction, for race tests only (production passes none). */
+export interface RotationHooks {
+  /** After the token and its user were read and locked, before the replacement is inserted. */
+  afterRead?: () => Promise<void>;
+}
 
 /**
- * Exchanges a refresh token for a new one of the same family, in one transaction with the row
- * locked (two racing uses of one token cannot both rotate). A token that was already rotated or
- * revoked is treated as stolen: the whole family is revoked, and that revocation is committed —
- * the caller turns `reused` into a 401 after the transaction, so it is not rolled back.
+ * Exchanges a refresh token for a new one of the same family, in one transaction. Rotation, logout and
+ * password reset serialize on the **user row**: each locks it first (rotation with `SELECT … FOR UPDATE`,
+ * logout and reset by updating `session_version`), then touches refresh-token rows. So a revocation either
+ * commits before the rotation reads the token (which is then revoked: 401) or waits until the replacement is
+ * committed and revokes it too — it can never miss a token minted concurrently. The session version read
+ * under that lock is returned for the access token, so a revocation that follows bumps it past that token.
+ * A token that was already rotated is treated as stolen: the whole family is revoked, and that revocation is
+ * committed — the caller turns `reused` into a 401 after the transaction, so it is not rolled back.
  */
-export async function rotateRefreshToken(env: AppEnv, raw: string, client: ClientInfo, now: Date): Promise<RotationResult> {
+export async function rotateRefreshToken(env: AppEnv, raw: string, client: ClientInfo, now: Date, hooks: RotationHooks = {}): Promise<RotationResult> {
   if (!REFRESH_TOKEN_FORMAT.test(raw)) return { status: 'invalid' };
   const tokenHash = await sha256Hex(raw);
   return withTransaction(env, async (tx): Promise<RotationResult> => {
+    // The owner first (no lock), then the user lock, then the token row: the lock order of logout and reset.
+    const [owner] = await tx.select({ userId: refreshTokens.userId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
+    if (!owner) return { status: 'invalid' };
+    const [user] = await tx
+      .select({ id: users.id, sessionVersion: users.sessionVersion })
+      .from(users)
+      .where(and(eq(users.id, owner.userId), isNull(users.deletedAt)))
+      .for('update');
+    if (!user) return { status: 'invalid' };
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).for('update');
     if (!row) return { status: 'invalid' };
     if (row.revokedAt) {
@@ -54,19 +76,18 @@ export async function rotateRefreshToken(env: AppEnv, raw: string, client: Clien
       return { status: 'reused' };
     }
     if (row.expiresAt.getTime() <= now.getTime()) return { status: 'invalid' };
-    const [user] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.id, row.userId), isNull(users.deletedAt)));
-    if (!user) return { status: 'invalid' };
+    await hooks.afterRead?.();
     const replacementId = newId();
     const refreshToken = await issueRefreshToken(tx, { id: replacementId, userId: row.userId, familyId: row.familyId, client, now });
     await tx.update(refreshTokens).set({ revokedAt: now, replacedBy: replacementId }).where(eq(refreshTokens.id, row.id));
-    return { status: 'rotated', userId: row.userId, refreshToken };
+    return { status: 'rotated', userId: row.userId, refreshToken, sessionVersion: user.sessionVersion };
   });
 }
 
-/** Revokes every live refresh token of a user (logout, password reset). */
+/**
+ * Revokes every live refresh token of a user (logout, password reset). Callers must have locked the user row
+ * first (by updating `session_version` in the same transaction) — see {@link rotateRefreshToken}.
+ */
 export function revokeAllRefreshTokens(db: Queryable, userId: string, now: Date) {
   return db
     .update(refreshTokens)

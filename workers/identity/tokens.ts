@@ -7,6 +7,11 @@ import { USER_ROLES, type UserRole } from '@/identity/tables';
 /** The only algorithm we sign with and the only one we accept (no `none`, no HS/RS confusion). */
 export const ACCESS_TOKEN_ALG = 'ES256';
 export const ACCESS_TOKEN_TTL_SECONDS = 900;
+/**
+ * `aud` of every access token: a token minted for another audience (a future refresh/e-mail/service token signed
+ * with the same key) is never accepted as an API access token.
+ */
+export const ACCESS_TOKEN_AUDIENCE = 'edge-shop-api';
 
 /** What a verified access token says about its bearer. */
 export interface AccessClaims {
@@ -70,6 +75,7 @@ export async function signAccessToken(env: AppEnv, claims: AccessClaims): Promis
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid, typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(issuer(env))
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
     .setJti(crypto.randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
@@ -77,13 +83,18 @@ export async function signAccessToken(env: AppEnv, claims: AccessClaims): Promis
 }
 
 /**
- * Verifies signature, algorithm, issuer and expiry. Returns null for any token that fails; the
+ * Verifies signature, algorithm, issuer, audience and expiry. Returns null for any token that fails; the
  * session version is checked by the caller against the database.
  */
 export async function verifyAccessToken(env: AppEnv, token: string): Promise<AccessClaims | null> {
   const { publicKey } = await signingKeys(env);
   try {
-    const { payload } = await jwtVerify(token, publicKey, { algorithms: [ACCESS_TOKEN_ALG], issuer: issuer(env), requiredClaims: ['exp', 'iat', 'sub'] });
+    const { payload } = await jwtVerify(token, publicKey, {
+      algorithms: [ACCESS_TOKEN_ALG],
+      issuer: issuer(env),
+      audience: ACCESS_TOKEN_AUDIENCE,
+      requiredClaims: ['exp', 'iat', 'sub', 'aud'],
+    });
     const parsed = claimsSchema.safeParse(payload);
     if (!parsed.success) return null;
     return { userId: parsed.data.sub, email: parsed.data.email, role: parsed.data.role, sessionVersion: parsed.data.sv };

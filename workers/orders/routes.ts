@@ -32,7 +32,7 @@ import {
   type OrderDeps,
 } from '@/orders/service';
 import { runAfterResponse } from '@/platform/background';
-import { readOptionalJson } from '@/platform/optional-body';
+import { emptyJsonBodyIsEmpty } from '@/platform/optional-body';
 import { errorResponses } from '@/platform/errors';
 import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
 import type { Logger } from '@/platform/logger';
@@ -180,15 +180,18 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         tags,
         security,
         summary: 'Cancel a PENDING or CONFIRMED order (buyer or admin); a paid order is refunded',
-        middleware: [requireAuth()] as const,
-        description: 'Optional JSON body `{"reason": "…"}` (≤255 characters).',
-        request: { params: orderIdParamsSchema },
-        responses: { 200: jsonContent(orderEnvelope, 'Cancelled'), ...errorResponses(400, 401, 403, 404, 409) },
+        middleware: [requireAuth(), emptyJsonBodyIsEmpty()] as const,
+        description: 'Optional JSON body `{"reason": "…"}` (≤255 characters); no body, or an empty one, cancels without a reason.',
+        request: {
+          params: orderIdParamsSchema,
+          body: { content: { 'application/json': { schema: cancelOrderSchema } }, required: false, description: 'Optional reason' },
+        },
+        responses: { 200: jsonContent(orderEnvelope, 'Cancelled'), ...errorResponses(400, 401, 403, 404, 409, 415) },
       }),
       async (c) => {
         const deps = makeDeps(c.env, c.get('logger'));
-        const body = await readOptionalJson(c.req.raw, cancelOrderSchema);
-        const change = await cancelOrder(deps, currentUser(c), c.req.valid('param').id, body?.reason, c.get('correlationId'));
+        const { reason } = c.req.valid('json');
+        const change = await cancelOrder(deps, currentUser(c), c.req.valid('param').id, reason, c.get('correlationId'));
         await relay(c, deps, change);
         return c.json({ success: true as const, data: change.order }, 200);
       },

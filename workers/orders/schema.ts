@@ -29,6 +29,12 @@ export const createOrderSchema = z
       .min(1)
       .max(MAX_ORDER_LINES),
     shippingAddress: shippingAddressSchema,
+    expectedTotal: z
+      .number()
+      .min(0)
+      .max(1e12)
+      .optional()
+      .openapi({ description: 'The total the buyer was shown; when today\'s prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)', example: 59.97 }),
   })
   .strict()
   .openapi('CreateOrder');

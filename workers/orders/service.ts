@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 
 import { recordAdminAction } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
+import { assertExpectedTotal } from '@/orders/price-check';
 import { productImages, products } from '@/catalog/tables';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
 import { MAX_MESSAGE_AMOUNT, type OrderCancelled, type OrderCreated } from '@/orders/messages';
@@ -188,6 +189,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
       totalAmount: centsToAmount(totalCents).toFixed(2),
     });
   }
+  assertExpectedTotal(input.expectedTotal, totalCents, priced);
   const orderId = options.orderId ?? newId();
 
   await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);

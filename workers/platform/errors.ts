@@ -69,6 +69,7 @@ export function errorResponses<const S extends readonly ContentfulStatusCode[]>(
     404: 'Not found',
     409: 'Conflict with the current state',
     413: 'Body too large',
+    415: 'The body is not sent as the declared media type (application/json)',
     422: 'Unprocessable request',
     429: 'Too many requests',
     503: 'A dependency is unavailable',

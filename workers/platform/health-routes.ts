@@ -3,8 +3,10 @@ import { sql } from 'drizzle-orm';
 
 import { createRouter } from '@/platform/router';
 import { countStaleOutboxRows } from '@/orders/outbox';
+import { getConfig } from '@/env';
 import { createDb } from '@/platform/db';
 import { describeError } from '@/platform/logger';
+import { rateLimit } from '@/platform/middleware';
 import { jsonContent } from '@/platform/responses';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -24,6 +26,34 @@ const readySchema = z
   })
   .openapi('Readiness');
 const dbPingSchema = z.object({ status: statusSchema, latencyMs: z.number() }).openapi('DatabasePing');
+
+/**
+ * Readiness and the database ping are public and unauthenticated: their answers are reused for this long (per
+ * isolate), so a flood of probes costs one database round trip per interval, not one per request.
+ */
+export const HEALTH_CACHE_MS = 2_000;
+const HEALTH_RETRY_AFTER_SECONDS = 10;
+
+type ReadyAnswer = { status: 'UP' | 'DOWN'; checks: { postgres: 'UP' | 'DOWN'; queue: 'UP' | 'DOWN'; kafka: 'UP' | 'DOWN' } };
+type DbAnswer = { status: 'UP'; latencyMs: number };
+
+type Cached<T> = { at: number; answer: T };
+/**
+ * Settled answers only (never a pending promise: a Worker must not await I/O started by another request),
+ * per database. Two cold requests at once may both check; after that, one check per interval.
+ */
+const cache = { ready: new Map<string, Cached<ReadyAnswer>>(), db: new Map<string, Cached<DbAnswer>>() };
+
+/** Forgets cached health answers (tests). */
+export function clearHealthCache(): void {
+  cache.ready.clear();
+  cache.db.clear();
+}
+
+const fresh = <T>(entry: Cached<T> | undefined, now: number) => (entry && now - entry.at < HEALTH_CACHE_MS ? entry.answer : undefined);
+const databaseKey = (env: { DATABASE_URL?: string }) => env.DATABASE_URL ?? '';
+
+const healthLimit = rateLimit((env) => env.HEALTH_RATE_LIMITER, HEALTH_RETRY_AFTER_SECONDS, 'health');
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
@@ -45,10 +75,14 @@ export const healthRouter = createRouter()
       path: '/health/ready',
       tags: ['Health'],
       summary: 'Dependencies are reachable',
-      description: '`postgres` runs `SELECT 1`; `queue` needs the order-events binding and no outbox rows stuck unpublished for 5 minutes.',
-      responses: { 200: jsonContent(readySchema, 'Ready'), 503: jsonContent(readySchema, 'A dependency is down') },
+      description:
+        '`postgres` runs `SELECT 1`; `queue` needs the order-events binding and no outbox rows stuck unpublished for 5 minutes. The answer is reused for 2 s and the route is rate-limited per client address.',
+      middleware: [healthLimit] as const,
+      responses: { 200: jsonContent(readySchema, 'Ready'), 503: jsonContent(readySchema, 'A dependency is down'), 429: { description: 'Too many probes from this address' } },
     }),
     async (c) => {
+      const cached = fresh(cache.ready.get(databaseKey(c.env)), Date.now());
+      if (cached) return c.json(cached, cached.status === 'UP' ? 200 : 503);
       const db = createDb(c.env);
       let postgres: 'UP' | 'DOWN' = 'DOWN';
       let queue: 'UP' | 'DOWN' = 'DOWN';
@@ -60,7 +94,9 @@ export const healthRouter = createRouter()
         c.get('logger').warn('readiness check failed', describeError(err));
       }
       const status: 'UP' | 'DOWN' = postgres === 'UP' && queue === 'UP' ? 'UP' : 'DOWN';
-      return c.json({ status, checks: { postgres, queue, kafka: queue } }, status === 'UP' ? 200 : 503);
+      const answer: ReadyAnswer = { status, checks: { postgres, queue, kafka: queue } };
+      cache.ready.set(databaseKey(c.env), { at: Date.now(), answer });
+      return c.json(answer, status === 'UP' ? 200 : 503);
     },
   )
   .openapi(
@@ -69,12 +105,20 @@ export const healthRouter = createRouter()
       path: '/health/db',
       tags: ['Health'],
       summary: 'Round trip to the database (`SELECT 1`)',
-      description: 'The baseline that database-backed latencies are reported against in docs/BENCHMARKS.md.',
-      responses: { 200: jsonContent(dbPingSchema, 'Database reachable') },
+      description:
+        'The baseline that database-backed latencies are reported against in docs/BENCHMARKS.md. Rate-limited per client address; outside local development the answer is reused for 2 s.',
+      middleware: [healthLimit] as const,
+      responses: { 200: jsonContent(dbPingSchema, 'Database reachable'), 429: { description: 'Too many probes from this address' } },
     }),
     async (c) => {
+      // Local development measures every call (the benchmarks use this route as their unit of latency).
+      const reuse = getConfig(c.env).APP_ENV !== 'development';
+      const cached = reuse ? fresh(cache.db.get(databaseKey(c.env)), Date.now()) : undefined;
+      if (cached) return c.json(cached, 200);
       const started = performance.now();
       await createDb(c.env).execute(sql`select 1`);
-      return c.json({ status: 'UP' as const, latencyMs: Math.round((performance.now() - started) * 100) / 100 }, 200);
+      const answer: DbAnswer = { status: 'UP', latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+      if (reuse) cache.db.set(databaseKey(c.env), { at: Date.now(), answer });
+      return c.json(answer, 200);
     },
   );

@@ -1,22 +1,21 @@
-import type { z } from 'zod';
+import type { MiddlewareHandler } from 'hono';
 
-import { AppError, zodIssuesToDetails } from '@/platform/errors';
+import type { AppBindings } from '@/env';
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
- * Parses an optional JSON body: empty (whatever the Content-Type) → `undefined`; otherwise it must
- * be JSON matching `schema`. For PUT actions whose body is optional (`{reason?}` on cancel) — the
- * generic validator rejects an empty body sent with `Content-Type: application/json`.
+ * For routes whose JSON body is optional (`{reason?}` on cancel): a body sent empty with a JSON content type
+ * counts as `{}`, as it always has, instead of "malformed JSON". Everything else is left to the route's declared
+ * body schema, which @hono/zod-openapi enforces whatever the content type: a declared JSON body sent as another
+ * media type is 415, a body without a content type is 415, and a JSON body is validated by its schema.
+ * Mount it in the route's `middleware` (it runs before the validators).
  */
-export async function readOptionalJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S> | undefined> {
-  const text = await request.text();
-  if (text.trim() === '') return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new AppError(400, 'INVALID_BODY', 'The request body is not valid JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new AppError(400, 'VALIDATION_ERROR', 'Request validation failed', zodIssuesToDetails(parsed.error.issues));
-  return parsed.data;
+export function emptyJsonBodyIsEmpty(): MiddlewareHandler<AppBindings> {
+  return async (c, next) => {
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+    // Hono's JSON validator parses the cached text of the body, so an empty text is replaced by `{}` there.
+    if (JSON_MEDIA_TYPE.test(mediaType) && (await c.req.text()).trim() === '') (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
+    await next();
+  };
 }

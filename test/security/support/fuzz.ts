@@ -25,7 +25,38 @@ const fuzzEnv = withoutRateLimits();
 interface Case {
   body: FuzzBody;
   params: Record<string, string>;
+  /** undefined = `application/json`; a string = that Content-Type; null = a body with no Content-Type at all. */
+  contentType: string | null | undefined;
 }
+
+/**
+ * Media types a JSON route must refuse (or, with no body declared, ignore): each must be 415 or the route's own
+ * answer, never a body read past its validator. JSON spelled oddly (`+json`, parameters, upper case) must be
+ * validated like plain JSON.
+ */
+const OTHER_CONTENT_TYPES = [
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'application/xml',
+  'application/octet-stream',
+  'application/json; charset=utf-16',
+  'APPLICATION/JSON',
+  'application/merge-patch+json',
+  'application/jsonx',
+  '*/*',
+  null,
+] as const;
+
+/** About one case in six is sent with another Content-Type than `application/json` (same number of requests). */
+const contentTypeArbitrary: fc.Arbitrary<string | null | undefined> = fc.oneof(
+  { arbitrary: fc.constant(undefined), weight: 5 },
+  { arbitrary: fc.constantFrom<string | null>(...OTHER_CONTENT_TYPES), weight: 1 },
+);
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const sentAsJson = (contentType: string | null | undefined) => contentType === undefined || (contentType !== null && JSON_MEDIA_TYPE.test(contentType.split(';')[0]!.trim()));
 
 function paramConforms(schema: JsonSchema, value: string): boolean {
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
@@ -40,7 +71,7 @@ function paramConforms(schema: JsonSchema, value: string): boolean {
  * same real request: it gets {@link EXPENSIVE_CAP} of them.
  */
 function isExpensive(op: Operation, c: Case): boolean {
-  const bodyOk = !op.body ? true : c.body.kind === 'json' && conformsTo(op.body, c.body.value);
+  const bodyOk = !op.body ? true : c.body.kind === 'json' && sentAsJson(c.contentType) && conformsTo(op.body, c.body.value);
   return bodyOk && op.pathParams.every((p) => paramConforms(op.paramSchemas[p] ?? {}, c.params[p] ?? ''));
 }
 
@@ -88,16 +119,18 @@ describe(`write-route fuzz ${part + 1}/${parts} (fast-check seed ${FUZZ_SEED}, $
       const valid = await validIdsFor(op, actor);
       const params = fc.record(Object.fromEntries(op.pathParams.map((p) => [p, pathValue(op.paramSchemas[p] ?? {}, valid[p] ?? [])])));
       const seed = FUZZ_SEED + index;
-      const { cases, expensive } = casesFor(op, fc.record({ body: fuzzBody(op.body), params }), seed);
+      const { cases, expensive } = casesFor(op, fc.record({ body: fuzzBody(op.body), params, contentType: contentTypeArbitrary }), seed);
       expect(cases.length).toBe(op.body || op.pathParams.length > 0 ? RUNS_PER_ROUTE : EXPENSIVE_CAP);
       const started = Date.now();
       const statuses = new Map<number, number>();
-      const failures: { seed: number; case: number; problem: string; body: string; params: Record<string, string> }[] = [];
+      const failures: { seed: number; case: number; problem: string; body: string; params: Record<string, string>; contentType?: string | null }[] = [];
       await inBatches(cases, IN_FLIGHT, async (c, i) => {
-        const answer = await send(op.method, fillPath(op.path, c.params), { token: op.secured ? actor.token : undefined, env: fuzzEnv, ...fuzzOptions(c.body) });
+        const answer = await send(op.method, fillPath(op.path, c.params), { token: op.secured ? actor.token : undefined, env: fuzzEnv, contentType: c.contentType, ...fuzzOptions(c.body) });
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        const problem = verdict(answer);
-        if (problem) failures.push({ seed, case: i, problem, body: JSON.stringify(c.body).slice(0, 300), params: c.params });
+        const acceptedOtherMediaType =
+          op.body && c.body.kind !== 'none' && !sentAsJson(c.contentType) && answer.status < 300 ? `${answer.status} for a body sent as ${String(c.contentType)}` : undefined;
+        const problem = verdict(answer) ?? acceptedOtherMediaType;
+        if (problem) failures.push({ seed, case: i, problem, body: JSON.stringify(c.body).slice(0, 300), params: c.params, contentType: c.contentType });
       });
       console.info(
         `fuzz ${opName(op)} as ${actor.role}, seed ${seed}: ${cases.length} cases (${expensive} valid-looking) in ${Date.now() - started} ms, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,

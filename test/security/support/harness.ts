@@ -28,6 +28,8 @@ export interface SendOptions {
   raw?: string;
   /** Bindings to use instead of the test env (the fuzz passes {@link withoutRateLimits}). */
   env?: Env;
+  /** The Content-Type to send with a body instead of `application/json`; null sends the body with none. */
+  contentType?: string | null;
 }
 
 const unlimited: RateLimit = { limit: async () => ({ success: true }) };
@@ -37,7 +39,7 @@ const unlimited: RateLimit = { limit: async () => ({ success: true }) };
  * local runtime (~5 ms here); the fuzz, which is about input handling, would spend most of its time in them.
  * Limits are tested on their own in password-spray.test.ts.
  */
-export const withoutRateLimits = (): Env => ({ ...env, API_RATE_LIMITER: unlimited, AUTH_RATE_LIMITER: unlimited, EMAIL_RATE_LIMITER: unlimited });
+export const withoutRateLimits = (): Env => ({ ...env, API_RATE_LIMITER: unlimited, AUTH_RATE_LIMITER: unlimited, EMAIL_RATE_LIMITER: unlimited, HEALTH_RATE_LIMITER: unlimited });
 
 export interface Answer {
   status: number;
@@ -55,7 +57,7 @@ export async function send(method: string, path: string, options: SendOptions = 
   const headers: Record<string, string> = { 'cf-connecting-ip': options.ip ?? freshIp(), ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  if (body !== undefined && options.contentType !== null) headers['content-type'] ??= options.contentType ?? 'application/json';
   const ctx = createExecutionContext();
   const res = await app.request(path, { method: method.toUpperCase(), headers, body }, options.env ?? env, ctx);
   const text = await res.text();

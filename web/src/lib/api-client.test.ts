@@ -205,14 +205,16 @@ describe('401 handling', () => {
 
     await expect(calls).resolves.toEqual([{ id: user.id }, { items: [] }, []]);
     expect(requestsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
-    expect(requestsTo('POST /api/v1/auth/refresh')[0]?.body).toEqual({ refresh_token: 'refresh-1' });
+    // The refresh token rides in its HttpOnly cookie; the SPA never holds it.
+    expect(requestsTo('POST /api/v1/auth/refresh')[0]?.body).toEqual({});
     for (const key of ['GET /api/v1/users/profile', 'GET /api/v1/cart', 'GET /api/v1/orders']) {
       expect(authHeaders(requestsTo(key))).toEqual(['Bearer access-1', 'Bearer access-2']);
     }
-    expect(useAuthStore.getState()).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2', user });
-    // SPEC §6: the rotated refresh token is persisted, the access token never is.
-    expect(persistedAuth()).toMatchObject({ state: { refreshToken: 'refresh-2', user } });
+    expect(useAuthStore.getState()).toMatchObject({ accessToken: 'access-2', refreshToken: null, user });
+    // Only the user is persisted: neither the access token nor any refresh token reaches localStorage.
+    expect(persistedAuth()).toMatchObject({ state: { user } });
     expect(localStorage.getItem(AUTH_STORAGE_KEY)).not.toContain('access-2');
+    expect(localStorage.getItem(AUTH_STORAGE_KEY)).not.toContain('refresh');
   });
 
   it('after a reload (refresh token but no access token) refreshes and replays', async () => {
@@ -249,7 +251,7 @@ describe('401 handling', () => {
     expect(requestsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
     expect(requestsTo('GET /api/v1/cart')).toHaveLength(1);
     expect(useAuthStore.getState()).toMatchObject({ accessToken: null, refreshToken: null, user: null });
-    expect(persistedAuth()).toMatchObject({ state: { refreshToken: null, user: null } });
+    expect(persistedAuth()).toMatchObject({ state: { user: null } });
     expect(expired).toHaveBeenCalledTimes(1);
   });
 
@@ -261,7 +263,7 @@ describe('401 handling', () => {
     });
 
     await expect(api.get('/cart')).rejects.toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
-    expect(useAuthStore.getState()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(useAuthStore.getState()).toMatchObject({ accessToken: 'access-1', user });
   });
 
   it('does not try to refresh when logged out; the 401 is returned as an ApiError', async () => {
@@ -303,6 +305,6 @@ describe('401 handling', () => {
       code: 'INVALID_CREDENTIALS',
     });
     expect(requestsTo('POST /api/v1/auth/refresh')).toHaveLength(0);
-    expect(useAuthStore.getState().refreshToken).toBe('refresh-1');
+    expect(useAuthStore.getState().user).toEqual(user);
   });
 });

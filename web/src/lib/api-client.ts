@@ -172,7 +172,6 @@ function isSession(value: unknown): value is AuthSession {
   return (
     isRecord(value) &&
     typeof value.access_token === 'string' &&
-    typeof value.refresh_token === 'string' &&
     isRecord(value.user) &&
     typeof value.user.id === 'string'
   );
@@ -187,12 +186,14 @@ async function runRefresh(): Promise<string> {
   // Another tab may have rotated the token while this one waited for the lock; spending the old one would count
   // as reuse and revoke the whole family.
   await useAuthStore.persist.rehydrate();
-  const { refreshToken } = useAuthStore.getState();
+  const { refreshToken, user } = useAuthStore.getState();
   try {
-    if (!refreshToken) {
+    if (!user) {
       throw new ApiError({ status: 401, code: 'UNAUTHORIZED', message: 'Your session has ended. Please log in again.' });
     }
-    const response = await send('POST', '/auth/refresh', { body: { refresh_token: refreshToken } }, null);
+    // The refresh token travels in its HttpOnly cookie (same origin, path /api/v1/auth); a token held in memory
+    // (this tab's own login) is sent in the body instead, as the API accepts both.
+    const response = await send('POST', '/auth/refresh', { body: refreshToken ? { refresh_token: refreshToken } : {} }, null);
     const { data } = await readEnvelope(response);
     if (!isSession(data)) {
       throw new ApiError({
@@ -227,10 +228,10 @@ function withCrossTabLock<T>(task: () => Promise<T>): Promise<T> {
 
 /** The token to replay a 401'd call with, or null when there is no session to refresh. */
 async function tokenAfterUnauthorized(sentToken: string | null): Promise<string | null> {
-  const { accessToken, refreshToken } = useAuthStore.getState();
+  const { accessToken, user } = useAuthStore.getState();
   // The call went out before a refresh finished; the new token is already here.
   if (accessToken && accessToken !== sentToken) return accessToken;
-  if (!refreshToken) return null;
+  if (!user) return null;
   return refreshAccessToken();
 }
 

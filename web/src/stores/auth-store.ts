@@ -9,7 +9,7 @@ export type { UserRole };
 export type AuthUser = RegisteredUser;
 
 /** What the store keeps of the `data` of `POST /auth/login` and `POST /auth/refresh`. */
-export type AuthSession = Pick<TokenSession, 'access_token' | 'refresh_token' | 'user'>;
+export type AuthSession = Pick<TokenSession, 'access_token' | 'user'> & Partial<Pick<TokenSession, 'refresh_token'>>;
 
 interface AuthState {
   accessToken: string | null;
@@ -22,8 +22,9 @@ interface AuthState {
 export const AUTH_STORAGE_KEY = 'edge-shop.auth';
 
 /**
- * Session state. SPEC §6: the access token lives in memory only (a page reload refreshes it), while the refresh
- * token and the user survive reloads in localStorage.
+ * Session state. The access token lives in memory only (a page reload refreshes it). The refresh token is never
+ * written to storage: the API keeps it in an HttpOnly cookie that script cannot read, so an injected script
+ * cannot carry a 7-day session away. Only the user (who is signed in, for the UI) survives reloads.
  */
 export const useAuthStore = create<AuthState>()(
   persist(
@@ -31,22 +32,25 @@ export const useAuthStore = create<AuthState>()(
       accessToken: null,
       refreshToken: null,
       user: null,
-      setSession: (session) =>
-        set({ accessToken: session.access_token, refreshToken: session.refresh_token, user: session.user }),
+      // The response's refresh_token is not kept (the HttpOnly cookie carries it); `refreshToken` stays for
+      // sessions handed over in memory only.
+      setSession: (session) => set({ accessToken: session.access_token, refreshToken: null, user: session.user }),
       clearAuth: () => set({ accessToken: null, refreshToken: null, user: null }),
     }),
     {
       name: AUTH_STORAGE_KEY,
-      version: 1,
+      version: 2,
       storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ refreshToken: state.refreshToken, user: state.user }),
+      partialize: (state) => ({ user: state.user }),
+      // Version 1 stored the refresh token in localStorage: drop it (the cookie set at login carries the session).
+      migrate: (persisted) => ({ user: (persisted as { user?: AuthUser | null } | null)?.user ?? null }),
     },
   ),
 );
 
 export const useCurrentUser = () => useAuthStore((state) => state.user);
 
-export const useIsAuthenticated = () => useAuthStore((state) => state.user !== null && state.refreshToken !== null);
+export const useIsAuthenticated = () => useAuthStore((state) => state.user !== null);
 
 // Refresh tokens rotate (and reuse revokes the whole family), so every tab must follow the newest one another tab
 // stored, and a logout in one tab must end the session in all of them.
@@ -58,7 +62,7 @@ if (typeof window !== 'undefined') {
       return;
     }
     void Promise.resolve(useAuthStore.persist.rehydrate()).then(() => {
-      if (useAuthStore.getState().refreshToken === null) useAuthStore.setState({ accessToken: null, user: null });
+      if (useAuthStore.getState().user === null) useAuthStore.setState({ accessToken: null, refreshToken: null });
     });
   });
 }

@@ -46,6 +46,8 @@ export type UpdateProductInput = Schemas['UpdateProduct'];
 /** `mode` echoes the requested one, or is `fallback-keyword` when the embedder was unavailable. */
 export type AiSearchResult = Schemas['AiSearchResult'];
 export type Review = Schemas['Review'];
+/** A review in a product's public list: the author by display name, not by account id. */
+export type PublicReview = Schemas['PublicReview'];
 export type ReviewInput = Schemas['CreateReview'];
 
 // ── Cart (snake_case) ────────────────────────────────────────────────────────────────────────────────────────────

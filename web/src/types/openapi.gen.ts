@@ -52,7 +52,7 @@ export interface paths {
         };
         /**
          * Dependencies are reachable
-         * @description `postgres` runs `SELECT 1`; `queue` needs the order-events binding and no outbox rows stuck unpublished for 5 minutes.
+         * @description `postgres` runs `SELECT 1`; `queue` needs the order-events binding and no outbox rows stuck unpublished for 5 minutes. The answer is reused for 2 s and the route is rate-limited per client address.
          */
         get: {
             parameters: {
@@ -71,6 +71,13 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Readiness"];
                     };
+                };
+                /** @description Too many probes from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description A dependency is down */
                 503: {
@@ -100,7 +107,7 @@ export interface paths {
         };
         /**
          * Round trip to the database (`SELECT 1`)
-         * @description The baseline that database-backed latencies are reported against in docs/BENCHMARKS.md.
+         * @description The baseline that database-backed latencies are reported against in docs/BENCHMARKS.md. Rate-limited per client address; outside local development the answer is reused for 2 s.
          */
         get: {
             parameters: {
@@ -119,6 +126,13 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["DatabasePing"];
                     };
+                };
+                /** @description Too many probes from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -832,7 +846,7 @@ export interface paths {
         get?: never;
         /**
          * Cancel a PENDING or CONFIRMED order (buyer or admin); a paid order is refunded
-         * @description Optional JSON body `{"reason": "…"}` (≤255 characters).
+         * @description Optional JSON body `{"reason": "…"}` (≤255 characters); no body, or an empty one, cancels without a reason.
          */
         put: {
             parameters: {
@@ -843,7 +857,12 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Optional reason */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CancelOrder"];
+                };
+            };
             responses: {
                 /** @description Cancelled */
                 200: {
@@ -896,6 +915,15 @@ export interface paths {
                 };
                 /** @description Conflict with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as the declared media type (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3714,7 +3742,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description The body is not sent as the declared media type (application/json) */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3825,7 +3853,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description The body is not sent as the declared media type (application/json) */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4721,7 +4749,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stock of one product */
+        /**
+         * Stock of one product
+         * @description ACTIVE products for everyone; the owning seller and admins also see INACTIVE and DELETED ones (others get 404).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4800,7 +4831,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page of reviews */
+                /** @description A page of reviews (authors by display name) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4809,7 +4840,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             success: true;
-                            data: components["schemas"]["Review"][];
+                            data: components["schemas"]["PublicReview"][];
                             meta: components["schemas"]["PageMeta"];
                         };
                     };
@@ -5260,6 +5291,11 @@ export interface components {
                 quantity: number;
             }[];
             shippingAddress: components["schemas"]["ShippingAddress"];
+            /**
+             * @description The total the buyer was shown; when today's prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)
+             * @example 59.97
+             */
+            expectedTotal?: number;
         };
         OrderSummary: {
             id: string;
@@ -5290,6 +5326,9 @@ export interface components {
             changedBy: string;
             /** Format: date-time */
             changedAt: string;
+        };
+        CancelOrder: {
+            reason?: string;
         };
         Payment: {
             id: string;
@@ -5754,6 +5793,22 @@ export interface components {
             stockQuantity: number;
             stockReserved: number;
             availableStock: number;
+        };
+        PublicReview: {
+            id: number;
+            productId: number;
+            orderItemId: string;
+            rating: number;
+            comment: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description First name and last initial of the author
+             * @example Ada L.
+             */
+            authorName: string;
         };
         Review: {
             id: number;

@@ -110,7 +110,8 @@ describe('login form', () => {
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/orders'));
     expect(router.state.location.search).toBe('?page=2');
-    expect(useAuthStore.getState()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(useAuthStore.getState()).toMatchObject({ accessToken: 'access-1', refreshToken: null });
+    expect(localStorage.getItem('edge-shop.auth') ?? '').not.toContain('refresh-1');
     expect(useAuthStore.getState().user?.email).toBe('customer@example.com');
   });
 

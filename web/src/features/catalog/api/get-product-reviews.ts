@@ -1,11 +1,11 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { Review } from '@/types/api';
+import type { PublicReview } from '@/types/api';
 
 /** `GET /products/:id/reviews`: newest first, 10 per page. */
 export const getProductReviews = (productId: number, page: number, signal?: AbortSignal) =>
-  api.getPage<Review>(`/products/${productId}/reviews`, { query: { page, size: 10 }, signal });
+  api.getPage<PublicReview>(`/products/${productId}/reviews`, { query: { page, size: 10 }, signal });
 
 export const getProductReviewsQueryOptions = (productId: number, page: number) =>
   queryOptions({

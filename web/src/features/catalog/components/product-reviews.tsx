@@ -24,6 +24,7 @@ export function ProductReviews({ productId }: { productId: number }) {
           <li key={review.id} className="review">
             <div className="review__meta">
               <RatingStars rating={review.rating} />
+              {review.authorName === 'Verified buyer' ? null : <span className="review__author">{review.authorName}</span>}
               <span>Verified buyer</span>
               <time dateTime={review.createdAt}>{formatDate(review.createdAt)}</time>
             </div>

@@ -1,0 +1,63 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/**
+ * Hardening item 6: the SPA is served with a strict CSP (no inline script) and the other security headers, the
+ * pages still work under it, and the refresh token never reaches localStorage.
+ */
+
+/** Collects CSP violations the page reports while it runs. */
+function watchCsp(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
+}
+
+test('HTML and assets carry the CSP and the other security headers', async ({ page, request }) => {
+  for (const path of ['/', '/products/1', '/theme-init.js']) {
+    const headers = (await request.get(path)).headers();
+    expect(headers['content-security-policy'], path).toContain("script-src 'self'");
+    expect(headers['content-security-policy'], path).not.toContain('unsafe-inline');
+    expect(headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+    expect(headers['x-frame-options'], path).toBe('DENY');
+    expect(headers['strict-transport-security'], path).toContain('max-age=');
+    expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+    expect(headers['x-content-type-options'], path).toBe('nosniff');
+  }
+  const html = await (await request.get('/')).text();
+  expect(html).not.toMatch(/<script>(?!\s*<\/script>)/);
+  const violations = watchCsp(page);
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', /light|dark/);
+  await page.goto('/products/1');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
+test('the API reference still loads its page and script (served by the Worker, not under the SPA CSP)', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const violations = watchCsp(page);
+  const script = await request.get('/vendor/scalar/standalone.js');
+  expect(script.status()).toBe(200);
+  await page.goto('/api/docs');
+  await expect(page).toHaveTitle('Edge Shop API');
+  expect(violations).toEqual([]);
+});
+
+test('signing in keeps the refresh token out of localStorage; a reload restores the session from the cookie', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/login');
+  await page.getByLabel('Email').fill('customer@example.com');
+  await page.getByLabel('Password').fill('Customer@123');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  expect(stored).not.toMatch(/refresh/i);
+  expect(stored).not.toMatch(/[0-9a-f]{128}/);
+  await page.goto('/profile');
+  await page.reload();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByText('customer@example.com').first()).toBeVisible();
+});
