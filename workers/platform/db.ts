@@ -47,22 +47,28 @@ export function createDb(env: AppEnv): Db {
 export async function withTransaction<T>(
   env: AppEnv,
   fn: (tx: Tx) => Promise<T>,
-  config?: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' },
+  config?: IsolationConfig,
 ): Promise<T> {
   configureNeon(env);
   const pool = new Pool({ connectionString: requireUrl(env), max: 1 });
   // The driver emits 'error' after a dropped connection; the awaiting query already rejects with it.
   pool.on('error', () => undefined);
-  const committed: Array<(env: AppEnv) => void> = [];
-  let result: T;
   try {
-    result = await drizzleWs({ client: pool, casing: CASING }).transaction((tx) => {
-      commitHooks.set(tx, committed);
-      return fn(tx);
-    }, config);
+    return await transactionWithHooks(env, drizzleWs({ client: pool, casing: CASING }), fn, config);
   } finally {
     await pool.end().catch(() => undefined);
   }
+}
+
+type IsolationConfig = { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' };
+
+/** One transaction on `db`; the {@link afterCommit} hooks registered inside it run once it has committed. */
+async function transactionWithHooks<T>(env: AppEnv, db: { transaction<R>(fn: (tx: Tx) => Promise<R>, config?: IsolationConfig): Promise<R> }, fn: (tx: Tx) => Promise<T>, config?: IsolationConfig): Promise<T> {
+  const committed: Array<(env: AppEnv) => void> = [];
+  const result = await db.transaction((tx) => {
+    commitHooks.set(tx, committed);
+    return fn(tx);
+  }, config);
   for (const hook of committed) hook(env);
   return result;
 }
@@ -82,7 +88,7 @@ export function afterCommit(q: Queryable, hook: (env: AppEnv) => void, env?: App
 
 /** Interactive transactions over a pool of WebSocket connections that stays open until {@link TransactionPool.close}. */
 export interface TransactionPool {
-  transaction<T>(fn: (tx: Tx) => Promise<T>, config?: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' }): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, config?: IsolationConfig): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -98,7 +104,7 @@ export function openTransactionPool(env: AppEnv, maxConnections: number): Transa
   pool.on('error', () => undefined);
   const db = drizzleWs({ client: pool, casing: CASING });
   return {
-    transaction: (fn, config) => db.transaction(fn, config),
+    transaction: (fn, config) => transactionWithHooks(env, db, fn, config),
     close: () => pool.end().catch(() => undefined),
   };
 }
