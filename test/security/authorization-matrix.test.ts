@@ -205,6 +205,17 @@ const OBJECT_ROUTES: ObjectRoute[] = [
     snapshot: async (owner) => (await send('GET', '/api/v1/categories', { token: owner.token })).json,
   },
   {
+    name: 'stock ledger (admin only, even for the product’s seller)',
+    covers: ['/api/v1/admin/stock/{productId}/ledger'],
+    owner: 'admin',
+    outsiders: ['customer', 'seller'],
+    allowed: null,
+    create: async () => '1',
+    attempts: (id) => [{ method: 'GET', path: `/api/v1/admin/stock/${id}/ledger` }],
+    refused: [403],
+    snapshot: async () => null,
+  },
+  {
     name: 'dead-letter replay (admin only)',
     covers: ['/api/v1/admin/dead-letters/{id}/replay'],
     owner: 'admin',
