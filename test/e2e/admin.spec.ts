@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
-import pg from 'pg';
+
+import { newVerifiedCustomer, withDatabase } from './fixtures.ts';
 
 /** The operator console against the real API and database (seeded admin: the only admin of a fresh e2e database). */
 
@@ -10,7 +11,6 @@ const ADMIN = { email: 'admin@example.com', password: 'Admin@123' };
 const CUSTOMER = { email: 'customer@example.com', password: 'Customer@123' };
 const SELLER = { email: 'outdoors.seller@example.com', password: 'Seller@123' };
 const SAGA_TIMEOUT = 20_000;
-const DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${Number(process.env.E2E_PORT ?? 8851) + 1}/postgres`;
 
 // Journeys wait on the saga and log in twice on a shared two-core machine: more room than the 30 s default.
 test.describe.configure({ timeout: 90_000 });
@@ -30,16 +30,6 @@ async function apiToken(request: APIRequestContext, user: { email: string; passw
   const response = await request.post('/api/v1/auth/login', { data: user });
   expect(response.status()).toBe(200);
   return ((await response.json()) as { data: { access_token: string } }).data.access_token;
-}
-
-async function withDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** An order placed through the API and paid by the saga. */
@@ -115,15 +105,6 @@ test('an operator finds a dead letter from the overview, replays it and sees the
   await expect(entry.first()).toContainText(ADMIN.email);
 });
 
-async function newVerifiedCustomer(request: APIRequestContext) {
-  const user = { email: `console-${randomUUID()}@example.com`, password: 'Sturdy4Pass' };
-  const registered = await request.post('/api/v1/auth/register', { data: { ...user, first_name: 'Role', last_name: 'Change' } });
-  expect(registered.status()).toBe(201);
-  // The verification e-mail only reaches the log here; the code's own flow is covered by the identity tests.
-  await withDatabase((db) => db.query('update users set is_verified = true where lower(email) = $1', [user.email]));
-  return user;
-}
-
 async function signedInPage(browser: Browser, user: { email: string; password: string }, next: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -132,7 +113,7 @@ async function signedInPage(browser: Browser, user: { email: string; password: s
 }
 
 test('an operator changes a user’s role; that user’s open session ends; the change is in the audit log', async ({ page, browser, request }) => {
-  const user = await newVerifiedCustomer(request);
+  const user = await newVerifiedCustomer(request, 'console');
   const other = await signedInPage(browser, user, '/profile');
   await expect(other.page.getByRole('heading', { level: 1, name: 'Your profile' })).toBeVisible();
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
 
+import { newVerifiedCustomer } from './fixtures.ts';
+
 /**
  * Checkout journeys against the real API: search → cart → checkout → payment saga → order history, the seller
  * portal from a new product to shipping it, and the buyer's delivery and review. No stubs; the simulated gateway
@@ -118,7 +120,7 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
   await expect(page.getByText('12 Checkout Lane')).toBeVisible();
 });
 
-test('a seller creates a product, a shopper orders it, the seller sees it confirmed and ships it', async ({ page, browser }) => {
+test('a seller creates a product, a shopper orders it, the seller sees it confirmed and ships it', async ({ page, browser, request }) => {
   const productName = `E2E Lantern ${Date.now()}`;
 
   await logIn(page, SELLER, '/seller/products/new');
@@ -131,7 +133,8 @@ test('a seller creates a product, a shopper orders it, the seller sees it confir
   await expect(page).toHaveURL(/\/seller\/products$/);
   await expect(page.getByRole('link', { name: productName, exact: true })).toBeVisible();
 
-  const shopper = await signedInPage(browser, CUSTOMER, '/products');
+  // A buyer of its own: lines left in a shared cart by an earlier attempt would join this seller's checkout.
+  const shopper = await signedInPage(browser, await newVerifiedCustomer(request), '/products');
   await shopper.getByRole('searchbox', { name: 'Search products' }).fill(productName);
   await shopper.getByRole('link', { name: productName }).click();
   await expect(shopper.getByRole('heading', { level: 1, name: productName })).toBeVisible();
