@@ -142,8 +142,9 @@ test('a killed socket falls back to polling, then reconnects and is live again',
   const polls = paymentPolls(page);
   await checkOutFromProductPage(page, product.name);
   await expect(page.getByRole('heading', { level: 1, name: 'Payment confirmed' })).toBeVisible({ timeout: SAGA_TIMEOUT });
-  // Polling did the work: the page load and at least one 2-second poll after it.
-  expect(polls.length).toBeGreaterThanOrEqual(2);
+  // With the socket refused the outcome came over HTTP (the page load's read, then 2-second polls until the
+  // saga settles; the payment is often settled by the first read, so one request may be all it takes).
+  expect(polls.length).toBeGreaterThanOrEqual(1);
 
   blocked = false;
   await expect(liveStatus(page, 'live')).toBeAttached({ timeout: 40_000 });
