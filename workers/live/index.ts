@@ -1,12 +1,12 @@
 import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 
 import type { LiveDO } from '@do/live';
-import { centsToAmount } from '@/catalog/summary';
 import { getConfig, type AppEnv } from '@/env';
 import { users } from '@/identity/tables';
 import type { LiveEvent } from '@/live/protocol';
 import { notifications } from '@/notifications/tables';
 import { orders } from '@/orders/tables';
+import { toPaymentResponse } from '@/payments/service';
 import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { createLogger, describeError } from '@/platform/logger';
@@ -140,7 +140,7 @@ async function pushNotifications(env: AppEnv, committed: CommittedNotification[]
     push(order.sellerId, { id, type: 'order.updated', version: order.version, data: { ...data, role: 'seller' } });
   }
   for (const { payment, version } of paymentRows) {
-    push(payment.userId, { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...paymentResource(payment), version } });
+    push(payment.userId, { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...toPaymentResponse(payment), version } });
   }
   for (const n of committed) {
     push(n.userId, {
@@ -154,23 +154,6 @@ async function pushNotifications(env: AppEnv, committed: CommittedNotification[]
     });
   }
   await Promise.all([...events].map(([userId, list]) => liveStub(env, userId).publish(list)));
-}
-
-/** The payment as `GET /payments/order/{orderId}` shows it, so the SPA can put it straight into its cache. */
-function paymentResource(row: typeof payments.$inferSelect) {
-  return {
-    id: row.id,
-    orderId: row.orderId,
-    userId: row.userId,
-    amount: centsToAmount(row.amountCents),
-    currency: row.currency,
-    status: row.status,
-    method: row.method,
-    gatewayReference: row.gatewayReference,
-    failureReason: row.failureReason,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
 }
 
 /** Users that exist and are not deleted, with their session version (the ticket is bound to it). */
