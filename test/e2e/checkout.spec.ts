@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
 
-import { newVerifiedCustomer } from './fixtures.ts';
+import { apiToken, logIn, newVerifiedCustomer, shortId } from './fixtures.ts';
 
 /**
  * Checkout journeys against the real API: search → cart → checkout → payment saga → order history, the seller
@@ -18,16 +18,6 @@ const SAGA_TIMEOUT = 30_000;
 // The journeys share customer@example.com's cart, and checkout takes a seller's whole group: run them one after
 // another (in one worker) so no journey checks out another's line. A failure does not skip the others.
 test.describe.configure({ mode: 'default', timeout: 90_000 });
-
-const shortId = (id: string) => id.replace(/-/g, '').slice(-8).toUpperCase();
-
-async function logIn(page: Page, user: { email: string; password: string }, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL((url) => url.pathname + url.search === next);
-}
 
 /** A second signed-in browser (its own storage), for journeys with a buyer and a seller at once. */
 async function signedInPage(browser: Browser, user: { email: string; password: string }, next: string) {
@@ -71,12 +61,6 @@ async function orderFromProductPage(page: Page, productName: string) {
  * characters) is the same for every UUIDv7 id minted within about a minute, so it cannot tell rows apart.
  */
 const orderRow = (page: Page, href: string) => page.getByRole('row').filter({ has: page.locator(`a[href="${href}"]`) });
-
-async function apiToken(request: APIRequestContext, user: { email: string; password: string }) {
-  const response = await request.post('/api/v1/auth/login', { data: { email: user.email, password: user.password } });
-  expect(response.status()).toBe(200);
-  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
-}
 
 async function createProductViaApi(request: APIRequestContext, sellerToken: string, name: string) {
   const response = await request.post('/api/v1/products', {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { type APIRequestContext, expect } from '@playwright/test';
+import { type APIRequestContext, expect, type Page } from '@playwright/test';
 import pg from 'pg';
 
 /** The e2e shop's own database (playwright.config.ts serves it on E2E_PORT + 1). */
@@ -27,4 +27,23 @@ export async function newVerifiedCustomer(request: APIRequestContext, prefix = '
   // The verification e-mail only reaches the log here; the code's own flow is covered by the identity tests.
   await withDatabase((db) => db.query('update users set is_verified = true where lower(email) = $1', [user.email]));
   return user;
+}
+
+/** The short order number the pages show: the last 8 hex characters of the id. */
+export const shortId = (id: string) => id.replace(/-/g, '').slice(-8).toUpperCase();
+
+/** Signs in through the login page and waits until it has sent the browser on to `next`. */
+export async function logIn(page: Page, user: { email: string; password: string }, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL((url) => url.pathname + url.search === next);
+}
+
+/** An access token for API set-up steps. */
+export async function apiToken(request: APIRequestContext, user: { email: string; password: string }) {
+  const response = await request.post('/api/v1/auth/login', { data: { email: user.email, password: user.password } });
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { type APIRequestContext, expect, type Page, type Request, test, type WebSocketRoute } from '@playwright/test';
 
+import { apiToken, logIn, shortId } from './fixtures.ts';
+
 /**
  * Live updates in the real browser: the payment outcome and new notifications arrive over the WebSocket with no
  * polling while it is up, and a killed socket hands over to polling until it reconnects. Buyers and sellers here
@@ -17,23 +19,7 @@ const SAGA_TIMEOUT = 30_000;
 
 test.describe.configure({ mode: 'default', timeout: 90_000 });
 
-const shortId = (id: string) => id.replace(/-/g, '').slice(-8).toUpperCase();
-
-async function logIn(page: Page, user: { email: string; password: string }, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL((url) => url.pathname + url.search === next);
-}
-
 const liveStatus = (page: Page, status: string) => page.locator(`[data-live-status="${status}"]`);
-
-async function apiToken(request: APIRequestContext, user: { email: string; password: string }) {
-  const response = await request.post('/api/v1/auth/login', { data: { email: user.email, password: user.password } });
-  expect(response.status()).toBe(200);
-  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
-}
 
 async function createProduct(request: APIRequestContext, sellerToken: string) {
   const name = `Live Lamp ${randomUUID().slice(0, 8)}`;
