@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -114,12 +115,17 @@ describe('reliability: a consumer crash mid-batch', () => {
     await deliverToPayments(pay.deps, placed.map((p) => p.created));
     const events = placed.map((p) => pay.published.find((e) => e.orderId === p.orderId)!);
     const transaction = orders.deps.transaction;
-    let calls = 0;
-    // The first message's transaction does its work, then the isolate dies before COMMIT.
+    let crashed = false;
+    // The first message's transaction does its work, then the isolate dies before COMMIT. A batch's orders run
+    // concurrently, so the transaction is picked by what it wrote (the first order confirmed), not by call order.
     orders.deps.transaction = (fn) =>
       transaction(async (tx) => {
         const result = await fn(tx);
-        if (calls++ === 0) throw new Error('isolate evicted before commit');
+        const { rows } = await tx.execute<{ status: string }>(sql`select status from orders where id = ${placed[0]!.orderId}`);
+        if (!crashed && rows[0]?.status === 'CONFIRMED') {
+          crashed = true;
+          throw new Error('isolate evicted before commit');
+        }
         return result;
       });
 
