@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import drizzle from 'eslint-plugin-drizzle';
 import tseslint from 'typescript-eslint';
 
-// STYLE.md 17: shared code → features → app. A feature never imports another feature (pages compose them), and the
+// Import direction: shared code → features → app. A feature never imports another feature (pages compose them), and the
 // shared layers import no feature at all; the layout chrome (components/layouts) is the one composition point
 // outside app/.
 const features = readdirSync(new URL('./web/src/features', import.meta.url), { withFileTypes: true })

@@ -14,8 +14,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
-  // npm start restarts wrangler dev if it dies mid-run (workers-sdk issue 15202); a test caught in that gap runs again.
-  retries: 2,
+  // A test that needs a retry to pass is a bug to find, not to hide.
+  retries: 0,
   // Two shared cores: more workers only fight the app under test for CPU.
   workers: 2,
   reporter: process.env.CI ? 'github' : 'list',
@@ -24,7 +24,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
-    // Debian's chromium; Playwright never downloads a browser here (ARCHITECTURE §8).
+    // Debian's chromium; Playwright never downloads a browser here.
     launchOptions: { executablePath: '/usr/bin/chromium' },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in sequence, each in its own process (`npm run bench:<name>`, so
  * each starts and stops its own instance), then a summary printed and written at the top of
- * docs/BENCHMARKS.md: benchmark, our figure, the seed's published figure (SPEC §8.4), goal, met?.
+ * docs/BENCHMARKS.md: benchmark, our figure, the seed's published figure, goal, met?.
  * `bench:saga` and `bench:web` run too when package.json has them. Load phases are 10 s
  * (`BENCH_SECONDS`), the login load keeps its 20 s (`BENCH_LOGIN_SECONDS`), so the whole run stays under
  * 10 minutes on a 2-core machine. A failing benchmark is reported and the others still run.
@@ -58,7 +58,7 @@ writeSection(
   'summary',
   `## Summary (\`npm run bench\`)
 
-| benchmark | our figure | seed's figure (SPEC §8.4) | goal | met? |
+| benchmark | our figure | seed's figure | goal | met? |
 |---|---|---|---|---|
 ${rows.map((row) => `| \`bench:${row.name}\` | ${row.figure} | ${row.seed} | ${row.goal} | ${mark(row.met)} |`).join('\n')}
 

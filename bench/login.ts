@@ -25,7 +25,7 @@ const TIMEOUT_MS = 30_000;
 const ACCOUNTS = 200;
 const PASSWORD = 'Bench-login-1';
 const GOAL = { servedShareOfBound: 0.9, p95Ms: 1_000, shedMs: 50 };
-const SEED = 'p95 ≈ 60 s, 4 req/s served, 85 % errors (SPEC §8.4, `auth_login.js` @100 RPS, M1 laptop, Docker)';
+const SEED = 'p95 ≈ 60 s, 4 req/s served, 85 % errors (the original `auth_login.js` @100 RPS, M1 laptop, Docker)';
 
 /** Median time of one `verifyPassword` (PBKDF2-SHA-256, production iterations) in this Node process. */
 async function measureHashMs(): Promise<number> {

@@ -238,7 +238,7 @@ index is what is measured; left to itself, the planner ${usesIndex ? 'uses' : '*
 | hybrid p95 ≤ ${GOAL.hybridP95Ratio}× \`SELECT 1\` p95 | ${ratio(hybrid.p95, unit.p95)} | ${yes(met.ratio)} |
 | recall@${K} ≥ ${GOAL.recall} | ${appRecall.toFixed(3)} | ${yes(met.recall)} |
 
-Seed reference (SPEC §8.4, different hardware and stack, 40-ish products): \`/ai-search\` @20 RPS total p95 8 ms (cached),
+Seed reference (different hardware and stack, 40-ish products): \`/ai-search\` @20 RPS total p95 8 ms (cached),
 vector layer 990 ms; keyword search p95 7 ms at 147/s. Compare the ratios, not the milliseconds: here the load generator,
 wrangler, workerd, the Neon proxy and PGlite (single-threaded WebAssembly Postgres) share the same cores.`,
   );

@@ -21,7 +21,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 8797);
 const STOCK = 50;
 const ORDERS = 500;
 const ORDERS_PATH = '/api/v1/orders';
-const SEED = '`race_inventory.js`: 10 orders on stock 1 → 1×201, 9×409 (SPEC §8.4)';
+const SEED = '`race_inventory.js`: 10 orders on stock 1 → 1×201, 9×409';
 
 const seller = sampleUser('seller@example.com');
 const customer = sampleUser('customer@example.com');

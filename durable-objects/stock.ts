@@ -46,7 +46,7 @@ interface ReservationRow extends Record<string, SqlStorageValue> {
 
 /**
  * `StockDO` — one instance per product (`idFromName(String(productId))`), the ONLY writer of its
- * available stock (ARCHITECTURE §4). Postgres `products.stock_quantity/stock_reserved/sold_count`
+ * available stock. Postgres `products.stock_quantity/stock_reserved/sold_count`
  * are a mirror the Worker writes after each change, guarded by {@link StockSnapshot.version}.
  *
  * Invariants (hold after every method, checked before any write):

@@ -5,7 +5,7 @@ import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from 'openapi-t
 
 import { createApp } from '@/app';
 
-/** The SPA's generated wire types (STYLE.md 18); `web/src/types/api.ts` names them for the pages. */
+/** The SPA's generated wire types; `web/src/types/api.ts` names them for the pages. */
 export const API_TYPES_FILE = join(import.meta.dirname, '../web/src/types/openapi.gen.ts');
 
 const HEADER = `${COMMENT_HEADER}// Generated from the Worker's /api/openapi.json by \`npm run gen:api-types\` (scripts/openapi-types.ts).\n// Do not edit: change the zod schema in workers/, then regenerate.\n\n`;

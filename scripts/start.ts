@@ -14,6 +14,7 @@ import { seedDatabase } from './db/seed.ts';
 import { SAMPLE_USERS } from './db/seed-data.ts';
 import { buildWeb, webBuildIsStale } from './build-web.ts';
 import { startEmbeddings, type LocalEmbeddings } from './embeddings/start.ts';
+import type { DevServerOptions } from './lib/wrangler-dev.ts';
 import { assertPortFree, ensureDevSigningKey, ROOT, startDatabase, stopChild, UserFacingError, waitForOk, type DatabaseHandle } from './lib/platform.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -23,7 +24,9 @@ const EMBEDDINGS_PORT = Number(process.env.EMBEDDINGS_PORT ?? PORT + 3);
 const DATA_DIR = process.env.DATA_DIR ?? join(ROOT, '.data');
 // READY_TIMEOUT_MS lets a benchmark on a loaded machine wait longer than an interactive start should.
 const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 90_000);
-const MAX_WRANGLER_RESTARTS = 5;
+// Reload on source changes for a developer at a terminal; unattended runs (Playwright, benchmarks, CI) pipe the output
+// and keep one build for the whole run. WATCH=1 / WATCH=0 overrides.
+const WATCH = process.env.WATCH ? process.env.WATCH !== '0' && process.env.WATCH !== 'false' : Boolean(process.stdout.isTTY);
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -78,46 +81,37 @@ async function main(): Promise<void> {
   else dim('web/dist is up to date');
 
   say(`Starting wrangler dev on http://127.0.0.1:${PORT}`);
-  const vars = [
-    '--var',
-    `DATABASE_URL:${database.url}`,
-    ...(database.neonProxy ? ['--var', `NEON_LOCAL_PROXY:${database.neonProxy}`] : []),
-    // Password-reset links point at this server, whatever port it was given.
-    '--var',
-    `APP_URL:http://localhost:${PORT}`,
-    // The simulated gateway's mode for one run (benchmarks' chaos variants), e.g. `random(0.8,0.2)`.
-    ...(process.env.PAYMENT_GATEWAY_MODE ? ['--var', `PAYMENT_GATEWAY_MODE:${process.env.PAYMENT_GATEWAY_MODE}`] : []),
-    ...embeddings.wranglerVars,
-  ];
-  const args = [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', join(DATA_DIR, 'wrangler'), '--show-interactive-dev-session=false', '--test-scheduled', ...vars];
-  let ready = false;
-  let restarts = 0;
-  const launch = () => {
-    wrangler = spawn(process.execPath, args, {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1' },
-    });
-    for (const stream of [wrangler.stdout!, wrangler.stderr!]) createInterface({ input: stream }).on('line', (line) => console.log(`  wrangler │ ${line}`));
-    wrangler.once('exit', (code) => {
-      if (stopping) return;
-      // wrangler dev occasionally dies on an EPIPE from a client that went away (workers-sdk issue 15202). Its state
-      // (Durable Objects, queues) is persisted in DATA_DIR, so a restart loses nothing; a failed first start does not retry.
-      if (ready && restarts < MAX_WRANGLER_RESTARTS) {
-        restarts++;
-        console.error(`wrangler dev exited (code ${code}); restarting (${restarts}/${MAX_WRANGLER_RESTARTS}).`);
-        launch();
-        return;
-      }
-      console.error(`wrangler dev exited (code ${code}); stopping.`);
-      void shutdown(code ?? 1);
-    });
+  const devServer: DevServerOptions = {
+    port: PORT,
+    persistTo: join(DATA_DIR, 'wrangler'),
+    vars: {
+      DATABASE_URL: database.url,
+      ...(database.neonProxy ? { NEON_LOCAL_PROXY: database.neonProxy } : {}),
+      // Password-reset links point at this server, whatever port it was given.
+      APP_URL: `http://localhost:${PORT}`,
+      // The simulated gateway's mode for one run (benchmarks' chaos variants), e.g. `random(0.8,0.2)`.
+      ...(process.env.PAYMENT_GATEWAY_MODE ? { PAYMENT_GATEWAY_MODE: process.env.PAYMENT_GATEWAY_MODE } : {}),
+      ...embeddings.wranglerVars,
+    },
+    watch: WATCH,
   };
-  launch();
+  dim(WATCH ? 'reloads when a source file changes (WATCH=0 turns it off)' : 'sources are not watched (WATCH=1 turns it on)');
+  const args = [join(ROOT, 'scripts/lib/wrangler-dev.ts'), JSON.stringify(devServer)];
+  wrangler = spawn(process.execPath, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1' },
+  });
+  for (const stream of [wrangler.stdout!, wrangler.stderr!]) createInterface({ input: stream }).on('line', (line) => console.log(`  wrangler │ ${line}`));
+  wrangler.once('exit', (code) => {
+    if (stopping) return;
+    console.error(`The local Worker exited (code ${code}); stopping.`);
+    void shutdown(code ?? 1);
+  });
 
   say('Waiting for /health/ready');
-  ready = await waitForOk(`http://127.0.0.1:${PORT}/health/ready`, READY_TIMEOUT_MS, () => wrangler?.exitCode === null);
+  const ready = await waitForOk(`http://127.0.0.1:${PORT}/health/ready`, READY_TIMEOUT_MS, () => wrangler?.exitCode === null);
   if (!ready) throw new UserFacingError(`the shop did not become ready within ${READY_TIMEOUT_MS / 1000} s (see the wrangler output above)`);
   // wrangler dev never fires Cron Triggers on its own: tick the every-minute cron (outbox sweep, PENDING reaper,
   // pruning — workers/orders/scheduled.ts) the way production does.

@@ -44,7 +44,7 @@ export interface SummaryEntry {
   name: string;
   /** Our headline figure, as printed. */
   figure: string;
-  /** The seed's published figure (SPEC §8.4) or '—'. */
+  /** The seed's published figure or '—'. */
   seed: string;
   goal: string;
   /** null when the benchmark has no pass/fail goal. */

@@ -1,4 +1,4 @@
-/** Sample users and catalog of SPEC §1.2 and §1.4: fixed ids so scripts and tests can address them. */
+/** Sample users and catalog: fixed ids so scripts and tests can address them. */
 
 export const SAMPLE_USERS = [
   { id: '00000000-0000-0000-0000-000000000001', email: 'admin@example.com', password: 'Admin@123', role: 'admin', firstName: 'Admin', lastName: 'User' },

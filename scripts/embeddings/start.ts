@@ -19,8 +19,8 @@ const NODE_TIMEOUT_MS = 120_000;
 
 export interface LocalEmbeddings {
   embedder: Embedder;
-  /** `--var` arguments for `wrangler dev`. */
-  wranglerVars: string[];
+  /** Worker variables that point the local Worker at this embedder. */
+  wranglerVars: Record<string, string>;
   description: string;
   stop(): Promise<void>;
 }
@@ -32,7 +32,7 @@ export function miniLmHttpEmbedder(baseUrl: string, timeoutMs = NODE_TIMEOUT_MS)
 
 const hashing = (description: string): LocalEmbeddings => ({
   embedder: createLocalEmbedder(),
-  wranglerVars: ['--var', 'EMBEDDER:local'],
+  wranglerVars: { EMBEDDER: 'local' },
   description,
   stop: async () => undefined,
 });
@@ -49,7 +49,7 @@ export async function startEmbeddings(options: { port: number; log: (line: strin
     return {
       embedder: createHttpEmbedder({ url, model, apiKey, timeoutMs: NODE_TIMEOUT_MS }),
       // The API key reaches the Worker through .dev.vars (EMBEDDINGS_API_KEY), never the command line.
-      wranglerVars: ['--var', 'EMBEDDER:http', '--var', `EMBEDDINGS_URL:${url}`, '--var', `EMBEDDINGS_MODEL:${model}`],
+      wranglerVars: { EMBEDDER: 'http', EMBEDDINGS_URL: url, EMBEDDINGS_MODEL: model },
       description: `embeddings from ${url} (${model})`,
       stop: async () => undefined,
     };
@@ -83,7 +83,7 @@ export async function startEmbeddings(options: { port: number; log: (line: strin
   return {
     embedder: miniLmHttpEmbedder(service.url),
     // A queue batch of 32 long product texts can take longer than the default 10 s on a busy 2-core machine.
-    wranglerVars: ['--var', 'EMBEDDER:http', '--var', `EMBEDDINGS_URL:${service.url}/v1/embeddings`, '--var', `EMBEDDINGS_MODEL:${MINILM_MODEL}`, '--var', 'EMBEDDINGS_TIMEOUT_MS:60000', '--var', `AI_MIN_SIMILARITY:${MINILM_MIN_SIMILARITY}`],
+    wranglerVars: { EMBEDDER: 'http', EMBEDDINGS_URL: `${service.url}/v1/embeddings`, EMBEDDINGS_MODEL: MINILM_MODEL, EMBEDDINGS_TIMEOUT_MS: '60000', AI_MIN_SIMILARITY: String(MINILM_MIN_SIMILARITY) },
     description: `all-MiniLM-L6-v2 embeddings server on ${service.url} (model loaded in ${(service.loadMs / 1000).toFixed(1)} s)`,
     stop: () => service.stop(),
   };

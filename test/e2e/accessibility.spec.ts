@@ -11,6 +11,8 @@ const PAGES = [
 for (const theme of ['light', 'dark'] as const) {
   for (const { name, path } of PAGES) {
     test(`${name} has no serious or critical axe violations (${theme})`, async ({ page }) => {
+      // axe walks the whole page in the browser; on two busy cores that alone can take most of the default 30 s.
+      test.setTimeout(60_000);
       await page.addInitScript(`localStorage.setItem('edge-shop.theme', '${theme}')`);
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();

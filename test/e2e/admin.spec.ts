@@ -11,6 +11,7 @@ const ADMIN = { email: 'admin@example.com', password: 'Admin@123' };
 const CUSTOMER = { email: 'customer@example.com', password: 'Customer@123' };
 const SELLER = { email: 'outdoors.seller@example.com', password: 'Seller@123' };
 const SAGA_TIMEOUT = 20_000;
+const DEAD_LETTER_REASON = 'Error: stock service unreachable';
 
 // Journeys wait on the saga and log in twice on a shared two-core machine: more room than the 30 s default.
 test.describe.configure({ timeout: 90_000 });
@@ -54,24 +55,34 @@ async function confirmedOrder(request: APIRequestContext): Promise<string> {
 }
 
 /**
- * A paid order is turned back into one whose payment dead-lettered: the order returns to PENDING without its
- * payment, and its own `order.created` event (from the outbox) is stored as a dead letter of `order-events`,
- * exactly what the payment consumer stores after its last failed delivery. Replaying it charges the order again.
+ * A paid order is turned back into one whose payment outcome dead-lettered: the order returns to PENDING (its payment
+ * stays COMPLETED) and the `payment.completed` event is stored as a dead letter of `payment-events`, exactly what the
+ * orders consumer stores after its last failed delivery. Replaying it confirms the order. A late duplicate of the
+ * same event from the first run of the saga would confirm it the same way, so the fabricated state is consistent.
  */
 async function orderWithDeadLetter(request: APIRequestContext): Promise<string> {
   const orderId = await confirmedOrder(request);
   await withDatabase(async (db) => {
     await db.query('begin');
-    const { rows } = await db.query<{ payload: { correlationId?: string } }>(`select payload from outbox where aggregate_id = $1 and event_type = 'order.created'`, [orderId]);
+    const { rows } = await db.query<{ id: string; amount_cents: string; updated_at: Date }>(`select id, amount_cents, updated_at from payments where order_id = $1 and status = 'COMPLETED'`, [orderId]);
     expect(rows).toHaveLength(1);
-    const payload = rows[0]!.payload;
-    await db.query('delete from payments where order_id = $1', [orderId]);
+    const payment = rows[0]!;
+    const event = {
+      type: 'payment.completed',
+      version: 1,
+      correlationId: randomUUID(),
+      eventId: `${payment.id}:COMPLETED`,
+      orderId,
+      paymentId: payment.id,
+      amount: Number(payment.amount_cents) / 100,
+      occurredAt: payment.updated_at.toISOString(),
+    };
     await db.query(`delete from order_status_history where order_id = $1 and new_status <> 'PENDING'`, [orderId]);
     await db.query(`update orders set status = 'PENDING', payment_id = null where id = $1`, [orderId]);
     await db.query(
       `insert into dead_letters (queue, message_id, original_body, original_key, error_stage, error_reason, attempts, correlation_id)
-       values ('order-events', $1, $2, $3, 'process', 'TransientGatewayError: simulated gateway timeout', 5, $4)`,
-      [`e2e-${orderId}`, Buffer.from(JSON.stringify(payload)).toString('base64'), orderId, payload.correlationId ?? null],
+       values ('payment-events', $1, $2, $3, 'process', $4, 5, $5)`,
+      [`e2e-${orderId}`, Buffer.from(JSON.stringify(event)).toString('base64'), orderId, DEAD_LETTER_REASON, event.correlationId],
     );
     await db.query('commit');
   });
@@ -86,7 +97,7 @@ test('an operator finds a dead letter from the overview, replays it and sees the
   await page.getByRole('link', { name: /Dead letters waiting/ }).click();
   await expect(page).toHaveURL(/\/admin\/dead-letters\?open=true$/);
   const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: `order ${shortNumber(orderId)}` }) });
-  await expect(row.getByText('TransientGatewayError: simulated gateway timeout')).toBeVisible();
+  await expect(row.getByText(DEAD_LETTER_REASON)).toBeVisible();
   await row.getByRole('button', { name: /^Replay letter \d+$/ }).click();
   await expect(page.getByRole('status').getByText(/sent back to its queue/)).toBeVisible();
 

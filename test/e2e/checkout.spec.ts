@@ -57,7 +57,7 @@ async function orderFromProductPage(page: Page, productName: string) {
 }
 
 /**
- * The table row of one order, found by its link target: the short order number (SPEC: the id's first 8 hex
+ * The table row of one order, found by its link target: the short order number (originally: the id's first 8 hex
  * characters) is the same for every UUIDv7 id minted within about a minute, so it cannot tell rows apart.
  */
 const orderRow = (page: Page, href: string) => page.getByRole('row').filter({ has: page.locator(`a[href="${href}"]`) });

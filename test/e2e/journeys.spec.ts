@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 
-/** Journeys against the real API and the seeded data (SPEC §1.2 users, §1.4 products). */
+/** Journeys against the real API and the seeded data (sample users and products). */
 
 async function logIn(page: Page, email: string, password: string, next = '/') {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-// SPEC §7: usable from 320 px; nothing may force a sideways scroll.
+// Usable from 320 px; nothing may force a sideways scroll.
 test.use({ viewport: { width: 320, height: 640 } });
 
 for (const path of ['/', '/products', '/products/1', '/categories', '/login', '/register']) {

@@ -1,5 +1,5 @@
 /**
- * `npm run e2e:api` — port of the seed's script/e2e-test.sh (SPEC §8.1): browse → cart → order,
+ * `npm run e2e:api` — port of the seed's script/e2e-test.sh: browse → cart → order,
  * 14 assertions. Differences from the seed: order calls carry the bearer token (X-User-Id is ignored).
  */
 import { call, CUSTOMER, HCM_ADDRESS, login, Tally } from './lib.ts';

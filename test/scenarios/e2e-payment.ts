@@ -1,5 +1,5 @@
 /**
- * `npm run e2e:payment` — port of the seed's script/e2e-payment.sh (SPEC §8.2): the payment saga
+ * `npm run e2e:payment` — port of the seed's script/e2e-payment.sh: the payment saga
  * end to end, 12 assertions.
  */
 import { call, CUSTOMER, HCM_ADDRESS, type JsonResponse, login, poll, Tally } from './lib.ts';

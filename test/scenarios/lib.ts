@@ -1,5 +1,5 @@
 /**
- * Shared plumbing for the ports of the seed's shell scenarios (SPEC §8): a JSON client for any
+ * Shared plumbing for the ports of the seed's shell scenarios: a JSON client for any
  * `BASE_URL` (default: the local `npm start`) and an assertion tally that ends with the seed's
  * `N passed, M failed` line and a non-zero exit code on failure.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run loadtest:orders` — port of the seed's script/loadtest-orders.sh (SPEC §8.3): ORDER_COUNT
+ * `npm run loadtest:orders` — port of the seed's script/loadtest-orders.sh: ORDER_COUNT
  * orders (default 100) at CONCURRENCY 10, then up to WAIT_SECONDS for the saga to settle, and the
  * seed's pass line "N orders, 0 PENDING, 0 DLQ". The seed read the tables with SQL; this port asks
  * the API (each order and its payment, and the admin dead-letter count) so it works on any BASE_URL.

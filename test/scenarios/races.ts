@@ -1,5 +1,5 @@
 /**
- * `npm run e2e:races` — the seed's race scenarios (SPEC §8.4): ten buyers order the last unit of a
+ * `npm run e2e:races` — the seed's race scenarios: ten buyers order the last unit of a
  * product at once (exactly one 201, nine 409, stock ends at 0), and ship racing cancel on a
  * CONFIRMED order (exactly one wins, the other gets 409).
  */

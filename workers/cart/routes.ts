@@ -7,7 +7,7 @@ import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 
-// Shoppers only: admins cannot place orders (SPEC §3.7), so a cart would be a dead end for them.
+// Shoppers only: admins cannot place orders, so a cart would be a dead end for them.
 const shopper = requireAuth('customer', 'seller');
 const common = { tags: ['Cart'], security: [{ bearerAuth: [] }], middleware: shopper };
 const cartResponse = (description: string) => jsonContent(envelope(cartSchema), description);

@@ -1,4 +1,4 @@
-/** Most units of one product a cart line may hold (SPEC §2.3 `quantity 1..999`). */
+/** Most units of one product a cart line may hold (`quantity 1..999`). */
 export const MAX_LINE_QUANTITY = 999;
 /** Most distinct products one cart may hold. */
 export const MAX_CART_LINES = 100;
@@ -49,7 +49,7 @@ function checkQuantity(productId: number, quantity: number, stockAvailable: numb
 }
 
 /**
- * Adding to a cart increments the existing line (SPEC §9 item 7: the seed overwrote it). The
+ * Adding to a cart increments the existing line (the seed overwrote it). The
  * resulting quantity must stay within the line limit and the product's available stock; a new
  * line must fit under the distinct-line limit.
  */

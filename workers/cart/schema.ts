@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 import { MAX_LINE_QUANTITY } from '@/cart/rules';
 
-// The cart speaks snake_case on the wire (SPEC §3.1, kept for the seed's scripts). Its shapes are
+// The cart speaks snake_case on the wire (kept for the seed's scripts). Its shapes are
 // not table rows (prices are live catalog prices as 2-decimal amounts), so they are written here
 // rather than derived from `cart_items`.
 

@@ -118,6 +118,6 @@ export async function createCategory(q: Queryable, input: CreateCategory): Promi
   throw new Error(`could not find a free slug for ${base}`);
 }
 
-/** Ids of a category and its children: browsing a root shows its whole subtree (SPEC §9 item 15). */
+/** Ids of a category and its children: browsing a root shows its whole subtree. */
 export const categoryWithChildren = (categoryId: number) =>
   sql`(select ${categories.id} from ${categories} where ${or(eq(categories.id, categoryId), eq(categories.parentId, categoryId))})`;

@@ -35,7 +35,7 @@ export const canSeeHidden = (user: AuthUser | undefined, sellerId: string) => us
 /**
  * Which statuses the caller may list. Without `status` only ACTIVE products are listed. Asking for
  * INACTIVE, DELETED or ALL needs `sellerId` = the caller (or an admin caller) — otherwise 403
- * `ACCESS_DENIED` rather than a silently different list (SPEC §9 item 3: the seed leaked them).
+ * `ACCESS_DENIED` rather than a silently different list (the seed leaked them).
  */
 export function visibleStatuses(user: AuthUser | undefined, query: Pick<ProductListQuery, 'status' | 'sellerId'>): ProductStatus[] | 'ALL' {
   const status = query.status ?? 'ACTIVE';
@@ -65,7 +65,7 @@ async function summaryPage(q: Queryable, where: SQL | undefined, sort: Sort<Prod
   return { items: (rows as ProductSummaryRow[]).map(toProductSummary), meta: pageMeta(page.page, page.size, total?.total ?? 0) };
 }
 
-/** `GET /products`: filters, sort whitelist and 1-based pages (SPEC §3.5). */
+/** `GET /products`: filters, sort whitelist and 1-based pages. */
 export async function listProducts(q: Queryable, user: AuthUser | undefined, query: ProductListQuery): Promise<ProductPage> {
   const statuses = visibleStatuses(user, query);
   const filters: (SQL | undefined)[] = [

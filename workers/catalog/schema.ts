@@ -15,7 +15,7 @@ const booleanQuery = z
   .transform((value) => value === 'true')
   .openapi({ type: 'boolean' });
 
-/** A 2-decimal amount ≥ 0 and ≤ 1,000,000 (SPEC §3.5); converted to cents by {@link amountToCents}. */
+/** A 2-decimal amount ≥ 0 and ≤ 1,000,000; converted to cents by {@link amountToCents}. */
 const amountSchema = z
   .number()
   .min(0)

@@ -113,7 +113,7 @@ const distinctProducts = (lines: readonly StockLine[]) => [...new Set(lines.map(
  * transaction (the mirror then writes through it).
  */
 export async function reserveStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], ttlMs: number, q?: Queryable): Promise<void> {
-  // Checked here, not only in the DO: a rejected DO RPC surfaces as an unhandled rejection (ARCHITECTURE §8).
+  // Checked here, not only in the DO: a rejected DO RPC surfaces as an unhandled rejection.
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be a positive number of milliseconds');
   if (typeof orderId !== 'string' || orderId.length === 0 || orderId.length > 64) throw new RangeError('orderId must be 1–64 characters');
   const merged = mergeLines(lines);

@@ -6,7 +6,7 @@ import { categories, productImages, products, PRODUCT_STATUSES } from '@/catalog
 /** Integer cents → the wire's 2-decimal amount (exact for every value we store). */
 export const centsToAmount = (cents: number) => Math.round(cents) / 100;
 
-/** The product summary every list returns (SPEC §3.5), camelCase. */
+/** The product summary every list returns, camelCase. */
 export const productSummarySchema = z
   .object({
     id: z.number().int(),

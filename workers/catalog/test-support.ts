@@ -6,7 +6,7 @@ import { signAccessToken } from '@/identity/tokens';
 import { createDb } from '@/platform/db';
 import type { AppRouter } from '@/platform/router';
 
-/** Seeded users (SPEC §1.2). Tests only read them; everything they change, they create. */
+/** Seeded users. Tests only read them; everything they change, they create. */
 export const ADMIN = { userId: '00000000-0000-0000-0000-000000000001', email: 'admin@example.com', role: 'admin' as const, sessionVersion: 0 };
 export const CUSTOMER = { userId: '00000000-0000-0000-0000-000000000002', email: 'customer@example.com', role: 'customer' as const, sessionVersion: 0 };
 export const SELLER = { userId: '00000000-0000-0000-0000-000000000003', email: 'seller@example.com', role: 'seller' as const, sessionVersion: 0 };

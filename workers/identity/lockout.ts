@@ -5,7 +5,7 @@ import { sha256Hex } from '@/identity/secrets';
 import type { Db } from '@/platform/db';
 
 /**
- * Login guard (SPEC §6, §9 item 11). Failures are counted twice in `login_attempts`: once per
+ * Login guard. Failures are counted twice in `login_attempts`: once per
  * normalized email and once per (email, client address). An email with 5 failures in 15 minutes is
  * locked for 15 minutes — but the lock only turns away addresses that themselves failed against it
  * during the window. An address with a clean record may still try: a correct password logs in, a

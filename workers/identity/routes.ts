@@ -185,7 +185,7 @@ export const changeRoleRoute = createRoute({
   responses: { 200: jsonContent(envelope(userSummarySchema), 'Role changed'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
-/** Validation hook that reports a malformed path id with the route's own code (SPEC §3.4). */
+/** Validation hook that reports a malformed path id with the route's own code. */
 function invalidIdHook(code: ErrorCode, message: string) {
   return (result: { target: string; success: boolean; error?: { issues: Parameters<typeof zodIssuesToDetails>[0] } }): undefined => {
     if (result.success) return undefined;
@@ -197,7 +197,7 @@ function invalidIdHook(code: ErrorCode, message: string) {
 const addressIdHook = invalidIdHook('INVALID_ADDRESS_ID', 'The address id is not a valid UUID');
 
 /**
- * Auth (SPEC §3.3), users (§3.4) and the JWKS. Every `/api/v1/auth/*` request passes the per-IP
+ * Auth, users and the JWKS. Every `/api/v1/auth/*` request passes the per-IP
  * limiter first, so a password spray is turned away before any hashing or database work.
  */
 export const identityRouter = createRouter();

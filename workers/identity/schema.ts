@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { USER_ROLES } from '@/identity/tables';
 
 /**
- * Wire shapes of auth and users (snake_case, SPEC §3.1) — the seller card alone is camelCase, as the
+ * Wire shapes of auth and users (snake_case) — the seller card alone is camelCase, as the
  * seed's SPA reads it. Written by hand rather than derived from the tables because the wire casing and
  * the input rules (normalized email, password policy) differ from the columns; bounds match the columns.
  */

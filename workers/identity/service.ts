@@ -271,7 +271,7 @@ async function startSession(deps: IdentityDeps, user: UserRow, client: ClientInf
 }
 
 /**
- * SPEC §6 login: lockout gate (before hashing) → user lookup (unknown: 401, not counted, same
+ * Login: lockout gate (before hashing) → user lookup (unknown: 401, not counted, same
  * hashing cost) → the attempt counted as a failure on email and (email, address), re-checked against
  * the allowance → password (correct: the count is cleared) → unverified 403 only after a correct
  * password → tokens.

@@ -106,7 +106,7 @@ const oneTimeCodeColumns = () => ({
 export const emailVerifications = pgTable('email_verifications', oneTimeCodeColumns());
 export const passwordResets = pgTable('password_resets', oneTimeCodeColumns());
 
-/** Failed logins per normalized email in a sliding window (SPEC §2.1 login guard). */
+/** Failed logins per normalized email in a sliding window (login guard). */
 export const loginAttempts = pgTable('login_attempts', {
   email: varchar({ length: 255 }).primaryKey(),
   failures: integer().notNull().default(0),

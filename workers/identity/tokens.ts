@@ -68,7 +68,7 @@ function signingKeys(env: AppEnv): Promise<SigningKeys> {
 
 const issuer = (env: AppEnv) => env.JWT_ISSUER || 'edge-shop';
 
-/** Signs a short-lived access token (SPEC §6 claims: sub/user_id, email, role, jti, iat, exp, iss, sv). */
+/** Signs a short-lived access token (claims: sub/user_id, email, role, jti, iat, exp, iss, sv). */
 export async function signAccessToken(env: AppEnv, claims: AccessClaims): Promise<string> {
   const { kid, privateKey } = await signingKeys(env);
   return new SignJWT({ user_id: claims.userId, email: claims.email, role: claims.role, sv: claims.sessionVersion })

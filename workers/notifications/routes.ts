@@ -12,7 +12,7 @@ const tags = ['Notifications'];
 const security = [{ bearerAuth: [] }];
 
 /**
- * In-app notifications under `/api/v1/orders/notifications` (SPEC §3.7). Mounted before the orders
+ * In-app notifications under `/api/v1/orders/notifications`. Mounted before the orders
  * router so these literal paths win over `/api/v1/orders/{id}`.
  */
 export const notificationsRouter = createRouter()

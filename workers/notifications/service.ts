@@ -17,7 +17,7 @@ export type NewNotification = NotificationLink & {
 
 /**
  * Writes an in-app notification. Pass the open transaction of the state change it announces, so
- * the notice exists exactly when the change does (SPEC §4.5; the seed wrote them outside the
+ * the notice exists exactly when the change does (the seed wrote them outside the
  * transaction and lost them on failure).
  */
 export async function createNotification(q: Queryable, input: NewNotification): Promise<void> {
@@ -53,7 +53,7 @@ function announceAfterCommit(q: Queryable, row: CommittedNotification): void {
 }
 
 /**
- * How orders are named to people: 8 hex characters of the id, upper-cased. SPEC §4.5 says the first 8, which
+ * How orders are named to people: 8 hex characters of the id, upper-cased. The original system used the first 8, which
  * were random for the seed's UUIDv4 ids; ours are UUIDv7, whose first 8 are a timestamp shared by every order
  * placed in the same ~65 s, so we take the last 8 (random bits) instead.
  */
@@ -62,7 +62,7 @@ export const shortOrderNumber = (orderId: string) => orderId.replaceAll('-', '')
 /** Newest notifications shown in the SPA's bell. */
 export const NOTIFICATION_LIST_LIMIT = 20;
 
-/** The caller's unread count and newest notifications (SPEC §3.7). */
+/** The caller's unread count and newest notifications. */
 export async function listNotifications(db: Queryable, userId: string) {
   const [items, [unread]] = await Promise.all([
     db

@@ -72,7 +72,7 @@ const stockLedgerSchema = z
   })
   .openapi('StockLedger');
 
-/** Saga operations (SPEC §3.8, §4.4): inspect and replay dead letters, see backlog and PENDING ages. */
+/** Saga operations: inspect and replay dead letters, see backlog and PENDING ages. */
 export const sagaAdminRouter = createRouter()
   .openapi(
     createRoute({

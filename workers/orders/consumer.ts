@@ -12,7 +12,7 @@ export interface OrderConsumerDeps extends OrderDeps {
 
 /**
  * Consumer of `payment-events` (the orders side of the saga): applies `payment.completed` /
- * `payment.failed` to the order under its row lock (SPEC §4.3). Idempotent by order id + payment id:
+ * `payment.failed` to the order under its row lock. Idempotent by order id + payment id:
  * duplicates and late events only re-run idempotent stock steps or do nothing. A failed stock step
  * throws, so the message is retried (and the retry re-runs the step); the delivery number lets the
  * last delivery settle a stock commit that keeps failing instead of dead-lettering it. A batch's orders are handled

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { ORDER_STATUSES } from '@/orders/tables';
 
-/** Messages on the `order-events` queue (SPEC §4.2), produced through the outbox, consumed by payments. */
+/** Messages on the `order-events` queue, produced through the outbox, consumed by payments. */
 export const ORDER_EVENTS_QUEUE = 'order-events';
 
 const envelopeFields = {

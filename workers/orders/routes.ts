@@ -46,7 +46,7 @@ const orderEnvelope = envelope(orderSchema);
 export type MakeOrderDeps = (env: AppEnv, logger: Logger) => OrderDeps;
 
 /**
- * `/api/v1/orders` (SPEC §3.7). Literal paths (`/seller`, `/purchase-verification`) are declared
+ * `/api/v1/orders`. Literal paths (`/seller`, `/purchase-verification`) are declared
  * before `/{id}`; the notifications router, mounted earlier, owns `/notifications`. `makeDeps` gives
  * the service its collaborators (real StockDO/CartDO in the app, fakes in tests).
  */

@@ -5,7 +5,7 @@ import { pruneIdempotencyKeys } from '@/platform/idempotency';
 import { describeError } from '@/platform/logger';
 
 /**
- * The every-minute cron (SPEC §4.3–4.4): resend outbox rows unpublished for >30 s, re-publish
+ * The every-minute cron: resend outbox rows unpublished for >30 s, re-publish
  * `order.created` for stuck PENDING orders (≤5 times), cancel PENDING orders past the reservation
  * TTL, and prune expired idempotency keys and week-old published outbox rows. Each step is
  * independent: one failing does not stop the others.

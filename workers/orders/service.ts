@@ -145,7 +145,7 @@ async function findPlacedOrder(db: Db, caller: Caller, orderId: string): Promise
 }
 
 /**
- * Checkout (SPEC §4.1 ∅ → PENDING). Validates everything that needs no stock first (prices from the
+ * Checkout (∅ → PENDING). Validates everything that needs no stock first (prices from the
  * database, ACTIVE products, never one's own, one seller per order, a payable total), then reserves
  * stock in the StockDOs (all-or-nothing), then writes order + items + history + outbox row + seller
  * notice in ONE transaction; if that fails, the reservations are released. Finally the ordered

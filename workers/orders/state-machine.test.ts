@@ -8,7 +8,7 @@ const ALLOWED = new Set(['PENDING>CONFIRMED', 'PENDING>CANCELLED', 'CONFIRMED>SH
 const pairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as [OrderStatus, OrderStatus]));
 
 describe('order state machine', () => {
-  it.each(pairs)('%s → %s is allowed only if SPEC §4.1 lists it', (from, to) => {
+  it.each(pairs)('%s → %s is allowed only if the transition table lists it', (from, to) => {
     const allowed = ALLOWED.has(`${from}>${to}`);
     expect(canTransition(from, to)).toBe(allowed);
     if (allowed) {

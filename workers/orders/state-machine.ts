@@ -2,7 +2,7 @@ import { conflict } from '@/platform/errors';
 import type { OrderStatus } from '@/orders/tables';
 
 /**
- * The order state machine (SPEC §4.1). DELIVERED and CANCELLED are terminal; anything not listed is
+ * The order state machine. DELIVERED and CANCELLED are terminal; anything not listed is
  * a 409 `INVALID_STATE_TRANSITION`. Every transition runs in one transaction holding the order's
  * row lock, so two racing transitions (ship vs cancel) see each other's result.
  */

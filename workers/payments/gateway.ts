@@ -1,5 +1,5 @@
 /**
- * The payment provider behind one interface (ARCHITECTURE §5): a deterministic simulated gateway for
+ * The payment provider behind one interface: a deterministic simulated gateway for
  * local runs and tests, and a Stripe PaymentIntents adapter for production. The saga only sees
  * three outcomes — approved, declined (a business result, never retried) and a thrown
  * {@link TransientGatewayError} (retried with backoff, then dead-lettered).

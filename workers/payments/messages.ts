@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Messages on the `payment-events` queue (SPEC §4.2), produced by the payment consumer, consumed by orders. */
+/** Messages on the `payment-events` queue, produced by the payment consumer, consumed by orders. */
 export const PAYMENT_EVENTS_QUEUE = 'payment-events';
 
 const envelopeFields = {

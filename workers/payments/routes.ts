@@ -16,7 +16,7 @@ const security = [{ bearerAuth: [] }];
 
 export type MakePaymentDeps = (env: AppEnv, logger: Logger) => PaymentDeps;
 
-/** `/api/v1/payments` (SPEC §3.8): reads for owners/admins; the manual charge is admin-only. */
+/** `/api/v1/payments`: reads for owners/admins; the manual charge is admin-only. */
 export function createPaymentsRouter(makeDeps: MakePaymentDeps) {
   return createRouter()
     .openapi(

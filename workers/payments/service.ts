@@ -24,7 +24,7 @@ export interface PaymentDeps {
   publish(event: PaymentEvent): Promise<void>;
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   logger: Logger;
-  /** Pauses of the in-consumer retry loop for transient gateway errors (SPEC §4.4: 100/200/400 ms). */
+  /** Pauses of the in-consumer retry loop for transient gateway errors (100/200/400 ms). */
   retryDelaysMs?: readonly number[];
   /**
    * The orders side of an approved payment. When given, the payment is recorded COMPLETED inside
@@ -209,7 +209,7 @@ export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promi
 }
 
 /**
- * `order.cancelled` → refund when the order's payment is COMPLETED (SPEC §4.1: the seed never
+ * `order.cancelled` → refund when the order's payment is COMPLETED (the seed never
  * refunded). Anything else is a no-op: no payment yet, PENDING (its later `payment.completed` makes
  * the order side ask again), FAILED, or already REFUNDED.
  */

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** Error codes of the API contract (SPEC §3.1 and the per-route tables). */
+/** Error codes of the API contract (and the per-route tables). */
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'INVALID_BODY'

@@ -9,7 +9,7 @@ export interface Sort<F extends string> {
 }
 
 /**
- * Query schema for paginated lists (SPEC §3.1): 1-based `page`, `size` 1–100, and `sort=field,ASC|DESC`
+ * Query schema for paginated lists: 1-based `page`, `size` 1–100, and `sort=field,ASC|DESC`
  * restricted to a per-endpoint whitelist. `aliases` maps legacy names onto whitelisted fields.
  */
 export function pageQuerySchema<const F extends string>(options: {

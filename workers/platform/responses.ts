@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 import { pageMetaSchema } from '@/platform/pagination';
 
-/** `{ success: true, data }` — the success envelope every JSON route returns (SPEC §3.1). */
+/** `{ success: true, data }` — the success envelope every JSON route returns. */
 export function envelope<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), data });
 }

@@ -3,7 +3,7 @@
  * by the queue consumer (workerd) and the seed/backfill scripts (Node).
  */
 
-/** SPEC §5.2: `name + " " + description + " " + categoryName`, missing parts left out, spaces collapsed. */
+/** `name + " " + description + " " + categoryName`, missing parts left out, spaces collapsed. */
 export function productEmbeddingText(product: { name: string; description: string | null; categoryName: string | null }): string {
   return [product.name, product.description ?? '', product.categoryName ?? '']
     .join(' ')

@@ -12,7 +12,7 @@ import { aiSearchQuerySchema, aiSearchResultSchema, keywordSearchQuerySchema, su
 import { cachedSuggestions, SUGGEST_TTL_SECONDS } from '@/search/suggest';
 import { isolateSearchCaches, searchProducts, smartSearch, type SearchDeps } from '@/search/service';
 
-/** SPEC §5.2: the query gets 2 s to embed, whatever the embedder's own (batch) timeout is. */
+/** The query gets 2 s to embed, whatever the embedder's own (batch) timeout is. */
 const QUERY_EMBED_TIMEOUT_MS = 2_000;
 
 function searchDeps(env: AppEnv, logger: Logger): SearchDeps {

@@ -13,7 +13,7 @@ import type { AiSearchQuery, AiSearchResult, KeywordSearchQuery, ResponseMode } 
 export const RRF_K = 60;
 /** Query embeddings never change for a model, so they are kept longer than result lists. */
 const EMBEDDING_TTL_MS = 60 * 60_000;
-/** SPEC §5.2: cached results live 10 minutes, and any catalog write changes the key before that. */
+/** Cached results live 10 minutes, and any catalog write changes the key before that. */
 const RESULT_TTL_MS = 10 * 60_000;
 /** How long an isolate trusts the catalog version it read: the most a cached list can lag a write. */
 const VERSION_TTL_MS = 2_000;
@@ -41,7 +41,7 @@ export interface SearchDeps {
   embedder: Embedder;
   /** Semantic hits below this cosine similarity are dropped (`AI_MIN_SIMILARITY`). */
   minSimilarity: number;
-  /** Budget for embedding the query before falling back to keyword search (SPEC §5.2: 2 s). */
+  /** Budget for embedding the query before falling back to keyword search (2 s). */
   queryTimeoutMs: number;
   /** `null` disables caching (tests of the uncached path). */
   caches: SearchCaches | null;
@@ -54,7 +54,7 @@ interface Scope {
   sellerId?: string | undefined;
 }
 
-/** Trim, lower-case and collapse whitespace: the cache key of a query (SPEC §5.2). */
+/** Trim, lower-case and collapse whitespace: the cache key of a query. */
 export const normalizeQuery = (q: string) => q.trim().toLowerCase().replace(/\s+/g, ' ');
 
 /** ACTIVE products, optionally in a category (or one of its children — the tree has two levels) and of one seller. */
@@ -91,7 +91,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * One page of keyword hits: Postgres full text (`websearch_to_tsquery`, english stemming) OR a prefix
- * query OR a name substring, ACTIVE only. Rank (SPEC §5.1) = text rank × (1 + avgRating/5 × 0.2 +
+ * query OR a name substring, ACTIVE only. Rank = text rank × (1 + avgRating/5 × 0.2 +
  * min(soldCount, 50)/50 × 0.1); the text rank is the best of the full-text rank, 0.9 × the prefix
  * rank and a small constant for a bare name match, so partial words still sort below whole ones.
  */
@@ -164,7 +164,7 @@ export async function findSemanticMatches(
   return rows.map((row) => ({ item: toProductSummary(row), similarity: 1 - row.distance }));
 }
 
-/** SPEC §5.2 re-rank: 0.75·similarity + 0.15·avgRating/5 + 0.10·soldCount/maxSold (max over the candidates). */
+/** Re-rank: 0.75·similarity + 0.15·avgRating/5 + 0.10·soldCount/maxSold (max over the candidates). */
 export function rerankSemantic(candidates: { item: ProductSummary; similarity: number }[]): { item: ProductSummary; score: number }[] {
   const maxSold = Math.max(0, ...candidates.map(({ item }) => item.soldCount));
   return candidates
@@ -237,7 +237,7 @@ export async function searchProducts(deps: Pick<SearchDeps, 'db' | 'caches' | 'n
 }
 
 /**
- * `GET /products/ai-search` (SPEC §5.2). `ai`: embed the query, nearest neighbours above the
+ * `GET /products/ai-search`. `ai`: embed the query, nearest neighbours above the
  * similarity floor, re-ranked. `keyword`: full text. `hybrid` (default): reciprocal-rank fusion of the
  * keyword list and the floored semantic list. If embedding the query fails or times out, the answer
  * is the keyword list with `mode: "fallback-keyword"` and `scores: null`, and it is never cached.

@@ -6,7 +6,7 @@ import { createDb } from '@/platform/db';
 import { newActor, send, type Actor, type Role } from '@test/security/support/harness';
 import type { Operation } from '@test/security/support/openapi';
 
-/** A valid address body (snake_case, SPEC §3.4). */
+/** A valid address body (snake_case). */
 export const addressBody = (tag = 'Home') => ({ label: tag, address_line1: '1 Main St', city: 'Springfield', country: 'US', postal_code: '12345' });
 
 /** Creates an address through the API and returns its id. */

@@ -10,7 +10,7 @@ import { RequireAdmin, RequireAuth, RequireSeller } from '@/features/auth/compon
  * The chrome is eager (every page needs it); each page is a lazy chunk exporting `Component`, so the first load
  * carries only the shell. Pages sit under a pathless route with its own error boundary, which keeps the header
  * and footer on screen when a page fails; the root boundary only catches a failure of the chrome itself.
- * Guards are pathless layout routes (SPEC §7): signed-in pages under `RequireAuth`, the seller portal under
+ * Guards are pathless layout routes: signed-in pages under `RequireAuth`, the seller portal under
  * `RequireSeller`, the operator console under `RequireAdmin`.
  */
 export const appRoutes: RouteObject[] = [

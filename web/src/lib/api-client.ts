@@ -33,7 +33,7 @@ interface ApiErrorInit {
 
 /**
  * The one error type the API client throws. `status` is the HTTP status, or 0 when the server was never reached;
- * `code` is the envelope's code (SPEC §3.1) or a client-side one: `NETWORK_ERROR`, `INVALID_RESPONSE`.
+ * `code` is the envelope's code or a client-side one: `NETWORK_ERROR`, `INVALID_RESPONSE`.
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -273,7 +273,7 @@ export const api = {
   patch: <T>(path: string, options?: RequestOptions) => request('PATCH', path, options).then((r) => r.data as T),
   delete: <T = void>(path: string, options?: RequestOptions) =>
     request('DELETE', path, options).then((r) => r.data as T),
-  /** For paginated lists: `data` is the page's items, `meta` the SPEC §3.1 pagination block. */
+  /** For paginated lists: `data` is the page's items, `meta` the pagination block. */
   getPage: requestPage,
   /** For a page whose `data` is an object (items plus counts) rather than the items themselves. */
   getWithMeta: <T>(path: string, options?: RequestOptions) =>

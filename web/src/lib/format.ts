@@ -2,7 +2,7 @@ const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' 
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
-/** Wire amounts are 2-decimal numbers (SPEC §3.1); this only formats them. */
+/** Wire amounts are 2-decimal numbers; this only formats them. */
 export const formatPrice = (amount: number) => usd.format(amount);
 
 export const formatDate = (iso: string) => dateFormat.format(new Date(iso));

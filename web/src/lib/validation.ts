@@ -1,7 +1,7 @@
 import { isApiError } from '@/lib/api-client';
 
 /**
- * Client-side checks mirroring the server's rules (SPEC §3.3–3.5), so most mistakes are caught before a round
+ * Client-side checks mirroring the server's rules, so most mistakes are caught before a round
  * trip. The server stays the authority: its `details` are shown next to the same fields.
  */
 export type FieldErrors<K extends string = string> = Partial<Record<K, string>>;
@@ -15,7 +15,7 @@ export function validateEmail(value: string): string | undefined {
   return undefined;
 }
 
-/** SPEC §6: 8–72 characters with at least one letter and one digit. */
+/** 8–72 characters with at least one letter and one digit. */
 export function validatePassword(value: string): string | undefined {
   if (!value) return 'Enter a password.';
   if (value.length < 8) return 'Use at least 8 characters.';
@@ -43,7 +43,7 @@ export function compactErrors<K extends string>(errors: Record<K, string | undef
 }
 
 /**
- * The server's field errors (`ApiError.details`, SPEC §3.1) keyed by form field. Keys may arrive as paths
+ * The server's field errors (`ApiError.details`) keyed by form field. Keys may arrive as paths
  * (`body.email`, `images.0.url`); the first segment the form knows wins.
  */
 export function serverFieldErrors<K extends string>(error: unknown, fields: readonly K[]): FieldErrors<K> {

@@ -1,7 +1,7 @@
 /**
  * Names for the wire types of the `/api/v1` resources the SPA reads and sends. Every type is an alias into
  * `openapi.gen.ts`, generated from the Worker's OpenAPI document (`npm run gen:api-types`), so a change to a server
- * schema shows up here as a type error instead of a silent drift (STYLE.md 18). Never declare a shape by hand here:
+ * schema shows up here as a type error instead of a silent drift. Never declare a shape by hand here:
  * name the server schema (`.openapi('Name')`) or reach it through `paths`.
  * Casing follows the wire: auth/users/cart are snake_case, catalog/orders/payments/notifications camelCase.
  */
@@ -69,7 +69,7 @@ export type OrderHistoryEntry = Schemas['OrderHistoryEntry'];
 export type Notification = Schemas['Notification'];
 export type NotificationFeed = Schemas['NotificationList'];
 
-/** `meta` of a paginated list (SPEC §3.1): 1-based `page`. */
+/** `meta` of a paginated list: 1-based `page`. */
 export type PageMeta = Schemas['PageMeta'];
 
 // ── Payments (camelCase) ─────────────────────────────────────────────────────────────────────────────────────────

@@ -59,7 +59,7 @@ function AccountLinks() {
   );
 }
 
-/** Signed-in links in the main nav: orders and profile for everyone, the seller portal for sellers (SPEC §7). */
+/** Signed-in links in the main nav: orders and profile for everyone, the seller portal for sellers. */
 function UserNavLinks() {
   const isAuthenticated = useIsAuthenticated();
   const user = useCurrentUser();

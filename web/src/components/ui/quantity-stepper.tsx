@@ -11,7 +11,7 @@ interface QuantityStepperProps {
 
 const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), Math.max(min, max));
 
-/** − / number / + with the typed value clamped to [min, max] (max = available stock, or 999 per SPEC §3.6). */
+/** − / number / + with the typed value clamped to [min, max] (max = available stock, or 999 per cart line). */
 export function QuantityStepper({ value, min = 1, max, onChange, label, disabled }: QuantityStepperProps) {
   const id = useId();
   return (

@@ -76,7 +76,7 @@ export function Component() {
             total={sumAmounts(items.map((item) => item.subtotal))}
             savedAddresses={profile.data.addresses}
             onPlaced={(order) => {
-              // The server removed the ordered lines from the cart (SPEC §4.1).
+              // The server removed the ordered lines from the cart.
               void queryClient.invalidateQueries({ queryKey: getCartQueryOptions().queryKey });
               void navigate(`/orders/${order.id}/confirmation`, { replace: true });
             }}

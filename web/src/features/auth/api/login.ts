@@ -4,10 +4,10 @@ import { api } from '@/lib/api-client';
 import { type AuthSession, useAuthStore } from '@/stores/auth-store';
 import type { LoginInput } from '@/types/api';
 
-/** `POST /auth/login` (SPEC §3.3). */
+/** `POST /auth/login`. */
 export const login = (input: LoginInput) => api.post<AuthSession>('/auth/login', { body: input });
 
-/** Logs in and stores the session (access token in memory, refresh token + user persisted; SPEC §6). */
+/** Logs in and stores the session (access token in memory, refresh token + user persisted). */
 export function useLogin({ onSuccess }: { onSuccess?: (session: AuthSession) => void } = {}) {
   return useMutation({
     mutationFn: login,

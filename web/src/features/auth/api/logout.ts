@@ -4,7 +4,7 @@ import { api } from '@/lib/api-client';
 import { useAuthStore } from '@/stores/auth-store';
 import type { MessageResponse } from '@/types/api';
 
-/** `POST /auth/logout`: revokes every refresh token of the user server-side (SPEC §3.3). */
+/** `POST /auth/logout`: revokes every refresh token of the user server-side. */
 export const logout = () => api.post<MessageResponse>('/auth/logout');
 
 /**

@@ -9,7 +9,7 @@ function LoginRedirect() {
   return <Navigate to={`/login?next=${encodeURIComponent(pathname + search)}`} replace />;
 }
 
-/** Pathless layout route for pages that need a session (SPEC §7): logged-out visitors go to /login. */
+/** Pathless layout route for pages that need a session: logged-out visitors go to /login. */
 export function RequireAuth() {
   return useIsAuthenticated() ? <Outlet /> : <LoginRedirect />;
 }

@@ -13,7 +13,7 @@ export interface AddToCartInput {
   product: { name: string; price: number; sellerId: string; imageUrl: string | null; stockAvailable: number };
 }
 
-/** `POST /cart/items`: adds to the existing line (SPEC §3.6), answers with the whole cart. */
+/** `POST /cart/items`: adds to the existing line, answers with the whole cart. */
 export const addToCart = ({ productId, quantity }: AddToCartInput) =>
   api.post<Cart>('/cart/items', { body: { product_id: productId, quantity } });
 

@@ -4,7 +4,7 @@ import { api } from '@/lib/api-client';
 import { useIsAuthenticated } from '@/stores/auth-store';
 import type { Cart } from '@/types/api';
 
-/** `GET /cart`: live-priced lines with each product's available stock (SPEC §3.6). */
+/** `GET /cart`: live-priced lines with each product's available stock. */
 export const getCart = (signal?: AbortSignal) => api.get<Cart>('/cart', { signal });
 
 export const getCartQueryOptions = () =>

@@ -21,7 +21,7 @@ export interface CartGroup {
   exceedsStock: boolean;
 }
 
-/** Lines grouped by seller in first-added order: one order per seller at checkout (SPEC §7). */
+/** Lines grouped by seller in first-added order: one order per seller at checkout. */
 export function groupBySeller(items: CartItem[]): CartGroup[] {
   const groups = new Map<string, CartItem[]>();
   for (const item of items) groups.set(item.seller_id, [...(groups.get(item.seller_id) ?? []), item]);

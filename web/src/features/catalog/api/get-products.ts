@@ -3,7 +3,7 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { api } from '@/lib/api-client';
 import type { ProductListQuery, ProductSummary } from '@/types/api';
 
-/** `sort` is `field,ASC|DESC` from the whitelist `createdAt, price, avgRating, soldCount, name` (SPEC §3.5). */
+/** `sort` is `field,ASC|DESC` from the whitelist `createdAt, price, avgRating, soldCount, name`. */
 export type ProductListParams = Pick<ProductListQuery, 'page' | 'size' | 'sort' | 'categoryId' | 'sellerId' | 'status' | 'ratedOnly'>;
 
 /** `GET /products`: ACTIVE products by default, newest first. */

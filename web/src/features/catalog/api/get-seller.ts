@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { SellerCard } from '@/types/api';
 
-/** `GET /users/sellers/:id`: the public seller card (no email; SPEC §3.4). */
+/** `GET /users/sellers/:id`: the public seller card (no email). */
 export const getSeller = (id: string, signal?: AbortSignal) => api.get<SellerCard>(`/users/sellers/${id}`, { signal });
 
 export const getSellerQueryOptions = (id: string) =>

@@ -5,7 +5,7 @@ import type { AiSearchResult, ProductSearchQuery, ProductSummary, SmartSearchQue
 
 export type KeywordSearchParams = ProductSearchQuery;
 
-/** `GET /products/search`: full-text keyword search, paginated (SPEC §5.1). */
+/** `GET /products/search`: full-text keyword search, paginated. */
 export const searchProducts = (params: KeywordSearchParams, signal?: AbortSignal) =>
   api.getPage<ProductSummary>('/products/search', { query: { ...params }, signal });
 
@@ -25,7 +25,7 @@ export type SmartSearchMode = Exclude<NonNullable<SmartSearchQuery['mode']>, 'ke
 export type SmartSearchParams = Omit<SmartSearchQuery, 'mode'> & { mode: SmartSearchMode };
 
 /**
- * `GET /products/ai-search` (SPEC §5.2) with an explicit `mode`: `ai` = semantic only, `hybrid` = rank fusion of
+ * `GET /products/ai-search` with an explicit `mode`: `ai` = semantic only, `hybrid` = rank fusion of
  * keyword and semantic (the server's default). The answer's `mode` is `fallback-keyword` when the embedder failed.
  */
 export const smartSearchProducts = ({ limit = 20, ...params }: SmartSearchParams, signal?: AbortSignal) =>

@@ -5,7 +5,7 @@ import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { getErrorMessage } from '@/lib/error-message';
 
-/** Category cards: the initial as an avatar plus the name (SPEC §7 /categories). */
+/** Category cards: the initial as an avatar plus the name (/categories). */
 export function CategoryGrid() {
   const categories = useCategories();
   if (categories.isPending) {

@@ -40,7 +40,7 @@ const parseMode = (value: string | null): SearchMode => (value === 'ai' || value
 
 /**
  * Listing + search with everything in the URL (`?q=`, `?mode=`, `?page=`, `?sort=`) so results are linkable and
- * survive a reload. Typing waits 300 ms and needs 2 characters before it searches (SPEC §5.1); shorter input
+ * survive a reload. Typing waits 300 ms and needs 2 characters before it searches; shorter input
  * shows the plain listing.
  */
 export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel = 'Search products' }: ProductBrowserProps) {

@@ -9,14 +9,14 @@ export const NOTIFICATIONS_POLL_MS = 30_000;
 /** The API answers the 20 newest. */
 export const NOTIFICATION_LIST_SIZE = 20;
 
-/** `GET /orders/notifications`: unread count + the 20 newest (SPEC §3.7). */
+/** `GET /orders/notifications`: unread count + the 20 newest. */
 export const getNotifications = (signal?: AbortSignal) => api.get<NotificationFeed>('/orders/notifications', { signal });
 
 export const getNotificationsQueryOptions = () =>
   queryOptions({ queryKey: ['notifications'], queryFn: ({ signal }) => getNotifications(signal) });
 
 /**
- * Polled every 30 s while logged in and the live socket is down (SPEC §4.5); while it is up, events update the
+ * Polled every 30 s while logged in and the live socket is down; while it is up, events update the
  * cache instead. A hidden tab pauses polling (TanStack default).
  */
 export function useNotifications() {

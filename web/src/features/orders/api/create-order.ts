@@ -4,7 +4,7 @@ import { api } from '@/lib/api-client';
 import type { CreateOrderInput, Order } from '@/types/api';
 
 /**
- * `POST /orders` with an `Idempotency-Key` (SPEC §2.5): a retried submit (double click, timeout) replays the first
+ * `POST /orders` with an `Idempotency-Key`: a retried submit (double click, timeout) replays the first
  * answer instead of placing a second order.
  */
 export const createOrder = ({ input, idempotencyKey }: { input: CreateOrderInput; idempotencyKey: string }) =>

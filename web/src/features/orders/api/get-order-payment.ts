@@ -6,7 +6,7 @@ import type { Payment } from '@/types/api';
 
 const POLL_MS = 2_000;
 
-/** `GET /payments/order/:orderId`: 404 until the payment saga has created the row (SPEC §3.8), so 404 → null. */
+/** `GET /payments/order/:orderId`: 404 until the payment saga has created the row, so 404 → null. */
 export async function getOrderPayment(orderId: string, signal?: AbortSignal): Promise<Payment | null> {
   try {
     return await api.get<Payment>(`/payments/order/${orderId}`, { signal });

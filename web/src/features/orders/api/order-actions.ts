@@ -12,7 +12,7 @@ const SUCCESS: Record<OrderAction, string> = {
   ship: 'Order marked as shipped.',
 };
 
-/** `PUT /orders/:id/cancel|deliver|ship` (SPEC §4.1 transitions); 409 when the order moved on meanwhile. */
+/** `PUT /orders/:id/cancel|deliver|ship` (transitions); 409 when the order moved on meanwhile. */
 export const changeOrderStatus = ({ id, action }: { id: string; action: OrderAction }) =>
   api.put<Order>(`/orders/${id}/${action}`);
 

@@ -8,7 +8,7 @@ export const REDIRECT_AFTER_MS = 3_000;
 export const DELAYED_AFTER_MS = 60_000;
 
 /**
- * Waits for the payment saga (SPEC §7 confirmation): polls the payment until COMPLETED or FAILED, then sends the
+ * Waits for the payment saga (confirmation): polls the payment until COMPLETED or FAILED, then sends the
  * shopper to /orders after 3 s; after 60 s without an outcome it says so and offers the order page.
  */
 export function PaymentConfirmation({ orderId }: { orderId: string }) {

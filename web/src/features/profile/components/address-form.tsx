@@ -47,7 +47,7 @@ interface AddressFormProps {
   onCancel?: () => void;
 }
 
-/** SPEC §3.4 address fields (snake_case); optional fields are sent as null when blank. */
+/** Address fields (snake_case on the wire); optional fields are sent as null when blank. */
 export function AddressForm({ address, submitLabel, pending, error, onSubmit, onCancel }: AddressFormProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState(() => toValues(address));

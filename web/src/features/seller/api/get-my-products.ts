@@ -5,7 +5,7 @@ import type { ProductDetail, ProductListQuery, ProductSummary } from '@/types/ap
 
 export type MyProductsParams = Required<Pick<ProductListQuery, 'sellerId' | 'page' | 'sort'>> & Pick<ProductListQuery, 'status' | 'ratedOnly'>;
 
-/** `GET /products?sellerId=<me>`: the owner may also list INACTIVE/DELETED ones with `status` (SPEC §3.5). */
+/** `GET /products?sellerId=<me>`: the owner may also list INACTIVE/DELETED ones with `status`. */
 export const getMyProducts = (params: MyProductsParams, signal?: AbortSignal) =>
   api.getPage<ProductSummary>('/products', { query: { size: 20, ...params }, signal });
 

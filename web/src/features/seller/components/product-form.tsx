@@ -37,7 +37,7 @@ const isImageUrl = (value: string) => {
   }
 };
 
-/** Mirrors SPEC §3.5: name 1–200, description ≤5000, price 0–1,000,000 (cents), stock ≥0, ≤5 http(s) or `/images/…` images. */
+/** Mirrors the server's product rules: name 1–200, description ≤5000, price 0–1,000,000 (cents), stock ≥0, ≤5 http(s) or `/images/…` images. */
 export function validateProductForm(values: ProductFormValues, mode: 'create' | 'edit'): ProductFormErrors {
   const errors: ProductFormErrors = {};
   const name = validateRequired(values.name, 'a product name', 200);
