@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const alias = {
   '@': join(import.meta.dirname, 'workers'),
@@ -9,8 +9,10 @@ const alias = {
   '@test': join(import.meta.dirname, 'test'),
 };
 
+const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts'];
+
 /** Tests in the Workers runtime (Miniflare) against the database `test/global-setup.ts` starts for `name`. */
-function workersProject(name: string, include: string[]) {
+function workersProject(name: string, include: string[], exclude: string[] = []) {
   return {
     resolve: { alias },
     plugins: [
@@ -31,6 +33,7 @@ function workersProject(name: string, include: string[]) {
     test: {
       name,
       include,
+      exclude: [...configDefaults.exclude, ...exclude],
       globalSetup: ['test/global-setup.ts'],
       // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
       testTimeout: 30_000,
@@ -50,10 +53,11 @@ export default defineConfig({
           include: ['scripts/**/*.test.ts'],
         },
       },
-      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/races/**/*.test.ts', 'test/security/**/*.test.ts']),
+      // The saga, race and reliability files run once, on real PostgreSQL (below), not on PGlite as well.
+      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], PG_ONLY),
       // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
-      workersProject('workers-pg', ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts']),
+      workersProject('workers-pg', PG_ONLY),
       // The SPA's own Vite config carries its aliases, plugins and test environment.
       'web/vite.config.ts',
     ],

@@ -217,15 +217,31 @@ describe('401 handling', () => {
     expect(localStorage.getItem(AUTH_STORAGE_KEY)).not.toContain('refresh');
   });
 
-  it('after a reload (refresh token but no access token) refreshes and replays', async () => {
+  it('after a reload (user known, no access token) restores the session before the first call leaves', async () => {
     logIn(null, 'refresh-1');
     const { requestsTo } = mockFetch({
       'GET /api/v1/cart': protectedRoute('access-2', { items: [] }),
+      // Answers anonymous callers too: sent without a token, it would quietly list only public products.
+      'GET /api/v1/products': (request) => successResponse({ mine: request.headers.get('Authorization') === 'Bearer access-2' }),
       'POST /api/v1/auth/refresh': () => successResponse(refreshedSession),
     });
 
-    await expect(api.get('/cart')).resolves.toEqual({ items: [] });
-    expect(authHeaders(requestsTo('GET /api/v1/cart'))).toEqual([null, 'Bearer access-2']);
+    await expect(Promise.all([api.get('/cart'), api.get('/products')])).resolves.toEqual([{ items: [] }, { mine: true }]);
+    expect(requestsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
+    expect(authHeaders(requestsTo('GET /api/v1/cart'))).toEqual(['Bearer access-2']);
+    expect(authHeaders(requestsTo('GET /api/v1/products'))).toEqual(['Bearer access-2']);
+  });
+
+  it('after a reload whose session was revoked, clears it and sends the call anonymously', async () => {
+    logIn(null, 'refresh-1');
+    const { requestsTo } = mockFetch({
+      'GET /api/v1/products': () => successResponse([]),
+      'POST /api/v1/auth/refresh': () => errorResponse(401, 'INVALID_TOKEN', 'Refresh token revoked'),
+    });
+
+    await expect(api.get('/products')).resolves.toEqual([]);
+    expect(authHeaders(requestsTo('GET /api/v1/products'))).toEqual([null]);
+    expect(useAuthStore.getState()).toMatchObject({ accessToken: null, user: null });
   });
 
   it('when the refresh is refused, clears auth and rejects every queued call with its ApiError', async () => {

@@ -235,8 +235,19 @@ async function tokenAfterUnauthorized(sentToken: string | null): Promise<string 
   return refreshAccessToken();
 }
 
+/**
+ * After a reload the user is known but the access token is not (it lives in memory): the session is restored first,
+ * so no request leaves without the Authorization header it should carry — endpoints that also answer anonymous
+ * callers (a seller's hidden products) would otherwise answer as if logged out. A refused refresh has already ended
+ * the session; a transient failure leaves the 401 path to try again.
+ */
+const needsSessionRestore = (path: string) => {
+  const { accessToken, user } = useAuthStore.getState();
+  return !accessToken && user !== null && !NO_REFRESH_PATHS.has(path);
+};
+
 async function request(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<Envelope> {
-  const sentToken = useAuthStore.getState().accessToken;
+  const sentToken = needsSessionRestore(path) ? await refreshAccessToken().catch(() => null) : useAuthStore.getState().accessToken;
   const response = await send(method, path, options, sentToken);
   if (response.status === 401 && !NO_REFRESH_PATHS.has(path)) {
     const token = await tokenAfterUnauthorized(sentToken);
