@@ -136,9 +136,17 @@ test('a seller creates a product, a shopper orders it, the seller sees it confir
   }).toPass({ timeout: SAGA_TIMEOUT });
   await expect(row.getByText('$24.90')).toBeVisible();
 
-  await row.getByRole('button', { name: `Ship Order ${shortId(orderId)}` }).click();
+  // Shipping asks for the carrier and tracking number on the order page, then for a confirmation.
+  await row.getByRole('link', { name: `Ship Order ${shortId(orderId)}` }).click();
+  const shipForm = page.getByRole('form', { name: 'Ship this order' });
+  await shipForm.getByLabel('Carrier').selectOption('UPS');
+  await shipForm.getByLabel('Tracking number').fill('1Z999AA10123456784');
+  await shipForm.getByRole('button', { name: 'Mark as Shipped' }).click();
+  await page.getByRole('group', { name: 'Confirm shipping' }).getByRole('button', { name: 'Yes, ship it' }).click();
+  await expect(page.getByRole('link', { name: /1Z999AA10123456784/ })).toHaveAttribute('href', 'https://www.ups.com/track?tracknum=1Z999AA10123456784');
+  await page.goto('/seller/orders');
   await expect(row.getByText('Shipped', { exact: true })).toBeVisible();
-  await expect(row.getByRole('button', { name: /^Ship Order/ })).toBeHidden();
+  await expect(row.getByRole('link', { name: /^Ship Order/ })).toBeHidden();
 });
 
 test('the buyer marks a shipped order delivered, reviews it, and the product page shows the review', async ({ page, request }) => {
@@ -165,13 +173,19 @@ test('the buyer marks a shipped order delivered, reviews it, and the product pag
       { timeout: SAGA_TIMEOUT },
     )
     .toBe('CONFIRMED');
-  const shipped = await request.put(`/api/v1/orders/${orderId}/ship`, { headers: { authorization: `Bearer ${sellerToken}` } });
+  const shipped = await request.put(`/api/v1/orders/${orderId}/ship`, {
+    headers: { authorization: `Bearer ${sellerToken}` },
+    data: { carrier: 'VNPost', trackingNumber: 'EE123456789VN' },
+  });
   expect(shipped.status()).toBe(200);
 
   await logIn(page, CUSTOMER, `/orders/${orderId}`);
   await expect(page.getByRole('heading', { level: 1, name: `Order ${shortId(orderId)}` })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Status history' }).getByText('Shipped', { exact: true })).toBeVisible();
+  // A carrier without a known tracking page: the number is shown, not linked.
+  await expect(page.getByText('VNPost · EE123456789VN')).toBeVisible();
   await page.getByRole('button', { name: 'Mark as Delivered' }).click();
+  await page.getByRole('group', { name: 'Confirm delivery' }).getByRole('button', { name: 'Yes, it arrived' }).click();
 
   // Delivering opens the review dialog at once.
   const dialog = page.getByRole('dialog', { name: 'Write or edit reviews' });

@@ -224,6 +224,34 @@ async function confirmedOrder(t: ReturnType<typeof setup>, user: TestUser = buye
 }
 
 describe('order transitions over HTTP', () => {
+  it('ships with a carrier and tracking number: the buyer sees them with a tracking link; a bad body changes nothing', async () => {
+    const t = setup();
+    const id = await confirmedOrder(t);
+    const refused = [
+      { carrier: 'UPS' },
+      { trackingNumber: '1Z999AA10123456784' },
+      { carrier: 'UPS', trackingNumber: '<script>' },
+      { carrier: 'UPS', trackingNumber: '1Z9', extra: true },
+      { carrier: 'x', trackingNumber: '1Z999AA10123456784' },
+    ];
+    for (const body of refused) {
+      const answer = await t.call('PUT', `/api/v1/orders/${id}/ship`, seller, body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error!.code).toBe('VALIDATION_ERROR');
+    }
+    expect((await t.call('GET', `/api/v1/orders/${id}`, buyer)).body.data.status).toBe('CONFIRMED');
+
+    const shipped = await t.call('PUT', `/api/v1/orders/${id}/ship`, seller, { carrier: 'UPS', trackingNumber: ' 1Z999AA10123456784 ' });
+    expect(shipped.status).toBe(200);
+    const seen = await t.call('GET', `/api/v1/orders/${id}`, buyer);
+    expect(seen.body.data.shipment).toEqual({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784', trackingUrl: 'https://www.ups.com/track?tracknum=1Z999AA10123456784' });
+
+    // A carrier without a known tracking page is shown as typed, without a link.
+    const other = await confirmedOrder(t);
+    const local = await t.call('PUT', `/api/v1/orders/${other}/ship`, seller, { carrier: 'VNPost', trackingNumber: 'EE 123 456 789 VN' });
+    expect(local.body.data.shipment).toEqual({ carrier: 'VNPost', trackingNumber: 'EE 123 456 789 VN', trackingUrl: null });
+  });
+
   it('runs CONFIRMED → SHIPPED → DELIVERED with the right actors and notifications', async () => {
     const t = setup();
     const id = await confirmedOrder(t);
@@ -233,6 +261,7 @@ describe('order transitions over HTTP', () => {
     const shipped = await t.call('PUT', `/api/v1/orders/${id}/ship`, seller);
     expect(shipped.status).toBe(200);
     expect(shipped.body.data.status).toBe('SHIPPED');
+    expect(shipped.body.data.shipment).toBeNull();
     expect((await t.call('PUT', `/api/v1/orders/${id}/cancel`, buyer)).body.error!.code).toBe('INVALID_STATE_TRANSITION');
     expect((await t.call('PUT', `/api/v1/orders/${id}/deliver`, stranger)).status).toBe(403);
     const delivered = await t.call('PUT', `/api/v1/orders/${id}/deliver`, buyer);

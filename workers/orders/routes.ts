@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { AppBindings, AppEnv } from '@/env';
 import { currentUser, requireAuth } from '@/identity/auth';
 import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
+import { shipOrderSchema } from '@/orders/shipment';
 import {
   cancelOrderSchema,
   createOrderSchema,
@@ -203,11 +204,16 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         tags,
         security,
         summary: "Ship a CONFIRMED order (the order's seller or an admin)",
-        middleware: [requireAuth()] as const,
-        request: { params: orderIdParamsSchema },
-        responses: { 200: jsonContent(orderEnvelope, 'Shipped'), ...errorResponses(400, 401, 403, 404, 409) },
+        middleware: [requireAuth(), emptyJsonBodyIsEmpty()] as const,
+        description: 'Optional JSON body `{"carrier": "UPS", "trackingNumber": "1Z…"}` (both or neither); the buyer sees them, with a tracking link for known carriers.',
+        request: {
+          params: orderIdParamsSchema,
+          body: { content: { 'application/json': { schema: shipOrderSchema } }, required: false, description: 'Optional carrier and tracking number' },
+        },
+        responses: { 200: jsonContent(orderEnvelope, 'Shipped'), ...errorResponses(400, 401, 403, 404, 409, 415) },
       }),
-      async (c) => c.json({ success: true as const, data: (await shipOrder(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id)).order }, 200),
+      async (c) =>
+        c.json({ success: true as const, data: (await shipOrder(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id, c.req.valid('json'))).order }, 200),
     )
     .openapi(
       createRoute({

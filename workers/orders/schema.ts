@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 
@@ -67,6 +68,7 @@ export const orderSchema = z
     shippingAddress: shippingAddressSchema,
     cancelReason: z.string().nullable(),
     paymentId: z.string().nullable(),
+    shipment: shipmentSchema.nullable(),
     items: z.array(orderItemSchema),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),

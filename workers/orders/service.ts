@@ -9,6 +9,7 @@ import { MAX_MESSAGE_AMOUNT, type OrderCancelled, type OrderCreated } from '@/or
 import { findDeliveredPurchase } from '@/orders/purchases';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
 import { MAX_LINE_QUANTITY } from '@/orders/schema';
+import { type ShipOrder, toShipment } from '@/orders/shipment';
 import { assertTransition } from '@/orders/state-machine';
 import { orderItems, orders, orderStatusHistory, outbox, type OrderStatus } from '@/orders/tables';
 import type { PaymentCompleted, PaymentFailed } from '@/payments/messages';
@@ -83,6 +84,7 @@ export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderRe
     shippingAddress: order.shippingAddress,
     cancelReason: order.cancelReason,
     paymentId: order.paymentId,
+    shipment: toShipment(order.shipmentCarrier, order.trackingNumber),
     items: items.map((item) => ({
       id: item.id,
       productId: item.productId,
@@ -325,7 +327,7 @@ interface TransitionSpec {
   reason: string | null;
   /** Throws when the caller may not touch this order; runs before the state check. */
   authorize?: (order: OrderRow) => void;
-  set?: Partial<Pick<OrderRow, 'cancelReason' | 'paymentId'>>;
+  set?: Partial<Pick<OrderRow, 'cancelReason' | 'paymentId' | 'shipmentCarrier' | 'trackingNumber'>>;
 }
 
 /** Locks the order (`SELECT … FOR UPDATE`), checks the caller and the state machine, applies and records the transition. */
@@ -386,13 +388,14 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, orderId: stri
   return { order: toOrderResponse(order, items), outboxIds: [outboxId] };
 }
 
-/** The order's seller (or an admin) ships a CONFIRMED order. */
-export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string): Promise<OrderChange> {
+/** The order's seller (or an admin) ships a CONFIRMED order, with the carrier and tracking number when given. */
+export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string, shipment: ShipOrder = {}): Promise<OrderChange> {
   const { order, items } = await deps.transaction(async (tx) => {
     const changed = await transitionOrder(tx, orderId, {
       to: 'SHIPPED',
       changedBy: caller.id,
-      reason: 'shipped',
+      reason: shipment.carrier ? `shipped with ${shipment.carrier} (${shipment.trackingNumber})` : 'shipped',
+      set: shipment.carrier && shipment.trackingNumber ? { shipmentCarrier: shipment.carrier, trackingNumber: shipment.trackingNumber } : undefined,
       authorize: (row) => {
         if (caller.role !== 'admin' && row.sellerId !== caller.id) throw forbidden();
       },

@@ -28,6 +28,9 @@ export const orders = pgTable(
     shippingAddress: jsonb().$type<ShippingAddress>().notNull(),
     cancelReason: varchar({ length: 255 }),
     paymentId: uuid(),
+    /** Set by the seller when shipping (both or neither). */
+    shipmentCarrier: varchar({ length: 40 }),
+    trackingNumber: varchar({ length: 40 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

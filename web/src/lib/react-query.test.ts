@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { onlineManager } from '@tanstack/react-query';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { ApiError } from '@/lib/api-client';
-import { shouldRetryQuery } from '@/lib/react-query';
+import { createQueryClient, shouldRetryQuery } from '@/lib/react-query';
 
 const apiError = (status: number, code = 'X') => new ApiError({ status, code, message: code });
 
@@ -20,5 +21,17 @@ describe('shouldRetryQuery', () => {
 
   it('gives up after two retries', () => {
     expect(shouldRetryQuery(2, apiError(503))).toBe(false);
+  });
+});
+
+describe('queries while the browser is offline', () => {
+  afterEach(() => onlineManager.setOnline(true));
+
+  it('fail with the network error instead of waiting, paused, for the connection to come back', async () => {
+    onlineManager.setOnline(false);
+    const client = createQueryClient();
+    const offline = apiError(0, 'NETWORK_ERROR');
+    await expect(client.fetchQuery({ queryKey: ['offline'], queryFn: () => Promise.reject(offline), retry: false })).rejects.toBe(offline);
+    expect(client.getQueryState(['offline'])).toMatchObject({ status: 'error', fetchStatus: 'idle' });
   });
 });

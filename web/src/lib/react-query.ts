@@ -50,6 +50,10 @@ export function createQueryClient(): QueryClient {
         staleTime: 30_000,
         gcTime: 5 * 60_000,
         retry: shouldRetryQuery,
+        // The default pauses every query while the browser reports itself offline, which leaves pages on their
+        // skeletons with no word of why. Trying anyway fails in a moment with NETWORK_ERROR, and the page says
+        // "You seem to be offline" with a Retry button.
+        networkMode: 'always',
       },
       // Writes are not idempotent in general; a mutation that is (PUT/DELETE) may opt in with shouldRetryQuery.
       mutations: { retry: false },

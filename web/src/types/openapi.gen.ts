@@ -948,7 +948,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Ship a CONFIRMED order (the order's seller or an admin) */
+        /**
+         * Ship a CONFIRMED order (the order's seller or an admin)
+         * @description Optional JSON body `{"carrier": "UPS", "trackingNumber": "1Z…"}` (both or neither); the buyer sees them, with a tracking link for known carriers.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -958,7 +961,12 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Optional carrier and tracking number */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ShipOrder"];
+                };
+            };
             responses: {
                 /** @description Shipped */
                 200: {
@@ -1011,6 +1019,15 @@ export interface paths {
                 };
                 /** @description Conflict with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as the declared media type (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5261,6 +5278,7 @@ export interface components {
             shippingAddress: components["schemas"]["ShippingAddress"];
             cancelReason: string | null;
             paymentId: string | null;
+            shipment: components["schemas"]["Shipment"];
             items: components["schemas"]["OrderItem"][];
             /** Format: date-time */
             createdAt: string;
@@ -5274,6 +5292,12 @@ export interface components {
             country: string;
             zipCode: string;
         };
+        /** @description Set when the seller shipped with a carrier and tracking number */
+        Shipment: {
+            carrier: string;
+            trackingNumber: string;
+            trackingUrl: string | null;
+        } | null;
         OrderItem: {
             id: string;
             productId: number;
@@ -5329,6 +5353,15 @@ export interface components {
         };
         CancelOrder: {
             reason?: string;
+        };
+        ShipOrder: {
+            /**
+             * @description Any carrier name; UPS, USPS, FedEx, DHL get a tracking link
+             * @example UPS
+             */
+            carrier?: string;
+            /** @example 1Z999AA10123456784 */
+            trackingNumber?: string;
         };
         Payment: {
             id: string;

@@ -6,6 +6,7 @@ import { SkeletonRows } from '@/components/ui/skeleton';
 import { useOrder } from '@/features/orders/api/get-order';
 import { useChangeOrderStatus } from '@/features/orders/api/order-actions';
 import { OrderSummaryView } from '@/features/orders/components/order-summary';
+import { ShipForm } from '@/features/orders/components/ship-form';
 import { OrderTimeline } from '@/features/orders/components/order-timeline';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
@@ -49,16 +50,7 @@ export function Component() {
             </h2>
             <OrderTimeline orderId={o.id} />
           </section>
-          {o.status === 'CONFIRMED' ? (
-            <button
-              type="button"
-              className="button button--primary"
-              disabled={ship.isPending}
-              onClick={() => ship.mutate({ id: o.id, action: 'ship' })}
-            >
-              {ship.isPending ? 'Shipping…' : 'Mark as Shipped'}
-            </button>
-          ) : null}
+          {o.status === 'CONFIRMED' ? <ShipForm pending={ship.isPending} onShip={(shipment) => ship.mutate({ id: o.id, action: 'ship', shipment })} /> : null}
         </aside>
       </div>
     </div>

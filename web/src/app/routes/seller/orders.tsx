@@ -2,7 +2,6 @@ import { Link, useSearchParams } from 'react-router';
 
 import { usePageParam } from '@/hooks/use-page-param';
 import { useSellerOrders } from '@/features/orders/api/get-orders';
-import { useChangeOrderStatus } from '@/features/orders/api/order-actions';
 import { OrdersTable } from '@/features/orders/components/orders-table';
 import type { OrderStatus } from '@/types/api';
 
@@ -20,7 +19,6 @@ export function Component() {
   const page = usePageParam();
   const status = TABS.find((tab) => tab.status === params.get('status'))?.status ?? null;
   const orders = useSellerOrders({ page, status: status ?? undefined });
-  const ship = useChangeOrderStatus();
 
   return (
     <div className="page container">
@@ -47,10 +45,7 @@ export function Component() {
         error={orders.error}
         onRetry={() => void orders.refetch()}
         emptyTitle={status ? `No ${status.toLowerCase()} orders.` : 'No orders yet.'}
-        seller={{
-          onShip: (id) => ship.mutate({ id, action: 'ship' }),
-          shippingId: ship.isPending ? (ship.variables?.id ?? null) : null,
-        }}
+        seller
       />
     </div>
   );

@@ -19,6 +19,7 @@ export function Component() {
   const order = useOrder(id);
   const user = useCurrentUser();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [confirmingDelivery, setConfirmingDelivery] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const change = useChangeOrderStatus({
     onSuccess: (_order, action) => {
@@ -90,14 +91,26 @@ export function Component() {
               )
             ) : null}
             {o.status === 'SHIPPED' ? (
-              <button
-                type="button"
-                className="button button--primary"
-                disabled={change.isPending}
-                onClick={() => change.mutate({ id: o.id, action: 'deliver' })}
-              >
-                {change.isPending ? 'Saving…' : 'Mark as Delivered'}
-              </button>
+              confirmingDelivery ? (
+                <div className="form__row" role="group" aria-label="Confirm delivery">
+                  <span>Has the whole order arrived?</span>
+                  <button
+                    type="button"
+                    className="button button--primary button--small"
+                    disabled={change.isPending}
+                    onClick={() => change.mutate({ id: o.id, action: 'deliver' })}
+                  >
+                    {change.isPending ? 'Saving…' : 'Yes, it arrived'}
+                  </button>
+                  <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingDelivery(false)}>
+                    Not yet
+                  </button>
+                </div>
+              ) : (
+                <button type="button" className="button button--primary" onClick={() => setConfirmingDelivery(true)}>
+                  Mark as Delivered
+                </button>
+              )
             ) : null}
             {o.status === 'DELIVERED' ? (
               <button type="button" className="button button--primary" onClick={() => setReviewing(true)}>

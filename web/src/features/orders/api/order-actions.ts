@@ -12,9 +12,15 @@ const SUCCESS: Record<OrderAction, string> = {
   ship: 'Order marked as shipped.',
 };
 
+/** What the seller ships with; the buyer sees it (with a tracking link for known carriers). */
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+}
+
 /** `PUT /orders/:id/cancel|deliver|ship` (transitions); 409 when the order moved on meanwhile. */
-export const changeOrderStatus = ({ id, action }: { id: string; action: OrderAction }) =>
-  api.put<Order>(`/orders/${id}/${action}`);
+export const changeOrderStatus = ({ id, action, shipment }: { id: string; action: OrderAction; shipment?: Shipment }) =>
+  api.put<Order>(`/orders/${id}/${action}`, shipment ? { body: shipment } : undefined);
 
 /** Every order query (lists, details, history) is refreshed: a transition changes all of them. */
 export function useChangeOrderStatus({ onSuccess }: { onSuccess?: (order: Order, action: OrderAction) => void } = {}) {

@@ -93,6 +93,9 @@ describe('/orders/:id (buyer)', () => {
     renderApp(`/orders/${ORDER_ID}`);
 
     fireEvent.click(await screen.findByRole('button', { name: 'Mark as Delivered' }));
+    // Delivery is confirmed once more before it is recorded.
+    expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/deliver`)).toHaveLength(0);
+    fireEvent.click(within(screen.getByRole('group', { name: 'Confirm delivery' })).getByRole('button', { name: 'Yes, it arrived' }));
     const form = await screen.findByRole('form', { name: 'Review of Aurora Headphones' });
     fireEvent.click(within(form).getByRole('button', { name: 'Submit review' }));
     expect(await within(form).findByText('Choose a rating from 1 to 5 stars.')).toBeTruthy();
@@ -144,8 +147,34 @@ describe('seller orders', () => {
     await waitFor(() => expect(requestsTo('GET /api/v1/orders/seller').some((r) => r.url.includes('status=CONFIRMED'))).toBe(true));
     expect(screen.getByText('ABCDEF12')).toBeTruthy();
 
-    fireEvent.click(screen.getByRole('button', { name: 'Ship Order 55556666' }));
-    await waitFor(() => expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/ship`)).toHaveLength(1));
+    // Shipping needs a carrier and a tracking number: the row leads to the order page, which asks for them.
+    fireEvent.click(screen.getByRole('link', { name: 'Ship Order 55556666' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/seller/orders/${ORDER_ID}`));
+  });
+
+  it('ships with a carrier and tracking number after a confirmation; a bad tracking number is refused first', async () => {
+    logInAs('seller');
+    const { requestsTo } = mockFetch({
+      ...chrome,
+      [`GET /api/v1/orders/seller/${ORDER_ID}`]: () => successResponse(order('CONFIRMED')),
+      [`GET /api/v1/orders/${ORDER_ID}/history`]: () => successResponse([]),
+      [`PUT /api/v1/orders/${ORDER_ID}/ship`]: () => successResponse(order('SHIPPED')),
+    });
+    renderApp(`/seller/orders/${ORDER_ID}`);
+
+    const form = await screen.findByRole('form', { name: 'Ship this order' });
+    fireEvent.change(within(form).getByLabelText(/Tracking number/), { target: { value: '<x>' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Mark as Shipped' }));
+    expect(await within(form).findByText('Use 4–40 letters, digits, spaces or dashes.')).toBeTruthy();
+    expect(screen.queryByRole('group', { name: 'Confirm shipping' })).toBeNull();
+
+    fireEvent.change(within(form).getByLabelText(/Carrier/), { target: { value: 'FedEx' } });
+    fireEvent.change(within(form).getByLabelText(/Tracking number/), { target: { value: '7946 1234 5678' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Mark as Shipped' }));
+    const confirm = await screen.findByRole('group', { name: 'Confirm shipping' });
+    expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/ship`)).toHaveLength(0);
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Yes, ship it' }));
+    await waitFor(() => expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/ship`)[0]?.body).toEqual({ carrier: 'FedEx', trackingNumber: '7946 1234 5678' }));
   });
 
   it('a seller following a notification to a buyer order page lands on the seller view', async () => {
@@ -157,7 +186,7 @@ describe('seller orders', () => {
     });
     const { router } = renderApp(`/orders/${ORDER_ID}`);
 
-    expect(await screen.findByRole('button', { name: 'Mark as Shipped' })).toBeTruthy();
+    expect(await screen.findByRole('form', { name: 'Ship this order' })).toBeTruthy();
     expect(router.state.location.pathname).toBe(`/seller/orders/${ORDER_ID}`);
   });
 });

@@ -59,6 +59,22 @@ export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLi
               <span>{order.cancelReason}</span>
             </p>
           ) : null}
+          {order.shipment ? (
+            <p className="summary-row">
+              <span>Shipped with</span>
+              <span>
+                {order.shipment.carrier} ·{' '}
+                {order.shipment.trackingUrl ? (
+                  <a href={order.shipment.trackingUrl} target="_blank" rel="noopener noreferrer">
+                    {order.shipment.trackingNumber}
+                    <span className="visually-hidden"> (track the package, opens the carrier’s site)</span>
+                  </a>
+                ) : (
+                  order.shipment.trackingNumber
+                )}
+              </span>
+            </p>
+          ) : null}
           <p className="summary-row">
             <span>Placed</span>
             <time dateTime={order.createdAt}>{formatDateTime(order.createdAt)}</time>

@@ -16,11 +16,8 @@ interface OrdersTableProps {
   isPending: boolean;
   error: unknown;
   onRetry: () => void;
-  /** Seller view: links to /seller/orders/:id, shows the buyer and a Ship button. */
-  seller?: {
-    onShip: (orderId: string) => void;
-    shippingId: string | null;
-  };
+  /** Seller view: links to /seller/orders/:id, shows the buyer and, for a CONFIRMED order, the way to ship it. */
+  seller?: boolean;
   emptyTitle?: string;
 }
 
@@ -64,15 +61,10 @@ export function OrdersTable({ orders, meta, isPending, error, onRetry, seller, e
               {seller ? (
                 <td data-label="Actions">
                   {order.status === 'CONFIRMED' ? (
-                    <button
-                      type="button"
-                      className="button button--primary button--small"
-                      onClick={() => seller.onShip(order.id)}
-                      disabled={seller.shippingId === order.id}
-                    >
-                      {seller.shippingId === order.id ? 'Shipping…' : 'Ship Order'}
+                    <Link className="button button--primary button--small" to={`/seller/orders/${order.id}`}>
+                      Ship Order
                       <span className="visually-hidden"> {shortId(order.id)}</span>
-                    </button>
+                    </Link>
                   ) : (
                     '—'
                   )}
