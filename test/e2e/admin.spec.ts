@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import AxeBuilder from '@axe-core/playwright';
-import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, type Browser, expect, test } from '@playwright/test';
 
-import { newVerifiedCustomer, withDatabase } from './fixtures.ts';
+import { apiToken, logIn, newVerifiedCustomer, placeConfirmedOrder, withDatabase } from './fixtures.ts';
 
 /** The operator console against the real API and database (seeded admin: the only admin of a fresh e2e database). */
 
@@ -18,41 +18,8 @@ test.describe.configure({ timeout: 90_000 });
 
 const shortNumber = (id: string) => id.replaceAll('-', '').slice(-8).toUpperCase();
 
-async function logIn(page: Page, user: { email: string; password: string }, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${next.replace(/[?/]/g, '\\$&')}$`));
-  await page.waitForLoadState('networkidle');
-}
-
-async function apiToken(request: APIRequestContext, user: { email: string; password: string }) {
-  const response = await request.post('/api/v1/auth/login', { data: user });
-  expect(response.status()).toBe(200);
-  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
-}
-
 /** An order placed through the API and paid by the saga. */
-async function confirmedOrder(request: APIRequestContext): Promise<string> {
-  const customerToken = await apiToken(request, CUSTOMER);
-  const placed = await request.post('/api/v1/orders', {
-    headers: { authorization: `Bearer ${customerToken}`, 'idempotency-key': randomUUID() },
-    data: { items: [{ productId: 32, quantity: 1 }], shippingAddress: { street: '9 Console Way', city: 'Hue', state: 'Thua Thien', country: 'Vietnam', zipCode: '530000' } },
-  });
-  expect(placed.status()).toBe(201);
-  const orderId = ((await placed.json()) as { data: { id: string } }).data.id;
-  await expect
-    .poll(
-      async () => {
-        const order = await request.get(`/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${customerToken}` } });
-        return ((await order.json()) as { data: { status: string } }).data.status;
-      },
-      { timeout: SAGA_TIMEOUT },
-    )
-    .toBe('CONFIRMED');
-  return orderId;
-}
+const confirmedOrder = async (request: APIRequestContext) => placeConfirmedOrder(request, await apiToken(request, CUSTOMER), [{ productId: 32, quantity: 1 }], SAGA_TIMEOUT);
 
 /**
  * A paid order is turned back into one whose payment outcome dead-lettered: the order returns to PENDING (its payment

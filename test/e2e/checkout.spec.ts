@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
 import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
 
-import { apiToken, logIn, newVerifiedCustomer, shortId } from './fixtures.ts';
+import { apiToken, logIn, newVerifiedCustomer, placeConfirmedOrder, shortId } from './fixtures.ts';
 
 /**
  * Checkout journeys against the real API: search → cart → checkout → payment saga → order history, the seller
@@ -155,24 +153,7 @@ test('the buyer marks a shipped order delivered, reviews it, and the product pag
   const sellerToken = await apiToken(request, SELLER);
   const customerToken = await apiToken(request, CUSTOMER);
   const productId = await createProductViaApi(request, sellerToken, productName);
-  const placed = await request.post('/api/v1/orders', {
-    headers: { authorization: `Bearer ${customerToken}`, 'idempotency-key': randomUUID() },
-    data: {
-      items: [{ productId, quantity: 1 }],
-      shippingAddress: { street: '3 Review Road', city: 'Hue', state: 'Thua Thien', country: 'Vietnam', zipCode: '530000' },
-    },
-  });
-  expect(placed.status()).toBe(201);
-  const orderId = ((await placed.json()) as { data: { id: string } }).data.id;
-  await expect
-    .poll(
-      async () => {
-        const order = await request.get(`/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${customerToken}` } });
-        return ((await order.json()) as { data: { status: string } }).data.status;
-      },
-      { timeout: SAGA_TIMEOUT },
-    )
-    .toBe('CONFIRMED');
+  const orderId = await placeConfirmedOrder(request, customerToken, [{ productId, quantity: 1 }], SAGA_TIMEOUT);
   const shipped = await request.put(`/api/v1/orders/${orderId}/ship`, {
     headers: { authorization: `Bearer ${sellerToken}` },
     data: { carrier: 'VNPost', trackingNumber: 'EE123456789VN' },

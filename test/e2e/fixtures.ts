@@ -47,3 +47,23 @@ export async function apiToken(request: APIRequestContext, user: { email: string
   expect(response.status()).toBe(200);
   return ((await response.json()) as { data: { access_token: string } }).data.access_token;
 }
+
+/** An order placed through the API by `buyerToken`'s user, returned once the saga has CONFIRMED it. */
+export async function placeConfirmedOrder(request: APIRequestContext, buyerToken: string, items: { productId: number; quantity: number }[], timeout = 20_000): Promise<string> {
+  const placed = await request.post('/api/v1/orders', {
+    headers: { authorization: `Bearer ${buyerToken}`, 'idempotency-key': randomUUID() },
+    data: { items, shippingAddress: { street: '9 Test Way', city: 'Hue', state: 'Thua Thien', country: 'Vietnam', zipCode: '530000' } },
+  });
+  expect(placed.status()).toBe(201);
+  const orderId = ((await placed.json()) as { data: { id: string } }).data.id;
+  await expect
+    .poll(
+      async () => {
+        const order = await request.get(`/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${buyerToken}` } });
+        return ((await order.json()) as { data: { status: string } }).data.status;
+      },
+      { timeout },
+    )
+    .toBe('CONFIRMED');
+  return orderId;
+}

@@ -58,6 +58,12 @@ describe('register form validation', () => {
     expect(screen.getByLabelText('Email *').getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByLabelText(/^Password/).getAttribute('aria-describedby')).toContain('-error');
     expect(fetchMock).not.toHaveBeenCalled();
+
+    // Correcting a field clears its message at once; the other field keeps its own until it changes too.
+    type('Email *', 'ann@example.com');
+    expect(screen.queryByText('Enter a valid email address, like name@example.com.')).toBeNull();
+    expect(screen.getByLabelText('Email *').getAttribute('aria-invalid')).not.toBe('true');
+    expect(screen.getByText('Use at least 8 characters.')).toBeTruthy();
   });
 
   it('shows the server’s field errors next to the fields and goes to verification on success', async () => {

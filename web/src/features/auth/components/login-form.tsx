@@ -3,11 +3,11 @@ import { Link } from 'react-router';
 
 import { FormError, TextField } from '@/components/ui/form-field';
 import { useLogin } from '@/features/auth/api/login';
+import { useFieldErrors } from '@/hooks/use-field-errors';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import {
   compactErrors,
-  type FieldErrors,
   focusFirstInvalid,
   hasErrors,
   serverFieldErrors,
@@ -22,7 +22,7 @@ export function LoginForm({ initialEmail = '', onLoggedIn }: { initialEmail?: st
   const formRef = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const [errors, setErrors] = useFieldErrors<Field>({ email, password });
   const login = useLogin({ onSuccess: onLoggedIn });
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 
 import { FormError, TextField } from '@/components/ui/form-field';
 import { useRegister } from '@/features/auth/api/register';
+import { useFieldErrors } from '@/hooks/use-field-errors';
 import { getErrorMessage } from '@/lib/error-message';
 import {
   compactErrors,
@@ -32,7 +33,7 @@ export function validateRegistration(values: Values): FieldErrors<Field> {
 export function RegisterForm({ onRegistered }: { onRegistered: (user: RegisteredUser) => void }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState<Values>({ first_name: '', last_name: '', email: '', password: '' });
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const [errors, setErrors] = useFieldErrors<Field>(values);
   const register = useRegister({ onSuccess: onRegistered });
 
   const bind = (field: Field) => ({

@@ -2,10 +2,10 @@ import { type FormEvent, useRef, useState } from 'react';
 
 import { FormError, TextField } from '@/components/ui/form-field';
 import { useResetPassword } from '@/features/auth/api/reset-password';
+import { useFieldErrors } from '@/hooks/use-field-errors';
 import { getErrorMessage } from '@/lib/error-message';
 import {
   compactErrors,
-  type FieldErrors,
   focusFirstInvalid,
   hasErrors,
   serverFieldErrors,
@@ -19,7 +19,7 @@ export function ResetPasswordForm({ email, token, onReset }: { email: string; to
   const formRef = useRef<HTMLFormElement>(null);
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const [errors, setErrors] = useFieldErrors<Field>({ password, confirm });
   const reset = useResetPassword({ onSuccess: onReset });
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {

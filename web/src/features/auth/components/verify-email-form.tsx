@@ -2,10 +2,10 @@ import { type FormEvent, useRef, useState } from 'react';
 
 import { FormError, TextField } from '@/components/ui/form-field';
 import { useResendVerification, useVerifyEmail } from '@/features/auth/api/verify-email';
+import { useFieldErrors } from '@/hooks/use-field-errors';
 import { getErrorMessage } from '@/lib/error-message';
 import {
   compactErrors,
-  type FieldErrors,
   focusFirstInvalid,
   hasErrors,
   serverFieldErrors,
@@ -20,7 +20,7 @@ export function VerifyEmailForm({ initialEmail, onVerified }: { initialEmail: st
   const formRef = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState(initialEmail);
   const [code, setCode] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const [errors, setErrors] = useFieldErrors<Field>({ email, code });
   const verify = useVerifyEmail({ onSuccess: (_data, input) => onVerified(input.email) });
   const resend = useResendVerification({ onSuccess: () => toast.success('If that address needs verifying, a new code is on its way.') });
 
