@@ -178,3 +178,16 @@ test.describe('console pages at 320 px', () => {
     });
   }
 });
+
+test('an admin is never offered shopping: the product page says why, the cart page explains, no cart is requested', async ({ page }) => {
+  const cartRequests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/api/v1/cart')) cartRequests.push(request.url());
+  });
+  await logIn(page, ADMIN, '/products/1');
+  await expect(page.getByText(/Admin accounts can’t buy/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add to Cart' })).toHaveCount(0);
+  await page.goto('/cart');
+  await expect(page.getByRole('heading', { level: 1, name: 'Admin accounts don’t shop' })).toBeVisible();
+  expect(cartRequests).toEqual([]);
+});

@@ -4,6 +4,7 @@ import { createBrowserRouter, type RouteObject, RouterProvider } from 'react-rou
 import { RouteErrorBoundary } from '@/components/errors/route-error-boundary';
 import { RootLayout } from '@/components/layouts/root-layout';
 import { PageLoading } from '@/components/ui/page-loading';
+import { RequireShopper } from '@/features/auth/components/require-shopper';
 import { RequireAdmin, RequireAuth, RequireSeller } from '@/features/auth/components/route-guards';
 
 /**
@@ -36,8 +37,13 @@ export const appRoutes: RouteObject[] = [
           {
             Component: RequireAuth,
             children: [
-              { path: 'cart', lazy: () => import('@/app/routes/shop/cart') },
-              { path: 'checkout', lazy: () => import('@/app/routes/shop/checkout') },
+              {
+                Component: RequireShopper,
+                children: [
+                  { path: 'cart', lazy: () => import('@/app/routes/shop/cart') },
+                  { path: 'checkout', lazy: () => import('@/app/routes/shop/checkout') },
+                ],
+              },
               { path: 'orders', lazy: () => import('@/app/routes/shop/orders') },
               { path: 'orders/:id', lazy: () => import('@/app/routes/shop/order') },
               { path: 'orders/:id/confirmation', lazy: () => import('@/app/routes/shop/order-confirmation') },

@@ -52,6 +52,9 @@ export const useCurrentUser = () => useAuthStore((state) => state.user);
 
 export const useIsAuthenticated = () => useAuthStore((state) => state.user !== null);
 
+/** Whether a role can keep a cart and buy: customers and sellers; admins operate the shop but the API refuses them a cart. */
+export const canShop = (role: string | undefined) => role !== 'admin';
+
 // Refresh tokens rotate (and reuse revokes the whole family), so every tab must follow the newest one another tab
 // stored, and a logout in one tab must end the session in all of them.
 if (typeof window !== 'undefined') {

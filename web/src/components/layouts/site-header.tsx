@@ -6,7 +6,7 @@ import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { useLogout } from '@/features/auth/api/logout';
 import { CartBadge } from '@/features/cart/components/cart-badge';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
-import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
+import { canShop, useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
 
 function AccountLinks() {
   const isAuthenticated = useIsAuthenticated();
@@ -39,9 +39,11 @@ function AccountLinks() {
       <li>
         <NotificationBell />
       </li>
-      <li>
-        <CartBadge />
-      </li>
+      {canShop(user.role) ? (
+        <li>
+          <CartBadge />
+        </li>
+      ) : null}
       <li className="account-links__greeting" title={user.email}>
         Hi, {user.first_name}
       </li>

@@ -3,7 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 
 import { QuantityStepper } from '@/components/ui/quantity-stepper';
 import { type AddToCartInput, useAddToCart } from '@/features/cart/api/add-to-cart';
-import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
+import { canShop, useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
 
 const MAX_LINE_QUANTITY = 999;
 
@@ -31,6 +31,10 @@ export function AddToCartForm({ productId, product }: AddToCartFormProps) {
     }
     add.mutate({ productId, quantity: Math.min(quantity, max), product });
   };
+
+  if (user && !canShop(user.role)) {
+    return <p className="form__note">Admin accounts can’t buy. Log in with a customer or seller account to add this to a cart.</p>;
+  }
 
   return (
     <div className="product-info__buy">

@@ -95,3 +95,25 @@ describe('cart badge', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('You can’t buy your own product.'));
   });
 });
+
+describe('admins', () => {
+  it('are not offered a cart: no badge, no cart request, a note instead of Add to Cart, a clear page at /cart', async () => {
+    useAuthStore.getState().setSession({
+      access_token: 'a',
+      refresh_token: 'r',
+      user: { id: 'u-1', email: 'admin@example.com', role: 'admin', first_name: 'Ada', last_name: 'Admin' },
+    });
+    const { requestsTo } = mockFetch({ ...catalogRoutes, 'GET /api/v1/cart': () => errorResponse(403, 'FORBIDDEN', 'Admins have no cart') });
+    renderApp('/products/5');
+    await screen.findByRole('heading', { name: 'Beacon Speaker' });
+
+    expect(screen.getByText(/Admin accounts can’t buy/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Add to Cart' })).toBeNull();
+    expect(screen.queryByRole('link', { name: /^Cart/ })).toBeNull();
+    cleanup();
+
+    renderApp('/cart');
+    expect(await screen.findByRole('heading', { name: 'Admin accounts don’t shop' })).toBeTruthy();
+    expect(requestsTo('GET /api/v1/cart')).toHaveLength(0);
+  });
+});
