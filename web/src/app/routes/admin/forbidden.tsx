@@ -1,7 +1,15 @@
-import { Link } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 
-/** The 403 view: a signed-in visitor whose role does not open this area (nothing of the area was fetched). */
+import { useLogout } from '@/features/auth/api/logout';
+
+/**
+ * The 403 view: a signed-in visitor whose role does not open the operator console (nothing of it was fetched). An
+ * operator signed in with another account can switch accounts from here and come back to the page.
+ */
 export function ForbiddenMessage() {
+  const navigate = useNavigate();
+  const { pathname, search } = useLocation();
+  const logout = useLogout({ onLoggedOut: () => void navigate(`/login?next=${encodeURIComponent(pathname + search)}`) });
   return (
     <section className="status-page" aria-labelledby="forbidden-title">
       <title>Access denied · Edge Shop</title>
@@ -14,6 +22,9 @@ export function ForbiddenMessage() {
         <Link className="button button--primary" to="/">
           Go to the home page
         </Link>
+        <button type="button" className="button" disabled={logout.isPending} onClick={() => logout.mutate()}>
+          Sign in with another account
+        </button>
       </div>
     </section>
   );
