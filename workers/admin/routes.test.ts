@@ -259,6 +259,13 @@ describe('admin users', () => {
     expect((await call<Row[]>(app, 'GET', '/api/v1/admin/users?state=locked&size=100', admin)).body.data.map((u) => u.id)).toContain(customer.id);
     expect((await call<Row[]>(app, 'GET', `/api/v1/admin/users?role=admin&q=${customer.id}`, admin)).body.data).toEqual([]);
 
+    // An account slowed down by the ceiling alone shows as locked until its wait ends.
+    const throttled = await createTestUser();
+    const throttledUntil = new Date(Date.now() + 5 * 60_000);
+    await db.insert(loginAttempts).values({ email: await accountKeyOf(throttled.email.toLowerCase()), failures: 12, lockedUntil: throttledUntil });
+    const throttledRow = (await call<Row[]>(app, 'GET', `/api/v1/admin/users?q=${throttled.id}`, admin)).body.data[0]!;
+    expect(throttledRow.lockedUntil).toBe(throttledUntil.toISOString());
+
     const unlocked = await call<{ unlocked: boolean }>(app, 'POST', `/api/v1/admin/users/${customer.id}/unlock`, admin);
     expect(unlocked.body.data.unlocked).toBe(true);
     const remaining = await db.select().from(loginAttempts).where(inArray(loginAttempts.email, [email, `${await pairKeyPrefix(email)}abc`, await accountKeyOf(email)]));

@@ -222,7 +222,11 @@ export interface AdminUserQuery {
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-const lockedUntilSql = sql<Date | null>`(select ${loginAttempts.lockedUntil} from ${loginAttempts} where ${loginAttempts.email} = lower(${users.email}) and ${loginAttempts.lockedUntil} > now())`;
+/**
+ * The later of the email's lock and the account-wide ceiling's wait (its key is `accountKeyOf(email)`, the same
+ * SHA-256 prefix computed in SQL), if either is still running.
+ */
+const lockedUntilSql = sql<Date | null>`(select max(${loginAttempts.lockedUntil}) from ${loginAttempts} where ${loginAttempts.email} in (lower(${users.email}), 'account:' || left(encode(sha256(convert_to(lower(${users.email}), 'UTF8')), 'hex'), 32)) and ${loginAttempts.lockedUntil} > now())`;
 
 export async function searchUsers(db: Db, query: AdminUserQuery) {
   const q = query.q?.trim();
