@@ -11,17 +11,23 @@ const alias = {
 
 const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts'];
 
-/** Tests in the Workers runtime (Miniflare) against the database `test/global-setup.ts` starts for `name`. */
-function workersProject(name: string, include: string[], exclude: string[] = []) {
+/**
+ * Tests in the Workers runtime (Miniflare) against the database `test/global-setup.ts` starts for `name`.
+ * `environment: 'production'` loads `[env.production]` of wrangler.toml instead — its vars and rate limits —
+ * replacing only what cannot run offline: the database and signing key (secrets there), the e-mail transport
+ * (tests read codes from the log transport) and the embedder (Workers AI needs the cloud).
+ */
+function workersProject(name: string, include: string[], { exclude = [], environment }: { exclude?: string[]; environment?: 'production' } = {}) {
+  const offline: Record<string, string> = environment === 'production' ? { EMAIL_TRANSPORT: 'log', EMBEDDER: 'local' } : { APP_ENV: 'test' };
   return {
     resolve: { alias },
     plugins: [
       cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: './wrangler.toml' },
+        wrangler: { configPath: './wrangler.toml', environment },
         remoteBindings: false,
         miniflare: {
           bindings: {
-            APP_ENV: 'test',
+            ...offline,
             LOG_LEVEL: 'warn',
             DATABASE_URL: inject('databaseUrl'),
             NEON_LOCAL_PROXY: inject('neonProxy'),
@@ -54,12 +60,15 @@ export default defineConfig({
         },
       },
       // The saga, race and reliability files run once, on real PostgreSQL (below), not on PGlite as well.
-      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], PG_ONLY),
+      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], { exclude: PG_ONLY }),
       // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
       workersProject('workers-pg', PG_ONLY),
       // The SPA's own Vite config carries its aliases, plugins and test environment.
       'web/vite.config.ts',
+      // The security suite once more on the production settings (`npm run test:security:production`); not part
+      // of `npm test`, which would run the fuzz twice.
+      ...(process.env.SECURITY_SETTINGS === 'production' ? [workersProject('security-production', ['test/security/**/*.test.ts'], { environment: 'production' })] : []),
     ],
   },
 });

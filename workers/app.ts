@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { secureHeaders } from 'hono/secure-headers';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { adminRouter } from '@/admin/routes';
@@ -70,6 +70,25 @@ function renderError(err: Error, c: Context<AppBindings>) {
   logger?.error('unhandled error', describeError(err));
   return errorResponse(c, 500, 'INTERNAL_ERROR', 'An unexpected error occurred');
 }
+
+/**
+ * The API reference page's CSP (hardening item 6). Scalar's page is one inline start-up script (allowed by a
+ * per-response nonce, never 'unsafe-inline') and its bundle from /vendor; it injects its stylesheet and style
+ * attributes at run time, so styles need 'unsafe-inline' (a nonce cannot cover style attributes). It reads
+ * /api/openapi.json and sends "try it" requests to the shop itself only.
+ */
+const API_DOCS_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", NONCE],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
 /**
  * Builds the whole application: shared middleware, the error envelope, every domain router and
@@ -143,8 +162,20 @@ function mountRoutes(app: AppRouter) {
     },
     servers: [{ url: '/' }],
   });
-  // The reference UI's script is served by the shop itself (see scripts/build-web.ts), so docs work offline.
-  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Edge Shop API', cdn: '/vendor/scalar/standalone.js' }));
+  // The reference UI's script is served by the shop itself (see scripts/build-web.ts), so docs work offline. The page
+  // is a Worker response, so web/public/_headers does not apply: it gets its own CSP (API_DOCS_CSP).
+  app.get(
+    '/api/docs',
+    secureHeaders({ contentSecurityPolicy: API_DOCS_CSP }),
+    Scalar<AppBindings>((c) => ({
+      url: '/api/openapi.json',
+      pageTitle: 'Edge Shop API',
+      cdn: '/vendor/scalar/standalone.js',
+      // Scalar's default fonts come from its own CDN; the page uses the system fonts instead (font-src 'self').
+      withDefaultFonts: false,
+      nonce: c.get('secureHeadersNonce'),
+    })),
+  );
 }
 
 /** Mounts one domain router behind the full middleware stack, for route tests. */

@@ -48,6 +48,8 @@ export interface AppVariables {
   requestId: string;
   correlationId: string;
   logger: Logger;
+  /** Set by hono's secureHeaders where a CSP uses a nonce (the API reference page). */
+  secureHeadersNonce?: string;
 }
 
 export interface AppBindings {

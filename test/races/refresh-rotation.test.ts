@@ -93,7 +93,7 @@ describe('refresh rotation racing a revocation (hardening item 1)', () => {
     await createDb(env)
       .insert(passwordResets)
       .values({ email: user.email, codeHash: await sha256Hex(resetToken), expiresAt: new Date(Date.now() + 10 * 60_000), attempts: 0, lastSentAt: new Date() });
-    const minted = await raceRotation(raw, () => resetPassword(deps, { email: user.email, token: resetToken, password: 'Changed4Pass' }));
+    const minted = await raceRotation(raw, () => resetPassword(deps, { email: user.email, token: resetToken, password: 'Changed4Pass' }, client));
     expect(minted).not.toBeNull();
     expect(await rotateRefreshToken(env, minted!.refresh_token, client, new Date())).toEqual({ status: 'invalid' });
     expect(await profileStatus(minted!.access_token)).toBe(401);

@@ -5,11 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { pairKeyPrefix } from '@/identity/lockout';
 import { loginAttempts } from '@/identity/tables';
 import { createDb } from '@/platform/db';
-import { inBatches, newActor, send, type Actor, type Answer } from '@test/security/support/harness';
+import { inBatches, newActor, send, withoutRateLimits, type Actor, type Answer } from '@test/security/support/harness';
 import { PASSWORD } from '@test/support/identity';
 
 const codeOf = (answer: Answer) => (answer.json as { error?: { code?: string } } | undefined)?.error?.code;
-const login = (email: string, password: string, ip: string) => send('POST', '/api/v1/auth/login', { ip, body: { email, password } });
+const login = (email: string, password: string, ip: string, env?: Env) => send('POST', '/api/v1/auth/login', { ip, body: { email, password }, env });
+/**
+ * For the lockout tests: one address makes 6–9 attempts within a minute, which the production AUTH_RATE_LIMITER
+ * (5/60 s) would answer 429 before the lock is reached. The limiter is the first test's subject; the lockout is
+ * these tests' (the security-production project runs them on the production limits).
+ */
+const lockoutEnv = withoutRateLimits();
+const lockoutLogin = (email: string, password: string, ip: string) => login(email, password, ip, lockoutEnv);
 
 /**
  * Local/test limit of AUTH_RATE_LIMITER is 60 per 60 s per address (wrangler.toml; production 5). The limiter
@@ -44,26 +51,26 @@ describe('password spray and lockout (docs/decisions/identity.md)', () => {
     const attacker = '192.0.2.50';
     const statuses: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const answer = await login(victim.email, `Wrong-${i}-password`, attacker);
+      const answer = await lockoutLogin(victim.email, `Wrong-${i}-password`, attacker);
       statuses.push(`${answer.status} ${codeOf(answer)}`);
     }
     expect(statuses.slice(0, 4)).toEqual(Array(4).fill('401 INVALID_CREDENTIALS'));
-    const sixth = await login(victim.email, 'Wrong-6-password', attacker);
+    const sixth = await lockoutLogin(victim.email, 'Wrong-6-password', attacker);
     expect(sixth.status).toBe(403);
     expect(codeOf(sixth)).toBe('ACCOUNT_LOCKED');
     expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
 
     // The right password from the address that failed is still refused, with the same code and Retry-After.
-    const correctFromAttacker = await login(victim.email, PASSWORD, attacker);
+    const correctFromAttacker = await lockoutLogin(victim.email, PASSWORD, attacker);
     expect(correctFromAttacker.status).toBe(403);
     expect(codeOf(correctFromAttacker)).toBe('ACCOUNT_LOCKED');
     expect(Number(correctFromAttacker.headers.get('retry-after'))).toBeGreaterThan(60);
 
     // identity.md: a clean address is not blocked by someone else's failures — a wrong guess from it is 403, the owner's right password works.
-    expect(codeOf(await login(victim.email, 'Wrong-7-password', '192.0.2.51'))).toBe('ACCOUNT_LOCKED');
-    expect((await login(victim.email, PASSWORD, '192.0.2.52')).status).toBe(200);
+    expect(codeOf(await lockoutLogin(victim.email, 'Wrong-7-password', '192.0.2.51'))).toBe('ACCOUNT_LOCKED');
+    expect((await lockoutLogin(victim.email, PASSWORD, '192.0.2.52')).status).toBe(200);
     // …and that success did not unlock the attacker's address.
-    expect((await login(victim.email, PASSWORD, attacker)).status).toBe(403);
+    expect((await lockoutLogin(victim.email, PASSWORD, attacker)).status).toBe(403);
 
     // Move the records past the window and the lock: the attacker address may sign in with the right password again.
     const past = new Date(Date.now() - 31 * 60_000);
@@ -72,7 +79,7 @@ describe('password spray and lockout (docs/decisions/identity.md)', () => {
       .update(loginAttempts)
       .set({ firstFailureAt: past, lockedUntil: past })
       .where(or(eq(loginAttempts.email, victim.email.toLowerCase()), like(loginAttempts.email, `${prefix}%`)));
-    expect((await login(victim.email, PASSWORD, attacker)).status).toBe(200);
+    expect((await lockoutLogin(victim.email, PASSWORD, attacker)).status).toBe(200);
   });
 
   it('unknown emails are answered like wrong passwords and lock like real accounts (no enumeration)', async () => {
@@ -80,7 +87,7 @@ describe('password spray and lockout (docs/decisions/identity.md)', () => {
     const email = `nobody-${crypto.randomUUID()}@example.com`;
     const answers: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const answer = await login(email, 'Whatever-1', ip);
+      const answer = await lockoutLogin(email, 'Whatever-1', ip);
       answers.push(`${answer.status} ${codeOf(answer)}`);
     }
     // The same sequence as the real account above: 5 × 401, then 403 (enumeration.test.ts compares them directly).

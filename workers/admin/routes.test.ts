@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { adminRouter } from '@/admin/routes';
@@ -18,7 +18,7 @@ import { storeDeadLetter } from '@/platform/dead-letters';
 import { createRouter } from '@/platform/router';
 import { deadLetters } from '@/platform/tables';
 import { newId } from '@/platform/columns';
-import { pairKeyPrefix } from '@/identity/lockout';
+import { accountKeyOf, pairKeyPrefix } from '@/identity/lockout';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
 
@@ -248,6 +248,8 @@ describe('admin users', () => {
     await db.insert(loginAttempts).values([
       { email, failures: 5, lockedUntil: new Date(Date.now() + 10 * 60_000) },
       { email: `${await pairKeyPrefix(email)}abc`, failures: 5, lockedUntil: new Date(Date.now() + 10 * 60_000) },
+      // The account-wide ceiling (hardening item 2): an operator's unlock clears it too.
+      { email: await accountKeyOf(email), failures: 12, lockedUntil: new Date(Date.now() + 60_000) },
     ]);
 
     type Row = { id: string; email: string; role: string; isVerified: boolean; lockedUntil: string | null };
@@ -257,9 +259,17 @@ describe('admin users', () => {
     expect((await call<Row[]>(app, 'GET', '/api/v1/admin/users?state=locked&size=100', admin)).body.data.map((u) => u.id)).toContain(customer.id);
     expect((await call<Row[]>(app, 'GET', `/api/v1/admin/users?role=admin&q=${customer.id}`, admin)).body.data).toEqual([]);
 
+    // An account slowed down by the ceiling alone shows as locked until its wait ends.
+    const throttled = await createTestUser();
+    const throttledUntil = new Date(Date.now() + 5 * 60_000);
+    await db.insert(loginAttempts).values({ email: await accountKeyOf(throttled.email.toLowerCase()), failures: 12, lockedUntil: throttledUntil });
+    const throttledRow = (await call<Row[]>(app, 'GET', `/api/v1/admin/users?q=${throttled.id}`, admin)).body.data[0]!;
+    expect(throttledRow.lockedUntil).toBe(throttledUntil.toISOString());
+
     const unlocked = await call<{ unlocked: boolean }>(app, 'POST', `/api/v1/admin/users/${customer.id}/unlock`, admin);
     expect(unlocked.body.data.unlocked).toBe(true);
-    expect((await db.select().from(loginAttempts).where(eq(loginAttempts.email, email))).length).toBe(0);
+    const remaining = await db.select().from(loginAttempts).where(inArray(loginAttempts.email, [email, `${await pairKeyPrefix(email)}abc`, await accountKeyOf(email)]));
+    expect(remaining).toEqual([]);
     expect((await call<Row[]>(app, 'GET', `/api/v1/admin/users?q=${customer.id}`, admin)).body.data[0]!.lockedUntil).toBeNull();
 
     const resent = await call<{ sent: boolean }>(app, 'POST', `/api/v1/admin/users/${customer.id}/resend-verification`, admin);

@@ -1,11 +1,11 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
 import { listAuditLog, recordAdminAction, type AuditActor } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
 import { categories, products } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
-import { pairKeyPrefix } from '@/identity/lockout';
+import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from '@/identity/lockout';
 import { sha256Hex, sixDigitCode } from '@/identity/secrets';
 import { verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity/service';
 import { emailVerifications, loginAttempts, userProfiles, users, type UserRole } from '@/identity/tables';
@@ -222,7 +222,11 @@ export interface AdminUserQuery {
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-const lockedUntilSql = sql<Date | null>`(select ${loginAttempts.lockedUntil} from ${loginAttempts} where ${loginAttempts.email} = lower(${users.email}) and ${loginAttempts.lockedUntil} > now())`;
+/**
+ * The later of the email's lock and the account-wide ceiling's wait (its key is `accountKeyOf(email)`, the same
+ * SHA-256 prefix computed in SQL), if either is still running.
+ */
+const lockedUntilSql = sql<Date | null>`(select max(${loginAttempts.lockedUntil}) from ${loginAttempts} where ${loginAttempts.email} in (lower(${users.email}), 'account:' || left(encode(sha256(convert_to(lower(${users.email}), 'UTF8')), 'hex'), 32)) and ${loginAttempts.lockedUntil} > now())`;
 
 export async function searchUsers(db: Db, query: AdminUserQuery) {
   const q = query.q?.trim();
@@ -279,17 +283,26 @@ async function findUser(q: Queryable, userId: string) {
   return user;
 }
 
-/** Clears every login-failure record of the account (its own and per client address). */
+/** Clears every login-failure record of the account (its own, per client address, and the account-wide ceiling). */
 export async function unlockUser(env: AppEnv, actor: AuditActor, userId: string) {
   return withTransaction(env, async (tx) => {
     const user = await findUser(tx, userId);
     const email = user.email.toLowerCase();
+    const accountKey = await accountKeyOf(email);
     const cleared = await tx
       .delete(loginAttempts)
-      .where(or(eq(loginAttempts.email, email), like(loginAttempts.email, `${await pairKeyPrefix(email)}%`)))
+      .where(allLoginFailuresOf(email, await pairKeyPrefix(email), accountKey))
       .returning({ email: loginAttempts.email, failures: loginAttempts.failures, lockedUntil: loginAttempts.lockedUntil });
     const own = cleared.find((row) => row.email === email);
-    const before = { failures: own?.failures ?? 0, lockedUntil: own?.lockedUntil?.toISOString() ?? null, addressRecords: cleared.length - (own ? 1 : 0) };
+    const ceiling = cleared.find((row) => row.email === accountKey);
+    const before = {
+      failures: own?.failures ?? 0,
+      lockedUntil: own?.lockedUntil?.toISOString() ?? null,
+      addressRecords: cleared.length - (own ? 1 : 0) - (ceiling ? 1 : 0),
+      // The account-wide ceiling (hardening item 2): failures in its day and when the next attempt was allowed.
+      accountFailures: ceiling?.failures ?? 0,
+      accountWaitUntil: ceiling?.lockedUntil?.toISOString() ?? null,
+    };
     await recordAdminAction(tx, { actor, action: 'user.unlocked', targetType: 'user', targetId: userId, before, after: { failures: 0, lockedUntil: null } });
     return { unlocked: cleared.length > 0 };
   });

@@ -123,7 +123,7 @@ describe('register → verify → login → refresh → logout', () => {
 });
 
 describe('email verification', () => {
-  it('allows 5 attempts, then answers 429 even for the right code', async () => {
+  it('allows 5 attempts per client, then slows that client down (429) even for the right code; another client still verifies', async () => {
     const ip = newIp();
     const email = uniqueEmail('attempts');
     await register(email, ip);
@@ -132,6 +132,9 @@ describe('email verification', () => {
     for (let i = 0; i < 5; i++) expect((await call('POST', '/api/v1/auth/verify-email', { email, code: wrong }, { ip })).status).toBe(400);
     const sixth = await call('POST', '/api/v1/auth/verify-email', { email, code }, { ip });
     expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Hardening item 3 (test/security/code-attempts.test.ts): the failures were this client's, not the code's.
+    expect((await call('POST', '/api/v1/auth/verify-email', { email, code }, { ip: newIp() })).status).toBe(200);
   });
 
   it('answers malformed codes with 400 and unknown emails with INVALID_CODE', async () => {
@@ -318,7 +321,7 @@ describe('forgot and reset password', () => {
     );
   });
 
-  it('allows 5 attempts per reset token, then answers 429', async () => {
+  it('allows 5 attempts per reset token and client, then answers that client 429; the link still works elsewhere', async () => {
     const { email, ip } = await registerVerifiedUser('reset-attempts');
     await call('POST', '/api/v1/auth/forgot-password', { email }, { ip });
     const { token } = resetLink(email);
@@ -326,6 +329,7 @@ describe('forgot and reset password', () => {
       expect((await call('POST', '/api/v1/auth/reset-password', { email, token: 'c'.repeat(128), password: 'Brand9New' }, { ip })).status).toBe(400);
     }
     expect((await call('POST', '/api/v1/auth/reset-password', { email, token, password: 'Brand9New' }, { ip })).status).toBe(429);
+    expect((await call('POST', '/api/v1/auth/reset-password', { email, token, password: 'Brand9New' }, { ip: newIp() })).status).toBe(200);
   });
 
   it('clears a lockout and verifies the email, since the link proves the mailbox', async () => {

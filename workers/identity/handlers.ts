@@ -68,7 +68,7 @@ export const logout: Handler<typeof routes.logoutRoute> = async (c) => {
 };
 
 export const verifyEmail: Handler<typeof routes.verifyEmailRoute> = async (c) => {
-  await service.verifyEmail(deps(c), c.req.valid('json'));
+  await service.verifyEmail(deps(c), c.req.valid('json'), client(c));
   return c.json(ok({ message: 'Email verified; you can sign in now' }), 200);
 };
 
@@ -83,7 +83,7 @@ export const forgotPassword: Handler<typeof routes.forgotPasswordRoute> = async 
 };
 
 export const resetPassword: Handler<typeof routes.resetPasswordRoute> = async (c) => {
-  await service.resetPassword(deps(c), c.req.valid('json'));
+  await service.resetPassword(deps(c), c.req.valid('json'), client(c));
   return c.json(ok({ message: 'Password changed; sign in again on every device' }), 200);
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { activeFailures, admitReservedAttempt, attemptKeys, evaluateLoginGate, LOCKOUT_WINDOW_MS, type AttemptRecord } from '@/identity/lockout';
+import { ACCOUNT_THROTTLE, activeFailures, admitReservedAttempt, attemptKeys, CODE_THROTTLE, evaluateLoginGate, LOCKOUT_WINDOW_MS, throttleDelayMs, type AttemptRecord } from '@/identity/lockout';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -70,5 +70,32 @@ describe('attemptKeys', () => {
     expect(a.pairKey).not.toContain('203.0.113.7');
     expect(a.pairKey.slice(0, 38)).toBe(b.pairKey.slice(0, 38));
     expect(a.pairKey.length).toBeLessThanOrEqual(255);
+  });
+});
+
+describe('throttleDelayMs', () => {
+  it('is free up to the allowance, then doubles from the first delay up to the cap', () => {
+    expect([1, 4, 9].map((failures) => throttleDelayMs(ACCOUNT_THROTTLE, failures))).toEqual([0, 0, 0]);
+    expect([10, 11, 12, 13, 14, 15, 16, 500].map((failures) => throttleDelayMs(ACCOUNT_THROTTLE, failures) / 1000)).toEqual([30, 60, 120, 240, 480, 900, 900, 900]);
+    expect(throttleDelayMs(CODE_THROTTLE, 5)).toBe(30_000);
+  });
+
+  it('bounds the guesses an account can take in a day, however many addresses guess', () => {
+    let elapsed = 0;
+    let failures = 0;
+    while (elapsed < 24 * 60 * 60_000) {
+      failures += 1;
+      elapsed += throttleDelayMs(ACCOUNT_THROTTLE, failures);
+    }
+    expect(failures).toBeLessThan(110);
+  });
+});
+
+describe('attemptKeys and IPv6', () => {
+  it('gives every address of one /64 the same pair key, another /64 another one', async () => {
+    const [a, b, c] = await Promise.all(['2001:db8:7:1::1', '2001:db8:7:1:dead:beef::2', '2001:db8:7:2::1'].map((ip) => attemptKeys('v@example.com', ip)));
+    expect(a!.pairKey).toBe(b!.pairKey);
+    expect(a!.pairKey).not.toBe(c!.pairKey);
+    expect(a!.accountKey).toBe(c!.accountKey);
   });
 });

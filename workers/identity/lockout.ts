@@ -1,7 +1,8 @@
-import { inArray, like, or, sql } from 'drizzle-orm';
+import { eq, inArray, like, or, sql } from 'drizzle-orm';
 
 import { loginAttempts } from '@/identity/tables';
 import { sha256Hex } from '@/identity/secrets';
+import { addressKey } from '@/platform/client-address';
 import type { Db } from '@/platform/db';
 
 /**
@@ -16,10 +17,50 @@ export const LOCKOUT_MAX_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60_000;
 export const LOCKOUT_DURATION_MS = 15 * 60_000;
 
+/**
+ * A growing delay after a number of free failures, kept in a `login_attempts` row of its own: once `free`
+ * failures are counted in `windowMs`, each further failure makes the key wait `firstDelayMs`, doubling per
+ * failure up to `maxDelayMs`, before its next attempt is even looked at. A slow-down, never a permanent lock.
+ */
+export interface ThrottlePolicy {
+  free: number;
+  windowMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Per-account ceiling on failed logins, whatever the client addresses (hardening item 2): 10 failures a day
+ * are free (enough for the per-address lock to take over an ordinary attack), then one attempt per 30 s,
+ * 1, 2, 4, 8 min, then one per 15 min — about 110 guesses a day at most however many addresses guess.
+ * The owner waits at most 15 minutes; a correct password or the reset e-mail clears it.
+ */
+export const ACCOUNT_THROTTLE: ThrottlePolicy = { free: 10, windowMs: 24 * 60 * 60_000, firstDelayMs: 30_000, maxDelayMs: 15 * 60_000 };
+
+/**
+ * Failed verification codes and reset tokens per (account, client) (hardening item 3): 5 free, then the same
+ * growing delay for that client only. The owner's valid code still works from any client that is not itself
+ * slowed down — so spending attempts no longer blocks the owner.
+ */
+export const CODE_THROTTLE: ThrottlePolicy = { free: 5, windowMs: LOCKOUT_WINDOW_MS, firstDelayMs: 30_000, maxDelayMs: 15 * 60_000 };
+
+/** The delay a key must wait after its `failures`-th counted failure (0 while failures are still free). */
+export function throttleDelayMs(policy: ThrottlePolicy, failures: number): number {
+  if (failures < policy.free) return 0;
+  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(failures - policy.free, 20));
+}
+
 export interface AttemptRecord {
   failures: number;
   firstFailureAt: Date;
   lockedUntil: Date | null;
+}
+
+export interface LoginKeys {
+  emailKey: string;
+  pairKey: string;
+  /** The account-wide throttle ({@link ACCOUNT_THROTTLE}). */
+  accountKey: string;
 }
 
 export interface LoginGate {
@@ -51,19 +92,72 @@ export function evaluateLoginGate(emailRecord: AttemptRecord | undefined, pairRe
   return { blocked, emailLocked, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
 }
 
-/** The two `login_attempts` keys of an attempt. The pair key is hashed so it fits the column and hides the address. */
-export async function attemptKeys(email: string, ip: string): Promise<{ emailKey: string; pairKey: string }> {
-  return { emailKey: email, pairKey: `${await pairKeyPrefix(email)}${(await sha256Hex(ip)).slice(0, 32)}` };
+/**
+ * The `login_attempts` keys of an attempt. The pair key is hashed so it fits the column and hides the address;
+ * the address is taken by {@link addressKey} (an IPv6 client by its /64).
+ */
+export async function attemptKeys(email: string, ip: string): Promise<LoginKeys> {
+  return { emailKey: email, pairKey: `${await pairKeyPrefix(email)}${(await sha256Hex(addressKey(ip))).slice(0, 32)}`, accountKey: await accountKeyOf(email) };
 }
 
 /** The common start of every (email, address) key of one email. */
 export const pairKeyPrefix = async (email: string) => `pair:${(await sha256Hex(email)).slice(0, 32)}:`;
 
-export async function readLoginGate(db: Db, keys: { emailKey: string; pairKey: string }, now: Date): Promise<LoginGate> {
-  const rows = await db.select().from(loginAttempts).where(inArray(loginAttempts.email, [keys.emailKey, keys.pairKey]));
+/** The account-wide throttle key of one email. */
+export const accountKeyOf = async (email: string) => `account:${(await sha256Hex(email)).slice(0, 32)}`;
+
+/**
+ * The (account, client) key that counts failed verification codes or reset tokens (`kind`), an IPv6 client by
+ * its /64. Hashed like the pair key.
+ */
+export const codeAttemptKey = async (kind: 'verify' | 'reset', email: string, ip: string) =>
+  `code:${kind}:${(await sha256Hex(email)).slice(0, 32)}:${(await sha256Hex(addressKey(ip))).slice(0, 32)}`;
+
+export async function readLoginGate(db: Db, keys: LoginKeys, now: Date): Promise<LoginGate> {
+  const rows = await db.select().from(loginAttempts).where(inArray(loginAttempts.email, [keys.emailKey, keys.pairKey, keys.accountKey]));
   const byKey = new Map(rows.map((row) => [row.email, row]));
-  return evaluateLoginGate(byKey.get(keys.emailKey), byKey.get(keys.pairKey), now);
+  const gate = evaluateLoginGate(byKey.get(keys.emailKey), byKey.get(keys.pairKey), now);
+  const throttledMs = lockRemainingMs(byKey.get(keys.accountKey), now);
+  if (throttledMs <= 0) return gate;
+  return { blocked: true, emailLocked: gate.emailLocked, retryAfterSeconds: Math.max(gate.blocked ? gate.retryAfterSeconds : 1, Math.ceil(throttledMs / 1000)) };
 }
+
+export type ThrottledAttempt = { admitted: true; failures: number } | { admitted: false; retryAfterSeconds: number };
+
+/**
+ * Counts one attempt against a throttled key **before** it is checked, in one atomic upsert that only
+ * happens when the key is not waiting out a delay: a record whose window has passed (and whose delay is
+ * over) starts again at 1; reaching `free` failures (re)starts the growing delay. An attempt that finds the
+ * key waiting is refused and not counted, so a refused caller never makes the wait longer. A burst of
+ * parallel attempts is admitted at most `free` times (the row lock orders them). A correct answer clears
+ * the key (the caller deletes its row).
+ */
+export async function reserveThrottledAttempt(db: Db, key: string, policy: ThrottlePolicy, now: Date): Promise<ThrottledAttempt> {
+  const nowText = now.toISOString();
+  const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
+  const waiting = sql`(${loginAttempts.lockedUntil} is not null and ${loginAttempts.lockedUntil} > ${nowText}::timestamptz)`;
+  const stale = sql`(${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz)`;
+  const next = sql`(case when ${stale} then 1 else ${loginAttempts.failures} + 1 end)`;
+  const delayMs = sql`least(${policy.maxDelayMs}::double precision, ${policy.firstDelayMs}::double precision * power(2::double precision, least(${next} - ${policy.free}, 20)))`;
+  const [row] = await db
+    .insert(loginAttempts)
+    .values({ email: key, failures: 1, firstFailureAt: now, lockedUntil: policy.free <= 1 ? new Date(now.getTime() + policy.firstDelayMs) : null })
+    .onConflictDoUpdate({
+      target: loginAttempts.email,
+      set: {
+        failures: next,
+        firstFailureAt: sql`case when ${stale} then ${nowText}::timestamptz else ${loginAttempts.firstFailureAt} end`,
+        lockedUntil: sql`case when ${next} >= ${policy.free} then ${nowText}::timestamptz + ${delayMs} * interval '1 millisecond' else null end`,
+      },
+      setWhere: sql`not ${waiting}`,
+    })
+    .returning({ failures: loginAttempts.failures });
+  if (row) return { admitted: true, failures: row.failures };
+  const [current] = await db.select({ lockedUntil: loginAttempts.lockedUntil }).from(loginAttempts).where(eq(loginAttempts.email, key));
+  const waitMs = current?.lockedUntil ? current.lockedUntil.getTime() - now.getTime() : 0;
+  return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
 
 /**
  * Counts this attempt as a failure on both keys **before** the password is checked (one atomic upsert
@@ -72,7 +166,7 @@ export async function readLoginGate(db: Db, keys: { emailKey: string; pairKey: s
  * parallel guesses from all passing the gate before any of them is recorded; a correct password then
  * clears the records with {@link clearLoginFailures}.
  */
-export async function reserveLoginAttempt(db: Db, keys: { emailKey: string; pairKey: string }, now: Date): Promise<{ email: AttemptRecord; pair: AttemptRecord }> {
+export async function reserveLoginAttempt(db: Db, keys: LoginKeys, now: Date): Promise<{ email: AttemptRecord; pair: AttemptRecord }> {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
   const nowText = now.toISOString();
   const lockEnd = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString();
@@ -106,12 +200,15 @@ export function admitReservedAttempt(gate: LoginGate, pair: AttemptRecord, now: 
   return { blocked: true, emailLocked: gate.emailLocked, retryAfterSeconds: Math.max(gate.retryAfterSeconds, Math.ceil(lockRemainingMs(pair, now) / 1000), 1) };
 }
 
-/** A correct password clears the email's record and this address's pair record. */
-export async function clearLoginFailures(db: Db, keys: { emailKey: string; pairKey: string }): Promise<void> {
-  await db.delete(loginAttempts).where(inArray(loginAttempts.email, [keys.emailKey, keys.pairKey]));
+/** A correct password clears the email's record, this address's pair record and the account throttle. */
+export async function clearLoginFailures(db: Db, keys: LoginKeys): Promise<void> {
+  await db.delete(loginAttempts).where(inArray(loginAttempts.email, [keys.emailKey, keys.pairKey, keys.accountKey]));
 }
 
-/** Every record of one email (its own and all its pairs): a password reset proves ownership and clears them. */
-export function allLoginFailuresOf(email: string, pairPrefix: string) {
-  return or(sql`${loginAttempts.email} = ${email}`, like(loginAttempts.email, `${pairPrefix}%`));
+/**
+ * Every login record of one email (its own, all its pairs and the account throttle): a password reset proves
+ * ownership and clears them — the "unlock by the reset e-mail".
+ */
+export function allLoginFailuresOf(email: string, pairPrefix: string, accountKey: string) {
+  return or(sql`${loginAttempts.email} = ${email}`, sql`${loginAttempts.email} = ${accountKey}`, like(loginAttempts.email, `${pairPrefix}%`));
 }

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
+import { accountKeyOf } from '@/identity/lockout';
 import { pruneIdentityData } from '@/identity/service';
 import { emailVerifications, loginAttempts, passwordResets, refreshTokens } from '@/identity/tables';
 import { createDb } from '@/platform/db';
@@ -37,5 +38,19 @@ describe('pruneIdentityData', () => {
       const rows = await db.select({ email: table.email }).from(table).where(inArray(table.email, [oldEmail, liveEmail]));
       expect(rows.map((row) => row.email)).toEqual([liveEmail]);
     }
+  });
+
+  it('keeps an account throttle for its whole day (ACCOUNT_THROTTLE), other records for 15 minutes', async () => {
+    const db = createDb(env);
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const [recent, old] = await Promise.all([accountKeyOf(uniqueEmail('prune-acct')), accountKeyOf(uniqueEmail('prune-acct-old'))]);
+    await db.insert(loginAttempts).values([
+      { email: recent, failures: 12, firstFailureAt: ago(HOUR), lockedUntil: ago(60_000) },
+      { email: old, failures: 12, firstFailureAt: ago(25 * HOUR), lockedUntil: ago(60_000) },
+    ]);
+    await pruneIdentityData(env, now);
+    const rows = await db.select({ email: loginAttempts.email }).from(loginAttempts).where(inArray(loginAttempts.email, [recent, old]));
+    expect(rows.map((row) => row.email)).toEqual([recent]);
   });
 });

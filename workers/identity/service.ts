@@ -1,16 +1,21 @@
-import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 
 import type { AppEnv } from '@/env';
 import type { EmailMessage, EmailSender } from '@/identity/email';
 import {
+  ACCOUNT_THROTTLE,
+  accountKeyOf,
   admitReservedAttempt,
   allLoginFailuresOf,
   attemptKeys,
   clearLoginFailures,
+  CODE_THROTTLE,
+  codeAttemptKey,
   LOCKOUT_WINDOW_MS,
   pairKeyPrefix,
   readLoginGate,
   reserveLoginAttempt,
+  reserveThrottledAttempt,
 } from '@/identity/lockout';
 import { withPasswordSlot } from '@/identity/overload';
 import { hashPassword, verifyPassword } from '@/identity/password';
@@ -27,7 +32,6 @@ import type { Logger } from '@/platform/logger';
 
 export const VERIFICATION_CODE_TTL_MS = 15 * 60_000;
 export const RESET_TOKEN_TTL_MS = 30 * 60_000;
-export const MAX_CODE_ATTEMPTS = 5;
 export const RESEND_COOLDOWN_MS = 60_000;
 
 /** What the identity flows need from the outside world; routes build it per request, tests fake parts. */
@@ -53,11 +57,14 @@ const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Inval
 const invalidToken = () => new AppError(401, 'INVALID_TOKEN', 'The refresh token is invalid or has expired');
 const invalidCode = () => badRequest('INVALID_CODE', 'The verification code is invalid or has expired');
 const invalidResetToken = () => badRequest('INVALID_RESET_TOKEN', 'The reset token is invalid or has expired');
-const tooManyAttempts = () => new AppError(429, 'TOO_MANY_REQUESTS', 'Too many attempts; request a new one', undefined, { 'Retry-After': '60' });
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  new AppError(429, 'TOO_MANY_REQUESTS', 'Too many wrong attempts from this client; try again later', undefined, { 'Retry-After': String(retryAfterSeconds) });
 const cooldown = () =>
   new AppError(429, 'TOO_MANY_REQUESTS', 'Please wait a minute before asking for another email', undefined, { 'Retry-After': String(RESEND_COOLDOWN_MS / 1000) });
 const accountLocked = (retryAfterSeconds: number) =>
-  new AppError(403, 'ACCOUNT_LOCKED', 'Too many failed sign-in attempts; try again later', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  new AppError(403, 'ACCOUNT_LOCKED', 'Too many failed sign-in attempts; try again later or reset your password', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
 
 /** True when a Postgres unique constraint rejected the write (drizzle wraps the driver's error as `cause`). */
 export function isUniqueViolation(err: unknown): boolean {
@@ -161,32 +168,48 @@ async function register(deps: IdentityDeps, input: RegisterInput): Promise<UserS
 }
 
 /**
- * Counts one attempt against a stored code/token, then checks it. The increment happens first and
- * atomically, so parallel guesses cannot exceed the limit; the 6th attempt is a 429.
+ * Checks a code or reset token (hardening item 3). Failures are counted per (account, client) — an IPv6
+ * client by its /64 — not on the code: 5 wrong answers from one client are free, then that client waits a
+ * growing delay (429 + Retry-After, before the code is even compared, so a slowed-down guesser learns
+ * nothing). The attempt is counted first and atomically, so a parallel burst from one client cannot exceed
+ * the allowance; a valid code clears its client's count. Other clients — the owner's — are never slowed
+ * down by it, so a valid code always works for its owner. The row's `attempts` still counts every wrong or
+ * right try from anyone (for operators); it no longer refuses anything.
  */
-async function consumeAttempt(db: Db, table: typeof emailVerifications | typeof passwordResets, email: string, secret: string, now: Date, invalid: () => AppError) {
+async function consumeAttempt(
+  db: Db,
+  table: typeof emailVerifications | typeof passwordResets,
+  kind: 'verify' | 'reset',
+  email: string,
+  secret: string,
+  ip: string,
+  now: Date,
+  invalid: () => AppError,
+) {
+  const throttleKey = await codeAttemptKey(kind, email, ip);
+  const reserved = await reserveThrottledAttempt(db, throttleKey, CODE_THROTTLE, now);
+  if (!reserved.admitted) throw tooManyAttempts(reserved.retryAfterSeconds);
   const [row] = await db
     .update(table)
     .set({ attempts: sql`${table.attempts} + 1` })
     .where(eq(table.email, email))
     .returning();
-  if (!row) throw invalid();
-  if (row.attempts > MAX_CODE_ATTEMPTS) throw tooManyAttempts();
-  if (row.expiresAt.getTime() <= now.getTime() || !digestsEqual(await sha256Hex(secret), row.codeHash)) throw invalid();
-  return row;
+  if (!row || row.expiresAt.getTime() <= now.getTime() || !digestsEqual(await sha256Hex(secret), row.codeHash)) throw invalid();
+  return { row, throttleKey };
 }
 
-export async function verifyEmail(deps: IdentityDeps, input: { email: string; code: string }): Promise<void> {
+export async function verifyEmail(deps: IdentityDeps, input: { email: string; code: string }, client: Pick<ClientInfo, 'ip'>): Promise<void> {
   const db = createDb(deps.env);
   const now = deps.now();
   const user = await findActiveUser(db, byEmail(input.email));
   // Unknown, already verified and unverified addresses take the same path and get the same INVALID_CODE for a
   // wrong code (a verified address has no stored code): ALREADY_VERIFIED would reveal a verified account.
-  const row = await consumeAttempt(db, emailVerifications, input.email, input.code, now, invalidCode);
+  const { row, throttleKey } = await consumeAttempt(db, emailVerifications, 'verify', input.email, input.code, client.ip, now, invalidCode);
   if (!user || user.isVerified) throw invalidCode();
   await db.batch([
     db.update(users).set({ isVerified: true, verifiedAt: now }).where(eq(users.id, user.id)),
     db.delete(emailVerifications).where(and(eq(emailVerifications.email, input.email), eq(emailVerifications.codeHash, row.codeHash))),
+    db.delete(loginAttempts).where(eq(loginAttempts.email, throttleKey)),
   ]);
 }
 
@@ -229,16 +252,16 @@ export async function requestPasswordReset(deps: IdentityDeps, email: string, ap
  * It also marks the email verified: the token could only have been read from that mailbox.
  * The token is consumed inside the same transaction, so it works once even under a race.
  */
-export function resetPassword(deps: IdentityDeps, input: ResetPasswordInput): Promise<void> {
-  return withPasswordSlot(() => applyPasswordReset(deps, input));
+export function resetPassword(deps: IdentityDeps, input: ResetPasswordInput, client: Pick<ClientInfo, 'ip'>): Promise<void> {
+  return withPasswordSlot(() => applyPasswordReset(deps, input, client));
 }
 
-async function applyPasswordReset(deps: IdentityDeps, input: ResetPasswordInput): Promise<void> {
+async function applyPasswordReset(deps: IdentityDeps, input: ResetPasswordInput, client: Pick<ClientInfo, 'ip'>): Promise<void> {
   const db = createDb(deps.env);
   const now = deps.now();
-  const row = await consumeAttempt(db, passwordResets, input.email, input.token, now, invalidResetToken);
+  const { row, throttleKey } = await consumeAttempt(db, passwordResets, 'reset', input.email, input.token, client.ip, now, invalidResetToken);
   const passwordHash = await hashPassword(input.password);
-  const pairPrefix = await pairKeyPrefix(input.email);
+  const [pairPrefix, accountKey] = await Promise.all([pairKeyPrefix(input.email), accountKeyOf(input.email)]);
   const done = await withTransaction(deps.env, async (tx) => {
     const [consumed] = await tx
       .delete(passwordResets)
@@ -253,7 +276,7 @@ async function applyPasswordReset(deps: IdentityDeps, input: ResetPasswordInput)
       .returning({ id: users.id });
     if (!user) return false;
     await revokeAllRefreshTokens(tx, user.id, now);
-    await tx.delete(loginAttempts).where(allLoginFailuresOf(input.email, pairPrefix));
+    await tx.delete(loginAttempts).where(or(allLoginFailuresOf(input.email, pairPrefix, accountKey), eq(loginAttempts.email, throttleKey)));
     await tx.delete(emailVerifications).where(eq(emailVerifications.email, input.email));
     return user.id;
   });
@@ -271,10 +294,12 @@ async function startSession(deps: IdentityDeps, user: UserRow, client: ClientInf
 }
 
 /**
- * Login: lockout gate (before hashing) → user lookup (unknown: 401, not counted, same
- * hashing cost) → the attempt counted as a failure on email and (email, address), re-checked against
- * the allowance → password (correct: the count is cleared) → unverified 403 only after a correct
- * password → tokens.
+ * Login: lockout gate (before hashing: the address's own lock, the email's lock for addresses
+ * that failed against it, and the account-wide throttle) → user lookup, and the attempt counted on the
+ * account throttle, which refuses it (not counted) while the account waits out its delay → the attempt
+ * counted as a failure on email and (email, address), re-checked against the allowance → password
+ * (correct: the counts are cleared) → unverified 403 only after a correct password → tokens. Unknown
+ * emails take every step too.
  */
 export function login(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
   return withPasswordSlot(() => checkCredentials(deps, input, client));
@@ -286,9 +311,10 @@ async function checkCredentials(deps: IdentityDeps, input: LoginInput, client: C
   const keys = await attemptKeys(input.email, client.ip);
   const gate = await readLoginGate(db, keys, now);
   if (gate.blocked) throw accountLocked(gate.retryAfterSeconds);
-  const user = await findActiveUser(db, byEmail(input.email));
   // Unknown emails go through the same steps as real ones — the attempt is counted (so they lock alike), and a
   // password is hashed (a dummy one) — so neither the answer nor the work done reveals whether the account exists.
+  const [user, account] = await Promise.all([findActiveUser(db, byEmail(input.email)), reserveThrottledAttempt(db, keys.accountKey, ACCOUNT_THROTTLE, now)]);
+  if (!account.admitted) throw accountLocked(account.retryAfterSeconds);
   const { pair } = await reserveLoginAttempt(db, keys, now);
   const admitted = admitReservedAttempt(gate, pair, now);
   if (admitted.blocked) throw accountLocked(admitted.retryAfterSeconds);
@@ -350,6 +376,8 @@ export async function pruneIdentityData(env: AppEnv, now: Date): Promise<{ refre
   const db = createDb(env);
   const nowText = now.toISOString();
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
+  // The account throttle counts over a day (ACCOUNT_THROTTLE); every other record over the 15-minute window.
+  const accountWindowStart = new Date(now.getTime() - ACCOUNT_THROTTLE.windowMs).toISOString();
   const [tokens, codes, resets, attempts] = await db.batch([
     db
       .delete(refreshTokens)
@@ -360,7 +388,7 @@ export async function pruneIdentityData(env: AppEnv, now: Date): Promise<{ refre
     db
       .delete(loginAttempts)
       .where(
-        sql`${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz and (${loginAttempts.lockedUntil} is null or ${loginAttempts.lockedUntil} <= ${nowText}::timestamptz)`,
+        sql`(case when ${like(loginAttempts.email, 'account:%')} then ${loginAttempts.firstFailureAt} <= ${accountWindowStart}::timestamptz else ${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz end) and (${loginAttempts.lockedUntil} is null or ${loginAttempts.lockedUntil} <= ${nowText}::timestamptz)`,
       )
       .returning({ email: loginAttempts.email }),
   ]);

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 
 import { getConfig, type AppBindings } from '@/env';
+import { addressKey } from '@/platform/client-address';
 import { AppError } from '@/platform/errors';
 import { createLogger } from '@/platform/logger';
 
@@ -34,10 +35,12 @@ export const clientIp = (header: (name: string) => string | undefined) => header
 /**
  * Per-IP throttle backed by a Workers Rate Limiting binding. Limits live in wrangler.toml
  * (production vs local values), never in code; the check runs before any database or hashing work.
+ * An IPv6 client is keyed by its /64 ({@link addressKey}), so rotating through one network's addresses
+ * buys nothing.
  */
 export function rateLimit(pick: (env: AppBindings['Bindings']) => RateLimit, retryAfterSeconds: number, scope: string): MiddlewareHandler<AppBindings> {
   return async (c, next) => {
-    const { success } = await pick(c.env).limit({ key: `${scope}:${clientIp((name) => c.req.header(name))}` });
+    const { success } = await pick(c.env).limit({ key: `${scope}:${addressKey(clientIp((name) => c.req.header(name)))}` });
     if (!success) {
       throw new AppError(429, 'TOO_MANY_REQUESTS', 'Too many requests, slow down', undefined, { 'Retry-After': String(retryAfterSeconds) });
     }

@@ -5,14 +5,15 @@ import { RouteErrorBoundary } from '@/components/errors/route-error-boundary';
 import { RootLayout } from '@/components/layouts/root-layout';
 import { PageLoading } from '@/components/ui/page-loading';
 import { RequireShopper } from '@/features/auth/components/require-shopper';
-import { RequireAdmin, RequireAuth, RequireSeller } from '@/features/auth/components/route-guards';
+import { RequireAuth, RequireSeller } from '@/features/auth/components/route-guards';
 
 /**
  * The chrome is eager (every page needs it); each page is a lazy chunk exporting `Component`, so the first load
  * carries only the shell. Pages sit under a pathless route with its own error boundary, which keeps the header
  * and footer on screen when a page fails; the root boundary only catches a failure of the chrome itself.
- * Guards are pathless layout routes: signed-in pages under `RequireAuth`, the seller portal under
- * `RequireSeller`, the operator console under `RequireAdmin`.
+ * Guards are pathless layout routes: signed-in pages under `RequireAuth` (cart and checkout also under
+ * `RequireShopper`), the seller portal under `RequireSeller`, the operator console under `RequireAdmin` — itself
+ * lazy, with its 403 page, so shopper routes do not download either.
  */
 export const appRoutes: RouteObject[] = [
   {
@@ -63,7 +64,7 @@ export const appRoutes: RouteObject[] = [
           {
             // Operator console: its own lazy chunks behind the admin guard (non-admins get the 403 page).
             path: 'admin',
-            Component: RequireAdmin,
+            lazy: () => import('@/app/routes/admin/guard'),
             children: [
               {
                 lazy: () => import('@/app/routes/admin/layout'),

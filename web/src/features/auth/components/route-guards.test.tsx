@@ -2,7 +2,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { RequireAdmin, RequireAuth, RequireSeller, safeNextPath } from '@/features/auth/components/route-guards';
+import { RequireAuth, RequireSeller, safeNextPath } from '@/features/auth/components/route-guards';
 import { type UserRole, useAuthStore } from '@/stores/auth-store';
 
 function renderAt(url: string) {
@@ -12,7 +12,6 @@ function renderAt(url: string) {
       { path: 'login', element: <h1>Login</h1> },
       { Component: RequireAuth, children: [{ path: 'orders', element: <h1>Orders</h1> }] },
       { Component: RequireSeller, children: [{ path: 'seller/products', element: <h1>My products</h1> }] },
-      { path: 'admin', Component: RequireAdmin, children: [{ index: true, element: <h1>Overview</h1> }] },
     ],
     { initialEntries: [url] },
   );
@@ -65,28 +64,6 @@ describe('route guards', () => {
     logInAs('seller');
     renderAt('/seller/products');
     expect(await screen.findByRole('heading', { name: 'My products' })).toBeTruthy();
-  });
-
-  it('sends a logged-out visitor of the console to /login', async () => {
-    const router = renderAt('/admin');
-    expect(await screen.findByRole('heading', { name: 'Login' })).toBeTruthy();
-    expect(router.state.location.search).toBe(`?next=${encodeURIComponent('/admin')}`);
-  });
-
-  it('shows the 403 page to customers and sellers in the console, without rendering it', async () => {
-    for (const role of ['customer', 'seller'] as const) {
-      logInAs(role);
-      renderAt('/admin');
-      expect(await screen.findByRole('heading', { name: 'You don’t have access to this page' })).toBeTruthy();
-      expect(screen.queryByRole('heading', { name: 'Overview' })).toBeNull();
-      cleanup();
-    }
-  });
-
-  it('lets an admin into the console', async () => {
-    logInAs('admin');
-    renderAt('/admin');
-    expect(await screen.findByRole('heading', { name: 'Overview' })).toBeTruthy();
   });
 
   it('only follows same-site next paths', () => {

@@ -1,7 +1,7 @@
+import type { ReactNode } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 
-import { ForbiddenMessage } from '@/components/errors/forbidden-message';
-import { useCurrentUser, useIsAuthenticated } from '@/stores/auth-store';
+import { useCurrentUser, useIsAuthenticated, type UserRole } from '@/stores/auth-store';
 
 /** `/login?next=<this page>`, so logging in returns the shopper where they were headed. */
 function LoginRedirect() {
@@ -14,24 +14,23 @@ export function RequireAuth() {
   return useIsAuthenticated() ? <Outlet /> : <LoginRedirect />;
 }
 
-/** Seller portal: logged-out visitors go to /login, everyone who is not a seller to the home page. */
-export function RequireSeller() {
+/**
+ * Lets `role` through to the nested routes; logged-out visitors go to /login, everyone else sees `otherwise`. The
+ * nested pages (and so their API calls) only render once it passes.
+ */
+export function RequireRole({ role, otherwise }: { role: UserRole; otherwise: ReactNode }) {
   const isAuthenticated = useIsAuthenticated();
   const user = useCurrentUser();
   if (!isAuthenticated) return <LoginRedirect />;
-  return user?.role === 'seller' ? <Outlet /> : <Navigate to="/" replace />;
+  return user?.role === role ? <Outlet /> : otherwise;
 }
 
-/**
- * Operator console: logged-out visitors go to /login, any other role sees the 403 page. The console's pages (and
- * so its API calls) only render behind this guard, so no admin data is requested for a non-admin.
- */
-export function RequireAdmin() {
-  const isAuthenticated = useIsAuthenticated();
-  const user = useCurrentUser();
-  if (!isAuthenticated) return <LoginRedirect />;
-  return user?.role === 'admin' ? <Outlet /> : <ForbiddenMessage />;
+/** Seller portal: logged-out visitors go to /login, everyone who is not a seller to the home page. */
+export function RequireSeller() {
+  return <RequireRole role="seller" otherwise={<Navigate to="/" replace />} />;
 }
+
+// The operator console's guard, RequireAdmin, is in its lazy route module (app/routes/admin/guard.tsx).
 
 /**
  * Only same-site paths are followed after login: `next=https://evil.example` or `//evil.example` would turn the
