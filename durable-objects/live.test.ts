@@ -3,12 +3,14 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { LiveDO, type LiveAttachment } from '@do/live';
+import { lastLoggedEmail } from '@/identity/email';
 import { users } from '@/identity/tables';
 import { liveStub, publishLive } from '@/live';
 import { LIVE_CLOSE, LIVE_LIMITS, type LiveEvent } from '@/live/protocol';
 import { createDb } from '@/platform/db';
 import { connectLive, connectUser, framesOf, LIVE_ORIGIN, liveTicket, waitForClose, type LiveClient } from '@test/support/live';
-import { createTestUser } from '@test/support/shop-fixtures';
+import { call, PASSWORD, registerVerifiedUser } from '@test/support/identity';
+import { createTestUser, type TestUser } from '@test/support/shop-fixtures';
 
 const open: LiveClient[] = [];
 const track = (client: LiveClient) => {
@@ -182,6 +184,40 @@ describe('sockets close when the session ends', () => {
     expect(res.status).toBeLessThan(300);
     expect(await waitForClose(c1)).toEqual({ code: LIVE_CLOSE.sessionEnded, reason: 'session ended' });
     expect((await waitForClose(c2)).code).toBe(LIVE_CLOSE.sessionEnded);
+  });
+
+  it('a password reset through HTTP closes every socket of the user with 4410 and voids unused tickets; the new session goes live', async () => {
+    const { email, ip, tokens } = await registerVerifiedUser('live-reset');
+    const asUser = (accessToken: string): TestUser => ({
+      id: tokens.user.id,
+      email,
+      role: tokens.user.role,
+      token: accessToken,
+      auth: { authorization: `Bearer ${accessToken}`, 'cf-connecting-ip': ip },
+    });
+    const before = asUser(tokens.access_token);
+    const [c1, c2] = [await connectUser(before), await connectUser(before)];
+    const unused = await liveTicket(before);
+    const bystander = track(await connectUser(await createTestUser()));
+
+    expect((await call('POST', '/api/v1/auth/forgot-password', { email }, { ip })).status).toBe(200);
+    const link = new URL(/https?:\/\/\S+/.exec(lastLoggedEmail(email)?.text ?? '')![0]);
+    const reset = await call('POST', '/api/v1/auth/reset-password', { email, token: link.searchParams.get('token'), password: 'Brand9New' }, { ip });
+    expect(reset.status).toBe(200);
+
+    expect(await waitForClose(c1)).toEqual({ code: LIVE_CLOSE.sessionEnded, reason: 'session ended' });
+    expect(await waitForClose(c2)).toEqual({ code: LIVE_CLOSE.sessionEnded, reason: 'session ended' });
+    expect(await waitForClose(await connectLive(unused))).toEqual({ code: LIVE_CLOSE.ticketInvalid, reason: 'ticket invalid, expired or already used' });
+    // The old access token cannot get a new ticket either.
+    expect((await SELF.fetch(`${LIVE_ORIGIN}/api/v1/live/ticket`, { method: 'POST', headers: before.auth })).status).toBe(401);
+    expect(bystander.closed).toBeNull();
+
+    const login = await call('POST', '/api/v1/auth/login', { email, password: 'Brand9New' }, { ip });
+    expect(login.status).toBe(200);
+    const after = track(await connectUser(asUser((await login.json<{ data: { access_token: string } }>()).data.access_token)));
+    publishLive(env, tokens.user.id, [event(11)]);
+    await vi.waitFor(() => expect(framesOf(after, 'notification.created').map((f) => f.id)).toEqual(['test:11']));
+    expect((await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip })).status).toBe(401);
   });
 
   it('a role change by an admin closes the user\'s sockets; sockets of a newer session survive a late close', async () => {

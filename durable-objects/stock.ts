@@ -65,6 +65,9 @@ interface ReservationRow extends Record<string, SqlStorageValue> {
  */
 export class StockDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Live stock (durable-objects/stock-feed.ts): the newest level not yet handed to the feed, and whether a call is out. */
+  private feedNext: StockSnapshot | null = null;
+  private feedBusy = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -256,7 +259,40 @@ export class StockDO extends DurableObject<Env> {
   private write(next: StockRow): StockSnapshot {
     const version = next.version + 1;
     this.sql.exec('update stock set on_hand = ?, reserved = ?, sold = ?, version = ? where id = 1', next.on_hand, next.reserved, next.sold, version);
-    return this.snapshotOf({ ...next, version });
+    const snapshot = this.snapshotOf({ ...next, version });
+    this.toFeed(snapshot);
+    return snapshot;
+  }
+
+  /**
+   * Hands the new level to the product's StockFeedDO, which pushes it to open product pages. Never awaited by the
+   * change itself (a slow or failing feed must not slow or fail a reservation) and never more than one call at a
+   * time: changes made while a call is out are coalesced into the newest, so a checkout rush costs the feed one
+   * call per round trip, not one per reservation. A lost level is repaired by the next change (the viewer shows
+   * the count it had until then); nothing here is needed for correctness of stock.
+   */
+  private toFeed(snapshot: StockSnapshot): void {
+    this.feedNext = snapshot;
+    if (this.feedBusy || !this.env.STOCK_FEED_DO) return;
+    this.feedBusy = true;
+    this.ctx.waitUntil(this.drainFeed());
+  }
+
+  private async drainFeed(): Promise<void> {
+    const feeds = this.env.STOCK_FEED_DO;
+    try {
+      while (this.feedNext) {
+        const { productId, available, version } = this.feedNext;
+        this.feedNext = null;
+        try {
+          await feeds.get(feeds.idFromName(String(productId))).update({ productId, available, version });
+        } catch {
+          // See toFeed: the next change carries the newest level again.
+        }
+      }
+    } finally {
+      this.feedBusy = false;
+    }
   }
 
   private refuse(row: StockRow, reason: StockRefusal): StockChange {

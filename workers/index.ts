@@ -13,6 +13,8 @@ export { StockDO } from '@do/stock';
 
 export { LiveDO } from '@do/live';
 
+export { StockFeedDO } from '@do/stock-feed';
+
 const app = createApp();
 
 export default {

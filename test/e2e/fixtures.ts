@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, expect, type Page } from '@playwright/test';
 import pg from 'pg';
 
@@ -66,4 +67,12 @@ export async function placeConfirmedOrder(request: APIRequestContext, buyerToken
     )
     .toBe('CONFIRMED');
   return orderId;
+}
+
+/** Serious or critical axe violations of WCAG 2.x A/AA on the page as it is now (an empty list passes). */
+export async function seriousAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
 }

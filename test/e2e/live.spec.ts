@@ -21,11 +21,11 @@ test.describe.configure({ mode: 'default', timeout: 90_000 });
 
 const liveStatus = (page: Page, status: string) => page.locator(`[data-live-status="${status}"]`);
 
-async function createProduct(request: APIRequestContext, sellerToken: string) {
+async function createProduct(request: APIRequestContext, sellerToken: string, stockQuantity = 20) {
   const name = `Live Lamp ${randomUUID().slice(0, 8)}`;
   const response = await request.post('/api/v1/products', {
     headers: { authorization: `Bearer ${sellerToken}` },
-    data: { name, description: 'Made by the live e2e suite.', price: 9.5, stockQuantity: 20 },
+    data: { name, description: 'Made by the live e2e suite.', price: 9.5, stockQuantity },
   });
   expect(response.status()).toBe(201);
   return { id: ((await response.json()) as { data: { id: number } }).data.id, name };
@@ -135,4 +135,34 @@ test('a killed socket falls back to polling, then reconnects and is live again',
   blocked = false;
   await expect(liveStatus(page, 'live')).toBeAttached({ timeout: 40_000 });
   await expect(page.getByText('Live updates off')).toBeHidden();
+});
+
+test("an anonymous shopper's open product page follows its stock as another buyer orders, with no reload nor refetch", async ({ page, browser }) => {
+  const product = await createProduct(page.request, await apiToken(page.request, SELLER), 2);
+  const detailReads: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'GET' && new URL(request.url()).pathname === `/api/v1/products/${product.id}`) detailReads.push(request.url());
+  });
+  await page.goto(`/products/${product.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: product.name })).toBeVisible();
+  const stock = page.locator('[data-stock-live]');
+  await expect(stock).toHaveText('Only 2 left');
+  await expect(stock).toHaveAttribute('data-stock-live', 'live');
+  const readsBefore = detailReads.length;
+  await page.evaluate(() => Object.assign(globalThis, { stillTheSamePage: true }));
+
+  const buyer = await browser.newContext();
+  try {
+    const token = await apiToken(buyer.request, CUSTOMER);
+    await placeOrderViaApi(buyer.request, token, product.id);
+    await expect(stock).toHaveText('Only 1 left');
+    await placeOrderViaApi(buyer.request, token, product.id);
+    await expect(stock).toHaveText('Out of stock');
+    // The form follows the same cache entry: nothing left to add to a cart.
+    await expect(page.getByRole('button', { name: 'Out of stock' })).toBeDisabled();
+  } finally {
+    await buyer.close();
+  }
+  expect(await page.evaluate(() => (globalThis as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+  expect(detailReads).toHaveLength(readsBefore);
 });

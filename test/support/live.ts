@@ -7,6 +7,8 @@ export const LIVE_ORIGIN = 'http://shop.test';
 
 export interface LiveFrame {
   type: string;
+  available?: number;
+  productId?: number;
   id?: string;
   version?: number;
   data?: Record<string, unknown>;
@@ -28,9 +30,19 @@ export async function liveTicket(user: TestUser): Promise<string> {
 
 /** Opens `GET /api/v1/live` the way a browser does (Upgrade + Origin); refusals are sockets closed at once. */
 export async function connectLive(ticket: string, origin: string | null = LIVE_ORIGIN): Promise<LiveClient> {
+  return openSocket(`/api/v1/live?ticket=${encodeURIComponent(ticket)}`, origin);
+}
+
+/** Opens a product's public live-stock socket, anonymously, from `ip` (the per-address limit's key). */
+export async function connectStock(productId: number | string, options: { origin?: string | null; ip?: string } = {}): Promise<LiveClient> {
+  return openSocket(`/api/v1/products/${productId}/stock/live`, options.origin === undefined ? LIVE_ORIGIN : options.origin, options.ip);
+}
+
+async function openSocket(path: string, origin: string | null, ip?: string): Promise<LiveClient> {
   const headers: Record<string, string> = { Upgrade: 'websocket' };
   if (origin !== null) headers.Origin = origin;
-  const res = await SELF.fetch(`${LIVE_ORIGIN}/api/v1/live?ticket=${encodeURIComponent(ticket)}`, { headers });
+  if (ip) headers['cf-connecting-ip'] = ip;
+  const res = await SELF.fetch(`${LIVE_ORIGIN}${path}`, { headers });
   expect(res.status).toBe(101);
   const ws = res.webSocket;
   if (!ws) throw new Error('no WebSocket in the 101 answer');

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 
 import type { LiveDO } from '@do/live';
+import type { StockFeedDO } from '@do/stock-feed';
 import { getConfig, type AppEnv } from '@/env';
 import { users } from '@/identity/tables';
 import type { LiveEvent } from '@/live/protocol';
@@ -18,6 +19,10 @@ import { createLogger, describeError } from '@/platform/logger';
  */
 
 export const liveStub = (env: AppEnv, userId: string) => env.LIVE_DO.get(env.LIVE_DO.idFromName(userId)) as unknown as DurableObjectStub<LiveDO>;
+
+/** The product's live-stock feed (durable-objects/stock-feed.ts). */
+export const stockFeedStub = (env: AppEnv, productId: number) =>
+  env.STOCK_FEED_DO.get(env.STOCK_FEED_DO.idFromName(String(productId))) as unknown as DurableObjectStub<StockFeedDO>;
 
 // Loaded lazily: the app module graph is also imported in Node (OpenAPI generation), where this module does not exist.
 let runtime: Promise<{ waitUntil(promise: Promise<unknown>): void }> | undefined;

@@ -11,6 +11,7 @@ export const LIVE_CLOSE = {
   malformed: 4400,
   ticketInvalid: 4401,
   originRefused: 4403,
+  notFound: 4404,
   sessionEnded: 4410,
   tooMany: 4429,
   rateLimited: 4429,
@@ -25,6 +26,35 @@ export const LIVE_LIMITS = {
   maxMessageBytes: 512,
   rateWindowMs: 10_000,
   maxMessagesPerWindow: 20,
+} as const;
+
+/**
+ * Public live stock (`GET /api/v1/products/{id}/stock/live`, one StockFeedDO per product): anyone may watch, so the
+ * bounds are per product and per client address instead of per user, and the frames carry nothing but the count.
+ */
+export const STOCK_FEED_LIMITS = {
+  /** Viewers one product's feed holds; the next one is refused (4429) and keeps the count it loaded over HTTP. */
+  maxViewersPerProduct: 5_000,
+  /** Sockets one client address may hold on one product (tabs, or a script): enough for a household behind one NAT. */
+  maxViewersPerAddress: 8,
+  /** At most one broadcast per this many ms (4 a second); changes in between are coalesced into the latest count. */
+  minIntervalMs: 250,
+} as const;
+
+/** What a viewer receives: the product's available units and the StockDO version they come from. */
+export interface StockFrame {
+  type: 'stock';
+  productId: number;
+  available: number;
+  version: number;
+}
+
+/** Headers the Worker adds when it forwards a viewer's upgrade to the product's StockFeedDO. */
+export const STOCK_FEED_HEADERS = {
+  /** The product's counts as the Worker read them (`{"productId":p,"available":n,"version":v}`), for a feed that has none yet. */
+  initial: 'x-stock-initial',
+  /** A hash of the client address: the per-address limit's socket tag (the address itself is not kept). */
+  viewer: 'x-stock-viewer',
 } as const;
 
 export interface LiveTicketGrant {

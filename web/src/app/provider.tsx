@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { LiveSync } from '@/app/live-sync';
 import { Toaster } from '@/components/ui/toaster';
 import { onSessionExpired } from '@/lib/api-client';
+import { LiveEnabledContext } from '@/lib/live';
 import { createQueryClient } from '@/lib/react-query';
 import { syncTheme } from '@/stores/theme-store';
 import { toast } from '@/stores/toast-store';
@@ -34,9 +35,11 @@ export function AppProvider({ children, queryClient, live = true }: AppProviderP
 
   return (
     <QueryClientProvider client={client}>
-      {live ? <LiveSync /> : null}
-      {children}
-      <Toaster />
+      <LiveEnabledContext value={live}>
+        {live ? <LiveSync /> : null}
+        {children}
+        <Toaster />
+      </LiveEnabledContext>
     </QueryClientProvider>
   );
 }

@@ -1,6 +1,11 @@
+import { createContext } from 'react';
+
 import { env } from '@/config/env';
 import { api } from '@/lib/api-client';
 import { useLiveStore } from '@/stores/live-store';
+
+/** Whether this app may open live sockets at all (AppProvider's `live`; tests of single pages turn it off). */
+export const LiveEnabledContext = createContext(true);
 
 /** A server event (docs/decisions/live.md): `id` unique per change, `version` grows with each change of the resource. */
 export interface LiveEvent {
@@ -25,11 +30,17 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
+/** `ws(s)://` URL of an API path, same origin as the API. */
+export function apiSocketUrl(path: string): URL {
+  const url = new URL(`${env.API_URL}${path}`, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url;
+}
+
 function socketUrl(ticket: string): string {
-  const base = new URL(`${env.API_URL}/live`, window.location.href);
-  base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-  base.searchParams.set('ticket', ticket);
-  return base.toString();
+  const url = apiSocketUrl('/live');
+  url.searchParams.set('ticket', ticket);
+  return url.toString();
 }
 
 export interface LiveHandlers {

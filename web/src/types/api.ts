@@ -45,6 +45,9 @@ export type ProductImageInput = NonNullable<CreateProductInput['images']>[number
 export type UpdateProductInput = Schemas['UpdateProduct'];
 /** `mode` echoes the requested one, or is `fallback-keyword` when the embedder was unavailable. */
 export type AiSearchResult = Schemas['AiSearchResult'];
+/** `GET /products/suggest`: up to 8 categories and products for what has been typed so far. */
+export type SuggestResult = Schemas['SuggestResult'];
+export type Suggestion = Schemas['Suggestion'];
 export type Review = Schemas['Review'];
 /** A review in a product's public list: the author by display name, not by account id. */
 export type PublicReview = Schemas['PublicReview'];

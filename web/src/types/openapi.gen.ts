@@ -5206,6 +5206,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/{id}/stock/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watches an ACTIVE product's available stock over a WebSocket (public, no ticket)
+         * @description Frames are `{type: "stock", productId, available, version}`: the current count at once, then each change, at most 4 a second (changes in between are coalesced), never an older version. Refusals are a socket closed at once: 4403 origin not allowed, 4404 product not found (or not ACTIVE), 4429 more than 8 sockets from one address on one product or 5000 viewers. The client may send `ping` (answered `pong`); anything else closes the socket (4400).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Switching protocols */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

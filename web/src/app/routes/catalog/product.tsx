@@ -7,6 +7,7 @@ import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { AddToCartForm } from '@/features/cart/components/add-to-cart-form';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProduct, useRelatedProducts } from '@/features/catalog/api/get-product';
+import { useLiveStock } from '@/features/catalog/api/live-stock';
 import { ProductGallery } from '@/features/catalog/components/product-gallery';
 import { ProductGrid } from '@/features/catalog/components/product-grid';
 import { ProductReviews } from '@/features/catalog/components/product-reviews';
@@ -55,6 +56,8 @@ export function Component() {
 function ProductPage({ productId }: { productId: number }) {
   const product = useProduct(productId);
   const categories = useCategories();
+  // While the page is open, the count follows every order, cancellation and restock (pushed, no polling).
+  const stockLive = useLiveStock(productId, { enabled: product.data?.status === 'ACTIVE' });
 
   if (product.isPending) {
     return (
@@ -85,7 +88,9 @@ function ProductPage({ productId }: { productId: number }) {
           <RatingStars rating={p.avgRating} count={p.ratingCount} />
           <p className="product-info__price">{formatPrice(p.price)}</p>
           <div className="chip-list">
-            <StockBadge available={p.stockAvailable} />
+            <span className="stock-live" aria-live="polite" data-stock-live={stockLive}>
+              <StockBadge available={p.stockAvailable} />
+            </span>
             {p.soldCount > 0 ? <span className="badge badge--neutral">{p.soldCount} sold</span> : null}
             {p.status !== 'ACTIVE' ? <span className="badge badge--danger">{p.status}</span> : null}
           </div>

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useAuthStore } from '@/stores/auth-store';
 import { useToastStore } from '@/stores/toast-store';
 import { pageMeta, productSummary } from '@/testing/fixtures';
-import { mockFetch, successResponse } from '@/testing/mock-fetch';
+import { deferred, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
 
 beforeEach(() => {
@@ -104,5 +104,126 @@ describe('/products', () => {
     expect(screen.getByText('✨ Smart match')).toBeTruthy();
     expect(router.state.location.search).toBe('?q=phone&mode=hybrid');
     expect(requestsTo('GET /api/v1/products/ai-search')[0]?.url).toContain('mode=hybrid');
+  });
+});
+
+describe('search suggestions (combobox)', () => {
+  const SUGGESTIONS = [
+    { type: 'category', id: 3, name: 'Lamps & Lighting', slug: 'lamps-lighting' },
+    { type: 'product', id: 11, name: 'Lava Lamp' },
+    { type: 'product', id: 12, name: 'Desk Lamp' },
+  ];
+  const listing = () => successResponse([productSummary(1)], pageMeta(1));
+  const search = () => successResponse([productSummary(11, { name: 'Lava Lamp' })], pageMeta(1));
+
+  async function typeAndOpen(text: string) {
+    const box = screen.getByRole('combobox', { name: 'Search products' });
+    fireEvent.change(box, { target: { value: text } });
+    await screen.findByRole('listbox', { name: 'Suggestions' });
+    return box;
+  }
+
+  it('shows the suggestions for what is typed, and follows the combobox pattern with the keyboard', async () => {
+    const { requestsTo } = mockFetch({
+      'GET /api/v1/products': listing,
+      'GET /api/v1/products/search': search,
+      'GET /api/v1/products/suggest': () => successResponse({ query: 'lam', suggestions: SUGGESTIONS }),
+    });
+    renderApp('/products');
+    await screen.findByRole('list', { name: 'Products' });
+    const box = screen.getByRole('combobox', { name: 'Search products' });
+    expect(box.getAttribute('aria-expanded')).toBe('false');
+    expect(box.getAttribute('aria-autocomplete')).toBe('list');
+
+    fireEvent.change(box, { target: { value: 'l' } });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(requestsTo('GET /api/v1/products/suggest')).toHaveLength(0);
+
+    await typeAndOpen('Lam');
+    const listbox = screen.getByRole('listbox', { name: 'Suggestions' });
+    const options = within(listbox).getAllByRole('option');
+    expect(options.map((o) => o.textContent)).toEqual(['Lamps & LightingCategory', 'Lava LampProduct', 'Desk LampProduct']);
+    expect(box.getAttribute('aria-expanded')).toBe('true');
+    expect(box.getAttribute('aria-controls')).toBe(listbox.id);
+    expect(box.hasAttribute('aria-activedescendant')).toBe(false);
+    expect(requestsTo('GET /api/v1/products/suggest').map((r) => new URL(r.url, 'http://x').searchParams.get('q'))).toEqual(['lam']);
+
+    const activeOption = () => document.getElementById(box.getAttribute('aria-activedescendant') ?? '');
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    expect(activeOption()).toBe(options[0]);
+    expect(options[0]!.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    expect(activeOption()?.textContent).toContain('Desk Lamp');
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    expect(activeOption()).toBe(screen.getAllByRole('option')[0]);
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    expect(activeOption()?.textContent).toContain('Desk Lamp');
+    expect(screen.getAllByRole('option').filter((o) => o.getAttribute('aria-selected') === 'true')).toHaveLength(1);
+
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(box.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByRole('listbox')).toBeNull();
+    expect(box.hasAttribute('aria-activedescendant')).toBe(false);
+    expect((box as HTMLInputElement).value).toBe('Lam');
+
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    expect(activeOption()?.textContent).toContain('Desk Lamp');
+  });
+
+  it('Enter opens the active product; Enter with nothing active just closes the list', async () => {
+    mockFetch({
+      'GET /api/v1/products': listing,
+      'GET /api/v1/products/search': search,
+      'GET /api/v1/products/suggest': () => successResponse({ query: 'lam', suggestions: SUGGESTIONS }),
+    });
+    const { router } = renderApp('/products');
+    await screen.findByRole('list', { name: 'Products' });
+    const box = await typeAndOpen('lam');
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(screen.queryByRole('listbox')).toBeNull();
+    expect(router.state.location.pathname).toBe('/products');
+
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await waitFor(() => expect(router.state.location.pathname).toBe('/products/11'), { timeout: 10_000 });
+  });
+
+  it('a click on a category suggestion opens the category', async () => {
+    mockFetch({
+      'GET /api/v1/products': listing,
+      'GET /api/v1/products/search': search,
+      'GET /api/v1/products/suggest': () => successResponse({ query: 'lam', suggestions: SUGGESTIONS }),
+    });
+    const { router } = renderApp('/products');
+    await screen.findByRole('list', { name: 'Products' });
+    await typeAndOpen('lam');
+    fireEvent.click(screen.getByRole('option', { name: /Lamps & Lighting/ }));
+    // The category page's module loads lazily before the location changes.
+    await waitFor(() => expect(router.state.location.pathname).toBe('/categories/lamps-lighting'), { timeout: 10_000 });
+  });
+
+  it('cancels a suggestion request the shopper has typed past, and never shows its answer', async () => {
+    const held = deferred<Response>();
+    const { fetchMock } = mockFetch({
+      'GET /api/v1/products': listing,
+      'GET /api/v1/products/search': search,
+      'GET /api/v1/products/suggest': (request) =>
+        new URL(request.url, 'http://x').searchParams.get('q') === 'la' ? held.promise : successResponse({ query: 'lava', suggestions: [SUGGESTIONS[1]] }),
+    });
+    renderApp('/products');
+    await screen.findByRole('list', { name: 'Products' });
+    const box = screen.getByRole('combobox', { name: 'Search products' });
+    fireEvent.change(box, { target: { value: 'la' } });
+    await waitFor(() => expect(fetchMock.mock.calls.some(([url]) => String(url).includes('suggest?q=la'))).toBe(true));
+    fireEvent.change(box, { target: { value: 'lava' } });
+    const listbox = await screen.findByRole('listbox', { name: 'Suggestions' });
+    expect(within(listbox).getAllByRole('option').map((o) => o.textContent)).toEqual(['Lava LampProduct']);
+    const stale = fetchMock.mock.calls.find(([url]) => String(url).endsWith('suggest?q=la'));
+    await waitFor(() => expect((stale?.[1] as RequestInit | undefined)?.signal?.aborted).toBe(true));
+    held.resolve(successResponse({ query: 'la', suggestions: SUGGESTIONS }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(within(screen.getByRole('listbox', { name: 'Suggestions' })).getAllByRole('option')).toHaveLength(1);
   });
 });

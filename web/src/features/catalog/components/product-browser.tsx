@@ -8,6 +8,7 @@ import { usePageParam } from '@/hooks/use-page-param';
 import { useProducts } from '@/features/catalog/api/get-products';
 import { type SmartSearchMode, useSearchProducts, useSmartSearchProducts } from '@/features/catalog/api/search-products';
 import { ProductGrid } from '@/features/catalog/components/product-grid';
+import { SearchCombobox } from '@/features/catalog/components/search-combobox';
 import { pluralize } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
 
@@ -122,15 +123,7 @@ export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel 
           <label className="field__label" htmlFor={searchId}>
             {searchLabel}
           </label>
-          <input
-            id={searchId}
-            className="input"
-            type="search"
-            value={input}
-            placeholder="Try “noise cancelling headphones”"
-            onChange={(event) => setInput(event.target.value)}
-            autoComplete="off"
-          />
+          <SearchCombobox id={searchId} value={input} onChange={setInput} placeholder="Try “noise cancelling headphones”" />
         </div>
         <fieldset className="segmented">
           <legend className="visually-hidden">Search mode</legend>

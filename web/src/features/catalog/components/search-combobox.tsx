@@ -1,0 +1,133 @@
+import { type KeyboardEvent, useId, useState } from 'react';
+import { useNavigate } from 'react-router';
+
+import { useDebouncedValue } from '@/hooks/use-debounced-value';
+import { normalizeSuggestQuery, useSuggestions } from '@/features/catalog/api/suggest-products';
+import { pluralize } from '@/lib/format';
+import type { Suggestion } from '@/types/api';
+
+/** Suggestions start at two characters and follow a pause in typing this short. */
+export const MIN_SUGGEST_CHARS = 2;
+export const SUGGEST_DEBOUNCE_MS = 150;
+
+export const suggestionHref = (s: Suggestion) => (s.type === 'category' ? `/categories/${s.slug}` : `/products/${s.id}`);
+
+interface SearchComboboxProps {
+  /** The input's id, for the caller's `<label htmlFor>`. */
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+}
+
+/**
+ * The search box with suggestions as you type, following the WAI-ARIA combobox pattern (list autocomplete, focus
+ * stays in the input): typing opens the list, ↓/↑ move through the suggestions (wrapping; they also reopen it), Enter opens the active
+ * one, Escape closes the list (a second Escape clears the box, as a search field does), and the active option is
+ * `aria-activedescendant`. Typing keeps working as before: the caller still searches for what is in the box.
+ */
+export function SearchCombobox({ id, value, onChange, placeholder }: SearchComboboxProps) {
+  const navigate = useNavigate();
+  const listboxId = useId();
+  const optionId = (index: number) => `${listboxId}-option-${index}`;
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+
+  const debounced = useDebouncedValue(value, SUGGEST_DEBOUNCE_MS);
+  const wanted = normalizeSuggestQuery(debounced).length >= MIN_SUGGEST_CHARS;
+  const suggestions = useSuggestions(debounced, { enabled: open && wanted });
+  const items = wanted && normalizeSuggestQuery(value).length >= MIN_SUGGEST_CHARS ? (suggestions.data?.suggestions ?? []) : [];
+  const expanded = open && items.length > 0;
+  // A new answer under the highlight starts again with nothing active (typing does too, see onChange).
+  const [shown, setShown] = useState(suggestions.data);
+  if (shown !== suggestions.data) {
+    setShown(suggestions.data);
+    setActive(-1);
+  }
+  const activeIndex = expanded && active < items.length ? active : -1;
+
+  const choose = (suggestion: Suggestion) => {
+    setOpen(false);
+    setActive(-1);
+    void navigate(suggestionHref(suggestion));
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'ArrowUp': {
+        event.preventDefault();
+        setOpen(true);
+        if (items.length === 0) return;
+        const down = event.key === 'ArrowDown';
+        if (activeIndex === -1) setActive(down ? 0 : items.length - 1);
+        else setActive((activeIndex + (down ? 1 : -1) + items.length) % items.length);
+        return;
+      }
+      case 'Enter': {
+        const suggestion = activeIndex >= 0 ? items[activeIndex] : undefined;
+        if (!suggestion) {
+          setOpen(false);
+          return;
+        }
+        event.preventDefault();
+        choose(suggestion);
+        return;
+      }
+      case 'Escape':
+        if (!expanded) return;
+        // Only closes the list; the field's own Escape (clear) is for a second press.
+        event.preventDefault();
+        setOpen(false);
+        setActive(-1);
+        return;
+    }
+  };
+
+  return (
+    <div className="combobox">
+      <input
+        id={id}
+        className="input"
+        type="search"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={expanded}
+        aria-controls={expanded ? listboxId : undefined}
+        aria-activedescendant={activeIndex >= 0 ? optionId(activeIndex) : undefined}
+        value={value}
+        placeholder={placeholder}
+        autoComplete="off"
+        onChange={(event) => {
+          onChange(event.target.value);
+          setOpen(true);
+          setActive(-1);
+        }}
+        onKeyDown={onKeyDown}
+        onBlur={() => setOpen(false)}
+      />
+      {expanded ? (
+        <ul id={listboxId} className="combobox__list" role="listbox" aria-label="Suggestions">
+          {items.map((suggestion, index) => (
+            <li
+              key={`${suggestion.type}-${suggestion.id}`}
+              id={optionId(index)}
+              className="combobox__option"
+              role="option"
+              aria-selected={index === activeIndex}
+              // Keeps focus in the input (a click must not blur it and close the list first).
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => choose(suggestion)}
+            >
+              <span className="combobox__name">{suggestion.name}</span>
+              <span className="combobox__kind">{suggestion.type === 'category' ? 'Category' : 'Product'}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <span className="visually-hidden" aria-live="polite">
+        {expanded ? `${pluralize(items.length, 'suggestion')}, use the up and down arrow keys to choose` : ''}
+      </span>
+    </div>
+  );
+}
