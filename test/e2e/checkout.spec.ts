@@ -73,7 +73,7 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
   const productName = 'Aurora ANC Wireless Headphones';
   await logIn(page, CUSTOMER, '/products');
 
-  await page.getByRole('searchbox', { name: 'Search products' }).fill('wireless headphones');
+  await page.getByRole('combobox', { name: 'Search products' }).fill('wireless headphones');
   await expect(page).toHaveURL(/[?&]q=wireless\+headphones/);
   await page.getByRole('link', { name: productName }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: productName })).toBeVisible();
@@ -117,7 +117,7 @@ test('a seller creates a product, a shopper orders it, the seller sees it confir
 
   // A buyer of its own: lines left in a shared cart by an earlier attempt would join this seller's checkout.
   const shopper = await signedInPage(browser, await newVerifiedCustomer(request), '/products');
-  await shopper.getByRole('searchbox', { name: 'Search products' }).fill(productName);
+  await shopper.getByRole('combobox', { name: 'Search products' }).fill(productName);
   await shopper.getByRole('link', { name: productName }).click();
   await expect(shopper.getByRole('heading', { level: 1, name: productName })).toBeVisible();
   await expect(shopper.getByText('$24.90').first()).toBeVisible();

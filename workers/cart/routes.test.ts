@@ -119,7 +119,10 @@ describe('POST /api/v1/cart/items', () => {
     expect((await add(shopper, gadget, 2)).status).toBe(201);
     const res = await add(shopper, gadget, 2);
     expect(res.status).toBe(409);
-    expect((await errorOf(res)).error.code).toBe('INSUFFICIENT_STOCK');
+    const { error } = await errorOf(res);
+    expect(error.code).toBe('INSUFFICIENT_STOCK');
+    // The whole count available, so a client can say how many more fit beside what the cart holds.
+    expect(error.details).toMatchObject({ available: '3' });
     const cart = await cartOf(shopper);
     expect(lines(cart)).toEqual([[gadget, 2]]);
     expect(cart.items[0]!.stock_available).toBe(3);

@@ -84,6 +84,7 @@ function violationError(violation: CartRuleViolation): AppError {
     case 'INSUFFICIENT_STOCK':
       return conflict('INSUFFICIENT_STOCK', `Only ${violation.available} units of product ${violation.productId} are available`, {
         quantity: `Requested ${violation.requested}, available ${violation.available}`,
+        available: String(violation.available),
       });
   }
 }

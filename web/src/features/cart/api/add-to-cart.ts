@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { getCartQueryOptions } from '@/features/cart/api/get-cart';
-import { api, isApiError } from '@/lib/api-client';
+import { api, type ApiError, isApiError } from '@/lib/api-client';
 import { sumAmounts } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
 import type { Cart, CartItem } from '@/types/api';
@@ -48,6 +48,16 @@ const ADD_TO_CART_MESSAGES: Record<string, string> = {
   INSUFFICIENT_STOCK: 'Not enough stock for that quantity. Try fewer items.',
 };
 
+/** How many more units fit, from the server's count of what is available and what the cart already holds. */
+function stockMessage(error: ApiError, cart: Cart | undefined, productId: number): string | undefined {
+  const available = Number(error.details?.available);
+  if (error.code !== 'INSUFFICIENT_STOCK' || !Number.isInteger(available)) return undefined;
+  const inCart = cart?.items.find((item) => item.product_id === productId)?.quantity ?? 0;
+  const more = Math.max(0, available - inCart);
+  if (more === 0) return inCart > 0 ? `Your cart already holds all ${available} available.` : 'Sold out: none left to add.';
+  return `Only ${more} more available${inCart > 0 ? ` (your cart already holds ${inCart})` : ''}.`;
+}
+
 /**
  * Optimistic add: the header badge counts the new items at once; if the server refuses, the cart snaps back to
  * the snapshot taken before and a toast says why.
@@ -65,9 +75,9 @@ export function useAddToCart() {
       if (previous) queryClient.setQueryData(queryKey, withAddedItem(previous, input));
       return { previous };
     },
-    onError: (error, _input, context) => {
+    onError: (error, input, context) => {
       if (context?.previous) queryClient.setQueryData(queryKey, context.previous);
-      const message = isApiError(error) ? ADD_TO_CART_MESSAGES[error.code] : undefined;
+      const message = isApiError(error) ? (stockMessage(error, context?.previous, input.productId) ?? ADD_TO_CART_MESSAGES[error.code]) : undefined;
       if (message) toast.error(message, isApiError(error) ? error.requestId : undefined);
       else toast.fromError(error);
     },

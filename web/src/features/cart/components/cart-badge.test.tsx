@@ -96,6 +96,30 @@ describe('cart badge', () => {
   });
 });
 
+describe('quantities', () => {
+  it('says what a typed quantity above the stock became, and how many more fit when the server refuses an add', async () => {
+    mockFetch({
+      ...catalogRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 5, quantity: 2 }])),
+      'POST /api/v1/cart/items': () =>
+        errorResponse(409, 'INSUFFICIENT_STOCK', 'Only 3 units of product 5 are available', { details: { quantity: 'Requested 4, available 3', available: '3' } }),
+    });
+    renderApp('/products/5');
+    await screen.findByRole('heading', { name: 'Beacon Speaker' });
+    await waitFor(() => expect(badgeCount()).toBe('2'));
+
+    // Product 5 has 4 available: typing 500 is capped at 4, and the page says so.
+    fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: '500' } });
+    expect((screen.getByLabelText('Quantity') as HTMLInputElement).value).toBe('4');
+    expect(screen.getByText('Only 4 available, so the quantity is 4.').getAttribute('role')).toBe('status');
+    fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: '2' } });
+    expect(screen.queryByText(/so the quantity is/)).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add to Cart' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Only 1 more available (your cart already holds 2).'));
+  });
+});
+
 describe('admins', () => {
   it('are not offered a cart: no badge, no cart request, a note instead of Add to Cart, a clear page at /cart', async () => {
     useAuthStore.getState().setSession({
