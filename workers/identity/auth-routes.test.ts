@@ -192,12 +192,36 @@ describe('refresh tokens', () => {
     const otherLogin = await dataOf<TokenBody>(await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip }));
 
     const r2 = await dataOf<TokenBody>(await call('POST', '/api/v1/auth/refresh', { refresh_token: tokens.refresh_token }, { ip }));
+    const r3 = await dataOf<TokenBody>(await call('POST', '/api/v1/auth/refresh', { refresh_token: r2.refresh_token }, { ip }));
+    // The first token again, after its successor was used: stolen.
     const reuse = await call('POST', '/api/v1/auth/refresh', { refresh_token: tokens.refresh_token }, { ip });
     expect(reuse.status).toBe(401);
     expect(await errorCode(reuse)).toBe('INVALID_TOKEN');
-    // The thief's copy (r2) died with the family.
-    expect((await call('POST', '/api/v1/auth/refresh', { refresh_token: r2.refresh_token }, { ip })).status).toBe(401);
+    // The live copy (r3) died with the family.
+    expect((await call('POST', '/api/v1/auth/refresh', { refresh_token: r3.refresh_token }, { ip })).status).toBe(401);
     expect((await call('POST', '/api/v1/auth/refresh', { refresh_token: otherLogin.refresh_token }, { ip })).status).toBe(200);
+  });
+
+  it('serves a retry whose first answer was lost (same client, within seconds, successor unused); another client is a thief', async () => {
+    const browser = { 'user-agent': 'Browser/1.0' };
+    const { email, ip } = await registerVerifiedUser('retry');
+    const login = await dataOf<TokenBody>(await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, { ip, headers: browser }));
+
+    // A reload aborted the first refresh: its successor never reached the browser, which sends the old token again.
+    const lost = await dataOf<TokenBody>(await call('POST', '/api/v1/auth/refresh', { refresh_token: login.refresh_token }, { ip, headers: browser }));
+    const retried = await call('POST', '/api/v1/auth/refresh', { refresh_token: login.refresh_token }, { ip, headers: browser });
+    expect(retried.status).toBe(200);
+    const fresh = await dataOf<TokenBody>(retried);
+    expect(fresh.refresh_token).not.toBe(lost.refresh_token);
+    expect((await call('POST', '/api/v1/auth/refresh', { refresh_token: fresh.refresh_token }, { ip, headers: browser })).status).toBe(200);
+
+    // The same old token from another client is reuse: refused, and the whole family ends.
+    const other = await registerVerifiedUser('retry-thief');
+    const victim = await dataOf<TokenBody>(await call('POST', '/api/v1/auth/login', { email: other.email, password: PASSWORD }, { ip: other.ip, headers: browser }));
+    const rotated = await dataOf<TokenBody>(await call('POST', '/api/v1/auth/refresh', { refresh_token: victim.refresh_token }, { ip: other.ip, headers: browser }));
+    const thief = await call('POST', '/api/v1/auth/refresh', { refresh_token: victim.refresh_token }, { ip: newIp(), headers: { 'user-agent': 'curl/8' } });
+    expect(thief.status).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', { refresh_token: rotated.refresh_token }, { ip: other.ip, headers: browser })).status).toBe(401);
   });
 
   it.each([

@@ -67,8 +67,11 @@ export async function rotateRefreshToken(env: AppEnv, raw: string, client: Clien
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).for('update');
     if (!row) return { status: 'invalid' };
     if (row.revokedAt) {
-      // Revoked by logout or reset (no successor): simply dead. Rotated (has a successor): stolen.
+      // Revoked by logout or reset (no successor): simply dead. Rotated (has a successor): stolen — unless the
+      // rotation's answer never reached its client (a reload aborting the refresh in flight), see below.
       if (!row.replacedBy) return { status: 'invalid' };
+      const retried = await retryLostRotation(tx, row, client, now);
+      if (retried) return { status: 'rotated', userId: row.userId, refreshToken: retried, sessionVersion: user.sessionVersion };
       await tx
         .update(refreshTokens)
         .set({ revokedAt: now })
@@ -82,6 +85,27 @@ export async function rotateRefreshToken(env: AppEnv, raw: string, client: Clien
     await tx.update(refreshTokens).set({ revokedAt: now, replacedBy: replacementId }).where(eq(refreshTokens.id, row.id));
     return { status: 'rotated', userId: row.userId, refreshToken, sessionVersion: user.sessionVersion };
   });
+}
+
+/** How long after a rotation the same client may present the old token again and still be served. */
+export const ROTATION_RETRY_GRACE_MS = 10_000;
+
+/**
+ * A browser that reloads while its refresh is in flight drops the answer (and the cookie with the successor), then
+ * presents the old token again. That is not theft when it happens within a few seconds, from the same client, and
+ * the successor was never used: the unused successor is retired (presenting it later counts as reuse) and a new
+ * one is issued in the same family. Anything else — later, another client, or a successor already in use — is
+ * reuse, and the family is revoked. Returns the new raw token, or null for reuse.
+ */
+async function retryLostRotation(tx: Queryable, row: typeof refreshTokens.$inferSelect, client: ClientInfo, now: Date): Promise<string | null> {
+  if (!row.revokedAt || !row.replacedBy || now.getTime() - row.revokedAt.getTime() > ROTATION_RETRY_GRACE_MS) return null;
+  if ((row.userAgent ?? null) !== (client.userAgent?.slice(0, 255) ?? null)) return null;
+  const [successor] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, row.replacedBy)).for('update');
+  if (!successor || successor.revokedAt) return null;
+  const replacementId = newId();
+  const refreshToken = await issueRefreshToken(tx, { id: replacementId, userId: row.userId, familyId: row.familyId, client, now });
+  await tx.update(refreshTokens).set({ revokedAt: now, replacedBy: replacementId }).where(eq(refreshTokens.id, successor.id));
+  return refreshToken;
 }
 
 /**
