@@ -216,6 +216,8 @@ export async function gatherMoneyViolations(query: RunQuery, orderScope: string,
        left join (select checkout_id, sum(gross_cents) as gross from seller_ledger_entries where type in ('SALE', 'REFUND') group by checkout_id) l on l.checkout_id = c.id
       where ${checkoutScope} and coalesce(l.gross, 0) <> p.amount_cents - p.refunded_cents`,
   ];
-  const rows = await Promise.all(checks.map((text) => query(text, params)));
-  return rows.flat().map((row) => String(row.message));
+  // One after another: `query` may be a single client (pg refuses overlapping queries on one connection).
+  const messages: string[] = [];
+  for (const text of checks) for (const row of await query(text, params)) messages.push(String(row.message));
+  return messages;
 }
