@@ -12,9 +12,11 @@ import { cartRouter } from '@/cart/routes';
 import { getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { liveRouter } from '@/live/routes';
+import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
 import { notificationsRouter } from '@/notifications/routes';
 import { sagaAdminRouter } from '@/orders/admin-routes';
 import { orderDepsFromEnv } from '@/orders/deps';
+import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { paymentDepsFromEnv } from '@/payments/consumer';
 import { createPaymentsRouter } from '@/payments/routes';
@@ -138,6 +140,9 @@ function mountRoutes(app: AppRouter) {
   // Literal /api/v1/orders/notifications paths must be registered before /api/v1/orders/{id}.
   app.route('/', notificationsRouter);
   app.route('/', createOrdersRouter(orderDepsFromEnv));
+  app.route('/', createCheckoutsRouter(orderDepsFromEnv));
+  app.route('/', shippingRouter);
+  app.route('/', createEarningsRouter());
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
   app.route('/', adminRouter);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { addressBody, createAddress, createOrder, createOrderNotification, createProduct, paymentOf, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
+import { addressBody, createAddress, createCheckout, createOrder, createOrderNotification, createProduct, paymentOf, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
 import { newActor, send, type Actor, type Answer } from '@test/security/support/harness';
 import { loadOperations, opName } from '@test/security/support/openapi';
 
@@ -144,6 +144,35 @@ const OBJECT_ROUTES: ObjectRoute[] = [
       { method: 'GET', path: `/api/v1/orders/seller/${id}` },
     ],
     snapshot: orderSnapshot,
+  },
+  {
+    name: 'checkout (buyer or admin)',
+    covers: ['/api/v1/checkouts/{id}'],
+    owner: 'customer',
+    outsiders: ['customer2', 'seller', 'seller2'],
+    create: (owner, everyone) => createCheckout(owner, everyone.seller),
+    attempts: (id) => [{ method: 'GET', path: `/api/v1/checkouts/${id}` }],
+    // Not the status: the saga pays it in the background while the test runs; the outsiders' attempts are reads.
+    snapshot: async (owner, id) => {
+      const checkout = (await send('GET', `/api/v1/checkouts/${id}`, { token: owner.token })).json as { data: { id: string; userId: string; totals: unknown; orders: { id: string }[] } };
+      return { id: checkout.data.id, userId: checkout.data.userId, totals: checkout.data.totals, orders: checkout.data.orders.map((o) => o.id) };
+    },
+  },
+  {
+    name: 'shipping option (its seller only)',
+    covers: ['/api/v1/sellers/me/shipping-options/{id}'],
+    owner: 'seller',
+    outsiders: ['seller2', 'customer', 'admin'],
+    create: async (owner) => {
+      const res = await send('POST', '/api/v1/sellers/me/shipping-options', { token: owner.token, body: { name: 'Matrix courier', price: 3.5, minDays: 1, maxDays: 3 } });
+      if (res.status !== 201) throw new Error(`shipping option create failed: ${res.status} ${res.text}`);
+      return (res.json as { data: { id: string } }).data.id;
+    },
+    attempts: (id) => [
+      { method: 'PUT', path: `/api/v1/sellers/me/shipping-options/${id}`, body: { price: 0 } },
+      { method: 'DELETE', path: `/api/v1/sellers/me/shipping-options/${id}` },
+    ],
+    snapshot: async (owner) => (await send('GET', '/api/v1/sellers/me/shipping-options', { token: owner.token })).json,
   },
   {
     name: 'payment (owner or admin)',

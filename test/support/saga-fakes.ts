@@ -51,6 +51,11 @@ export class FakeStock implements StockPort {
 
 export class FakeCart implements CartPort {
   readonly removed: { userId: string; orderId: string; items: StockLine[] }[] = [];
+  /** Cart contents per user, for checkouts without `items`. */
+  readonly carts = new Map<string, StockLine[]>();
+  async lines(userId: string) {
+    return this.carts.get(userId) ?? [];
+  }
   async removeOrdered(userId: string, orderId: string, items: StockLine[]) {
     this.removed.push({ userId, orderId, items });
   }

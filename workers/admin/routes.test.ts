@@ -44,7 +44,7 @@ async function call<T>(target: typeof app, method: string, path: string, user: T
 }
 
 async function insertOrder(buyer: TestUser, sellerId: string, status: 'PENDING' | 'CONFIRMED' | 'SHIPPED' = 'CONFIRMED', totalCents = 12_345, createdAt = new Date()) {
-  const [row] = await createDb(env).insert(orders).values({ userId: buyer.id, sellerId, status, totalCents, shippingAddress: ADDRESS, createdAt, updatedAt: createdAt }).returning();
+  const [row] = await createDb(env).insert(orders).values({ userId: buyer.id, sellerId, status, subtotalCents: totalCents, totalCents, shippingAddress: ADDRESS, createdAt, updatedAt: createdAt }).returning();
   return row!;
 }
 

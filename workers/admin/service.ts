@@ -192,7 +192,8 @@ export async function adminOrderDetail(db: Db, orderId: string) {
   const [items, history, [payment], people] = await Promise.all([
     db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.productId)),
     db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, orderId)).orderBy(asc(orderStatusHistory.changedAt), asc(orderStatusHistory.id)),
-    db.select().from(payments).where(eq(payments.orderId, orderId)),
+    // Its own payment, or (one seller's part of a checkout) the checkout's one payment.
+    db.select().from(payments).where(order.checkoutId === null ? eq(payments.orderId, orderId) : eq(payments.checkoutId, order.checkoutId)),
     db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, [order.userId, order.sellerId])),
   ]);
   const paymentEvents = payment

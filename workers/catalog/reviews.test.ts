@@ -24,6 +24,7 @@ async function purchase(productId: number, buyer = CUSTOMER.userId, status: Orde
     userId: buyer,
     sellerId: SELLER.userId,
     status,
+    subtotalCents: 1000,
     totalCents: 1000,
     shippingAddress: { street: '1 Main St', city: 'Hanoi', state: 'HN', country: 'VN', zipCode: '10000' },
   });

@@ -1,9 +1,10 @@
-import { removeOrderedFromCart } from '@/cart/service';
+import { cartStub, removeOrderedFromCart } from '@/cart/service';
 import { commitStock, releaseStock, reserveStock, restockStock } from '@/catalog/stock';
 import { getConfig, type AppEnv } from '@/env';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
 import { publishOutboxRows } from '@/orders/outbox';
-import { applyPaymentCompleted } from '@/orders/service';
+import { commissionBpsFromEnv } from '@/marketplace/commission';
+import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/service';
 import type { PaidOrderPort } from '@/payments/service';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
@@ -25,7 +26,9 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
       removeOrdered: async (userId, orderId, items) => {
         await removeOrderedFromCart(env, userId, orderId, items);
       },
+      lines: async (userId) => (await cartStub(env, userId).getCart()).lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     },
+    commissionBps: commissionBpsFromEnv(env.PLATFORM_COMMISSION_BPS),
     orderEvents: env.ORDER_EVENTS,
     logger: logger ?? createLogger(getConfig(env).LOG_LEVEL, { domain: 'orders' }),
   };
@@ -40,6 +43,11 @@ export function paidOrderPortFromEnv(env: AppEnv, logger?: Logger): PaidOrderPor
   return {
     async applyPaymentCompleted(event, options) {
       const result = await applyPaymentCompleted(deps, event, options);
+      await publishOutboxRows(deps.db, deps.orderEvents, result.outboxIds, deps.logger).catch(() => 0);
+      return result;
+    },
+    async applyCheckoutPaymentCompleted(event, options) {
+      const result = await applyCheckoutPaymentCompleted(deps, event, options);
       await publishOutboxRows(deps.db, deps.orderEvents, result.outboxIds, deps.logger).catch(() => 0);
       return result;
     },

@@ -14,6 +14,14 @@
  * - no COMPLETED payment belongs to a CANCELLED order (it must have been refunded);
  * - no order is PENDING longer than the reservation TTL plus one reaper period;
  * - no outbox row is unpublished longer than the resend delay plus one sweep period.
+ * Money (docs/decisions/marketplace.md), per checkout and per paid order:
+ * - a checkout's total = Σ of its orders' totals = its payment's amount;
+ * - a payment's refunds ≤ what it took, and `refunded_cents` = Σ of its completed refunds (checkouts);
+ * - a CANCELLED order of a paid checkout has its part refunded; what a paid checkout kept (amount − refunds) = Σ
+ *   totals of its orders that were not cancelled;
+ * - the sellers' ledger: every CONFIRMED/SHIPPED/DELIVERED order has its SALE and no REFUND, a cancelled order
+ *   with a SALE has its REFUND, each SALE/REFUND splits its gross exactly into seller net + commission, and the
+ *   gross kept by the ledger for a paid checkout = what the buyer paid net of refunds.
  */
 import { OUTBOX_RESEND_AFTER_SECONDS } from '@/orders/outbox';
 import { RESERVATION_TTL_MS } from '@/orders/service';
@@ -50,9 +58,11 @@ export interface InvariantData {
   unrefunded: { orderId: string; paymentId: string }[];
   stalePending: { orderId: string; ageSeconds: number }[];
   staleOutbox: { id: number; aggregateId: string; eventType: string; ageSeconds: number }[];
+  /** Money checks that failed, already described (see {@link gatherMoneyViolations}). */
+  money?: string[];
 }
 
-export type ViolationKind = 'units-sold' | 'order-stock' | 'stock-arithmetic' | 'negative-stock' | 'unrefunded-payment' | 'stale-pending' | 'stale-outbox';
+export type ViolationKind = 'units-sold' | 'order-stock' | 'stock-arithmetic' | 'negative-stock' | 'unrefunded-payment' | 'stale-pending' | 'stale-outbox' | 'money';
 
 export interface Violation {
   kind: ViolationKind;
@@ -102,6 +112,7 @@ export function evaluateInvariants(data: InvariantData): InvariantReport {
   }
   for (const row of data.unrefunded) add('unrefunded-payment', `order ${row.orderId} is CANCELLED but its payment ${row.paymentId} is COMPLETED (not refunded)`);
   for (const row of data.stalePending) add('stale-pending', `order ${row.orderId} has been PENDING for ${row.ageSeconds} s (limit ${MAX_PENDING_SECONDS} s)`);
+  for (const message of data.money ?? []) add('money', message);
   for (const row of data.staleOutbox) add('stale-outbox', `outbox row ${row.id} (${row.eventType} of ${row.aggregateId}) unpublished for ${row.ageSeconds} s (limit ${MAX_UNPUBLISHED_SECONDS} s)`);
   return { ok: violations.length === 0, violations, checked: { products: data.ledgers.size, orders: new Set(data.lines.map((l) => l.orderId)).size } };
 }
@@ -142,6 +153,7 @@ export async function gatherAndEvaluate(query: RunQuery, readLedger: (productId:
         ${scoped ? 'and x.aggregate_id in (select order_id from order_items where product_id = any($1::int[]))' : ''}`,
     params,
   );
+  const money = await gatherMoneyViolations(query, scoped ? `o.id in (select order_id from order_items where product_id = any($1::int[]))` : 'true', params);
   const productIds = scoped ? ids : [...new Set(lines.map((row) => Number(row.product_id)))];
   const ledgers = new Map<number, StockLedger | null>();
   // A few at a time: one DO call each.
@@ -156,5 +168,56 @@ export async function gatherAndEvaluate(query: RunQuery, readLedger: (productId:
     unrefunded: unrefunded.map((row) => ({ orderId: String(row.order_id), paymentId: String(row.payment_id) })),
     stalePending: stalePending.map((row) => ({ orderId: String(row.order_id), ageSeconds: Number(row.age_seconds) })),
     staleOutbox: staleOutbox.map((row) => ({ id: Number(row.id), aggregateId: String(row.aggregate_id), eventType: String(row.event_type), ageSeconds: Number(row.age_seconds) })),
+    money,
   });
+}
+
+/**
+ * The money invariants over the orders matching `orderScope` (SQL over alias `o`, parameters `params`) and their
+ * checkouts, each query returning one row per violation with a `message`.
+ */
+export async function gatherMoneyViolations(query: RunQuery, orderScope: string, params: unknown[]): Promise<string[]> {
+  const checkoutScope = `c.id in (select o.checkout_id from orders o where o.checkout_id is not null and ${orderScope})`;
+  const checks = [
+    // A checkout's orders add up to it, and its payment took exactly that.
+    `select 'checkout ' || c.id || ': total ' || c.total_cents || ' ≠ Σ orders ' || coalesce(sum(o.total_cents), 0) as message
+       from checkouts c left join orders o on o.checkout_id = c.id
+      where ${checkoutScope} group by c.id, c.total_cents having c.total_cents <> coalesce(sum(o.total_cents), 0)`,
+    `select 'checkout ' || c.id || ': payment ' || p.id || ' is for ' || p.amount_cents || ' ≠ total ' || c.total_cents as message
+       from checkouts c join payments p on p.checkout_id = c.id where ${checkoutScope} and p.amount_cents <> c.total_cents`,
+    // Refunds never exceed what was taken and add up to what the payment says.
+    `select 'payment ' || p.id || ': refunded ' || p.refunded_cents || ' of ' || p.amount_cents || ', completed refunds ' || coalesce(r.total, 0) as message
+       from payments p left join (select payment_id, sum(amount_cents) as total from payment_refunds where status = 'COMPLETED' group by payment_id) r on r.payment_id = p.id
+      where p.checkout_id in (select c.id from checkouts c where ${checkoutScope})
+        and (p.refunded_cents > p.amount_cents or p.refunded_cents <> coalesce(r.total, 0))`,
+    // Every cancelled order of a paid checkout got its part back; a paid checkout keeps exactly its live orders.
+    `select 'order ' || o.id || ' is CANCELLED but its part of checkout payment ' || p.id || ' was not refunded' as message
+       from orders o join payments p on p.checkout_id = o.checkout_id
+      where ${orderScope} and o.status = 'CANCELLED' and p.status in ('COMPLETED', 'REFUNDED')
+        and not exists (select 1 from payment_refunds r where r.payment_id = p.id and r.order_id = o.id and r.status = 'COMPLETED')`,
+    `select 'checkout ' || c.id || ': kept ' || (p.amount_cents - p.refunded_cents) || ' ≠ Σ live orders ' || coalesce(sum(o.total_cents) filter (where o.status <> 'CANCELLED'), 0) as message
+       from checkouts c join payments p on p.checkout_id = c.id and p.status in ('COMPLETED', 'REFUNDED') join orders o on o.checkout_id = c.id
+      where ${checkoutScope} group by c.id, p.amount_cents, p.refunded_cents
+     having p.amount_cents - p.refunded_cents <> coalesce(sum(o.total_cents) filter (where o.status <> 'CANCELLED'), 0)`,
+    // The sellers' ledger follows the orders.
+    `select 'order ' || o.id || ' is ' || o.status || ' but the ledger has ' || coalesce(string_agg(e.type, ','), 'no entry') as message
+       from orders o left join seller_ledger_entries e on e.order_id = o.id
+      where ${orderScope} and o.status in ('CONFIRMED', 'SHIPPED', 'DELIVERED') group by o.id, o.status
+     having count(*) filter (where e.type = 'SALE') <> 1 or count(*) filter (where e.type = 'REFUND') <> 0`,
+    `select 'order ' || o.id || ' was paid and cancelled but its sale was not reversed in the ledger' as message
+       from orders o where ${orderScope} and o.status = 'CANCELLED'
+        and exists (select 1 from seller_ledger_entries e where e.order_id = o.id and e.type = 'SALE')
+        and not exists (select 1 from seller_ledger_entries e where e.order_id = o.id and e.type = 'REFUND')`,
+    `select 'ledger entry ' || e.id || ' (' || e.type || ' of order ' || e.order_id || '): net ' || e.pending_delta_cents || ' + commission ' || e.commission_cents || ' ≠ gross ' || e.gross_cents as message
+       from seller_ledger_entries e join orders o on o.id = e.order_id
+      where ${orderScope} and e.type in ('SALE', 'REFUND') and e.pending_delta_cents + e.commission_cents <> e.gross_cents`,
+    `select 'checkout ' || c.id || ': the ledger keeps ' || coalesce(l.gross, 0) || ' but the buyer paid ' || (p.amount_cents - p.refunded_cents) || ' net of refunds' as message
+       from checkouts c join payments p on p.checkout_id = c.id and p.status in ('COMPLETED', 'REFUNDED')
+       left join (select checkout_id, sum(gross_cents) as gross from seller_ledger_entries where type in ('SALE', 'REFUND') group by checkout_id) l on l.checkout_id = c.id
+      where ${checkoutScope} and coalesce(l.gross, 0) <> p.amount_cents - p.refunded_cents`,
+  ];
+  // One after another: `query` may be a single client (pg refuses overlapping queries on one connection).
+  const messages: string[] = [];
+  for (const text of checks) for (const row of await query(text, params)) messages.push(String(row.message));
+  return messages;
 }

@@ -38,8 +38,31 @@ export const orderCancelledSchema = z.object({
   reason: z.string().max(255),
 });
 
-export const orderEventSchema = z.discriminatedUnion('type', [orderCreatedSchema, orderCancelledSchema]);
+/**
+ * One payment for a whole checkout (docs/decisions/marketplace.md): the payments side charges `totalAmount` once
+ * (idempotency key = checkout id) and publishes one `payment.completed`/`payment.failed` per order of the checkout.
+ */
+export const checkoutCreatedSchema = z.object({
+  type: z.literal('checkout.created'),
+  version: z.literal(1),
+  correlationId: envelopeFields.correlationId,
+  eventId: envelopeFields.eventId,
+  checkoutId: z.guid(),
+  occurredAt: z.string(),
+  userId: z.guid(),
+  totalAmount: money,
+  currency: z.string().length(3),
+  /** The seller orders the payment pays for; their totals add up to `totalAmount`. */
+  orders: z.array(z.object({ orderId: z.guid(), totalAmount: money })).min(1).max(50),
+  idempotencyKey: z.string().min(1).max(255),
+});
 
+export const orderEventSchema = z.discriminatedUnion('type', [orderCreatedSchema, orderCancelledSchema, checkoutCreatedSchema]);
+
+/** The aggregate a saga message is about (the consumers keep one aggregate's messages in order). */
+export const aggregateIdOf = (event: OrderEvent): string => (event.type === 'checkout.created' ? event.checkoutId : event.orderId);
+
+export type CheckoutCreated = z.infer<typeof checkoutCreatedSchema>;
 export type OrderCreated = z.infer<typeof orderCreatedSchema>;
 export type OrderCancelled = z.infer<typeof orderCancelledSchema>;
 export type OrderEvent = z.infer<typeof orderEventSchema>;

@@ -183,7 +183,7 @@ describe('reading orders', () => {
     const list = await t.call<{ id: string; itemCount: number; status: string; totalAmount: number; sellerId: string }[]>('GET', '/api/v1/orders', me);
     expect(list.status).toBe(200);
     expect(list.body.data.map((o) => o.id)).toEqual([b.body.data.id, a.body.data.id]);
-    expect(list.body.data[0]).toEqual({ id: b.body.data.id, totalAmount: 7.5, status: 'PENDING', itemCount: 1, sellerId: seller.id, createdAt: expect.any(String) });
+    expect(list.body.data[0]).toEqual({ id: b.body.data.id, checkoutId: null, totalAmount: 7.5, status: 'PENDING', itemCount: 1, sellerId: seller.id, createdAt: expect.any(String) });
     expect(list.body.meta!.totalElements).toBe(2);
     const cancelled = await t.call<{ id: string }[]>('GET', '/api/v1/orders?status=CANCELLED', me);
     expect(cancelled.body.data.map((o) => o.id)).toEqual([a.body.data.id]);

@@ -1,3 +1,4 @@
+import { releaseShippedEarnings } from '@/marketplace/ledger';
 import { prunePublishedOutbox, publishOutboxRows, sweepOutbox } from '@/orders/outbox';
 import type { OrderConsumerDeps } from '@/orders/consumer';
 import { cancelTimedOutOrders, requeueStuckOrders } from '@/orders/service';
@@ -7,7 +8,8 @@ import { describeError } from '@/platform/logger';
 /**
  * The every-minute cron: resend outbox rows unpublished for >30 s, re-publish
  * `order.created` for stuck PENDING orders (≤5 times), cancel PENDING orders past the reservation
- * TTL, and prune expired idempotency keys and week-old published outbox rows. Each step is
+ * TTL, release sellers' earnings of orders shipped 14 days ago, and prune expired idempotency keys and week-old
+ * published outbox rows. Each step is
  * independent: one failing does not stop the others.
  */
 export async function runScheduledMaintenance(deps: OrderConsumerDeps): Promise<Record<string, number>> {
@@ -31,6 +33,7 @@ export async function runScheduledMaintenance(deps: OrderConsumerDeps): Promise<
     return cancelled.length;
   });
   await step('resent', () => sweepOutbox(deps.db, deps.orderEvents, deps.logger));
+  await step('releasedEarnings', () => releaseShippedEarnings(deps.db, deps.transaction));
   await step('prunedKeys', () => pruneIdempotencyKeys(deps.db));
   await step('prunedOutbox', () => prunePublishedOutbox(deps.db));
   deps.logger.info('cron maintenance', report);

@@ -56,14 +56,35 @@ export const orderItemSchema = z
   })
   .openapi('OrderItem');
 
+/** Money breakdown of an order or a checkout: total = subtotal + shipping − discount + tax (decimal amounts). */
+export const totalsSchema = z
+  .object({ subtotal: z.number(), shipping: z.number(), discount: z.number(), tax: z.number(), total: z.number(), currency: z.string() })
+  .openapi('Totals');
+
+export const orderShippingSchema = z
+  .object({
+    /** null: the platform default (the seller has no option of its own). */
+    optionId: z.string().nullable(),
+    method: z.string(),
+    price: z.number(),
+    minDays: z.number().int().nullable(),
+    maxDays: z.number().int().nullable(),
+  })
+  .openapi('OrderShipping');
+
 export const orderSchema = z
   .object({
     id: z.string(),
     userId: z.string(),
     sellerId: z.string(),
     cartId: z.string().nullable(),
+    /** The checkout this order is one seller's part of (null for a single-seller order). */
+    checkoutId: z.string().nullable(),
     totalAmount: z.number(),
     currency: z.string(),
+    totals: totalsSchema,
+    /** The seller's shipping line (null for a single-seller order placed without one). */
+    shipping: z.union([orderShippingSchema, z.null()]),
     status: z.enum(ORDER_STATUSES),
     shippingAddress: shippingAddressSchema,
     cancelReason: z.string().nullable(),
@@ -80,6 +101,7 @@ export type OrderResponse = z.infer<typeof orderSchema>;
 export const orderSummarySchema = z
   .object({
     id: z.string(),
+    checkoutId: z.string().nullable(),
     totalAmount: z.number(),
     status: z.enum(ORDER_STATUSES),
     itemCount: z.number().int(),

@@ -4,14 +4,17 @@ import { recordAdminAction } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { productImages, products } from '@/catalog/tables';
+import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
+import { recordRefund, recordRelease, recordSale } from '@/marketplace/ledger';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
-import { MAX_MESSAGE_AMOUNT, type OrderCancelled, type OrderCreated } from '@/orders/messages';
+import { MAX_MESSAGE_AMOUNT, type CheckoutCreated, type OrderCancelled, type OrderCreated } from '@/orders/messages';
 import { findDeliveredPurchase } from '@/orders/purchases';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
 import { MAX_LINE_QUANTITY } from '@/orders/schema';
 import { type ShipOrder, toShipment } from '@/orders/shipment';
 import { assertTransition } from '@/orders/state-machine';
-import { orderItems, orders, orderStatusHistory, outbox, type OrderStatus } from '@/orders/tables';
+import { checkouts, orderItems, orders, orderStatusHistory, outbox, type OrderStatus } from '@/orders/tables';
+import { payments } from '@/payments/tables';
 import type { PaymentCompleted, PaymentFailed } from '@/payments/messages';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
@@ -38,6 +41,8 @@ export interface StockPort {
 /** The buyer's cart (workers/cart/service.ts), idempotent per order id. */
 export interface CartPort {
   removeOrdered(userId: string, orderId: string, items: StockLine[]): Promise<void>;
+  /** The buyer's cart lines (what a checkout without `items` buys). */
+  lines(userId: string): Promise<StockLine[]>;
 }
 
 export interface OrderDeps {
@@ -46,6 +51,8 @@ export interface OrderDeps {
   stock: StockPort;
   cart: CartPort;
   logger: Logger;
+  /** The platform commission in basis points (`PLATFORM_COMMISSION_BPS`); {@link DEFAULT_COMMISSION_BPS} when absent. */
+  commissionBps?: number;
 }
 
 export interface Caller {
@@ -60,17 +67,17 @@ export const SYSTEM_PAYMENTS = 'system:payments';
 export const SYSTEM_REAPER = 'system:reaper';
 
 export type OrderRow = typeof orders.$inferSelect;
-type OrderItemRow = typeof orderItems.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;
 
 /** The result of a state change: the order as it is now, and outbox rows to relay after commit. */
 export interface OrderChange {
   order: OrderResponse;
   outboxIds: number[];
   /** The same rows with their payloads when the change still holds them: relayed without reading them back. */
-  outboxRows?: { id: number; payload: OrderCreated | OrderCancelled }[];
+  outboxRows?: { id: number; payload: OrderCreated | OrderCancelled | CheckoutCreated }[];
 }
 
-const money = (cents: number, currency = 'USD') => `${centsToAmount(cents).toFixed(2)} ${currency}`;
+export const money = (cents: number, currency = 'USD') => `${centsToAmount(cents).toFixed(2)} ${currency}`;
 
 export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse {
   return {
@@ -78,8 +85,21 @@ export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderRe
     userId: order.userId,
     sellerId: order.sellerId,
     cartId: order.cartId,
+    checkoutId: order.checkoutId,
     totalAmount: centsToAmount(order.totalCents),
     currency: order.currency,
+    totals: {
+      subtotal: centsToAmount(order.subtotalCents),
+      shipping: centsToAmount(order.shippingCents),
+      discount: centsToAmount(order.discountCents),
+      tax: centsToAmount(order.taxCents),
+      total: centsToAmount(order.totalCents),
+      currency: order.currency,
+    },
+    shipping:
+      order.shippingMethod === null
+        ? null
+        : { optionId: order.shippingOptionId, method: order.shippingMethod, price: centsToAmount(order.shippingCents), minDays: order.shippingMinDays, maxDays: order.shippingMaxDays },
     status: order.status,
     shippingAddress: order.shippingAddress,
     cancelReason: order.cancelReason,
@@ -99,8 +119,8 @@ export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderRe
   };
 }
 
-const loadItems = (q: Queryable, orderId: string) => q.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.productId));
-const linesOf = (items: OrderItemRow[]): StockLine[] => items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+export const loadItems = (q: Queryable, orderId: string) => q.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.productId));
+export const linesOf = (items: OrderItemRow[]): StockLine[] => items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
 
 /** Duplicate product lines merged into one; a merged quantity above the per-line maximum is a 400. */
 export function mergeOrderLines(items: CreateOrder['items']): StockLine[] {
@@ -114,15 +134,15 @@ export function mergeOrderLines(items: CreateOrder['items']): StockLine[] {
   return lines;
 }
 
-async function enqueue(tx: Tx, event: OrderCreated | OrderCancelled): Promise<number> {
+export async function enqueue(tx: Tx, event: OrderCreated | OrderCancelled | CheckoutCreated): Promise<number> {
   const [row] = await tx
     .insert(outbox)
-    .values({ aggregateId: event.orderId, eventType: event.type, payload: event, headers: { 'X-Correlation-ID': event.correlationId } })
+    .values({ aggregateId: event.type === 'checkout.created' ? event.checkoutId : event.orderId, eventType: event.type, payload: event, headers: { 'X-Correlation-ID': event.correlationId } })
     .returning({ id: outbox.id });
   return row!.id;
 }
 
-const eventEnvelope = (orderId: string, correlationId: string) => ({
+export const eventEnvelope = (orderId: string, correlationId: string) => ({
   version: 1 as const,
   correlationId,
   eventId: newId(),
@@ -167,6 +187,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
       name: products.name,
       priceCents: products.priceCents,
       status: products.status,
+      categoryId: products.categoryId,
       imageUrl: sql<string | null>`(select pi.url from ${productImages} pi where pi.product_id = ${products}.id order by pi.sort_order, pi.id limit 1)`,
     })
     .from(products)
@@ -193,6 +214,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
   }
   assertExpectedTotal(input.expectedTotal, totalCents, priced);
   const orderId = options.orderId ?? newId();
+  const commission = await commissionCents(deps.db, priced.map((line) => ({ categoryId: line.product.categoryId, lineCents: line.product.priceCents * line.quantity })), deps.commissionBps ?? DEFAULT_COMMISSION_BPS);
 
   await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);
   let result: { order: OrderRow; items: OrderItemRow[]; outboxId: number; created: OrderCreated };
@@ -200,7 +222,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     result = await deps.transaction(async (tx) => {
       const [order] = await tx
         .insert(orders)
-        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', totalCents, shippingAddress: input.shippingAddress })
+        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents: totalCents, totalCents, commissionCents: commission, shippingAddress: input.shippingAddress })
         .returning();
       const items = await tx
         .insert(orderItems)
@@ -278,6 +300,7 @@ async function listOrders(db: Db, by: 'userId' | 'sellerId', ownerId: string, qu
     db
       .select({
         id: orders.id,
+        checkoutId: orders.checkoutId,
         totalCents: orders.totalCents,
         status: orders.status,
         sellerId: orders.sellerId,
@@ -293,7 +316,7 @@ async function listOrders(db: Db, by: 'userId' | 'sellerId', ownerId: string, qu
     db.select({ total: count() }).from(orders).where(where),
   ]);
   return {
-    rows: rows.map((row) => ({ id: row.id, totalAmount: centsToAmount(row.totalCents), status: row.status, itemCount: row.itemCount, sellerId: row.sellerId, userId: row.userId, createdAt: row.createdAt.toISOString() })),
+    rows: rows.map((row) => ({ id: row.id, checkoutId: row.checkoutId, totalAmount: centsToAmount(row.totalCents), status: row.status, itemCount: row.itemCount, sellerId: row.sellerId, userId: row.userId, createdAt: row.createdAt.toISOString() })),
     meta: pageMeta(query.page, query.size, total?.total ?? 0),
   };
 }
@@ -315,10 +338,15 @@ export async function verifyPurchase(db: Db, caller: Caller, productId: number, 
 /** What the payments domain needs to check a manual charge. */
 export async function findOrderForPayment(db: Db, orderId: string) {
   const [row] = await db
-    .select({ id: orders.id, userId: orders.userId, totalCents: orders.totalCents, currency: orders.currency, status: orders.status })
+    .select({ id: orders.id, userId: orders.userId, checkoutId: orders.checkoutId, totalCents: orders.totalCents, currency: orders.currency, status: orders.status })
     .from(orders)
     .where(eq(orders.id, orderId));
   return row;
+}
+
+/** The orders a checkout's payment pays for (status and total each), in id order. */
+export async function findCheckoutOrdersForPayment(db: Db, checkoutId: string) {
+  return db.select({ id: orders.id, status: orders.status, totalCents: orders.totalCents }).from(orders).where(eq(orders.checkoutId, checkoutId)).orderBy(asc(orders.id));
 }
 
 interface TransitionSpec {
@@ -342,7 +370,31 @@ async function transitionOrder(tx: Tx, orderId: string, spec: TransitionSpec): P
     .where(eq(orders.id, orderId))
     .returning();
   await tx.insert(orderStatusHistory).values({ orderId, oldStatus: locked.status, newStatus: spec.to, reason: spec.reason, changedBy: spec.changedBy });
+  // The seller's earnings move with the order, in the same transaction (workers/marketplace/ledger.ts).
+  if (spec.to === 'CONFIRMED') await recordSale(tx, order!);
+  if (spec.to === 'CANCELLED' && locked.status === 'CONFIRMED') await recordRefund(tx, order!, spec.reason ?? 'cancelled');
+  if (spec.to === 'DELIVERED') await recordRelease(tx, order!, 'order delivered');
+  if (order!.checkoutId !== null) await syncCheckoutStatus(tx, order!.checkoutId);
   return { order: order!, from: locked.status };
+}
+
+/**
+ * A checkout's status follows its payment and its orders: PAID once its payment completed (refunds of some orders
+ * do not undo that), PAYMENT_FAILED once it was declined, CANCELLED when every order was cancelled before any
+ * payment, PENDING otherwise. Called inside each transaction that changes one of its orders (after the order's
+ * row lock: checkout rows are always locked last, so two such transactions cannot deadlock).
+ */
+export async function syncCheckoutStatus(tx: Tx, checkoutId: string): Promise<void> {
+  await tx.execute(sql`
+    update ${checkouts} c set
+      status = case
+        when exists (select 1 from ${payments} p where p.checkout_id = c.id and p.status in ('COMPLETED', 'REFUNDED')) then 'PAID'
+        when exists (select 1 from ${payments} p where p.checkout_id = c.id and p.status = 'FAILED') then 'PAYMENT_FAILED'
+        when not exists (select 1 from ${orders} o where o.checkout_id = c.id and o.status <> 'CANCELLED') then 'CANCELLED'
+        else 'PENDING' end,
+      payment_id = coalesce((select p.id from ${payments} p where p.checkout_id = c.id), c.payment_id),
+      updated_at = now()
+    where c.id = ${checkoutId}`);
 }
 
 const isBuyerOrAdmin = (caller: Caller) => (order: OrderRow) => {
@@ -464,59 +516,108 @@ export const STOCK_COMMIT_FAILED_REASON = 'stock could not be committed after pa
 export async function applyPaymentCompleted(deps: OrderDeps, event: PaymentCompleted, options: PaymentCompletedOptions = {}): Promise<PaymentEventResult> {
   const [seen] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, event.orderId));
   if (!seen) throw new PermanentMessageError(`payment event for unknown order ${event.orderId}`);
-  let cancelReason: string | null = null;
-  if (seen.status === 'PENDING') {
-    try {
-      await deps.stock.commit(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
-    } catch (err) {
-      // A refusal will not heal by retrying; an unreachable DO might, until the last delivery.
-      const final = err instanceof AppError || (options.attempts ?? 1) >= SAGA_MAX_DELIVERIES;
-      if (!final) throw err;
-      cancelReason = err instanceof AppError ? UNFULFILLABLE_REASON : STOCK_COMMIT_FAILED_REASON;
-      deps.logger.error('stock commit of a paid order failed for good; cancelling and refunding it', { orderId: event.orderId, ...describeError(err) });
-    }
-  }
+  const cancelReason = seen.status === 'PENDING' ? await commitForPayment(deps, event.orderId, options.attempts ?? 1) : null;
   const result = await deps.transaction(async (tx): Promise<PaymentEventResult> => {
     const order = await lockOrderForEvent(tx, event.orderId);
     await options.inTransaction?.(tx);
-    const short = shortOrderNumber(order.id);
-    if (order.status === 'PENDING' && cancelReason === null) {
-      const { order: confirmed } = await transitionOrder(tx, order.id, { to: 'CONFIRMED', changedBy: SYSTEM_PAYMENTS, reason: `payment ${event.paymentId} completed`, set: { paymentId: event.paymentId } });
-      await createNotification(tx, { userId: confirmed.sellerId, type: 'ORDER_PAID', title: `Paid — ready to ship: order ${short}`, body: `Payment of ${money(order.totalCents, order.currency)} received.`, orderId: order.id });
-      await createNotification(tx, { userId: confirmed.userId, type: 'PAYMENT_CONFIRMED', title: `Payment confirmed for order ${short}`, body: `We received ${money(order.totalCents, order.currency)}.`, orderId: order.id });
-      return { outcome: 'applied', status: 'CONFIRMED', stockStep: null, outboxIds: [] };
-    }
-    if (order.status === 'PENDING' && cancelReason !== null) {
-      await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
-      const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'PENDING', reason: cancelReason });
-      await createNotification(tx, { userId: order.userId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: an item could not be taken from stock`, body: `Your payment of ${money(order.totalCents, order.currency)} will be refunded.`, orderId: order.id });
-      await createNotification(tx, { userId: order.sellerId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: stock was not available`, body: 'Nothing to ship; the buyer is refunded.', orderId: order.id });
-      return { outcome: 'cancelled-unfulfillable', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
-    }
-    if (order.paymentId === event.paymentId) {
-      return { outcome: 'duplicate', status: order.status, stockStep: order.status === 'CANCELLED' ? 'restock' : null, outboxIds: [] };
-    }
-    if (order.status === 'CANCELLED') {
-      await tx.update(orders).set({ paymentId: event.paymentId, updatedAt: new Date() }).where(eq(orders.id, order.id));
-      const reason = 'payment completed after cancellation; refund requested';
-      await tx.insert(orderStatusHistory).values({ orderId: order.id, oldStatus: 'CANCELLED', newStatus: 'CANCELLED', reason, changedBy: SYSTEM_PAYMENTS });
-      const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CANCELLED', reason });
-      await createNotification(tx, {
-        userId: order.userId,
-        type: 'REFUND_PENDING',
-        title: `Payment for cancelled order ${short} will be refunded`,
-        body: `Your payment of ${money(order.totalCents, order.currency)} arrived after the order was cancelled.`,
-        orderId: order.id,
-      });
-      return { outcome: 'refund-requested', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
-    }
-    deps.logger.warn('payment.completed ignored', { orderId: order.id, status: order.status, paymentId: event.paymentId, orderPaymentId: order.paymentId });
-    return { outcome: 'ignored', status: order.status, stockStep: null, outboxIds: [] };
+    return decidePaymentCompleted(deps, tx, order, event, cancelReason);
   });
   // Gives back whatever a commit (ours, or a partial one) took for an order that ended CANCELLED; a
   // failure throws so the message is retried (and a replay of its dead letter re-runs it).
   if (result.stockStep === 'restock') await deps.stock.restock(event.orderId, linesOf(await loadItems(deps.db, event.orderId)));
   return result;
+}
+
+/**
+ * Commits a PENDING order's reserved units for its payment. Returns null when committed, or the reason to cancel
+ * the order with when the StockDO refused (or, on the last delivery, kept failing); throws when a retry may heal it.
+ */
+async function commitForPayment(deps: OrderDeps, orderId: string, attempts: number): Promise<string | null> {
+  try {
+    await deps.stock.commit(orderId, linesOf(await loadItems(deps.db, orderId)));
+    return null;
+  } catch (err) {
+    // A refusal will not heal by retrying; an unreachable DO might, until the last delivery.
+    const final = err instanceof AppError || attempts >= SAGA_MAX_DELIVERIES;
+    if (!final) throw err;
+    deps.logger.error('stock commit of a paid order failed for good; cancelling and refunding it', { orderId, ...describeError(err) });
+    return err instanceof AppError ? UNFULFILLABLE_REASON : STOCK_COMMIT_FAILED_REASON;
+  }
+}
+
+/** The decision of `payment.completed` for one order already locked in `tx` (see {@link applyPaymentCompleted}). */
+async function decidePaymentCompleted(deps: OrderDeps, tx: Tx, order: OrderRow, event: { paymentId: string; correlationId: string }, cancelReason: string | null): Promise<PaymentEventResult> {
+  const short = shortOrderNumber(order.id);
+  if (order.status === 'PENDING' && cancelReason === null) {
+    const { order: confirmed } = await transitionOrder(tx, order.id, { to: 'CONFIRMED', changedBy: SYSTEM_PAYMENTS, reason: `payment ${event.paymentId} completed`, set: { paymentId: event.paymentId } });
+    await createNotification(tx, { userId: confirmed.sellerId, type: 'ORDER_PAID', title: `Paid — ready to ship: order ${short}`, body: `Payment of ${money(order.totalCents, order.currency)} received.`, orderId: order.id });
+    await createNotification(tx, { userId: confirmed.userId, type: 'PAYMENT_CONFIRMED', title: `Payment confirmed for order ${short}`, body: `We received ${money(order.totalCents, order.currency)}.`, orderId: order.id });
+    return { outcome: 'applied', status: 'CONFIRMED', stockStep: null, outboxIds: [] };
+  }
+  if (order.status === 'PENDING' && cancelReason !== null) {
+    await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
+    const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'PENDING', reason: cancelReason });
+    await createNotification(tx, { userId: order.userId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: an item could not be taken from stock`, body: `Your payment of ${money(order.totalCents, order.currency)} will be refunded.`, orderId: order.id });
+    await createNotification(tx, { userId: order.sellerId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: stock was not available`, body: 'Nothing to ship; the buyer is refunded.', orderId: order.id });
+    return { outcome: 'cancelled-unfulfillable', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
+  }
+  if (order.paymentId === event.paymentId) {
+    return { outcome: 'duplicate', status: order.status, stockStep: order.status === 'CANCELLED' ? 'restock' : null, outboxIds: [] };
+  }
+  if (order.status === 'CANCELLED') {
+    await tx.update(orders).set({ paymentId: event.paymentId, updatedAt: new Date() }).where(eq(orders.id, order.id));
+    const reason = 'payment completed after cancellation; refund requested';
+    await tx.insert(orderStatusHistory).values({ orderId: order.id, oldStatus: 'CANCELLED', newStatus: 'CANCELLED', reason, changedBy: SYSTEM_PAYMENTS });
+    const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CANCELLED', reason });
+    await createNotification(tx, {
+      userId: order.userId,
+      type: 'REFUND_PENDING',
+      title: `Payment for cancelled order ${short} will be refunded`,
+      body: `Your payment of ${money(order.totalCents, order.currency)} arrived after the order was cancelled.`,
+      orderId: order.id,
+    });
+    if (order.checkoutId !== null) await syncCheckoutStatus(tx, order.checkoutId);
+    return { outcome: 'refund-requested', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
+  }
+  deps.logger.warn('payment.completed ignored', { orderId: order.id, status: order.status, paymentId: event.paymentId, orderPaymentId: order.paymentId });
+  return { outcome: 'ignored', status: order.status, stockStep: null, outboxIds: [] };
+}
+
+/** What {@link applyCheckoutPaymentCompleted} did to each order of the checkout. */
+export interface CheckoutPaymentResult {
+  results: (PaymentEventResult & { orderId: string })[];
+  outboxIds: number[];
+}
+
+/**
+ * The checkout's one payment was approved (the payments step, read-your-writes): every PENDING order's units are
+ * committed first (all StockDOs at once), then ONE transaction locks every order of the checkout (in id order),
+ * runs `inTransaction` (the payment is recorded COMPLETED there) and decides each order exactly as
+ * {@link applyPaymentCompleted} would — so a client that reads the payment COMPLETED finds every order decided. A
+ * StockDO that does not answer throws: the payment is then recorded alone and each order's `payment.completed`
+ * (the payments step publishes one per order) settles it through the consumer, retries included.
+ */
+export async function applyCheckoutPaymentCompleted(
+  deps: OrderDeps,
+  event: { checkoutId: string; paymentId: string; correlationId: string },
+  options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
+): Promise<CheckoutPaymentResult> {
+  const members = await deps.db.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.checkoutId, event.checkoutId)).orderBy(asc(orders.id));
+  if (members.length === 0) throw new PermanentMessageError(`payment event for unknown checkout ${event.checkoutId}`);
+  const reasons = new Map<string, string | null>();
+  const committed = await Promise.allSettled(members.map(async (member) => reasons.set(member.id, member.status === 'PENDING' ? await commitForPayment(deps, member.id, 1) : null)));
+  const failed = committed.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = await deps.transaction(async (tx) => {
+    const locked = await tx.select().from(orders).where(eq(orders.checkoutId, event.checkoutId)).orderBy(asc(orders.id)).for('update');
+    await options.inTransaction?.(tx);
+    const decided: (PaymentEventResult & { orderId: string })[] = [];
+    for (const order of locked) decided.push({ orderId: order.id, ...(await decidePaymentCompleted(deps, tx, order, event, reasons.get(order.id) ?? null)) });
+    await syncCheckoutStatus(tx, event.checkoutId);
+    return decided;
+  });
+  await Promise.all(results.filter((r) => r.stockStep === 'restock').map(async (r) => deps.stock.restock(r.orderId, linesOf(await loadItems(deps.db, r.orderId)))));
+  return { results, outboxIds: results.flatMap((r) => r.outboxIds) };
 }
 
 const PAYMENT_FAILED_PREFIX = 'payment failed';
@@ -577,7 +678,28 @@ export async function requeueStuckOrders(db: Db, limit = 100): Promise<number[]>
       )
     limit ${limit}
     returning id`);
-  return (result.rows as { id: string | number }[]).map((row) => Number(row.id));
+  // A checkout's payment is asked for by its one `checkout.created`: re-published the same way while any of its
+  // orders is still PENDING (the payments side charges it at most once, whatever the number of copies).
+  const checkoutRows = await db.execute(sql`
+    insert into ${outbox} (aggregate_id, event_type, payload, headers)
+    select c.id, 'checkout.created', first.payload, first.headers
+    from ${checkouts} c
+    join lateral (
+      select x.payload, x.headers from ${outbox} x
+      where x.aggregate_id = c.id and x.event_type = 'checkout.created' order by x.id limit 1
+    ) first on true
+    where c.status = 'PENDING'
+      and exists (select 1 from ${orders} o where o.checkout_id = c.id and o.status = 'PENDING')
+      and c.created_at < now() - make_interval(secs => ${REAPER_REPUBLISH_AFTER_SECONDS})
+      and c.created_at > now() - make_interval(secs => ${REAPER_TIMEOUT_SECONDS})
+      and (select count(*) from ${outbox} x where x.aggregate_id = c.id and x.event_type = 'checkout.created') <= ${REAPER_MAX_REPUBLISHES}
+      and not exists (
+        select 1 from ${outbox} x where x.aggregate_id = c.id and x.event_type = 'checkout.created'
+          and (x.published_at is null or x.created_at > now() - make_interval(secs => ${REAPER_REPUBLISH_AFTER_SECONDS}))
+      )
+    limit ${limit}
+    returning id`);
+  return [...(result.rows as { id: string | number }[]), ...(checkoutRows.rows as { id: string | number }[])].map((row) => Number(row.id));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, char, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid, varchar, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
@@ -14,16 +14,64 @@ export interface ShippingAddress {
   zipCode: string;
 }
 
+export const CHECKOUT_STATUSES = ['PENDING', 'PAID', 'PAYMENT_FAILED', 'CANCELLED'] as const;
+export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
+
+/**
+ * One checkout of a whole cart (docs/decisions/marketplace.md): split into one order per seller, paid with ONE
+ * payment for `totalCents` (= Σ of its orders' totals). `status` follows the payment: PAID once it completed,
+ * PAYMENT_FAILED when declined, CANCELLED when every order was cancelled before any payment.
+ */
+export const checkouts = pgTable(
+  'checkouts',
+  {
+    id: uuid().primaryKey().$defaultFn(newId),
+    userId: uuid().notNull(),
+    cartId: uuid(),
+    status: varchar({ length: 16 }).$type<CheckoutStatus>().notNull().default('PENDING'),
+    subtotalCents: bigint({ mode: 'number' }).notNull(),
+    shippingCents: bigint({ mode: 'number' }).notNull().default(0),
+    discountCents: bigint({ mode: 'number' }).notNull().default(0),
+    taxCents: bigint({ mode: 'number' }).notNull().default(0),
+    totalCents: bigint({ mode: 'number' }).notNull(),
+    currency: char({ length: 3 }).notNull().default('USD'),
+    shippingAddress: jsonb().$type<ShippingAddress>().notNull(),
+    paymentId: uuid(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('checkouts_status_check', sql`${t.status} in ('PENDING', 'PAID', 'PAYMENT_FAILED', 'CANCELLED')`),
+    check('checkouts_total_check', sql`${t.totalCents} = ${t.subtotalCents} + ${t.shippingCents} - ${t.discountCents} + ${t.taxCents} and ${t.totalCents} > 0`),
+    index('checkouts_user_created_idx').on(t.userId, t.createdAt.desc()),
+    index('checkouts_status_created_idx').on(t.status, t.createdAt),
+  ],
+);
+
 export const orders = pgTable(
   'orders',
   {
     id: uuid().primaryKey().$defaultFn(newId),
     userId: uuid().notNull(),
-    /** One seller per order; a multi-seller cart checks out one seller group at a time. */
+    /** One seller per order; a multi-seller cart is one checkout split into one order per seller. */
     sellerId: uuid().notNull(),
     cartId: uuid(),
+    /** The checkout this order is one seller's part of; null for a single-seller `POST /orders`. */
+    checkoutId: uuid().references((): AnyPgColumn => checkouts.id),
     status: varchar({ length: 16 }).$type<OrderStatus>().notNull().default('PENDING'),
+    /** Breakdown: total = subtotal (lines) + shipping − discount + tax, all integer cents. */
+    subtotalCents: bigint({ mode: 'number' }).notNull().default(0),
+    shippingCents: bigint({ mode: 'number' }).notNull().default(0),
+    discountCents: bigint({ mode: 'number' }).notNull().default(0),
+    taxCents: bigint({ mode: 'number' }).notNull().default(0),
     totalCents: bigint({ mode: 'number' }).notNull(),
+    /** The platform's cut of this order, fixed when it is placed (commission rates of that moment). */
+    commissionCents: bigint({ mode: 'number' }).notNull().default(0),
+    /** The seller's shipping option chosen at checkout (null: the platform default, or a plain order). */
+    shippingOptionId: uuid(),
+    shippingMethod: varchar({ length: 100 }),
+    shippingMinDays: smallint(),
+    shippingMaxDays: smallint(),
     currency: char({ length: 3 }).notNull().default('USD'),
     shippingAddress: jsonb().$type<ShippingAddress>().notNull(),
     cancelReason: varchar({ length: 255 }),
@@ -37,6 +85,9 @@ export const orders = pgTable(
   (t) => [
     check('orders_status_check', sql`${t.status} in ('PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED')`),
     check('orders_total_check', sql`${t.totalCents} >= 0`),
+    check('orders_breakdown_check', sql`${t.totalCents} = ${t.subtotalCents} + ${t.shippingCents} - ${t.discountCents} + ${t.taxCents}`),
+    check('orders_commission_check', sql`${t.commissionCents} >= 0 and ${t.commissionCents} <= ${t.totalCents}`),
+    index('orders_checkout_idx').on(t.checkoutId),
     index('orders_user_created_idx').on(t.userId, t.createdAt.desc()),
     index('orders_seller_status_created_idx').on(t.sellerId, t.status, t.createdAt.desc()),
     index('orders_status_created_idx').on(t.status, t.createdAt),

@@ -1,9 +1,9 @@
 import { getConfig, type AppEnv } from '@/env';
 import { paidOrderPortFromEnv } from '@/orders/deps';
-import { orderEventSchema } from '@/orders/messages';
+import { aggregateIdOf, orderEventSchema } from '@/orders/messages';
 import { gatewayFromEnv } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';
-import { chargeOrder, refundOrderPayment, type PaymentDeps } from '@/payments/service';
+import { chargeCheckout, chargeOrder, refundOrderPayment, type PaymentDeps } from '@/payments/service';
 import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { storeDeadLetter } from '@/platform/dead-letters';
@@ -32,16 +32,19 @@ export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
  */
 export async function consumeOrderEvents(deps: PaymentDeps, batch: QueueBatch): Promise<void> {
   await consumeBatch({ logger: deps.logger, deadLetter: (input) => storeDeadLetter(deps.db, input) }, batch, orderEventSchema, async (event) => {
-    const logger = deps.logger.child({ correlationId: event.correlationId, orderId: event.orderId, type: event.type });
+    const logger = deps.logger.child({ correlationId: event.correlationId, orderId: aggregateIdOf(event), type: event.type });
     const scoped = { ...deps, logger };
-    if (event.type === 'order.created') {
+    if (event.type === 'checkout.created') {
+      const payment = await chargeCheckout(scoped, event);
+      logger.info('checkout charged', { paymentId: payment.id, status: payment.status });
+    } else if (event.type === 'order.created') {
       const payment = await chargeOrder(scoped, event);
       logger.info('order charged', { paymentId: payment.id, status: payment.status });
     } else {
       const payment = await refundOrderPayment(scoped, event);
       logger.info('order cancellation handled', { paymentId: payment?.id ?? null, status: payment?.status ?? null });
     }
-  }, { keyOf: (event) => event.orderId, concurrency: SAGA_BATCH_CONCURRENCY });
+  }, { keyOf: aggregateIdOf, concurrency: SAGA_BATCH_CONCURRENCY });
 }
 
 /**

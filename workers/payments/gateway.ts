@@ -19,6 +19,8 @@ export interface RefundRequest {
   paymentId: string;
   gatewayReference: string | null;
   amountCents: number;
+  /** The provider's idempotency key; default `refund-<paymentId>` (one full refund). Partial refunds pass their own. */
+  idempotencyKey?: string;
 }
 
 export interface PaymentGateway {
@@ -96,7 +98,7 @@ export function createSimulatedGateway(
     async refund(request) {
       await wait(`refund:${request.paymentId}`);
       if (mode.kind === 'transient') throw new TransientGatewayError('simulated gateway timeout');
-      return { refundReference: `MOCK-REFUND-${request.paymentId}` };
+      return { refundReference: `MOCK-REFUND-${request.idempotencyKey ?? request.paymentId}`.slice(0, 100) };
     },
   };
 }
@@ -158,7 +160,7 @@ export function createStripeGateway(options: { secretKey: string; paymentMethod?
     },
     async refund(request) {
       if (!request.gatewayReference) throw new Error('cannot refund a payment without a gateway reference');
-      const { status, body } = await post('/v1/refunds', { payment_intent: request.gatewayReference, amount: String(request.amountCents) }, `refund-${request.paymentId}`);
+      const { status, body } = await post('/v1/refunds', { payment_intent: request.gatewayReference, amount: String(request.amountCents) }, request.idempotencyKey ?? `refund-${request.paymentId}`);
       if (status === 200 && body.id) return { refundReference: body.id };
       if (status === 409 || status === 429 || status >= 500) throw new TransientGatewayError(`payment provider answered ${status}`);
       throw new Error(`refund rejected: ${status} ${body.error?.message ?? ''}`.trim());

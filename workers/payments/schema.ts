@@ -6,9 +6,13 @@ import { pageQuerySchema } from '@/platform/pagination';
 export const paymentSchema = z
   .object({
     id: z.string(),
-    orderId: z.string(),
+    /** The order paid; null for a checkout's payment (which pays every order of `checkoutId`). */
+    orderId: z.string().nullable(),
+    checkoutId: z.string().nullable(),
     userId: z.string(),
     amount: z.number(),
+    /** Σ of refunds made so far (a checkout's payment is refunded order by order). */
+    refundedAmount: z.number(),
     currency: z.string(),
     status: z.enum(PAYMENT_STATUSES),
     method: z.enum(PAYMENT_METHODS),

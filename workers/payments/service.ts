@@ -3,11 +3,11 @@ import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { recordAdminAction, type AuditActor } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
-import type { OrderCancelled, OrderCreated } from '@/orders/messages';
-import { findOrderForPayment } from '@/orders/service';
+import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/messages';
+import { findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders/service';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
 import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
-import { paymentHistory, payments, type PaymentStatus } from '@/payments/tables';
+import { paymentHistory, paymentRefunds, payments, type PaymentStatus } from '@/payments/tables';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '@/platform/errors';
@@ -38,6 +38,8 @@ export interface PaymentDeps {
 export interface PaidOrderPort {
   /** Commits the order's stock and decides the order; `inTransaction` runs inside the deciding transaction. */
   applyPaymentCompleted(event: PaymentCompleted, options: { inTransaction: (tx: Tx) => Promise<void> }): Promise<unknown>;
+  /** The same for a checkout's one payment: every order of the checkout decided in the one transaction. */
+  applyCheckoutPaymentCompleted?(event: { checkoutId: string; paymentId: string; correlationId: string }, options: { inTransaction: (tx: Tx) => Promise<void> }): Promise<unknown>;
 }
 
 const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
@@ -48,8 +50,10 @@ export function toPaymentResponse(row: PaymentRow) {
   return {
     id: row.id,
     orderId: row.orderId,
+    checkoutId: row.checkoutId,
     userId: row.userId,
     amount: centsToAmount(row.amountCents),
+    refundedAmount: centsToAmount(row.refundedCents),
     currency: row.currency,
     status: row.status,
     method: row.method,
@@ -60,8 +64,17 @@ export function toPaymentResponse(row: PaymentRow) {
   };
 }
 
+/** The payment that pays for this order: its own, or its checkout's. */
 async function findPaymentByOrder(db: Db, orderId: string): Promise<PaymentRow | undefined> {
   const [row] = await db.select().from(payments).where(eq(payments.orderId, orderId));
+  if (row) return row;
+  const order = await findOrderForPayment(db, orderId);
+  if (!order?.checkoutId) return undefined;
+  return findPaymentByCheckout(db, order.checkoutId);
+}
+
+async function findPaymentByCheckout(db: Db, checkoutId: string): Promise<PaymentRow | undefined> {
+  const [row] = await db.select().from(payments).where(eq(payments.checkoutId, checkoutId));
   return row;
 }
 
@@ -69,12 +82,15 @@ async function findPaymentByOrder(db: Db, orderId: string): Promise<PaymentRow |
  * Inserts the order's one PENDING payment (+ its first history row) unless it exists; the unique
  * `order_id` and `idempotency_key` make a concurrent or repeated insert a no-op.
  */
-async function createPendingPayment(db: Queryable, input: { orderId: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string }): Promise<boolean> {
+async function createPendingPayment(
+  db: Queryable,
+  input: { orderId?: string; checkoutId?: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string },
+): Promise<boolean> {
   const id = newId();
   const result = await db.execute(sql`
     with inserted as (
-      insert into ${payments} (id, order_id, user_id, amount_cents, currency, status, method, idempotency_key)
-      values (${id}, ${input.orderId}, ${input.userId}, ${input.amountCents}, ${input.currency}, 'PENDING', 'MOCK_CARD', ${input.idempotencyKey})
+      insert into ${payments} (id, order_id, checkout_id, user_id, amount_cents, currency, status, method, idempotency_key)
+      values (${id}, ${input.orderId ?? null}, ${input.checkoutId ?? null}, ${input.userId}, ${input.amountCents}, ${input.currency}, 'PENDING', 'MOCK_CARD', ${input.idempotencyKey})
       on conflict do nothing
       returning id
     )
@@ -103,7 +119,7 @@ async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
   const delays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.gateway.charge({ paymentId: payment.id, orderId: payment.orderId, amountCents: payment.amountCents, currency: payment.currency });
+      return await deps.gateway.charge({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency });
     } catch (err) {
       const delay = delays[attempt];
       if (!(err instanceof TransientGatewayError) || delay === undefined) throw err;
@@ -115,6 +131,7 @@ async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
 
 /** The outcome event of a decided payment, with an event id stable across re-publications. */
 export function outcomeEvent(payment: PaymentRow, correlationId: string): PaymentEvent | null {
+  if (payment.orderId === null) return null;
   const common = { version: 1 as const, correlationId, orderId: payment.orderId, paymentId: payment.id, occurredAt: payment.updatedAt.toISOString() };
   if (payment.status === 'COMPLETED' || payment.status === 'REFUNDED') {
     return { type: 'payment.completed', eventId: `${payment.id}:COMPLETED`, amount: centsToAmount(payment.amountCents), ...common };
@@ -134,10 +151,10 @@ export function outcomeEvent(payment: PaymentRow, correlationId: string): Paymen
  */
 async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlationId: string): Promise<PaymentRow> {
   if (payment.status !== 'PENDING') return payment;
-  const order = await findOrderForPayment(deps.db, payment.orderId);
-  if (order && order.status !== 'PENDING') {
-    const reason = `order was ${order.status} before it was charged; nothing was charged`;
-    deps.logger.info('payment for an order that is no longer PENDING: not charged', { paymentId: payment.id, orderStatus: order.status });
+  const nothingToCharge = await noLongerPayable(deps, payment);
+  if (nothingToCharge) {
+    const reason = `${nothingToCharge} before it was charged; nothing was charged`;
+    deps.logger.info('payment for an order that is no longer PENDING: not charged', { paymentId: payment.id, reason: nothingToCharge });
     await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: reason, reason });
   } else {
     const result = await chargeWithRetry(deps, payment);
@@ -153,6 +170,20 @@ async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlation
 }
 
 /**
+ * Why a PENDING payment must not be charged any more, or null: its order is no longer PENDING, or — for a
+ * checkout's payment — none of the checkout's orders is (some still PENDING: the whole checkout is charged and
+ * each cancelled order's part is refunded when its `payment.completed` finds it cancelled).
+ */
+async function noLongerPayable(deps: PaymentDeps, payment: PaymentRow): Promise<string | null> {
+  if (payment.checkoutId !== null) {
+    const members = await findCheckoutOrdersForPayment(deps.db, payment.checkoutId);
+    return members.length > 0 && members.every((order) => order.status !== 'PENDING') ? 'every order of the checkout was cancelled' : null;
+  }
+  const order = await findOrderForPayment(deps.db, payment.orderId!);
+  return order && order.status !== 'PENDING' ? `order was ${order.status}` : null;
+}
+
+/**
  * Records an approved charge. With the orders port, COMPLETED is written in the same transaction
  * that confirms the order (after its stock was committed); if that step fails (a StockDO that does
  * not answer), the payment is recorded alone and the `payment-events` consumer settles the order —
@@ -160,13 +191,21 @@ async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlation
  */
 async function recordApproval(deps: PaymentDeps, payment: PaymentRow, gatewayReference: string, correlationId: string): Promise<void> {
   const settle = (q: Queryable) => settlePendingPayment(q, payment.id, { status: 'COMPLETED', gatewayReference, reason: 'gateway approved' });
-  if (deps.orders) {
+  if (payment.checkoutId !== null) {
+    if (deps.orders?.applyCheckoutPaymentCompleted) {
+      try {
+        await deps.orders.applyCheckoutPaymentCompleted({ checkoutId: payment.checkoutId, paymentId: payment.id, correlationId }, { inTransaction: settle });
+      } catch (err) {
+        deps.logger.warn('could not settle the checkout with its payment; payment-events will', { paymentId: payment.id, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  } else if (deps.orders) {
     const event: PaymentCompleted = {
       type: 'payment.completed',
       version: 1,
       correlationId,
       eventId: `${payment.id}:COMPLETED`,
-      orderId: payment.orderId,
+      orderId: payment.orderId!,
       paymentId: payment.id,
       amount: centsToAmount(payment.amountCents),
       occurredAt: new Date().toISOString(),
@@ -208,6 +247,39 @@ export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promi
   return settled;
 }
 
+/** A checkout payment's outcome as one event per order of the checkout (each with that order's total). */
+export async function checkoutOutcomeEvents(db: Db, payment: PaymentRow, correlationId: string): Promise<PaymentEvent[]> {
+  if (payment.checkoutId === null) return [];
+  const members = await findCheckoutOrdersForPayment(db, payment.checkoutId);
+  const occurredAt = payment.updatedAt.toISOString();
+  if (payment.status === 'COMPLETED' || payment.status === 'REFUNDED') {
+    return members.map((order) => ({ type: 'payment.completed', version: 1, correlationId, eventId: `${order.id}:COMPLETED`, orderId: order.id, paymentId: payment.id, amount: centsToAmount(order.totalCents), occurredAt }));
+  }
+  if (payment.status === 'FAILED') {
+    return members.map((order) => ({ type: 'payment.failed', version: 1, correlationId, eventId: `${order.id}:FAILED`, orderId: order.id, paymentId: payment.id, reason: payment.failureReason ?? 'gateway declined', occurredAt }));
+  }
+  return [];
+}
+
+/**
+ * `checkout.created` → exactly one payment for the whole checkout (unique checkout id, idempotency key = checkout
+ * id), charged like an order's, then its outcome published once per order of the checkout — the orders side
+ * applies each exactly as a single order's. Redeliveries re-publish the same per-order outcomes.
+ */
+export async function chargeCheckout(deps: PaymentDeps, event: CheckoutCreated): Promise<PaymentRow> {
+  const amountCents = amountToCents(event.totalAmount);
+  if (amountCents <= 0) throw new PermanentMessageError(`checkout ${event.checkoutId} has no amount to charge`);
+  await createPendingPayment(deps.db, { checkoutId: event.checkoutId, userId: event.userId, amountCents, currency: event.currency, idempotencyKey: event.idempotencyKey, reason: 'checkout.created received' });
+  const payment = await findPaymentByCheckout(deps.db, event.checkoutId);
+  if (!payment) throw new PermanentMessageError(`idempotency key ${event.idempotencyKey} belongs to another payment`);
+  if (payment.amountCents !== amountCents) {
+    throw new PermanentMessageError(`payment ${payment.id} is for ${payment.amountCents} cents, the event says ${amountCents}`);
+  }
+  const settled = await settlePayment(deps, payment, event.correlationId);
+  await Promise.all((await checkoutOutcomeEvents(deps.db, settled, event.correlationId)).map((outcome) => deps.publish(outcome)));
+  return settled;
+}
+
 /**
  * `order.cancelled` → refund when the order's payment is COMPLETED (the seed never
  * refunded). Anything else is a no-op: no payment yet, PENDING (its later `payment.completed` makes
@@ -216,21 +288,66 @@ export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promi
 export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelled): Promise<PaymentRow | null> {
   const payment = await findPaymentByOrder(deps.db, event.orderId);
   if (!payment || payment.status !== 'COMPLETED') return payment ?? null;
+  if (payment.checkoutId !== null) return refundCheckoutOrder(deps, payment, event);
   await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: payment.amountCents });
   return deps.transaction(async (tx) => {
     const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
     if (!locked || locked.status !== 'COMPLETED') return locked ?? null;
-    const [refunded] = await tx.update(payments).set({ status: 'REFUNDED' }).where(eq(payments.id, payment.id)).returning();
+    const [refunded] = await tx.update(payments).set({ status: 'REFUNDED', refundedCents: locked.amountCents }).where(eq(payments.id, payment.id)).returning();
     await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: 'COMPLETED', newStatus: 'REFUNDED', reason: `order cancelled: ${event.reason}`.slice(0, 255) });
     await createNotification(tx, {
       userId: payment.userId,
       type: 'REFUND_ISSUED',
-      title: `Refund issued for order ${shortOrderNumber(payment.orderId)}`,
+      title: `Refund issued for order ${shortOrderNumber(event.orderId)}`,
       body: `${centsToAmount(payment.amountCents).toFixed(2)} ${payment.currency} will be returned to your payment method.`,
-      orderId: payment.orderId,
+      orderId: event.orderId,
     });
     return refunded ?? null;
   });
+}
+
+/**
+ * One order of a checkout was cancelled after its payment completed: only that order's total (lines + its
+ * shipping) goes back, once. The refund row is claimed first (unique per payment and order), the gateway is asked
+ * with the refund's id as idempotency key (a retry never refunds twice), then the refund, the payment's
+ * `refunded_cents` (checked ≤ the amount by the table) and the buyer's notice commit together; the payment becomes
+ * REFUNDED when nothing is left.
+ */
+async function refundCheckoutOrder(deps: PaymentDeps, payment: PaymentRow, event: OrderCancelled): Promise<PaymentRow | null> {
+  const order = await findOrderForPayment(deps.db, event.orderId);
+  if (!order || order.status !== 'CANCELLED') {
+    deps.logger.warn('order.cancelled for an order that is not cancelled: nothing refunded', { orderId: event.orderId, status: order?.status ?? null });
+    return payment;
+  }
+  const reason = `order ${shortOrderNumber(order.id)} cancelled: ${event.reason}`.slice(0, 255);
+  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: order.id, amountCents: order.totalCents, reason }).onConflictDoNothing();
+  const [refund] = await deps.db.select().from(paymentRefunds).where(and(eq(paymentRefunds.paymentId, payment.id), eq(paymentRefunds.orderId, order.id)));
+  if (!refund) throw new Error(`refund of order ${order.id} was not visible`);
+  if (refund.status === 'COMPLETED') return payment;
+  const { refundReference } = await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: refund.amountCents, idempotencyKey: `refund-${refund.id}` });
+  return deps.transaction(async (tx) => {
+    const [claimed] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.id, refund.id)).for('update');
+    const [current] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
+    if (!claimed || !current || claimed.status === 'COMPLETED') return current ?? null;
+    await tx.update(paymentRefunds).set({ status: 'COMPLETED', gatewayReference: refundReference.slice(0, 100), updatedAt: new Date() }).where(eq(paymentRefunds.id, refund.id));
+    const refundedCents = current.refundedCents + claimed.amountCents;
+    const status: PaymentStatus = refundedCents >= current.amountCents ? 'REFUNDED' : current.status;
+    const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, payment.id)).returning();
+    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} for ${reason}`.slice(0, 255) });
+    await createNotification(tx, {
+      userId: payment.userId,
+      type: 'REFUND_ISSUED',
+      title: `Refund issued for order ${shortOrderNumber(order.id)}`,
+      body: `${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} will be returned to your payment method.`,
+      orderId: order.id,
+    });
+    return updated ?? null;
+  });
+}
+
+/** The refunds of a checkout's payment (one per cancelled order). */
+export async function refundsOfPayment(db: Db, paymentId: string) {
+  return db.select().from(paymentRefunds).where(eq(paymentRefunds.paymentId, paymentId));
 }
 
 export async function listUserPayments(db: Db, userId: string, page: { page: number; size: number }) {
@@ -278,6 +395,7 @@ export async function createManualPayment(deps: PaymentDeps, input: ManualPaymen
     throw badRequest('AMOUNT_MISMATCH', 'The amount and currency must equal the order total', { amount: `Expected ${centsToAmount(order.totalCents).toFixed(2)} ${order.currency}` });
   }
   if (order.status !== 'PENDING') throw conflict('ORDER_NOT_PAYABLE', `Only a PENDING order can be paid; this one is ${order.status}`);
+  if (order.checkoutId !== null) throw conflict('ORDER_NOT_PAYABLE', 'This order is part of a checkout, which is paid as a whole');
   // The payment row and the admin's audit record commit together.
   await deps.transaction(async (tx) => {
     const created = await createPendingPayment(tx, {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, pgTable, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, char, check, index, pgTable, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
@@ -12,8 +12,10 @@ export const payments = pgTable(
   'payments',
   {
     id: uuid().primaryKey().$defaultFn(newId),
-    /** One payment per order, whatever the number of deliveries of `order.created`. */
-    orderId: uuid().notNull().unique(),
+    /** One payment per order, whatever the number of deliveries of `order.created`; null for a checkout's payment. */
+    orderId: uuid().unique(),
+    /** One payment per checkout (all its orders), whatever the number of deliveries of `checkout.created`. */
+    checkoutId: uuid().unique(),
     userId: uuid().notNull(),
     amountCents: bigint({ mode: 'number' }).notNull(),
     currency: char({ length: 3 }).notNull().default('USD'),
@@ -21,12 +23,16 @@ export const payments = pgTable(
     method: varchar({ length: 16 }).$type<PaymentMethod>().notNull().default('MOCK_CARD'),
     idempotencyKey: varchar({ length: 255 }).notNull().unique(),
     gatewayReference: varchar({ length: 100 }),
+    /** Σ of completed refunds (`payment_refunds`); the payment is REFUNDED once this reaches the amount. */
+    refundedCents: bigint({ mode: 'number' }).notNull().default(0),
     failureReason: varchar({ length: 255 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     check('payments_amount_check', sql`${t.amountCents} > 0`),
+    check('payments_subject_check', sql`(${t.orderId} is null) <> (${t.checkoutId} is null)`),
+    check('payments_refunded_check', sql`${t.refundedCents} >= 0 and ${t.refundedCents} <= ${t.amountCents}`),
     check('payments_status_check', sql`${t.status} in ('PENDING', 'COMPLETED', 'FAILED', 'REFUNDED')`),
     check('payments_method_check', sql`${t.method} in ('MOCK_CARD', 'MOCK_WALLET')`),
     index('payments_user_created_idx').on(t.userId, t.createdAt.desc()),
@@ -47,4 +53,34 @@ export const paymentHistory = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('payment_history_payment_idx').on(t.paymentId, t.createdAt)],
+);
+
+export const REFUND_STATUSES = ['PENDING', 'COMPLETED'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/**
+ * Partial refunds of a checkout's payment: one per cancelled order of the checkout (unique), for that order's total.
+ * PENDING is claimed before the gateway call (its idempotency key is the refund id), COMPLETED after it, adding the
+ * amount to `payments.refunded_cents` in the same transaction.
+ */
+export const paymentRefunds = pgTable(
+  'payment_refunds',
+  {
+    id: uuid().primaryKey().$defaultFn(newId),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id, { onDelete: 'cascade' }),
+    orderId: uuid().notNull(),
+    amountCents: bigint({ mode: 'number' }).notNull(),
+    status: varchar({ length: 16 }).$type<RefundStatus>().notNull().default('PENDING'),
+    gatewayReference: varchar({ length: 100 }),
+    reason: varchar({ length: 255 }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('payment_refunds_payment_order_key').on(t.paymentId, t.orderId),
+    check('payment_refunds_amount_check', sql`${t.amountCents} > 0`),
+    check('payment_refunds_status_check', sql`${t.status} in ('PENDING', 'COMPLETED')`),
+  ],
 );

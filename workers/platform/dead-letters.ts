@@ -26,7 +26,7 @@ export function decodeBody(base64: string): unknown {
 const bodyFields = (body: unknown) => {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 128) : null);
-  return { originalKey: text(record.orderId), correlationId: text(record.correlationId), type: text(record.type) };
+  return { originalKey: text(record.orderId) ?? text(record.checkoutId), correlationId: text(record.correlationId), type: text(record.type) };
 };
 
 /** Stores one dead letter; a second store of the same (queue, message id) is a no-op. */
@@ -49,7 +49,7 @@ export async function storeDeadLetter(db: Queryable, input: DeadLetterInput): Pr
 
 /** Which saga queue a message type travels on (the DLQ copy does not say where it came from). */
 export function queueForType(type: string | null): 'order-events' | 'payment-events' | null {
-  if (type?.startsWith('order.')) return 'order-events';
+  if (type?.startsWith('order.') || type?.startsWith('checkout.')) return 'order-events';
   if (type?.startsWith('payment.')) return 'payment-events';
   return null;
 }

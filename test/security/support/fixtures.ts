@@ -78,6 +78,17 @@ export async function createOrder(buyer: Actor, seller: Actor): Promise<string> 
   return (res.json as { data: { id: string } }).data.id;
 }
 
+/** A customer's checkout of one unit of a product of `seller` (the seller has no shipping option: platform default). */
+export async function createCheckout(buyer: Actor, seller: Actor): Promise<string> {
+  const productId = Number(await createProduct(seller, 'Security checkout product'));
+  // The seller's cheapest active option (the platform default when it has none): other rows may have added some.
+  const options = (await send('GET', `/api/v1/shipping-options?sellerId=${seller.id}`, { token: buyer.token })).json as { data: { id: string }[] };
+  const shipping = { [seller.id]: options.data[0]!.id };
+  const res = await send('POST', '/api/v1/checkouts', { token: buyer.token, body: { items: [{ productId, quantity: 1 }], shippingAddress, shipping } });
+  if (res.status !== 201) throw new Error(`checkout create failed: ${res.status} ${res.text}`);
+  return (res.json as { data: { id: string } }).data.id;
+}
+
 /** The payment of an order: the saga's if it appears within ~0.5 s, else one inserted for the test. */
 export async function paymentOf(buyer: Actor, orderId: string): Promise<string> {
   for (let i = 0; i < 4; i++) {

@@ -25,11 +25,11 @@ describe('live events → query cache', () => {
   it('writes a settled payment into the confirmation page cache and ignores an older or repeated version', async () => {
     const client = new QueryClient();
     const completed = payment('COMPLETED');
-    const { queryKey } = getOrderPaymentQueryOptions(completed.orderId);
+    const { queryKey } = getOrderPaymentQueryOptions(completed.orderId!);
     client.setQueryData(queryKey, null);
     await applyOrderLiveEvent(client, { id: 'payment:p1:2', type: 'payment.updated', version: 2, data: { ...completed, version: 2 } });
     expect(client.getQueryData(queryKey)).toEqual(completed);
-    await applyOrderLiveEvent(client, { id: 'payment:p1:1', type: 'payment.updated', version: 1, data: { ...payment('PENDING', completed.orderId), version: 1 } });
+    await applyOrderLiveEvent(client, { id: 'payment:p1:1', type: 'payment.updated', version: 1, data: { ...payment('PENDING', completed.orderId!), version: 1 } });
     expect(client.getQueryData(queryKey)?.status).toBe('COMPLETED');
   });
 

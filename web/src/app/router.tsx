@@ -48,6 +48,7 @@ export const appRoutes: RouteObject[] = [
               { path: 'orders', lazy: () => import('@/app/routes/shop/orders') },
               { path: 'orders/:id', lazy: () => import('@/app/routes/shop/order') },
               { path: 'orders/:id/confirmation', lazy: () => import('@/app/routes/shop/order-confirmation') },
+              { path: 'checkouts/:id/confirmation', lazy: () => import('@/app/routes/shop/checkout-confirmation') },
               { path: 'profile', lazy: () => import('@/app/routes/shop/profile') },
             ],
           },
@@ -59,6 +60,8 @@ export const appRoutes: RouteObject[] = [
               { path: 'seller/products/:id/edit', lazy: () => import('@/app/routes/seller/product-edit') },
               { path: 'seller/orders', lazy: () => import('@/app/routes/seller/orders') },
               { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
+              { path: 'seller/shipping', lazy: () => import('@/app/routes/seller/shipping') },
+              { path: 'seller/earnings', lazy: () => import('@/app/routes/seller/earnings') },
             ],
           },
           {

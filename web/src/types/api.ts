@@ -90,3 +90,14 @@ export type AdminUser = Schemas['AdminUser'];
 export type AdminUserQuery = QueryOf<'/api/v1/admin/users'>;
 export type DeadLetter = Schemas['DeadLetter'];
 export type SagaCounts = Schemas['SagaCounts'];
+
+// ── Marketplace checkout, shipping, earnings (camelCase) ─────────────────────────────────────────────────────────
+export type Totals = Schemas['Totals'];
+export type Checkout = Schemas['Checkout'];
+export type CheckoutStatus = Schemas['Checkout']['status'];
+export type CreateCheckoutInput = Schemas['CreateCheckout'];
+export type ShippingOption = Schemas['ShippingOption'];
+export type ShippingOptionInput = Schemas['CreateShippingOption'];
+export type SellerBalance = Schemas['SellerBalance'];
+export type LedgerEntry = Schemas['LedgerEntry'];
+export type Payout = Schemas['Payout'];

@@ -90,6 +90,16 @@ function UserNavLinks() {
               Seller Orders
             </NavLink>
           </li>
+          <li>
+            <NavLink className="site-nav__link" to="/seller/shipping">
+              Shipping
+            </NavLink>
+          </li>
+          <li>
+            <NavLink className="site-nav__link" to="/seller/earnings">
+              Earnings
+            </NavLink>
+          </li>
         </>
       ) : null}
       {user.role === 'admin' ? (

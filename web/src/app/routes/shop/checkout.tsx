@@ -1,10 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { EmptyState, ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { getCartQueryOptions, useCart } from '@/features/cart/api/get-cart';
 import { SellerName } from '@/features/catalog/components/seller-name';
+import { CartCheckoutForm } from '@/features/orders/components/cart-checkout-form';
 import { CheckoutForm } from '@/features/orders/components/checkout-form';
 import { useProfile } from '@/features/profile/api/get-profile';
 import { getErrorMessage } from '@/lib/error-message';
@@ -41,8 +42,28 @@ export function Component() {
 
   const sellers = [...new Set(cart.data.items.map((item) => item.seller_id))];
   const sellerId = params.get('seller') ?? (sellers.length === 1 ? sellers[0] : undefined);
-  // One order per seller: without a seller the shopper has to pick a group in the cart first.
-  if (!sellerId && sellers.length > 1) return <Navigate to="/cart" replace />;
+  // Several sellers and no group picked: the whole cart in one checkout (one order per seller, one payment).
+  if (!sellerId && sellers.length > 1) {
+    return (
+      <div className="page container">
+        <title>Checkout · Edge Shop</title>
+        <div className="page__header">
+          <h1>Checkout</h1>
+          <Link to="/cart">← Back to cart</Link>
+        </div>
+        <p className="page__lead">Your cart holds products of {sellers.length} sellers: each ships its own order, and you pay once.</p>
+        <CartCheckoutForm
+          items={cart.data.items}
+          savedAddresses={profile.data.addresses}
+          renderSeller={(id) => <SellerName sellerId={id} />}
+          onPlaced={(checkout) => {
+            void queryClient.invalidateQueries({ queryKey: getCartQueryOptions().queryKey });
+            void navigate(`/checkouts/${checkout.id}/confirmation`, { replace: true });
+          }}
+        />
+      </div>
+    );
+  }
   const items = cart.data.items.filter((item) => item.seller_id === sellerId);
 
   return (

@@ -150,14 +150,25 @@ export function CartView({ renderSeller }: { renderSeller: (sellerId: string) =>
         </p>
         <p className="summary-row">
           <span>Shipping</span>
-          <span>Free</span>
+          <span>{groups.length > 1 ? 'Chosen at checkout' : 'Free'}</span>
         </p>
         <p className="summary-row summary-row--total">
-          <span>Total</span>
+          <span>{groups.length > 1 ? 'Subtotal' : 'Total'}</span>
           <span>{formatPrice(cart.data.total)}</span>
         </p>
         {groups.length > 1 ? (
-          <p className="field__hint">Each seller ships separately, so each group is checked out as its own order.</p>
+          <>
+            {groups.some((group) => group.exceedsStock) ? (
+              <span className="button button--primary button--block" aria-disabled="true">
+                Check out
+              </span>
+            ) : (
+              <Link className="button button--primary button--block" to="/checkout">
+                Check out
+              </Link>
+            )}
+            <p className="field__hint">One checkout and one payment for every seller; each seller ships its own order.</p>
+          </>
         ) : null}
         {confirmingClear ? (
           <div className="inline-confirm">

@@ -170,6 +170,69 @@ describe('/checkout', () => {
   });
 });
 
+describe('/checkout for a cart of several sellers', () => {
+  const CHECKOUT_ID = '0193a000-9999-7222-8333-444455556666';
+  const option = (sellerId: string, id: string, name: string, price: number, freeOver: number | null = null) => ({
+    id,
+    sellerId,
+    name,
+    price,
+    freeOver,
+    minDays: 1,
+    maxDays: 3,
+    active: true,
+    platformDefault: id === 'platform-default',
+  });
+
+  it('shows each seller with its shipping choice and one total, and places one checkout', async () => {
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () =>
+        successResponse(cart([{ productId: 1, quantity: 2, price: 10 }, { productId: 31, quantity: 1, price: 60, sellerId: OTHER_SELLER }])),
+      'GET /api/v1/users/profile': () => successResponse(profile([address('a2', true, 'Home')])),
+      'GET /api/v1/shipping-options': (request) =>
+        successResponse(
+          request.url.includes(SELLER_ID)
+            ? [option(SELLER_ID, 'opt-std', 'Standard', 3), option(SELLER_ID, 'opt-exp', 'Express', 12)]
+            : [option(OTHER_SELLER, 'platform-default', 'Standard shipping', 4.99, 50)],
+        ),
+      'POST /api/v1/checkouts': () => successResponse({ id: CHECKOUT_ID, status: 'PENDING', orders: [] }, undefined, 201),
+      [`GET /api/v1/checkouts/${CHECKOUT_ID}`]: () =>
+        successResponse({
+          id: CHECKOUT_ID,
+          status: 'PENDING',
+          totals: { subtotal: 80, shipping: 12, discount: 0, tax: 0, total: 92, currency: 'USD' },
+          orders: [],
+          payment: null,
+        }),
+    });
+    const { router } = renderApp('/checkout');
+
+    const jane = (await screen.findByRole('heading', { name: 'Sold by Jane Seller' })).closest('section')!;
+    expect(within(jane).getByText('2 × Product 1')).toBeTruthy();
+    const summary = screen.getByRole('complementary', { name: 'Checkout summary' });
+    // Standard 3.00 for Jane, free platform default for Sam (60.00 ≥ 50.00).
+    expect(within(summary).getByText('$83.00')).toBeTruthy();
+    fireEvent.click(within(jane).getByRole('radio', { name: /Express/ }));
+    expect(within(summary).getByText('$92.00')).toBeTruthy();
+
+    fireEvent.click(within(summary).getByRole('button', { name: 'Place Order' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/checkouts/${CHECKOUT_ID}/confirmation`));
+    const [post] = requestsTo('POST /api/v1/checkouts');
+    expect(post?.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(post?.body).toEqual({
+      items: [
+        { productId: 1, quantity: 2 },
+        { productId: 31, quantity: 1 },
+      ],
+      shippingAddress: { street: 'Home street 1', city: 'Hanoi', state: 'HN', country: 'Vietnam', zipCode: '100000' },
+      shipping: { [SELLER_ID]: 'opt-exp', [OTHER_SELLER]: 'platform-default' },
+      expectedTotal: 92,
+    });
+    expect(await screen.findByRole('heading', { name: 'Confirming your payment…' })).toBeTruthy();
+  });
+});
+
 describe('/orders/:id/confirmation', () => {
   it('polls the payment until it completes, then goes to /orders after 3 s', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });

@@ -27,7 +27,7 @@ const ADDRESS_FIELDS = ['street', 'city', 'state', 'country', 'zipCode'] as cons
 type AddressField = (typeof ADDRESS_FIELDS)[number];
 const MANUAL = 'manual';
 
-const ORDER_ERRORS: Record<string, string> = {
+export const ORDER_ERRORS: Record<string, string> = {
   INSUFFICIENT_STOCK: 'Some items no longer have enough stock. Go back to your cart and lower the quantities.',
   MIXED_SELLER_ORDER: 'An order can only contain products from one seller.',
   SELLER_CANNOT_BUY_OWN_PRODUCT: 'You can’t order your own products.',
@@ -57,6 +57,97 @@ const validateAddress = (address: ShippingAddress): FieldErrors<AddressField> =>
 const formatAddress = (a: Address) =>
   [a.address_line1, a.address_line2, a.city, a.state, a.postal_code, a.country].filter(Boolean).join(', ');
 
+/** The address choice of a checkout: a saved address (the default preselected) or the manual form. */
+export function useShippingAddressChoice(savedAddresses: Address[]) {
+  const defaultAddress = savedAddresses.find((a) => a.is_default) ?? savedAddresses[0];
+  const [choice, setChoice] = useState<string>(defaultAddress?.id ?? MANUAL);
+  const [manual, setManual] = useState<ShippingAddress>({ street: '', city: '', state: '', country: '', zipCode: '' });
+  const [errors, setErrors] = useState<FieldErrors<AddressField>>({});
+  const [addressError, setAddressError] = useState<string | null>(null);
+
+  /** The chosen address, trimmed, or null when it is invalid (the errors are shown and the first field focused). */
+  const resolve = (form: HTMLFormElement | null): ShippingAddress | null => {
+    const saved = savedAddresses.find((a) => a.id === choice);
+    const shippingAddress = saved ? toShippingAddress(saved) : manual;
+    const next = validateAddress(shippingAddress);
+    if (saved && hasErrors(next)) {
+      setErrors({});
+      setAddressError('This saved address is missing a state or postal code. Choose another or enter one below.');
+      return null;
+    }
+    setAddressError(null);
+    setErrors(next);
+    if (hasErrors(next)) {
+      focusFirstInvalid(form);
+      return null;
+    }
+    return {
+      street: shippingAddress.street.trim(),
+      city: shippingAddress.city.trim(),
+      state: shippingAddress.state.trim(),
+      country: shippingAddress.country.trim(),
+      zipCode: shippingAddress.zipCode.trim(),
+    };
+  };
+  /** Field errors the server named (400 VALIDATION_ERROR on the address). */
+  const showServerErrors = (error: unknown) => setErrors(serverFieldErrors(error, ADDRESS_FIELDS));
+  return { savedAddresses, choice, setChoice, manual, setManual, errors, addressError, resolve, showServerErrors, hasFieldErrors: hasErrors(errors) };
+}
+
+export type ShippingAddressChoice = ReturnType<typeof useShippingAddressChoice>;
+
+/** Saved addresses as radio cards plus "Enter an address" with its form. */
+export function ShippingAddressFields({ state }: { state: ShippingAddressChoice }) {
+  const groupName = useId();
+  const { savedAddresses, choice, setChoice, manual, setManual, errors, addressError } = state;
+  const bind = (field: AddressField) => ({
+    value: manual[field],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setManual((m) => ({ ...m, [field]: e.target.value })),
+    error: errors[field],
+    required: true,
+    maxLength: 255,
+  });
+  return (
+    <>
+      <h2 className="section-title">Shipping address</h2>
+      <FormError message={addressError} />
+      <fieldset className="address-options">
+        <legend className="visually-hidden">Choose a shipping address</legend>
+        {savedAddresses.map((address) => (
+          <label key={address.id} className="address-option">
+            <input type="radio" name={groupName} value={address.id} checked={choice === address.id} onChange={() => setChoice(address.id)} />
+            <span>
+              <strong>{address.label || 'Saved address'}</strong>
+              {address.is_default ? <span className="badge badge--info"> Default</span> : null}
+              <br />
+              {formatAddress(address)}
+            </span>
+          </label>
+        ))}
+        <label className="address-option">
+          <input type="radio" name={groupName} value={MANUAL} checked={choice === MANUAL} onChange={() => setChoice(MANUAL)} />
+          <span>
+            <strong>Enter an address</strong>
+          </span>
+        </label>
+      </fieldset>
+      {choice === MANUAL ? (
+        <div className="form">
+          <TextField label="Street address" autoComplete="street-address" {...bind('street')} />
+          <div className="form__row">
+            <TextField label="City" autoComplete="address-level2" {...bind('city')} />
+            <TextField label="State / region" autoComplete="address-level1" {...bind('state')} />
+          </div>
+          <div className="form__row">
+            <TextField label="Country" autoComplete="country-name" {...bind('country')} />
+            <TextField label="ZIP / postal code" autoComplete="postal-code" {...bind('zipCode')} />
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 interface CheckoutFormProps {
   lines: CheckoutLine[];
   total: number;
@@ -70,103 +161,29 @@ interface CheckoutFormProps {
  */
 export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: CheckoutFormProps) {
   const formRef = useRef<HTMLFormElement>(null);
-  const groupName = useId();
-  const defaultAddress = savedAddresses.find((a) => a.is_default) ?? savedAddresses[0];
-  const [choice, setChoice] = useState<string>(defaultAddress?.id ?? MANUAL);
-  const [manual, setManual] = useState<ShippingAddress>({ street: '', city: '', state: '', country: '', zipCode: '' });
-  const [errors, setErrors] = useState<FieldErrors<AddressField>>({});
-  const [addressError, setAddressError] = useState<string | null>(null);
+  const address = useShippingAddressChoice(savedAddresses);
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const createOrder = useCreateOrder({ onSuccess: onPlaced });
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const saved = savedAddresses.find((a) => a.id === choice);
-    const shippingAddress = saved ? toShippingAddress(saved) : manual;
-    const next = validateAddress(shippingAddress);
-    if (saved && hasErrors(next)) {
-      setErrors({});
-      setAddressError('This saved address is missing a state or postal code. Choose another or enter one below.');
-      return;
-    }
-    setAddressError(null);
-    setErrors(next);
-    if (hasErrors(next)) return focusFirstInvalid(formRef.current);
-
-    const input = {
-      items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
-      shippingAddress: {
-        street: shippingAddress.street.trim(),
-        city: shippingAddress.city.trim(),
-        state: shippingAddress.state.trim(),
-        country: shippingAddress.country.trim(),
-        zipCode: shippingAddress.zipCode.trim(),
-      },
-    };
+    const shippingAddress = address.resolve(formRef.current);
+    if (!shippingAddress) return;
+    const input = { items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })), shippingAddress };
     const body = JSON.stringify(input);
     if (attempt.current?.body !== body) attempt.current = { key: randomId(), body };
-    createOrder.mutate(
-      { input, idempotencyKey: attempt.current.key },
-      { onError: (error) => setErrors(serverFieldErrors(error, ADDRESS_FIELDS)) },
-    );
+    createOrder.mutate({ input, idempotencyKey: attempt.current.key }, { onError: address.showServerErrors });
   };
 
   const error = createOrder.error;
   const errorMessage = error
     ? ((isApiError(error) ? ORDER_ERRORS[error.code] : undefined) ?? getErrorMessage(error))
     : null;
-  const bind = (field: AddressField) => ({
-    value: manual[field],
-    onChange: (e: ChangeEvent<HTMLInputElement>) => setManual((m) => ({ ...m, [field]: e.target.value })),
-    error: errors[field],
-    required: true,
-    maxLength: 255,
-  });
 
   return (
     <form ref={formRef} className="two-column" onSubmit={onSubmit} noValidate>
       <div className="form">
-        <h2 className="section-title">Shipping address</h2>
-        <FormError message={addressError} />
-        <fieldset className="address-options">
-          <legend className="visually-hidden">Choose a shipping address</legend>
-          {savedAddresses.map((address) => (
-            <label key={address.id} className="address-option">
-              <input
-                type="radio"
-                name={groupName}
-                value={address.id}
-                checked={choice === address.id}
-                onChange={() => setChoice(address.id)}
-              />
-              <span>
-                <strong>{address.label || 'Saved address'}</strong>
-                {address.is_default ? <span className="badge badge--info"> Default</span> : null}
-                <br />
-                {formatAddress(address)}
-              </span>
-            </label>
-          ))}
-          <label className="address-option">
-            <input type="radio" name={groupName} value={MANUAL} checked={choice === MANUAL} onChange={() => setChoice(MANUAL)} />
-            <span>
-              <strong>Enter an address</strong>
-            </span>
-          </label>
-        </fieldset>
-        {choice === MANUAL ? (
-          <div className="form">
-            <TextField label="Street address" autoComplete="street-address" {...bind('street')} />
-            <div className="form__row">
-              <TextField label="City" autoComplete="address-level2" {...bind('city')} />
-              <TextField label="State / region" autoComplete="address-level1" {...bind('state')} />
-            </div>
-            <div className="form__row">
-              <TextField label="Country" autoComplete="country-name" {...bind('country')} />
-              <TextField label="ZIP / postal code" autoComplete="postal-code" {...bind('zipCode')} />
-            </div>
-          </div>
-        ) : null}
+        <ShippingAddressFields state={address} />
       </div>
       <aside className="summary-card" aria-labelledby="order-summary-title">
         <h2 id="order-summary-title">Order summary</h2>
@@ -188,7 +205,7 @@ export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: Checkou
           <span>Total</span>
           <span>{formatPrice(total)}</span>
         </p>
-        <FormError message={errorMessage && !hasErrors(errors) ? errorMessage : null} />
+        <FormError message={errorMessage && !address.hasFieldErrors ? errorMessage : null} />
         <button type="submit" className="button button--primary button--block" disabled={createOrder.isPending}>
           {createOrder.isPending ? 'Placing order…' : 'Place Order'}
         </button>

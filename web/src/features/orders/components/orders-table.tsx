@@ -48,6 +48,14 @@ export function OrdersTable({ orders, meta, isPending, error, onRetry, seller, e
                   <span className="visually-hidden">Order </span>
                   {shortId(order.id)}
                 </Link>
+                {!seller && order.checkoutId ? (
+                  <>
+                    <br />
+                    <Link className="field__hint" to={`/checkouts/${order.checkoutId}/confirmation`}>
+                      Checkout {shortId(order.checkoutId)}
+                    </Link>
+                  </>
+                ) : null}
               </td>
               <td data-label="Date">
                 <time dateTime={order.createdAt}>{formatDate(order.createdAt)}</time>

@@ -1,0 +1,167 @@
+import { and, asc, desc, count, eq, inArray, sql } from 'drizzle-orm';
+
+import { centsToAmount } from '@/catalog/summary';
+import { sellerLedgerEntries, type LedgerEntryType } from '@/marketplace/tables';
+import { orders, orderStatusHistory } from '@/orders/tables';
+import type { Db, Queryable, Tx } from '@/platform/db';
+import { pageMeta, pageOffset } from '@/platform/pagination';
+
+/**
+ * The sellers' earnings ledger (docs/decisions/marketplace.md, workers/marketplace/tables.ts). The order service
+ * writes SALE / REFUND / RELEASE inside the transaction that changes the order, so the ledger and the order can
+ * never disagree; each is unique per order, so a repeated step writes nothing.
+ */
+
+type LedgerOrder = Pick<typeof orders.$inferSelect, 'id' | 'sellerId' | 'checkoutId' | 'totalCents' | 'commissionCents' | 'currency'>;
+
+const insertOnce = (tx: Tx, values: typeof sellerLedgerEntries.$inferInsert) => tx.insert(sellerLedgerEntries).values(values).onConflictDoNothing();
+
+/** The order was paid (→ CONFIRMED): the seller earns its total less the commission, pending until released. */
+export async function recordSale(tx: Tx, order: LedgerOrder): Promise<void> {
+  const net = order.totalCents - order.commissionCents;
+  await insertOnce(tx, { sellerId: order.sellerId, type: 'SALE', orderId: order.id, checkoutId: order.checkoutId, grossCents: order.totalCents, commissionCents: order.commissionCents, pendingDeltaCents: net, currency: order.currency, memo: 'order paid' });
+}
+
+/**
+ * A paid order was cancelled (the buyer is refunded its total): the sale is reversed, commission included. Only a
+ * CONFIRMED order can be cancelled, so its earnings are still pending. No SALE → nothing to reverse.
+ */
+export async function recordRefund(tx: Tx, order: LedgerOrder, reason: string): Promise<void> {
+  const [sale] = await tx.select().from(sellerLedgerEntries).where(and(eq(sellerLedgerEntries.orderId, order.id), eq(sellerLedgerEntries.type, 'SALE')));
+  if (!sale) return;
+  await insertOnce(tx, {
+    sellerId: sale.sellerId,
+    type: 'REFUND',
+    orderId: order.id,
+    checkoutId: order.checkoutId,
+    grossCents: -sale.grossCents,
+    commissionCents: -sale.commissionCents,
+    pendingDeltaCents: -sale.pendingDeltaCents,
+    currency: sale.currency,
+    memo: `refunded: ${reason}`.slice(0, 255),
+  });
+}
+
+/** The order was delivered (or shipped long enough ago): its net earnings become available for payout. */
+export async function recordRelease(tx: Tx, order: Pick<LedgerOrder, 'id'>, memo: string): Promise<boolean> {
+  const [sale] = await tx.select().from(sellerLedgerEntries).where(and(eq(sellerLedgerEntries.orderId, order.id), eq(sellerLedgerEntries.type, 'SALE')));
+  if (!sale) return false;
+  const rows = await tx
+    .insert(sellerLedgerEntries)
+    .values({ sellerId: sale.sellerId, type: 'RELEASE', orderId: order.id, checkoutId: sale.checkoutId, pendingDeltaCents: -sale.pendingDeltaCents, availableDeltaCents: sale.pendingDeltaCents, currency: sale.currency, memo })
+    .onConflictDoNothing()
+    .returning({ id: sellerLedgerEntries.id });
+  return rows.length > 0;
+}
+
+export interface SellerBalance {
+  sellerId: string;
+  currency: string;
+  /** Earned on paid orders not yet delivered. */
+  pending: number;
+  /** Released and not yet paid out: what a payout may take. */
+  available: number;
+  /** Σ of the seller's sales (gross), refunds deducted. */
+  grossSales: number;
+  /** Σ of the commission kept by the platform, refunds deducted. */
+  commission: number;
+  /** Σ of payouts made (failed ones given back). */
+  paidOut: number;
+}
+
+/** Integer-cent balance of one seller (the payout check reads it under the seller's lock). */
+export async function balanceCents(q: Queryable, sellerId: string) {
+  const [row] = await q
+    .select({
+      pending: sql<string>`coalesce(sum(${sellerLedgerEntries.pendingDeltaCents}), 0)`,
+      available: sql<string>`coalesce(sum(${sellerLedgerEntries.availableDeltaCents}), 0)`,
+      gross: sql<string>`coalesce(sum(${sellerLedgerEntries.grossCents}), 0)`,
+      commission: sql<string>`coalesce(sum(${sellerLedgerEntries.commissionCents}), 0)`,
+      paidOut: sql<string>`coalesce(-sum(${sellerLedgerEntries.availableDeltaCents}) filter (where ${sellerLedgerEntries.type} in ('PAYOUT', 'PAYOUT_REVERSAL')), 0)`,
+    })
+    .from(sellerLedgerEntries)
+    .where(eq(sellerLedgerEntries.sellerId, sellerId));
+  return { pending: Number(row?.pending ?? 0), available: Number(row?.available ?? 0), gross: Number(row?.gross ?? 0), commission: Number(row?.commission ?? 0), paidOut: Number(row?.paidOut ?? 0) };
+}
+
+export async function sellerBalance(q: Queryable, sellerId: string): Promise<SellerBalance> {
+  const cents = await balanceCents(q, sellerId);
+  return {
+    sellerId,
+    currency: 'USD',
+    pending: centsToAmount(cents.pending),
+    available: centsToAmount(cents.available),
+    grossSales: centsToAmount(cents.gross),
+    commission: centsToAmount(cents.commission),
+    paidOut: centsToAmount(cents.paidOut),
+  };
+}
+
+export type LedgerEntryResponse = ReturnType<typeof toLedgerEntryResponse>;
+
+function toLedgerEntryResponse(row: typeof sellerLedgerEntries.$inferSelect) {
+  return {
+    id: row.id,
+    sellerId: row.sellerId,
+    type: row.type,
+    orderId: row.orderId,
+    checkoutId: row.checkoutId,
+    payoutId: row.payoutId,
+    gross: centsToAmount(row.grossCents),
+    commission: centsToAmount(row.commissionCents),
+    pendingDelta: centsToAmount(row.pendingDeltaCents),
+    availableDelta: centsToAmount(row.availableDeltaCents),
+    currency: row.currency,
+    memo: row.memo,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** A seller's entries, newest first (or every seller's, for an admin without `sellerId`). */
+export async function listLedger(db: Db, query: { page: number; size: number; sellerId?: string | undefined; type?: LedgerEntryType | undefined }) {
+  const where = and(query.sellerId ? eq(sellerLedgerEntries.sellerId, query.sellerId) : undefined, query.type ? eq(sellerLedgerEntries.type, query.type) : undefined);
+  const [rows, [total]] = await Promise.all([
+    db.select().from(sellerLedgerEntries).where(where).orderBy(desc(sellerLedgerEntries.createdAt), desc(sellerLedgerEntries.id)).limit(query.size).offset(pageOffset(query)),
+    db.select({ total: count() }).from(sellerLedgerEntries).where(where),
+  ]);
+  return { data: rows.map(toLedgerEntryResponse), meta: pageMeta(query.page, query.size, total?.total ?? 0) };
+}
+
+/** Days after shipping at which a SHIPPED order's earnings are released even without a delivery confirmation. */
+export const RELEASE_AFTER_SHIPPING_DAYS = 14;
+
+/**
+ * Cron: releases the earnings of orders SHIPPED more than {@link RELEASE_AFTER_SHIPPING_DAYS} days ago that the
+ * buyer never marked delivered. Each release is its own insert, unique per order (a repeat writes nothing).
+ */
+export async function releaseShippedEarnings(db: Db, transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, limit = 100, days = RELEASE_AFTER_SHIPPING_DAYS): Promise<number> {
+  const due = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.status, 'SHIPPED'),
+        sql`exists (select 1 from ${orderStatusHistory} h where h.order_id = ${orders.id} and h.new_status = 'SHIPPED' and h.changed_at < now() - make_interval(days => ${days}))`,
+        sql`exists (select 1 from ${sellerLedgerEntries} s where s.order_id = ${orders.id} and s.type = 'SALE')`,
+        sql`not exists (select 1 from ${sellerLedgerEntries} r where r.order_id = ${orders.id} and r.type = 'RELEASE')`,
+      ),
+    )
+    .orderBy(asc(orders.updatedAt))
+    .limit(limit);
+  let released = 0;
+  for (const { id } of due) {
+    if (await transaction((tx) => recordRelease(tx, { id }, `released ${days} days after shipping`))) released++;
+  }
+  return released;
+}
+
+/** Σ per checkout of what the ledger holds (net + commission of SALE and REFUND rows), for the invariant check. */
+export async function ledgerTotalsByCheckout(q: Queryable, checkoutIds: string[]) {
+  if (checkoutIds.length === 0) return new Map<string, number>();
+  const rows = await q
+    .select({ checkoutId: sellerLedgerEntries.checkoutId, gross: sql<string>`sum(${sellerLedgerEntries.grossCents})` })
+    .from(sellerLedgerEntries)
+    .where(and(inArray(sellerLedgerEntries.checkoutId, checkoutIds), inArray(sellerLedgerEntries.type, ['SALE', 'REFUND'])))
+    .groupBy(sellerLedgerEntries.checkoutId);
+  return new Map(rows.map((row) => [row.checkoutId!, Number(row.gross)]));
+}

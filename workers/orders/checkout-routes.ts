@@ -1,0 +1,72 @@
+import { createRoute } from '@hono/zod-openapi';
+
+import { currentUser, requireAuth } from '@/identity/auth';
+import { getCheckout, placeCheckout } from '@/orders/checkout';
+import { checkoutIdParamsSchema, checkoutSchema, createCheckoutSchema } from '@/orders/checkout-schema';
+import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
+import type { MakeOrderDeps } from '@/orders/routes';
+import { idempotencyHeaderSchema } from '@/orders/schema';
+import { runAfterResponse } from '@/platform/background';
+import { errorResponses } from '@/platform/errors';
+import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
+import { envelope, jsonContent } from '@/platform/responses';
+import { createRouter } from '@/platform/router';
+
+const tags = ['Checkouts'];
+const security = [{ bearerAuth: [] }];
+const checkoutEnvelope = envelope(checkoutSchema);
+
+/** `/api/v1/checkouts`: one checkout for a cart of several sellers (docs/decisions/marketplace.md). */
+export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/v1/checkouts',
+        tags,
+        security,
+        summary: 'Check out a whole cart: one order per seller, one payment for the total (stock reserved for 15 minutes)',
+        description:
+          "Lines default to the caller's cart. Every seller that has shipping options needs one chosen in `shipping`. Every line of every seller is reserved or none is. Payment follows asynchronously; `GET /api/v1/checkouts/{id}` shows its progress.",
+        middleware: [requireAuth('customer', 'seller')] as const,
+        request: { headers: idempotencyHeaderSchema, body: { content: { 'application/json': { schema: createCheckoutSchema } }, required: true } },
+        responses: {
+          201: jsonContent(checkoutEnvelope, 'Checkout placed: its orders PENDING, its payment on the way'),
+          ...errorResponses(400, 401, 403, 404, 409, 422),
+        },
+      }),
+      async (c) => {
+        const user = currentUser(c);
+        const input = c.req.valid('json');
+        const key = parseIdempotencyKey(c.req.header('idempotency-key'));
+        const deps = makeDeps(c.env, c.get('logger'));
+        const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'checkouts.create', key, body: input }, async ({ seed }) => {
+          // A retry that takes over an abandoned key gets the same checkout id (and so the same order ids).
+          const change = await placeCheckout(deps, user, input, c.get('correlationId'), seed === null ? {} : { checkoutId: await idFromSeed(seed) });
+          await runAfterResponse(
+            c,
+            (change.outboxRows
+              ? publishOutboxPayloads(deps.db, c.env.ORDER_EVENTS, change.outboxRows, c.get('logger'))
+              : publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger'))
+            ).catch(() => 0),
+          );
+          return { status: 201, body: { success: true as const, data: change.checkout } };
+        });
+        if (result.replayed) c.header('Idempotent-Replayed', 'true');
+        return c.json(result.body, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/checkouts/{id}',
+        tags,
+        security,
+        summary: 'One checkout with its orders and payment, for its buyer or an admin',
+        middleware: [requireAuth()] as const,
+        request: { params: checkoutIdParamsSchema },
+        responses: { 200: jsonContent(checkoutEnvelope, 'Checkout'), ...errorResponses(400, 401, 403, 404) },
+      }),
+      async (c) => c.json({ success: true as const, data: await getCheckout(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+    );
+}

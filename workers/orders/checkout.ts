@@ -1,0 +1,297 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+
+import { productImages, products } from '@/catalog/tables';
+import { centsToAmount } from '@/catalog/summary';
+import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
+import { resolveShipping } from '@/marketplace/shipping';
+import { createNotification, shortOrderNumber } from '@/notifications/service';
+import type { CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
+import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
+import { assertExpectedTotal } from '@/orders/price-check';
+import { enqueue, eventEnvelope, money, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type StockLine } from '@/orders/service';
+import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
+import { toPaymentResponse } from '@/payments/service';
+import { payments } from '@/payments/tables';
+import { newId } from '@/platform/columns';
+import type { Db, Queryable } from '@/platform/db';
+import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';
+import { idFromSeed } from '@/platform/idempotency';
+import { describeError } from '@/platform/logger';
+
+/**
+ * Marketplace checkout (docs/decisions/marketplace.md): one request for a cart holding several sellers' products.
+ * It becomes one checkout and one PENDING order per seller, every line reserved all-or-nothing across all sellers,
+ * and ONE `checkout.created` in the outbox: the payments side charges the checkout total once and answers one
+ * `payment.completed`/`payment.failed` per order, which the orders side applies exactly as for a single order.
+ */
+
+export type CheckoutRow = typeof checkouts.$inferSelect;
+
+export interface CheckoutChange {
+  checkout: CheckoutResponse;
+  outboxIds: number[];
+  outboxRows?: { id: number; payload: CheckoutCreated }[];
+}
+
+export function toCheckoutResponse(checkout: CheckoutRow, members: { order: OrderRow; items: OrderItemRow[] }[], payment: typeof payments.$inferSelect | null): CheckoutResponse {
+  return {
+    id: checkout.id,
+    userId: checkout.userId,
+    cartId: checkout.cartId,
+    status: checkout.status,
+    totals: {
+      subtotal: centsToAmount(checkout.subtotalCents),
+      shipping: centsToAmount(checkout.shippingCents),
+      discount: centsToAmount(checkout.discountCents),
+      tax: centsToAmount(checkout.taxCents),
+      total: centsToAmount(checkout.totalCents),
+      currency: checkout.currency,
+    },
+    shippingAddress: checkout.shippingAddress,
+    orders: members.map(({ order, items }) => toOrderResponse(order, items)),
+    payment: payment ? toPaymentResponse(payment) : null,
+    createdAt: checkout.createdAt.toISOString(),
+    updatedAt: checkout.updatedAt.toISOString(),
+  };
+}
+
+async function loadCheckout(q: Queryable, checkout: CheckoutRow): Promise<CheckoutResponse> {
+  const members = await q.select().from(orders).where(eq(orders.checkoutId, checkout.id)).orderBy(asc(orders.sellerId), asc(orders.id));
+  const ids = members.map((order) => order.id);
+  const items = ids.length === 0 ? [] : await q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.productId));
+  const [payment] = await q.select().from(payments).where(eq(payments.checkoutId, checkout.id));
+  return toCheckoutResponse(
+    checkout,
+    members.map((order) => ({ order, items: items.filter((item) => item.orderId === order.id) })),
+    payment ?? null,
+  );
+}
+
+/** A checkout for its buyer or an admin (404 `CHECKOUT_NOT_FOUND`, 403 `ACCESS_DENIED` for anyone else). */
+export async function getCheckout(db: Db, caller: Caller, checkoutId: string): Promise<CheckoutResponse> {
+  const [checkout] = await db.select().from(checkouts).where(eq(checkouts.id, checkoutId));
+  if (!checkout) throw notFound('CHECKOUT_NOT_FOUND', 'Checkout not found');
+  if (caller.role !== 'admin' && checkout.userId !== caller.id) throw forbidden();
+  return loadCheckout(db, checkout);
+}
+
+async function findPlacedCheckout(db: Db, caller: Caller, checkoutId: string): Promise<CheckoutResponse | null> {
+  const [checkout] = await db.select().from(checkouts).where(and(eq(checkouts.id, checkoutId), eq(checkouts.userId, caller.id)));
+  return checkout ? loadCheckout(db, checkout) : null;
+}
+
+/** Lines as given; a product named twice is a 400 (a checkout line is one product, unlike an order's merged lines). */
+function distinctLines(items: readonly StockLine[]): StockLine[] {
+  const seen = new Set<number>();
+  const details: Record<string, string> = {};
+  for (const item of items) {
+    if (seen.has(item.productId)) details[`items.${item.productId}`] = 'This product is listed more than once';
+    seen.add(item.productId);
+  }
+  if (Object.keys(details).length > 0) throw badRequest('DUPLICATE_LINE', 'Each product may appear in one line only', details);
+  return items.map(({ productId, quantity }) => ({ productId, quantity }));
+}
+
+/** One seller's part of the checkout, priced. */
+interface SellerGroup {
+  sellerId: string;
+  orderId: string;
+  lines: (StockLine & { product: { name: string; priceCents: number; categoryId: number | null; imageUrl: string | null } })[];
+  subtotalCents: number;
+  shippingCents: number;
+  totalCents: number;
+  commissionCents: number;
+  shipping: { optionId: string | null; method: string; minDays: number; maxDays: number };
+}
+
+/**
+ * Checks everything that needs no stock first (lines, products, own products, shipping choices, a payable total,
+ * the expected total), then reserves every seller's lines at once — all or nothing: if any line of any seller is
+ * short, every reservation already taken is released and the 409 names every short product — then writes the
+ * checkout, its orders, their lines and history, the `checkout.created` outbox row and one notice per seller in
+ * ONE transaction (a failure releases everything). Finally the lines leave the cart.
+ */
+export async function placeCheckout(
+  deps: OrderDeps,
+  caller: Caller,
+  input: CreateCheckout,
+  correlationId: string,
+  options: { checkoutId?: string } = {},
+): Promise<CheckoutChange> {
+  if (options.checkoutId) {
+    const placed = await findPlacedCheckout(deps.db, caller, options.checkoutId);
+    if (placed) return { checkout: placed, outboxIds: [] };
+  }
+  const requested = input.items ?? (await deps.cart.lines(caller.id));
+  if (requested.length === 0) throw badRequest('EMPTY_CART', 'The cart is empty: nothing to check out');
+  const lines = distinctLines(requested);
+
+  const ids = lines.map((line) => line.productId);
+  const found = await deps.db
+    .select({
+      id: products.id,
+      sellerId: products.sellerId,
+      name: products.name,
+      priceCents: products.priceCents,
+      status: products.status,
+      categoryId: products.categoryId,
+      imageUrl: sql<string | null>`(select pi.url from ${productImages} pi where pi.product_id = ${products}.id order by pi.sort_order, pi.id limit 1)`,
+    })
+    .from(products)
+    .where(inArray(products.id, ids));
+  const byId = new Map(found.map((product) => [product.id, product]));
+  const missing = ids.filter((id) => byId.get(id)?.status !== 'ACTIVE');
+  if (missing.length > 0) {
+    throw new AppError(404, 'PRODUCT_NOT_FOUND', `Product ${missing.join(', ')} is not available`, Object.fromEntries(missing.map((id) => [`product.${id}`, 'Not found or not for sale'])));
+  }
+  const own = found.filter((product) => product.sellerId === caller.id);
+  if (own.length > 0) {
+    throw forbidden('Sellers cannot buy their own products', 'SELLER_CANNOT_BUY_OWN_PRODUCT');
+  }
+
+  const checkoutId = options.checkoutId ?? newId();
+  const bySeller = new Map<string, SellerGroup['lines']>();
+  for (const line of lines) {
+    const product = byId.get(line.productId)!;
+    bySeller.set(product.sellerId, [...(bySeller.get(product.sellerId) ?? []), { ...line, product }]);
+  }
+  const subtotals = new Map([...bySeller].map(([sellerId, group]) => [sellerId, group.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0)]));
+  const shipping = await resolveShipping(deps.db, input.shipping ?? {}, subtotals);
+  const bps = deps.commissionBps ?? DEFAULT_COMMISSION_BPS;
+  const groups: SellerGroup[] = [];
+  // Sorted by seller, so the orders, their ids and the reservations come out the same on every retry.
+  for (const [sellerId, group] of [...bySeller].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const subtotalCents = subtotals.get(sellerId)!;
+    const line = shipping.get(sellerId)!;
+    groups.push({
+      sellerId,
+      // Derived from the checkout id: a retry that takes over the Idempotency-Key finds the same orders and holds.
+      orderId: await idFromSeed(`${checkoutId}\n${sellerId}`),
+      lines: group.sort((a, b) => a.productId - b.productId),
+      subtotalCents,
+      shippingCents: line.priceCents,
+      totalCents: subtotalCents + line.priceCents,
+      commissionCents: await commissionCents(deps.db, group.map((l) => ({ categoryId: l.product.categoryId, lineCents: l.product.priceCents * l.quantity })), bps),
+      shipping: { optionId: line.optionId, method: line.method, minDays: line.minDays, maxDays: line.maxDays },
+    });
+  }
+  const subtotalCents = groups.reduce((sum, g) => sum + g.subtotalCents, 0);
+  const shippingCents = groups.reduce((sum, g) => sum + g.shippingCents, 0);
+  const totalCents = subtotalCents + shippingCents;
+  const free = groups.find((g) => g.totalCents <= 0);
+  if (free) {
+    throw new AppError(422, 'ORDER_NOT_PAYABLE', "Every seller's part of a checkout must cost more than 0 to be paid", { [`seller.${free.sellerId}`]: 'costs 0.00' });
+  }
+  if (totalCents <= 0 || centsToAmount(totalCents) > MAX_MESSAGE_AMOUNT) {
+    throw new AppError(422, 'ORDER_NOT_PAYABLE', totalCents <= 0 ? 'A checkout must cost more than 0 to be paid' : `A checkout may cost at most ${MAX_MESSAGE_AMOUNT.toFixed(2)}`, {
+      totalAmount: centsToAmount(totalCents).toFixed(2),
+    });
+  }
+  assertExpectedTotal(input.expectedTotal, totalCents, groups.flatMap((g) => g.lines));
+
+  await reserveAll(deps, groups);
+  let written: { outboxId: number; created: CheckoutCreated; checkout: CheckoutResponse };
+  try {
+    written = await deps.transaction(async (tx) => {
+      const [checkout] = await tx
+        .insert(checkouts)
+        .values({ id: checkoutId, userId: caller.id, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents, shippingCents, totalCents, shippingAddress: input.shippingAddress })
+        .returning();
+      const members: { order: OrderRow; items: OrderItemRow[] }[] = [];
+      for (const g of groups) {
+        const [order] = await tx
+          .insert(orders)
+          .values({
+            id: g.orderId,
+            userId: caller.id,
+            sellerId: g.sellerId,
+            cartId: input.cartId ?? null,
+            checkoutId,
+            status: 'PENDING',
+            subtotalCents: g.subtotalCents,
+            shippingCents: g.shippingCents,
+            totalCents: g.totalCents,
+            commissionCents: g.commissionCents,
+            shippingOptionId: g.shipping.optionId,
+            shippingMethod: g.shipping.method,
+            shippingMinDays: g.shipping.minDays,
+            shippingMaxDays: g.shipping.maxDays,
+            shippingAddress: input.shippingAddress,
+          })
+          .returning();
+        const items = await tx
+          .insert(orderItems)
+          .values(g.lines.map((l) => ({ orderId: g.orderId, productId: l.productId, sellerId: g.sellerId, productName: l.product.name.slice(0, 200), unitPriceCents: l.product.priceCents, quantity: l.quantity, imageUrl: l.product.imageUrl })))
+          .returning();
+        members.push({ order: order!, items });
+      }
+      await tx.insert(orderStatusHistory).values(groups.map((g) => ({ orderId: g.orderId, oldStatus: null, newStatus: 'PENDING' as const, reason: `checkout ${checkoutId} placed`, changedBy: caller.id })));
+      const envelope = eventEnvelope(checkoutId, correlationId);
+      const created: CheckoutCreated = {
+        type: 'checkout.created',
+        version: 1,
+        correlationId: envelope.correlationId,
+        eventId: envelope.eventId,
+        checkoutId,
+        occurredAt: envelope.occurredAt,
+        userId: caller.id,
+        totalAmount: centsToAmount(totalCents),
+        currency: checkout!.currency,
+        orders: groups.map((g) => ({ orderId: g.orderId, totalAmount: centsToAmount(g.totalCents) })),
+        idempotencyKey: checkoutId,
+      };
+      const outboxId = await enqueue(tx, created);
+      for (const g of groups) {
+        await createNotification(tx, {
+          userId: g.sellerId,
+          type: 'ORDER_PLACED',
+          title: `New order ${shortOrderNumber(g.orderId)} received`,
+          body: `Total ${money(g.totalCents, checkout!.currency)} (shipping ${money(g.shippingCents, checkout!.currency)}), awaiting payment.`,
+          orderId: g.orderId,
+        });
+      }
+      return { outboxId, created, checkout: toCheckoutResponse(checkout!, members, null) };
+    });
+  } catch (err) {
+    // A twin of this request (same Idempotency-Key, taken over) committed the same checkout first.
+    if (options.checkoutId) {
+      const placed = await findPlacedCheckout(deps.db, caller, checkoutId).catch(() => null);
+      if (placed) return { checkout: placed, outboxIds: [] };
+    }
+    await releaseAll(deps, groups);
+    throw err;
+  }
+  await Promise.all(
+    groups.map((g) =>
+      deps.cart.removeOrdered(caller.id, g.orderId, g.lines.map(({ productId, quantity }) => ({ productId, quantity }))).catch((err) => deps.logger.warn('could not remove ordered lines from the cart', { orderId: g.orderId, ...describeError(err) })),
+    ),
+  );
+  return { checkout: written.checkout, outboxIds: [written.outboxId], outboxRows: [{ id: written.outboxId, payload: written.created }] };
+}
+
+const stockLines = (g: SellerGroup): StockLine[] => g.lines.map(({ productId, quantity }) => ({ productId, quantity }));
+
+/**
+ * Every seller's reservation at once. If any fails, every one that succeeded is released before the error is
+ * thrown; when all failures are stock shortages, ONE 409 `INSUFFICIENT_STOCK` names every short product.
+ */
+async function reserveAll(deps: OrderDeps, groups: SellerGroup[]): Promise<void> {
+  const results = await Promise.allSettled(groups.map((g) => deps.stock.reserve(g.orderId, stockLines(g), RESERVATION_TTL_MS)));
+  const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  if (failures.length === 0) return;
+  await releaseAll(deps, groups.filter((_, i) => results[i]!.status === 'fulfilled'));
+  const shortages = failures.filter((err): err is AppError => err instanceof AppError && err.code === 'INSUFFICIENT_STOCK');
+  if (shortages.length === failures.length) {
+    const details = Object.assign({}, ...shortages.map((err) => err.details ?? {})) as Record<string, string>;
+    throw new AppError(409, 'INSUFFICIENT_STOCK', `Not enough stock for product ${Object.keys(details).map((key) => key.replace(/^product\./, '')).join(', ')}; nothing was reserved`, details);
+  }
+  throw failures.find((err) => !(err instanceof AppError && err.code === 'INSUFFICIENT_STOCK'));
+}
+
+async function releaseAll(deps: OrderDeps, groups: SellerGroup[]): Promise<void> {
+  await Promise.all(
+    groups.map((g) =>
+      deps.stock.release(g.orderId, stockLines(g)).catch((err) => deps.logger.error('could not release stock of a failed checkout (the reservation expires by alarm)', { orderId: g.orderId, ...describeError(err) })),
+    ),
+  );
+}
