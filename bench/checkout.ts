@@ -36,6 +36,19 @@ try {
   try {
     const base = instance.baseUrl;
     await db.connect();
+    // The embedded database shares one session between its connections and keeps a connection's statements together
+    // only inside a transaction (scripts/local-db/neon-proxy.ts, as bench:saga does).
+    const query = async <R extends pg.QueryResultRow>(text: string, params: unknown[]) => {
+      await db.query('BEGIN');
+      try {
+        const result = await db.query<R>(text, params);
+        await db.query('COMMIT');
+        return result;
+      } catch (err) {
+        await db.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    };
     const buyer = await login(base, sampleUser('customer@example.com'), 1);
     const admin = await login(base, sampleUser('admin@example.com'), 2);
     const jane = await login(base, sampleUser('seller@example.com'), 3);
@@ -44,7 +57,7 @@ try {
     const third = { email: `bench-seller-${Date.now()}@example.com`, password: 'Sturdy4Pass' };
     const registered = await call(base, '/api/v1/auth/register', { method: 'POST', client: 5, body: JSON.stringify({ ...third, first_name: 'Bench', last_name: 'Seller' }) });
     if (registered.status !== 201) throw new Error(`registering the third seller answered ${registered.status}`);
-    await db.query(`update users set is_verified = true, role = 'seller' where lower(email) = $1`, [third.email]);
+    await query(`update users set is_verified = true, role = 'seller' where lower(email) = $1`, [third.email]);
     const thirdToken = await login(base, third, 5);
     const created = await call(base, '/api/v1/products', { method: 'POST', token: thirdToken, client: 5, body: JSON.stringify({ name: 'Bench lantern', description: 'Made by bench:checkout.', price: 12.5, stockQuantity: REQUESTS * 4 }) });
     if (created.status !== 201) throw new Error(`creating the third seller's product answered ${created.status}: ${JSON.stringify(created.body)}`);
@@ -80,12 +93,12 @@ try {
     let pending = Number.POSITIVE_INFINITY;
     const settleStart = performance.now();
     while (performance.now() - settleStart < SETTLE_LIMIT_MS) {
-      pending = Number((await db.query<{ n: string }>(`select count(*) as n from orders where status = 'PENDING' and id = any($1::uuid[])`, [orderIds])).rows[0]!.n);
+      pending = Number((await query<{ n: string }>(`select count(*) as n from orders where status = 'PENDING' and id = any($1::uuid[])`, [orderIds])).rows[0]!.n);
       if (pending === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const settleSeconds = (performance.now() - settleStart) / 1000;
-    const outcome = await db.query<{ status: string; n: string }>(`select status, count(*) as n from orders where id = any($1::uuid[]) group by status`, [orderIds]);
+    const outcome = await query<{ status: string; n: string }>(`select status, count(*) as n from orders where id = any($1::uuid[]) group by status`, [orderIds]);
     const byStatus = Object.fromEntries(outcome.rows.map((row) => [row.status, Number(row.n)]));
     const report = printInvariantReport(await checkInvariants({ databaseUrl: instance.databaseUrl, baseUrl: base, token: admin, productIds, settleMs: 10_000 }));
 
