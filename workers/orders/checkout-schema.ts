@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { PLATFORM_DEFAULT_SHIPPING_ID } from '@/marketplace/shipping';
-import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, orderSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
+import { MAX_ORDER_LINES, orderLineSchema, orderSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
 import { CHECKOUT_STATUSES } from '@/orders/tables';
 import { paymentSchema } from '@/payments/schema';
 
@@ -13,14 +13,7 @@ export const createCheckoutSchema = z
     /** Stored only, like an order's. */
     cartId: z.guid().nullish(),
     items: z
-      .array(
-        z
-          .object({
-            productId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-            quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
-          })
-          .strict(),
-      )
+      .array(orderLineSchema)
       .min(1)
       .max(MAX_ORDER_LINES)
       .optional()

@@ -1,6 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 
-import { productImages, products } from '@/catalog/tables';
 import { centsToAmount } from '@/catalog/summary';
 import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
 import { resolveShipping } from '@/marketplace/shipping';
@@ -8,7 +7,7 @@ import { createNotification, shortOrderNumber } from '@/notifications/service';
 import type { CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
-import { enqueue, eventEnvelope, money, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type StockLine } from '@/orders/service';
+import { enqueue, eventEnvelope, loadPurchasable, money, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type StockLine } from '@/orders/service';
 import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
 import { toPaymentResponse } from '@/payments/service';
 import { payments } from '@/payments/tables';
@@ -126,28 +125,7 @@ export async function placeCheckout(
   if (requested.length === 0) throw badRequest('EMPTY_CART', 'The cart is empty: nothing to check out');
   const lines = distinctLines(requested);
 
-  const ids = lines.map((line) => line.productId);
-  const found = await deps.db
-    .select({
-      id: products.id,
-      sellerId: products.sellerId,
-      name: products.name,
-      priceCents: products.priceCents,
-      status: products.status,
-      categoryId: products.categoryId,
-      imageUrl: sql<string | null>`(select pi.url from ${productImages} pi where pi.product_id = ${products}.id order by pi.sort_order, pi.id limit 1)`,
-    })
-    .from(products)
-    .where(inArray(products.id, ids));
-  const byId = new Map(found.map((product) => [product.id, product]));
-  const missing = ids.filter((id) => byId.get(id)?.status !== 'ACTIVE');
-  if (missing.length > 0) {
-    throw new AppError(404, 'PRODUCT_NOT_FOUND', `Product ${missing.join(', ')} is not available`, Object.fromEntries(missing.map((id) => [`product.${id}`, 'Not found or not for sale'])));
-  }
-  const own = found.filter((product) => product.sellerId === caller.id);
-  if (own.length > 0) {
-    throw forbidden('Sellers cannot buy their own products', 'SELLER_CANNOT_BUY_OWN_PRODUCT');
-  }
+  const { byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
 
   const checkoutId = options.checkoutId ?? newId();
   const bySeller = new Map<string, SellerGroup['lines']>();

@@ -14,21 +14,19 @@ export const shippingAddressSchema = z
 export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 999;
 
+/** One requested line of an order or checkout. */
+export const orderLineSchema = z
+  .object({
+    productId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+  })
+  .strict();
+
 export const createOrderSchema = z
   .object({
     /** Stored only (the SPA never sent it; the seed required it). */
     cartId: z.guid().nullish(),
-    items: z
-      .array(
-        z
-          .object({
-            productId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-            quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(MAX_ORDER_LINES),
+    items: z.array(orderLineSchema).min(1).max(MAX_ORDER_LINES),
     shippingAddress: shippingAddressSchema,
     expectedTotal: z
       .number()

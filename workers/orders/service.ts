@@ -167,20 +167,11 @@ async function findPlacedOrder(db: Db, caller: Caller, orderId: string): Promise
 }
 
 /**
- * Checkout (∅ → PENDING). Validates everything that needs no stock first (prices from the
- * database, ACTIVE products, never one's own, one seller per order, a payable total), then reserves
- * stock in the StockDOs (all-or-nothing), then writes order + items + history + outbox row + seller
- * notice in ONE transaction; if that fails, the reservations are released. Finally the ordered
- * lines leave the cart.
+ * The products of an order or checkout, each ACTIVE (404 naming every one that is not) and none the caller's own
+ * (403), with the price and first image the order lines copy.
  */
-export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateOrder, correlationId: string, options: PlaceOrderOptions = {}): Promise<OrderChange> {
-  if (options.orderId) {
-    const placed = await findPlacedOrder(deps.db, caller, options.orderId);
-    if (placed) return { order: placed, outboxIds: [] };
-  }
-  const lines = mergeOrderLines(input.items);
-  const ids = lines.map((line) => line.productId);
-  const found = await deps.db
+export async function loadPurchasable(db: Db, caller: Caller, ids: number[]) {
+  const found = await db
     .select({
       id: products.id,
       sellerId: products.sellerId,
@@ -197,8 +188,24 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
   if (missing.length > 0) {
     throw new AppError(404, 'PRODUCT_NOT_FOUND', `Product ${missing.join(', ')} is not available`, Object.fromEntries(missing.map((id) => [`product.${id}`, 'Not found or not for sale'])));
   }
-  const own = found.filter((product) => product.sellerId === caller.id);
-  if (own.length > 0) throw forbidden('Sellers cannot buy their own products', 'SELLER_CANNOT_BUY_OWN_PRODUCT');
+  if (found.some((product) => product.sellerId === caller.id)) throw forbidden('Sellers cannot buy their own products', 'SELLER_CANNOT_BUY_OWN_PRODUCT');
+  return { found, byId };
+}
+
+/**
+ * Checkout (∅ → PENDING). Validates everything that needs no stock first (prices from the
+ * database, ACTIVE products, never one's own, one seller per order, a payable total), then reserves
+ * stock in the StockDOs (all-or-nothing), then writes order + items + history + outbox row + seller
+ * notice in ONE transaction; if that fails, the reservations are released. Finally the ordered
+ * lines leave the cart.
+ */
+export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateOrder, correlationId: string, options: PlaceOrderOptions = {}): Promise<OrderChange> {
+  if (options.orderId) {
+    const placed = await findPlacedOrder(deps.db, caller, options.orderId);
+    if (placed) return { order: placed, outboxIds: [] };
+  }
+  const lines = mergeOrderLines(input.items);
+  const { found, byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
   const sellers = new Set(found.map((product) => product.sellerId));
   if (sellers.size > 1) throw badRequest('MIXED_SELLER_ORDER', 'An order can contain products of one seller only; check out each seller separately');
   const sellerId = found[0]!.sellerId;
