@@ -3,10 +3,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { currentUser, requireAuth } from '@/identity/auth';
 import { getCheckout, placeCheckout } from '@/orders/checkout';
 import { checkoutIdParamsSchema, checkoutSchema, createCheckoutSchema } from '@/orders/checkout-schema';
-import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
-import type { MakeOrderDeps } from '@/orders/routes';
+import { type MakeOrderDeps, relay } from '@/orders/routes';
 import { idempotencyHeaderSchema } from '@/orders/schema';
-import { runAfterResponse } from '@/platform/background';
 import { errorResponses } from '@/platform/errors';
 import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
 import { envelope, jsonContent } from '@/platform/responses';
@@ -43,13 +41,7 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
         const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'checkouts.create', key, body: input }, async ({ seed }) => {
           // A retry that takes over an abandoned key gets the same checkout id (and so the same order ids).
           const change = await placeCheckout(deps, user, input, c.get('correlationId'), seed === null ? {} : { checkoutId: await idFromSeed(seed) });
-          await runAfterResponse(
-            c,
-            (change.outboxRows
-              ? publishOutboxPayloads(deps.db, c.env.ORDER_EVENTS, change.outboxRows, c.get('logger'))
-              : publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger'))
-            ).catch(() => 0),
-          );
+          await relay(c, deps, change);
           return { status: 201, body: { success: true as const, data: change.checkout } };
         });
         if (result.replayed) c.header('Idempotent-Replayed', 'true');

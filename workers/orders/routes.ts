@@ -47,21 +47,25 @@ const orderEnvelope = envelope(orderSchema);
 export type MakeOrderDeps = (env: AppEnv, logger: Logger) => OrderDeps;
 
 /**
+ * Publishes the outbox rows a request just committed, after the response (the cron sweep covers a failure): from the
+ * payloads the change still holds, or read back by id.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const relay = (c: Context<AppBindings, any, any>, deps: OrderDeps, change: Pick<OrderChange, 'outboxIds'> & { outboxRows?: Parameters<typeof publishOutboxPayloads>[2] }) =>
+  runAfterResponse(
+    c,
+    (change.outboxRows
+      ? publishOutboxPayloads(deps.db, c.env.ORDER_EVENTS, change.outboxRows, c.get('logger'))
+      : publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger'))
+    ).catch(() => 0),
+  );
+
+/**
  * `/api/v1/orders`. Literal paths (`/seller`, `/purchase-verification`) are declared
  * before `/{id}`; the notifications router, mounted earlier, owns `/notifications`. `makeDeps` gives
  * the service its collaborators (real StockDO/CartDO in the app, fakes in tests).
  */
 export function createOrdersRouter(makeDeps: MakeOrderDeps) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const relay = (c: Context<AppBindings, any, any>, deps: OrderDeps, change: OrderChange) =>
-    runAfterResponse(
-      c,
-      (change.outboxRows
-        ? publishOutboxPayloads(deps.db, c.env.ORDER_EVENTS, change.outboxRows, c.get('logger'))
-        : publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger'))
-      ).catch(() => 0),
-    );
-
   return createRouter()
     .openapi(
       createRoute({
