@@ -11,27 +11,13 @@ import { applyPaymentCompleted } from '@/orders/service';
 import { orders, orderStatusHistory, outbox } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { newId } from '@/platform/columns';
-import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import { ordersHttpHarness } from '@test/support/orders-http';
 import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
+import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 
 const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
-type Envelope<T> = { success: boolean; data: T; meta?: { totalElements: number }; error?: { code: string; details?: Record<string, string> } };
 
-function setup() {
-  const fakes = fakeOrderDeps();
-  const queue = new FakeQueue();
-  const app = createTestApp(createOrdersRouter(() => fakes.deps));
-  const testEnv = { ...env, ORDER_EVENTS: queue.asQueue() };
-  const call = async <T = OrderResponse>(method: string, path: string, user: TestUser | null, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await app.request(
-      path,
-      { method, headers: user ? jsonHeaders(user, headers) : { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
-      testEnv,
-    );
-    return { status: res.status, body: (await res.json()) as Envelope<T>, headers: res.headers };
-  };
-  return { ...fakes, queue, call };
-}
+const setup = () => ordersHttpHarness<OrderResponse>((makeDeps) => createOrdersRouter(makeDeps));
 
 let buyer: TestUser;
 let seller: TestUser;
