@@ -1,6 +1,6 @@
 import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
 
-import { apiToken, logIn, newVerifiedCustomer, placeConfirmedOrder, shortId } from './fixtures.ts';
+import { apiToken, fillAddress, logIn, newVerifiedCustomer, placeConfirmedOrder, shortId } from './fixtures.ts';
 
 /**
  * Checkout journeys against the real API: search → cart → checkout → payment saga → order history, the seller
@@ -40,11 +40,7 @@ async function orderFromProductPage(page: Page, productName: string) {
   await expect(page.getByRole('complementary', { name: 'Order summary' }).getByText(`1 × ${productName}`, { exact: true })).toBeVisible();
   // The manual form, whatever addresses other journeys saved on the profile.
   await page.getByRole('radio', { name: 'Enter an address' }).check();
-  await page.getByLabel('Street address').fill('12 Checkout Lane');
-  await page.getByLabel('City').fill('Da Nang');
-  await page.getByLabel('State / region').fill('Da Nang');
-  await page.getByLabel('Country').fill('Vietnam');
-  await page.getByLabel('ZIP / postal code').fill('550000');
+  await fillAddress(page, { recipient: 'Minh Tran', street: '12 Checkout Lane', line2: 'Unit 3', city: 'Da Nang', state: 'Da Nang', country: 'VN', postalCode: '550000' });
   await page.getByRole('button', { name: 'Place Order' }).click();
 
   await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}\/confirmation$/);
@@ -99,7 +95,11 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await expect(page.getByRole('heading', { level: 1, name: `Order ${shortId(orderId)}` })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Status history' }).getByText('Payment confirmed', { exact: true })).toBeVisible();
-  await expect(page.getByText('12 Checkout Lane')).toBeVisible();
+  // The address as a label prints it: the recipient, the second line and the country by its name.
+  const address = page.locator('address');
+  await expect(address.getByText('Minh Tran')).toBeVisible();
+  await expect(address.getByText('12 Checkout Lane, Unit 3')).toBeVisible();
+  await expect(address.getByText('Vietnam')).toBeVisible();
 });
 
 test('a seller creates a product, a shopper orders it, the seller sees it confirmed and ships it', async ({ page, browser, request }) => {

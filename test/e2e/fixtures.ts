@@ -76,3 +76,14 @@ export async function seriousAxeViolations(page: Page) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
 }
+
+/** Fills the shop's one address form (profile and checkout); the country is chosen from the list by its code. */
+export async function fillAddress(page: Page, address: { recipient?: string; street: string; line2?: string; city: string; state?: string; country: string; postalCode?: string }) {
+  if (address.recipient) await page.getByLabel('Recipient name').fill(address.recipient);
+  await page.getByLabel('Street address').fill(address.street);
+  if (address.line2) await page.getByLabel('Apartment, suite, unit (optional)').fill(address.line2);
+  await page.getByLabel('City').fill(address.city);
+  if (address.state) await page.getByLabel('State / region (optional)').fill(address.state);
+  await page.getByLabel('Country').selectOption(address.country);
+  if (address.postalCode) await page.getByLabel(/^Postal code/).fill(address.postalCode);
+}

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { fillAddress } from './fixtures.ts';
 
 /** Journeys against the real API and the seeded data (sample users and products). */
 
@@ -55,9 +56,7 @@ test('a customer adds an address on the profile page', async ({ page }) => {
   await logIn(page, 'customer@example.com', 'Customer@123', '/profile');
   await page.getByRole('button', { name: '+ Add address' }).click();
   await page.getByLabel('Label').fill('E2E');
-  await page.getByLabel('Street address').fill('1 Test Street');
-  await page.getByLabel('City').fill('Hue');
-  await page.getByLabel('Country').fill('Vietnam');
+  await fillAddress(page, { street: '1 Test Street', city: 'Hue', country: 'VN' });
   await page.getByRole('button', { name: 'Add address', exact: true }).click();
   await expect(page.getByText('1 Test Street')).toBeVisible();
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type APIRequestContext, expect, type Page, type Request, test, type WebSocketRoute } from '@playwright/test';
 
-import { apiToken, logIn, shortId } from './fixtures.ts';
+import { apiToken, fillAddress, logIn, shortId } from './fixtures.ts';
 
 /**
  * Live updates in the real browser: the payment outcome and new notifications arrive over the WebSocket with no
@@ -49,11 +49,7 @@ async function checkOutFromProductPage(page: Page, productName: string) {
   await group.getByRole('link', { name: /^Checkout \d+ items?$/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
   await page.getByRole('radio', { name: 'Enter an address' }).check();
-  await page.getByLabel('Street address').fill(ADDRESS.street);
-  await page.getByLabel('City').fill(ADDRESS.city);
-  await page.getByLabel('State / region').fill(ADDRESS.state);
-  await page.getByLabel('Country').fill(ADDRESS.country);
-  await page.getByLabel('ZIP / postal code').fill(ADDRESS.zipCode);
+  await fillAddress(page, { street: ADDRESS.street, city: ADDRESS.city, state: ADDRESS.state, country: 'VN', postalCode: ADDRESS.zipCode });
   await page.getByRole('button', { name: 'Place Order' }).click();
   await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}\/confirmation$/);
   return /\/orders\/([0-9a-f-]{36})\/confirmation$/.exec(page.url())?.[1] ?? '';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type APIRequestContext, type Browser, expect, test } from '@playwright/test';
 
-import { apiToken, logIn, newVerifiedCustomer, shortId } from './fixtures.ts';
+import { apiToken, fillAddress, logIn, newVerifiedCustomer, shortId } from './fixtures.ts';
 
 /**
  * The marketplace journey against the real API (docs/decisions/marketplace.md): a cart with two sellers' products →
@@ -64,11 +64,7 @@ test('two sellers, one checkout, one payment; each seller ships its own; cancell
   const summary = page.getByRole('complementary', { name: 'Checkout summary' });
   await expect(summary.getByText('Sellers')).toBeVisible();
   await page.getByRole('radio', { name: 'Enter an address' }).check();
-  await page.getByLabel('Street address').fill('7 Marketplace Road');
-  await page.getByLabel('City').fill('Hue');
-  await page.getByLabel('State / region').fill('TTH');
-  await page.getByLabel('Country').fill('Vietnam');
-  await page.getByLabel('ZIP / postal code').fill('530000');
+  await fillAddress(page, { street: '7 Marketplace Road', city: 'Hue', state: 'TTH', country: 'VN', postalCode: '530000' });
   await summary.getByRole('button', { name: 'Place Order' }).click();
 
   await expect(page).toHaveURL(/\/checkouts\/[0-9a-f-]{36}\/confirmation$/);

@@ -11,6 +11,7 @@ import { REFRESH_TOKEN_TTL_MS } from '@/identity/sessions';
 import { publicJwks } from '@/identity/tokens';
 import * as users from '@/identity/users-service';
 import { describeError } from '@/platform/logger';
+import { countryList } from '@/platform/postal-address';
 import { clientIp } from '@/platform/middleware';
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppBindings>;
@@ -85,6 +86,12 @@ export const forgotPassword: Handler<typeof routes.forgotPasswordRoute> = async 
 export const resetPassword: Handler<typeof routes.resetPasswordRoute> = async (c) => {
   await service.resetPassword(deps(c), c.req.valid('json'), client(c));
   return c.json(ok({ message: 'Password changed; sign in again on every device' }), 200);
+};
+
+/** Reference data that changes only with a deploy: browsers and the edge may keep it for a day. */
+export const countries: Handler<typeof routes.countriesRoute> = (c) => {
+  c.header('Cache-Control', 'public, max-age=86400');
+  return c.json({ success: true as const, data: countryList() }, 200);
 };
 
 export const jwks: Handler<typeof routes.jwksRoute> = async (c) => {

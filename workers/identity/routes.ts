@@ -1,10 +1,11 @@
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 
 import * as handlers from '@/identity/handlers';
 import { requireAuth } from '@/identity/auth';
 import {
   addressBodySchema,
   addressSchema,
+  countryEntrySchema,
   emailOnlyBodySchema,
   idParamsSchema,
   jwksSchema,
@@ -94,6 +95,14 @@ export const jwksRoute = createRoute({
 });
 
 const usersTag = { tags: ['Users'], security: bearer };
+
+export const countriesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/countries',
+  tags: ['Users'],
+  summary: 'Countries an address may name (ISO 3166-1 alpha-2 code and English name), and whether the shop checks their postal codes',
+  responses: { 200: jsonContent(envelope(z.array(countryEntrySchema)), 'Countries by name') },
+});
 
 export const getProfileRoute = createRoute({
   method: 'get',
@@ -213,6 +222,7 @@ identityRouter
   .openapi(resetPasswordRoute, handlers.resetPassword)
   .openapi(jwksRoute, handlers.jwks)
   // Static `/users/profile` before `/users/{id}`: the first registered match answers.
+  .openapi(countriesRoute, handlers.countries)
   .openapi(getProfileRoute, handlers.getProfile)
   .openapi(updateProfileRoute, handlers.updateProfile)
   .openapi(createAddressRoute, handlers.createAddress)

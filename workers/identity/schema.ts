@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { USER_ROLES } from '@/identity/tables';
+import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema } from '@/platform/postal-address';
 
 /**
  * Wire shapes of auth and users (snake_case) — the seller card alone is camelCase, as the
@@ -95,20 +96,25 @@ export const jwksSchema = z
 export const addressBodySchema = z
   .object({
     label: optionalText(50),
-    address_line1: z.string().trim().min(1).max(255),
-    address_line2: optionalText(255),
-    city: z.string().trim().min(1).max(100),
-    state: optionalText(100),
-    country: z.string().trim().min(1).max(100),
-    postal_code: optionalText(20),
+    recipient_name: optionalText(100).refine((name) => name === null || /\p{L}/u.test(name), 'Must contain letters').openapi({ description: "Who receives parcels here; the account holder's name when left out" }),
+    phone: phoneSchema,
+    address_line1: addressText(255),
+    address_line2: optionalAddressText(255),
+    city: addressText(100, { min: 1, digits: false }),
+    state: optionalAddressText(100),
+    country: countrySchema,
+    postal_code: optionalAddressText(20),
   })
   .strict()
+  .superRefine((address, ctx) => checkPostalCode(address.country, address.postal_code, 'postal_code', ctx, { required: false }))
   .openapi('AddressRequest');
 
 export const addressSchema = z
   .object({
     id: z.string(),
     label: z.string().nullable(),
+    recipient_name: z.string().nullable(),
+    phone: z.string().nullable(),
     address_line1: z.string(),
     address_line2: z.string().nullable(),
     city: z.string(),
@@ -118,6 +124,10 @@ export const addressSchema = z
     is_default: z.boolean(),
   })
   .openapi('Address');
+
+export const countryEntrySchema = z
+  .object({ code: z.string().openapi({ example: 'VN' }), name: z.string().openapi({ example: 'Vietnam' }), postalCodeChecked: z.boolean() })
+  .openapi('Country');
 
 export const profileSchema = z
   .object({

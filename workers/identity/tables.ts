@@ -47,6 +47,8 @@ export const userAddresses = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     label: varchar({ length: 50 }),
+    recipientName: varchar({ length: 100 }),
+    phone: varchar({ length: 20 }),
     addressLine1: varchar({ length: 255 }).notNull(),
     addressLine2: varchar({ length: 255 }),
     city: varchar({ length: 100 }).notNull(),

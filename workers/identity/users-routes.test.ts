@@ -23,6 +23,18 @@ async function addAddress(token: string, line: string): Promise<Address> {
 const profile = async (token: string) => dataOf<Profile>(await call('GET', '/api/v1/users/profile', undefined, { token }));
 const storedAddresses = (userId: string) => createDb(env).select().from(userAddresses).where(eq(userAddresses.userId, userId));
 
+describe('GET /api/v1/countries', () => {
+  it('lists ISO codes with English names, publicly and cacheably', async () => {
+    const res = await call('GET', '/api/v1/countries');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('max-age');
+    const countries = await dataOf<{ code: string; name: string; postalCodeChecked: boolean }[]>(res);
+    expect(countries.length).toBeGreaterThan(240);
+    expect(countries).toContainEqual({ code: 'VN', name: 'Vietnam', postalCodeChecked: true });
+    expect(countries.map((c) => c.name)).toEqual(countries.map((c) => c.name).toSorted((a, b) => a.localeCompare(b, 'en')));
+  });
+});
+
 describe('profile', () => {
   it('shows and replaces the caller’s own profile in snake_case', async () => {
     const user = await createUserWithToken('customer', 'profile');
@@ -126,11 +138,21 @@ describe('addresses', () => {
     ['an over-long label', { ...address('1 A St'), label: 'x'.repeat(51) }],
     ['an extra field', { ...address('1 A St'), user_id: CUSTOMER_ID }],
     ['a blank first line', { ...address('   ') }],
+    ['an unknown country', { ...address('1 A St'), country: 'Narnia' }],
+    ['a postal code of punctuation', { ...address('1 A St'), country: 'US', postal_code: '!!!!' }],
+    ['a city without letters', { ...address('1 A St'), city: '1' }],
   ])('rejects %s with 400 and stores nothing', async (_name, body) => {
     const user = await createUserWithToken('customer', 'addr-bad');
     const res = await call('POST', '/api/v1/users/addresses', body, { token: user.token });
     expect(res.status).toBe(400);
     expect(await storedAddresses(user.id)).toHaveLength(0);
+  });
+
+  it('stores the country as its code and keeps the recipient and phone', async () => {
+    const user = await createUserWithToken('customer', 'addr-country');
+    const res = await call('POST', '/api/v1/users/addresses', { ...address('5 Le Loi'), country: 'Vietnam', recipient_name: 'Minh Tran', phone: '+84 90 123 4567' }, { token: user.token });
+    expect(res.status).toBe(201);
+    expect(await dataOf<Address>(res)).toMatchObject({ country: 'VN', recipient_name: 'Minh Tran', phone: '+84 90 123 4567', postal_code: '100000' });
   });
 
   it('keeps exactly one default under concurrent creates and concurrent switches', async () => {

@@ -20,6 +20,8 @@ type AddressRow = typeof userAddresses.$inferSelect;
 const toAddress = (row: AddressRow): Address => ({
   id: row.id,
   label: row.label,
+  recipient_name: row.recipientName,
+  phone: row.phone,
   address_line1: row.addressLine1,
   address_line2: row.addressLine2,
   city: row.city,
@@ -31,6 +33,8 @@ const toAddress = (row: AddressRow): Address => ({
 
 const addressColumns = (input: AddressInput) => ({
   label: input.label,
+  recipientName: input.recipient_name,
+  phone: input.phone,
   addressLine1: input.address_line1,
   addressLine2: input.address_line2,
   city: input.city,

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { PLATFORM_DEFAULT_SHIPPING_ID } from '@/marketplace/shipping';
-import { MAX_ORDER_LINES, orderLineSchema, orderSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
+import { MAX_ORDER_LINES, orderLineSchema, orderSchema, shippingAddressInputSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
 import { CHECKOUT_STATUSES } from '@/orders/tables';
 import { paymentSchema } from '@/payments/schema';
 
@@ -18,7 +18,7 @@ export const createCheckoutSchema = z
       .max(MAX_ORDER_LINES)
       .optional()
       .openapi({ description: "The lines to buy; left out, the caller's cart is checked out" }),
-    shippingAddress: shippingAddressSchema,
+    shippingAddress: shippingAddressInputSchema,
     shipping: z
       .record(z.guid(), z.union([z.guid(), z.literal(PLATFORM_DEFAULT_SHIPPING_ID)]))
       .refine((choices) => Object.keys(choices).length <= MAX_SHIPPING_CHOICES, `At most ${MAX_SHIPPING_CHOICES} sellers`)

@@ -4,6 +4,7 @@ import { centsToAmount } from '@/catalog/summary';
 import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
 import { resolveShipping } from '@/marketplace/shipping';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
+import { storedShippingAddress } from '@/orders/address';
 import type { CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
@@ -167,13 +168,14 @@ export async function placeCheckout(
   }
   assertExpectedTotal(input.expectedTotal, totalCents, groups.flatMap((g) => g.lines));
 
+  const shippingAddress = await storedShippingAddress(deps.db, caller.id, input.shippingAddress);
   await reserveAll(deps, groups);
   let written: { outboxId: number; created: CheckoutCreated; checkout: CheckoutResponse };
   try {
     written = await deps.transaction(async (tx) => {
       const [checkout] = await tx
         .insert(checkouts)
-        .values({ id: checkoutId, userId: caller.id, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents, shippingCents, totalCents, shippingAddress: input.shippingAddress })
+        .values({ id: checkoutId, userId: caller.id, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents, shippingCents, totalCents, shippingAddress })
         .returning();
       const members: { order: OrderRow; items: OrderItemRow[] }[] = [];
       for (const g of groups) {
@@ -194,7 +196,7 @@ export async function placeCheckout(
             shippingMethod: g.shipping.method,
             shippingMinDays: g.shipping.minDays,
             shippingMaxDays: g.shipping.maxDays,
-            shippingAddress: input.shippingAddress,
+            shippingAddress,
           })
           .returning();
         const items = await tx

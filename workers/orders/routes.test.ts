@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
 import { productImages } from '@/catalog/tables';
+import { userProfiles } from '@/identity/tables';
 import { notifications } from '@/notifications/tables';
 import { createOrdersRouter } from '@/orders/routes';
 import type { OrderResponse } from '@/orders/schema';
@@ -46,7 +47,8 @@ describe('POST /api/v1/orders', () => {
     const res = await t.call('POST', '/api/v1/orders', buyer, { ...orderBody([{ productId: productA.id, quantity: 1 }, { productId: productB.id, quantity: 2 }, { productId: productA.id, quantity: 1 }]), cartId: newId() });
     expect(res.status).toBe(201);
     const order = res.body.data;
-    expect(order).toMatchObject({ userId: buyer.id, sellerId: seller.id, status: 'PENDING', totalAmount: 44.98, currency: 'USD', shippingAddress: ADDRESS });
+    // The country's English name is stored as its ISO code; the recipient defaults to the account holder.
+    expect(order).toMatchObject({ userId: buyer.id, sellerId: seller.id, status: 'PENDING', totalAmount: 44.98, currency: 'USD', shippingAddress: { ...ADDRESS, country: 'VN', recipientName: buyer.email } });
     expect(order.items.map((i) => [i.productId, i.quantity, i.unitPrice, i.subtotal, i.imageUrl])).toEqual([
       [productA.id, 2, 19.99, 39.98, 'https://img.test/a.jpg'],
       [productB.id, 2, 2.5, 5, null],
@@ -156,6 +158,43 @@ describe('POST /api/v1/orders', () => {
     expect(other.body.error!.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const bad = await t.call('POST', '/api/v1/orders', buyer, orderBody([{ productId: productB.id, quantity: 1 }]), { 'idempotency-key': 'x'.repeat(256) });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('shipping addresses', () => {
+  it('stores a recipient, phone and second line as given, and names the account holder when the recipient is left out', async () => {
+    const t = setup();
+    await createDb(env).insert(userProfiles).values({ userId: stranger.id, firstName: 'Lan', lastName: 'Pham' });
+    const given = await t.call('POST', '/api/v1/orders', buyer, { items: [{ productId: productB.id, quantity: 1 }], shippingAddress: { recipientName: 'Minh Tran', phone: '+84 28 3822 1234', street: '1 Nguyen Hue', line2: 'Apt 12', city: 'Hanoi', country: 'vn', zipCode: '100000' } });
+    expect(given.status).toBe(201);
+    expect(given.body.data.shippingAddress).toEqual({ recipientName: 'Minh Tran', phone: '+84 28 3822 1234', street: '1 Nguyen Hue', line2: 'Apt 12', city: 'Hanoi', state: '', country: 'VN', zipCode: '100000' });
+    const defaulted = await t.call('POST', '/api/v1/orders', stranger, orderBody([{ productId: productB.id, quantity: 1 }]));
+    expect(defaulted.body.data.shippingAddress.recipientName).toBe('Lan Pham');
+  });
+
+  it.each([
+    ['an unknown country', { country: 'Narnia' }, 'shippingAddress.country'],
+    ['a ZIP that is not one', { country: 'US', zipCode: '!!!!' }, 'shippingAddress.zipCode'],
+    ["another country's postal code", { country: 'US', zipCode: '700000' }, 'shippingAddress.zipCode'],
+    ['a missing postal code where the country has them', { country: 'US', zipCode: undefined }, 'shippingAddress.zipCode'],
+    ['a city without letters', { city: '1' }, 'shippingAddress.city'],
+    ['a one-letter street', { street: 'x' }, 'shippingAddress.street'],
+    ['a state of punctuation', { state: '??' }, 'shippingAddress.state'],
+    ['a phone of letters', { phone: 'call me' }, 'shippingAddress.phone'],
+  ])('refuses %s with a 400 naming the field, and places nothing', async (_name, change, field) => {
+    const t = setup();
+    const res = await t.call('POST', '/api/v1/orders', buyer, { items: [{ productId: productA.id, quantity: 1 }], shippingAddress: { ...ADDRESS, ...change } });
+    expect(res.status).toBe(400);
+    expect(res.body.error!.code).toBe('VALIDATION_ERROR');
+    expect(Object.keys(res.body.error!.details!)).toEqual([field]);
+    expect(t.stock.calls).toEqual([]);
+  });
+
+  it('accepts a country without postal codes with none given', async () => {
+    const t = setup();
+    const res = await t.call('POST', '/api/v1/orders', buyer, { items: [{ productId: productB.id, quantity: 1 }], shippingAddress: { street: '8 Queen Road', city: 'Central', country: 'Hong Kong' } });
+    expect(res.status).toBe(201);
+    expect(res.body.data.shippingAddress).toMatchObject({ country: 'HK', zipCode: '', state: '' });
   });
 });
 

@@ -3,12 +3,40 @@ import { z } from '@hono/zod-openapi';
 import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
 import { pageQuerySchema } from '@/platform/pagination';
+import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema } from '@/platform/postal-address';
 
-const addressField = z.string().trim().min(1, 'Must not be blank').max(255);
-
-export const shippingAddressSchema = z
-  .object({ street: addressField, city: addressField, state: addressField, country: addressField, zipCode: addressField })
+/**
+ * Where an order goes, as a client sends it. Fields were added after the first clients (recipient, phone, second line)
+ * and are optional: a missing recipient becomes the account holder's name. The country may be a name ("Vietnam") and
+ * is stored as its code; state and postal code are optional where the country has none (docs/decisions/orders.md).
+ */
+export const shippingAddressInputSchema = z
+  .object({
+    recipientName: addressText(100, { min: 1, digits: false }).optional().openapi({ description: "Defaults to the account holder's name" }),
+    phone: phoneSchema.optional(),
+    street: addressText(255),
+    line2: optionalAddressText(255).optional().openapi({ description: 'Apartment, suite, unit' }),
+    city: addressText(255, { min: 1, digits: false }),
+    state: optionalAddressText(255).optional(),
+    country: countrySchema,
+    zipCode: optionalAddressText(20).optional(),
+  })
   .strict()
+  .superRefine((address, ctx) => checkPostalCode(address.country, address.zipCode ?? null, 'zipCode', ctx))
+  .openapi('ShippingAddressInput');
+
+/** A stored shipping address; orders placed before recipients were asked for have none. */
+export const shippingAddressSchema = z
+  .object({
+    recipientName: z.string().optional(),
+    phone: z.string().nullable().optional(),
+    street: z.string(),
+    line2: z.string().nullable().optional(),
+    city: z.string(),
+    state: z.string(),
+    country: z.string().openapi({ description: 'ISO 3166-1 alpha-2 code (or, for orders placed before codes, as typed)' }),
+    zipCode: z.string(),
+  })
   .openapi('ShippingAddress');
 
 export const MAX_ORDER_LINES = 50;
@@ -27,7 +55,7 @@ export const createOrderSchema = z
     /** Stored only (the SPA never sent it; the seed required it). */
     cartId: z.guid().nullish(),
     items: z.array(orderLineSchema).min(1).max(MAX_ORDER_LINES),
-    shippingAddress: shippingAddressSchema,
+    shippingAddress: shippingAddressInputSchema,
     expectedTotal: z
       .number()
       .min(0)

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 
 import { recordAdminAction } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
+import { storedShippingAddress } from '@/orders/address';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { productImages, products } from '@/catalog/tables';
 import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
@@ -220,6 +221,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     });
   }
   assertExpectedTotal(input.expectedTotal, totalCents, priced);
+  const shippingAddress = await storedShippingAddress(deps.db, caller.id, input.shippingAddress);
   const orderId = options.orderId ?? newId();
   const commission = await commissionCents(deps.db, priced.map((line) => ({ categoryId: line.product.categoryId, lineCents: line.product.priceCents * line.quantity })), deps.commissionBps ?? DEFAULT_COMMISSION_BPS);
 
@@ -229,7 +231,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     result = await deps.transaction(async (tx) => {
       const [order] = await tx
         .insert(orders)
-        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents: totalCents, totalCents, commissionCents: commission, shippingAddress: input.shippingAddress })
+        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents: totalCents, totalCents, commissionCents: commission, shippingAddress })
         .returning();
       const items = await tx
         .insert(orderItems)

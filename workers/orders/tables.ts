@@ -6,8 +6,13 @@ import { createdAt, newId, updatedAt } from '@/platform/columns';
 export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** A stored shipping address: the country as an ISO code, blank state/zipCode where the country has none. */
 export interface ShippingAddress {
+  /** Missing on orders placed before recipients were asked for. */
+  recipientName?: string;
+  phone?: string | null;
   street: string;
+  line2?: string | null;
   city: string;
   state: string;
   country: string;

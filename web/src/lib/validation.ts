@@ -56,6 +56,15 @@ export function serverFieldErrors<K extends string>(error: unknown, fields: read
   return result;
 }
 
+/** Field errors re-keyed from the server's field names to a form's (`{ address_line1: 'line1' }`). */
+export function renameFields<From extends string, To extends string>(errors: FieldErrors<From>, names: Record<From, To>): FieldErrors<To> {
+  const result: FieldErrors<To> = {};
+  for (const [from, reason] of Object.entries(errors) as [From, string | undefined][]) {
+    if (reason && !result[names[from]]) result[names[from]] = reason;
+  }
+  return result;
+}
+
 /** After a failed submit, moves focus to the first invalid control so keyboard users land on the problem. */
 export function focusFirstInvalid(form: HTMLFormElement | null) {
   setTimeout(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);

@@ -61,3 +61,10 @@ export function cart(items: { productId: number; quantity: number; price?: numbe
     updated_at: '2026-11-01T10:00:00.000Z',
   };
 }
+
+/** `GET /api/v1/countries` with the few countries the tests use. */
+export const countries = () => [
+  { code: 'US', name: 'United States of America', postalCodeChecked: true },
+  { code: 'VN', name: 'Vietnam', postalCodeChecked: true },
+  { code: 'HK', name: 'Hong Kong', postalCodeChecked: false },
+];

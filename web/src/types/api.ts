@@ -61,6 +61,8 @@ export type Cart = Schemas['Cart'];
 export type OrderStatus = Schemas['Order']['status'];
 export type OrderListQuery = QueryOf<'/api/v1/orders'>;
 export type ShippingAddress = Schemas['ShippingAddress'];
+export type ShippingAddressInput = Schemas['ShippingAddressInput'];
+export type Country = Schemas['Country'];
 export type OrderItem = Schemas['OrderItem'];
 export type Order = Schemas['Order'];
 /** A line of the buyer's list (`GET /orders`). */

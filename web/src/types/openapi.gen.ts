@@ -4108,6 +4108,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Countries an address may name (ISO 3166-1 alpha-2 code and English name), and whether the shop checks their postal codes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Countries by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Country"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/profile": {
         parameters: {
             query?: never;
@@ -6484,9 +6524,13 @@ export interface components {
             maxDays: number | null;
         };
         ShippingAddress: {
+            recipientName?: string;
+            phone?: string | null;
             street: string;
+            line2?: string | null;
             city: string;
             state: string;
+            /** @description ISO 3166-1 alpha-2 code (or, for orders placed before codes, as typed) */
             country: string;
             zipCode: string;
         };
@@ -6512,12 +6556,28 @@ export interface components {
                 productId: number;
                 quantity: number;
             }[];
-            shippingAddress: components["schemas"]["ShippingAddress"];
+            shippingAddress: components["schemas"]["ShippingAddressInput"];
             /**
              * @description The total the buyer was shown; when today's prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)
              * @example 59.97
              */
             expectedTotal?: number;
+        };
+        ShippingAddressInput: {
+            /** @description Defaults to the account holder's name */
+            recipientName?: string;
+            phone?: string | null;
+            street: string;
+            /** @description Apartment, suite, unit */
+            line2?: string | null;
+            city: string;
+            state?: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2 code (stored); an alpha-3 code or the English name is accepted
+             * @example US
+             */
+            country: string;
+            zipCode?: string | null;
         };
         OrderSummary: {
             id: string;
@@ -6604,7 +6664,7 @@ export interface components {
                 productId: number;
                 quantity: number;
             }[];
-            shippingAddress: components["schemas"]["ShippingAddress"];
+            shippingAddress: components["schemas"]["ShippingAddressInput"];
             /**
              * @description Seller id → shipping option id, one for every seller in the checkout that has options (a seller without any ships with the platform default, id "platform-default", which may be left out)
              * @example {
@@ -6957,6 +7017,13 @@ export interface components {
                 use: string;
             }[];
         };
+        Country: {
+            /** @example VN */
+            code: string;
+            /** @example Vietnam */
+            name: string;
+            postalCodeChecked: boolean;
+        };
         Profile: {
             id: string;
             email: string;
@@ -6971,6 +7038,8 @@ export interface components {
         Address: {
             id: string;
             label: string | null;
+            recipient_name: string | null;
+            phone: string | null;
             address_line1: string;
             address_line2: string | null;
             city: string;
@@ -6987,10 +7056,17 @@ export interface components {
         };
         AddressRequest: {
             label?: string | null;
+            /** @description Who receives parcels here; the account holder's name when left out */
+            recipient_name?: string | null;
+            phone?: string | null;
             address_line1: string;
             address_line2?: string | null;
             city: string;
             state?: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2 code (stored); an alpha-3 code or the English name is accepted
+             * @example US
+             */
             country: string;
             postal_code?: string | null;
         };

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { useAuthStore } from '@/stores/auth-store';
 import { useToastStore } from '@/stores/toast-store';
-import { cart, pageMeta, SELLER_ID } from '@/testing/fixtures';
+import { cart, countries, pageMeta, SELLER_ID } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
 
@@ -15,6 +15,7 @@ const sellerCard = (first: string) => () =>
 
 const baseRoutes = {
   'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+  'GET /api/v1/countries': () => successResponse(countries()),
   [`GET /api/v1/users/sellers/${SELLER_ID}`]: sellerCard('Jane'),
   [`GET /api/v1/users/sellers/${OTHER_SELLER}`]: sellerCard('Sam'),
 };
@@ -22,6 +23,8 @@ const baseRoutes = {
 const address = (id: string, isDefault: boolean, label: string) => ({
   id,
   label,
+  recipient_name: null,
+  phone: null,
   address_line1: `${label} street 1`,
   address_line2: null,
   city: 'Hanoi',
@@ -150,17 +153,22 @@ describe('/checkout', () => {
     expect(await screen.findByText('Enter the street address.')).toBeTruthy();
     expect(requestsTo('POST /api/v1/orders')).toHaveLength(0);
 
+    await screen.findByRole('option', { name: 'Vietnam' });
+    fireEvent.change(screen.getByLabelText('Country *'), { target: { value: 'VN' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    // Vietnam has postal codes: once it is chosen, one is asked for.
+    expect(await screen.findByText('Enter the postal code.')).toBeTruthy();
     for (const [label, value] of [
       ['Street address *', '1 Main St'],
+      ['Apartment, suite, unit (optional)', 'Unit 4'],
       ['City *', 'Hue'],
-      ['State / region *', 'TTH'],
-      ['Country *', 'Vietnam'],
-      ['ZIP / postal code *', '530000'],
+      ['Postal code *', '530000'],
     ] as const) {
       fireEvent.change(screen.getByLabelText(label), { target: { value } });
     }
     fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
     expect(await screen.findByText(/no longer have enough stock/)).toBeTruthy();
+    expect((requestsTo('POST /api/v1/orders')[0]?.body as { shippingAddress: unknown }).shippingAddress).toEqual({ street: '1 Main St', line2: 'Unit 4', city: 'Hue', country: 'VN', zipCode: '530000' });
 
     fireEvent.change(screen.getByLabelText('City *'), { target: { value: 'Da Nang' } });
     fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));

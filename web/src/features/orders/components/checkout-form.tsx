@@ -1,20 +1,15 @@
-import { type ChangeEvent, type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 
-import { FormError, TextField } from '@/components/ui/form-field';
+import { FormError } from '@/components/ui/form-field';
 import { useCreateOrder } from '@/features/orders/api/create-order';
+import { useCountries } from '@/lib/countries';
+import { type AddressField, AddressFields, type AddressValues, addressValuesOf, EMPTY_ADDRESS, validateAddressValues } from '@/components/ui/address-fields';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice } from '@/lib/format';
 import { randomId } from '@/lib/random-id';
-import {
-  compactErrors,
-  type FieldErrors,
-  focusFirstInvalid,
-  hasErrors,
-  serverFieldErrors,
-  validateRequired,
-} from '@/lib/validation';
-import type { Address, Order, ShippingAddress } from '@/types/api';
+import { type FieldErrors, focusFirstInvalid, hasErrors, renameFields, serverFieldErrors } from '@/lib/validation';
+import type { Address, Order, ShippingAddressInput } from '@/types/api';
 
 export interface CheckoutLine {
   productId: number;
@@ -23,8 +18,17 @@ export interface CheckoutLine {
   subtotal: number;
 }
 
-const ADDRESS_FIELDS = ['street', 'city', 'state', 'country', 'zipCode'] as const;
-type AddressField = (typeof ADDRESS_FIELDS)[number];
+/** The order's address fields → the shared form's. */
+const SERVER_FIELDS = {
+  recipientName: 'recipientName',
+  phone: 'phone',
+  street: 'line1',
+  line2: 'line2',
+  city: 'city',
+  state: 'state',
+  country: 'country',
+  zipCode: 'postalCode',
+} as const satisfies Record<string, AddressField>;
 const MANUAL = 'manual';
 
 export const ORDER_ERRORS: Record<string, string> = {
@@ -34,45 +38,42 @@ export const ORDER_ERRORS: Record<string, string> = {
   IDEMPOTENCY_KEY_IN_FLIGHT: 'Your order is already being placed. Please wait a moment.',
 };
 
-/** A saved address (snake_case profile shape) as the order's shipping address (camelCase orders shape). */
-export function toShippingAddress(address: Address): ShippingAddress {
+/** Form values as the order's shipping address (camelCase); a blank recipient is left to the server's default. */
+export function toShippingAddress(values: AddressValues): ShippingAddressInput {
+  const optional = (v: string) => v.trim() || undefined;
   return {
-    street: [address.address_line1, address.address_line2].filter(Boolean).join(', '),
-    city: address.city,
-    state: address.state ?? '',
-    country: address.country,
-    zipCode: address.postal_code ?? '',
+    recipientName: optional(values.recipientName),
+    phone: optional(values.phone),
+    street: values.line1.trim(),
+    line2: optional(values.line2),
+    city: values.city.trim(),
+    state: optional(values.state),
+    // Sent as stored: a saved address from before country codes keeps its name, which the server turns into the code.
+    country: values.country.trim(),
+    zipCode: optional(values.postalCode),
   };
 }
 
-const validateAddress = (address: ShippingAddress): FieldErrors<AddressField> =>
-  compactErrors({
-    street: validateRequired(address.street, 'the street address', 255),
-    city: validateRequired(address.city, 'the city', 255),
-    state: validateRequired(address.state, 'the state or region', 255),
-    country: validateRequired(address.country, 'the country', 255),
-    zipCode: validateRequired(address.zipCode, 'the ZIP or postal code', 255),
-  });
-
 const formatAddress = (a: Address) =>
-  [a.address_line1, a.address_line2, a.city, a.state, a.postal_code, a.country].filter(Boolean).join(', ');
+  [a.recipient_name, a.address_line1, a.address_line2, a.city, a.state, a.postal_code, a.country].filter(Boolean).join(', ');
 
 /** The address choice of a checkout: a saved address (the default preselected) or the manual form. */
 export function useShippingAddressChoice(savedAddresses: Address[]) {
+  const countries = useCountries();
   const defaultAddress = savedAddresses.find((a) => a.is_default) ?? savedAddresses[0];
   const [choice, setChoice] = useState<string>(defaultAddress?.id ?? MANUAL);
-  const [manual, setManual] = useState<ShippingAddress>({ street: '', city: '', state: '', country: '', zipCode: '' });
+  const [manual, setManual] = useState<AddressValues>(EMPTY_ADDRESS);
   const [errors, setErrors] = useState<FieldErrors<AddressField>>({});
   const [addressError, setAddressError] = useState<string | null>(null);
 
   /** The chosen address, trimmed, or null when it is invalid (the errors are shown and the first field focused). */
-  const resolve = (form: HTMLFormElement | null): ShippingAddress | null => {
+  const resolve = (form: HTMLFormElement | null): ShippingAddressInput | null => {
     const saved = savedAddresses.find((a) => a.id === choice);
-    const shippingAddress = saved ? toShippingAddress(saved) : manual;
-    const next = validateAddress(shippingAddress);
+    const values = saved ? addressValuesOf(saved) : manual;
+    const next = validateAddressValues(values, countries.data, { postalCodeRequired: true });
     if (saved && hasErrors(next)) {
       setErrors({});
-      setAddressError('This saved address is missing a state or postal code. Choose another or enter one below.');
+      setAddressError('This saved address is missing a postal code or has an invalid field. Choose another or enter one below.');
       return null;
     }
     setAddressError(null);
@@ -81,17 +82,15 @@ export function useShippingAddressChoice(savedAddresses: Address[]) {
       focusFirstInvalid(form);
       return null;
     }
-    return {
-      street: shippingAddress.street.trim(),
-      city: shippingAddress.city.trim(),
-      state: shippingAddress.state.trim(),
-      country: shippingAddress.country.trim(),
-      zipCode: shippingAddress.zipCode.trim(),
-    };
+    return toShippingAddress(values);
+  };
+  const change = (field: AddressField, value: string) => {
+    setManual((m) => ({ ...m, [field]: value }));
+    setErrors((current) => ({ ...current, [field]: undefined }));
   };
   /** Field errors the server named (400 VALIDATION_ERROR on the address). */
-  const showServerErrors = (error: unknown) => setErrors(serverFieldErrors(error, ADDRESS_FIELDS));
-  return { savedAddresses, choice, setChoice, manual, setManual, errors, addressError, resolve, showServerErrors, hasFieldErrors: hasErrors(errors) };
+  const showServerErrors = (error: unknown) => setErrors(renameFields(serverFieldErrors(error, Object.keys(SERVER_FIELDS) as (keyof typeof SERVER_FIELDS)[]), SERVER_FIELDS));
+  return { savedAddresses, choice, setChoice, manual, change, errors, addressError, resolve, showServerErrors, hasFieldErrors: hasErrors(errors) };
 }
 
 export type ShippingAddressChoice = ReturnType<typeof useShippingAddressChoice>;
@@ -99,14 +98,7 @@ export type ShippingAddressChoice = ReturnType<typeof useShippingAddressChoice>;
 /** Saved addresses as radio cards plus "Enter an address" with its form. */
 export function ShippingAddressFields({ state }: { state: ShippingAddressChoice }) {
   const groupName = useId();
-  const { savedAddresses, choice, setChoice, manual, setManual, errors, addressError } = state;
-  const bind = (field: AddressField) => ({
-    value: manual[field],
-    onChange: (e: ChangeEvent<HTMLInputElement>) => setManual((m) => ({ ...m, [field]: e.target.value })),
-    error: errors[field],
-    required: true,
-    maxLength: 255,
-  });
+  const { savedAddresses, choice, setChoice, manual, change, errors, addressError } = state;
   return (
     <>
       <h2 className="section-title">Shipping address</h2>
@@ -133,15 +125,7 @@ export function ShippingAddressFields({ state }: { state: ShippingAddressChoice 
       </fieldset>
       {choice === MANUAL ? (
         <div className="form">
-          <TextField label="Street address" autoComplete="street-address" {...bind('street')} />
-          <div className="form__row">
-            <TextField label="City" autoComplete="address-level2" {...bind('city')} />
-            <TextField label="State / region" autoComplete="address-level1" {...bind('state')} />
-          </div>
-          <div className="form__row">
-            <TextField label="Country" autoComplete="country-name" {...bind('country')} />
-            <TextField label="ZIP / postal code" autoComplete="postal-code" {...bind('zipCode')} />
-          </div>
+          <AddressFields values={manual} errors={errors} onChange={change} postalCodeRequired />
         </div>
       ) : null}
     </>

@@ -1,12 +1,12 @@
 import { Link } from 'react-router';
 
+import { AddressView, shippingAddressValues } from '@/components/ui/address-fields';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { formatDateTime, formatPrice, shortId } from '@/lib/format';
 import type { Order } from '@/types/api';
 
 /** Items with thumbnails and links, total, shipping address and order facts; shared by buyer and seller views. */
 export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLink?: boolean }) {
-  const a = order.shippingAddress;
   return (
     <div className="form">
       <ul className="order-items" aria-label="Items">
@@ -33,13 +33,7 @@ export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLi
           <h2 id="shipping-title" className="field__label">
             Shipping address
           </h2>
-          <address>
-            {a.street}
-            <br />
-            {a.city}, {a.state} {a.zipCode}
-            <br />
-            {a.country}
-          </address>
+          <AddressView values={shippingAddressValues(order.shippingAddress)} />
         </section>
         <section className="card" aria-labelledby="order-info-title">
           <h2 id="order-info-title" className="field__label">
@@ -87,7 +81,7 @@ export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLi
           ) : (
             <p className="summary-row">
               <span>Buyer</span>
-              <span>{shortId(order.userId)}</span>
+              <span>{order.shippingAddress.recipientName || shortId(order.userId)}</span>
             </p>
           )}
         </section>

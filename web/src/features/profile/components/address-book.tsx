@@ -1,5 +1,6 @@
 import { useState } from 'react';
 
+import { AddressView, addressValuesOf } from '@/components/ui/address-fields';
 import { EmptyState } from '@/components/ui/empty-state';
 import {
   useCreateAddress,
@@ -48,19 +49,7 @@ function AddressCard({ address }: { address: Address }) {
         <strong>{address.label || 'Address'}</strong>{' '}
         {address.is_default ? <span className="badge badge--info">Default</span> : null}
       </p>
-      <address>
-        {address.address_line1}
-        {address.address_line2 ? (
-          <>
-            <br />
-            {address.address_line2}
-          </>
-        ) : null}
-        <br />
-        {[address.city, address.state, address.postal_code].filter(Boolean).join(', ')}
-        <br />
-        {address.country}
-      </address>
+      <AddressView values={addressValuesOf(address)} />
       <div className="form__actions">
         {!address.is_default ? (
           <button

@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { useAuthStore } from '@/stores/auth-store';
-import { cart } from '@/testing/fixtures';
+import { cart, countries } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
 
@@ -57,6 +57,7 @@ describe('/profile', () => {
       'GET /api/v1/cart': () => successResponse(cart([])),
       'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
       'GET /api/v1/users/profile': () => successResponse(profile),
+      'GET /api/v1/countries': () => successResponse(countries()),
       'POST /api/v1/users/addresses': () =>
         errorResponse(400, 'VALIDATION_ERROR', 'Invalid body', { details: { postal_code: 'too long for this country' } }),
     });
@@ -69,18 +70,22 @@ describe('/profile', () => {
 
     fireEvent.change(screen.getByLabelText('Street address *'), { target: { value: '2 Side St' } });
     fireEvent.change(screen.getByLabelText('City *'), { target: { value: 'Hanoi' } });
-    fireEvent.change(screen.getByLabelText('Country *'), { target: { value: 'Vietnam' } });
-    fireEvent.change(screen.getByLabelText('Postal code'), { target: { value: '12345' } });
+    fireEvent.change(screen.getByLabelText('Recipient name'), { target: { value: 'Lan Pham' } });
+    await screen.findByRole('option', { name: 'Vietnam' });
+    fireEvent.change(screen.getByLabelText('Country *'), { target: { value: 'VN' } });
+    fireEvent.change(screen.getByLabelText('Postal code (if any)'), { target: { value: '12345' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add address' }));
 
     expect(await screen.findByText('too long for this country')).toBeTruthy();
     expect(requestsTo('POST /api/v1/users/addresses')[0]?.body).toEqual({
       label: null,
+      recipient_name: 'Lan Pham',
+      phone: null,
       address_line1: '2 Side St',
       address_line2: null,
       city: 'Hanoi',
       state: null,
-      country: 'Vietnam',
+      country: 'VN',
       postal_code: '12345',
     });
   });

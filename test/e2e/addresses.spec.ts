@@ -1,0 +1,23 @@
+import { expect, test } from '@playwright/test';
+
+import { fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
+
+test('a saved address names its recipient, picks the country from a list and has its postal code checked', async ({ page, request }) => {
+  const customer = await newVerifiedCustomer(request, 'address');
+  await logIn(page, customer, '/profile');
+  await page.getByRole('button', { name: '+ Add address' }).click();
+  await fillAddress(page, { recipient: 'Ana Silva', street: '350 Fifth Avenue', line2: 'Suite 2100', city: 'New York', state: 'NY', country: 'US', postalCode: '!!!!' });
+  await page.getByRole('button', { name: 'Add address', exact: true }).click();
+
+  // The server names the field; correcting it clears the message.
+  const postalCode = page.getByLabel(/^Postal code/);
+  await expect(page.getByText('Not a valid postal code for United States of America')).toBeVisible();
+  await expect(postalCode).toHaveAttribute('aria-invalid', 'true');
+  await postalCode.fill('10118');
+  await expect(page.getByText('Not a valid postal code for United States of America')).toHaveCount(0);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Add address', exact: true }).click();
+
+  await expect(page.getByText('Ana Silva')).toBeVisible();
+  await expect(page.getByText(/350 Fifth Avenue/)).toBeVisible();
+});
