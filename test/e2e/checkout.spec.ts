@@ -94,7 +94,7 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
   if (!box) throw new Error('the order link has no box');
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await expect(page.getByRole('heading', { level: 1, name: `Order ${shortId(orderId)}` })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Status history' }).getByText('Payment confirmed', { exact: true })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Status history' }).getByText('Payment received', { exact: true })).toBeVisible();
   // The address as a label prints it: the recipient, the second line and the country by its name.
   const address = page.locator('address');
   await expect(address.getByText('Minh Tran')).toBeVisible();

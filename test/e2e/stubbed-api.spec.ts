@@ -89,9 +89,9 @@ function answer(method: string, path: string): unknown {
     },
     'GET /users/profile': () =>
       ok({ id: 'u', email: 'seller@example.com', role: 'seller', first_name: 'Jane', last_name: 'Smith', phone: null, avatar_url: null, addresses: [address] }),
-    'GET /orders': () => ok([{ id: ORDER_ID, totalAmount: 298, status: 'SHIPPED', itemCount: 2, sellerId: SELLER, createdAt: now }], meta(1)),
+    'GET /orders': () => ok([{ id: ORDER_ID, totalAmount: 298, status: 'SHIPPED', itemCount: 2, unitCount: 2, firstItem: null, sellerId: SELLER, sellerName: null, recipientName: null, createdAt: now }], meta(1)),
     'GET /orders/seller': () =>
-      ok([{ id: ORDER_ID, totalAmount: 298, status: 'CONFIRMED', itemCount: 2, sellerId: SELLER, userId: order.userId, createdAt: now }], meta(1)),
+      ok([{ id: ORDER_ID, totalAmount: 298, status: 'CONFIRMED', itemCount: 2, unitCount: 2, firstItem: null, sellerId: SELLER, sellerName: null, recipientName: null, userId: order.userId, createdAt: now }], meta(1)),
     [`GET /orders/${ORDER_ID}`]: () => ok(order),
     [`GET /orders/seller/${ORDER_ID}`]: () => ok({ ...order, status: 'CONFIRMED' }),
     [`GET /orders/${ORDER_ID}/history`]: () =>

@@ -10,7 +10,7 @@ import { sha256Hex, sixDigitCode } from '@/identity/secrets';
 import { verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity/service';
 import { emailVerifications, loginAttempts, userProfiles, users, type UserRole } from '@/identity/tables';
 import { shortOrderNumber } from '@/notifications/service';
-import { toOrderResponse } from '@/orders/service';
+import { orderSummaryColumns, toOrderResponse } from '@/orders/service';
 import { orderItems, orders, orderStatusHistory, outbox, ORDER_STATUSES, type OrderStatus } from '@/orders/tables';
 import { toPaymentResponse } from '@/payments/service';
 import { paymentHistory, payments } from '@/payments/tables';
@@ -155,7 +155,7 @@ export async function searchOrders(db: Db, query: AdminOrderQuery) {
         sellerEmail: sellers.email,
         createdAt: orders.createdAt,
         updatedAt: orders.updatedAt,
-        itemCount: sql<number>`(select count(*)::int from ${orderItems} oi where oi.order_id = ${orders}.id)`.mapWith(Number),
+        itemCount: orderSummaryColumns.itemCount,
       })
       .from(orders)
       .leftJoin(buyers, eq(buyers.id, orders.userId))

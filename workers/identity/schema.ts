@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { USER_ROLES } from '@/identity/tables';
-import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema } from '@/platform/postal-address';
+import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
 
 /**
  * Wire shapes of auth and users (snake_case) — the seller card alone is camelCase, as the
@@ -103,7 +103,7 @@ export const addressBodySchema = z
     city: addressText(100, { min: 1, digits: false }),
     state: optionalAddressText(100),
     country: countrySchema,
-    postal_code: optionalAddressText(20),
+    postal_code: postalCodeSchema,
   })
   .strict()
   .superRefine((address, ctx) => checkPostalCode(address.country, address.postal_code, 'postal_code', ctx, { required: false }))

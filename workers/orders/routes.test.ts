@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
 import { productImages } from '@/catalog/tables';
-import { userProfiles } from '@/identity/tables';
+import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { notifications } from '@/notifications/tables';
 import { createOrdersRouter } from '@/orders/routes';
 import type { OrderResponse } from '@/orders/schema';
@@ -203,12 +203,27 @@ describe('reading orders', () => {
     const t = setup();
     const me = await createTestUser('customer');
     const a = await t.call('POST', '/api/v1/orders', me, orderBody([{ productId: productA.id, quantity: 1 }]));
-    const b = await t.call('POST', '/api/v1/orders', me, orderBody([{ productId: productB.id, quantity: 3 }]));
+    const b = await t.call('POST', '/api/v1/orders', me, { items: [{ productId: productB.id, quantity: 3 }, { productId: productA.id, quantity: 2 }], shippingAddress: { ...ADDRESS, recipientName: 'Mai Le' } });
     await t.call('PUT', `/api/v1/orders/${a.body.data.id}/cancel`, me);
+    await createDb(env).insert(sellerProfiles).values({ userId: seller.id, displayName: 'Lantern Works' }).onConflictDoNothing();
     const list = await t.call<{ id: string; itemCount: number; status: string; totalAmount: number; sellerId: string }[]>('GET', '/api/v1/orders', me);
     expect(list.status).toBe(200);
     expect(list.body.data.map((o) => o.id)).toEqual([b.body.data.id, a.body.data.id]);
-    expect(list.body.data[0]).toEqual({ id: b.body.data.id, checkoutId: null, totalAmount: 7.5, status: 'PENDING', itemCount: 1, sellerId: seller.id, createdAt: expect.any(String) });
+    // Recognisable: the first line's product, units (5) beside lines (2), the seller's and the recipient's names.
+    const firstLine = b.body.data.items.toSorted((x, y) => x.id.localeCompare(y.id))[0]!;
+    expect(list.body.data[0]).toEqual({
+      id: b.body.data.id,
+      checkoutId: null,
+      totalAmount: 47.48,
+      status: 'PENDING',
+      itemCount: 2,
+      unitCount: 5,
+      firstItem: { productId: firstLine.productId, productName: firstLine.productName, imageUrl: firstLine.imageUrl },
+      sellerId: seller.id,
+      sellerName: 'Lantern Works',
+      recipientName: 'Mai Le',
+      createdAt: expect.any(String),
+    });
     expect(list.body.meta!.totalElements).toBe(2);
     const cancelled = await t.call<{ id: string }[]>('GET', '/api/v1/orders?status=CANCELLED', me);
     expect(cancelled.body.data.map((o) => o.id)).toEqual([a.body.data.id]);

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
 import { pageQuerySchema } from '@/platform/pagination';
-import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema } from '@/platform/postal-address';
+import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
 
 /**
  * Where an order goes, as a client sends it. Fields were added after the first clients (recipient, phone, second line)
@@ -19,7 +19,7 @@ export const shippingAddressInputSchema = z
     city: addressText(255, { min: 1, digits: false }),
     state: optionalAddressText(255).optional(),
     country: countrySchema,
-    zipCode: optionalAddressText(20).optional(),
+    zipCode: postalCodeSchema.optional(),
   })
   .strict()
   .superRefine((address, ctx) => checkPostalCode(address.country, address.zipCode ?? null, 'zipCode', ctx))
@@ -130,8 +130,15 @@ export const orderSummarySchema = z
     checkoutId: z.string().nullable(),
     totalAmount: z.number(),
     status: z.enum(ORDER_STATUSES),
+    /** Lines of the order (kept for the first clients); `unitCount` is what people count. */
     itemCount: z.number().int(),
+    unitCount: z.number().int(),
+    /** The first line's product, so a list can say "Aurora ANC Headphones + 1 more". */
+    firstItem: z.object({ productId: z.number().int(), productName: z.string(), imageUrl: z.string().nullable() }).nullable(),
     sellerId: z.string(),
+    sellerName: z.string().nullable(),
+    /** Who the order ships to (older orders may have none). */
+    recipientName: z.string().nullable(),
     createdAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('OrderSummary');

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 
 import { recordAdminAction } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
+import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { storedShippingAddress } from '@/orders/address';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { productImages, products } from '@/catalog/tables';
@@ -299,6 +300,16 @@ export async function getOrderHistory(db: Db, caller: Caller, orderId: string) {
   return rows.map((row) => ({ id: row.id, oldStatus: row.oldStatus, newStatus: row.newStatus, reason: row.reason, changedBy: row.changedBy, changedAt: row.changedAt.toISOString() }));
 }
 
+/**
+ * What makes an order recognisable in a list (docs/decisions/orders.md): its lines, its units and its first line's
+ * product, read from the lines in the same query (page sizes are bounded).
+ */
+export const orderSummaryColumns = {
+  itemCount: sql<number>`(select count(*)::int from ${orderItems} oi where oi.order_id = ${orders}.id)`.mapWith(Number),
+  unitCount: sql<number>`(select coalesce(sum(oi.quantity), 0)::int from ${orderItems} oi where oi.order_id = ${orders}.id)`.mapWith(Number),
+  firstItem: sql<{ productId: number; productName: string; imageUrl: string | null } | null>`(select json_build_object('productId', oi.product_id, 'productName', oi.product_name, 'imageUrl', oi.image_url) from ${orderItems} oi where oi.order_id = ${orders}.id order by oi.id limit 1)`,
+};
+
 type ListQuery = { page: number; size: number; sort: Sort<'createdAt' | 'totalAmount'>; status?: OrderStatus | undefined };
 
 async function listOrders(db: Db, by: 'userId' | 'sellerId', ownerId: string, query: ListQuery) {
@@ -315,9 +326,13 @@ async function listOrders(db: Db, by: 'userId' | 'sellerId', ownerId: string, qu
         sellerId: orders.sellerId,
         userId: orders.userId,
         createdAt: orders.createdAt,
-        itemCount: sql<number>`(select count(*)::int from ${orderItems} oi where oi.order_id = ${orders}.id)`.mapWith(Number),
+        ...orderSummaryColumns,
+        sellerName: sql<string | null>`coalesce(${sellerProfiles.displayName}, nullif(trim(${userProfiles.firstName} || ' ' || ${userProfiles.lastName}), ''))`,
+        recipientName: sql<string | null>`${orders.shippingAddress}->>'recipientName'`,
       })
       .from(orders)
+      .leftJoin(sellerProfiles, eq(sellerProfiles.userId, orders.sellerId))
+      .leftJoin(userProfiles, eq(userProfiles.userId, orders.sellerId))
       .where(where)
       .orderBy(direction(column), direction(orders.id))
       .limit(query.size)
@@ -325,7 +340,20 @@ async function listOrders(db: Db, by: 'userId' | 'sellerId', ownerId: string, qu
     db.select({ total: count() }).from(orders).where(where),
   ]);
   return {
-    rows: rows.map((row) => ({ id: row.id, checkoutId: row.checkoutId, totalAmount: centsToAmount(row.totalCents), status: row.status, itemCount: row.itemCount, sellerId: row.sellerId, userId: row.userId, createdAt: row.createdAt.toISOString() })),
+    rows: rows.map((row) => ({
+      id: row.id,
+      checkoutId: row.checkoutId,
+      totalAmount: centsToAmount(row.totalCents),
+      status: row.status,
+      itemCount: row.itemCount,
+      unitCount: row.unitCount,
+      firstItem: row.firstItem,
+      sellerId: row.sellerId,
+      sellerName: row.sellerName,
+      recipientName: row.recipientName,
+      userId: row.userId,
+      createdAt: row.createdAt.toISOString(),
+    })),
     meta: pageMeta(query.page, query.size, total?.total ?? 0),
   };
 }

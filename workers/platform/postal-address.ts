@@ -69,6 +69,14 @@ export const optionalAddressText = (max: number) =>
     .nullish()
     .transform((value) => value || null);
 
+/** A postal code as typed; its format is checked against the country by {@link checkPostalCode}. */
+export const postalCodeSchema = z
+  .string()
+  .trim()
+  .max(20)
+  .nullish()
+  .transform((value) => value || null);
+
 export const phoneSchema = z
   .string()
   .trim()
@@ -86,7 +94,7 @@ export function checkPostalCode(country: string, postalCode: string | null, path
     if (required && postalCodeRequired(country)) ctx.addIssue({ code: 'custom', path: [path], message: `A postal code is required for ${countries.getName(country, 'en') ?? country}` });
     return;
   }
-  if (!postalCodeFits(country, postalCode)) {
+  if (!postalCodeFits(country, postalCode) || !HAS_LETTER_OR_DIGIT.test(postalCode)) {
     ctx.addIssue({ code: 'custom', path: [path], message: `Not a valid postal code for ${countries.getName(country, 'en') ?? country}` });
   }
 }

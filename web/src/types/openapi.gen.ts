@@ -6586,7 +6586,15 @@ export interface components {
             /** @enum {string} */
             status: "PENDING" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
             itemCount: number;
+            unitCount: number;
+            firstItem: {
+                productId: number;
+                productName: string;
+                imageUrl: string | null;
+            } | null;
             sellerId: string;
+            sellerName: string | null;
+            recipientName: string | null;
             /** Format: date-time */
             createdAt: string;
         };

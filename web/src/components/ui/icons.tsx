@@ -76,3 +76,11 @@ export const BellIcon = (props: IconProps) => (
     <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
   </Icon>
 );
+
+/** The "smart" (meaning search) mark: drawn, so it never depends on an emoji font. */
+export const SparkleIcon = (props: IconProps) => (
+  <Icon width="16" height="16" {...props}>
+    <path d="M12 3l1.8 5.2L19 10l-5.2 1.8L12 17l-1.8-5.2L5 10l5.2-1.8z" />
+    <path d="M19 15l.7 2.3L22 18l-2.3.7L19 21l-.7-2.3L16 18l2.3-.7z" />
+  </Icon>
+);

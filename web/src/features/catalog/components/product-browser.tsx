@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useNavigation, useSearchParams } from 'react-router';
 
 import { EmptyState } from '@/components/ui/empty-state';
+import { SparkleIcon } from '@/components/ui/icons';
 import { Pagination } from '@/components/ui/pagination';
 import { useDebouncedValue } from '@/hooks/use-debounced-value';
 import { usePageParam } from '@/hooks/use-page-param';
@@ -18,9 +19,16 @@ const DEBOUNCE_MS = 300;
 
 type SearchMode = 'keyword' | SmartSearchMode;
 
-const MODES: { value: SearchMode; label: string }[] = [
+const MODES: { value: SearchMode; label: ReactNode }[] = [
   { value: 'keyword', label: 'Keyword' },
-  { value: 'ai', label: '✨ Smart' },
+  {
+    value: 'ai',
+    label: (
+      <>
+        <SparkleIcon className="icon-inline" /> Smart
+      </>
+    ),
+  },
   { value: 'hybrid', label: 'Hybrid' },
 ];
 
@@ -28,6 +36,15 @@ export interface SortOption {
   label: string;
   value: string;
 }
+
+/** The catalog's orders, the same on every listing; the first is a listing's default. */
+export const PRODUCT_SORTS: SortOption[] = [
+  { label: 'Newest', value: 'createdAt,DESC' },
+  { label: 'Most Sold', value: 'soldCount,DESC' },
+  { label: 'Highest Rated', value: 'avgRating,DESC' },
+  { label: 'Price ↑', value: 'price,ASC' },
+  { label: 'Price ↓', value: 'price,DESC' },
+];
 
 interface ProductBrowserProps {
   /** Scope every listing and search to one category or one seller. */

@@ -10,7 +10,9 @@ export function ProductCard({ product, smartMatch = false }: { product: ProductS
     <li className="product-card">
       {/* The name link names the card; the image is decorative next to it. */}
       <ProductImage className="product-card__image" src={product.thumbnailUrl} alt="" />
-      {smartMatch ? <span className="badge badge--info product-card__badge">✨ Smart match</span> : null}
+      {smartMatch ? <span className="badge badge--info product-card__badge">
+          <SparkleIcon className="icon-inline" /> Smart match
+        </span> : null}
       <h3 className="product-card__name">
         <Link className="product-card__link" to={`/products/${product.id}`}>
           {product.name}

@@ -65,7 +65,7 @@ describe('/orders/:id (buyer)', () => {
     expect(screen.getByRole('link', { name: 'Aurora Headphones' }).getAttribute('href')).toBe('/products/1');
     expect(screen.getByText(/1 Main St/)).toBeTruthy();
     const timeline = await screen.findByRole('list', { name: 'Status history' });
-    expect(within(timeline).getByText('Payment confirmed')).toBeTruthy();
+    expect(within(timeline).getByText('Payment received')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Mark as Delivered' })).toBeNull();
 
     fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
@@ -137,7 +137,24 @@ describe('seller orders', () => {
     const { requestsTo } = mockFetch({
       ...chrome,
       'GET /api/v1/orders/seller': () =>
-        successResponse([{ id: ORDER_ID, totalAmount: 298, status: 'CONFIRMED', itemCount: 2, sellerId: SELLER_ID, userId: '01a212fb-2ced-73e1-9eff-7059abcdef12', createdAt: '2026-11-20T10:00:00Z' }], pageMeta(1)),
+        successResponse(
+          [
+            {
+              id: ORDER_ID,
+              totalAmount: 298,
+              status: 'CONFIRMED',
+              itemCount: 2,
+              unitCount: 3,
+              firstItem: { productId: 1, productName: 'Aurora ANC Headphones', imageUrl: null },
+              sellerId: SELLER_ID,
+              sellerName: 'Jane Seller',
+              recipientName: 'Minh Tran',
+              userId: '01a212fb-2ced-73e1-9eff-7059abcdef12',
+              createdAt: '2026-11-20T10:00:00Z',
+            },
+          ],
+          pageMeta(1),
+        ),
       [`PUT /api/v1/orders/${ORDER_ID}/ship`]: () => successResponse(order('SHIPPED')),
     });
     const { router } = renderApp('/seller/orders');
@@ -145,7 +162,11 @@ describe('seller orders', () => {
     fireEvent.click(await screen.findByRole('link', { name: 'Confirmed' }));
     await waitFor(() => expect(router.state.location.search).toBe('?status=CONFIRMED'));
     await waitFor(() => expect(requestsTo('GET /api/v1/orders/seller').some((r) => r.url.includes('status=CONFIRMED'))).toBe(true));
-    expect(screen.getByText('ABCDEF12')).toBeTruthy();
+    // Recognisable rows: the first product and how many more lines, units, and who it ships to (not the buyer's id).
+    expect(screen.getByText('Aurora ANC Headphones + 1 more')).toBeTruthy();
+    expect(screen.getByText('3 items')).toBeTruthy();
+    expect(screen.getByText('Minh Tran')).toBeTruthy();
+    expect(screen.queryByText('ABCDEF12')).toBeNull();
 
     // Shipping needs a carrier and a tracking number: the row leads to the order page, which asks for them.
     fireEvent.click(screen.getByRole('link', { name: 'Ship Order 55556666' }));
