@@ -18,6 +18,9 @@ test('a saved address names its recipient, picks the country from a list and has
   expect(await seriousAxeViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Add address', exact: true }).click();
 
-  await expect(page.getByText('Ana Silva')).toBeVisible();
-  await expect(page.getByText(/350 Fifth Avenue/)).toBeVisible();
+  const saved = page.locator('address');
+  await expect(saved.getByText('Ana Silva')).toBeVisible();
+  await expect(saved.getByText('350 Fifth Avenue, Suite 2100')).toBeVisible();
+  await expect(saved.getByText('New York, NY 10118')).toBeVisible();
+  await expect(saved.getByText('United States of America')).toBeVisible();
 });

@@ -99,3 +99,26 @@ test('a click on a suggestion opens it, and the typed text keeps searching as be
   await suggestions(page).getByRole('option', { name: /Insulated Steel Water Bottle/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Insulated Steel Water Bottle 1 L' })).toBeVisible();
 });
+
+test('the home page has a search box: Enter opens the catalog results for what was typed', async ({ page }) => {
+  await page.goto('/');
+  await searchBox(page).fill('wireless headphones');
+  await searchBox(page).press('Enter');
+  await expect(page).toHaveURL(/\/products\?q=wireless\+headphones$/);
+  await expect(page.getByRole('link', { name: 'Aurora ANC Wireless Headphones' }).first()).toBeVisible();
+});
+
+test('All products sorts like a shop page, and the smart mode is named without an emoji', async ({ page }) => {
+  await page.goto('/products');
+  const sorts = page.getByRole('list', { name: 'Sort by' });
+  await expect(sorts.getByRole('button', { name: 'Newest' })).toHaveAttribute('aria-pressed', 'true');
+  await sorts.getByRole('button', { name: 'Price ↑' }).click();
+  await expect(page).toHaveURL(/[?&]sort=price%2CASC/);
+  await expect(sorts.getByRole('button', { name: 'Price ↑' })).toHaveAttribute('aria-pressed', 'true');
+  const prices = page.getByRole('list', { name: 'Products' }).locator('.product-card__price');
+  await expect.poll(async () => {
+    const shown = (await prices.allInnerTexts()).map((text) => Number(text.replace(/[^\d.]/g, '')));
+    return shown.length > 1 && shown.every((price, i) => i === 0 || shown[i - 1]! <= price);
+  }).toBe(true);
+  await expect(page.getByRole('radio', { name: 'Smart' })).toBeVisible();
+});

@@ -35,7 +35,13 @@ describe('register → verify → login → refresh → logout', () => {
     expect(code).toMatch(/^\d{6}$/);
     const badCode = code === '000000' ? '000001' : '000000';
     expect(await errorCode(await call('POST', '/api/v1/auth/verify-email', { email, code: badCode }, { ip }))).toBe('INVALID_CODE');
-    expect((await call('POST', '/api/v1/auth/verify-email', { email, code }, { ip })).status).toBe(200);
+    // The code proves the address: the answer signs the account in, with a session that works.
+    const verified = await call('POST', '/api/v1/auth/verify-email', { email, code }, { ip });
+    expect(verified.status).toBe(200);
+    const session = await dataOf<TokenBody & { message: string }>(verified);
+    expect(session).toMatchObject({ message: expect.stringContaining('verified'), token_type: 'Bearer', user: { id: user.id, email } });
+    expect(verified.headers.get('set-cookie') ?? '').toContain(`refresh_token=${session.refresh_token}`);
+    expect((await call('GET', '/api/v1/users/profile', undefined, { token: session.access_token })).status).toBe(200);
     const again = await call('POST', '/api/v1/auth/verify-email', { email, code }, { ip });
     expect(again.status).toBe(400);
     // Same answer as a wrong code or an unknown address (docs/decisions/identity.md: no enumeration).

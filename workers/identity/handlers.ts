@@ -69,8 +69,9 @@ export const logout: Handler<typeof routes.logoutRoute> = async (c) => {
 };
 
 export const verifyEmail: Handler<typeof routes.verifyEmailRoute> = async (c) => {
-  await service.verifyEmail(deps(c), c.req.valid('json'), client(c));
-  return c.json(ok({ message: 'Email verified; you can sign in now' }), 200);
+  const tokens = await service.verifyEmail(deps(c), c.req.valid('json'), client(c));
+  setRefreshCookie(c, tokens.refresh_token);
+  return c.json(ok({ message: 'Email verified; you are signed in', ...tokens }), 200);
 };
 
 export const resendVerification: Handler<typeof routes.resendVerificationRoute> = async (c) => {

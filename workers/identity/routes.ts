@@ -20,6 +20,7 @@ import {
   tokenResponseSchema,
   updateProfileBodySchema,
   userSummarySchema,
+  verifiedSchema,
   verifyEmailBodySchema,
 } from '@/identity/schema';
 import { AppError, errorResponses, zodIssuesToDetails, type ErrorCode } from '@/platform/errors';
@@ -62,8 +63,9 @@ export const logoutRoute = createRoute({
 
 export const verifyEmailRoute = createRoute({
   ...authRoute('verify-email', 'Confirm the email with the 6-digit code'),
+  description: 'The code proves the address, as a password-reset code does, so the answer also signs the account in (tokens and the refresh cookie, as a login).',
   request: jsonBody(verifyEmailBodySchema),
-  responses: { 200: jsonContent(envelope(messageSchema), 'Verified'), ...errorResponses(400, 429) },
+  responses: { 200: jsonContent(envelope(verifiedSchema), 'Verified and signed in'), ...errorResponses(400, 429) },
 });
 
 export const resendVerificationRoute = createRoute({

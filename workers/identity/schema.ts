@@ -89,6 +89,9 @@ export const tokenResponseSchema = z
 
 export const messageSchema = z.object({ message: z.string() }).openapi('Message');
 
+/** A verified e-mail signs the new account in: the message the first clients read, plus a session. */
+export const verifiedSchema = tokenResponseSchema.extend({ message: z.string() }).openapi('EmailVerified');
+
 export const jwksSchema = z
   .object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) })
   .openapi('JsonWebKeySet');

@@ -198,7 +198,7 @@ async function consumeAttempt(
   return { row, throttleKey };
 }
 
-export async function verifyEmail(deps: IdentityDeps, input: { email: string; code: string }, client: Pick<ClientInfo, 'ip'>): Promise<void> {
+export async function verifyEmail(deps: IdentityDeps, input: { email: string; code: string }, client: ClientInfo): Promise<TokenResponse> {
   const db = createDb(deps.env);
   const now = deps.now();
   const user = await findActiveUser(db, byEmail(input.email));
@@ -211,6 +211,7 @@ export async function verifyEmail(deps: IdentityDeps, input: { email: string; co
     db.delete(emailVerifications).where(and(eq(emailVerifications.email, input.email), eq(emailVerifications.codeHash, row.codeHash))),
     db.delete(loginAttempts).where(eq(loginAttempts.email, throttleKey)),
   ]);
+  return startSession(deps, { ...user, isVerified: true }, client, now);
 }
 
 /**

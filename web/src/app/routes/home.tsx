@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 
 import { useProducts } from '@/features/catalog/api/get-products';
+import { HomeSearch } from '@/features/catalog/components/home-search';
 import { ProductGrid } from '@/features/catalog/components/product-grid';
 
 function FeaturedProducts() {
@@ -36,6 +37,7 @@ export function Component() {
             Electronics, clothing, kitchenware and more from independent sellers — with live stock, secure payment and
             order tracking built in.
           </p>
+          <HomeSearch />
           <div className="hero__actions">
             <Link className="button button--primary button--large" to="/products">
               Browse the catalog

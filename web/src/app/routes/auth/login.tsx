@@ -14,6 +14,7 @@ export function Component() {
     <AuthCard title="Log in" intro={<p>Welcome back. Log in to see your cart, orders and notifications.</p>}>
       <LoginForm
         initialEmail={params.get('email') ?? ''}
+        registerHref={next === '/' ? '/register' : `/register?${new URLSearchParams({ next }).toString()}`}
         onLoggedIn={(session) => {
           toast.success(`Welcome back, ${session.user.first_name}!`);
           void navigate(next, { replace: true });

@@ -1,6 +1,7 @@
 import { useNavigate, useSearchParams } from 'react-router';
 
 import { AuthCard } from '@/components/layouts/auth-card';
+import { safeNextPath } from '@/features/auth/components/route-guards';
 import { VerifyEmailForm } from '@/features/auth/components/verify-email-form';
 import { toast } from '@/stores/toast-store';
 
@@ -11,9 +12,10 @@ export function Component() {
     <AuthCard title="Verify your email" intro={<p>Enter the code we sent to finish setting up your account.</p>}>
       <VerifyEmailForm
         initialEmail={params.get('email') ?? ''}
-        onVerified={(email) => {
-          toast.success('Email verified. You can log in now.');
-          void navigate(`/login?email=${encodeURIComponent(email)}`);
+        onVerified={() => {
+          // The answer carries a session: the new account is signed in and goes where it was going.
+          toast.success('Email verified. You are signed in.');
+          void navigate(safeNextPath(params.get('next')), { replace: true });
         }}
       />
     </AuthCard>

@@ -1,4 +1,4 @@
-import { ProductBrowser } from '@/features/catalog/components/product-browser';
+import { PRODUCT_SORTS, ProductBrowser } from '@/features/catalog/components/product-browser';
 
 export function Component() {
   return (
@@ -7,7 +7,7 @@ export function Component() {
       <div className="page__header">
         <h1>All products</h1>
       </div>
-      <ProductBrowser />
+      <ProductBrowser sortOptions={PRODUCT_SORTS} />
     </div>
   );
 }

@@ -4,17 +4,9 @@ import { NotFoundMessage } from '@/components/errors/not-found-message';
 import { ErrorState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useSeller } from '@/features/catalog/api/get-seller';
-import { ProductBrowser, type SortOption } from '@/features/catalog/components/product-browser';
+import { PRODUCT_SORTS, ProductBrowser } from '@/features/catalog/components/product-browser';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
-
-const SORTS: SortOption[] = [
-  { label: 'Most Sold', value: 'soldCount,DESC' },
-  { label: 'Highest Rated', value: 'avgRating,DESC' },
-  { label: 'Newest', value: 'createdAt,DESC' },
-  { label: 'Price ↑', value: 'price,ASC' },
-  { label: 'Price ↓', value: 'price,DESC' },
-];
 
 export function Component() {
   const { id = '' } = useParams();
@@ -48,7 +40,7 @@ export function Component() {
           ) : null}
         </div>
       </header>
-      <ProductBrowser sellerId={id} sortOptions={SORTS} searchLabel="Search this shop" />
+      <ProductBrowser sellerId={id} sortOptions={PRODUCT_SORTS} defaultSort="soldCount,DESC" searchLabel="Search this shop" />
     </div>
   );
 }

@@ -177,9 +177,12 @@ describe('reset password', () => {
 });
 
 describe('verify email', () => {
-  it('verifies the 6-digit code and opens login with the email filled in', async () => {
-    const { requestsTo } = mockFetch({ 'POST /api/v1/auth/verify-email': () => successResponse({ message: 'verified' }) });
-    const { router } = renderApp('/verify-email?email=ann%40example.com');
+  it('verifies the 6-digit code, signs the account in and goes on to where the visitor was going', async () => {
+    const { requestsTo } = mockFetch({
+      'POST /api/v1/auth/verify-email': () => successResponse({ message: 'verified', ...session }),
+      'GET /api/v1/products/32': () => errorResponse(404, 'PRODUCT_NOT_FOUND', 'gone'),
+    });
+    const { router } = renderApp('/verify-email?email=ann%40example.com&next=%2Fproducts%2F32%3Fadd%3D2');
     await screen.findByRole('heading', { name: 'Verify your email' });
 
     type(/^Verification code/, '12a3');
@@ -188,8 +191,9 @@ describe('verify email', () => {
 
     type(/^Verification code/, '123456');
     fireEvent.click(screen.getByRole('button', { name: 'Verify email' }));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/products/32'));
+    expect(router.state.location.search).toBe('?add=2');
     expect(requestsTo('POST /api/v1/auth/verify-email')[0]?.body).toEqual({ email: 'ann@example.com', code: '123456' });
-    expect(((await screen.findByLabelText('Email *')) as HTMLInputElement).value).toBe('ann@example.com');
+    expect(useAuthStore.getState().user?.email).toBe(session.user.email);
   });
 });

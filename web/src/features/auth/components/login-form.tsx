@@ -18,7 +18,8 @@ import type { AuthSession } from '@/stores/auth-store';
 const FIELDS = ['email', 'password'] as const;
 type Field = (typeof FIELDS)[number];
 
-export function LoginForm({ initialEmail = '', onLoggedIn }: { initialEmail?: string; onLoggedIn: (session: AuthSession) => void }) {
+/** `registerHref` keeps where the visitor was going when they create an account instead. */
+export function LoginForm({ initialEmail = '', registerHref = '/register', onLoggedIn }: { initialEmail?: string; registerHref?: string; onLoggedIn: (session: AuthSession) => void }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
@@ -78,7 +79,7 @@ export function LoginForm({ initialEmail = '', onLoggedIn }: { initialEmail?: st
       <p className="form__links">
         <Link to="/forgot-password">Forgot your password?</Link>
         <span>
-          New here? <Link to="/register">Create an account</Link>
+          New here? <Link to={registerHref}>Create an account</Link>
         </span>
       </p>
     </form>

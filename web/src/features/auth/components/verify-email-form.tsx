@@ -16,12 +16,12 @@ import { toast } from '@/stores/toast-store';
 const FIELDS = ['email', 'code'] as const;
 type Field = (typeof FIELDS)[number];
 
-export function VerifyEmailForm({ initialEmail, onVerified }: { initialEmail: string; onVerified: (email: string) => void }) {
+export function VerifyEmailForm({ initialEmail, onVerified }: { initialEmail: string; onVerified: () => void }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState(initialEmail);
   const [code, setCode] = useState('');
   const [errors, setErrors] = useFieldErrors<Field>({ email, code });
-  const verify = useVerifyEmail({ onSuccess: (_data, input) => onVerified(input.email) });
+  const verify = useVerifyEmail({ onSuccess: onVerified });
   const resend = useResendVerification({ onSuccess: () => toast.success('If that address needs verifying, a new code is on its way.') });
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {

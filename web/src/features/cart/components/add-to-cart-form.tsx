@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 
 import { QuantityStepper } from '@/components/ui/quantity-stepper';
 import { type AddToCartInput, useAddToCart } from '@/features/cart/api/add-to-cart';
@@ -19,6 +19,7 @@ export function AddToCartForm({ productId, product }: AddToCartFormProps) {
   const user = useCurrentUser();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  const [params, setParams] = useSearchParams();
   const add = useAddToCart();
   const max = Math.min(product.stockAvailable, MAX_LINE_QUANTITY);
   const outOfStock = max <= 0;
@@ -26,11 +27,31 @@ export function AddToCartForm({ productId, product }: AddToCartFormProps) {
 
   const onAdd = () => {
     if (!isAuthenticated) {
-      void navigate(`/login?next=${encodeURIComponent(pathname)}`);
+      // The press is remembered in the way back (`?add=2`), so signing in (or up) finishes it.
+      void navigate(`/login?${new URLSearchParams({ next: `${pathname}?${new URLSearchParams({ add: String(Math.min(quantity, max)) }).toString()}` }).toString()}`);
       return;
     }
     add.mutate({ productId, quantity: Math.min(quantity, max), product });
   };
+
+  // Back from signing in with an add to finish: do it once, then drop it from the address (a reload must not repeat it).
+  const intended = Number(params.get('add'));
+  const finished = useRef(false);
+  useEffect(() => {
+    if (!params.has('add') || finished.current || !user) return;
+    finished.current = true;
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete('add');
+        return next;
+      },
+      { replace: true },
+    );
+    if (canShop(user.role) && user.id !== product.sellerId && Number.isInteger(intended) && intended > 0 && max > 0) {
+      add.mutate({ productId, quantity: Math.min(intended, max), product });
+    }
+  }, [params, setParams, user, intended, max, add, productId, product]);
 
   if (user && !canShop(user.role)) {
     return <p className="form__note">Admin accounts can’t buy. Log in with a customer or seller account to add this to a cart.</p>;

@@ -84,7 +84,7 @@ describe('/products', () => {
         'Smart search is unavailable right now, so these are keyword results.',
       ),
     );
-    expect(screen.queryByText('✨ Smart match')).toBeNull();
+    expect(screen.queryByText('Smart match')).toBeNull();
     expect(requestsTo('GET /api/v1/products/ai-search')[0]?.url).toContain('q=warm+jacket');
     expect(requestsTo('GET /api/v1/products/ai-search')[0]?.url).toContain('mode=ai');
   });
@@ -101,7 +101,7 @@ describe('/products', () => {
     fireEvent.click(screen.getByRole('radio', { name: 'Hybrid' }));
 
     expect(await screen.findByRole('link', { name: 'Lumen Phone' })).toBeTruthy();
-    expect(screen.getByText('✨ Smart match')).toBeTruthy();
+    expect(screen.getByText('Smart match')).toBeTruthy();
     expect(router.state.location.search).toBe('?q=phone&mode=hybrid');
     expect(requestsTo('GET /api/v1/products/ai-search')[0]?.url).toContain('mode=hybrid');
   });

@@ -37,7 +37,7 @@ export interface SortOption {
   value: string;
 }
 
-/** The catalog's orders, the same on every listing; the first is a listing's default. */
+/** The catalog's orders, the same on every listing; Newest (the API's own default) unless a page chooses another. */
 export const PRODUCT_SORTS: SortOption[] = [
   { label: 'Newest', value: 'createdAt,DESC' },
   { label: 'Most Sold', value: 'soldCount,DESC' },
@@ -51,6 +51,8 @@ interface ProductBrowserProps {
   categoryId?: number | undefined;
   sellerId?: string | undefined;
   sortOptions?: SortOption[];
+  /** The sort without `?sort=` (the first option when left out). */
+  defaultSort?: string;
   searchLabel?: string;
 }
 
@@ -61,12 +63,12 @@ const parseMode = (value: string | null): SearchMode => (value === 'ai' || value
  * survive a reload. Typing waits 300 ms and needs 2 characters before it searches; shorter input
  * shows the plain listing.
  */
-export function ProductBrowser({ categoryId, sellerId, sortOptions, searchLabel = 'Search products' }: ProductBrowserProps) {
+export function ProductBrowser({ categoryId, sellerId, sortOptions, defaultSort = sortOptions?.[0]?.value, searchLabel = 'Search products' }: ProductBrowserProps) {
   const [params, setParams] = useSearchParams();
   const page = usePageParam();
   const q = (params.get('q') ?? '').trim();
   const mode = parseMode(params.get('mode'));
-  const sort = params.get('sort') ?? sortOptions?.[0]?.value;
+  const sort = params.get('sort') ?? defaultSort;
   const searching = q.length >= MIN_QUERY;
   const searchId = useId();
 

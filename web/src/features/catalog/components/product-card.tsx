@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 
+import { SparkleIcon } from '@/components/ui/icons';
 import { RatingStars } from '@/components/ui/rating-stars';
 import { ProductImage } from '@/features/catalog/components/product-image';
 import { formatPrice } from '@/lib/format';
