@@ -1,6 +1,7 @@
-import { Link, NavLink, useNavigate } from 'react-router';
+import { useId, useState } from 'react';
+import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 
-import { LogoMark } from '@/components/ui/icons';
+import { CloseIcon, LogoMark, MenuIcon } from '@/components/ui/icons';
 import { LiveIndicator } from '@/components/ui/live-indicator';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { useLogout } from '@/features/auth/api/logout';
@@ -11,8 +12,6 @@ import { canShop, useCurrentUser, useIsAuthenticated } from '@/stores/auth-store
 function AccountLinks() {
   const isAuthenticated = useIsAuthenticated();
   const user = useCurrentUser();
-  const navigate = useNavigate();
-  const logout = useLogout({ onLoggedOut: () => void navigate('/') });
 
   if (!isAuthenticated || !user) {
     return (
@@ -47,17 +46,20 @@ function AccountLinks() {
       <li className="account-links__greeting" title={user.email}>
         Hi, {user.first_name}
       </li>
-      <li>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          onClick={() => logout.mutate()}
-          disabled={logout.isPending}
-        >
-          Log out
-        </button>
+      <li className="account-links__logout">
+        <LogoutButton />
       </li>
     </ul>
+  );
+}
+
+function LogoutButton() {
+  const navigate = useNavigate();
+  const logout = useLogout({ onLoggedOut: () => void navigate('/') });
+  return (
+    <button type="button" className="button button--secondary button--small" onClick={() => logout.mutate()} disabled={logout.isPending}>
+      Log out
+    </button>
   );
 }
 
@@ -113,31 +115,59 @@ function UserNavLinks() {
   );
 }
 
+/**
+ * On phones the header is one sticky row: logo, bell, cart and a Menu button that opens the navigation, the theme and
+ * (signed in) the greeting and Log out. From tablet width everything is in one row and the Menu button is gone.
+ */
 export function SiteHeader() {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  const user = useCurrentUser();
+  const menuId = useId();
+  // Following a link closes the menu.
+  const [shownFor, setShownFor] = useState(pathname);
+  if (shownFor !== pathname) {
+    setShownFor(pathname);
+    setMenuOpen(false);
+  }
   return (
-    <header className="site-header">
+    <header className="site-header" data-menu-open={menuOpen || undefined}>
       <div className="site-header__inner container">
         <Link className="site-logo" to="/">
           <LogoMark />
           <span>Edge Shop</span>
         </Link>
-        <nav className="site-nav" aria-label="Main">
-          <ul className="site-nav__list">
-            <li>
-              <NavLink className="site-nav__link" to="/categories">
-                Categories
-              </NavLink>
-            </li>
-            <li>
-              <NavLink className="site-nav__link" to="/products">
-                Products
-              </NavLink>
-            </li>
-            <UserNavLinks />
-          </ul>
-        </nav>
-        <div className="site-header__theme">
-          <ThemeToggle />
+        <button type="button" className="site-header__menu-button button button--secondary button--small" aria-expanded={menuOpen} aria-controls={menuId} onClick={() => setMenuOpen((open) => !open)}>
+          {menuOpen ? <CloseIcon /> : <MenuIcon />}
+          <span>Menu</span>
+        </button>
+        <div className="site-header__menu" id={menuId}>
+          <nav className="site-nav" aria-label="Main">
+            <ul className="site-nav__list">
+              <li>
+                <NavLink className="site-nav__link" to="/categories">
+                  Categories
+                </NavLink>
+              </li>
+              <li>
+                <NavLink className="site-nav__link" to="/products">
+                  Products
+                </NavLink>
+              </li>
+              <UserNavLinks />
+            </ul>
+          </nav>
+          <div className="site-header__theme">
+            <ThemeToggle />
+          </div>
+          {user ? (
+            <p className="site-header__menu-account">
+              <span className="account-links__greeting" title={user.email}>
+                Signed in as {user.first_name}
+              </span>
+              <LogoutButton />
+            </p>
+          ) : null}
         </div>
         <div className="site-header__account">
           <AccountLinks />
