@@ -35,7 +35,7 @@ test('a visitor who signs up on the way is signed in by the verification and the
   await page.getByLabel('First name').fill('Nia');
   await page.getByLabel('Last name').fill('Okafor');
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('Sturdy4Pass');
+  await page.getByLabel('Password').fill('Sturdy4Pass');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/verify-email\?/);
 

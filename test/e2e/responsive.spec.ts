@@ -14,3 +14,38 @@ for (const path of ['/', '/products', '/products/1', '/categories', '/login', '/
     expect(overflow).toBeLessThanOrEqual(0);
   });
 }
+
+test.describe('a phone at 390 × 844', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the header is one compact row that stays on screen; the menu opens the navigation', async ({ page }) => {
+    await page.goto('/products');
+    const header = page.getByRole('banner');
+    await expect(page.getByRole('heading', { level: 1, name: 'All products' })).toBeVisible();
+    const box = await header.boundingBox();
+    expect(box?.height).toBeLessThanOrEqual(64);
+
+    await page.mouse.wheel(0, 1500);
+    await expect.poll(() => page.evaluate('window.scrollY')).toBeGreaterThan(500);
+    expect((await header.boundingBox())?.y).toBe(0);
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav).toBeHidden();
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await expect(page.getByRole('button', { name: 'Menu' })).toHaveAttribute('aria-expanded', 'true');
+    await nav.getByRole('link', { name: 'Categories' }).click();
+    await expect(page).toHaveURL(/\/categories$/);
+    // Following a link closes the menu again.
+    await expect(nav).toBeHidden();
+  });
+
+  test("a product's name, price and Add to Cart are on the first screen", async ({ page }) => {
+    await page.goto('/products/1');
+    await expect(page.getByRole('heading', { level: 1, name: 'Aurora ANC Wireless Headphones' })).toBeVisible();
+    for (const target of [page.getByRole('heading', { level: 1 }), page.getByText('$149.00').first(), page.getByRole('button', { name: 'Add to Cart' })]) {
+      const box = await target.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+    }
+  });
+});

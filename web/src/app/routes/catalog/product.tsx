@@ -94,6 +94,19 @@ function ProductPage({ productId }: { productId: number }) {
             {p.soldCount > 0 ? <span className="badge badge--neutral">{p.soldCount} sold</span> : null}
             {p.status !== 'ACTIVE' ? <span className="badge badge--danger">{p.status}</span> : null}
           </div>
+          {/* The buy box right under the price, so a phone shows name, price and Add to Cart on the first screen. */}
+          {p.status === 'ACTIVE' ? (
+            <AddToCartForm
+              productId={p.id}
+              product={{
+                name: p.name,
+                price: p.price,
+                sellerId: p.sellerId,
+                imageUrl: p.thumbnailUrl,
+                stockAvailable: p.stockAvailable,
+              }}
+            />
+          ) : null}
           <ul className="chip-list" aria-label="Product links">
             {p.categoryName ? (
               <li>
@@ -109,18 +122,6 @@ function ProductPage({ productId }: { productId: number }) {
             </li>
           </ul>
           {p.description ? <p>{p.description}</p> : null}
-          {p.status === 'ACTIVE' ? (
-            <AddToCartForm
-              productId={p.id}
-              product={{
-                name: p.name,
-                price: p.price,
-                sellerId: p.sellerId,
-                imageUrl: p.thumbnailUrl,
-                stockAvailable: p.stockAvailable,
-              }}
-            />
-          ) : null}
         </div>
       </div>
       <section aria-labelledby="reviews-title">
