@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, ilike, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 
 import { recordAdminAction } from '@/admin/audit';
 import { assertCategoryExists, categoryWithChildren } from '@/catalog/category-service';
@@ -7,7 +7,7 @@ import { changeOnHand, initProductStock, mirrorStock } from '@/catalog/stock';
 import { productSummaryColumns, toProductSummary, type ProductSummary, type ProductSummaryRow } from '@/catalog/summary';
 import { categories, productImages, products, type ProductStatus } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
-import { createDb, withTransaction, type Queryable, type Tx } from '@/platform/db';
+import { createDb, isUniqueViolation, withTransaction, type Queryable, type Tx } from '@/platform/db';
 import { conflict, forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type PageMeta, type Sort } from '@/platform/pagination';
 import { invalidateSuggestions } from '@/search/suggest';
@@ -71,6 +71,7 @@ export async function listProducts(q: Queryable, user: AuthUser | undefined, que
   const filters: (SQL | undefined)[] = [
     statuses === 'ALL' ? undefined : inArray(products.status, statuses),
     query.sellerId ? eq(products.sellerId, query.sellerId) : undefined,
+    query.q ? nameSkuOrId(query.q) : undefined,
     query.categoryId ? inArray(products.categoryId, categoryWithChildren(query.categoryId)) : undefined,
     query.ratedOnly ? gt(products.ratingCount, 0) : undefined,
     query.inStock === true ? gt(products.stockQuantity, products.stockReserved) : undefined,
@@ -81,13 +82,20 @@ export async function listProducts(q: Queryable, user: AuthUser | undefined, que
   return summaryPage(q, and(...filters), query.sort, query);
 }
 
+/** Name or SKU containing the text (any case, `%` and `_` taken literally), or the product of that id. */
+function nameSkuOrId(text: string): SQL | undefined {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const id = /^\d{1,15}$/.test(text) ? eq(products.id, Number(text)) : undefined;
+  return or(ilike(products.name, pattern), ilike(products.sku, pattern), id);
+}
+
 export const productNotFound = (id: number) => notFound('PRODUCT_NOT_FOUND', `Product ${id} was not found`);
 
 /** The product detail; hidden (INACTIVE/DELETED) products exist only for their seller and admins. */
 export async function getProductDetail(q: Queryable, user: AuthUser | undefined, id: number): Promise<ProductDetail> {
   const [[row], images] = await Promise.all([
     q
-      .select({ ...productSummaryColumns, description: products.description, version: products.version, updatedAt: products.updatedAt })
+      .select({ ...productSummaryColumns, description: products.description, sku: products.sku, version: products.version, updatedAt: products.updatedAt })
       .from(products)
       .leftJoin(categories, eq(categories.id, products.categoryId))
       .where(eq(products.id, id)),
@@ -101,6 +109,7 @@ export async function getProductDetail(q: Queryable, user: AuthUser | undefined,
   return {
     ...toProductSummary(row as ProductSummaryRow),
     description: row.description,
+    sku: row.sku,
     stockQuantity: row.stockQuantity,
     version: row.version,
     images,
@@ -142,7 +151,7 @@ const imageRows = (productId: number, images: readonly ImageInput[]) =>
  * that call is lost, the DO seeds itself lazily from the same row).
  */
 export async function createProduct(env: AppEnv, seller: AuthUser, input: CreateProduct): Promise<ProductDetail> {
-  const id = await withTransaction(env, async (tx) => {
+  const id = await skuMustBeFree(() => withTransaction(env, async (tx) => {
     if (input.categoryId) await assertCategoryExists(tx, input.categoryId);
     const [row] = await tx
       .insert(products)
@@ -150,6 +159,7 @@ export async function createProduct(env: AppEnv, seller: AuthUser, input: Create
         sellerId: seller.id,
         categoryId: input.categoryId ?? null,
         name: input.name,
+        sku: input.sku ?? null,
         description: input.description ?? null,
         priceCents: amountToCents(input.price),
         status: 'ACTIVE',
@@ -158,10 +168,20 @@ export async function createProduct(env: AppEnv, seller: AuthUser, input: Create
       .returning({ id: products.id });
     if (input.images.length > 0) await tx.insert(productImages).values(imageRows(row!.id, input.images));
     return row!.id;
-  });
+  }));
   await initProductStock(env, id, input.stockQuantity);
   await invalidateSuggestions();
   return getProductDetail(createDb(env), seller, id);
+}
+
+/** A write that reuses one of the seller's SKUs is a 409 `SKU_TAKEN` (the partial unique index decides, not a read). */
+async function skuMustBeFree<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('SKU_TAKEN', 'You already have a product with this SKU', { sku: 'already used by another of your products' });
+    throw err;
+  }
 }
 
 /** Loads and locks a product for a write by its seller or an admin (404 / 403 `ACCESS_DENIED` otherwise). */
@@ -197,7 +217,7 @@ export interface ProductWrite {
  * before the DO is touched, so a refused update changes nothing.
  */
 export async function updateProduct(env: AppEnv, user: AuthUser, id: number, input: UpdateProduct): Promise<ProductWrite> {
-  const textChanged = await withTransaction(env, async (tx) => {
+  const textChanged = await skuMustBeFree(() => withTransaction(env, async (tx) => {
     const current = await lockOwnedProduct(tx, user, id);
     if (input.version !== undefined && input.version !== current.version) {
       throw conflict('CONCURRENT_MODIFICATION', `The product was changed meanwhile (version ${current.version}); reload and retry`);
@@ -212,6 +232,7 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
       .update(products)
       .set({
         ...(input.name !== undefined && { name: input.name }),
+        ...(input.sku !== undefined && { sku: input.sku }),
         ...(input.description !== undefined && { description: input.description }),
         ...(input.price !== undefined && { priceCents: amountToCents(input.price) }),
         ...(input.categoryId !== undefined && { categoryId: input.categoryId }),
@@ -233,7 +254,7 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
       (input.description !== undefined && (input.description ?? null) !== current.description) ||
       (input.categoryId !== undefined && (input.categoryId ?? null) !== current.categoryId)
     );
-  });
+  }));
   if (input.name !== undefined || input.status !== undefined || input.categoryId !== undefined) await invalidateSuggestions();
   return { product: await getProductDetail(createDb(env), user, id), textChanged };
 }

@@ -193,3 +193,39 @@ describe('DELETE /api/v1/products/{id}', () => {
     expect((await api.delete('/api/v1/products/987654321', SELLER)).status).toBe(404);
   });
 });
+
+describe('SKUs and finding one’s own products', () => {
+  it('keeps a SKU unique per seller (409 SKU_TAKEN, nothing written), lets another seller reuse it, and clears it when blank', async () => {
+    const sku = `LNT-${uniqueTag()}`;
+    const product = await createProduct({ sku });
+    expect(product.sku).toBe(sku);
+    const taken = await api.post('/api/v1/products', validProduct({ sku }), SELLER);
+    expect(taken.status).toBe(409);
+    expect((await errorOf(taken)).code).toBe('SKU_TAKEN');
+    const other = await createProduct({ sku: 'X' });
+    expect((await api.put(`/api/v1/products/${other.id}`, { sku }, SELLER)).status).toBe(409);
+    expect((await detail(other.id)).sku).toBe('X');
+    expect((await api.post('/api/v1/products', validProduct({ sku }), OTHER_SELLER)).status).toBe(201);
+    expect((await api.post('/api/v1/products', validProduct({ sku: 'bad sku!' }), SELLER)).status).toBe(400);
+    const cleared = await api.put(`/api/v1/products/${product.id}`, { sku: ' ' }, SELLER);
+    expect((await cleared.json<{ data: ProductDetail }>()).data.sku).toBeNull();
+  });
+
+  it('filters a list by part of the name or the SKU (any case, % taken literally) or the whole id', async () => {
+    const tag = uniqueTag();
+    const named = await createProduct({ name: `Quiet Kettle ${tag}` });
+    const coded = await createProduct({ sku: `KT_${tag}` });
+    const ids = async (q: string) => {
+      const res = await api.get(`/api/v1/products?sellerId=${SELLER.userId}&status=ALL&size=100&q=${encodeURIComponent(q)}`, SELLER);
+      expect(res.status).toBe(200);
+      return (await res.json<{ data: { id: number }[] }>()).data.map((p) => p.id);
+    };
+    expect(await ids(`kettle ${tag}`)).toEqual([named.id]);
+    expect(await ids(`kt_${tag}`)).toEqual([coded.id]);
+    // As wildcards, % and _ would match "KT_…"; taken literally they match nothing.
+    expect(await ids(`kt%${tag}`)).toEqual([]);
+    expect(await ids(`k__${tag}`)).toEqual([]);
+    expect(await ids(String(named.id))).toContain(named.id);
+    expect((await api.get('/api/v1/products?q=', SELLER)).status).toBe(400);
+  });
+});

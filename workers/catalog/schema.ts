@@ -89,6 +89,14 @@ export const productImageInputSchema = z
 
 const productFields = {
   name: z.string().trim().min(1).max(200),
+  sku: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[A-Za-z0-9._/-]*$/, 'Use letters, digits and . _ - / only')
+    .nullish()
+    .transform((sku) => (sku === undefined ? undefined : sku || null))
+    .openapi({ description: "The seller's own stock-keeping code, unique among the seller's products; blank clears it", example: 'AUR-ANC-BLK' }),
   description: z.string().max(5000).nullish(),
   price: amountSchema,
   categoryId: z.number().int().positive().nullish(),
@@ -99,6 +107,7 @@ const productFields = {
 export const createProductSchema = z
   .object({
     name: productFields.name,
+    sku: productFields.sku,
     description: productFields.description,
     price: productFields.price,
     categoryId: productFields.categoryId,
@@ -112,6 +121,7 @@ export type CreateProduct = z.infer<typeof createProductSchema>;
 export const updateProductSchema = z
   .object({
     name: productFields.name.optional(),
+    sku: productFields.sku,
     description: productFields.description,
     price: productFields.price.optional(),
     categoryId: productFields.categoryId,
@@ -140,6 +150,7 @@ export const productImageSchema = z
 export const productDetailSchema = productSummarySchema
   .extend({
     description: z.string().nullable(),
+    sku: z.string().nullable(),
     stockQuantity: z.number().int(),
     version: z.number().int(),
     images: z.array(productImageSchema),
@@ -167,6 +178,7 @@ export const productListQuerySchema = productPageSchema
   .extend({
     categoryId: catalogIdSchema.optional().openapi({ type: 'integer', description: 'Includes the child categories' }),
     sellerId: guidSchema.optional(),
+    q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the name or the SKU, or the whole product id (a filter, not a ranked search: see /products/search)' }),
     status: z.enum(PRODUCT_STATUS_FILTERS).optional().openapi({ description: 'Non-ACTIVE only for the seller named in sellerId, or an admin' }),
     ratedOnly: booleanQuery.optional(),
     inStock: booleanQuery.optional(),

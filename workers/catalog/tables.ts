@@ -52,6 +52,8 @@ export const products = pgTable(
     sellerId: uuid().notNull(),
     categoryId: bigint({ mode: 'number' }).references(() => categories.id, { onDelete: 'set null' }),
     name: varchar({ length: 200 }).notNull(),
+    /** The seller's own stock-keeping code; unique per seller when set. */
+    sku: varchar({ length: 64 }),
     description: text(),
     /** Money is exact: integer cents, shown as a 2-decimal amount on the wire. */
     priceCents: integer().notNull(),
@@ -73,6 +75,7 @@ export const products = pgTable(
     ),
   },
   (t) => [
+    uniqueIndex('products_seller_sku_key').on(t.sellerId, t.sku).where(sql`${t.sku} is not null`),
     check('products_price_check', sql`${t.priceCents} >= 0 and ${t.priceCents} <= 100000000`),
     check('products_status_check', sql`${t.status} in ('ACTIVE', 'INACTIVE', 'DELETED')`),
     check('products_stock_check', sql`${t.stockQuantity} >= 0 and ${t.stockReserved} >= 0 and ${t.stockReserved} <= ${t.stockQuantity}`),

@@ -26,7 +26,7 @@ import { emailVerifications, loginAttempts, passwordResets, refreshTokens, userP
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from '@/identity/tokens';
 import { newId } from '@/platform/columns';
 import { endLiveSessions } from '@/live';
-import { createDb, withTransaction, type Db } from '@/platform/db';
+import { createDb, type Db, isUniqueViolation, withTransaction } from '@/platform/db';
 import { AppError, badRequest, conflict } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
 
@@ -65,14 +65,6 @@ const accountLocked = (retryAfterSeconds: number) =>
   new AppError(403, 'ACCOUNT_LOCKED', 'Too many failed sign-in attempts; try again later or reset your password', undefined, {
     'Retry-After': String(retryAfterSeconds),
   });
-
-/** True when a Postgres unique constraint rejected the write (drizzle wraps the driver's error as `cause`). */
-export function isUniqueViolation(err: unknown): boolean {
-  for (let current: unknown = err, depth = 0; current instanceof Error && depth < 6; current = current.cause, depth++) {
-    if ((current as Error & { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}
 
 const byEmail = (email: string) => sql`lower(${users.email}) = ${email}`;
 

@@ -3,11 +3,10 @@ import { and, desc, eq, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { recordAdminAction, type AuditActor } from '@/admin/audit';
 import type { AppEnv } from '@/env';
 import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, UserSummary } from '@/identity/schema';
-import { isUniqueViolation } from '@/identity/service';
 import { revokeAllRefreshTokens } from '@/identity/sessions';
 import { sellerProfiles, userAddresses, userProfiles, users, type UserRole } from '@/identity/tables';
 import { endLiveSessions } from '@/live';
-import { createDb, withTransaction, type Db } from '@/platform/db';
+import { createDb, type Db, isUniqueViolation, withTransaction } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';
 
 export const MAX_ADDRESSES_PER_USER = 20;

@@ -124,3 +124,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** True when a Postgres unique constraint rejected the write (drizzle wraps the driver's error as `cause`). */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let current: unknown = err, depth = 0; current instanceof Error && depth < 6; current = current.cause, depth++) {
+    if ((current as Error & { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

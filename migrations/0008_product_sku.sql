@@ -1,0 +1,2 @@
+ALTER TABLE "products" ADD COLUMN "sku" varchar(64);--> statement-breakpoint
+CREATE UNIQUE INDEX "products_seller_sku_key" ON "products" USING btree ("seller_id","sku") WHERE "products"."sku" is not null;
