@@ -36,11 +36,23 @@ test('a seller cannot add their own product and sees it in My Products', async (
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My Products' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'My Products' })).toBeVisible();
-  await page.getByLabel('Product ID').fill('7');
+  // My Products finds by part of the name (or the SKU, or the id).
+  await page.getByLabel('Name, SKU or ID').fill('keystone tkl');
   await page.getByRole('button', { name: 'Find' }).click();
+  await expect(page).toHaveURL(/[?&]q=keystone\+tkl/);
   await page.getByRole('link', { name: 'Edit Keystone TKL Mechanical Keyboard' }).click();
   await expect(page.getByLabel('Current stock')).toHaveValue('400');
   await expect(page.getByRole('combobox', { name: 'Category' })).toHaveValue('Computers & Accessories');
+
+  // A SKU given on the form finds the product too.
+  const sku = `KTL-${Date.now()}`;
+  await page.getByLabel('SKU (optional)').fill(sku);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My Products' }).click();
+  await page.getByLabel('Name, SKU or ID').fill(sku.toLowerCase());
+  await page.getByRole('button', { name: 'Find' }).click();
+  await expect(page.getByRole('link', { name: 'Edit Keystone TKL Mechanical Keyboard' })).toBeVisible();
+  await expect(page.getByRole('row')).toHaveCount(2);
 });
 
 test('wrong credentials stay on the login page with the server message', async ({ page }) => {

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { logIn } from './fixtures.ts';
 
 // Usable from 320 px; nothing may force a sideways scroll.
 test.use({ viewport: { width: 320, height: 640 } });
@@ -47,5 +48,19 @@ test.describe('a phone at 390 × 844', () => {
       expect(box).not.toBeNull();
       expect(box!.y + box!.height).toBeLessThanOrEqual(844);
     }
+  });
+});
+
+test.describe('a laptop at 1280 px', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test("the seller's menu fits one line", async ({ page }) => {
+    await logIn(page, { email: 'seller@example.com', password: 'Seller@123' }, '/seller/products');
+    const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    await expect(links).toHaveCount(8);
+    const tops = await Promise.all((await links.all()).map(async (link) => (await link.boundingBox())?.y));
+    expect(new Set(tops).size).toBe(1);
+    const header = await page.getByRole('banner').boundingBox();
+    expect(header?.height).toBeLessThanOrEqual(80);
   });
 });

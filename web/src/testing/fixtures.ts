@@ -26,6 +26,7 @@ export function productDetail(id: number, overrides: Partial<ProductDetail> = {}
   return {
     ...productSummary(id),
     description: `Description of product ${id}`,
+    sku: null,
     stockQuantity: 100,
     version: 1,
     images: [{ id: id * 10, url: `/images/products/p${id}-1.svg`, altText: null, sortOrder: 0 }],

@@ -3827,7 +3827,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm the email with the 6-digit code */
+        /**
+         * Confirm the email with the 6-digit code
+         * @description The code proves the address, as a password-reset code does, so the answer also signs the account in (tokens and the refresh cookie, as a login).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3841,7 +3844,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Verified */
+                /** @description Verified and signed in */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3850,7 +3853,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             success: true;
-                            data: components["schemas"]["Message"];
+                            data: components["schemas"]["EmailVerified"];
                         };
                     };
                 };
@@ -5556,6 +5559,8 @@ export interface paths {
                     /** @description Includes the child categories */
                     categoryId?: number;
                     sellerId?: string;
+                    /** @description Part of the name or the SKU, or the whole product id (a filter, not a ranked search: see /products/search) */
+                    q?: string;
                     /** @description Non-ACTIVE only for the seller named in sellerId, or an admin */
                     status?: "ACTIVE" | "INACTIVE" | "DELETED" | "ALL";
                     ratedOnly?: boolean;
@@ -6989,6 +6994,9 @@ export interface components {
         Message: {
             message: string;
         };
+        EmailVerified: components["schemas"]["TokenResponse"] & {
+            message: string;
+        };
         VerifyEmailRequest: {
             /**
              * Format: email
@@ -7182,6 +7190,7 @@ export interface components {
         };
         ProductDetail: components["schemas"]["ProductSummary"] & {
             description: string | null;
+            sku: string | null;
             stockQuantity: number;
             version: number;
             images: components["schemas"]["ProductImage"][];
@@ -7196,6 +7205,11 @@ export interface components {
         };
         CreateProduct: {
             name: string;
+            /**
+             * @description The seller's own stock-keeping code, unique among the seller's products; blank clears it
+             * @example AUR-ANC-BLK
+             */
+            sku?: string | null;
             description?: string | null;
             /** @example 149.99 */
             price: number;
@@ -7211,6 +7225,11 @@ export interface components {
         };
         UpdateProduct: {
             name?: string;
+            /**
+             * @description The seller's own stock-keeping code, unique among the seller's products; blank clears it
+             * @example AUR-ANC-BLK
+             */
+            sku?: string | null;
             description?: string | null;
             /** @example 149.99 */
             price?: number;

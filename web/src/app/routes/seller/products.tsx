@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 
 import { Pagination } from '@/components/ui/pagination';
 import { usePageParam } from '@/hooks/use-page-param';
-import { useMyProduct, useMyProducts } from '@/features/seller/api/get-my-products';
+import { useMyProducts } from '@/features/seller/api/get-my-products';
 import { MyProductsTable } from '@/features/seller/components/my-products-table';
 import { useCurrentUser } from '@/stores/auth-store';
 import type { ProductStatusFilter } from '@/types/api';
@@ -24,12 +24,10 @@ export function Component() {
   const sortOption = SORTS.find((s) => s.value === params.get('sort')) ?? SORTS[0];
   const statusParam = params.get('status');
   const status = STATUSES.find((s) => s === statusParam) ?? 'ALL';
-  const [idInput, setIdInput] = useState('');
-  const [idSearch, setIdSearch] = useState<number | null>(null);
+  const q = params.get('q') ?? '';
+  const [input, setInput] = useState(q);
 
-  const list = useMyProducts({ sellerId: user?.id ?? '', page, sort: sortOption.sort, status, ratedOnly: sortOption.ratedOnly });
-  const byId = useMyProduct(idSearch ?? 0, { enabled: idSearch !== null });
-  const found = byId.data && byId.data.sellerId === user?.id ? [byId.data] : [];
+  const list = useMyProducts({ sellerId: user?.id ?? '', page, sort: sortOption.sort, status, ratedOnly: sortOption.ratedOnly, q: q || undefined });
 
   const update = (key: string, value: string | null) =>
     setParams((current) => {
@@ -40,9 +38,9 @@ export function Component() {
       return next;
     });
 
-  const onIdSearch = (event: FormEvent<HTMLFormElement>) => {
+  const onSearch = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setIdSearch(/^\d+$/.test(idInput.trim()) ? Number(idInput.trim()) : null);
+    update('q', input.trim() || null);
   };
 
   return (
@@ -81,23 +79,23 @@ export function Component() {
             ))}
           </select>
         </div>
-        <form className="toolbar" role="search" onSubmit={onIdSearch}>
+        <form className="toolbar" role="search" onSubmit={onSearch}>
           <div className="field">
-            <label className="field__label" htmlFor="product-id-search">
-              Product ID
+            <label className="field__label" htmlFor="product-search">
+              Name, SKU or ID
             </label>
-            <input id="product-id-search" className="input" inputMode="numeric" value={idInput} onChange={(e) => setIdInput(e.target.value)} />
+            <input id="product-search" className="input" type="search" value={input} onChange={(e) => setInput(e.target.value)} />
           </div>
           <button type="submit" className="button button--secondary">
             Find
           </button>
-          {idSearch !== null ? (
+          {q ? (
             <button
               type="button"
               className="button button--link"
               onClick={() => {
-                setIdSearch(null);
-                setIdInput('');
+                setInput('');
+                update('q', null);
               }}
             >
               Show all
@@ -105,14 +103,8 @@ export function Component() {
           ) : null}
         </form>
       </div>
-      {idSearch !== null ? (
-        <MyProductsTable products={byId.isError ? [] : byId.data ? found : undefined} isPending={byId.isPending} error={null} onRetry={() => void byId.refetch()} />
-      ) : (
-        <>
-          <MyProductsTable products={list.data?.data} isPending={list.isPending} error={list.error} onRetry={() => void list.refetch()} />
-          {list.data ? <Pagination page={list.data.meta.page} totalPages={list.data.meta.totalPages} /> : null}
-        </>
-      )}
+      <MyProductsTable products={list.data?.data} isPending={list.isPending} error={list.error} onRetry={() => void list.refetch()} />
+      {list.data ? <Pagination page={list.data.meta.page} totalPages={list.data.meta.totalPages} /> : null}
     </div>
   );
 }

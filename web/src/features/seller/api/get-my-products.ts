@@ -3,7 +3,7 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { api } from '@/lib/api-client';
 import type { ProductDetail, ProductListQuery, ProductSummary } from '@/types/api';
 
-export type MyProductsParams = Required<Pick<ProductListQuery, 'sellerId' | 'page' | 'sort'>> & Pick<ProductListQuery, 'status' | 'ratedOnly'>;
+export type MyProductsParams = Required<Pick<ProductListQuery, 'sellerId' | 'page' | 'sort'>> & Pick<ProductListQuery, 'status' | 'ratedOnly' | 'q'>;
 
 /** `GET /products?sellerId=<me>`: the owner may also list INACTIVE/DELETED ones with `status`. */
 export const getMyProducts = (params: MyProductsParams, signal?: AbortSignal) =>
@@ -18,7 +18,7 @@ export const getMyProductsQueryOptions = (params: MyProductsParams) =>
 
 export const useMyProducts = (params: MyProductsParams) => useQuery(getMyProductsQueryOptions(params));
 
-/** `GET /products/:id` as its owner (any status): for the edit form and the id search. */
+/** `GET /products/:id` as its owner (any status): for the edit form. */
 export const getMyProduct = (id: number, signal?: AbortSignal) => api.get<ProductDetail>(`/products/${id}`, { signal });
 
 export const getMyProductQueryOptions = (id: number) =>

@@ -9,6 +9,7 @@ import { renderApp } from '@/testing/render-app';
 
 const valid: ProductFormValues = {
   name: 'Desk Lamp',
+  sku: '',
   description: '',
   price: '19.99',
   stock: '10',

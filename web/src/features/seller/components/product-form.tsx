@@ -12,6 +12,7 @@ const MAX_PRICE = 1_000_000;
 
 export interface ProductFormValues {
   name: string;
+  sku: string;
   description: string;
   price: string;
   stock: string;
@@ -21,7 +22,7 @@ export interface ProductFormValues {
   images: { url: string; altText: string }[];
 }
 
-type Field = 'name' | 'description' | 'price' | 'stock' | 'stockDelta' | 'categoryId' | 'images';
+type Field = 'name' | 'sku' | 'description' | 'price' | 'stock' | 'stockDelta' | 'categoryId' | 'images';
 export type ProductFormErrors = Partial<Record<Field, string>> & { imageRows?: Record<number, string> };
 
 // Mirrors the catalog API: http(s) URLs, or `/images/…` paths the shop serves itself (the seeded images).
@@ -42,6 +43,7 @@ export function validateProductForm(values: ProductFormValues, mode: 'create' | 
   const errors: ProductFormErrors = {};
   const name = validateRequired(values.name, 'a product name', 200);
   if (name) errors.name = name;
+  if (!/^[A-Za-z0-9._/-]{0,64}$/.test(values.sku.trim())) errors.sku = 'Use up to 64 letters, digits and . _ - / only.';
   const description = validateMax(values.description, 5000);
   if (description) errors.description = description;
   const price = Number(values.price);
@@ -73,6 +75,7 @@ const toAmount = (price: string) => Math.round(Number(price) * 100) / 100;
 export function toValues(product?: ProductDetail): ProductFormValues {
   return {
     name: product?.name ?? '',
+    sku: product?.sku ?? '',
     description: product?.description ?? '',
     price: product ? product.price.toFixed(2) : '',
     stock: product ? String(product.stockQuantity) : '',
@@ -86,6 +89,7 @@ export function toValues(product?: ProductDetail): ProductFormValues {
 export function toCreateInput(values: ProductFormValues): CreateProductInput {
   return {
     name: values.name.trim(),
+    sku: values.sku.trim() || undefined,
     description: values.description.trim() || undefined,
     price: toAmount(values.price),
     categoryId: values.categoryId,
@@ -98,6 +102,7 @@ export function toUpdateInput(values: ProductFormValues, version: number): Updat
   const delta = Number(values.stockDelta || 0);
   return {
     name: values.name.trim(),
+    sku: values.sku.trim(),
     description: values.description.trim(),
     price: toAmount(values.price),
     categoryId: values.categoryId,
@@ -116,7 +121,7 @@ interface ProductFormProps {
   onSubmit: (values: ProductFormValues) => void;
 }
 
-const SERVER_FIELDS = ['name', 'description', 'price', 'stockQuantity', 'stockDelta', 'categoryId', 'images'] as const;
+const SERVER_FIELDS = ['name', 'sku', 'description', 'price', 'stockQuantity', 'stockDelta', 'categoryId', 'images'] as const;
 
 /** Create (no product) or edit (product given: stock read-only + "Add more stock", status, optimistic version). */
 export function ProductForm({ product, categories, pending, error, onSubmit }: ProductFormProps) {
@@ -128,6 +133,7 @@ export function ProductForm({ product, categories, pending, error, onSubmit }: P
   const shown: ProductFormErrors = {
     ...errors,
     name: errors.name ?? server.name,
+    sku: errors.sku ?? server.sku ?? (isApiError(error) && error.code === 'SKU_TAKEN' ? 'You already use this SKU on another product.' : undefined),
     description: errors.description ?? server.description,
     price: errors.price ?? server.price,
     stock: errors.stock ?? server.stockQuantity,
@@ -158,6 +164,7 @@ export function ProductForm({ product, categories, pending, error, onSubmit }: P
     <form ref={formRef} className="form" onSubmit={submit} noValidate>
       <FormError message={formError && !hasErrors(server) ? formError : null} />
       <TextField label="Name" required maxLength={200} value={values.name} onChange={(e) => set('name', e.target.value)} error={shown.name} />
+      <TextField label="SKU (optional)" hint="Your own stock-keeping code, to find the product quickly." maxLength={64} value={values.sku} onChange={(e) => set('sku', e.target.value)} error={shown.sku} />
       <TextAreaField
         label="Description"
         maxLength={5000}
