@@ -124,7 +124,8 @@ test('a seller creates a product, a shopper orders it, the seller sees it confir
   const orderId = await orderFromProductPage(shopper, productName);
   await shopper.context().close();
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Seller Orders' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Seller portal' }).click();
+  await page.getByRole('navigation', { name: 'Seller' }).getByRole('link', { name: 'Seller Orders' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Seller Orders' })).toBeVisible();
   const row = orderRow(page, `/seller/orders/${orderId}`);
   // The order turns CONFIRMED one queue hop after the payment; the list does not poll, so reload until it has.

@@ -34,7 +34,7 @@ test('a seller cannot add their own product and sees it in My Products', async (
   await page.getByRole('button', { name: 'Add to Cart' }).click();
   await expect(page.getByRole('alert').getByText('You can’t buy your own product.')).toBeVisible();
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My Products' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Seller portal' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'My Products' })).toBeVisible();
   // My Products finds by part of the name (or the SKU, or the id).
   await page.getByLabel('Name, SKU or ID').fill('keystone tkl');
@@ -48,7 +48,8 @@ test('a seller cannot add their own product and sees it in My Products', async (
   const sku = `KTL-${Date.now()}`;
   await page.getByLabel('SKU (optional)').fill(sku);
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My Products' }).click();
+  // Saving goes back to My Products.
+  await expect(page.getByRole('heading', { level: 1, name: 'My Products' })).toBeVisible();
   await page.getByLabel('Name, SKU or ID').fill(sku.toLowerCase());
   await page.getByRole('button', { name: 'Find' }).click();
   await expect(page.getByRole('link', { name: 'Edit Keystone TKL Mechanical Keyboard' })).toBeVisible();

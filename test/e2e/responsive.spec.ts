@@ -54,12 +54,15 @@ test.describe('a phone at 390 × 844', () => {
 test.describe('a laptop at 1280 px', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
-  test("the seller's menu fits one line", async ({ page }) => {
+  test("the seller's menu and the portal's tabs each fit one line", async ({ page }) => {
     await logIn(page, { email: 'seller@example.com', password: 'Seller@123' }, '/seller/products');
-    const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
-    await expect(links).toHaveCount(8);
-    const tops = await Promise.all((await links.all()).map(async (link) => (await link.boundingBox())?.y));
-    expect(new Set(tops).size).toBe(1);
+    for (const [name, count] of [['Main', 5], ['Seller', 4]] as const) {
+      const links = page.getByRole('navigation', { name }).getByRole('link');
+      await expect(links).toHaveCount(count);
+      const tops = await Promise.all((await links.all()).map(async (link) => (await link.boundingBox())?.y));
+      expect(new Set(tops).size, name).toBe(1);
+    }
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Seller portal' })).toHaveAttribute('aria-current', 'page');
     const header = await page.getByRole('banner').boundingBox();
     expect(header?.height).toBeLessThanOrEqual(80);
   });

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { createBrowserRouter, type RouteObject, RouterProvider } from 'react-router';
+import { createBrowserRouter, Navigate, type RouteObject, RouterProvider } from 'react-router';
 
 import { RouteErrorBoundary } from '@/components/errors/route-error-boundary';
 import { RootLayout } from '@/components/layouts/root-layout';
+import { SellerLayout } from '@/components/layouts/seller-layout';
 import { PageLoading } from '@/components/ui/page-loading';
 import { RequireShopper } from '@/features/auth/components/require-shopper';
 import { RequireAuth, RequireSeller } from '@/features/auth/components/route-guards';
@@ -55,13 +56,19 @@ export const appRoutes: RouteObject[] = [
           {
             Component: RequireSeller,
             children: [
-              { path: 'seller/products', lazy: () => import('@/app/routes/seller/products') },
-              { path: 'seller/products/new', lazy: () => import('@/app/routes/seller/product-new') },
-              { path: 'seller/products/:id/edit', lazy: () => import('@/app/routes/seller/product-edit') },
-              { path: 'seller/orders', lazy: () => import('@/app/routes/seller/orders') },
-              { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
-              { path: 'seller/shipping', lazy: () => import('@/app/routes/seller/shipping') },
-              { path: 'seller/earnings', lazy: () => import('@/app/routes/seller/earnings') },
+              { path: 'seller', element: <Navigate to="/seller/products" replace /> },
+              {
+                Component: SellerLayout,
+                children: [
+                  { path: 'seller/products', lazy: () => import('@/app/routes/seller/products') },
+                  { path: 'seller/products/new', lazy: () => import('@/app/routes/seller/product-new') },
+                  { path: 'seller/products/:id/edit', lazy: () => import('@/app/routes/seller/product-edit') },
+                  { path: 'seller/orders', lazy: () => import('@/app/routes/seller/orders') },
+                  { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
+                  { path: 'seller/shipping', lazy: () => import('@/app/routes/seller/shipping') },
+                  { path: 'seller/earnings', lazy: () => import('@/app/routes/seller/earnings') },
+                ],
+              },
             ],
           },
           {

@@ -81,28 +81,12 @@ function UserNavLinks() {
         </NavLink>
       </li>
       {user.role === 'seller' ? (
-        <>
-          <li>
-            <NavLink className="site-nav__link" to="/seller/products">
-              My Products
-            </NavLink>
-          </li>
-          <li>
-            <NavLink className="site-nav__link" to="/seller/orders">
-              Seller Orders
-            </NavLink>
-          </li>
-          <li>
-            <NavLink className="site-nav__link" to="/seller/shipping">
-              Shipping
-            </NavLink>
-          </li>
-          <li>
-            <NavLink className="site-nav__link" to="/seller/earnings">
-              Earnings
-            </NavLink>
-          </li>
-        </>
+        <li>
+          {/* Active on every /seller/… page; the portal's own tabs are in SellerLayout. */}
+          <NavLink className="site-nav__link" to="/seller">
+            Seller portal
+          </NavLink>
+        </li>
       ) : null}
       {user.role === 'admin' ? (
         <li>
@@ -160,7 +144,7 @@ export function SiteHeader() {
           <div className="site-header__theme">
             <ThemeToggle />
           </div>
-          {user ? (
+          {user && menuOpen ? (
             <p className="site-header__menu-account">
               <span className="account-links__greeting" title={user.email}>
                 Signed in as {user.first_name}
