@@ -21,6 +21,7 @@ import { createOrdersRouter } from '@/orders/routes';
 import { paymentDepsFromEnv } from '@/payments/consumer';
 import { createPaymentsRouter } from '@/payments/routes';
 import { reviewsRouter } from '@/catalog/review-routes';
+import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
@@ -113,15 +114,14 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
     })(c, next);
   });
   app.use(`${API_PREFIX}/*`, rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api'));
-  app.use(
-    `${API_PREFIX}/*`,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  // An image upload has its own, larger limit on its route.
+  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path === IMAGE_UPLOAD_PATH ? next() : apiBodyLimit(c, next)));
   app.use(`${API_PREFIX}/*`, rejectNulCharacters());
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => {
     c.header('Allow', methods.join(', '));
@@ -152,6 +152,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', searchRouter);
   app.route('/', categoriesRouter);
   // search routes mount before products (literal paths before {id})
+  app.route('/', imagesRouter);
   app.route('/', productsRouter);
   app.route('/', inventoryRouter);
   app.route('/', reviewsRouter);
