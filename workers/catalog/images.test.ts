@@ -24,7 +24,7 @@ describe('product image uploads', () => {
     expect(res.status).toBe(201);
     const { url, thumbnailUrl } = (await res.json<{ data: { url: string; thumbnailUrl: string } }>()).data;
     expect(url).toMatch(/^\/images\/uploads\/[0-9a-f-]{36}\.png$/);
-    expect(thumbnailUrl).toBe(url.replace('.png', '-thumb.webp'));
+    expect(thumbnailUrl).toBe(url.replace('.png', '-thumb.png'));
 
     const served = await app.request(url, {}, env);
     expect(served.status).toBe(200);
@@ -32,7 +32,15 @@ describe('product image uploads', () => {
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(served.headers.get('etag')).toBeTruthy();
-    expect((await app.request(thumbnailUrl, {}, env)).headers.get('content-type')).toBe('image/webp');
+    const thumb = await app.request(thumbnailUrl, {}, env);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+    expect(new Uint8Array(await thumb.arrayBuffer())).toEqual(WEBP);
+  });
+
+  it('keeps the image itself as the small copy when none is sent, so every upload has one', async () => {
+    const res = await upload({ image: new Blob([PNG]) }, SELLER);
+    const { thumbnailUrl } = (await res.json<{ data: { thumbnailUrl: string } }>()).data;
+    expect(new Uint8Array(await (await app.request(thumbnailUrl, {}, env)).arrayBuffer())).toEqual(PNG);
   });
 
   it('judges the type by the bytes, not by the name or the declared type', async () => {

@@ -9,7 +9,8 @@ import { createRouter } from '@/platform/router';
 /**
  * Product images sellers upload, kept in R2 (docs/decisions/catalog.md, "Uploaded images"). The browser sends the
  * picture at the size the product page needs and, optionally, a small one for cards and lists; both are stored
- * under one random name (`<id>.<ext>`, `<id>-thumb.<ext>`) and served by the Worker as immutable files.
+ * under one random name (`<id>.<ext>`, `<id>-thumb.<ext>`, the image itself when no small copy was sent, so every
+ * upload has one) and served by the Worker as immutable files.
  */
 
 export const IMAGE_UPLOAD_PATH = '/api/v1/products/images';
@@ -39,7 +40,7 @@ const uploadFormSchema = z.object({
 const uploadedSchema = z
   .object({
     url: z.string().openapi({ example: '/images/uploads/0193a000-1111-7222-8333-444455556666.webp' }),
-    thumbnailUrl: z.string().nullable(),
+    thumbnailUrl: z.string().openapi({ description: 'Always `url` with `-thumb` before the extension' }),
   })
   .openapi('UploadedImage');
 
@@ -76,16 +77,14 @@ export const imagesRouter = createRouter()
     const image = await readImage(form.image, 'image');
     const thumb = form.thumb ? await readImage(form.thumb, 'thumb') : null;
     const id = crypto.randomUUID();
+    const ext = TYPES[image.type];
     const put = (name: string, file: { bytes: Uint8Array; type: ImageType }) =>
-      c.env.IMAGES.put(`uploads/${name}.${TYPES[file.type]}`, file.bytes, {
+      c.env.IMAGES.put(`uploads/${name}.${ext}`, file.bytes, {
         httpMetadata: { contentType: file.type, cacheControl: 'public, max-age=31536000, immutable' },
         customMetadata: { uploadedBy: currentUser(c).id },
       });
-    await Promise.all([put(id, image), thumb ? put(`${id}-thumb`, thumb) : null]);
-    return c.json(
-      { success: true as const, data: { url: `${UPLOADS_PREFIX}${id}.${TYPES[image.type]}`, thumbnailUrl: thumb ? `${UPLOADS_PREFIX}${id}-thumb.${TYPES[thumb.type]}` : null } },
-      201,
-    );
+    await Promise.all([put(id, image), put(`${id}-thumb`, thumb ?? image)]);
+    return c.json({ success: true as const, data: { url: `${UPLOADS_PREFIX}${id}.${ext}`, thumbnailUrl: `${UPLOADS_PREFIX}${id}-thumb.${ext}` } }, 201);
   })
   // The files themselves: never change once written (a new upload gets a new name), so caches may keep them a year.
   .get(`${UPLOADS_PREFIX}:name{[0-9a-f-]{36}(-thumb)?\\.(jpg|png|webp|avif)}`, async (c) => {

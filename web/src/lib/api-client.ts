@@ -95,13 +95,15 @@ async function send(
 ): Promise<Response> {
   const headers = new Headers(options.headers);
   headers.set('Accept', 'application/json');
-  if (options.body !== undefined) headers.set('Content-Type', 'application/json');
+  // FormData (an upload) goes as it is: the browser writes the multipart Content-Type with its boundary.
+  const form = options.body instanceof FormData;
+  if (options.body !== undefined && !form) headers.set('Content-Type', 'application/json');
   if (accessToken && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${accessToken}`);
   try {
     return await fetch(buildUrl(path, options.query), {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : form ? (options.body as FormData) : JSON.stringify(options.body),
       credentials: 'same-origin',
       signal: options.signal,
     });

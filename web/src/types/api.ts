@@ -103,3 +103,4 @@ export type ShippingOptionInput = Schemas['CreateShippingOption'];
 export type SellerBalance = Schemas['SellerBalance'];
 export type LedgerEntry = Schemas['LedgerEntry'];
 export type Payout = Schemas['Payout'];
+export type UploadedImage = Schemas['UploadedImage'];

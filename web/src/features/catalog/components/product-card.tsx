@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 
 import { SparkleIcon } from '@/components/ui/icons';
 import { RatingStars } from '@/components/ui/rating-stars';
-import { ProductImage } from '@/features/catalog/components/product-image';
+import { ProductImage } from '@/components/ui/product-image';
 import { formatPrice } from '@/lib/format';
 import type { ProductSummary } from '@/types/api';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-import { ProductImage } from '@/features/catalog/components/product-image';
+import { ProductImage } from '@/components/ui/product-image';
 import type { ProductImage as Image } from '@/types/api';
 
 /** Main image plus thumbnail buttons; the selected thumbnail is marked with aria-current. */
@@ -18,6 +18,7 @@ export function ProductGallery({ images, name }: { images: Image[]; name: string
         width={800}
         height={600}
         eager
+        sizes="(min-width: 48rem) 50vw, 100vw"
       />
       {sorted.length > 1 ? (
         <ul className="gallery__thumbs" aria-label="Product images">
@@ -30,7 +31,7 @@ export function ProductGallery({ images, name }: { images: Image[]; name: string
                 aria-label={`Show image ${i + 1} of ${sorted.length}${image.altText ? `: ${image.altText}` : ''}`}
                 onClick={() => setIndex(i)}
               >
-                <ProductImage src={image.url} alt="" width={64} height={64} />
+                <ProductImage src={image.url} alt="" width={64} height={64} sizes="64px" />
               </button>
             </li>
           ))}

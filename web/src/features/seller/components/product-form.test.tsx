@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { type ProductFormValues, validateProductForm } from '@/features/seller/components/product-form';
+import { moved, type ProductFormValues, validateProductForm } from '@/features/seller/components/product-form';
 import { useAuthStore } from '@/stores/auth-store';
 import { cart, pageMeta, productDetail, productSummary, SELLER_ID } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
@@ -59,7 +59,7 @@ describe('validateProductForm', () => {
     expect(validateProductForm({ ...valid, stock: '' }, 'edit').stock).toBeUndefined();
     expect(validateProductForm({ ...valid, stockDelta: '-3' }, 'edit').stockDelta).toMatch(/whole number/);
     const images = validateProductForm({ ...valid, images: [{ url: 'javascript:alert(1)', altText: '' }, { url: 'https://x.test/a.png', altText: '' }] }, 'create');
-    expect(images.imageRows).toEqual({ 0: 'Enter an http(s) image URL, or remove this row.' });
+    expect(images.imageRows).toEqual({ 0: 'Enter an http(s) URL or a /images/… path, or remove this row.' });
     const paths = validateProductForm({ ...valid, images: [{ url: '/images/products/p1-1.svg', altText: '' }, { url: '/etc/passwd', altText: '' }, { url: '/images/../x', altText: '' }] }, 'create');
     expect(Object.keys(paths.imageRows ?? {})).toEqual(['1', '2']);
     const six = Array.from({ length: 6 }, () => ({ url: 'https://x.test/a.png', altText: '' }));
@@ -89,7 +89,7 @@ describe('seller product pages', () => {
     fireEvent.change(combo, { target: { value: 'Lighting' } });
     fireEvent.click(screen.getByRole('option', { name: '+ Create “Lighting”' }));
     await waitFor(() => expect(requestsTo('POST /api/v1/categories')[0]?.body).toEqual({ name: 'Lighting' }));
-    fireEvent.click(screen.getByRole('button', { name: '+ Add image' }));
+    fireEvent.click(screen.getByRole('button', { name: '+ Add an image by URL' }));
     fireEvent.change(screen.getByLabelText('Image 1 URL'), { target: { value: 'https://img.test/lamp.png' } });
     fireEvent.change(screen.getByLabelText('Image 1 description'), { target: { value: 'Lamp on a desk' } });
 
@@ -159,5 +159,12 @@ describe('seller product pages', () => {
     expect(requestsTo('DELETE /api/v1/products/7')).toHaveLength(0);
     fireEvent.click(screen.getByRole('button', { name: 'Confirm delete' }));
     await waitFor(() => expect(requestsTo('DELETE /api/v1/products/7')).toHaveLength(1));
+  });
+});
+
+describe('moved', () => {
+  it('moves one item and keeps the others in order', () => {
+    expect(moved(['a', 'b', 'c'], 2, 0)).toEqual(['c', 'a', 'b']);
+    expect(moved(['a', 'b', 'c'], 0, 1)).toEqual(['b', 'a', 'c']);
   });
 });

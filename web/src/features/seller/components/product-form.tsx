@@ -1,7 +1,9 @@
 import { type FormEvent, useRef, useState } from 'react';
 
 import { FormError, SelectField, TextAreaField, TextField } from '@/components/ui/form-field';
+import { ProductImage } from '@/components/ui/product-image';
 import { CategoryCombobox } from '@/features/seller/components/category-combobox';
+import { ImageUploader } from '@/features/seller/components/image-uploader';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { focusFirstInvalid, hasErrors, serverFieldErrors, validateMax, validateRequired } from '@/lib/validation';
@@ -59,11 +61,19 @@ export function validateProductForm(values: ProductFormValues, mode: 'create' | 
   if (values.images.length > MAX_IMAGES) errors.images = `Add at most ${MAX_IMAGES} images.`;
   const imageRows: Record<number, string> = {};
   values.images.forEach((image, i) => {
-    if (!isImageUrl(image.url.trim())) imageRows[i] = 'Enter an http(s) image URL, or remove this row.';
+    if (!isImageUrl(image.url.trim())) imageRows[i] = 'Enter an http(s) URL or a /images/… path, or remove this row.';
     else if (image.altText.length > 255) imageRows[i] = 'Keep the description under 255 characters.';
   });
   if (Object.keys(imageRows).length > 0) errors.imageRows = imageRows;
   return errors;
+}
+
+/** The list with the item at `from` moved to `to`. */
+export function moved<T>(items: T[], from: number, to: number): T[] {
+  const next = [...items];
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item!);
+  return next;
 }
 
 const formHasErrors = (errors: ProductFormErrors) =>
@@ -216,9 +226,11 @@ export function ProductForm({ product, categories, pending, error, onSubmit }: P
       <fieldset className="form card">
         <legend className="field__label">Images (up to {MAX_IMAGES})</legend>
         {shown.images ? <p className="field__error">{shown.images}</p> : null}
-        <div className="image-rows">
+        <ImageUploader room={MAX_IMAGES - values.images.length} onUploaded={(url) => setValues((v) => ({ ...v, images: [...v.images, { url, altText: '' }] }))} />
+        <ol className="image-rows" aria-label="Images, first shown first">
           {values.images.map((image, i) => (
-            <div key={i} className="image-row">
+            <li key={i} className="image-row">
+              <ProductImage src={image.url} alt="" width={64} height={64} sizes="64px" className="image-row__preview" />
               <TextField
                 label={`Image ${i + 1} URL`}
                 type="url"
@@ -227,23 +239,31 @@ export function ProductForm({ product, categories, pending, error, onSubmit }: P
                 error={errors.imageRows?.[i]}
               />
               <TextField label={`Image ${i + 1} description`} maxLength={255} value={image.altText} onChange={(e) => setImage(i, { altText: e.target.value })} />
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                onClick={() => set('images', values.images.filter((_, j) => j !== i))}
-              >
-                Remove<span className="visually-hidden"> image {i + 1}</span>
-              </button>
-            </div>
+              <div className="image-row__actions">
+                <button type="button" className="button button--secondary button--small" disabled={i === 0} onClick={() => set('images', moved(values.images, i, i - 1))}>
+                  Move up<span className="visually-hidden"> image {i + 1}</span>
+                </button>
+                <button type="button" className="button button--secondary button--small" disabled={i === values.images.length - 1} onClick={() => set('images', moved(values.images, i, i + 1))}>
+                  Move down<span className="visually-hidden"> image {i + 1}</span>
+                </button>
+                <button
+                  type="button"
+                  className="button button--secondary button--small"
+                  onClick={() => set('images', values.images.filter((_, j) => j !== i))}
+                >
+                  Remove<span className="visually-hidden"> image {i + 1}</span>
+                </button>
+              </div>
+            </li>
           ))}
-        </div>
+        </ol>
         {values.images.length < MAX_IMAGES ? (
           <button
             type="button"
             className="button button--secondary"
             onClick={() => set('images', [...values.images, { url: '', altText: '' }])}
           >
-            + Add image
+            + Add an image by URL
           </button>
         ) : null}
       </fieldset>
