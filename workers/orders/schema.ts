@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
 import { pageQuerySchema } from '@/platform/pagination';
+import { returnSummarySchema } from '@/returns/summary';
 
 const addressField = z.string().trim().min(1, 'Must not be blank').max(255);
 
@@ -89,6 +90,8 @@ export const orderSchema = z
     paymentId: z.string().nullable(),
     shipment: shipmentSchema.nullable(),
     items: z.array(orderItemSchema),
+    /** The order's returns, oldest first (on `GET /orders/{id}` and `GET /orders/seller/{id}`). */
+    returns: z.array(returnSummarySchema).optional(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })
