@@ -101,3 +101,11 @@ export type ShippingOptionInput = Schemas['CreateShippingOption'];
 export type SellerBalance = Schemas['SellerBalance'];
 export type LedgerEntry = Schemas['LedgerEntry'];
 export type Payout = Schemas['Payout'];
+
+// ── Returns (camelCase) ──────────────────────────────────────────────────────────────────────────────────────────
+export type Return = Schemas['Return'];
+export type ReturnStatus = Schemas['Return']['status'];
+export type ReturnListItem = Schemas['ReturnListItem'];
+export type ReturnSummary = Schemas['ReturnSummary'];
+export type CreateReturnInput = Schemas['CreateReturn'];
+export type ReturnListQuery = QueryOf<'/api/v1/returns'>;
