@@ -91,6 +91,11 @@ function UserNavLinks() {
             </NavLink>
           </li>
           <li>
+            <NavLink className="site-nav__link" to="/seller/returns">
+              Returns
+            </NavLink>
+          </li>
+          <li>
             <NavLink className="site-nav__link" to="/seller/shipping">
               Shipping
             </NavLink>
