@@ -10,7 +10,7 @@ const LABELS: Record<string, string> = {
   REJECTED: 'Rejected by the seller',
   SENT: 'Sent back by the buyer',
   RECEIVED: 'Received by the seller',
-  REFUNDED: 'Refunded',
+  REFUNDED: 'Refund issued',
 };
 
 /** One return: its status, lines, refund and history, with the actions the viewer may take below. */
