@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { adminAuditLog } from '@/admin/tables';
 import { sellerProfiles } from '@/identity/tables';
 import { sellerLedgerEntries } from '@/marketplace/tables';
 import { notifications } from '@/notifications/tables';
@@ -236,6 +237,8 @@ describe('who moves a return, and from where', () => {
     await expectCode(t.call('POST', `/api/v1/returns/${crypto.randomUUID()}/approve`, seller, {}), 404, 'RETURN_NOT_FOUND');
     await expectCode(t.call('POST', `/api/v1/returns/not-a-uuid/approve`, seller, {}), 400, 'VALIDATION_ERROR');
     expect((await t.call('POST', `/api/v1/returns/${id}/reject`, admin)).body.data.status).toBe('REJECTED');
+    const audit = await db().select().from(adminAuditLog).where(and(eq(adminAuditLog.targetType, 'return'), eq(adminAuditLog.targetId, id)));
+    expect(audit.map((a) => [a.actorId, a.action])).toEqual([[admin.id, 'return.rejected']]);
     await expectCode(t.call('POST', `/api/v1/returns/${id}/approve`, seller, {}), 409, 'INVALID_RETURN_TRANSITION');
     const [row] = await returnsOfOrder(order.id);
     expect(row!.status).toBe('REJECTED');

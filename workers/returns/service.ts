@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 
+import { recordAdminAction } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
 import { sellerProfiles } from '@/identity/tables';
 import { recordReturnRefund } from '@/marketplace/ledger';
@@ -99,9 +100,16 @@ async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow> {
   return order;
 }
 
-/** Changes a locked return's status (checked by the state machine) and writes its history row. */
-async function moveReturn(tx: Tx, row: ReturnRow, to: ReturnStatus, changedBy: string, note: string | null, set: Partial<ReturnRow> = {}): Promise<ReturnRow> {
+/**
+ * Changes a locked return's status (checked by the state machine) and writes its history row; an admin's change is
+ * also written to the audit log, in the same transaction.
+ */
+async function moveReturn(tx: Tx, row: ReturnRow, to: ReturnStatus, by: Caller, note: string | null, set: Partial<ReturnRow> = {}): Promise<ReturnRow> {
   assertReturnTransition(row.status, to);
+  const changedBy = by.id;
+  if (by.role === 'admin') {
+    await recordAdminAction(tx, { actor: { id: by.id, email: by.email ?? '' }, action: `return.${to.toLowerCase()}`, targetType: 'return', targetId: row.id, before: { status: row.status }, after: { status: to, note } });
+  }
   const [updated] = await tx
     .update(returns)
     .set({ ...set, status: to, updatedAt: new Date() })
@@ -202,7 +210,7 @@ async function changeReturn<T>(deps: ReturnDeps, returnId: string, authorize: (r
 /** The seller (or an admin) approves or rejects a REQUESTED return, with an optional note the buyer sees. */
 export async function decideReturn(deps: ReturnDeps, caller: Caller, returnId: string, to: 'APPROVED' | 'REJECTED', note: string | undefined): Promise<ReturnResponse> {
   return changeReturn(deps, returnId, (row) => isSellerOrAdmin(caller, row), async (tx, row) => {
-    const updated = await moveReturn(tx, row, to, caller.id, note ?? null, { sellerNote: note ?? null });
+    const updated = await moveReturn(tx, row, to, caller, note ?? null, { sellerNote: note ?? null });
     const short = shortOrderNumber(row.orderId);
     const title = to === 'APPROVED' ? `Return approved for order ${short}: please send the items back` : `Return rejected for order ${short}`;
     await createNotification(tx, { userId: row.buyerId, type: to === 'APPROVED' ? 'RETURN_APPROVED' : 'RETURN_REJECTED', title, body: note ?? null, orderId: row.orderId });
@@ -213,7 +221,7 @@ export async function decideReturn(deps: ReturnDeps, caller: Caller, returnId: s
 /** The buyer (or an admin) says the approved items are on their way back. */
 export async function markReturnSent(deps: ReturnDeps, caller: Caller, returnId: string): Promise<ReturnResponse> {
   return changeReturn(deps, returnId, (row) => isBuyerOrAdmin(caller, row), async (tx, row) => {
-    const updated = await moveReturn(tx, row, 'SENT', caller.id, null);
+    const updated = await moveReturn(tx, row, 'SENT', caller, null);
     await createNotification(tx, { userId: row.sellerId, type: 'RETURN_SENT', title: `Return for order ${shortOrderNumber(row.orderId)} is on its way back`, orderId: row.orderId });
     return toReturnResponse(tx, updated);
   });
@@ -240,7 +248,7 @@ async function receive(tx: Tx, caller: Caller, row: ReturnRow, order: OrderRow, 
     paidCents: order.totalCents,
     alreadyRefundedCents: Number(others?.cents ?? 0) + Number(otherRefunds?.cents ?? 0),
   });
-  const received = await moveReturn(tx, row, 'RECEIVED', caller.id, input.note ?? null, { restock: input.restock ?? false, refundCents, receivedAt: new Date() });
+  const received = await moveReturn(tx, row, 'RECEIVED', caller, input.note ?? null, { restock: input.restock ?? false, refundCents, receivedAt: new Date() });
   await createNotification(tx, {
     userId: row.buyerId,
     type: 'RETURN_RECEIVED',
@@ -252,10 +260,10 @@ async function receive(tx: Tx, caller: Caller, row: ReturnRow, order: OrderRow, 
 }
 
 /** RECEIVED → REFUNDED, the seller's ledger reversal and the seller's notice: in the transaction that records the refund. */
-async function settleRefunded(tx: Tx, returnId: string, changedBy: string): Promise<void> {
+async function settleRefunded(tx: Tx, returnId: string, by: Caller): Promise<void> {
   const [row] = await tx.select().from(returns).where(eq(returns.id, returnId)).for('update');
   if (!row || row.status !== 'RECEIVED') return;
-  await moveReturn(tx, row, 'REFUNDED', changedBy, null, { refundedAt: new Date() });
+  await moveReturn(tx, row, 'REFUNDED', by, null, { refundedAt: new Date() });
   const [order] = await tx.select({ id: orders.id, checkoutId: orders.checkoutId, currency: orders.currency }).from(orders).where(eq(orders.id, row.orderId));
   await recordReturnRefund(tx, order!, { returnId: row.id, refundCents: row.refundCents ?? 0 });
   await createNotification(tx, {
@@ -292,7 +300,7 @@ export async function receiveReturn(deps: ReturnDeps, caller: Caller, returnId: 
 }
 
 async function refund(deps: ReturnDeps, caller: Caller, row: ReturnRow): Promise<void> {
-  const settle = (tx: Tx) => settleRefunded(tx, row.id, caller.id);
+  const settle = (tx: Tx) => settleRefunded(tx, row.id, caller);
   if ((row.refundCents ?? 0) === 0) {
     await deps.transaction(settle);
     return;
