@@ -54,6 +54,7 @@ test('a buyer returns part of a delivered order: requested, approved, sent, rece
   await expect(sellerReturns.getByText('$12.50', { exact: true })).toBeVisible();
   expect(await seriousAxeViolations(sellerPage)).toEqual([]);
   await sellerPage.goto('/seller/returns');
+  await expect(sellerPage.getByLabel('Return window (days after delivery)')).toHaveValue('30');
   await expect(sellerPage.getByRole('row', { name: new RegExp(shortId(orderId)) }).getByText('Refunded', { exact: true })).toBeVisible();
   expect(await seriousAxeViolations(sellerPage)).toEqual([]);
   await sellerContext.close();
@@ -65,4 +66,8 @@ test('a buyer returns part of a delivered order: requested, approved, sent, rece
   for (const step of ['Return requested', 'Approved by the seller', 'Sent back by the buyer', 'Received by the seller', 'Refund issued']) await expect(history.getByText(step, { exact: true })).toBeVisible();
   const payment = await request.get(`/api/v1/payments/order/${orderId}`, { headers: { authorization: `Bearer ${buyerToken}` } });
   expect(((await payment.json()) as { data: { refundedAmount: number } }).data.refundedAmount).toBe(12.5);
+  // 20 units, 2 sold, the returned one back on sale.
+  await expect
+    .poll(async () => ((await (await request.get(`/api/v1/inventory/${productId}`)).json()) as { data: { availableStock: number } }).data.availableStock)
+    .toBe(19);
 });

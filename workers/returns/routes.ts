@@ -8,8 +8,8 @@ import type { Logger } from '@/platform/logger';
 import { emptyJsonBodyIsEmpty } from '@/platform/optional-body';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
-import { createReturnSchema, receiveReturnSchema, returnDecisionSchema, returnIdParamsSchema, returnListItemSchema, returnListQuerySchema, returnSchema } from '@/returns/schema';
-import { decideReturn, getReturn, listOrderReturns, listReturns, markReturnSent, receiveReturn, requestReturn, type ReturnDeps } from '@/returns/service';
+import { createReturnSchema, receiveReturnSchema, returnPolicySchema, returnDecisionSchema, returnIdParamsSchema, returnListItemSchema, returnListQuerySchema, returnSchema } from '@/returns/schema';
+import { decideReturn, getReturn, getReturnPolicy, listOrderReturns, listReturns, markReturnSent, receiveReturn, requestReturn, setReturnPolicy, type ReturnDeps } from '@/returns/service';
 
 const tags = ['Returns'];
 const security = [{ bearerAuth: [] }];
@@ -86,6 +86,31 @@ export function createReturnsRouter(makeDeps: MakeReturnDeps) {
         responses: { 200: jsonContent(pagedEnvelope(returnListItemSchema), 'Returns'), ...errorResponses(400, 401, 403) },
       }),
       async (c) => c.json({ success: true as const, ...(await listReturns(makeDeps(c.env, c.get('logger')).db, 'sellerId', currentUser(c).id, c.req.valid('query'))) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/sellers/me/return-policy',
+        tags,
+        security,
+        summary: "The calling seller's return window (days after delivery; 30 unless set)",
+        middleware: [requireAuth('seller')] as const,
+        responses: { 200: jsonContent(envelope(returnPolicySchema), 'Return policy'), ...errorResponses(401, 403) },
+      }),
+      async (c) => c.json({ success: true as const, data: await getReturnPolicy(makeDeps(c.env, c.get('logger')).db, currentUser(c).id) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/api/v1/sellers/me/return-policy',
+        tags,
+        security,
+        summary: "Set the calling seller's return window (0–365 days; 0 accepts no returns)",
+        middleware: [requireAuth('seller')] as const,
+        request: { body: { content: { 'application/json': { schema: returnPolicySchema } }, required: true } },
+        responses: { 200: jsonContent(envelope(returnPolicySchema), 'Saved'), ...errorResponses(400, 401, 403, 415) },
+      }),
+      async (c) => c.json({ success: true as const, data: await setReturnPolicy(makeDeps(c.env, c.get('logger')).db, currentUser(c).id, c.req.valid('json')) }, 200),
     )
     .openapi(
       createRoute({

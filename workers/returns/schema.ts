@@ -60,3 +60,10 @@ export const returnListItemSchema = returnSummarySchema.extend({ orderId: z.stri
 export const returnListQuerySchema = pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({ status: z.enum(RETURN_STATUSES).optional() });
 
 export const returnIdParamsSchema = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** A seller's return policy: how many days after delivery its buyers may ask to return (0 = no returns). */
+export const returnPolicySchema = z
+  .object({ returnWindowDays: z.number().int().min(0).max(365).openapi({ example: 30 }) })
+  .strict()
+  .openapi('ReturnPolicy');
+export type ReturnPolicy = z.infer<typeof returnPolicySchema>;

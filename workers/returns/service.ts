@@ -17,7 +17,7 @@ import type { Logger } from '@/platform/logger';
 import { describeError } from '@/platform/logger';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 import { assertReturnable, assertReturnTransition, DEFAULT_RETURN_WINDOW_DAYS, holdsUnits, lineRefundCents, returnRefundCents } from '@/returns/rules';
-import type { CreateReturn, ReturnResponse } from '@/returns/schema';
+import type { CreateReturn, ReturnPolicy, ReturnResponse } from '@/returns/schema';
 import { returnItemCount } from '@/returns/summary';
 import { RETURN_STATUSES, returnLines, returns, returnStatusHistory, type ReturnStatus } from '@/returns/tables';
 
@@ -126,15 +126,15 @@ async function moveReturn(tx: Tx, row: ReturnRow, to: ReturnStatus, by: Caller, 
 export async function requestReturn(deps: ReturnDeps, caller: Caller, orderId: string, input: CreateReturn): Promise<ReturnResponse> {
   return deps.transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
-    const [items, [delivered], [profile], alreadyHeld] = await Promise.all([
+    const [items, [delivered], policy, alreadyHeld] = await Promise.all([
       tx.select().from(orderItems).where(eq(orderItems.orderId, orderId)),
       tx.select({ at: sql<Date | null>`max(${orderStatusHistory.changedAt})`.mapWith((v) => (v === null ? null : new Date(v as string))) }).from(orderStatusHistory).where(and(eq(orderStatusHistory.orderId, orderId), eq(orderStatusHistory.newStatus, 'DELIVERED'))),
-      tx.select({ days: sellerProfiles.returnWindowDays }).from(sellerProfiles).where(eq(sellerProfiles.userId, order.sellerId)),
+      getReturnPolicy(tx, order.sellerId),
       unitsByLine(tx, orderId, HOLDING),
     ]);
     assertReturnable(
       { buyerId: order.userId, status: order.status, deliveredAt: delivered?.at ?? null, lines: items },
-      { callerId: caller.id, lines: input.lines, now: new Date(), windowDays: profile?.days ?? DEFAULT_RETURN_WINDOW_DAYS, alreadyHeld },
+      { callerId: caller.id, lines: input.lines, now: new Date(), windowDays: policy.returnWindowDays, alreadyHeld },
     );
     const [row] = await tx.insert(returns).values({ orderId, buyerId: order.userId, sellerId: order.sellerId, reason: input.reason, currency: order.currency }).returning();
     await tx.insert(returnLines).values(input.lines.map((line) => ({ returnId: row!.id, orderItemId: line.orderItemId, quantity: line.quantity })));
@@ -205,6 +205,21 @@ async function changeReturn<T>(deps: ReturnDeps, returnId: string, authorize: (r
     if (!authorize(row)) throw forbidden();
     return change(tx, row);
   });
+}
+
+/** The seller's return window (the default when it never set one). */
+export async function getReturnPolicy(db: Queryable, sellerId: string): Promise<ReturnPolicy> {
+  const [profile] = await db.select({ days: sellerProfiles.returnWindowDays }).from(sellerProfiles).where(eq(sellerProfiles.userId, sellerId));
+  return { returnWindowDays: profile?.days ?? DEFAULT_RETURN_WINDOW_DAYS };
+}
+
+/** Sets the seller's return window; it applies to requests made from now on, for every delivered order of the seller. */
+export async function setReturnPolicy(db: Db, sellerId: string, policy: ReturnPolicy): Promise<ReturnPolicy> {
+  await db
+    .insert(sellerProfiles)
+    .values({ userId: sellerId, returnWindowDays: policy.returnWindowDays })
+    .onConflictDoUpdate({ target: sellerProfiles.userId, set: { returnWindowDays: policy.returnWindowDays } });
+  return getReturnPolicy(db, sellerId);
 }
 
 /** The seller (or an admin) approves or rejects a REQUESTED return, with an optional note the buyer sees. */

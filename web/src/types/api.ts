@@ -109,3 +109,4 @@ export type ReturnListItem = Schemas['ReturnListItem'];
 export type ReturnSummary = Schemas['ReturnSummary'];
 export type CreateReturnInput = Schemas['CreateReturn'];
 export type ReturnListQuery = QueryOf<'/api/v1/returns'>;
+export type ReturnPolicy = Schemas['ReturnPolicy'];

@@ -616,6 +616,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sellers/me/return-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling seller's return window (days after delivery; 30 unless set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Return policy */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["ReturnPolicy"];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set the calling seller's return window (0–365 days; 0 accepts no returns) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReturnPolicy"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["ReturnPolicy"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as the declared media type (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/returns/{id}": {
         parameters: {
             query?: never;
@@ -3694,7 +3816,7 @@ export interface paths {
                     /** @description Exact action, e.g. `user.role_changed` */
                     action?: string;
                     actorId?: string;
-                    targetType?: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission";
+                    targetType?: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "return";
                     targetId?: string;
                     /** @description Created at or after */
                     from?: string;
@@ -7302,6 +7424,10 @@ export interface components {
             totalElements: number;
             totalPages: number;
         };
+        ReturnPolicy: {
+            /** @example 30 */
+            returnWindowDays: number;
+        };
         ReturnDecision: {
             note?: string;
         };
@@ -7671,7 +7797,7 @@ export interface components {
             actorEmail: string;
             action: string;
             /** @enum {string} */
-            targetType: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission";
+            targetType: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "return";
             targetId: string;
             before?: unknown;
             after?: unknown;

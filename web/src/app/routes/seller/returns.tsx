@@ -5,6 +5,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useSellerReturns } from '@/features/returns/api/returns';
+import { ReturnPolicyForm } from '@/features/returns/components/return-policy-form';
 import { usePageParam } from '@/hooks/use-page-param';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatDate, formatPrice, shortId } from '@/lib/format';
@@ -21,6 +22,7 @@ export function Component() {
       <div className="page__header">
         <h1>Returns</h1>
       </div>
+      <ReturnPolicyForm />
       {returns.isPending && !list ? (
         <SkeletonRows rows={5} />
       ) : returns.error && !list ? (

@@ -2,7 +2,7 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 
 import { api } from '@/lib/api-client';
 import { toast } from '@/stores/toast-store';
-import type { CreateReturnInput, Return, ReturnListItem, ReturnListQuery } from '@/types/api';
+import type { CreateReturnInput, Return, ReturnListItem, ReturnListQuery, ReturnPolicy } from '@/types/api';
 
 // Under the `orders` key: an order shows its returns, so one invalidation refreshes both.
 
@@ -62,5 +62,23 @@ export function useReturnAction({ onSuccess }: { onSuccess?: (result: Return) =>
       onSuccess?.(result);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['orders'] }),
+  });
+}
+
+/** `GET /sellers/me/return-policy`: how many days after delivery the seller's buyers may ask to return. */
+export const returnPolicyQueryOptions = () =>
+  queryOptions({ queryKey: ['return-policy'], queryFn: ({ signal }) => api.get<ReturnPolicy>('/sellers/me/return-policy', { signal }) });
+
+export const useReturnPolicy = () => useQuery(returnPolicyQueryOptions());
+
+/** `PUT /sellers/me/return-policy`. */
+export function useSetReturnPolicy() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (policy: ReturnPolicy) => api.put<ReturnPolicy>('/sellers/me/return-policy', { body: policy }),
+    onSuccess: (policy) => {
+      queryClient.setQueryData(['return-policy'], policy);
+      toast.success(`Buyers may now return items for ${policy.returnWindowDays} days after delivery.`);
+    },
   });
 }
