@@ -24,10 +24,13 @@ export async function expectInvariants(...productIds: number[]): Promise<void> {
   expect(report.checked.products).toBe(productIds.length);
 }
 
-/** The money invariants alone (refunds never exceed what was paid, returns, ledger) for these orders. */
-export async function expectMoneyInvariants(...orderIds: string[]): Promise<void> {
+/** The money invariants alone (refunds never exceed what was paid, returns, ledger) for these orders: each violation. */
+export async function moneyViolationsHere(orderIds: string[]): Promise<string[]> {
   createDb(env);
   const sql = neon(env.DATABASE_URL!);
-  const violations = await gatherMoneyViolations(async (text, params) => (await sql.query(text, params)) as Record<string, unknown>[], 'o.id = any($1::uuid[])', [orderIds]);
-  expect(violations, 'money invariants').toEqual([]);
+  return gatherMoneyViolations(async (text, params) => (await sql.query(text, params)) as Record<string, unknown>[], 'o.id = any($1::uuid[])', [orderIds]);
+}
+
+export async function expectMoneyInvariants(...orderIds: string[]): Promise<void> {
+  expect(await moneyViolationsHere(orderIds), 'money invariants').toEqual([]);
 }

@@ -2,7 +2,8 @@ import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 
 import { createTestApp } from '@/app';
-import { applyPaymentCompleted, deliverOrder, placeOrder, shipOrder, type StockLine } from '@/orders/service';
+import { placeCheckout } from '@/orders/checkout';
+import { applyCheckoutPaymentCompleted, applyPaymentCompleted, deliverOrder, placeOrder, shipOrder, type StockLine } from '@/orders/service';
 import { orders } from '@/orders/tables';
 import { createSimulatedGateway, type PaymentGateway, type RefundRequest, type SimulatedMode } from '@/payments/gateway';
 import { payments } from '@/payments/tables';
@@ -41,6 +42,32 @@ export async function deliveredOrder(buyer: TestUser, seller: TestUser, lines: S
   await shipOrder(deps, { id: seller.id, role: 'seller' }, order.id);
   const delivered = await deliverOrder(deps, customer, order.id);
   return { order: delivered.order, paymentId: payment!.id, totalCents: row!.totalCents };
+}
+
+/**
+ * A checkout of one product of each seller, paid by ONE real COMPLETED payment for the whole checkout, then every
+ * order shipped by its seller and delivered: the orders (one per seller, each with its shipping line) and the payment.
+ */
+export async function deliveredCheckout(buyer: TestUser, sellers: { seller: TestUser; productId: number }[]) {
+  const { deps } = fakeOrderDeps();
+  const customer = { id: buyer.id, role: 'customer' as const };
+  const { checkout } = await placeCheckout(deps, customer, { items: sellers.map(({ productId }) => ({ productId, quantity: 1 })), shippingAddress: ADDRESS }, `returns-${crypto.randomUUID()}`);
+  const amountCents = Math.round(checkout.totals.total * 100);
+  const [payment] = await createDb(env)
+    .insert(payments)
+    .values({ checkoutId: checkout.id, userId: buyer.id, amountCents, status: 'PENDING', idempotencyKey: checkout.id, gatewayReference: `MOCK-${checkout.id}` })
+    .returning();
+  await applyCheckoutPaymentCompleted(deps, { checkoutId: checkout.id, paymentId: payment!.id, correlationId: 'returns' }, {
+    inTransaction: async (tx) => {
+      await tx.update(payments).set({ status: 'COMPLETED' }).where(eq(payments.id, payment!.id));
+    },
+  });
+  const delivered = [];
+  for (const order of checkout.orders) {
+    await shipOrder(deps, { id: order.sellerId, role: 'seller' }, order.id);
+    delivered.push((await deliverOrder(deps, customer, order.id)).order);
+  }
+  return { orders: delivered, paymentId: payment!.id, amountCents };
 }
 
 /** Records every `returnUnits` call; idempotent per return id like the StockDO. */

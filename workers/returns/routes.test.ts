@@ -11,9 +11,9 @@ import { paymentRefunds, payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import type { ReturnResponse } from '@/returns/schema';
 import { returns } from '@/returns/tables';
-import { deliveredOrder, returnsHttpHarness } from '@test/support/returns-http';
+import { deliveredCheckout, deliveredOrder, returnsHttpHarness } from '@test/support/returns-http';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
-import { expectMoneyInvariants } from '@test/support/invariants';
+import { expectMoneyInvariants, moneyViolationsHere } from '@test/support/invariants';
 
 let buyer: TestUser;
 let seller: TestUser;
@@ -113,6 +113,25 @@ describe('a return from request to refund', () => {
     await expectMoneyInvariants(order.id);
   });
 
+  it("refunds a checkout order's return from the checkout's one payment, its shipping included, and the books still balance", async () => {
+    const t = returnsHttpHarness();
+    const otherProduct = await createTestProduct(otherSeller.id, { priceCents: 800 });
+    const { orders: [first, second], paymentId, amountCents } = await deliveredCheckout(buyer, [
+      { seller, productId: productA.id },
+      { seller: otherSeller, productId: otherProduct.id },
+    ]);
+    const mine = first!.sellerId === seller.id ? first! : second!;
+    const sent = await sentReturn(t, mine, [{ orderItemId: mine.items[0]!.id, quantity: 1 }]);
+    const received = await t.call('POST', `/api/v1/returns/${sent.id}/received`, seller, {});
+    // The whole seller order comes back: its line and its shipping line.
+    expect(received.body.data).toMatchObject({ status: 'REFUNDED', refundAmount: mine.totalAmount });
+    expect(mine.totals.shipping).toBeGreaterThan(0);
+    const [payment] = await db().select().from(payments).where(eq(payments.id, paymentId));
+    expect(payment).toMatchObject({ status: 'COMPLETED', refundedCents: Math.round(mine.totalAmount * 100) });
+    expect(payment!.refundedCents).toBeLessThan(amountCents);
+    await expectMoneyInvariants(first!.id, second!.id);
+  });
+
   it('a repeated "received" answers the refunded return and never refunds twice', async () => {
     const t = returnsHttpHarness();
     const { order, paymentId } = await twoLineOrder();
@@ -140,6 +159,16 @@ describe('a return from request to refund', () => {
     expect(retried.body.data).toMatchObject({ status: 'REFUNDED', refundAmount: 5 });
     expect(new Set(t.gateway.refunds.map((r) => r.idempotencyKey)).size).toBe(1);
     expect((await db().select().from(payments).where(eq(payments.id, paymentId)))[0]!.refundedCents).toBe(500);
+  });
+});
+
+describe('the money invariant', () => {
+  it('reports a refund that exceeds what was paid', async () => {
+    const { order, paymentId, totalCents } = await twoLineOrder();
+    await db().insert(paymentRefunds).values({ paymentId, orderId: order.id, amountCents: totalCents + 1, status: 'COMPLETED', reason: 'corrupted on purpose' });
+    expect(await moneyViolationsHere([order.id])).toEqual(
+      expect.arrayContaining([`order ${order.id}: refunds ${totalCents + 1} exceed its total ${totalCents}`, `payment ${paymentId}: refunded 0 ≠ completed refunds ${totalCents + 1}`]),
+    );
   });
 });
 
