@@ -17,7 +17,8 @@ test('a buyer returns part of a delivered order: requested, approved, sent, rece
   expect((await request.put(`/api/v1/orders/${orderId}/ship`, { headers: { authorization: `Bearer ${sellerToken}` }, data: {} })).status()).toBe(200);
   expect((await request.put(`/api/v1/orders/${orderId}/deliver`, { headers: { authorization: `Bearer ${buyerToken}` } })).status()).toBe(200);
 
-  // The buyer asks to return one of the two units.
+  // The buyer asks to return one of the two units (in the dark theme: axe checks both themes across the two sides).
+  await page.addInitScript(`localStorage.setItem('edge-shop.theme', 'dark')`);
   await logIn(page, buyer, `/orders/${orderId}`);
   await expect(page.getByRole('heading', { level: 1, name: `Order ${shortId(orderId)}` })).toBeVisible();
   await page.getByRole('button', { name: 'Return items' }).click();
