@@ -10,6 +10,7 @@ import { orders, orderStatusHistory } from '@/orders/tables';
 import { paymentRefunds, payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import type { ReturnResponse } from '@/returns/schema';
+import { finishReceivedReturns, SYSTEM_RETURNS } from '@/returns/service';
 import { returns } from '@/returns/tables';
 import { deliveredCheckout, deliveredOrder, returnsHttpHarness } from '@test/support/returns-http';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
@@ -159,6 +160,27 @@ describe('a return from request to refund', () => {
     expect(retried.body.data).toMatchObject({ status: 'REFUNDED', refundAmount: 5 });
     expect(new Set(t.gateway.refunds.map((r) => r.idempotencyKey)).size).toBe(1);
     expect((await db().select().from(payments).where(eq(payments.id, paymentId)))[0]!.refundedCents).toBe(500);
+  });
+
+  it('the cron finishes a refund nobody retried, once, and leaves a young RECEIVED return to its seller', async () => {
+    const t = returnsHttpHarness();
+    const { order, paymentId } = await twoLineOrder();
+    const sent = await sentReturn(t, order, [{ orderItemId: lineOf(order, productA.id), quantity: 1 }]);
+    t.gateway.mode = { kind: 'transient' };
+    expect((await t.call('POST', `/api/v1/returns/${sent.id}/received`, seller, { restock: true })).status).toBe(504);
+    t.gateway.mode = { kind: 'success' };
+    await finishReceivedReturns(t.deps);
+    expect((await returnsOfOrder(order.id))[0]!.status).toBe('RECEIVED');
+
+    await db().update(returns).set({ receivedAt: new Date(Date.now() - 2 * 60_000) }).where(eq(returns.id, sent.id));
+    expect(await finishReceivedReturns(t.deps)).toBeGreaterThanOrEqual(1);
+    const [row] = await returnsOfOrder(order.id);
+    expect(row).toMatchObject({ status: 'REFUNDED', refundCents: 1999 });
+    expect(t.stock.calls.map((c) => c.returnId)).toEqual([sent.id]);
+    expect((await db().select().from(payments).where(eq(payments.id, paymentId)))[0]!.refundedCents).toBe(1999);
+    const history = (await t.call('GET', `/api/v1/returns/${sent.id}`, buyer)).body.data.history;
+    expect(history.at(-1)).toMatchObject({ newStatus: 'REFUNDED', changedBy: SYSTEM_RETURNS });
+    await expectMoneyInvariants(order.id);
   });
 });
 

@@ -34,6 +34,10 @@ export interface ReturnDeps {
 type ReturnRow = typeof returns.$inferSelect;
 type OrderRow = typeof orders.$inferSelect;
 
+/** Who changes a return: a caller, or the cron ({@link SYSTEM_RETURNS}, no role). */
+type Actor = Pick<Caller, 'id'> & Partial<Pick<Caller, 'role' | 'email'>>;
+export const SYSTEM_RETURNS = 'system:returns';
+
 const returnNotFound = () => notFound('RETURN_NOT_FOUND', 'Return not found');
 const isSellerOrAdmin = (caller: Caller, row: { sellerId: string }) => caller.role === 'admin' || row.sellerId === caller.id;
 const isBuyerOrAdmin = (caller: Caller, row: { buyerId: string }) => caller.role === 'admin' || row.buyerId === caller.id;
@@ -104,7 +108,7 @@ async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow> {
  * Changes a locked return's status (checked by the state machine) and writes its history row; an admin's change is
  * also written to the audit log, in the same transaction.
  */
-async function moveReturn(tx: Tx, row: ReturnRow, to: ReturnStatus, by: Caller, note: string | null, set: Partial<ReturnRow> = {}): Promise<ReturnRow> {
+async function moveReturn(tx: Tx, row: ReturnRow, to: ReturnStatus, by: Actor, note: string | null, set: Partial<ReturnRow> = {}): Promise<ReturnRow> {
   assertReturnTransition(row.status, to);
   const changedBy = by.id;
   if (by.role === 'admin') {
@@ -275,7 +279,7 @@ async function receive(tx: Tx, caller: Caller, row: ReturnRow, order: OrderRow, 
 }
 
 /** RECEIVED → REFUNDED, the seller's ledger reversal and the seller's notice: in the transaction that records the refund. */
-async function settleRefunded(tx: Tx, returnId: string, by: Caller): Promise<void> {
+async function settleRefunded(tx: Tx, returnId: string, by: Actor): Promise<void> {
   const [row] = await tx.select().from(returns).where(eq(returns.id, returnId)).for('update');
   if (!row || row.status !== 'RECEIVED') return;
   await moveReturn(tx, row, 'REFUNDED', by, null, { refundedAt: new Date() });
@@ -314,7 +318,7 @@ export async function receiveReturn(deps: ReturnDeps, caller: Caller, returnId: 
   return getReturn(deps.db, caller, returnId);
 }
 
-async function refund(deps: ReturnDeps, caller: Caller, row: ReturnRow): Promise<void> {
+async function refund(deps: ReturnDeps, caller: Actor, row: ReturnRow): Promise<void> {
   const settle = (tx: Tx) => settleRefunded(tx, row.id, caller);
   if ((row.refundCents ?? 0) === 0) {
     await deps.transaction(settle);
@@ -338,4 +342,33 @@ async function restock(deps: ReturnDeps, row: ReturnRow): Promise<void> {
     deps.logger.error('putting returned units back on sale failed', { returnId: row.id, ...describeError(err) });
     throw new AppError(503, 'RESTOCK_FAILED', 'The return is recorded but its units could not be put back on sale yet; mark it received again to retry');
   }
+}
+
+/** A RECEIVED return older than this is one whose refund did not finish (a gateway timeout nobody retried). */
+export const STUCK_RETURN_SECONDS = 60;
+
+/**
+ * Cron: finishes the refund (and restock) of returns left RECEIVED for over {@link STUCK_RETURN_SECONDS} — a gateway
+ * that timed out and a seller who never called again. The same idempotent steps as a repeated "received": a return
+ * is never refunded twice, whoever finishes it. Returns how many were finished; a failure is logged and retried next
+ * minute.
+ */
+export async function finishReceivedReturns(deps: ReturnDeps, limit = 20): Promise<number> {
+  const stuck = await deps.db
+    .select()
+    .from(returns)
+    .where(and(eq(returns.status, 'RECEIVED'), sql`${returns.receivedAt} < now() - make_interval(secs => ${STUCK_RETURN_SECONDS})`))
+    .orderBy(asc(returns.receivedAt))
+    .limit(limit);
+  let finished = 0;
+  for (const row of stuck) {
+    try {
+      await refund(deps, { id: SYSTEM_RETURNS }, row);
+      if (row.restock) await restock(deps, row);
+      finished++;
+    } catch (err) {
+      deps.logger.error('could not finish the refund of a received return', { returnId: row.id, ...describeError(err) });
+    }
+  }
+  return finished;
 }
