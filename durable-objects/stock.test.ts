@@ -157,3 +157,16 @@ describe('StockDO expiry alarm', () => {
     expect(await stub.commit('other')).toMatchObject({ ok: false, reason: 'INSUFFICIENT_STOCK', available: 0 });
   });
 });
+
+describe('StockDO.returnUnits', () => {
+  it('puts a return\u2019s units back on the shelf once per return id, keeping the sale counted', async () => {
+    const { stub, ready } = freshStock(10);
+    await ready;
+    await stub.reserve('o1', 3, MINUTE);
+    await stub.commit('o1');
+    const first = await stub.returnUnits('r1', 2);
+    expect(first).toMatchObject({ ok: true, snapshot: { onHand: 9, reserved: 0, available: 9, sold: 3 } });
+    expect((await stub.returnUnits('r1', 2))!.snapshot).toEqual(first!.snapshot);
+    expect(await stub.returnUnits('r2', 1)).toMatchObject({ ok: true, snapshot: { onHand: 10 } });
+  });
+});

@@ -89,6 +89,7 @@ export class StockDO extends DurableObject<Env> {
         updated_at integer not null
       )`);
       this.sql.exec('create index if not exists reservations_expiry on reservations (status, expires_at)');
+      this.sql.exec('create table if not exists returned (return_id text primary key, quantity integer not null check (quantity > 0))');
     });
   }
 
@@ -217,6 +218,20 @@ export class StockDO extends DurableObject<Env> {
     this.setStatus(orderId, 'RESTOCKED');
     const q = existing.quantity;
     return { ok: true, snapshot: this.write({ ...row, on_hand: row.on_hand + q, sold: Math.max(0, row.sold - q) }) };
+  }
+
+  /**
+   * Units a buyer sent back (a refunded return the seller chose to restock) go back on the shelf once per return id
+   * (`onHand += q`; `sold` keeps counting the sale, like a seller's restock by delta).
+   */
+  returnUnits(returnId: string, quantity: number): StockChange | null {
+    assertOrderId(returnId);
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) throw new RangeError('quantity must be a positive integer');
+    const row = this.row();
+    if (!row) return null;
+    if (this.sql.exec('select 1 from returned where return_id = ?', returnId).toArray().length > 0) return { ok: true, snapshot: this.snapshotOf(row) };
+    this.sql.exec('insert into returned (return_id, quantity) values (?, ?)', returnId, quantity);
+    return { ok: true, snapshot: this.write({ ...row, on_hand: row.on_hand + quantity }) };
   }
 
   /** Releases every reservation whose TTL has passed, then re-arms for the next one. */

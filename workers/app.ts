@@ -20,6 +20,8 @@ import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { paymentDepsFromEnv } from '@/payments/consumer';
 import { createPaymentsRouter } from '@/payments/routes';
+import { returnDepsFromEnv } from '@/returns/deps';
+import { createReturnsRouter } from '@/returns/routes';
 import { reviewsRouter } from '@/catalog/review-routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
@@ -139,6 +141,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', healthRouter);
   // Literal /api/v1/orders/notifications paths must be registered before /api/v1/orders/{id}.
   app.route('/', notificationsRouter);
+  app.route('/', createReturnsRouter(returnDepsFromEnv));
   app.route('/', createOrdersRouter(orderDepsFromEnv));
   app.route('/', createCheckoutsRouter(orderDepsFromEnv));
   app.route('/', shippingRouter);

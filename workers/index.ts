@@ -4,6 +4,8 @@ import type { AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/service';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
+import { returnDepsFromEnv } from '@/returns/deps';
+import { finishReceivedReturns } from '@/returns/service';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 
@@ -40,9 +42,10 @@ export default {
     }
   },
 
-  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), expired identity rows. */
+  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), stuck return refunds, expired identity rows. */
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduled(env));
+    ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env)).catch(() => 0));
     ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<AppEnv>;

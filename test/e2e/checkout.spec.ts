@@ -1,6 +1,6 @@
-import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 
-import { apiToken, fillAddress, logIn, newVerifiedCustomer, placeConfirmedOrder, shortId } from './fixtures.ts';
+import { apiToken, createProductViaApi, fillAddress, logIn, newVerifiedCustomer, placeConfirmedOrder, shortId } from './fixtures.ts';
 
 /**
  * Checkout journeys against the real API: search → cart → checkout → payment saga → order history, the seller
@@ -55,15 +55,6 @@ async function orderFromProductPage(page: Page, productName: string) {
  * characters) is the same for every UUIDv7 id minted within about a minute, so it cannot tell rows apart.
  */
 const orderRow = (page: Page, href: string) => page.getByRole('row').filter({ has: page.locator(`a[href="${href}"]`) });
-
-async function createProductViaApi(request: APIRequestContext, sellerToken: string, name: string) {
-  const response = await request.post('/api/v1/products', {
-    headers: { authorization: `Bearer ${sellerToken}` },
-    data: { name, description: 'Made by the e2e suite.', price: 12.5, stockQuantity: 20 },
-  });
-  expect(response.status()).toBe(201);
-  return ((await response.json()) as { data: { id: number } }).data.id;
-}
 
 test('a shopper searches, adds to the cart, checks out, sees the payment confirmed and the order in history', async ({ page }) => {
   const productName = 'Aurora ANC Wireless Headphones';

@@ -69,6 +69,16 @@ export async function placeConfirmedOrder(request: APIRequestContext, buyerToken
   return orderId;
 }
 
+/** A new ACTIVE product of `sellerToken`'s seller at 12.50 with 20 units, created through the API. */
+export async function createProductViaApi(request: APIRequestContext, sellerToken: string, name: string) {
+  const response = await request.post('/api/v1/products', {
+    headers: { authorization: `Bearer ${sellerToken}` },
+    data: { name, description: 'Made by the e2e suite.', price: 12.5, stockQuantity: 20 },
+  });
+  expect(response.status()).toBe(201);
+  return ((await response.json()) as { data: { id: number } }).data.id;
+}
+
 /** Serious or critical axe violations of WCAG 2.x A/AA on the page as it is now (an empty list passes). */
 export async function seriousAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();

@@ -59,9 +59,9 @@ test('a seller uploads two images, puts the second first, and the product page s
   await page.goto(`/products/${created!.id}`);
   const main = page.locator('.gallery__main');
   await expect(main).toHaveAttribute('src', secondUrl);
-  await expect.poll(() => main.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(300);
+  await expect.poll(() => main.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(300);
   await page.getByRole('button', { name: 'Show image 2 of 2' }).click();
-  await expect.poll(() => main.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1600);
+  await expect.poll(() => main.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1600);
 });
 
 test('an image that cannot be loaded shows the placeholder, not a broken picture', async ({ page, request }) => {

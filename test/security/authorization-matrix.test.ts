@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { addressBody, createAddress, createCheckout, createOrder, createOrderNotification, createProduct, paymentOf, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
+import { addressBody, createAddress, createCheckout, createOrder, createOrderNotification, createProduct, createReturn, paymentOf, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
 import { newActor, send, type Actor, type Answer } from '@test/security/support/harness';
 import { loadOperations, opName } from '@test/security/support/openapi';
 
@@ -106,7 +106,7 @@ const OBJECT_ROUTES: ObjectRoute[] = [
   },
   {
     name: 'order (buyer or admin; the seller side only for the order’s seller)',
-    covers: ['/api/v1/orders/{id}', '/api/v1/orders/{id}/history', '/api/v1/orders/{id}/cancel', '/api/v1/orders/{id}/deliver', '/api/v1/orders/{id}/ship', '/api/v1/orders/seller/{id}'],
+    covers: ['/api/v1/orders/{id}', '/api/v1/orders/{id}/history', '/api/v1/orders/{id}/cancel', '/api/v1/orders/{id}/deliver', '/api/v1/orders/{id}/ship', '/api/v1/orders/seller/{id}', '/api/v1/orders/{id}/returns'],
     owner: 'customer',
     outsiders: ['customer2', 'seller2'],
     create: (owner, everyone) => createOrder(owner, everyone.seller),
@@ -117,6 +117,8 @@ const OBJECT_ROUTES: ObjectRoute[] = [
       { method: 'PUT', path: `/api/v1/orders/${id}/deliver` },
       { method: 'PUT', path: `/api/v1/orders/${id}/ship` },
       { method: 'GET', path: `/api/v1/orders/seller/${id}` },
+      { method: 'GET', path: `/api/v1/orders/${id}/returns` },
+      { method: 'POST', path: `/api/v1/orders/${id}/returns`, body: returnBody() },
     ],
     snapshot: orderSnapshot,
   },
@@ -129,6 +131,7 @@ const OBJECT_ROUTES: ObjectRoute[] = [
     attempts: (id) => [
       { method: 'PUT', path: `/api/v1/orders/${id}/cancel`, body: { reason: 'seller cancels' } },
       { method: 'PUT', path: `/api/v1/orders/${id}/deliver` },
+      { method: 'POST', path: `/api/v1/orders/${id}/returns`, body: returnBody() },
     ],
     snapshot: orderSnapshot,
   },
@@ -144,6 +147,45 @@ const OBJECT_ROUTES: ObjectRoute[] = [
       { method: 'GET', path: `/api/v1/orders/seller/${id}` },
     ],
     snapshot: orderSnapshot,
+  },
+  {
+    name: 'return (its buyer, its seller or an admin)',
+    covers: ['/api/v1/returns/{id}', '/api/v1/returns/{id}/approve', '/api/v1/returns/{id}/reject', '/api/v1/returns/{id}/sent', '/api/v1/returns/{id}/received'],
+    owner: 'customer',
+    outsiders: ['customer2', 'seller2'],
+    create: (owner, everyone) => createReturn(owner, everyone.seller),
+    attempts: (id) => [
+      { method: 'GET', path: `/api/v1/returns/${id}` },
+      { method: 'POST', path: `/api/v1/returns/${id}/approve`, body: {} },
+      { method: 'POST', path: `/api/v1/returns/${id}/reject`, body: { note: 'not mine' } },
+      { method: 'POST', path: `/api/v1/returns/${id}/sent` },
+      { method: 'POST', path: `/api/v1/returns/${id}/received`, body: { restock: true } },
+    ],
+    snapshot: returnSnapshot,
+  },
+  {
+    name: 'return: its buyer may not approve, reject or receive it',
+    covers: [],
+    owner: 'customer',
+    outsiders: ['customer'],
+    allowed: null,
+    create: (owner, everyone) => createReturn(owner, everyone.seller),
+    attempts: (id) => [
+      { method: 'POST', path: `/api/v1/returns/${id}/approve`, body: {} },
+      { method: 'POST', path: `/api/v1/returns/${id}/reject`, body: {} },
+      { method: 'POST', path: `/api/v1/returns/${id}/received`, body: {} },
+    ],
+    snapshot: returnSnapshot,
+  },
+  {
+    name: 'return: its seller may not mark it sent for the buyer',
+    covers: [],
+    owner: 'customer',
+    outsiders: ['seller'],
+    allowed: null,
+    create: (owner, everyone) => createReturn(owner, everyone.seller),
+    attempts: (id) => [{ method: 'POST', path: `/api/v1/returns/${id}/sent` }],
+    snapshot: returnSnapshot,
   },
   {
     name: 'checkout (buyer or admin)',
@@ -256,6 +298,14 @@ const OBJECT_ROUTES: ObjectRoute[] = [
     snapshot: async () => null,
   },
 ];
+
+const returnBody = () => ({ lines: [{ orderItemId: crypto.randomUUID(), quantity: 1 }], reason: 'not mine' });
+
+/** What an outsider could change about a return: its status and history. */
+async function returnSnapshot(owner: Actor, id: string) {
+  const found = (await send('GET', `/api/v1/returns/${id}`, { token: owner.token })).json as { data: { status: string; sellerNote: string | null; history: unknown[] } };
+  return { status: found.data.status, sellerNote: found.data.sellerNote, history: found.data.history.length };
+}
 
 /**
  * What an outsider could change about an order. The saga moves PENDING → CONFIRMED (or CANCELLED on a failed

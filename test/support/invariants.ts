@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
 
 import { stockLedger } from '@/catalog/stock';
-import { gatherAndEvaluate, type InvariantReport } from '@/orders/invariants';
+import { gatherAndEvaluate, gatherMoneyViolations, type InvariantReport } from '@/orders/invariants';
 import { createDb } from '@/platform/db';
 
 /**
@@ -22,4 +22,15 @@ export async function expectInvariants(...productIds: number[]): Promise<void> {
   const report = await checkInvariantsHere(productIds);
   expect(report.violations, 'checkout invariant').toEqual([]);
   expect(report.checked.products).toBe(productIds.length);
+}
+
+/** The money invariants alone (refunds never exceed what was paid, returns, ledger) for these orders: each violation. */
+export async function moneyViolationsHere(orderIds: string[]): Promise<string[]> {
+  createDb(env);
+  const sql = neon(env.DATABASE_URL!);
+  return gatherMoneyViolations(async (text, params) => (await sql.query(text, params)) as Record<string, unknown>[], 'o.id = any($1::uuid[])', [orderIds]);
+}
+
+export async function expectMoneyInvariants(...orderIds: string[]): Promise<void> {
+  expect(await moneyViolationsHere(orderIds), 'money invariants').toEqual([]);
 }

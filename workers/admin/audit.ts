@@ -4,7 +4,7 @@ import { adminAuditLog } from '@/admin/tables';
 import type { Queryable } from '@/platform/db';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 
-export const AUDIT_TARGET_TYPES = ['user', 'order', 'payment', 'dead_letter', 'product', 'category', 'payout', 'commission'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'order', 'payment', 'dead_letter', 'product', 'category', 'payout', 'commission', 'return'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** Who did it: the authenticated admin. */

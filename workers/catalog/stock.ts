@@ -16,7 +16,7 @@ export interface StockLine {
 }
 
 /** The StockDO RPC surface with plain result types (the generated stub wraps them in RPC helpers). */
-type StockRpc = { [K in 'init' | 'snapshot' | 'setOnHand' | 'adjust' | 'reserve' | 'commit' | 'release' | 'restock' | 'reservations']: (...args: Parameters<StockDO[K]>) => Promise<Awaited<ReturnType<StockDO[K]>>> };
+type StockRpc = { [K in 'init' | 'snapshot' | 'setOnHand' | 'adjust' | 'reserve' | 'commit' | 'release' | 'restock' | 'returnUnits' | 'reservations']: (...args: Parameters<StockDO[K]>) => Promise<Awaited<ReturnType<StockDO[K]>>> };
 
 const stockStub = (env: AppEnv, productId: number) => env.STOCK_DO.get(env.STOCK_DO.idFromName(String(productId))) as unknown as StockRpc;
 
@@ -148,13 +148,13 @@ async function forEachProduct(
   env: AppEnv,
   lines: readonly StockLine[],
   q: Queryable | undefined,
-  change: (stub: StockRpc) => Promise<StockChange | null>,
+  change: (stub: StockRpc, productId: number) => Promise<StockChange | null>,
   onRefusal: (productId: number, result: Extract<StockChange, { ok: false }>) => void,
 ): Promise<void> {
   const reader = q ?? createDb(env);
   const results = await Promise.allSettled(
     distinctProducts(lines).map(async (productId) => {
-      const result = await onStock(env, reader, productId, change);
+      const result = await onStock(env, reader, productId, (stub) => change(stub, productId));
       if (result.ok) await mirrorAfterChange(env, q, result.snapshot);
       else onRefusal(productId, result);
     }),
@@ -189,6 +189,13 @@ export async function releaseStock(env: AppEnv, orderId: string, lines: { produc
 /** A paid order was cancelled: committed units return to the shelf once (held ones are released). */
 export async function restockStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
   await forEachProduct(env, mergeLines(lines), q, (stub) => stub.restock(orderId), () => undefined);
+}
+
+/** A received return's units go back on the shelf, once per return id (a retry moves nothing twice). */
+export async function returnStock(env: AppEnv, returnId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
+  const merged = mergeLines(lines);
+  const quantities = new Map(merged.map((line) => [line.productId, line.quantity]));
+  await forEachProduct(env, merged, q, (stub, productId) => stub.returnUnits(returnId, quantities.get(productId)!), () => undefined);
 }
 
 /** The DO's current counts for one product (404 `PRODUCT_NOT_FOUND` when there is no such product). */

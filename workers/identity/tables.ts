@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, char, index, integer, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, check, char, index, integer, pgTable, smallint, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
@@ -73,6 +73,8 @@ export const sellerProfiles = pgTable('seller_profiles', {
   displayName: varchar({ length: 120 }),
   bio: varchar({ length: 1000 }),
   avatarUrl: varchar({ length: 500 }),
+  /** Days after delivery during which buyers may ask to return this seller's orders (workers/returns/rules.ts). */
+  returnWindowDays: smallint().notNull().default(30),
   createdAt: createdAt(),
 });
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, count, eq, inArray, sql } from 'drizzle-orm';
 
 import { centsToAmount } from '@/catalog/summary';
+import { commissionShareCents } from '@/returns/rules';
 import { sellerLedgerEntries, type LedgerEntryType } from '@/marketplace/tables';
 import { orders, orderStatusHistory } from '@/orders/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';
@@ -39,6 +40,33 @@ export async function recordRefund(tx: Tx, order: LedgerOrder, reason: string): 
     pendingDeltaCents: -sale.pendingDeltaCents,
     currency: sale.currency,
     memo: `refunded: ${reason}`.slice(0, 255),
+  });
+}
+
+/**
+ * Part of a delivered order was refunded after a return: the seller gives back the refund less the platform's
+ * prorated commission, from `available` once the sale was released (else from `pending`); one entry per return.
+ * `available` may go below zero when the earnings were already paid out: the next payouts recover it.
+ */
+export async function recordReturnRefund(tx: Tx, order: Pick<LedgerOrder, 'id' | 'checkoutId'>, refund: { returnId: string; refundCents: number }): Promise<void> {
+  const entries = await tx.select().from(sellerLedgerEntries).where(and(eq(sellerLedgerEntries.orderId, order.id), inArray(sellerLedgerEntries.type, ['SALE', 'RELEASE'])));
+  const sale = entries.find((entry) => entry.type === 'SALE');
+  if (!sale || refund.refundCents <= 0) return;
+  const commission = commissionShareCents(refund.refundCents, { totalCents: sale.grossCents, commissionCents: sale.commissionCents });
+  const net = refund.refundCents - commission;
+  const released = entries.some((entry) => entry.type === 'RELEASE');
+  await insertOnce(tx, {
+    sellerId: sale.sellerId,
+    type: 'RETURN',
+    orderId: order.id,
+    returnId: refund.returnId,
+    checkoutId: order.checkoutId,
+    grossCents: -refund.refundCents,
+    commissionCents: -commission,
+    pendingDeltaCents: released ? 0 : -net,
+    availableDeltaCents: released ? -net : 0,
+    currency: sale.currency,
+    memo: 'return refunded',
   });
 }
 
@@ -155,13 +183,13 @@ export async function releaseShippedEarnings(db: Db, transaction: <T>(fn: (tx: T
   return released;
 }
 
-/** Σ per checkout of what the ledger holds (net + commission of SALE and REFUND rows), for the invariant check. */
+/** Σ per checkout of what the ledger holds (net + commission of SALE, REFUND and RETURN rows), for the invariant check. */
 export async function ledgerTotalsByCheckout(q: Queryable, checkoutIds: string[]) {
   if (checkoutIds.length === 0) return new Map<string, number>();
   const rows = await q
     .select({ checkoutId: sellerLedgerEntries.checkoutId, gross: sql<string>`sum(${sellerLedgerEntries.grossCents})` })
     .from(sellerLedgerEntries)
-    .where(and(inArray(sellerLedgerEntries.checkoutId, checkoutIds), inArray(sellerLedgerEntries.type, ['SALE', 'REFUND'])))
+    .where(and(inArray(sellerLedgerEntries.checkoutId, checkoutIds), inArray(sellerLedgerEntries.type, ['SALE', 'REFUND', 'RETURN'])))
     .groupBy(sellerLedgerEntries.checkoutId);
   return new Map(rows.map((row) => [row.checkoutId!, Number(row.gross)]));
 }

@@ -44,7 +44,7 @@ export const categoryCommissionRates = pgTable(
   (t) => [check('category_commission_rates_rate_check', sql`${t.rateBps} >= 0 and ${t.rateBps} <= 10000`)],
 );
 
-export const LEDGER_ENTRY_TYPES = ['SALE', 'RELEASE', 'REFUND', 'PAYOUT', 'PAYOUT_REVERSAL'] as const;
+export const LEDGER_ENTRY_TYPES = ['SALE', 'RELEASE', 'REFUND', 'RETURN', 'PAYOUT', 'PAYOUT_REVERSAL'] as const;
 export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number];
 
 /**
@@ -54,9 +54,11 @@ export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number];
  * - SALE (order paid): pending += gross − commission; `grossCents`/`commissionCents` say how it splits.
  * - RELEASE (order DELIVERED, or N days after shipping): pending −= net, available += net.
  * - REFUND (a paid order cancelled): pending −= net, and the commission is reversed (`commissionCents` < 0).
+ * - RETURN (part of a delivered order refunded after a return): gross −= refund, commission −= its share, the net
+ *   leaves `available` (or `pending` when not yet released); one per return (`returnId`).
  * - PAYOUT (admin pays the seller): available −= amount. PAYOUT_REVERSAL (the transfer failed): available += amount.
  *
- * One SALE/RELEASE/REFUND per order (unique), one PAYOUT/PAYOUT_REVERSAL per payout: every writer is idempotent.
+ * One SALE/RELEASE/REFUND per order (unique), one RETURN per return, one PAYOUT/PAYOUT_REVERSAL per payout: every writer is idempotent.
  */
 export const sellerLedgerEntries = pgTable(
   'seller_ledger_entries',
@@ -67,6 +69,7 @@ export const sellerLedgerEntries = pgTable(
     orderId: uuid(),
     checkoutId: uuid(),
     payoutId: uuid(),
+    returnId: uuid(),
     /** What the buyer paid for the order (SALE, REFUND as a negative), 0 otherwise. */
     grossCents: bigint({ mode: 'number' }).notNull().default(0),
     /** The platform's part of `grossCents` (negative on a REFUND). */
@@ -78,9 +81,10 @@ export const sellerLedgerEntries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    check('seller_ledger_entries_type_check', sql`${t.type} in ('SALE', 'RELEASE', 'REFUND', 'PAYOUT', 'PAYOUT_REVERSAL')`),
+    check('seller_ledger_entries_type_check', sql`${t.type} in ('SALE', 'RELEASE', 'REFUND', 'RETURN', 'PAYOUT', 'PAYOUT_REVERSAL')`),
     index('seller_ledger_entries_seller_idx').on(t.sellerId, t.createdAt.desc(), t.id.desc()),
-    uniqueIndex('seller_ledger_entries_order_type_idx').on(t.orderId, t.type).where(sql`${t.orderId} is not null`),
+    uniqueIndex('seller_ledger_entries_order_type_idx').on(t.orderId, t.type).where(sql`${t.orderId} is not null and ${t.returnId} is null`),
+    uniqueIndex('seller_ledger_entries_return_type_idx').on(t.returnId, t.type).where(sql`${t.returnId} is not null`),
     uniqueIndex('seller_ledger_entries_payout_type_idx').on(t.payoutId, t.type).where(sql`${t.payoutId} is not null`),
   ],
 );

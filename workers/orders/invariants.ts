@@ -16,9 +16,11 @@
  * - no outbox row is unpublished longer than the resend delay plus one sweep period.
  * Money (docs/decisions/marketplace.md), per checkout and per paid order:
  * - a checkout's total = Σ of its orders' totals = its payment's amount;
- * - a payment's refunds ≤ what it took, and `refunded_cents` = Σ of its completed refunds (checkouts);
+ * - refunds never exceed what was paid: a payment's refunds ≤ what it took, an order's partial refunds ≤ its total,
+ *   and `refunded_cents` = Σ of its completed refunds (checkouts, and single orders with partial refunds);
  * - a CANCELLED order of a paid checkout has its part refunded; what a paid checkout kept (amount − refunds) = Σ
- *   totals of its orders that were not cancelled;
+ *   totals of its orders that were not cancelled − their returns' refunds;
+ * - a REFUNDED return has its one completed payment refund of its amount and its RETURN entry in the ledger;
  * - the sellers' ledger: every CONFIRMED/SHIPPED/DELIVERED order has its SALE and no REFUND, a cancelled order
  *   with a SALE has its REFUND, each SALE/REFUND splits its gross exactly into seller net + commission, and the
  *   gross kept by the ledger for a paid checkout = what the buyer paid net of refunds.
@@ -176,6 +178,9 @@ export async function gatherAndEvaluate(query: RunQuery, readLedger: (productId:
  * The money invariants over the orders matching `orderScope` (SQL over alias `o`, parameters `params`) and their
  * checkouts, each query returning one row per violation with a `message`.
  */
+/** Σ of the completed return refunds of payment `p` (SQL). */
+const RETURNS_REFUNDED = `(select coalesce(sum(r.amount_cents), 0) from payment_refunds r where r.payment_id = p.id and r.return_id is not null and r.status = 'COMPLETED')`;
+
 export async function gatherMoneyViolations(query: RunQuery, orderScope: string, params: unknown[]): Promise<string[]> {
   const checkoutScope = `c.id in (select o.checkout_id from orders o where o.checkout_id is not null and ${orderScope})`;
   const checks = [
@@ -195,10 +200,10 @@ export async function gatherMoneyViolations(query: RunQuery, orderScope: string,
        from orders o join payments p on p.checkout_id = o.checkout_id
       where ${orderScope} and o.status = 'CANCELLED' and p.status in ('COMPLETED', 'REFUNDED')
         and not exists (select 1 from payment_refunds r where r.payment_id = p.id and r.order_id = o.id and r.status = 'COMPLETED')`,
-    `select 'checkout ' || c.id || ': kept ' || (p.amount_cents - p.refunded_cents) || ' ≠ Σ live orders ' || coalesce(sum(o.total_cents) filter (where o.status <> 'CANCELLED'), 0) as message
+    `select 'checkout ' || c.id || ': kept ' || (p.amount_cents - p.refunded_cents) || ' ≠ Σ live orders ' || coalesce(sum(o.total_cents) filter (where o.status <> 'CANCELLED'), 0) || ' − returns refunded ' || ${RETURNS_REFUNDED} as message
        from checkouts c join payments p on p.checkout_id = c.id and p.status in ('COMPLETED', 'REFUNDED') join orders o on o.checkout_id = c.id
-      where ${checkoutScope} group by c.id, p.amount_cents, p.refunded_cents
-     having p.amount_cents - p.refunded_cents <> coalesce(sum(o.total_cents) filter (where o.status <> 'CANCELLED'), 0)`,
+      where ${checkoutScope} group by c.id, p.id, p.amount_cents, p.refunded_cents
+     having p.amount_cents - p.refunded_cents <> coalesce(sum(o.total_cents) filter (where o.status <> 'CANCELLED'), 0) - ${RETURNS_REFUNDED}`,
     // The sellers' ledger follows the orders.
     `select 'order ' || o.id || ' is ' || o.status || ' but the ledger has ' || coalesce(string_agg(e.type, ','), 'no entry') as message
        from orders o left join seller_ledger_entries e on e.order_id = o.id
@@ -210,11 +215,30 @@ export async function gatherMoneyViolations(query: RunQuery, orderScope: string,
         and not exists (select 1 from seller_ledger_entries e where e.order_id = o.id and e.type = 'REFUND')`,
     `select 'ledger entry ' || e.id || ' (' || e.type || ' of order ' || e.order_id || '): net ' || e.pending_delta_cents || ' + commission ' || e.commission_cents || ' ≠ gross ' || e.gross_cents as message
        from seller_ledger_entries e join orders o on o.id = e.order_id
-      where ${orderScope} and e.type in ('SALE', 'REFUND') and e.pending_delta_cents + e.commission_cents <> e.gross_cents`,
+      where ${orderScope} and e.type in ('SALE', 'REFUND', 'RETURN') and e.pending_delta_cents + e.available_delta_cents + e.commission_cents <> e.gross_cents`,
     `select 'checkout ' || c.id || ': the ledger keeps ' || coalesce(l.gross, 0) || ' but the buyer paid ' || (p.amount_cents - p.refunded_cents) || ' net of refunds' as message
        from checkouts c join payments p on p.checkout_id = c.id and p.status in ('COMPLETED', 'REFUNDED')
-       left join (select checkout_id, sum(gross_cents) as gross from seller_ledger_entries where type in ('SALE', 'REFUND') group by checkout_id) l on l.checkout_id = c.id
+       left join (select checkout_id, sum(gross_cents) as gross from seller_ledger_entries where type in ('SALE', 'REFUND', 'RETURN') group by checkout_id) l on l.checkout_id = c.id
       where ${checkoutScope} and coalesce(l.gross, 0) <> p.amount_cents - p.refunded_cents`,
+    // Refunds never exceed what was paid: per payment (single orders too), and per order across its partial refunds.
+    `select 'payment ' || p.id || ': refunded ' || p.refunded_cents || ' of ' || p.amount_cents as message
+       from payments p join orders o on o.id = p.order_id where ${orderScope} and p.refunded_cents > p.amount_cents`,
+    `select 'order ' || o.id || ': refunds ' || sum(r.amount_cents) || ' exceed its total ' || o.total_cents as message
+       from orders o join payment_refunds r on r.order_id = o.id and r.status = 'COMPLETED'
+      where ${orderScope} group by o.id, o.total_cents having sum(r.amount_cents) > o.total_cents`,
+    `select 'payment ' || p.id || ': refunded ' || p.refunded_cents || ' ≠ completed refunds ' || r.total as message
+       from payments p join orders o on o.id = p.order_id
+       join (select payment_id, sum(amount_cents) as total from payment_refunds where status = 'COMPLETED' group by payment_id) r on r.payment_id = p.id
+      where ${orderScope} and p.refunded_cents <> r.total`,
+    // A refunded return was paid back exactly once, for its amount, and the seller's ledger reversed it.
+    `select 'return ' || x.id || ' is REFUNDED for ' || x.refund_cents || ' but its payment refund is ' || coalesce(r.status || ' ' || r.amount_cents, 'missing') as message
+       from returns x join orders o on o.id = x.order_id left join payment_refunds r on r.return_id = x.id
+      where ${orderScope} and x.status = 'REFUNDED' and x.refund_cents > 0 and (r.id is null or r.status <> 'COMPLETED' or r.amount_cents <> x.refund_cents)`,
+    `select 'return ' || x.id || ' was refunded but the seller ledger did not reverse ' || x.refund_cents as message
+       from returns x join orders o on o.id = x.order_id
+      where ${orderScope} and x.status = 'REFUNDED' and x.refund_cents > 0
+        and exists (select 1 from seller_ledger_entries e where e.order_id = o.id and e.type = 'SALE')
+        and not exists (select 1 from seller_ledger_entries e where e.return_id = x.id and e.type = 'RETURN' and e.gross_cents = -x.refund_cents)`,
   ];
   // One after another: `query` may be a single client (pg refuses overlapping queries on one connection).
   const messages: string[] = [];

@@ -4,6 +4,7 @@ import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
+import { returnSummarySchema } from '@/returns/summary';
 
 /**
  * Where an order goes, as a client sends it. Fields were added after the first clients (recipient, phone, second line)
@@ -117,6 +118,8 @@ export const orderSchema = z
     paymentId: z.string().nullable(),
     shipment: shipmentSchema.nullable(),
     items: z.array(orderItemSchema),
+    /** The order's returns, oldest first (on `GET /orders/{id}` and `GET /orders/seller/{id}`). */
+    returns: z.array(returnSummarySchema).optional(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })

@@ -25,6 +25,7 @@ import type { Logger } from '@/platform/logger';
 import { describeError } from '@/platform/logger';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 import { PermanentMessageError, SAGA_MAX_DELIVERIES } from '@/platform/queue-consumer';
+import { returnSummaries } from '@/returns/summary';
 
 /** A product line as the stock and cart services take it. */
 export interface StockLine {
@@ -280,7 +281,7 @@ export async function getOrder(db: Db, caller: Caller, orderId: string): Promise
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (caller.role !== 'admin' && order.userId !== caller.id) throw forbidden();
-  return toOrderResponse(order, await loadItems(db, orderId));
+  return { ...toOrderResponse(order, await loadItems(db, orderId)), returns: await returnSummaries(db, orderId) };
 }
 
 /** The order's seller (or an admin) reads it from the seller dashboard. */
@@ -288,7 +289,7 @@ export async function getSellerOrder(db: Db, caller: Caller, orderId: string): P
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (caller.role !== 'admin' && order.sellerId !== caller.id) throw forbidden();
-  return toOrderResponse(order, await loadItems(db, orderId));
+  return { ...toOrderResponse(order, await loadItems(db, orderId)), returns: await returnSummaries(db, orderId) };
 }
 
 /** Status history, oldest first, for the buyer, the order's seller or an admin. */

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 
 import { recordAdminAction, type AuditActor } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
@@ -308,10 +308,7 @@ export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelle
 
 /**
  * One order of a checkout was cancelled after its payment completed: only that order's total (lines + its
- * shipping) goes back, once. The refund row is claimed first (unique per payment and order), the gateway is asked
- * with the refund's id as idempotency key (a retry never refunds twice), then the refund, the payment's
- * `refunded_cents` (checked ≤ the amount by the table) and the buyer's notice commit together; the payment becomes
- * REFUNDED when nothing is left.
+ * shipping) goes back, once, as a partial refund of the checkout's payment ({@link refundPaymentPart}).
  */
 async function refundCheckoutOrder(deps: PaymentDeps, payment: PaymentRow, event: OrderCancelled): Promise<PaymentRow | null> {
   const order = await findOrderForPayment(deps.db, event.orderId);
@@ -320,29 +317,71 @@ async function refundCheckoutOrder(deps: PaymentDeps, payment: PaymentRow, event
     return payment;
   }
   const reason = `order ${shortOrderNumber(order.id)} cancelled: ${event.reason}`.slice(0, 255);
-  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: order.id, amountCents: order.totalCents, reason }).onConflictDoNothing();
-  const [refund] = await deps.db.select().from(paymentRefunds).where(and(eq(paymentRefunds.paymentId, payment.id), eq(paymentRefunds.orderId, order.id)));
-  if (!refund) throw new Error(`refund of order ${order.id} was not visible`);
-  if (refund.status === 'COMPLETED') return payment;
+  return (await refundPaymentPart(deps, payment, { orderId: order.id, amountCents: order.totalCents, reason })).payment;
+}
+
+/** A part of a payment to give back: a cancelled order of a checkout, or a return (`returnId`) of any order. */
+export interface RefundPart {
+  orderId: string;
+  returnId?: string;
+  amountCents: number;
+  reason: string;
+}
+
+const refundRowOf = (payment: PaymentRow, part: RefundPart) =>
+  part.returnId === undefined
+    ? and(eq(paymentRefunds.paymentId, payment.id), eq(paymentRefunds.orderId, part.orderId), isNull(paymentRefunds.returnId))
+    : eq(paymentRefunds.returnId, part.returnId);
+
+/**
+ * Gives back part of a payment exactly once. The refund row is claimed first (unique per cancelled order of the
+ * payment, or per return), the gateway is asked with the refund's id as idempotency key (a retry, or a concurrent
+ * caller, sends the same key, so the provider refunds once), then the refund, the payment's `refunded_cents`
+ * (checked ≤ the amount by the table), the buyer's notice and `inTransaction` commit together — only for the call
+ * that finds the refund still PENDING under its row lock; the payment becomes REFUNDED when nothing is left.
+ */
+export async function refundPaymentPart(
+  deps: Pick<PaymentDeps, 'db' | 'gateway' | 'transaction'>,
+  payment: PaymentRow,
+  part: RefundPart,
+  options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
+): Promise<{ payment: PaymentRow | null; recorded: boolean }> {
+  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: part.orderId, returnId: part.returnId ?? null, amountCents: part.amountCents, reason: part.reason }).onConflictDoNothing();
+  const [refund] = await deps.db.select().from(paymentRefunds).where(refundRowOf(payment, part));
+  if (!refund) throw new Error(`refund of order ${part.orderId} was not visible`);
+  if (refund.status === 'COMPLETED') return { payment, recorded: false };
   const { refundReference } = await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: refund.amountCents, idempotencyKey: `refund-${refund.id}` });
   return deps.transaction(async (tx) => {
     const [claimed] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.id, refund.id)).for('update');
     const [current] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
-    if (!claimed || !current || claimed.status === 'COMPLETED') return current ?? null;
+    if (!claimed || !current || claimed.status === 'COMPLETED') return { payment: current ?? null, recorded: false };
     await tx.update(paymentRefunds).set({ status: 'COMPLETED', gatewayReference: refundReference.slice(0, 100), updatedAt: new Date() }).where(eq(paymentRefunds.id, refund.id));
     const refundedCents = current.refundedCents + claimed.amountCents;
     const status: PaymentStatus = refundedCents >= current.amountCents ? 'REFUNDED' : current.status;
     const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, payment.id)).returning();
-    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} for ${reason}`.slice(0, 255) });
+    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} for ${part.reason}`.slice(0, 255) });
     await createNotification(tx, {
       userId: payment.userId,
       type: 'REFUND_ISSUED',
-      title: `Refund issued for order ${shortOrderNumber(order.id)}`,
+      title: `Refund issued for order ${shortOrderNumber(part.orderId)}`,
       body: `${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} will be returned to your payment method.`,
-      orderId: order.id,
+      orderId: part.orderId,
     });
-    return updated ?? null;
+    await options.inTransaction?.(tx);
+    return { payment: updated ?? null, recorded: true };
   });
+}
+
+/**
+ * Refunds part of the payment that paid for `orderId` (its own, or its checkout's), once (see
+ * {@link refundPaymentPart}). 409 `PAYMENT_NOT_REFUNDABLE` when there is no completed payment to take it from.
+ */
+export async function refundOrderPart(deps: Pick<PaymentDeps, 'db' | 'gateway' | 'transaction'>, part: RefundPart, options: { inTransaction?: (tx: Tx) => Promise<void> } = {}) {
+  const payment = await findPaymentByOrder(deps.db, part.orderId);
+  if (!payment) throw conflict('PAYMENT_NOT_REFUNDABLE', 'This order has no payment to refund');
+  const [done] = await deps.db.select({ status: paymentRefunds.status }).from(paymentRefunds).where(refundRowOf(payment, part));
+  if (done?.status !== 'COMPLETED' && payment.status !== 'COMPLETED') throw conflict('PAYMENT_NOT_REFUNDABLE', `The order's payment is ${payment.status}`, { status: payment.status });
+  return refundPaymentPart(deps, payment, part, options);
 }
 
 /** The refunds of a checkout's payment (one per cancelled order). */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, pgTable, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, char, check, index, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
@@ -59,7 +59,8 @@ export const REFUND_STATUSES = ['PENDING', 'COMPLETED'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /**
- * Partial refunds of a checkout's payment: one per cancelled order of the checkout (unique), for that order's total.
+ * Partial refunds: one per cancelled order of a checkout's payment (unique while `return_id` is null), for that
+ * order's total; and one per refunded return (unique `return_id`) of any payment, for the return's amount.
  * PENDING is claimed before the gateway call (its idempotency key is the refund id), COMPLETED after it, adding the
  * amount to `payments.refunded_cents` in the same transaction.
  */
@@ -71,6 +72,8 @@ export const paymentRefunds = pgTable(
       .notNull()
       .references(() => payments.id, { onDelete: 'cascade' }),
     orderId: uuid().notNull(),
+    /** The return this refund pays back (workers/returns); null for a cancelled order's refund. */
+    returnId: uuid(),
     amountCents: bigint({ mode: 'number' }).notNull(),
     status: varchar({ length: 16 }).$type<RefundStatus>().notNull().default('PENDING'),
     gatewayReference: varchar({ length: 100 }),
@@ -79,7 +82,8 @@ export const paymentRefunds = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    unique('payment_refunds_payment_order_key').on(t.paymentId, t.orderId),
+    uniqueIndex('payment_refunds_payment_order_key').on(t.paymentId, t.orderId).where(sql`${t.returnId} is null`),
+    uniqueIndex('payment_refunds_return_key').on(t.returnId).where(sql`${t.returnId} is not null`),
     check('payment_refunds_amount_check', sql`${t.amountCents} > 0`),
     check('payment_refunds_status_check', sql`${t.status} in ('PENDING', 'COMPLETED')`),
   ],

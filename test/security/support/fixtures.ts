@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
 
 import { createNotification } from '@/notifications/service';
+import { orders, orderStatusHistory } from '@/orders/tables';
 import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { newActor, send, type Actor, type Role } from '@test/security/support/harness';
@@ -40,6 +42,11 @@ export async function validIdsFor(op: Operation, actor: Actor): Promise<Record<s
     const buyer = actor.role === 'seller' ? await newActor('customer', 'fuzz-order-buyer') : actor;
     return { id: [await createOrder(buyer, seller)] };
   }
+  if (/^\/api\/v1\/returns\/\{id\}/.test(op.path)) {
+    const seller = actor.role === 'seller' ? actor : await newActor('seller', 'fuzz-return-seller');
+    const buyer = actor.role === 'customer' ? actor : await newActor('customer', 'fuzz-return-buyer');
+    return { id: [await createReturn(buyer, seller)] };
+  }
   if (op.path === '/api/v1/orders/notifications/{id}/read') {
     return { id: [await createOrderNotification(actor, await createOrder(actor, await newActor('seller', 'fuzz-notice-seller')))] };
   }
@@ -75,6 +82,21 @@ export async function createOrder(buyer: Actor, seller: Actor): Promise<string> 
   const productId = Number(await createProduct(seller, 'Security order product'));
   const res = await send('POST', '/api/v1/orders', { token: buyer.token, body: { items: [{ productId, quantity: 1 }], shippingAddress } });
   if (res.status !== 201) throw new Error(`order create failed: ${res.status} ${res.text}`);
+  return (res.json as { data: { id: string } }).data.id;
+}
+
+/**
+ * A return requested by `buyer` of a one-unit order of `seller`'s product. The order is marked DELIVERED in the
+ * database (the saga, shipping and delivery have their own tests), then the return is asked for through the API.
+ */
+export async function createReturn(buyer: Actor, seller: Actor): Promise<string> {
+  const orderId = await createOrder(buyer, seller);
+  const db = createDb(env);
+  await db.update(orders).set({ status: 'DELIVERED' }).where(eq(orders.id, orderId));
+  await db.insert(orderStatusHistory).values({ orderId, oldStatus: 'SHIPPED', newStatus: 'DELIVERED', reason: 'security suite', changedBy: buyer.id });
+  const order = (await send('GET', `/api/v1/orders/${orderId}`, { token: buyer.token })).json as { data: { items: { id: string }[] } };
+  const res = await send('POST', `/api/v1/orders/${orderId}/returns`, { token: buyer.token, body: { lines: [{ orderItemId: order.data.items[0]!.id, quantity: 1 }], reason: 'Security suite' } });
+  if (res.status !== 201) throw new Error(`return create failed: ${res.status} ${res.text}`);
   return (res.json as { data: { id: string } }).data.id;
 }
 

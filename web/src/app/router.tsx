@@ -65,6 +65,7 @@ export const appRoutes: RouteObject[] = [
                   { path: 'seller/products/:id/edit', lazy: () => import('@/app/routes/seller/product-edit') },
                   { path: 'seller/orders', lazy: () => import('@/app/routes/seller/orders') },
                   { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
+                  { path: 'seller/returns', lazy: () => import('@/app/routes/seller/returns') },
                   { path: 'seller/shipping', lazy: () => import('@/app/routes/seller/shipping') },
                   { path: 'seller/earnings', lazy: () => import('@/app/routes/seller/earnings') },
                 ],

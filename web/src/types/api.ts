@@ -104,3 +104,12 @@ export type SellerBalance = Schemas['SellerBalance'];
 export type LedgerEntry = Schemas['LedgerEntry'];
 export type Payout = Schemas['Payout'];
 export type UploadedImage = Schemas['UploadedImage'];
+
+// ── Returns (camelCase) ──────────────────────────────────────────────────────────────────────────────────────────
+export type Return = Schemas['Return'];
+export type ReturnStatus = Schemas['Return']['status'];
+export type ReturnListItem = Schemas['ReturnListItem'];
+export type ReturnSummary = Schemas['ReturnSummary'];
+export type CreateReturnInput = Schemas['CreateReturn'];
+export type ReturnListQuery = QueryOf<'/api/v1/returns'>;
+export type ReturnPolicy = Schemas['ReturnPolicy'];

@@ -3,6 +3,7 @@ import { NavLink, Outlet } from 'react-router';
 const LINKS = [
   { to: '/seller/products', label: 'My Products' },
   { to: '/seller/orders', label: 'Seller Orders' },
+  { to: '/seller/returns', label: 'Returns' },
   { to: '/seller/shipping', label: 'Shipping' },
   { to: '/seller/earnings', label: 'Earnings' },
 ];

@@ -13,6 +13,7 @@ const LABELS: Record<LedgerEntry['type'], string> = {
   SALE: 'Sale',
   RELEASE: 'Released',
   REFUND: 'Refund (reversal)',
+  RETURN: 'Return refunded',
   PAYOUT: 'Payout',
   PAYOUT_REVERSAL: 'Payout returned',
 };

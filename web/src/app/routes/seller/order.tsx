@@ -8,6 +8,7 @@ import { useChangeOrderStatus } from '@/features/orders/api/order-actions';
 import { OrderSummaryView } from '@/features/orders/components/order-summary';
 import { ShipForm } from '@/features/orders/components/ship-form';
 import { OrderTimeline } from '@/features/orders/components/order-timeline';
+import { SellerReturns } from '@/features/returns/components/seller-returns';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { shortId } from '@/lib/format';
@@ -53,6 +54,7 @@ export function Component() {
           {o.status === 'CONFIRMED' ? <ShipForm pending={ship.isPending} onShip={(shipment) => ship.mutate({ id: o.id, action: 'ship', shipment })} /> : null}
         </aside>
       </div>
+      <SellerReturns orderId={o.id} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { useOrder } from '@/features/orders/api/get-order';
 import { useChangeOrderStatus } from '@/features/orders/api/order-actions';
 import { OrderSummaryView } from '@/features/orders/components/order-summary';
 import { OrderTimeline } from '@/features/orders/components/order-timeline';
+import { BuyerReturns } from '@/features/returns/components/buyer-returns';
 import { ReviewDialog } from '@/features/reviews/components/review-dialog';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
@@ -120,6 +121,7 @@ export function Component() {
           </div>
         </aside>
       </div>
+      <BuyerReturns order={o} />
       <ReviewDialog items={o.items} open={reviewing} onClose={() => setReviewing(false)} />
     </div>
   );
