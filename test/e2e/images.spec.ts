@@ -59,9 +59,13 @@ test('a seller uploads two images, puts the second first, and the product page s
   await page.goto(`/products/${created!.id}`);
   const main = page.locator('.gallery__main');
   await expect(main).toHaveAttribute('src', secondUrl);
-  await expect.poll(() => main.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(300);
   await page.getByRole('button', { name: 'Show image 2 of 2' }).click();
-  await expect.poll(() => main.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1600);
+  await expect(main).toHaveAttribute('src', firstUrl);
+  // The large picture was scaled to 1600 px in the browser before upload, its small copy to 480 px.
+  const widthOf = (url: string) => page.evaluate(`(async () => { const img = new Image(); img.src = ${JSON.stringify(url)}; await img.decode(); return img.naturalWidth; })()`);
+  expect(await widthOf(firstUrl)).toBe(1600);
+  expect(await widthOf(firstUrl.replace('.webp', '-thumb.webp'))).toBe(480);
+  expect(await widthOf(secondUrl)).toBe(300);
 });
 
 test('an image that cannot be loaded shows the placeholder, not a broken picture', async ({ page, request }) => {
