@@ -9,7 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
-import { getConfig, type AppBindings } from '@/env';
+import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
@@ -25,7 +25,7 @@ import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/rou
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
-import { describeError } from '@/platform/logger';
+import { createLogger, describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
 import { searchRouter } from '@/search/routes';
@@ -62,6 +62,11 @@ function renderError(err: Error, c: Context<AppBindings>) {
     const status = err.status as ContentfulStatusCode;
     if (status === 400 && /json/i.test(err.message)) return errorResponse(c, 400, 'INVALID_BODY', 'The request body is not valid JSON');
     if (status < 500) return errorResponse(c, status, STATUS_CODES[status] ?? 'BAD_REQUEST', err.message || 'Bad request');
+  }
+  if (err instanceof ConfigurationError) {
+    // Thrown before the request's logger exists (it needs the settings): say why on the error channel.
+    createLogger('error').error('refusing to serve: the Worker is misconfigured', { reason: err.message });
+    return errorResponse(c, 503, 'MISCONFIGURED', `The shop is not configured to run: ${err.message}`);
   }
   const logger = c.get('logger');
   if (isDatabaseUnavailable(err)) {

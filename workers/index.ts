@@ -1,6 +1,6 @@
 import { createApp } from '@/app';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
-import type { AppEnv } from '@/env';
+import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/service';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
@@ -22,6 +22,8 @@ export default {
 
   /** One dispatcher for every queue; each consumer acks or retries per message. */
   async queue(batch, env, _ctx) {
+    // Fails closed: with refused settings (workers/env.ts) every message is retried, then dead-lettered, never charged.
+    getConfig(env);
     switch (batch.queue) {
       case 'order-events':
         return handleOrderEventsBatch(batch, env);
@@ -42,6 +44,7 @@ export default {
 
   /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), expired identity rows. */
   async scheduled(controller, env, ctx) {
+    getConfig(env);
     ctx.waitUntil(runScheduled(env));
     ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
   },
