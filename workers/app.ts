@@ -20,6 +20,7 @@ import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { paymentDepsFromEnv } from '@/payments/consumer';
 import { createPaymentsRouter } from '@/payments/routes';
+import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { reviewsRouter } from '@/catalog/review-routes';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
@@ -117,7 +118,10 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
       maxAge: 600,
     })(c, next);
   });
-  app.use(`${API_PREFIX}/*`, rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api'));
+  const apiRateLimit = rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api');
+  // The payment provider delivers every shop's webhooks from a few addresses; they are authenticated by signature
+  // (an HMAC, refused before any database work), so the per-address shopper limit would only drop genuine events.
+  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path.startsWith(`${API_PREFIX}/payments/webhooks/`) ? next() : apiRateLimit(c, next)));
   app.use(
     `${API_PREFIX}/*`,
     bodyLimit({
@@ -148,6 +152,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', createCheckoutsRouter(orderDepsFromEnv));
   app.route('/', shippingRouter);
   app.route('/', createEarningsRouter());
+  app.route('/', createPaymentWebhooksRouter(paymentDepsFromEnv));
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
   app.route('/', adminRouter);

@@ -20,6 +20,8 @@ interface Secrets {
   STRIPE_WEBHOOK_SECRET?: string;
   /** The previous signing secret, accepted as well while a rotation is under way; unset otherwise. */
   STRIPE_WEBHOOK_SECRET_PREVIOUS?: string;
+  /** Only when the shop runs as a connected account: webhook events naming another `account` are refused. */
+  STRIPE_ACCOUNT_ID?: string;
   /**
    * `"true"` lets `APP_ENV = "production"` run the simulated payment provider (a staging deploy); anything else
    * refuses it at start-up (docs/decisions/payments.md, "Fails closed").

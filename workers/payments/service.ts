@@ -100,19 +100,27 @@ async function createPendingPayment(
   return result.rows.length > 0;
 }
 
-/** Moves a PENDING payment to its outcome (+ history); a payment already decided is left alone. */
-async function settlePendingPayment(q: Queryable, paymentId: string, next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string }): Promise<void> {
+/**
+ * Moves a payment still in `from` (PENDING unless told) to its outcome (+ history); a payment that has moved on is
+ * left alone.
+ */
+export async function settlePendingPayment(
+  q: Queryable,
+  paymentId: string,
+  next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string },
+  from: PaymentStatus = 'PENDING',
+): Promise<void> {
   // Both clients run the same SQL; the cast only picks one overload of `execute`.
   await (q as Db).execute(sql`
     with updated as (
       update ${payments}
       set status = ${next.status}, gateway_reference = coalesce(${next.gatewayReference ?? null}, gateway_reference),
           failure_reason = ${next.failureReason ?? null}, updated_at = now()
-      where id = ${paymentId} and status = 'PENDING'
+      where id = ${paymentId} and status = ${from}
       returning id
     )
     insert into ${paymentHistory} (payment_id, old_status, new_status, reason)
-    select id, 'PENDING', ${next.status}, ${next.reason} from updated`);
+    select id, ${from}, ${next.status}, ${next.reason} from updated`);
 }
 
 async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
@@ -189,7 +197,7 @@ async function noLongerPayable(deps: PaymentDeps, payment: PaymentRow): Promise<
  * not answer), the payment is recorded alone and the `payment-events` consumer settles the order —
  * the money taken is never left unrecorded.
  */
-async function recordApproval(deps: PaymentDeps, payment: PaymentRow, gatewayReference: string, correlationId: string): Promise<void> {
+export async function recordApproval(deps: PaymentDeps, payment: PaymentRow, gatewayReference: string, correlationId: string): Promise<void> {
   const settle = (q: Queryable) => settlePendingPayment(q, payment.id, { status: 'COMPLETED', gatewayReference, reason: 'gateway approved' });
   if (payment.checkoutId !== null) {
     if (deps.orders?.applyCheckoutPaymentCompleted) {
@@ -259,6 +267,18 @@ export async function checkoutOutcomeEvents(db: Db, payment: PaymentRow, correla
     return members.map((order) => ({ type: 'payment.failed', version: 1, correlationId, eventId: `${order.id}:FAILED`, orderId: order.id, paymentId: payment.id, reason: payment.failureReason ?? 'gateway declined', occurredAt }));
   }
   return [];
+}
+
+/** Every outcome event of a decided payment: its order's, or one per order of its checkout. */
+export async function paymentOutcomeEvents(db: Db, payment: PaymentRow, correlationId: string): Promise<PaymentEvent[]> {
+  if (payment.checkoutId !== null) return checkoutOutcomeEvents(db, payment, correlationId);
+  const outcome = outcomeEvent(payment, correlationId);
+  return outcome ? [outcome] : [];
+}
+
+export async function findPaymentById(db: Db, id: string): Promise<PaymentRow | undefined> {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  return row;
 }
 
 /**
@@ -362,7 +382,7 @@ type Caller = { id: string; role: string };
 const canSee = (caller: Caller, payment: PaymentRow) => caller.role === 'admin' || payment.userId === caller.id;
 
 export async function getPayment(db: Db, caller: Caller, id: string) {
-  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  const row = await findPaymentById(db, id);
   if (!row) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
   if (!canSee(caller, row)) throw forbidden();
   return toPaymentResponse(row);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, pgTable, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, char, check, index, pgTable, primaryKey, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
@@ -83,4 +83,22 @@ export const paymentRefunds = pgTable(
     check('payment_refunds_amount_check', sql`${t.amountCents} > 0`),
     check('payment_refunds_status_check', sql`${t.status} in ('PENDING', 'COMPLETED')`),
   ],
+);
+
+/**
+ * Provider webhook events already applied, by the provider's event id: a repeated delivery (the provider retries
+ * until it gets a 2xx) is answered without touching anything. Refused events are logged, never stored.
+ */
+export const paymentWebhookEvents = pgTable(
+  'payment_webhook_events',
+  {
+    provider: varchar({ length: 16 }).notNull(),
+    eventId: varchar({ length: 255 }).notNull(),
+    type: varchar({ length: 64 }).notNull(),
+    paymentId: uuid(),
+    /** What applying it did: `applied` (moved the payment) or `stale` (the payment had already moved on). */
+    outcome: varchar({ length: 16 }).notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index('payment_webhook_events_received_idx').on(t.receivedAt)],
 );
