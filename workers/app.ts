@@ -20,6 +20,7 @@ import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { paymentDepsFromEnv } from '@/payments/consumer';
 import { createPaymentsRouter } from '@/payments/routes';
+import { createSimulatorRouter } from '@/payments/simulator-routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { reviewsRouter } from '@/catalog/review-routes';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
@@ -153,6 +154,8 @@ function mountRoutes(app: AppRouter) {
   app.route('/', shippingRouter);
   app.route('/', createEarningsRouter());
   app.route('/', createPaymentWebhooksRouter(paymentDepsFromEnv));
+  // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
+  app.route('/', createSimulatorRouter((request, env) => app.fetch(request, env)));
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
   app.route('/', adminRouter);

@@ -10,7 +10,7 @@ import {
   type PaymentDeps,
   type PaymentRow,
 } from '@/payments/service';
-import { paymentWebhookEvents } from '@/payments/tables';
+import { payments, paymentWebhookEvents } from '@/payments/tables';
 import { verifyWebhookSignature } from '@/payments/webhook-signature';
 import { AppError, notFound } from '@/platform/errors';
 
@@ -154,11 +154,24 @@ async function applyIntentEvent(deps: PaymentDeps, payment: PaymentRow, type: Ha
   } else if (payment.status === 'PENDING') {
     const code = intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? (type === 'payment_intent.canceled' ? 'canceled' : 'card_declined');
     const reason = `gateway declined: ${code} (paymentId=${payment.id})`.slice(0, 255);
-    await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', gatewayReference: intent.id, failureReason: reason, reason });
+    if (type === 'payment_intent.payment_failed' && payment.confirmation === 'client') {
+      // One declined attempt of the buyer's: the intent takes another card while the stock is held.
+      await recordDeclinedAttempt(deps, payment.id, intent.id, reason);
+    } else {
+      await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', gatewayReference: intent.id, failureReason: reason, reason });
+    }
     outcome = 'applied';
   }
   const settled = await findPaymentById(deps.db, payment.id);
   if (!settled) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
   await Promise.all((await paymentOutcomeEvents(deps.db, settled, correlationId)).map((event) => deps.publish(event)));
   return outcome;
+}
+
+/** The payment stays PENDING; its failure reason tells the buyer why the last card was refused. */
+async function recordDeclinedAttempt(deps: PaymentDeps, paymentId: string, intentId: string, reason: string): Promise<void> {
+  await deps.db
+    .update(payments)
+    .set({ failureReason: reason, gatewayReference: intentId, updatedAt: new Date() })
+    .where(and(eq(payments.id, paymentId), eq(payments.status, 'PENDING')));
 }
