@@ -4,6 +4,7 @@ import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/service';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
+import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 
@@ -42,10 +43,12 @@ export default {
     }
   },
 
-  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), expired identity rows. */
+  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), payment reconciliation, expired identity rows. */
   async scheduled(controller, env, ctx) {
     getConfig(env);
     ctx.waitUntil(runScheduled(env));
+    // Payments stuck between states are asked about at the provider (a lost webhook; docs/decisions/payments.md).
+    ctx.waitUntil(reconcilePaymentsFromEnv(env));
     ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<AppEnv>;

@@ -101,26 +101,22 @@ export async function answerSimulatedChallenge(db: Db, intent: SimulatedIntent, 
   return { intent: moved, event: approve ? 'payment_intent.succeeded' : 'payment_intent.payment_failed' };
 }
 
+/** The intent as the provider's API returns it. */
+export function intentObject(intent: SimulatedIntent) {
+  return {
+    id: intent.id,
+    object: 'payment_intent' as const,
+    amount: intent.amountCents,
+    currency: intent.currency.toLowerCase(),
+    status: intent.status,
+    metadata: intent.metadata,
+    last_payment_error: intent.lastError ? { code: intent.lastError === 'authentication_failed' ? 'payment_intent_authentication_failure' : 'card_declined', decline_code: intent.lastError } : null,
+  };
+}
+
 /** The provider event about an intent, in the real provider's shape. */
 export function simulatedEvent(intent: SimulatedIntent, type: SimulatedEventType) {
-  return {
-    id: `evt_sim_${randomHex(12)}`,
-    object: 'event' as const,
-    created: Math.floor(Date.now() / 1000),
-    type,
-    livemode: false,
-    data: {
-      object: {
-        id: intent.id,
-        object: 'payment_intent' as const,
-        amount: intent.amountCents,
-        currency: intent.currency.toLowerCase(),
-        status: intent.status,
-        metadata: intent.metadata,
-        last_payment_error: intent.lastError ? { code: intent.lastError === 'authentication_failed' ? 'payment_intent_authentication_failure' : 'card_declined', decline_code: intent.lastError } : null,
-      },
-    },
-  };
+  return { id: `evt_sim_${randomHex(12)}`, object: 'event' as const, created: Math.floor(Date.now() / 1000), type, livemode: false, data: { object: intentObject(intent) } };
 }
 
 /** How a signed delivery reaches the shop's webhook route (in-process: see docs/decisions/payments.md). */

@@ -19,7 +19,7 @@ export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
 /** The event types this shop subscribes to; anything else is refused (a misconfigured endpoint or a forgery). */
 export const HANDLED_EVENT_TYPES = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled'] as const;
-type HandledType = (typeof HANDLED_EVENT_TYPES)[number];
+export type HandledType = (typeof HANDLED_EVENT_TYPES)[number];
 
 /** What a delivery must match besides its signature. */
 export interface WebhookSettings {
@@ -60,9 +60,10 @@ const eventSchema = z.object({
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
-const intentSchema = z.object({
+export const intentSchema = z.object({
   id: z.string().min(1).max(100),
   object: z.literal('payment_intent'),
+  status: z.string().max(64).optional(),
   amount: z.number().int().positive(),
   currency: z.string().regex(/^[a-zA-Z]{3}$/),
   metadata: z.record(z.string(), z.string()).default({}),
@@ -70,7 +71,7 @@ const intentSchema = z.object({
 });
 
 type ProviderEvent = z.infer<typeof eventSchema>;
-type Intent = z.infer<typeof intentSchema>;
+export type Intent = z.infer<typeof intentSchema>;
 
 export type WebhookOutcome = 'applied' | 'stale' | 'duplicate';
 
@@ -140,7 +141,7 @@ async function matchPayment(deps: PaymentDeps, settings: WebhookSettings, event:
  * cancelled order's late payment) is applied; anything else is `stale`. Every decided payment re-publishes its
  * outcome (idempotent by event id on the orders side), so a publish that failed before is repaired by the retry.
  */
-async function applyIntentEvent(deps: PaymentDeps, payment: PaymentRow, type: HandledType, intent: Intent, correlationId: string): Promise<WebhookOutcome> {
+export async function applyIntentEvent(deps: PaymentDeps, payment: PaymentRow, type: HandledType, intent: Intent, correlationId: string): Promise<WebhookOutcome> {
   let outcome: WebhookOutcome = 'stale';
   if (type === 'payment_intent.succeeded') {
     if (payment.status === 'PENDING') {
