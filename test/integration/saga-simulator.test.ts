@@ -119,4 +119,31 @@ describe('simulated provider: payment page, test cards, signed webhooks', () => 
     expect(shown.text).toContain('href="/"');
     expect(shown.text).not.toContain('evil.example');
   });
+
+  it('through the API: POST /orders with paymentConfirmation=client waits for the buyer, whose payment carries the page to pay on', async () => {
+    const admin = await createTestUser('admin');
+    const placed = await SELF.fetch(`${ORIGIN}/api/v1/orders`, { method: 'POST', headers: jsonHeaders(buyer), body: JSON.stringify({ items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS, paymentConfirmation: 'client' }) });
+    expect(placed.status).toBe(201);
+    const orderId = ((await placed.json()) as { data: { id: string } }).data.id;
+    type PaymentView = { id: string; status: string; confirmation: string; nextAction: { type: string; url: string; clientSecret: string } | null };
+    const view = async (user: TestUser) => SELF.fetch(`${ORIGIN}/api/v1/payments/order/${orderId}`, { headers: jsonHeaders(user) }).then(async (r) => (r.status === 200 ? ((await r.json()) as { data: PaymentView }).data : undefined));
+    const payment = await poll(async () => {
+      const current = await view(buyer);
+      return current?.nextAction ? current : undefined;
+    });
+    expect(payment).toMatchObject({ status: 'PENDING', confirmation: 'client', nextAction: { type: 'redirect', url: expect.stringMatching(/^\/pay\/sim\/pi_sim_\w+\?client_secret=.+&return_url=%2Forders%2F/) } });
+    // Only the buyer is given the secret: an admin reads the payment without it.
+    expect((await view(admin))?.nextAction).toBeNull();
+    // Nothing was charged by itself.
+    expect((await orderOf(orderId)).status).toBe('PENDING');
+
+    const url = new URL(payment.nextAction!.url, ORIGIN);
+    const intent = { id: url.pathname.split('/').pop()!, clientSecret: url.searchParams.get('client_secret')! };
+    expect((await page(`${url.pathname}${url.search}`)).text).toContain('Pay 42.00 USD');
+    expect((await confirm(intent, '4000000000000002')).text).toContain('declined');
+    expect((await view(buyer))?.nextAction).not.toBeNull();
+    expect((await confirm(intent, '4242424242424242')).text).toContain('Payment succeeded');
+    await poll(async () => ((await orderOf(orderId)).status === 'CONFIRMED' ? true : undefined));
+    expect(await view(buyer)).toMatchObject({ status: 'COMPLETED', nextAction: null });
+  });
 });

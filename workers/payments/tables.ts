@@ -30,6 +30,8 @@ export const payments = pgTable(
     idempotencyKey: varchar({ length: 255 }).notNull().unique(),
     gatewayReference: varchar({ length: 100 }),
     confirmation: varchar({ length: 16 }).$type<PaymentConfirmation>().notNull().default('off_session'),
+    /** A client-confirmed payment's intent secret, shown to its buyer only (it lets a browser confirm that intent). */
+    clientSecret: varchar({ length: 255 }),
     /** Σ of completed refunds (`payment_refunds`); the payment is REFUNDED once this reaches the amount. */
     refundedCents: bigint({ mode: 'number' }).notNull().default(0),
     failureReason: varchar({ length: 255 }),

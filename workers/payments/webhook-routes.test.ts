@@ -122,8 +122,8 @@ describe('webhook signature and replay suite: refused, logged, nothing moves', (
     const { paymentId } = await pendingPayment();
     const event = intentEvent({ paymentId, amountCents: 5000 });
     const now = Math.floor(Date.now() / 1000);
-    await refusedUnchanged(paymentId, await deliver(await signed(event, SECRET, now - 301)), 400, 'WEBHOOK_SIGNATURE_INVALID');
-    await refusedUnchanged(paymentId, await deliver(await signed(event, SECRET, now + 301)), 400, 'WEBHOOK_SIGNATURE_INVALID');
+    await refusedUnchanged(paymentId, await deliver(await signed(event, SECRET, now - 360)), 400, 'WEBHOOK_SIGNATURE_INVALID');
+    await refusedUnchanged(paymentId, await deliver(await signed(event, SECRET, now + 360)), 400, 'WEBHOOK_SIGNATURE_INVALID');
   });
 
   it('unknown event types, bodies that are not events and unknown payments are refused', async () => {

@@ -6588,6 +6588,11 @@ export interface components {
              * @example 59.97
              */
             expectedTotal?: number;
+            /**
+             * @description `client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them
+             * @enum {string}
+             */
+            paymentConfirmation?: "off_session" | "client";
         };
         OrderSummary: {
             id: string;
@@ -6661,11 +6666,20 @@ export interface components {
             method: "MOCK_CARD" | "MOCK_WALLET";
             gatewayReference: string | null;
             failureReason: string | null;
+            /** @enum {string} */
+            confirmation: "off_session" | "client";
+            nextAction: components["schemas"]["PaymentNextAction"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
         };
+        PaymentNextAction: {
+            /** @enum {string} */
+            type: "redirect" | "use_provider_js";
+            url: string | null;
+            clientSecret: string;
+        } | null;
         CreateCheckout: {
             /** Format: uuid */
             cartId?: string | null;

@@ -1,10 +1,18 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
+import { FormError } from '@/components/ui/form-field';
 import { useOrderPayment } from '@/features/orders/api/get-order-payment';
 import { formatPrice, shortId } from '@/lib/format';
 
 export const REDIRECT_AFTER_MS = 3_000;
+
+/** The provider's decline code (in the payment's failure reason) as advice for the buyer. */
+export function declineMessage(failureReason: string): string {
+  if (failureReason.includes('insufficient_funds')) return 'Your last card has insufficient funds. Try another card.';
+  if (failureReason.includes('authentication_failed')) return 'The 3-D Secure check of your last card failed. Try again or use another card.';
+  return 'Your last card was declined. Try another card.';
+}
 export const DELAYED_AFTER_MS = 60_000;
 
 /**
@@ -64,6 +72,18 @@ export function PaymentConfirmation({ orderId }: { orderId: string }) {
               The payment for order {shortId(orderId)} was declined, so the order was cancelled and nothing was
               charged. Taking you to your orders…
             </p>
+          </>
+        ) : status === 'PENDING' && payment.data?.nextAction?.url ? (
+          <>
+            <h1 id="confirmation-title">Finish your payment</h1>
+            <p className="status-page__text">
+              Order {shortId(orderId)} is placed and its items are held for you. Pay {formatPrice(payment.data.amount)} on the
+              payment provider’s page.
+            </p>
+            <FormError message={payment.data.failureReason ? declineMessage(payment.data.failureReason) : null} />
+            <a className="button button--primary" href={payment.data.nextAction.url}>
+              Pay now
+            </a>
           </>
         ) : delayed ? (
           <>
