@@ -9,7 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
-import { getConfig, type AppBindings } from '@/env';
+import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
@@ -22,13 +22,15 @@ import { paymentDepsFromEnv } from '@/payments/consumer';
 import { createPaymentsRouter } from '@/payments/routes';
 import { returnDepsFromEnv } from '@/returns/deps';
 import { createReturnsRouter } from '@/returns/routes';
+import { createSimulatorRouter } from '@/payments/simulator-routes';
+import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { reviewsRouter } from '@/catalog/review-routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { healthRouter } from '@/platform/health-routes';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
-import { describeError } from '@/platform/logger';
+import { createLogger, describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
 import { searchRouter } from '@/search/routes';
@@ -65,6 +67,11 @@ function renderError(err: Error, c: Context<AppBindings>) {
     const status = err.status as ContentfulStatusCode;
     if (status === 400 && /json/i.test(err.message)) return errorResponse(c, 400, 'INVALID_BODY', 'The request body is not valid JSON');
     if (status < 500) return errorResponse(c, status, STATUS_CODES[status] ?? 'BAD_REQUEST', err.message || 'Bad request');
+  }
+  if (err instanceof ConfigurationError) {
+    // Thrown before the request's logger exists (it needs the settings): say why on the error channel.
+    createLogger('error').error('refusing to serve: the Worker is misconfigured', { reason: err.message });
+    return errorResponse(c, 503, 'MISCONFIGURED', `The shop is not configured to run: ${err.message}`);
   }
   const logger = c.get('logger');
   if (isDatabaseUnavailable(err)) {
@@ -115,7 +122,10 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
       maxAge: 600,
     })(c, next);
   });
-  app.use(`${API_PREFIX}/*`, rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api'));
+  const apiRateLimit = rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api');
+  // The payment provider delivers every shop's webhooks from a few addresses; they are authenticated by signature
+  // (an HMAC, refused before any database work), so the per-address shopper limit would only drop genuine events.
+  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path.startsWith(`${API_PREFIX}/payments/webhooks/`) ? next() : apiRateLimit(c, next)));
   const apiBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -146,6 +156,9 @@ function mountRoutes(app: AppRouter) {
   app.route('/', createCheckoutsRouter(orderDepsFromEnv));
   app.route('/', shippingRouter);
   app.route('/', createEarningsRouter());
+  app.route('/', createPaymentWebhooksRouter(paymentDepsFromEnv));
+  // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
+  app.route('/', createSimulatorRouter((request, env) => app.fetch(request, env)));
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
   app.route('/', adminRouter);

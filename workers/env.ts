@@ -16,6 +16,17 @@ interface Secrets {
   JWT_PRIVATE_KEY: string;
   /** Only with `PAYMENT_GATEWAY_MODE = "stripe"`: the provider's secret API key. */
   STRIPE_SECRET_KEY?: string;
+  /** Only with `PAYMENT_GATEWAY_MODE = "stripe"`: the webhook endpoint's signing secret (`whsec_…`). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** The previous signing secret, accepted as well while a rotation is under way; unset otherwise. */
+  STRIPE_WEBHOOK_SECRET_PREVIOUS?: string;
+  /** Only when the shop runs as a connected account: webhook events naming another `account` are refused. */
+  STRIPE_ACCOUNT_ID?: string;
+  /**
+   * `"true"` lets `APP_ENV = "production"` run the simulated payment provider (a staging deploy); anything else
+   * refuses it at start-up (docs/decisions/payments.md, "Fails closed").
+   */
+  ALLOW_SIMULATED_PAYMENTS?: string;
   /** Bearer key for the HTTP email API (`EMAIL_TRANSPORT = "http"`); unset with the log transport. */
   EMAIL_API_KEY?: string;
   /** Bearer token for the OpenAI-compatible embeddings server (`EMBEDDER = "http"`), if it needs one. */
@@ -73,13 +84,45 @@ const configSchema = z.object({
 
 export type AppConfig = z.infer<typeof configSchema>;
 
+/** Settings this Worker refuses to run with; `app.onError` answers 503 and logs the message. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+type PaymentSettings = Partial<Record<'PAYMENT_GATEWAY_MODE' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'SIMULATED_WEBHOOK_SECRET' | 'ALLOW_SIMULATED_PAYMENTS', string>>;
+
+/**
+ * Why these payment settings must not take orders, or null. Production fails closed: the simulated provider
+ * approves without taking money, so it runs there only with `ALLOW_SIMULATED_PAYMENTS = "true"` (staging), and the
+ * real one needs its API key and webhook signing secret.
+ */
+export function paymentSettingsProblem(appEnv: AppConfig['APP_ENV'], env: PaymentSettings): string | null {
+  const mode = (env.PAYMENT_GATEWAY_MODE ?? 'success').trim().toLowerCase();
+  if (mode === 'stripe') {
+    const missing = (['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const).filter((name) => !env[name]);
+    return missing.length > 0 ? `PAYMENT_GATEWAY_MODE=stripe needs the ${missing.join(' and ')} secret${missing.length > 1 ? 's' : ''}` : null;
+  }
+  if (appEnv !== 'production') return null;
+  if (env.ALLOW_SIMULATED_PAYMENTS !== 'true') {
+    return `APP_ENV=production refuses the simulated payment provider (PAYMENT_GATEWAY_MODE=${mode}): set PAYMENT_GATEWAY_MODE=stripe with the STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET secrets, or ALLOW_SIMULATED_PAYMENTS=true for a staging deploy that takes no real money`;
+  }
+  return env.SIMULATED_WEBHOOK_SECRET ? null : 'the simulated payment provider needs the SIMULATED_WEBHOOK_SECRET secret';
+}
+
 const configCache = new WeakMap<object, AppConfig>();
 
-/** Parses the plain vars once per env object; a bad value fails loudly at the first request. */
+/**
+ * Parses the plain vars once per env object and checks the payment settings; a bad value fails loudly (a
+ * {@link ConfigurationError}) at the first request, queue batch or cron run — nothing is served or charged.
+ */
 export function getConfig(env: AppEnv): AppConfig {
   let config = configCache.get(env);
   if (!config) {
-    config = configSchema.parse(env);
+    const parsed = configSchema.safeParse(env);
+    if (!parsed.success) throw new ConfigurationError(`invalid settings: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    const problem = paymentSettingsProblem(parsed.data.APP_ENV, env);
+    if (problem) throw new ConfigurationError(problem);
+    config = parsed.data;
     configCache.set(env, config);
   }
   return config;

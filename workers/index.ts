@@ -1,11 +1,12 @@
 import { createApp } from '@/app';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
-import type { AppEnv } from '@/env';
+import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/service';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
 import { returnDepsFromEnv } from '@/returns/deps';
 import { finishReceivedReturns } from '@/returns/service';
+import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 
@@ -24,6 +25,8 @@ export default {
 
   /** One dispatcher for every queue; each consumer acks or retries per message. */
   async queue(batch, env, _ctx) {
+    // Fails closed: with refused settings (workers/env.ts) every message is retried, then dead-lettered, never charged.
+    getConfig(env);
     switch (batch.queue) {
       case 'order-events':
         return handleOrderEventsBatch(batch, env);
@@ -42,10 +45,13 @@ export default {
     }
   },
 
-  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), stuck return refunds, expired identity rows. */
+  /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), stuck return refunds, payment reconciliation, expired identity rows. */
   async scheduled(controller, env, ctx) {
+    getConfig(env);
     ctx.waitUntil(runScheduled(env));
     ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env)).catch(() => 0));
+    // Payments stuck between states are asked about at the provider (a lost webhook; docs/decisions/payments.md).
+    ctx.waitUntil(reconcilePaymentsFromEnv(env));
     ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<AppEnv>;

@@ -145,7 +145,7 @@ async function pushNotifications(env: AppEnv, committed: CommittedNotification[]
     push(order.sellerId, { id, type: 'order.updated', version: order.version, data: { ...data, role: 'seller' } });
   }
   for (const { payment, version } of paymentRows) {
-    push(payment.userId, { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...toPaymentResponse(payment), version } });
+    push(payment.userId, { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...toPaymentResponse(payment, payment.userId), version } });
   }
   for (const n of committed) {
     push(n.userId, {

@@ -28,6 +28,8 @@ export const orderCreatedSchema = z.object({
   items: z.array(z.object({ productId: z.number().int().positive(), quantity: z.number().int().positive(), unitPrice: money })).min(1),
   /** One payment per order: the payment's idempotency key is the order id. */
   idempotencyKey: z.string().min(1).max(255),
+  /** `client`: the buyer confirms the payment on the provider's form; absent: charged off-session (old clients). */
+  paymentConfirmation: z.enum(['off_session', 'client']).optional(),
 });
 
 export const orderCancelledSchema = z.object({

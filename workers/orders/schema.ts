@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
+import { PAYMENT_CONFIRMATIONS } from '@/payments/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
 import { returnSummarySchema } from '@/returns/summary';
@@ -63,6 +64,13 @@ export const createOrderSchema = z
       .max(1e12)
       .optional()
       .openapi({ description: 'The total the buyer was shown; when today\'s prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)', example: 59.97 }),
+    paymentConfirmation: z
+      .enum(PAYMENT_CONFIRMATIONS)
+      .optional()
+      .openapi({
+        description:
+          "`client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them",
+      }),
   })
   .strict()
   .openapi('CreateOrder');

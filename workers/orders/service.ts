@@ -248,6 +248,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
         currency: order!.currency,
         items: priced.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPrice: centsToAmount(line.product.priceCents) })),
         idempotencyKey: orderId,
+        ...(input.paymentConfirmation === 'client' ? { paymentConfirmation: 'client' as const } : {}),
       };
       const outboxId = await enqueue(tx, created);
       await createNotification(tx, {

@@ -1,19 +1,32 @@
 import { getConfig, type AppEnv } from '@/env';
 import { paidOrderPortFromEnv } from '@/orders/deps';
 import { aggregateIdOf, orderEventSchema } from '@/orders/messages';
-import { gatewayFromEnv } from '@/payments/gateway';
+import { createStripeIntent, gatewayFromEnv } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';
-import { chargeCheckout, chargeOrder, refundOrderPayment, type PaymentDeps } from '@/payments/service';
+import { chargeCheckout, chargeOrder, refundOrderPayment, type IntentPort, type PaymentDeps } from '@/payments/service';
+import { createSimulatedIntent } from '@/payments/simulator';
 import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { storeDeadLetter } from '@/platform/dead-letters';
 import { createLogger, type Logger } from '@/platform/logger';
 import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';
 
+/** Client-confirmed intents at the configured provider: the real one's API, or the simulator's own table. */
+export function intentPortFromEnv(env: AppEnv): IntentPort {
+  const appEnv = getConfig(env).APP_ENV;
+  if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' && env.STRIPE_SECRET_KEY) {
+    const secretKey = env.STRIPE_SECRET_KEY;
+    return { create: (request) => createStripeIntent({ secretKey, appEnv }, request) };
+  }
+  const db = createDb(env);
+  return { create: async (request) => createSimulatedIntent(db, { ...request, appEnv }) };
+}
+
 export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
   return {
     db: createDb(env),
     gateway: gatewayFromEnv(env),
+    intents: intentPortFromEnv(env),
     publish: async (event: PaymentEvent) => {
       await env.PAYMENT_EVENTS.send(event, { contentType: 'json' });
     },

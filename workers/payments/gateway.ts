@@ -105,32 +105,49 @@ export function createSimulatedGateway(
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
+interface StripeOptions {
+  secretKey: string;
+  fetch?: Fetch;
+  baseUrl?: string;
+  /** Written into every intent's `metadata.app_env`; webhooks of other environments are refused by it. */
+  appEnv?: string;
+}
+
+type StripeBody = { id?: string; status?: string; client_secret?: string; error?: { code?: string; decline_code?: string; message?: string; type?: string } };
+
+/** One form-encoded POST to the provider with an idempotency key; network failures are transient. */
+async function stripePost(options: StripeOptions, path: string, form: Record<string, string>, idempotencyKey: string): Promise<{ status: number; body: StripeBody }> {
+  const doFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  let res: Response;
+  try {
+    res = await doFetch(`${options.baseUrl ?? 'https://api.stripe.com'}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${options.secretKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': idempotencyKey,
+      },
+      body: new URLSearchParams(form).toString(),
+    });
+  } catch (err) {
+    throw new TransientGatewayError(`payment provider unreachable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { status: res.status, body: (await res.json().catch(() => ({}))) as StripeBody };
+}
+
+const intentMetadata = (request: { paymentId: string; orderId: string }, appEnv: string | undefined) => ({
+  'metadata[order_id]': request.orderId,
+  'metadata[payment_id]': request.paymentId,
+  ...(appEnv ? { 'metadata[app_env]': appEnv } : {}),
+});
+
 /**
  * Stripe PaymentIntents over HTTP (no SDK: plain `fetch`, form-encoded). The payment id is sent as
  * `Idempotency-Key`, so a resumed charge never charges twice. Card errors (402) are declines; 409
  * (idempotency conflict), 429, 5xx and network failures are transient.
  */
-export function createStripeGateway(options: { secretKey: string; paymentMethod?: string; fetch?: Fetch; baseUrl?: string }): PaymentGateway {
-  const doFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const baseUrl = options.baseUrl ?? 'https://api.stripe.com';
-  const post = async (path: string, form: Record<string, string>, idempotencyKey: string) => {
-    let res: Response;
-    try {
-      res = await doFetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${options.secretKey}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          'idempotency-key': idempotencyKey,
-        },
-        body: new URLSearchParams(form).toString(),
-      });
-    } catch (err) {
-      throw new TransientGatewayError(`payment provider unreachable: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const body = (await res.json().catch(() => ({}))) as { id?: string; status?: string; error?: { code?: string; decline_code?: string; message?: string; type?: string } };
-    return { status: res.status, body };
-  };
+export function createStripeGateway(options: StripeOptions & { paymentMethod?: string }): PaymentGateway {
+  const post = (path: string, form: Record<string, string>, idempotencyKey: string) => stripePost(options, path, form, idempotencyKey);
   return {
     async charge(request) {
       const { status, body } = await post(
@@ -142,8 +159,7 @@ export function createStripeGateway(options: { secretKey: string; paymentMethod?
           payment_method: options.paymentMethod ?? 'pm_card_visa',
           'automatic_payment_methods[enabled]': 'true',
           'automatic_payment_methods[allow_redirects]': 'never',
-          'metadata[order_id]': request.orderId,
-          'metadata[payment_id]': request.paymentId,
+          ...intentMetadata(request, options.appEnv),
         },
         request.paymentId,
       );
@@ -168,11 +184,27 @@ export function createStripeGateway(options: { secretKey: string; paymentMethod?
   };
 }
 
+/**
+ * A client-confirmed intent (no `confirm`): the browser confirms it with the returned client secret. Idempotency key =
+ * the payment id, so a redelivered `order.created` gets the same intent back.
+ */
+export async function createStripeIntent(options: StripeOptions, request: { paymentId: string; orderId: string; amountCents: number; currency: string }): Promise<{ id: string; clientSecret: string }> {
+  const { status, body } = await stripePost(
+    options,
+    '/v1/payment_intents',
+    { amount: String(request.amountCents), currency: request.currency.toLowerCase(), 'automatic_payment_methods[enabled]': 'true', ...intentMetadata(request, options.appEnv) },
+    request.paymentId,
+  );
+  if (status === 200 && body.id && body.client_secret) return { id: body.id, clientSecret: body.client_secret };
+  if (status === 409 || status === 429 || status >= 500) throw new TransientGatewayError(`payment provider answered ${status}`);
+  throw new Error(`payment intent rejected: ${status} ${body.error?.message ?? ''}`.trim());
+}
+
 /** The gateway configured for this environment (`PAYMENT_GATEWAY_MODE`, `PAYMENT_GATEWAY_LATENCY_MS`). */
-export function gatewayFromEnv(env: { PAYMENT_GATEWAY_MODE?: string; PAYMENT_GATEWAY_LATENCY_MS?: string; STRIPE_SECRET_KEY?: string }): PaymentGateway {
+export function gatewayFromEnv(env: { PAYMENT_GATEWAY_MODE?: string; PAYMENT_GATEWAY_LATENCY_MS?: string; STRIPE_SECRET_KEY?: string; APP_ENV?: string }): PaymentGateway {
   if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe') {
     if (!env.STRIPE_SECRET_KEY) throw new Error('PAYMENT_GATEWAY_MODE=stripe needs the STRIPE_SECRET_KEY secret');
-    return createStripeGateway({ secretKey: env.STRIPE_SECRET_KEY });
+    return createStripeGateway({ secretKey: env.STRIPE_SECRET_KEY, appEnv: env.APP_ENV });
   }
   return createSimulatedGateway(parseGatewayMode(env.PAYMENT_GATEWAY_MODE), parseLatency(env.PAYMENT_GATEWAY_LATENCY_MS));
 }

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { PAYMENT_METHODS, PAYMENT_STATUSES } from '@/payments/tables';
+import { PAYMENT_CONFIRMATIONS, PAYMENT_METHODS, PAYMENT_STATUSES } from '@/payments/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 
 export const paymentSchema = z
@@ -17,7 +17,18 @@ export const paymentSchema = z
     status: z.enum(PAYMENT_STATUSES),
     method: z.enum(PAYMENT_METHODS),
     gatewayReference: z.string().nullable(),
+    /** Why the last attempt failed; on a PENDING client-confirmed payment, the buyer's last declined card. */
     failureReason: z.string().nullable(),
+    /** `off_session`: charged by the shop (saved card); `client`: the buyer confirms it on the provider's form. */
+    confirmation: z.enum(PAYMENT_CONFIRMATIONS),
+    /**
+     * Only for the payment's buyer, while a client-confirmed payment waits for them: `redirect` → open `url` (the
+     * provider's payment page); `use_provider_js` → confirm `clientSecret` with the provider's script.
+     */
+    nextAction: z
+      .object({ type: z.enum(['redirect', 'use_provider_js']), url: z.string().nullable(), clientSecret: z.string() })
+      .nullable()
+      .openapi('PaymentNextAction'),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })

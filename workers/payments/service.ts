@@ -7,7 +7,7 @@ import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/mes
 import { findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders/service';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
 import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
-import { paymentHistory, paymentRefunds, payments, type PaymentStatus } from '@/payments/tables';
+import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '@/platform/errors';
@@ -26,12 +26,20 @@ export interface PaymentDeps {
   logger: Logger;
   /** Pauses of the in-consumer retry loop for transient gateway errors (100/200/400 ms). */
   retryDelaysMs?: readonly number[];
+  /** Opens the provider intent of a client-confirmed payment; without it, `client` orders cannot be taken. */
+  intents?: IntentPort;
   /**
    * The orders side of an approved payment. When given, the payment is recorded COMPLETED inside
    * the transaction that confirms (or cancels) its order, so a client that reads the payment
    * COMPLETED finds the order decided too. Without it the order follows via `payment-events`.
    */
   orders?: PaidOrderPort;
+}
+
+/** The provider's payment intents, confirmed by the buyer's browser (`confirmation = 'client'`). */
+export interface IntentPort {
+  /** Idempotent by payment id (the provider's idempotency key): the same intent for the same payment. */
+  create(request: { paymentId: string; orderId: string; amountCents: number; currency: string }): Promise<{ id: string; clientSecret: string }>;
 }
 
 /** What the payments step may ask of the orders domain (workers/orders/deps.ts wires the real one). */
@@ -46,7 +54,20 @@ const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
 /** Wire amount (2 decimals) → cents, exact for every 2-decimal amount. */
 export const amountToCents = (amount: number) => Math.round(amount * 100);
 
-export function toPaymentResponse(row: PaymentRow) {
+/**
+ * What the buyer's browser needs to confirm a PENDING client-confirmed payment: the simulated provider's page, or
+ * the real provider's client secret (for its own script). Only ever given to the payment's buyer.
+ */
+function nextActionOf(row: PaymentRow) {
+  if (row.status !== 'PENDING' || row.confirmation !== 'client' || !row.clientSecret || !row.gatewayReference) return null;
+  if (!row.gatewayReference.startsWith('pi_sim_')) return { type: 'use_provider_js' as const, url: null, clientSecret: row.clientSecret };
+  const returnUrl = row.orderId ? `/orders/${row.orderId}/confirmation` : '/orders';
+  const query = new URLSearchParams({ client_secret: row.clientSecret, return_url: returnUrl });
+  return { type: 'redirect' as const, url: `/pay/sim/${row.gatewayReference}?${query.toString()}`, clientSecret: row.clientSecret };
+}
+
+/** The API view of a payment; `viewerId` = the caller, who sees the next action only when it is their payment. */
+export function toPaymentResponse(row: PaymentRow, viewerId?: string) {
   return {
     id: row.id,
     orderId: row.orderId,
@@ -59,6 +80,8 @@ export function toPaymentResponse(row: PaymentRow) {
     method: row.method,
     gatewayReference: row.gatewayReference,
     failureReason: row.failureReason,
+    confirmation: row.confirmation,
+    nextAction: viewerId === row.userId ? nextActionOf(row) : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -84,13 +107,13 @@ async function findPaymentByCheckout(db: Db, checkoutId: string): Promise<Paymen
  */
 async function createPendingPayment(
   db: Queryable,
-  input: { orderId?: string; checkoutId?: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string },
+  input: { orderId?: string; checkoutId?: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string; confirmation?: PaymentConfirmation },
 ): Promise<boolean> {
   const id = newId();
   const result = await db.execute(sql`
     with inserted as (
-      insert into ${payments} (id, order_id, checkout_id, user_id, amount_cents, currency, status, method, idempotency_key)
-      values (${id}, ${input.orderId ?? null}, ${input.checkoutId ?? null}, ${input.userId}, ${input.amountCents}, ${input.currency}, 'PENDING', 'MOCK_CARD', ${input.idempotencyKey})
+      insert into ${payments} (id, order_id, checkout_id, user_id, amount_cents, currency, status, method, idempotency_key, confirmation)
+      values (${id}, ${input.orderId ?? null}, ${input.checkoutId ?? null}, ${input.userId}, ${input.amountCents}, ${input.currency}, 'PENDING', 'MOCK_CARD', ${input.idempotencyKey}, ${input.confirmation ?? 'off_session'})
       on conflict do nothing
       returning id
     )
@@ -100,19 +123,27 @@ async function createPendingPayment(
   return result.rows.length > 0;
 }
 
-/** Moves a PENDING payment to its outcome (+ history); a payment already decided is left alone. */
-async function settlePendingPayment(q: Queryable, paymentId: string, next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string }): Promise<void> {
+/**
+ * Moves a payment still in `from` (PENDING unless told) to its outcome (+ history); a payment that has moved on is
+ * left alone.
+ */
+export async function settlePendingPayment(
+  q: Queryable,
+  paymentId: string,
+  next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string },
+  from: PaymentStatus = 'PENDING',
+): Promise<void> {
   // Both clients run the same SQL; the cast only picks one overload of `execute`.
   await (q as Db).execute(sql`
     with updated as (
       update ${payments}
       set status = ${next.status}, gateway_reference = coalesce(${next.gatewayReference ?? null}, gateway_reference),
           failure_reason = ${next.failureReason ?? null}, updated_at = now()
-      where id = ${paymentId} and status = 'PENDING'
+      where id = ${paymentId} and status = ${from}
       returning id
     )
     insert into ${paymentHistory} (payment_id, old_status, new_status, reason)
-    select id, 'PENDING', ${next.status}, ${next.reason} from updated`);
+    select id, ${from}, ${next.status}, ${next.reason} from updated`);
 }
 
 async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
@@ -189,7 +220,7 @@ async function noLongerPayable(deps: PaymentDeps, payment: PaymentRow): Promise<
  * not answer), the payment is recorded alone and the `payment-events` consumer settles the order —
  * the money taken is never left unrecorded.
  */
-async function recordApproval(deps: PaymentDeps, payment: PaymentRow, gatewayReference: string, correlationId: string): Promise<void> {
+export async function recordApproval(deps: PaymentDeps, payment: PaymentRow, gatewayReference: string, correlationId: string): Promise<void> {
   const settle = (q: Queryable) => settlePendingPayment(q, payment.id, { status: 'COMPLETED', gatewayReference, reason: 'gateway approved' });
   if (payment.checkoutId !== null) {
     if (deps.orders?.applyCheckoutPaymentCompleted) {
@@ -235,16 +266,34 @@ export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promi
     currency: event.currency,
     idempotencyKey: event.idempotencyKey,
     reason: 'order.created received',
+    confirmation: event.paymentConfirmation,
   });
   const payment = await findPaymentByOrder(deps.db, event.orderId);
   if (!payment) throw new PermanentMessageError(`idempotency key ${event.idempotencyKey} belongs to another order`);
   if (payment.amountCents !== amountCents) {
     throw new PermanentMessageError(`payment ${payment.id} is for ${payment.amountCents} cents, the event says ${amountCents}`);
   }
+  if (payment.confirmation === 'client') return openClientIntent(deps, payment);
   const settled = await settlePayment(deps, payment, event.correlationId);
   const outcome = outcomeEvent(settled, event.correlationId);
   if (outcome) await deps.publish(outcome);
   return settled;
+}
+
+/**
+ * A client-confirmed payment is not charged here: its provider intent is opened (for the exact amount, idempotency
+ * key = payment id) and recorded, and the buyer confirms it; the provider's webhook then decides the payment.
+ */
+async function openClientIntent(deps: PaymentDeps, payment: PaymentRow): Promise<PaymentRow> {
+  if (payment.status !== 'PENDING' || payment.clientSecret) return payment;
+  if (!deps.intents) throw new PermanentMessageError(`payment ${payment.id} must be confirmed by the buyer, but no provider intents are configured`);
+  const intent = await deps.intents.create({ paymentId: payment.id, orderId: payment.orderId!, amountCents: payment.amountCents, currency: payment.currency });
+  const [opened] = await deps.db
+    .update(payments)
+    .set({ gatewayReference: intent.id, clientSecret: intent.clientSecret, updatedAt: new Date() })
+    .where(and(eq(payments.id, payment.id), eq(payments.status, 'PENDING')))
+    .returning();
+  return opened ?? payment;
 }
 
 /** A checkout payment's outcome as one event per order of the checkout (each with that order's total). */
@@ -259,6 +308,18 @@ export async function checkoutOutcomeEvents(db: Db, payment: PaymentRow, correla
     return members.map((order) => ({ type: 'payment.failed', version: 1, correlationId, eventId: `${order.id}:FAILED`, orderId: order.id, paymentId: payment.id, reason: payment.failureReason ?? 'gateway declined', occurredAt }));
   }
   return [];
+}
+
+/** Every outcome event of a decided payment: its order's, or one per order of its checkout. */
+export async function paymentOutcomeEvents(db: Db, payment: PaymentRow, correlationId: string): Promise<PaymentEvent[]> {
+  if (payment.checkoutId !== null) return checkoutOutcomeEvents(db, payment, correlationId);
+  const outcome = outcomeEvent(payment, correlationId);
+  return outcome ? [outcome] : [];
+}
+
+export async function findPaymentById(db: Db, id: string): Promise<PaymentRow | undefined> {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  return row;
 }
 
 /**
@@ -394,17 +455,17 @@ export async function listUserPayments(db: Db, userId: string, page: { page: num
     db.select().from(payments).where(eq(payments.userId, userId)).orderBy(desc(payments.createdAt), desc(payments.id)).limit(page.size).offset(pageOffset(page)),
     db.select({ total: count() }).from(payments).where(eq(payments.userId, userId)),
   ]);
-  return { data: rows.map(toPaymentResponse), meta: pageMeta(page.page, page.size, total?.total ?? 0) };
+  return { data: rows.map((row) => toPaymentResponse(row, userId)), meta: pageMeta(page.page, page.size, total?.total ?? 0) };
 }
 
 type Caller = { id: string; role: string };
 const canSee = (caller: Caller, payment: PaymentRow) => caller.role === 'admin' || payment.userId === caller.id;
 
 export async function getPayment(db: Db, caller: Caller, id: string) {
-  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  const row = await findPaymentById(db, id);
   if (!row) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
   if (!canSee(caller, row)) throw forbidden();
-  return toPaymentResponse(row);
+  return toPaymentResponse(row, caller.id);
 }
 
 /** The order's payment; 404 until the saga has created it (clients poll this). */
@@ -412,7 +473,7 @@ export async function getPaymentForOrder(db: Db, caller: Caller, orderId: string
   const row = await findPaymentByOrder(db, orderId);
   if (!row) throw notFound('PAYMENT_NOT_FOUND', 'No payment exists for this order yet');
   if (!canSee(caller, row)) throw forbidden();
-  return toPaymentResponse(row);
+  return toPaymentResponse(row, caller.id);
 }
 
 export interface ManualPaymentInput {

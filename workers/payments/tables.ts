@@ -1,11 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, char, check, index, jsonb, pgTable, primaryKey, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
 export const PAYMENT_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const PAYMENT_METHODS = ['MOCK_CARD', 'MOCK_WALLET'] as const;
+/**
+ * How a payment is confirmed: `off_session` — charged by the saga without the buyer (a decline is final);
+ * `client` — the buyer confirms it on the provider's form (a declined attempt leaves it PENDING for another card).
+ */
+export const PAYMENT_CONFIRMATIONS = ['off_session', 'client'] as const;
+export type PaymentConfirmation = (typeof PAYMENT_CONFIRMATIONS)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const payments = pgTable(
@@ -23,6 +29,9 @@ export const payments = pgTable(
     method: varchar({ length: 16 }).$type<PaymentMethod>().notNull().default('MOCK_CARD'),
     idempotencyKey: varchar({ length: 255 }).notNull().unique(),
     gatewayReference: varchar({ length: 100 }),
+    confirmation: varchar({ length: 16 }).$type<PaymentConfirmation>().notNull().default('off_session'),
+    /** A client-confirmed payment's intent secret, shown to its buyer only (it lets a browser confirm that intent). */
+    clientSecret: varchar({ length: 255 }),
     /** Σ of completed refunds (`payment_refunds`); the payment is REFUNDED once this reaches the amount. */
     refundedCents: bigint({ mode: 'number' }).notNull().default(0),
     failureReason: varchar({ length: 255 }),
@@ -35,6 +44,7 @@ export const payments = pgTable(
     check('payments_refunded_check', sql`${t.refundedCents} >= 0 and ${t.refundedCents} <= ${t.amountCents}`),
     check('payments_status_check', sql`${t.status} in ('PENDING', 'COMPLETED', 'FAILED', 'REFUNDED')`),
     check('payments_method_check', sql`${t.method} in ('MOCK_CARD', 'MOCK_WALLET')`),
+    check('payments_confirmation_check', sql`${t.confirmation} in ('off_session', 'client')`),
     index('payments_user_created_idx').on(t.userId, t.createdAt.desc()),
     index('payments_status_created_idx').on(t.status, t.createdAt),
   ],
@@ -87,4 +97,47 @@ export const paymentRefunds = pgTable(
     check('payment_refunds_amount_check', sql`${t.amountCents} > 0`),
     check('payment_refunds_status_check', sql`${t.status} in ('PENDING', 'COMPLETED')`),
   ],
+);
+
+/**
+ * Provider webhook events already applied, by the provider's event id: a repeated delivery (the provider retries
+ * until it gets a 2xx) is answered without touching anything. Refused events are logged, never stored.
+ */
+export const paymentWebhookEvents = pgTable(
+  'payment_webhook_events',
+  {
+    provider: varchar({ length: 16 }).notNull(),
+    eventId: varchar({ length: 255 }).notNull(),
+    type: varchar({ length: 64 }).notNull(),
+    paymentId: uuid(),
+    /** What applying it did: `applied` (moved the payment) or `stale` (the payment had already moved on). */
+    outcome: varchar({ length: 16 }).notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index('payment_webhook_events_received_idx').on(t.receivedAt)],
+);
+
+export const SIMULATED_INTENT_STATUSES = ['requires_payment_method', 'requires_action', 'succeeded', 'canceled'] as const;
+export type SimulatedIntentStatus = (typeof SIMULATED_INTENT_STATUSES)[number];
+
+/**
+ * The simulated provider's own records (docs/decisions/payments.md): its payment intents, one per payment id (the
+ * idempotency key), as the real provider keeps them on its side. Only the simulator reads or writes this table.
+ */
+export const simulatedIntents = pgTable(
+  'simulated_payment_intents',
+  {
+    id: varchar({ length: 64 }).primaryKey(),
+    paymentId: uuid().notNull().unique(),
+    amountCents: bigint({ mode: 'number' }).notNull(),
+    currency: char({ length: 3 }).notNull(),
+    status: varchar({ length: 32 }).$type<SimulatedIntentStatus>().notNull().default('requires_payment_method'),
+    clientSecret: varchar({ length: 128 }).notNull(),
+    metadata: jsonb().$type<Record<string, string>>().notNull(),
+    /** The last attempt's decline code (`card_declined`, `insufficient_funds`, `authentication_failed`). */
+    lastError: varchar({ length: 64 }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('simulated_payment_intents_amount_check', sql`${t.amountCents} > 0`), index('simulated_payment_intents_status_idx').on(t.status, t.updatedAt)],
 );

@@ -3174,6 +3174,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/webhooks/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The payment provider's signed events (payment_intent.succeeded / payment_failed / canceled)
+         * @description Signature header `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, 5 minutes tolerance.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "stripe-signature"?: string;
+                };
+                path: {
+                    provider: "stripe" | "simulated";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Event received */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentWebhookResult"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unprocessable request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -7658,6 +7728,11 @@ export interface components {
              * @example 59.97
              */
             expectedTotal?: number;
+            /**
+             * @description `client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them
+             * @enum {string}
+             */
+            paymentConfirmation?: "off_session" | "client";
         };
         ShippingAddressInput: {
             /** @description Defaults to the account holder's name */
@@ -7749,11 +7824,20 @@ export interface components {
             method: "MOCK_CARD" | "MOCK_WALLET";
             gatewayReference: string | null;
             failureReason: string | null;
+            /** @enum {string} */
+            confirmation: "off_session" | "client";
+            nextAction: components["schemas"]["PaymentNextAction"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
         };
+        PaymentNextAction: {
+            /** @enum {string} */
+            type: "redirect" | "use_provider_js";
+            url: string | null;
+            clientSecret: string;
+        } | null;
         CreateCheckout: {
             /** Format: uuid */
             cartId?: string | null;
@@ -7862,6 +7946,13 @@ export interface components {
             categoryId: number;
             /** @description Basis points (1000 = 10 %); null removes the override */
             rateBps: number | null;
+        };
+        PaymentWebhookResult: {
+            /** @enum {boolean} */
+            received: true;
+            eventId: string;
+            /** @enum {string} */
+            outcome: "applied" | "stale" | "duplicate";
         };
         CreatePayment: {
             /** Format: uuid */

@@ -7,6 +7,7 @@ import { SkeletonRows } from '@/components/ui/skeleton';
 import { useOrder } from '@/features/orders/api/get-order';
 import { useChangeOrderStatus } from '@/features/orders/api/order-actions';
 import { OrderSummaryView } from '@/features/orders/components/order-summary';
+import { AwaitingPaymentNotice } from '@/features/orders/components/payment-confirmation';
 import { OrderTimeline } from '@/features/orders/components/order-timeline';
 import { BuyerReturns } from '@/features/returns/components/buyer-returns';
 import { ReviewDialog } from '@/features/reviews/components/review-dialog';
@@ -62,6 +63,7 @@ export function Component() {
       <div className="two-column">
         <OrderSummaryView order={o} sellerLink />
         <aside className="form">
+          {o.status === 'PENDING' ? <AwaitingPaymentNotice orderId={o.id} /> : null}
           <section className="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title" className="field__label">
               Status

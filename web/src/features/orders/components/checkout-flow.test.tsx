@@ -280,4 +280,39 @@ describe('/orders/:id/confirmation', () => {
     expect(await screen.findByRole('heading', { name: 'Confirmation delayed' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'View Order' }).getAttribute('href')).toBe(`/orders/${ORDER_ID}`);
   });
+
+  it('a payment waiting for the buyer offers the provider page and says why the last card failed', async () => {
+    const url = '/pay/sim/pi_sim_1?client_secret=s&return_url=%2Forders';
+    mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([])),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () =>
+        successResponse({ id: 'p1', orderId: ORDER_ID, status: 'PENDING', amount: 20, confirmation: 'client', failureReason: 'gateway declined: insufficient_funds (paymentId=p1)', nextAction: { type: 'redirect', url, clientSecret: 's' } }),
+    });
+    renderApp(`/orders/${ORDER_ID}/confirmation`);
+
+    expect(await screen.findByRole('heading', { name: 'Finish your payment' })).toBeTruthy();
+    expect(screen.getByText('Your last card has insufficient funds. Try another card.').getAttribute('role')).toBe('alert');
+    expect(screen.getByRole('link', { name: 'Pay now' }).getAttribute('href')).toBe(url);
+  });
+});
+
+describe('/checkout payment choice', () => {
+  it('charges the saved card by default and opts in to paying on the provider page when asked', async () => {
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 1, quantity: 1, price: 10 }])),
+      'GET /api/v1/users/profile': () => successResponse(profile([address('a2', true, 'Home')])),
+      'POST /api/v1/orders': () => successResponse({ id: ORDER_ID, status: 'PENDING' }, undefined, 201),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () => errorResponse(404, 'NOT_FOUND', 'not yet'),
+    });
+    renderApp(`/checkout?seller=${SELLER_ID}`);
+
+    const saved = await screen.findByRole('radio', { name: /Saved card/ });
+    expect((saved as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('radio', { name: /Pay with a card now/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await waitFor(() => expect(requestsTo('POST /api/v1/orders')).toHaveLength(1));
+    expect(requestsTo('POST /api/v1/orders')[0]?.body).toMatchObject({ paymentConfirmation: 'client' });
+  });
 });

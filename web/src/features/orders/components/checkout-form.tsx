@@ -9,7 +9,7 @@ import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice } from '@/lib/format';
 import { randomId } from '@/lib/random-id';
 import { type FieldErrors, focusFirstInvalid, hasErrors, renameFields, serverFieldErrors } from '@/lib/validation';
-import type { Address, Order, ShippingAddressInput } from '@/types/api';
+import type { Address, CreateOrderInput, Order, ShippingAddressInput } from '@/types/api';
 
 export interface CheckoutLine {
   productId: number;
@@ -132,6 +132,29 @@ export function ShippingAddressFields({ state }: { state: ShippingAddressChoice 
   );
 }
 
+type PaymentConfirmation = NonNullable<CreateOrderInput['paymentConfirmation']>;
+
+/** Saved card (charged by the shop, as before) or a card entered now on the payment provider's form. */
+function PaymentChoice({ value, onChange }: { value: PaymentConfirmation; onChange: (value: PaymentConfirmation) => void }) {
+  const groupName = useId();
+  return (
+    <>
+      <h2 className="section-title">Payment</h2>
+      <fieldset className="address-options">
+        <legend className="visually-hidden">Choose how to pay</legend>
+        <label className="address-option">
+          <input type="radio" name={groupName} value="off_session" checked={value === 'off_session'} onChange={() => onChange('off_session')} />
+          <span>Saved card — charged when you place the order</span>
+        </label>
+        <label className="address-option">
+          <input type="radio" name={groupName} value="client" checked={value === 'client'} onChange={() => onChange('client')} />
+          <span>Pay with a card now, on the payment provider’s page</span>
+        </label>
+      </fieldset>
+    </>
+  );
+}
+
 interface CheckoutFormProps {
   lines: CheckoutLine[];
   total: number;
@@ -148,12 +171,17 @@ export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: Checkou
   const address = useShippingAddressChoice(savedAddresses);
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const createOrder = useCreateOrder({ onSuccess: onPlaced });
+  const [confirmation, setConfirmation] = useState<PaymentConfirmation>('off_session');
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const shippingAddress = address.resolve(formRef.current);
     if (!shippingAddress) return;
-    const input = { items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })), shippingAddress };
+    const input: CreateOrderInput = {
+      items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+      shippingAddress,
+      ...(confirmation === 'client' ? { paymentConfirmation: 'client' as const } : {}),
+    };
     const body = JSON.stringify(input);
     if (attempt.current?.body !== body) attempt.current = { key: randomId(), body };
     createOrder.mutate({ input, idempotencyKey: attempt.current.key }, { onError: address.showServerErrors });
@@ -168,6 +196,7 @@ export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: Checkou
     <form ref={formRef} className="two-column" onSubmit={onSubmit} noValidate>
       <div className="form">
         <ShippingAddressFields state={address} />
+        <PaymentChoice value={confirmation} onChange={setConfirmation} />
       </div>
       <aside className="summary-card" aria-labelledby="order-summary-title">
         <h2 id="order-summary-title">Order summary</h2>

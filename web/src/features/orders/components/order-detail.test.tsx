@@ -48,6 +48,22 @@ afterEach(() => {
 });
 
 describe('/orders/:id (buyer)', () => {
+  it('a PENDING order whose payment waits for the buyer offers the payment page, with the last decline', async () => {
+    logInAs('customer');
+    const url = '/pay/sim/pi_sim_1?client_secret=s&return_url=%2Forders';
+    mockFetch({
+      ...chrome,
+      [`GET /api/v1/orders/${ORDER_ID}`]: () => successResponse(order('PENDING')),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () =>
+        successResponse({ id: 'p1', orderId: ORDER_ID, status: 'PENDING', amount: 298, confirmation: 'client', failureReason: 'gateway declined: card_declined (paymentId=p1)', nextAction: { type: 'redirect', url, clientSecret: 's' } }),
+    });
+    renderApp(`/orders/${ORDER_ID}`);
+
+    const notice = (await screen.findByRole('heading', { name: 'Payment needed' })).closest('section')!;
+    expect(within(notice).getByText('Your last card was declined. Try another card.')).toBeTruthy();
+    expect(within(notice).getByRole('link', { name: 'Pay now' }).getAttribute('href')).toBe(url);
+  });
+
   it('shows items, address and the status timeline, and cancels after an inline confirm', async () => {
     logInAs('customer');
     let status = 'CONFIRMED';

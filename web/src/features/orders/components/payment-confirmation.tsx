@@ -1,11 +1,48 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
+import { FormError } from '@/components/ui/form-field';
 import { useOrderPayment } from '@/features/orders/api/get-order-payment';
 import { formatPrice, shortId } from '@/lib/format';
+import type { Payment } from '@/types/api';
 
 export const REDIRECT_AFTER_MS = 3_000;
+
+/** The provider's decline code (in the payment's failure reason) as advice for the buyer. */
+export function declineMessage(failureReason: string): string {
+  if (failureReason.includes('insufficient_funds')) return 'Your last card has insufficient funds. Try another card.';
+  if (failureReason.includes('authentication_failed')) return 'The 3-D Secure check of your last card failed. Try again or use another card.';
+  return 'Your last card was declined. Try another card.';
+}
 export const DELAYED_AFTER_MS = 60_000;
+
+/** The last decline's advice and the link to the provider's payment page. */
+function PayNow({ payment, url }: { payment: Payment; url: string }) {
+  return (
+    <>
+      <FormError message={payment.failureReason ? declineMessage(payment.failureReason) : null} />
+      <a className="button button--primary" href={url}>
+        Pay now
+      </a>
+    </>
+  );
+}
+
+/** On the order page: a PENDING order whose payment waits for its buyer says so and offers the payment page. */
+export function AwaitingPaymentNotice({ orderId }: { orderId: string }) {
+  const payment = useOrderPayment(orderId);
+  const url = payment.data?.status === 'PENDING' ? payment.data.nextAction?.url : undefined;
+  if (!payment.data || !url) return null;
+  return (
+    <section className="card" aria-labelledby="awaiting-payment-title">
+      <h2 id="awaiting-payment-title" className="field__label">
+        Payment needed
+      </h2>
+      <p>This order waits for your payment of {formatPrice(payment.data.amount)}; its items are held for you.</p>
+      <PayNow payment={payment.data} url={url} />
+    </section>
+  );
+}
 
 /**
  * Waits for the payment saga (confirmation): polls the payment until COMPLETED or FAILED, then sends the
@@ -64,6 +101,15 @@ export function PaymentConfirmation({ orderId }: { orderId: string }) {
               The payment for order {shortId(orderId)} was declined, so the order was cancelled and nothing was
               charged. Taking you to your orders…
             </p>
+          </>
+        ) : status === 'PENDING' && payment.data?.nextAction?.url ? (
+          <>
+            <h1 id="confirmation-title">Finish your payment</h1>
+            <p className="status-page__text">
+              Order {shortId(orderId)} is placed and its items are held for you. Pay {formatPrice(payment.data.amount)} on the
+              payment provider’s page.
+            </p>
+            <PayNow payment={payment.data} url={payment.data.nextAction.url} />
           </>
         ) : delayed ? (
           <>

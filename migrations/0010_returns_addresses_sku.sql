@@ -39,7 +39,10 @@ CREATE TABLE "returns" (
 ALTER TABLE "payment_refunds" DROP CONSTRAINT "payment_refunds_payment_order_key";--> statement-breakpoint
 ALTER TABLE "seller_ledger_entries" DROP CONSTRAINT "seller_ledger_entries_type_check";--> statement-breakpoint
 DROP INDEX "seller_ledger_entries_order_type_idx";--> statement-breakpoint
+ALTER TABLE "products" ADD COLUMN "sku" varchar(64);--> statement-breakpoint
 ALTER TABLE "seller_profiles" ADD COLUMN "return_window_days" smallint DEFAULT 30 NOT NULL;--> statement-breakpoint
+ALTER TABLE "user_addresses" ADD COLUMN "recipient_name" varchar(100);--> statement-breakpoint
+ALTER TABLE "user_addresses" ADD COLUMN "phone" varchar(20);--> statement-breakpoint
 ALTER TABLE "seller_ledger_entries" ADD COLUMN "return_id" uuid;--> statement-breakpoint
 ALTER TABLE "payment_refunds" ADD COLUMN "return_id" uuid;--> statement-breakpoint
 ALTER TABLE "return_lines" ADD CONSTRAINT "return_lines_return_id_returns_id_fk" FOREIGN KEY ("return_id") REFERENCES "public"."returns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -51,6 +54,7 @@ CREATE INDEX "return_status_history_return_idx" ON "return_status_history" USING
 CREATE INDEX "returns_order_idx" ON "returns" USING btree ("order_id");--> statement-breakpoint
 CREATE INDEX "returns_buyer_created_idx" ON "returns" USING btree ("buyer_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "returns_seller_created_idx" ON "returns" USING btree ("seller_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE UNIQUE INDEX "products_seller_sku_key" ON "products" USING btree ("seller_id","sku") WHERE "products"."sku" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "seller_ledger_entries_return_type_idx" ON "seller_ledger_entries" USING btree ("return_id","type") WHERE "seller_ledger_entries"."return_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_refunds_payment_order_key" ON "payment_refunds" USING btree ("payment_id","order_id") WHERE "payment_refunds"."return_id" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_refunds_return_key" ON "payment_refunds" USING btree ("return_id") WHERE "payment_refunds"."return_id" is not null;--> statement-breakpoint

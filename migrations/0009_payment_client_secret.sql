@@ -1,0 +1,1 @@
+ALTER TABLE "payments" ADD COLUMN "client_secret" varchar(255);

@@ -1,0 +1,84 @@
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+
+import { apiToken, logIn, newVerifiedCustomer, seriousAxeViolations, shortId } from './fixtures.ts';
+
+/**
+ * The buyer pays on the (simulated) provider's page (issue 19): checkout with "Pay with a card now", the local
+ * payment page with its test cards, signed webhooks back to the shop, and the confirmation page following the
+ * payment. No stubs: `npm start` runs the simulated provider, which speaks the real provider's protocol.
+ */
+
+const SELLER_ID = '00000000-0000-0000-0000-000000000003';
+const PRODUCT_ID = 8;
+const SAGA_TIMEOUT = 30_000;
+
+test.describe.configure({ timeout: 90_000 });
+
+/** A new buyer with one product in the cart, on the checkout page, who places the order to pay by card now. */
+async function placeOrderPayingNow(page: Page, request: APIRequestContext) {
+  const buyer = await newVerifiedCustomer(request, 'pay');
+  const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${await apiToken(request, buyer)}` }, data: { product_id: PRODUCT_ID, quantity: 1 } });
+  expect(added.status()).toBe(201);
+  await logIn(page, buyer, `/checkout?seller=${SELLER_ID}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
+  await page.getByRole('radio', { name: 'Enter an address' }).check();
+  await page.getByLabel('Street address').fill('3 Provider Page Street');
+  await page.getByLabel('City').fill('Hanoi');
+  await page.getByLabel('State / region').fill('HN');
+  await page.getByLabel('Country').fill('Vietnam');
+  await page.getByLabel('ZIP / postal code').fill('100000');
+  await page.getByRole('radio', { name: /Pay with a card now/ }).check();
+  await page.getByRole('button', { name: 'Place Order' }).click();
+
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}\/confirmation$/);
+  const orderId = /\/orders\/([0-9a-f-]{36})\/confirmation$/.exec(page.url())?.[1] ?? '';
+  await expect(page.getByRole('heading', { level: 1, name: 'Finish your payment' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  await page.getByRole('link', { name: 'Pay now' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Pay \d+\.\d{2} USD$/ })).toBeVisible();
+  return orderId;
+}
+
+async function payWith(page: Page, card: string) {
+  await page.getByLabel('Card number').fill(card);
+  await page.getByRole('button', { name: /^Pay / }).click();
+}
+
+async function expectConfirmedBackInShop(page: Page, orderId: string) {
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment succeeded' })).toBeVisible();
+  await page.getByRole('link', { name: 'Return to the shop' }).click();
+  await expect(page).toHaveURL(new RegExp(`/orders/${orderId}/confirmation$`));
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment confirmed' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  await expect(page.getByText(`Order ${shortId(orderId)} is paid`)).toBeVisible();
+}
+
+test('pays with a card on the provider page: success', async ({ page, request }) => {
+  const orderId = await placeOrderPayingNow(page, request);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await payWith(page, '4242 4242 4242 4242');
+  await expectConfirmedBackInShop(page, orderId);
+});
+
+test('a declined card is explained, the shop says so too, and another card pays while the items stay held', async ({ page, request }) => {
+  const orderId = await placeOrderPayingNow(page, request);
+  await payWith(page, '4000 0000 0000 0002');
+  await expect(page.getByRole('alert')).toHaveText('Your card was declined. Try another card.');
+  await payWith(page, '4000 0000 0000 9995');
+  await expect(page.getByRole('alert')).toHaveText('Your card has insufficient funds. Try another card.');
+
+  // Back in the shop the order waits for the buyer, who is told why, and goes on paying from there.
+  await page.getByRole('link', { name: 'Back to the shop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Finish your payment' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  await expect(page.getByRole('alert').filter({ hasText: 'Your last card has insufficient funds. Try another card.' })).toBeVisible();
+  await page.getByRole('link', { name: 'Pay now' }).click();
+  await payWith(page, '4242424242424242');
+  await expectConfirmedBackInShop(page, orderId);
+});
+
+test('a card that asks for 3-D Secure pays once the challenge is completed', async ({ page, request }) => {
+  const orderId = await placeOrderPayingNow(page, request);
+  await payWith(page, '4000 0025 0000 3220');
+  await expect(page.getByRole('heading', { level: 1, name: '3-D Secure authentication' })).toBeVisible();
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Complete authentication' }).click();
+  await expectConfirmedBackInShop(page, orderId);
+});

@@ -1,0 +1,86 @@
+import { env, SELF } from 'cloudflare:test';
+import { eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { orderDepsFromEnv } from '@/orders/deps';
+import { placeOrder } from '@/orders/service';
+import { orders } from '@/orders/tables';
+import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
+import { confirmSimulatedIntent, createSimulatedIntent, simulatedEvent } from '@/payments/simulator';
+import { payments, type PaymentConfirmation } from '@/payments/tables';
+import { createDb } from '@/platform/db';
+import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import { signed } from '@test/support/webhooks';
+
+/**
+ * A lost webhook (issue 19): the provider decided the intent but its event never reached the shop. The cron's
+ * reconciliation asks the provider about payments stuck PENDING and applies what it answers, as the webhook would.
+ */
+const db = createDb(env);
+const ORIGIN = 'http://shop.test';
+const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
+let buyer: TestUser;
+let productId: number;
+
+beforeAll(async () => {
+  buyer = await createTestUser('customer');
+  productId = (await createTestProduct((await createTestUser('seller')).id, { priceCents: 4200, stock: 100 })).id;
+});
+
+async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the saga');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function paymentAtProvider(confirmation: PaymentConfirmation, card: string | null, minutesAgo: number) {
+  const { order } = await placeOrder(orderDepsFromEnv(env), { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS }, 'reconcile');
+  const [row] = await db.select({ totalCents: orders.totalCents, currency: orders.currency }).from(orders).where(eq(orders.id, order.id));
+  const [payment] = await db.insert(payments).values({ orderId: order.id, userId: buyer.id, amountCents: row!.totalCents, currency: row!.currency, idempotencyKey: order.id, confirmation }).returning();
+  const intent = await createSimulatedIntent(db, { paymentId: payment!.id, orderId: order.id, amountCents: row!.totalCents, currency: row!.currency, appEnv: 'test' });
+  // The buyer paid on the provider's form; the provider's webhook is lost (never delivered).
+  const confirmed = card ? await confirmSimulatedIntent(db, intent, card) : null;
+  await db.execute(sql`update payments set updated_at = now() - make_interval(mins => ${minutesAgo}) where id = ${payment!.id}`);
+  return { orderId: order.id, paymentId: payment!.id, intent: confirmed && 'intent' in confirmed ? confirmed.intent : intent };
+}
+
+const paymentStatus = async (paymentId: string) => (await db.select().from(payments).where(eq(payments.id, paymentId)))[0]!.status;
+const orderStatus = async (orderId: string) => (await SELF.fetch(`${ORIGIN}/api/v1/orders/${orderId}`, { headers: jsonHeaders(buyer) }).then((r) => r.json() as Promise<{ data: { status: string } }>)).data.status;
+
+describe('payment reconciliation repairs lost webhooks', () => {
+  it('a paid intent whose webhook was lost: the job completes the payment and confirms the order; the late webhook then changes nothing', async () => {
+    const lost = await paymentAtProvider('client', '4242424242424242', 5);
+    const fresh = await paymentAtProvider('client', '4242424242424242', 0);
+    const open = await paymentAtProvider('client', null, 5);
+    expect(await paymentStatus(lost.paymentId)).toBe('PENDING');
+
+    expect(await reconcilePaymentsFromEnv(env)).toBeGreaterThanOrEqual(1);
+    expect(await paymentStatus(lost.paymentId)).toBe('COMPLETED');
+    await poll(async () => ((await orderStatus(lost.orderId)) === 'CONFIRMED' ? true : undefined));
+    // Not stuck yet (its webhook may still come) and not decided at the provider: both left alone.
+    expect(await paymentStatus(fresh.paymentId)).toBe('PENDING');
+    expect(await paymentStatus(open.paymentId)).toBe('PENDING');
+
+    const late = await signed(simulatedEvent(lost.intent, 'payment_intent.succeeded'), env.SIMULATED_WEBHOOK_SECRET!);
+    const res = await SELF.fetch(`${ORIGIN}/api/v1/payments/webhooks/simulated`, { method: 'POST', headers: late.headers, body: late.body });
+    expect(await res.json()).toMatchObject({ outcome: 'stale' });
+  });
+
+  it("a buyer's declined attempt is not final: reconciliation leaves it to another card (or the reaper)", async () => {
+    const declined = await paymentAtProvider('client', '4000000000000002', 5);
+    await reconcilePaymentsFromEnv(env);
+    expect(await paymentStatus(declined.paymentId)).toBe('PENDING');
+    expect(await orderStatus(declined.orderId)).toBe('PENDING');
+  });
+
+  it('an off-session decline whose webhook was lost fails the payment and cancels the order', async () => {
+    const declined = await paymentAtProvider('off_session', '4000000000009995', 5);
+    await reconcilePaymentsFromEnv(env);
+    expect(await paymentStatus(declined.paymentId)).toBe('FAILED');
+    await poll(async () => ((await orderStatus(declined.orderId)) === 'CANCELLED' ? true : undefined));
+  });
+});

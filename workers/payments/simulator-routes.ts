@@ -1,0 +1,150 @@
+import type { Handler } from 'hono';
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { z } from 'zod';
+
+import type { AppBindings, AppEnv } from '@/env';
+import { centsToAmount } from '@/catalog/summary';
+import {
+  answerSimulatedChallenge,
+  confirmSimulatedIntent,
+  deliverSimulatedEvent,
+  findSimulatedIntent,
+  simulatedEvent,
+  type ConfirmResult,
+  type DeliverWebhook,
+  type SimulatedIntent,
+} from '@/payments/simulator';
+import { webhookSettingsFromEnv } from '@/payments/webhooks';
+import { createDb, type Db } from '@/platform/db';
+import { createRouter } from '@/platform/router';
+
+/** The simulated provider's payment page (`/pay/sim/{intent}`): the stand-in for the provider's hosted form. */
+export const SIMULATOR_PAGE_PREFIX = '/pay/sim';
+
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const DECLINE_MESSAGES: Record<string, string> = {
+  card_declined: 'Your card was declined. Try another card.',
+  insufficient_funds: 'Your card has insufficient funds. Try another card.',
+  authentication_failed: 'The 3-D Secure authentication failed. Try again or use another card.',
+};
+
+const formSchema = z.object({
+  client_secret: z.string().min(1).max(200),
+  return_url: z.string().max(500).optional(),
+  card_number: z.string().max(40).optional(),
+  action: z.enum(['complete', 'fail']).optional(),
+});
+
+/** Only a path of this shop: never an open redirect. */
+const safeReturnUrl = (value: string | undefined) => (value && /^\/(?!\/)[\x21-\x7e]*$/.test(value) ? value : '/');
+
+function layout(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${title} · Simulated payment provider</title>
+    <style>
+      body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+      label, input, button { display: block; font-size: 1rem; margin: 0.5rem 0; }
+      input { padding: 0.5rem; width: 100%; box-sizing: border-box; }
+      button { padding: 0.6rem 1rem; background: #1d4ed8; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+      [role='alert'] { color: #991b1b; font-weight: 600; }
+      small { color: #374151; }
+    </style>
+  </head>
+  <body>
+    <main>${body}</main>
+  </body>
+</html>`;
+}
+
+function paymentPage(intent: SimulatedIntent, form: { clientSecret: string; returnUrl: string }, message?: string) {
+  const amount = `${centsToAmount(intent.amountCents).toFixed(2)} ${intent.currency}`;
+  const hidden = html`<input type="hidden" name="client_secret" value="${form.clientSecret}" /><input type="hidden" name="return_url" value="${form.returnUrl}" />`;
+  const alert = message ? html`<p role="alert">${message}</p>` : '';
+  if (intent.status === 'succeeded') {
+    return layout('Payment succeeded', html`<h1>Payment succeeded</h1><p>${amount} was paid.</p><p><a href="${form.returnUrl}">Return to the shop</a></p>`);
+  }
+  if (intent.status === 'canceled') {
+    return layout('Payment canceled', html`<h1>Payment canceled</h1><p><a href="${form.returnUrl}">Return to the shop</a></p>`);
+  }
+  if (intent.status === 'requires_action') {
+    return layout(
+      '3-D Secure',
+      html`<h1>3-D Secure authentication</h1>
+        <p>Your bank asks you to confirm the payment of ${amount}.</p>
+        <form method="post" action="${SIMULATOR_PAGE_PREFIX}/${intent.id}/challenge">${hidden}<button name="action" value="complete">Complete authentication</button></form>
+        <form method="post" action="${SIMULATOR_PAGE_PREFIX}/${intent.id}/challenge">${hidden}<button name="action" value="fail">Fail authentication</button></form>`,
+    );
+  }
+  return layout(
+    'Pay',
+    html`<h1>Pay ${amount}</h1>
+      ${alert}
+      <form method="post" action="${SIMULATOR_PAGE_PREFIX}/${intent.id}/confirm">
+        ${hidden}
+        <label for="card_number">Card number</label>
+        <input id="card_number" name="card_number" inputmode="numeric" autocomplete="cc-number" required />
+        <button type="submit">Pay ${amount}</button>
+      </form>
+      <p><small>Test cards: 4242 4242 4242 4242 succeeds · 4000 0000 0000 0002 is declined · 4000 0000 0000 9995 has insufficient funds · 4000 0025 0000 3220 asks for 3-D Secure.</small></p>
+      <p><a href="${form.returnUrl}">Back to the shop</a></p>`,
+  );
+}
+
+type PageContext = { env: AppEnv; intentId: string; clientSecret: string | undefined };
+
+/** The intent when the simulated provider is the configured one and the client secret matches; else undefined (→ 404). */
+async function authorizedIntent({ env, intentId, clientSecret }: PageContext): Promise<SimulatedIntent | undefined> {
+  if (!webhookSettingsFromEnv(env, 'simulated') || !clientSecret) return undefined;
+  const intent = await findSimulatedIntent(createDb(env), intentId.slice(0, 64));
+  return intent && intent.clientSecret === clientSecret ? intent : undefined;
+}
+
+const notFoundPage = () => layout('Not found', html`<h1>Payment not found</h1>`);
+
+/**
+ * The payment page and its two form posts. A state change is reported to the shop as a signed webhook, delivered
+ * with `deliver` before the page answers (so the page, and the buyer's next look at the order, see the outcome).
+ */
+export function createSimulatorRouter(dispatch: (request: Request, env: AppEnv) => Response | Promise<Response>) {
+  const router = createRouter();
+  router.use(`${SIMULATOR_PAGE_PREFIX}/*`, async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', PAGE_CSP);
+    c.header('Cache-Control', 'no-store');
+  });
+
+  router.get(`${SIMULATOR_PAGE_PREFIX}/:intentId`, async (c) => {
+    const intent = await authorizedIntent({ env: c.env, intentId: c.req.param('intentId'), clientSecret: c.req.query('client_secret') });
+    if (!intent) return c.html(notFoundPage(), 404);
+    return c.html(paymentPage(intent, { clientSecret: intent.clientSecret, returnUrl: safeReturnUrl(c.req.query('return_url')) }));
+  });
+
+  type Step = (db: Db, intent: SimulatedIntent, form: z.infer<typeof formSchema>) => Promise<ConfirmResult>;
+  const act = (step: Step): Handler<AppBindings> => async (c) => {
+    const parsed = formSchema.safeParse(await c.req.parseBody().catch(() => ({})));
+    const intent = parsed.success ? await authorizedIntent({ env: c.env, intentId: c.req.param('intentId') ?? '', clientSecret: parsed.data.client_secret }) : undefined;
+    if (!parsed.success || !intent) return c.html(notFoundPage(), 404);
+    const form = { clientSecret: intent.clientSecret, returnUrl: safeReturnUrl(parsed.data.return_url) };
+    const result = await step(createDb(c.env), intent, parsed.data);
+    if ('error' in result) {
+      const message = result.error === 'unknown_card' ? 'That is not one of the test card numbers listed below.' : 'This payment cannot be confirmed any more.';
+      return c.html(paymentPage(intent, form, message), result.error === 'unknown_card' ? 400 : 409);
+    }
+    if (result.event) {
+      const deliver: DeliverWebhook = async (request) => dispatch(request, c.env);
+      const status = await deliverSimulatedEvent(deliver, c.env.SIMULATED_WEBHOOK_SECRET ?? '', new URL(c.req.url).origin, simulatedEvent(result.intent, result.event));
+      if (status >= 300) c.get('logger').warn('the shop refused a simulated webhook', { intentId: intent.id, status });
+    }
+    return c.html(paymentPage(result.intent, form, result.intent.lastError ? DECLINE_MESSAGES[result.intent.lastError] : undefined));
+  };
+
+  router.post(`${SIMULATOR_PAGE_PREFIX}/:intentId/confirm`, act((db, intent, form) => confirmSimulatedIntent(db, intent, form.card_number ?? '')));
+  router.post(`${SIMULATOR_PAGE_PREFIX}/:intentId/challenge`, act((db, intent, form) => answerSimulatedChallenge(db, intent, form.action === 'complete')));
+  return router;
+}

@@ -1,0 +1,178 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+
+import type { AppEnv } from '@/env';
+import {
+  findPaymentById,
+  paymentOutcomeEvents,
+  recordApproval,
+  settlePendingPayment,
+  type PaymentDeps,
+  type PaymentRow,
+} from '@/payments/service';
+import { payments, paymentWebhookEvents } from '@/payments/tables';
+import { verifyWebhookSignature } from '@/payments/webhook-signature';
+import { AppError, notFound } from '@/platform/errors';
+
+export const WEBHOOK_PROVIDERS = ['stripe', 'simulated'] as const;
+export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
+
+/** The event types this shop subscribes to; anything else is refused (a misconfigured endpoint or a forgery). */
+export const HANDLED_EVENT_TYPES = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled'] as const;
+export type HandledType = (typeof HANDLED_EVENT_TYPES)[number];
+
+/** What a delivery must match besides its signature. */
+export interface WebhookSettings {
+  provider: WebhookProvider;
+  /** Current secret first; the previous one during a rotation. */
+  secrets: string[];
+  /** Live-mode events are accepted only with a live API key (`sk_live_…`); the simulator is never live. */
+  livemode: boolean;
+  /** Events naming a connected `account` must name this one (our platform's own events name none). */
+  account: string | null;
+  /** Our intents carry `metadata.app_env`; another environment's events sharing the provider account are refused. */
+  appEnv: string;
+}
+
+const presentSecrets = (...secrets: (string | undefined)[]): string[] => secrets.filter((secret): secret is string => !!secret);
+
+/** The provider configured for this Worker; null (→ 404) for the other one, so an unused endpoint accepts nothing. */
+export function webhookSettingsFromEnv(env: AppEnv, provider: WebhookProvider): WebhookSettings | null {
+  const configured: WebhookProvider = env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' ? 'stripe' : 'simulated';
+  if (provider !== configured) return null;
+  const appEnv = env.APP_ENV ?? 'development';
+  if (provider === 'simulated') return { provider, secrets: presentSecrets(env.SIMULATED_WEBHOOK_SECRET), livemode: false, account: null, appEnv };
+  return {
+    provider,
+    secrets: presentSecrets(env.STRIPE_WEBHOOK_SECRET, env.STRIPE_WEBHOOK_SECRET_PREVIOUS),
+    livemode: env.STRIPE_SECRET_KEY?.startsWith('sk_live_') ?? false,
+    account: env.STRIPE_ACCOUNT_ID ?? null,
+    appEnv,
+  };
+}
+
+const eventSchema = z.object({
+  id: z.string().min(1).max(255),
+  object: z.literal('event'),
+  type: z.string().min(1).max(64),
+  livemode: z.boolean(),
+  account: z.string().max(255).optional(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+
+export const intentSchema = z.object({
+  id: z.string().min(1).max(100),
+  object: z.literal('payment_intent'),
+  status: z.string().max(64).optional(),
+  amount: z.number().int().positive(),
+  currency: z.string().regex(/^[a-zA-Z]{3}$/),
+  metadata: z.record(z.string(), z.string()).default({}),
+  last_payment_error: z.object({ code: z.string().max(100).optional(), decline_code: z.string().max(100).optional() }).nullish(),
+});
+
+type ProviderEvent = z.infer<typeof eventSchema>;
+export type Intent = z.infer<typeof intentSchema>;
+
+export type WebhookOutcome = 'applied' | 'stale' | 'duplicate';
+
+const refuse = (status: 400 | 422, code: string, message: string) => new AppError(status, code, message);
+
+/**
+ * One signed delivery: verify the signature over the raw body, skip an event id already applied, check the event
+ * against our payment (environment, account, amount, currency, intent), then move the payment through the saga and
+ * publish its outcome. Whatever is refused throws an {@link AppError} (4xx) before anything is written.
+ */
+export async function handleWebhookDelivery(
+  deps: PaymentDeps,
+  settings: WebhookSettings,
+  delivery: { rawBody: string; signature: string | undefined; correlationId: string },
+): Promise<{ outcome: WebhookOutcome; eventId: string }> {
+  const check = await verifyWebhookSignature(delivery.rawBody, delivery.signature, settings.secrets);
+  if (!check.valid) throw refuse(400, 'WEBHOOK_SIGNATURE_INVALID', `The webhook signature is ${check.reason === 'stale' ? 'outside the timestamp tolerance' : 'not valid'}`);
+  const event = parseEvent(delivery.rawBody);
+  if (await alreadyApplied(deps, settings.provider, event.id)) return { outcome: 'duplicate', eventId: event.id };
+  if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(event.type)) throw refuse(400, 'WEBHOOK_EVENT_UNSUPPORTED', `Event type ${event.type} is not handled`);
+  const intent = intentSchema.safeParse(event.data.object);
+  if (!intent.success) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The event does not carry a payment intent');
+  const payment = await matchPayment(deps, settings, event, intent.data);
+  const outcome = await applyIntentEvent(deps, payment, event.type as HandledType, intent.data, delivery.correlationId);
+  await deps.db.insert(paymentWebhookEvents).values({ provider: settings.provider, eventId: event.id, type: event.type, paymentId: payment.id, outcome }).onConflictDoNothing();
+  return { outcome, eventId: event.id };
+}
+
+function parseEvent(rawBody: string): ProviderEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The webhook body is not valid JSON');
+  }
+  const parsed = eventSchema.safeParse(json);
+  if (!parsed.success) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The webhook body is not a provider event');
+  return parsed.data;
+}
+
+async function alreadyApplied(deps: PaymentDeps, provider: WebhookProvider, eventId: string): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ eventId: paymentWebhookEvents.eventId })
+    .from(paymentWebhookEvents)
+    .where(and(eq(paymentWebhookEvents.provider, provider), eq(paymentWebhookEvents.eventId, eventId)));
+  return row !== undefined;
+}
+
+/** Our payment for this intent, or a 422 naming the first thing that does not match. */
+async function matchPayment(deps: PaymentDeps, settings: WebhookSettings, event: ProviderEvent, intent: Intent): Promise<PaymentRow> {
+  if (event.livemode !== settings.livemode) throw refuse(422, 'WEBHOOK_REFUSED', `A ${event.livemode ? 'live' : 'test'}-mode event is not accepted here`);
+  if (event.account !== undefined && event.account !== settings.account) throw refuse(422, 'WEBHOOK_REFUSED', 'The event belongs to another provider account');
+  if (intent.metadata.app_env !== settings.appEnv) throw refuse(422, 'WEBHOOK_REFUSED', 'The payment intent belongs to another environment');
+  const paymentId = z.guid().safeParse(intent.metadata.payment_id);
+  const payment = paymentId.success ? await findPaymentById(deps.db, paymentId.data) : undefined;
+  if (!payment) throw refuse(422, 'WEBHOOK_REFUSED', 'The payment intent is not one of our payments');
+  if (payment.gatewayReference !== null && payment.gatewayReference !== intent.id) throw refuse(422, 'WEBHOOK_REFUSED', 'The payment intent does not belong to this payment');
+  if (intent.amount !== payment.amountCents || intent.currency.toUpperCase() !== payment.currency) {
+    throw refuse(422, 'WEBHOOK_REFUSED', 'The payment intent amount or currency differs from the payment');
+  }
+  return payment;
+}
+
+/**
+ * Moves the payment as the event says, from wherever it is: events arrive out of order and more than once, so only
+ * a move from PENDING (or, for a success, from FAILED: the money was taken after all, and the orders side refunds a
+ * cancelled order's late payment) is applied; anything else is `stale`. Every decided payment re-publishes its
+ * outcome (idempotent by event id on the orders side), so a publish that failed before is repaired by the retry.
+ */
+export async function applyIntentEvent(deps: PaymentDeps, payment: PaymentRow, type: HandledType, intent: Intent, correlationId: string): Promise<WebhookOutcome> {
+  let outcome: WebhookOutcome = 'stale';
+  if (type === 'payment_intent.succeeded') {
+    if (payment.status === 'PENDING') {
+      await recordApproval(deps, payment, intent.id, correlationId);
+      outcome = 'applied';
+    } else if (payment.status === 'FAILED') {
+      await settlePendingPayment(deps.db, payment.id, { status: 'COMPLETED', gatewayReference: intent.id, reason: 'provider reported success after a failure' }, 'FAILED');
+      deps.logger.warn('payment succeeded after it was recorded as failed; the order side refunds it', { paymentId: payment.id });
+      outcome = 'applied';
+    }
+  } else if (payment.status === 'PENDING') {
+    const code = intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? (type === 'payment_intent.canceled' ? 'canceled' : 'card_declined');
+    const reason = `gateway declined: ${code} (paymentId=${payment.id})`.slice(0, 255);
+    if (type === 'payment_intent.payment_failed' && payment.confirmation === 'client') {
+      // One declined attempt of the buyer's: the intent takes another card while the stock is held.
+      await recordDeclinedAttempt(deps, payment.id, intent.id, reason);
+    } else {
+      await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', gatewayReference: intent.id, failureReason: reason, reason });
+    }
+    outcome = 'applied';
+  }
+  const settled = await findPaymentById(deps.db, payment.id);
+  if (!settled) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+  await Promise.all((await paymentOutcomeEvents(deps.db, settled, correlationId)).map((event) => deps.publish(event)));
+  return outcome;
+}
+
+/** The payment stays PENDING; its failure reason tells the buyer why the last card was refused. */
+async function recordDeclinedAttempt(deps: PaymentDeps, paymentId: string, intentId: string, reason: string): Promise<void> {
+  await deps.db
+    .update(payments)
+    .set({ failureReason: reason, gatewayReference: intentId, updatedAt: new Date() })
+    .where(and(eq(payments.id, paymentId), eq(payments.status, 'PENDING')));
+}
