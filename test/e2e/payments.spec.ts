@@ -1,6 +1,6 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 
-import { apiToken, logIn, newVerifiedCustomer, seriousAxeViolations, shortId } from './fixtures.ts';
+import { apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, shortId } from './fixtures.ts';
 
 /**
  * The buyer pays on the (simulated) provider's page (issue 19): checkout with "Pay with a card now", the local
@@ -22,11 +22,7 @@ async function placeOrderPayingNow(page: Page, request: APIRequestContext) {
   await logIn(page, buyer, `/checkout?seller=${SELLER_ID}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
   await page.getByRole('radio', { name: 'Enter an address' }).check();
-  await page.getByLabel('Street address').fill('3 Provider Page Street');
-  await page.getByLabel('City').fill('Hanoi');
-  await page.getByLabel('State / region').fill('HN');
-  await page.getByLabel('Country').fill('Vietnam');
-  await page.getByLabel('ZIP / postal code').fill('100000');
+  await fillAddress(page, { street: '3 Provider Page Street', city: 'Hanoi', state: 'HN', country: 'VN', postalCode: '100000' });
   await page.getByRole('radio', { name: /Pay with a card now/ }).check();
   await page.getByRole('button', { name: 'Place Order' }).click();
 
