@@ -16,6 +16,8 @@ interface Secrets {
   JWT_PRIVATE_KEY: string;
   /** Only with `PAYMENT_GATEWAY_MODE = "stripe"`: the provider's secret API key. */
   STRIPE_SECRET_KEY?: string;
+  /** Bearer key of the tax service (`TAX_CALCULATOR = "provider"`). */
+  TAX_PROVIDER_API_KEY?: string;
   /** Bearer key for the HTTP email API (`EMAIL_TRANSPORT = "http"`); unset with the log transport. */
   EMAIL_API_KEY?: string;
   /** Bearer token for the OpenAI-compatible embeddings server (`EMBEDDER = "http"`), if it needs one. */

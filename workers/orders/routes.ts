@@ -78,7 +78,7 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         request: { headers: idempotencyHeaderSchema, body: { content: { 'application/json': { schema: createOrderSchema } }, required: true } },
         responses: {
           201: jsonContent(orderEnvelope, 'Order placed (PENDING); payment follows asynchronously'),
-          ...errorResponses(400, 401, 403, 404, 409, 422),
+          ...errorResponses(400, 401, 403, 404, 409, 422, 503),
         },
       }),
       async (c) => {
