@@ -29,6 +29,8 @@ import { describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
 import { searchRouter } from '@/search/routes';
+import { promotionsRouter } from '@/promotions/routes';
+import { taxRouter } from '@/tax/routes';
 
 export const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -142,6 +144,8 @@ function mountRoutes(app: AppRouter) {
   app.route('/', createOrdersRouter(orderDepsFromEnv));
   app.route('/', createCheckoutsRouter(orderDepsFromEnv));
   app.route('/', shippingRouter);
+  app.route('/', promotionsRouter);
+  app.route('/', taxRouter);
   app.route('/', createEarningsRouter());
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
