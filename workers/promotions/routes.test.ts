@@ -14,6 +14,7 @@ import { promotionsRouter } from '@/promotions/routes';
 import { promotions } from '@/promotions/tables';
 import { taxRouter } from '@/tax/routes';
 import type { TaxRateResponse } from '@/tax/service';
+import { checkInvariantsHere, expectInvariants } from '@test/support/invariants';
 import { ordersHttpHarness } from '@test/support/orders-http';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
 
@@ -270,5 +271,18 @@ describe('POST /api/v1/checkouts/preview and the checkout', () => {
     expect(res.status).toBe(422);
     expect(res.body.error?.code).toBe('ORDER_NOT_PAYABLE');
     expect(t.stock.calls).toEqual([]);
+  });
+
+  it('leaves the money invariants holding over every order of this file (total = subtotal − discount + shipping + tax, lines add up, uses match)', async () => {
+    await expectInvariants(a1.id, a2.id, b1.id);
+    // And it does see a line whose discount no longer adds up to its order's.
+    const [line] = await db().select().from(orderItems).where(eq(orderItems.productId, b1.id)).limit(1);
+    await db().update(orderItems).set({ discountCents: line!.discountCents + 1 }).where(eq(orderItems.id, line!.id));
+    try {
+      const report = await checkInvariantsHere([b1.id]);
+      expect(report.violations).toContainEqual({ kind: 'money', message: expect.stringContaining(`order ${line!.orderId}: discount`) });
+    } finally {
+      await db().update(orderItems).set({ discountCents: line!.discountCents }).where(eq(orderItems.id, line!.id));
+    }
   });
 });
