@@ -41,9 +41,13 @@ export const createCheckoutSchema = z.object(checkoutFields).strict().openapi('C
 export type CreateCheckout = z.infer<typeof createCheckoutSchema>;
 
 /** What the preview takes: a checkout's body without `expectedTotal` (it is what the preview tells). */
-export const checkoutPreviewRequestSchema = z.object(checkoutFields).omit({ expectedTotal: true }).strict().openapi('CheckoutPreviewRequest');
+export const checkoutPreviewRequestSchema = z
+  .object({ ...checkoutFields, shippingAddress: shippingAddressSchema.optional().openapi({ description: 'Left out: no tax yet (it depends on the address)' }) })
+  .omit({ expectedTotal: true })
+  .strict()
+  .openapi('CheckoutPreviewRequest');
 
-/** What pricing reads from a checkout or preview body. */
+/** What pricing reads from a checkout or preview body (no address: no tax). */
 export type CheckoutInput = z.infer<typeof checkoutPreviewRequestSchema>;
 
 const refusalSchema = z.object({ code: z.string(), message: z.string() }).openapi('PromoCodeRefusal');

@@ -6,7 +6,7 @@ import { createNotification, shortOrderNumber } from '@/notifications/service';
 import type { CheckoutInput, CheckoutPreviewResponse, CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
-import { pricePurchase, refusedCodeError, type PricedGroup, type Pricing } from '@/orders/pricing';
+import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type Pricing } from '@/orders/pricing';
 import {
   enqueue,
   eventEnvelope,
@@ -164,28 +164,7 @@ export async function priceCheckout(deps: OrderDeps, caller: Caller, input: Chec
 /** `POST /api/v1/checkouts/preview`: the totals a checkout would have now, nothing reserved, no use taken. */
 export async function previewCheckout(deps: OrderDeps, caller: Caller, input: CheckoutInput): Promise<CheckoutPreviewResponse> {
   const { groups, pricing } = await priceCheckout(deps, caller, input, newId());
-  const totals = (t: { subtotalCents: number; shippingCents: number; discountCents: number; taxCents: number; totalCents: number }) => ({
-    subtotal: centsToAmount(t.subtotalCents),
-    shipping: centsToAmount(t.shippingCents),
-    discount: centsToAmount(t.discountCents),
-    tax: centsToAmount(t.taxCents),
-    total: centsToAmount(t.totalCents),
-    currency: 'USD',
-  });
-  return {
-    totals: totals(pricing),
-    orders: groups.map((g) => ({
-      sellerId: g.sellerId,
-      totals: totals(g.priced),
-      shipping: { ...g.shipping, price: centsToAmount(g.priced.shippingCents), discount: centsToAmount(g.priced.shippingDiscountCents), tax: centsToAmount(g.priced.shippingTaxCents) },
-      items: g.lines.map((l) => {
-        const line = g.priced.lines.get(l.productId)!;
-        return { productId: l.productId, quantity: l.quantity, unitPrice: centsToAmount(l.product.priceCents), subtotal: centsToAmount(l.product.priceCents * l.quantity), discount: centsToAmount(line.discountCents), tax: centsToAmount(line.taxCents), promotionId: line.promotionId };
-      }),
-    })),
-    promotions: pricing.promotions.map(({ discountCents, ...p }) => ({ ...p, discount: centsToAmount(discountCents) })),
-    promoCode: pricing.code ? { code: pricing.code.code, applied: pricing.code.applied, discount: centsToAmount(pricing.code.discountCents), refusal: pricing.code.refusal } : null,
-  };
+  return toPreviewResponse(groups, pricing);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { centsToAmount } from '@/catalog/summary';
+import type { CheckoutPreviewResponse } from '@/orders/checkout-schema';
 import type { ShippingAddress } from '@/orders/tables';
 import type { Queryable } from '@/platform/db';
 import { AppError } from '@/platform/errors';
@@ -97,7 +99,8 @@ export function refusedCodeError(outcome: CodeOutcome): AppError {
   return new AppError(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message, { promoCode: `${outcome.code}: ${refusal.message}` });
 }
 
-export async function pricePurchase(deps: PricingDeps, userId: string, groups: readonly PricingGroup[], address: ShippingAddress, promoCode: string | null | undefined): Promise<Pricing> {
+/** `address` undefined (a preview before the buyer gave one): no tax. */
+export async function pricePurchase(deps: PricingDeps, userId: string, groups: readonly PricingGroup[], address: ShippingAddress | undefined, promoCode: string | null | undefined): Promise<Pricing> {
   const discountLines: DiscountLine[] = groups.flatMap((g) => g.lines.map((l) => ({ productId: l.productId, sellerId: g.sellerId, categoryId: l.product.categoryId, amountCents: l.product.priceCents * l.quantity })));
   const shipping = groups.map((g) => ({ sellerId: g.sellerId, amountCents: g.shippingCents }));
   const candidates = await loadCandidates(deps.db, userId, promoCode);
@@ -122,7 +125,7 @@ export async function pricePurchase(deps: PricingDeps, userId: string, groups: r
     ...g.lines.map((l) => ({ id: `line:${l.productId}`, kind: 'goods' as const, categoryId: l.product.categoryId, amountCents: l.product.priceCents * l.quantity - (applied.lines.get(l.productId)?.discountCents ?? 0) })),
     { id: `shipping:${g.sellerId}`, kind: 'shipping' as const, categoryId: null, amountCents: g.shippingCents - (applied.shipping.get(g.sellerId)?.discountCents ?? 0) },
   ]);
-  const taxes = await deps.tax.calculate({ country: address.country, state: address.state }, taxItems);
+  const taxes = address ? await deps.tax.calculate({ country: address.country, state: address.state }, taxItems) : new Map<string, number>();
 
   const priced = new Map<string, PricedGroup>();
   for (const g of groups) {
@@ -172,5 +175,34 @@ export async function pricePurchase(deps: PricingDeps, userId: string, groups: r
     promotions,
     uses: promotions.map((p) => ({ promotionId: p.id, code: p.code, discountCents: p.discountCents })),
     code,
+  };
+}
+
+/** The preview answer (checkouts and single-seller orders alike) from priced seller groups. */
+export function toPreviewResponse(
+  groups: readonly { sellerId: string; lines: readonly PricingLine[]; priced: PricedGroup; shipping: { optionId: string | null; method: string; minDays: number; maxDays: number } }[],
+  pricing: Pricing,
+): CheckoutPreviewResponse {
+  const totals = (t: { subtotalCents: number; shippingCents: number; discountCents: number; taxCents: number; totalCents: number }) => ({
+    subtotal: centsToAmount(t.subtotalCents),
+    shipping: centsToAmount(t.shippingCents),
+    discount: centsToAmount(t.discountCents),
+    tax: centsToAmount(t.taxCents),
+    total: centsToAmount(t.totalCents),
+    currency: 'USD',
+  });
+  return {
+    totals: totals(pricing),
+    orders: groups.map((g) => ({
+      sellerId: g.sellerId,
+      totals: totals(g.priced),
+      shipping: { ...g.shipping, price: centsToAmount(g.priced.shippingCents), discount: centsToAmount(g.priced.shippingDiscountCents), tax: centsToAmount(g.priced.shippingTaxCents) },
+      items: g.lines.map((l) => {
+        const line = g.priced.lines.get(l.productId)!;
+        return { productId: l.productId, quantity: l.quantity, unitPrice: centsToAmount(l.product.priceCents), subtotal: centsToAmount(l.product.priceCents * l.quantity), discount: centsToAmount(line.discountCents), tax: centsToAmount(line.taxCents), promotionId: line.promotionId };
+      }),
+    })),
+    promotions: pricing.promotions.map(({ discountCents, ...p }) => ({ ...p, discount: centsToAmount(discountCents) })),
+    promoCode: pricing.code ? { code: pricing.code.code, applied: pricing.code.applied, discount: centsToAmount(pricing.code.discountCents), refusal: pricing.code.refusal } : null,
   };
 }

@@ -50,6 +50,13 @@ export const createOrderSchema = z
 
 export type CreateOrder = z.infer<typeof createOrderSchema>;
 
+/** `POST /api/v1/orders/preview`: an order's body without `expectedTotal`; no address → no tax yet. */
+export const orderPreviewRequestSchema = createOrderSchema
+  .omit({ expectedTotal: true })
+  .extend({ shippingAddress: shippingAddressSchema.optional() })
+  .strict()
+  .openapi('OrderPreviewRequest');
+
 export const cancelOrderSchema = z.object({ reason: z.string().trim().min(1).max(255).optional() }).strict().openapi('CancelOrder');
 
 export const orderItemSchema = z

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { recordAdminAction } from '@/admin/audit';
 import { centsToAmount } from '@/catalog/summary';
 import { assertExpectedTotal } from '@/orders/price-check';
-import { pricePurchase, refusedCodeError, type PricedGroup, type PricingDeps } from '@/orders/pricing';
+import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type PricingDeps } from '@/orders/pricing';
 import { redeemPromotions, releasePromotionUses } from '@/promotions/service';
 import { TableTaxCalculator, type TaxCalculator } from '@/tax/calculator';
 import { productImages, products } from '@/catalog/tables';
@@ -245,6 +245,24 @@ export async function loadPurchasable(db: Db, caller: Caller, ids: number[]) {
   return { found, byId };
 }
 
+/** A single-seller order as it would be placed now: merged lines, one seller, discount and tax (no shipping line). */
+async function priceOrder(deps: OrderDeps, caller: Caller, input: Pick<CreateOrder, 'items' | 'promoCode'> & { shippingAddress?: CreateOrder['shippingAddress'] | undefined }) {
+  const lines = mergeOrderLines(input.items);
+  const { found, byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
+  const sellers = new Set(found.map((product) => product.sellerId));
+  if (sellers.size > 1) throw badRequest('MIXED_SELLER_ORDER', 'An order can contain products of one seller only; check out each seller separately');
+  const sellerId = found[0]!.sellerId;
+  const priced = lines.map((line) => ({ ...line, product: byId.get(line.productId)! }));
+  const pricing = await pricePurchase(pricingDeps(deps), caller.id, [{ sellerId, lines: priced, shippingCents: 0 }], input.shippingAddress, input.promoCode);
+  return { lines, sellerId, priced, pricing, group: pricing.groups.get(sellerId)! };
+}
+
+/** `POST /api/v1/orders/preview`: what a single-seller order would cost now (no shipping line), nothing reserved. */
+export async function previewOrder(deps: OrderDeps, caller: Caller, input: Parameters<typeof priceOrder>[2]) {
+  const { sellerId, priced, pricing, group } = await priceOrder(deps, caller, input);
+  return toPreviewResponse([{ sellerId, lines: priced, priced: group, shipping: { optionId: null, method: 'No shipping line', minDays: 0, maxDays: 0 } }], pricing);
+}
+
 /**
  * Checkout (∅ → PENDING). Validates everything that needs no stock first (prices from the
  * database, ACTIVE products, never one's own, one seller per order, a payable total), then reserves
@@ -257,17 +275,8 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     const placed = await findPlacedOrder(deps.db, caller, options.orderId);
     if (placed) return { order: placed, outboxIds: [] };
   }
-  const lines = mergeOrderLines(input.items);
-  const { found, byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
-  const sellers = new Set(found.map((product) => product.sellerId));
-  if (sellers.size > 1) throw badRequest('MIXED_SELLER_ORDER', 'An order can contain products of one seller only; check out each seller separately');
-  const sellerId = found[0]!.sellerId;
-
-  const priced = lines.map((line) => ({ ...line, product: byId.get(line.productId)! }));
-  // A single-seller order has no shipping line: only its lines are discounted and taxed.
-  const pricing = await pricePurchase(pricingDeps(deps), caller.id, [{ sellerId, lines: priced, shippingCents: 0 }], input.shippingAddress, input.promoCode);
+  const { lines, sellerId, priced, pricing, group } = await priceOrder(deps, caller, input);
   if (pricing.code?.refusal) throw refusedCodeError(pricing.code);
-  const group = pricing.groups.get(sellerId)!;
   const totalCents = pricing.totalCents;
   // The gateway cannot charge 0, and the saga's messages carry at most MAX_MESSAGE_AMOUNT: such an
   // order could never be paid (it would dead-letter, be re-published, dead-letter again), so refuse it now.

@@ -163,6 +163,20 @@ describe('POST /api/v1/checkouts/preview and the checkout', () => {
     expect(back!.usedCount).toBe(0);
   });
 
+  it('previews without an address (no tax yet) and previews a single-seller order (no shipping line)', async () => {
+    const promo = await createPromotion(admin, { name: '10 % again', code: code('TENB'), type: 'percentage', value: 10 });
+    const t = setup();
+    const noAddress = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/checkouts/preview', buyer, { items: [{ productId: b1.id, quantity: 1 }], promoCode: promo.code });
+    expect(noAddress.body.data.totals).toEqual({ subtotal: 10, shipping: 4.99, discount: 1, tax: 0, total: 13.99, currency: 'USD' });
+    const order = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/orders/preview', buyer, { items: [{ productId: b1.id, quantity: 2 }], shippingAddress: ADDRESS, promoCode: promo.code });
+    expect(order.status).toBe(200);
+    // 20.00 − 2.00, + 10 % of 18.00.
+    expect(order.body.data.totals).toEqual({ subtotal: 20, shipping: 0, discount: 2, tax: 1.8, total: 19.8, currency: 'USD' });
+    const refused = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/orders/preview', buyer, { items: [{ productId: b1.id, quantity: 1 }], promoCode: 'NO-SUCH-CODE' });
+    expect(refused.body.data.promoCode).toMatchObject({ applied: false, refusal: { code: 'PROMO_CODE_UNKNOWN' } });
+    expect(t.stock.calls).toEqual([]);
+  });
+
   it('keeps old clients working: no code and no rate for the country → the totals they always had', async () => {
     const t = setup();
     const res = await t.call('POST', '/api/v1/checkouts', buyer, { items: [{ productId: b1.id, quantity: 1 }], shippingAddress: { ...ADDRESS, country: 'Nowhere-untaxed' }, expectedTotal: 14.99 });

@@ -62,6 +62,7 @@ export const appRoutes: RouteObject[] = [
               { path: 'seller/orders/:id', lazy: () => import('@/app/routes/seller/order') },
               { path: 'seller/shipping', lazy: () => import('@/app/routes/seller/shipping') },
               { path: 'seller/earnings', lazy: () => import('@/app/routes/seller/earnings') },
+              { path: 'seller/promotions', lazy: () => import('@/app/routes/seller/promotions') },
             ],
           },
           {
@@ -80,6 +81,8 @@ export const appRoutes: RouteObject[] = [
                   { path: '/admin/users', lazy: () => import('@/app/routes/admin/users') },
                   { path: '/admin/catalog', lazy: () => import('@/app/routes/admin/catalog') },
                   { path: '/admin/audit-log', lazy: () => import('@/app/routes/admin/audit-log') },
+                  { path: '/admin/promotions', lazy: () => import('@/app/routes/admin/promotions') },
+                  { path: '/admin/tax-rates', lazy: () => import('@/app/routes/admin/tax-rates') },
                 ],
               },
             ],

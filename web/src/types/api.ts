@@ -101,3 +101,12 @@ export type ShippingOptionInput = Schemas['CreateShippingOption'];
 export type SellerBalance = Schemas['SellerBalance'];
 export type LedgerEntry = Schemas['LedgerEntry'];
 export type Payout = Schemas['Payout'];
+
+// ── Promotions and tax (camelCase) ───────────────────────────────────────────────────────────────────────────────
+export type CheckoutPreview = Schemas['CheckoutPreview'];
+export type CheckoutPreviewInput = Schemas['CheckoutPreviewRequest'];
+export type Promotion = Schemas['Promotion'];
+export type PromotionInput = Schemas['CreatePromotion'];
+export type PromotionUpdate = Schemas['UpdatePromotion'];
+export type TaxRate = Schemas['TaxRate'];
+export type TaxRateInput = Schemas['CreateTaxRate'];

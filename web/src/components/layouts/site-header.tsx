@@ -96,6 +96,11 @@ function UserNavLinks() {
             </NavLink>
           </li>
           <li>
+            <NavLink className="site-nav__link" to="/seller/promotions">
+              Promotions
+            </NavLink>
+          </li>
+          <li>
             <NavLink className="site-nav__link" to="/seller/earnings">
               Earnings
             </NavLink>

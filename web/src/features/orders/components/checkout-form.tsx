@@ -89,9 +89,16 @@ export function useShippingAddressChoice(savedAddresses: Address[]) {
       zipCode: shippingAddress.zipCode.trim(),
     };
   };
+  /** The chosen address when every field is filled (trimmed), without showing errors: what a preview may use. */
+  const current = (): ShippingAddress | null => {
+    const saved = savedAddresses.find((a) => a.id === choice);
+    const address = saved ? toShippingAddress(saved) : manual;
+    const trimmed = { street: address.street.trim(), city: address.city.trim(), state: address.state.trim(), country: address.country.trim(), zipCode: address.zipCode.trim() };
+    return Object.values(trimmed).every((value) => value !== '') ? trimmed : null;
+  };
   /** Field errors the server named (400 VALIDATION_ERROR on the address). */
   const showServerErrors = (error: unknown) => setErrors(serverFieldErrors(error, ADDRESS_FIELDS));
-  return { savedAddresses, choice, setChoice, manual, setManual, errors, addressError, resolve, showServerErrors, hasFieldErrors: hasErrors(errors) };
+  return { savedAddresses, choice, setChoice, manual, setManual, errors, addressError, resolve, current, showServerErrors, hasFieldErrors: hasErrors(errors) };
 }
 
 export type ShippingAddressChoice = ReturnType<typeof useShippingAddressChoice>;
