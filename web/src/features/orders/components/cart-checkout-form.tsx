@@ -1,17 +1,16 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 
-import { FormError, TextField } from '@/components/ui/form-field';
+import { FormError } from '@/components/ui/form-field';
 import { ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useCreateCheckout, useShippingOptionsOf } from '@/features/orders/api/checkouts';
 import { ORDER_ERRORS, ShippingAddressFields, useShippingAddressChoice } from '@/features/orders/components/checkout-form';
-import { useCheckoutPreview } from '@/features/promotions/api/promotions';
-import { useDebouncedValue } from '@/hooks/use-debounced-value';
+import { PromoSummary, usePromoPreview } from '@/features/promotions/components/promo-code';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice, sumAmounts } from '@/lib/format';
 import { randomId } from '@/lib/random-id';
-import type { Address, CartItem, Checkout, CheckoutPreview, CheckoutPreviewInput, ShippingOption } from '@/types/api';
+import type { Address, CartItem, Checkout, ShippingOption } from '@/types/api';
 
 const CHECKOUT_ERRORS: Record<string, string> = {
   ...ORDER_ERRORS,
@@ -21,19 +20,6 @@ const CHECKOUT_ERRORS: Record<string, string> = {
   EMPTY_CART: 'Your cart is empty.',
   PRICE_CHANGED: 'Prices changed since you opened this page. Check the new total and place the order again.',
 };
-
-/** What the entered code did, or why it was refused (from the preview). */
-function PromoOutcome({ outcome }: { outcome: CheckoutPreview['promoCode'] }) {
-  if (!outcome) return null;
-  if (outcome.applied) {
-    return (
-      <p className="field__hint" role="status">
-        Code <strong>{outcome.code}</strong> applied: −{formatPrice(outcome.discount)}
-      </p>
-    );
-  }
-  return <FormError message={`Code ${outcome.code} was not applied: ${outcome.refusal?.message ?? 'it does not apply to this order'}`} />;
-}
 
 /** What the shopper pays for one seller's group with this option (free over the option's threshold). */
 export const shippingPrice = (option: ShippingOption | undefined, subtotal: number) =>
@@ -69,8 +55,6 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
   const [chosen, setChosen] = useState<Record<string, string>>({});
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const createCheckout = useCreateCheckout({ onSuccess: onPlaced });
-  const [codeDraft, setCodeDraft] = useState('');
-  const [appliedCode, setAppliedCode] = useState<string | null>(null);
 
   const choiceOf = (sellerId: string) => {
     const offered = options.bySeller.get(sellerId) ?? [];
@@ -85,17 +69,8 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
   const localTotal = sumAmounts([subtotal, shipping]);
   const lines = items.map((item) => ({ productId: item.product_id, quantity: item.quantity }));
   const shippingChoice = Object.fromEntries(priced.filter((g) => g.option).map((g) => [g.sellerId, g.option!.id]));
-  const currentAddress = address.current();
-  // The preview's body as a string: the debounce waits for a pause in typing, not for a new object identity.
-  const previewKey = JSON.stringify({ items: lines, shipping: shippingChoice, ...(currentAddress ? { shippingAddress: currentAddress } : {}), ...(appliedCode ? { promoCode: appliedCode } : {}) });
-  const settledKey = useDebouncedValue(previewKey, 400);
   // Asked once every seller's shipping options are known (the choice is part of the body).
-  const preview = useCheckoutPreview(options.isPending || options.error ? null : (JSON.parse(settledKey) as CheckoutPreviewInput));
-  // A failed preview (the server will say why on submit) falls back to the cart's own sums, as before previews.
-  const previewed = preview.isError ? undefined : preview.data;
-  // Fresh: the shown totals are the server's for exactly what would be sent now.
-  const fresh = !!previewed && settledKey === previewKey && !preview.isPlaceholderData && !preview.isFetching;
-  const total = previewed?.totals.total ?? localTotal;
+  const preview = usePromoPreview('/checkouts/preview', options.isPending || options.error ? null : { items: lines, shipping: shippingChoice }, address.current());
 
   if (options.isPending) return <SkeletonRows rows={4} />;
   if (options.error) return <ErrorState message={getErrorMessage(options.error)} onRetry={options.refetch} />;
@@ -103,21 +78,18 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const shippingAddress = address.resolve(formRef.current);
-    if (!shippingAddress || (previewed && !fresh)) return;
+    if (!shippingAddress || preview.updating) return;
     const input = {
       items: lines,
       shippingAddress,
       shipping: shippingChoice,
-      // A refused code is shown and left out: the buyer pays the total shown.
-      ...(previewed?.promoCode?.applied ? { promoCode: previewed.promoCode.code } : {}),
-      expectedTotal: fresh ? previewed.totals.total : localTotal,
+      ...(preview.promoCode ? { promoCode: preview.promoCode } : {}),
+      expectedTotal: preview.fresh ? preview.data!.totals.total : localTotal,
     };
     const body = JSON.stringify(input);
     if (attempt.current?.body !== body) attempt.current = { key: randomId(), body };
     createCheckout.mutate({ input, idempotencyKey: attempt.current.key }, { onError: address.showServerErrors });
   };
-
-  const applyCode = () => setAppliedCode(codeDraft.trim() === '' ? null : codeDraft.trim());
 
   const error = createCheckout.error;
   const errorMessage = error ? ((isApiError(error) ? CHECKOUT_ERRORS[error.code] : undefined) ?? getErrorMessage(error)) : null;
@@ -184,58 +156,13 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
         </p>
         <p className="summary-row">
           <span>Shipping</span>
-          <span>{(previewed?.totals.shipping ?? shipping) === 0 ? 'Free' : formatPrice(previewed?.totals.shipping ?? shipping)}</span>
+          <span>{shipping === 0 ? 'Free' : formatPrice(shipping)}</span>
         </p>
-        <p className="summary-row">
-          <span>Discount</span>
-          <span>{previewed && previewed.totals.discount > 0 ? `−${formatPrice(previewed.totals.discount)}` : formatPrice(0)}</span>
-        </p>
-        <p className="summary-row">
-          <span>Tax</span>
-          <span>{currentAddress ? formatPrice(previewed?.totals.tax ?? 0) : <span className="field__hint">from your address</span>}</span>
-        </p>
-        <p className="summary-row summary-row--total">
-          <span>Total</span>
-          <span>{formatPrice(total)}</span>
-        </p>
-        <div className="promo-code">
-          <TextField
-            label="Promo code"
-            value={codeDraft}
-            maxLength={40}
-            autoComplete="off"
-            onChange={(e) => setCodeDraft(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                applyCode();
-              }
-            }}
-          />
-          <button type="button" className="button button--secondary button--small" onClick={applyCode}>
-            Apply code
-          </button>
-          {appliedCode ? (
-            <button
-              type="button"
-              className="button button--secondary button--small"
-              onClick={() => {
-                setAppliedCode(null);
-                setCodeDraft('');
-              }}
-            >
-              Remove code
-            </button>
-          ) : null}
-        </div>
-        {appliedCode && previewed && settledKey === previewKey ? <PromoOutcome outcome={previewed.promoCode} /> : null}
-        {previewed && previewed.promotions.some((p) => p.code === null) ? (
-          <p className="field__hint">Also applied: {previewed.promotions.filter((p) => p.code === null).map((p) => p.name).join(', ')}</p>
-        ) : null}
+        <PromoSummary preview={preview} localTotal={localTotal} />
         <p className="field__hint">One payment; each seller ships its own order.</p>
         <FormError message={errorMessage && !address.hasFieldErrors ? errorMessage : null} />
-        <button type="submit" className="button button--primary button--block" disabled={createCheckout.isPending || (!!previewed && !fresh)}>
-          {createCheckout.isPending ? 'Placing order…' : previewed && !fresh ? 'Updating totals…' : 'Place Order'}
+        <button type="submit" className="button button--primary button--block" disabled={createCheckout.isPending || preview.updating}>
+          {createCheckout.isPending ? 'Placing order…' : preview.updating ? 'Updating totals…' : 'Place Order'}
         </button>
       </aside>
     </form>

@@ -2,6 +2,7 @@ import { type ChangeEvent, type FormEvent, useId, useRef, useState } from 'react
 
 import { FormError, TextField } from '@/components/ui/form-field';
 import { useCreateOrder } from '@/features/orders/api/create-order';
+import { PromoSummary, usePromoPreview } from '@/features/promotions/components/promo-code';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice } from '@/lib/format';
@@ -32,6 +33,7 @@ export const ORDER_ERRORS: Record<string, string> = {
   MIXED_SELLER_ORDER: 'An order can only contain products from one seller.',
   SELLER_CANNOT_BUY_OWN_PRODUCT: 'You can’t order your own products.',
   IDEMPOTENCY_KEY_IN_FLIGHT: 'Your order is already being placed. Please wait a moment.',
+  PRICE_CHANGED: 'Prices changed since you opened this page. Check the new total and place the order again.',
 };
 
 /** A saved address (snake_case profile shape) as the order's shipping address (camelCase orders shape). */
@@ -171,12 +173,20 @@ export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: Checkou
   const address = useShippingAddressChoice(savedAddresses);
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const createOrder = useCreateOrder({ onSuccess: onPlaced });
+  const items = lines.map((line) => ({ productId: line.productId, quantity: line.quantity }));
+  const preview = usePromoPreview('/orders/preview', { items }, address.current());
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const shippingAddress = address.resolve(formRef.current);
-    if (!shippingAddress) return;
-    const input = { items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })), shippingAddress };
+    if (!shippingAddress || preview.updating) return;
+    const input = {
+      items,
+      shippingAddress,
+      ...(preview.promoCode ? { promoCode: preview.promoCode } : {}),
+      // The server's total for exactly this order once previewed (discount and tax included).
+      ...(preview.fresh ? { expectedTotal: preview.data!.totals.total } : {}),
+    };
     const body = JSON.stringify(input);
     if (attempt.current?.body !== body) attempt.current = { key: randomId(), body };
     createOrder.mutate({ input, idempotencyKey: attempt.current.key }, { onError: address.showServerErrors });
@@ -208,13 +218,10 @@ export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: Checkou
           <span>Shipping</span>
           <span>Free</span>
         </p>
-        <p className="summary-row summary-row--total">
-          <span>Total</span>
-          <span>{formatPrice(total)}</span>
-        </p>
+        <PromoSummary preview={preview} localTotal={total} />
         <FormError message={errorMessage && !address.hasFieldErrors ? errorMessage : null} />
-        <button type="submit" className="button button--primary button--block" disabled={createOrder.isPending}>
-          {createOrder.isPending ? 'Placing order…' : 'Place Order'}
+        <button type="submit" className="button button--primary button--block" disabled={createOrder.isPending || preview.updating}>
+          {createOrder.isPending ? 'Placing order…' : preview.updating ? 'Updating totals…' : 'Place Order'}
         </button>
       </aside>
     </form>

@@ -38,15 +38,17 @@ export const useCreateTaxRate = () => useTaxMutation((input: TaxRateInput) => ap
 export const useUpdateTaxRate = () => useTaxMutation(({ id, rate }: { id: string; rate: number }) => api.patch<TaxRate>(`/admin/tax-rates/${id}`, { body: { rate } }), 'Tax rate saved.');
 export const useDeleteTaxRate = () => useTaxMutation((id: string) => api.delete(`/admin/tax-rates/${id}`), 'Tax rate removed.');
 
-// ── Checkout preview (`POST /checkouts/preview`) ─────────────────────────────────────────────────────────────────
+// ── Price preview (`POST /checkouts/preview`, `POST /orders/preview`) ─────────────────────────────────────────────────────────────────
 /**
  * What the checkout would cost now (discount, tax, what the code did or why it was refused), nothing reserved.
  * Null input: not asked yet (e.g. the address is incomplete). The previous answer stays while a new one loads.
  */
-export function useCheckoutPreview(input: CheckoutPreviewInput | null) {
+export type PreviewPath = '/checkouts/preview' | '/orders/preview';
+
+export function usePricePreview(path: PreviewPath, input: CheckoutPreviewInput | null) {
   return useQuery({
-    queryKey: ['checkouts', 'preview', input],
-    queryFn: ({ signal }) => api.post<CheckoutPreview>('/checkouts/preview', { body: input!, signal }),
+    queryKey: ['price-preview', path, input],
+    queryFn: ({ signal }) => api.post<CheckoutPreview>(path, { body: input!, signal }),
     enabled: input !== null,
     placeholderData: keepPreviousData,
     staleTime: 10_000,
