@@ -5,7 +5,7 @@ import { ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useCreateCheckout, useShippingOptionsOf } from '@/features/orders/api/checkouts';
 import { ORDER_ERRORS, ShippingAddressFields, useShippingAddressChoice } from '@/features/orders/components/checkout-form';
-import { PromoSummary, usePromoPreview } from '@/features/promotions/components/promo-code';
+import { PromoSummary, usePromoPreview } from '@/features/orders/components/promo-code';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice, sumAmounts } from '@/lib/format';

@@ -2,7 +2,7 @@ import { type ChangeEvent, type FormEvent, useId, useRef, useState } from 'react
 
 import { FormError, TextField } from '@/components/ui/form-field';
 import { useCreateOrder } from '@/features/orders/api/create-order';
-import { PromoSummary, usePromoPreview } from '@/features/promotions/components/promo-code';
+import { PromoSummary, usePromoPreview } from '@/features/orders/components/promo-code';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice } from '@/lib/format';

@@ -1,8 +1,8 @@
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { toast } from '@/stores/toast-store';
 import { api } from '@/lib/api-client';
-import type { CheckoutPreview, CheckoutPreviewInput, Promotion, PromotionInput, PromotionUpdate, TaxRate, TaxRateInput } from '@/types/api';
+import type { Promotion, PromotionInput, PromotionUpdate, TaxRate, TaxRateInput } from '@/types/api';
 
 /** Whose promotions: the admin's (`/admin/promotions`, platform-funded) or the calling seller's (`/sellers/me/promotions`). */
 export type PromotionOwner = 'admin' | 'seller';
@@ -37,21 +37,3 @@ function useTaxMutation<V>(fn: (variables: V) => Promise<unknown>, success: stri
 export const useCreateTaxRate = () => useTaxMutation((input: TaxRateInput) => api.post<TaxRate>('/admin/tax-rates', { body: input }), 'Tax rate added.');
 export const useUpdateTaxRate = () => useTaxMutation(({ id, rate }: { id: string; rate: number }) => api.patch<TaxRate>(`/admin/tax-rates/${id}`, { body: { rate } }), 'Tax rate saved.');
 export const useDeleteTaxRate = () => useTaxMutation((id: string) => api.delete(`/admin/tax-rates/${id}`), 'Tax rate removed.');
-
-// ── Price preview (`POST /checkouts/preview`, `POST /orders/preview`) ─────────────────────────────────────────────────────────────────
-/**
- * What the checkout would cost now (discount, tax, what the code did or why it was refused), nothing reserved.
- * Null input: not asked yet (e.g. the address is incomplete). The previous answer stays while a new one loads.
- */
-export type PreviewPath = '/checkouts/preview' | '/orders/preview';
-
-export function usePricePreview(path: PreviewPath, input: CheckoutPreviewInput | null) {
-  return useQuery({
-    queryKey: ['price-preview', path, input],
-    queryFn: ({ signal }) => api.post<CheckoutPreview>(path, { body: input!, signal }),
-    enabled: input !== null,
-    placeholderData: keepPreviousData,
-    staleTime: 10_000,
-    meta: { errorToast: false },
-  });
-}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import { FormError, TextField } from '@/components/ui/form-field';
-import { type PreviewPath, usePricePreview } from '@/features/promotions/api/promotions';
+import { type PreviewPath, usePricePreview } from '@/features/orders/api/price-preview';
 import { useDebouncedValue } from '@/hooks/use-debounced-value';
 import { formatPrice } from '@/lib/format';
 import type { CheckoutPreview, CheckoutPreviewInput, ShippingAddress } from '@/types/api';
