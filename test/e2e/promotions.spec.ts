@@ -79,7 +79,7 @@ test('a code applied at checkout: discount and tax shown, the checkout placed an
   expect(await seriousAxeViolations(page)).toEqual([]);
 });
 
-test('the admin pauses a promotion and sees tax rates; a seller creates its own promotion', async ({ page, browser }) => {
+test('the admin sees the promotions and the tax rates; a seller creates its own promotion and pauses it', async ({ page, browser }) => {
   await logIn(page, ADMIN, '/admin/promotions');
   const promotions = page.getByRole('table', { name: 'Promotions' });
   const welcome = promotions.getByRole('row').filter({ hasText: 'WELCOME10' });
