@@ -34,6 +34,8 @@ import { createLogger, describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
 import { searchRouter } from '@/search/routes';
+import { promotionsRouter } from '@/promotions/routes';
+import { taxRouter } from '@/tax/routes';
 
 export const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -155,6 +157,8 @@ function mountRoutes(app: AppRouter) {
   app.route('/', createOrdersRouter(orderDepsFromEnv));
   app.route('/', createCheckoutsRouter(orderDepsFromEnv));
   app.route('/', shippingRouter);
+  app.route('/', promotionsRouter);
+  app.route('/', taxRouter);
   app.route('/', createEarningsRouter());
   app.route('/', createPaymentWebhooksRouter(paymentDepsFromEnv));
   // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).

@@ -27,6 +27,8 @@ interface Secrets {
    * refuses it at start-up (docs/decisions/payments.md, "Fails closed").
    */
   ALLOW_SIMULATED_PAYMENTS?: string;
+  /** Bearer key of the tax service (`TAX_CALCULATOR = "provider"`). */
+  TAX_PROVIDER_API_KEY?: string;
   /** Bearer key for the HTTP email API (`EMAIL_TRANSPORT = "http"`); unset with the log transport. */
   EMAIL_API_KEY?: string;
   /** Bearer token for the OpenAI-compatible embeddings server (`EMBEDDER = "http"`), if it needs one. */

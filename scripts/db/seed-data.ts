@@ -88,3 +88,29 @@ export const PRODUCTS = ROWS.map(([id, categoryId, name, price, stock, descripti
     sortOrder: index,
   })),
 }));
+
+/**
+ * Sample promotions and tax rates (docs/decisions/promotions.md). Codes only — an automatic promotion would change
+ * every seeded total — and rates only for countries no test or benchmark ships to (they use Vietnam and US).
+ */
+export const SAMPLE_PROMOTIONS = [
+  { code: 'WELCOME10', name: 'Welcome: 10 % off your order', type: 'percentage' as const, value: 1000, scope: 'order' as const, sellerId: null, fundedBy: 'platform' as const, createdBy: '00000000-0000-0000-0000-000000000001' },
+  {
+    code: 'JANE5',
+    name: "5.00 off Jane's shop over 30.00",
+    type: 'fixed' as const,
+    value: 500,
+    scope: 'seller' as const,
+    sellerId: '00000000-0000-0000-0000-000000000003',
+    minSubtotalCents: 3000,
+    fundedBy: 'seller' as const,
+    createdBy: '00000000-0000-0000-0000-000000000003',
+  },
+];
+
+export const SAMPLE_TAX_RATES = [
+  { country: 'DE', region: null, categoryId: null, appliesTo: 'goods' as const, ratePpm: 190_000, name: 'Germany VAT' },
+  { country: 'DE', region: null, categoryId: 6, appliesTo: 'goods' as const, ratePpm: 70_000, name: 'Germany VAT, books' },
+  { country: 'DE', region: null, categoryId: null, appliesTo: 'shipping' as const, ratePpm: 190_000, name: 'Germany VAT, shipping' },
+  { country: 'GB', region: null, categoryId: null, appliesTo: 'goods' as const, ratePpm: 200_000, name: 'UK VAT' },
+];

@@ -8,7 +8,9 @@ import { sellerProfiles, userProfiles, users } from '../../workers/identity/tabl
 import type { Embedder } from '../../workers/search/embedder.ts';
 import { embedProducts } from '../../workers/search/embedding-store.ts';
 import { createLocalEmbedder } from '../../workers/search/local-embedder.ts';
-import { CATEGORIES, PRODUCTS, SAMPLE_USERS, SELLER_PROFILES } from './seed-data.ts';
+import { promotions } from '../../workers/promotions/tables.ts';
+import { taxRates } from '../../workers/tax/tables.ts';
+import { CATEGORIES, PRODUCTS, SAMPLE_PROMOTIONS, SAMPLE_TAX_RATES, SAMPLE_USERS, SELLER_PROFILES } from './seed-data.ts';
 
 export interface SeedResult {
   users: number;
@@ -53,6 +55,8 @@ export async function seedDatabase(connectionString: string, options: { embedder
         product.images.map((image) => ({ ...image, productId: product.id })),
       );
       if (images.length > 0) await tx.insert(productImages).values(images);
+      await tx.insert(promotions).values(SAMPLE_PROMOTIONS).onConflictDoNothing();
+      await tx.insert(taxRates).values(SAMPLE_TAX_RATES).onConflictDoNothing();
       for (const table of ['categories', 'products', 'product_images']) {
         await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from ${table}), 1))`));
       }

@@ -90,6 +90,39 @@ describe('marketplace checkout end to end (real queues, outbox relay, both consu
     await expectInvariants(productA, productB);
   });
 
+  it('a checkout with a code, an automatic seller promotion and tax is paid in full, and the ledger splits who pays for what', async () => {
+    const [admin, sellerC, sellerD] = await Promise.all([createTestUser('admin'), createTestUser('seller'), createTestUser('seller')]);
+    const [c1, d1] = (await Promise.all([createTestProduct(sellerC.id, { priceCents: 4000, stock: 5 }), createTestProduct(sellerD.id, { priceCents: 1000, stock: 5 })])).map((p) => p.id) as [number, number];
+    const country = `Sagaland-${crypto.randomUUID().slice(0, 8)}`;
+    expect((await call('POST', '/admin/tax-rates', admin, { country, rate: 10, name: 'VAT' })).status).toBe(201);
+    const code = `SAGA${crypto.randomUUID().slice(0, 6)}`.toUpperCase();
+    // Platform: 25 % off seller C's products with the code; seller D: 2.00 off its own product automatically.
+    expect((await call('POST', '/admin/promotions', admin, { name: 'C quarter', code, type: 'percentage', value: 25, scope: 'seller', sellerId: sellerC.id })).status).toBe(201);
+    expect((await call('POST', '/sellers/me/promotions', sellerD, { name: 'D two off', type: 'fixed', value: 2, scope: 'products', productIds: [d1] })).status).toBe(201);
+
+    const placed = await call<Checkout & { totals: { discount: number; tax: number } }>('POST', '/checkouts', buyer, {
+      items: [{ productId: c1, quantity: 1 }, { productId: d1, quantity: 1 }],
+      shippingAddress: { ...ADDRESS, country },
+      promoCode: code.toLowerCase(),
+    });
+    expect(placed.status).toBe(201);
+    // C: 40.00 − 10.00 + 4.99 shipping + 10 % of 30.00; D: 10.00 − 2.00 + 4.99 shipping + 10 % of 8.00 (no shipping rate here).
+    expect(placed.body.data.totals).toMatchObject({ subtotal: 50, shipping: 9.98, discount: 12, tax: 3.8, total: 51.78 });
+    const paid = await poll(async () => {
+      const res = await call<Checkout>('GET', `/checkouts/${placed.body.data.id}`, buyer);
+      return res.body.data.payment?.status === 'COMPLETED' && res.body.data.orders.every((o) => o.status === 'CONFIRMED') ? res.body.data : undefined;
+    });
+    expect(paid.payment!.amount).toBe(51.78);
+    type Entry = { type: string; gross: number; commission: number; pendingDelta: number };
+    const [saleC] = (await call<Entry[]>('GET', '/sellers/me/ledger?type=SALE', sellerC)).body.data;
+    const [saleD] = (await call<Entry[]>('GET', '/sellers/me/ledger?type=SALE', sellerD)).body.data;
+    // C (platform-funded 10.00): commission 4.00 − 10.00 = −6.00, so C nets 40.00 − 4.00 + 4.99 + 3.00 as if undiscounted.
+    expect(saleC).toMatchObject({ gross: 37.99, commission: -6, pendingDelta: 43.99 });
+    // D (seller-funded 2.00): commission 10 % of 8.00 = 0.80; D nets 8.00 + 4.99 + 0.80 − 0.80.
+    expect(saleD).toMatchObject({ gross: 13.79, commission: 0.8, pendingDelta: 12.99 });
+    await expectInvariants(c1, d1);
+  });
+
   it('publishes the marketplace routes in the OpenAPI document', async () => {
     const doc = (await (await SELF.fetch('http://shop.test/api/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/checkouts', '/api/v1/checkouts/{id}', '/api/v1/shipping-options', '/api/v1/sellers/me/shipping-options']));

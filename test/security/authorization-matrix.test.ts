@@ -287,6 +287,50 @@ const OBJECT_ROUTES: ObjectRoute[] = [
     snapshot: async () => null,
   },
   {
+    name: 'seller promotion (its seller only)',
+    covers: ['/api/v1/sellers/me/promotions/{id}'],
+    owner: 'seller',
+    outsiders: ['seller2', 'customer', 'admin'],
+    create: async (owner) => {
+      const res = await send('POST', '/api/v1/sellers/me/promotions', { token: owner.token, body: { name: 'Matrix sale', type: 'percentage', value: 5, active: false } });
+      if (res.status !== 201) throw new Error(`promotion create failed: ${res.status} ${res.text}`);
+      return (res.json as { data: { id: string } }).data.id;
+    },
+    attempts: (id) => [
+      { method: 'GET', path: `/api/v1/sellers/me/promotions/${id}` },
+      { method: 'PATCH', path: `/api/v1/sellers/me/promotions/${id}`, body: { name: 'Hijacked' } },
+      { method: 'DELETE', path: `/api/v1/sellers/me/promotions/${id}` },
+    ],
+    snapshot: async (owner, id) => (await send('GET', `/api/v1/sellers/me/promotions/${id}`, { token: owner.token })).json,
+  },
+  {
+    name: 'platform promotion and tax rate (admin only)',
+    covers: ['/api/v1/admin/promotions/{id}', '/api/v1/admin/tax-rates/{id}'],
+    owner: 'admin',
+    outsiders: ['customer', 'seller'],
+    create: async (owner) => {
+      const promo = await send('POST', '/api/v1/admin/promotions', { token: owner.token, body: { name: 'Matrix platform sale', type: 'fixed', value: 1, active: false } });
+      const rate = await send('POST', '/api/v1/admin/tax-rates', { token: owner.token, body: { country: `Matrixland-${crypto.randomUUID().slice(0, 8)}`, rate: 1, name: 'Matrix' } });
+      if (promo.status !== 201 || rate.status !== 201) throw new Error(`admin promotion/tax rate create failed: ${promo.status} ${rate.status}`);
+      return `${(promo.json as { data: { id: string } }).data.id} ${(rate.json as { data: { id: string } }).data.id}`;
+    },
+    attempts: (ids) => {
+      const [promotionId, rateId] = ids.split(' ');
+      return [
+        { method: 'GET', path: `/api/v1/admin/promotions/${promotionId}` },
+        { method: 'PATCH', path: `/api/v1/admin/promotions/${promotionId}`, body: { active: true } },
+        { method: 'DELETE', path: `/api/v1/admin/promotions/${promotionId}` },
+        { method: 'PATCH', path: `/api/v1/admin/tax-rates/${rateId}`, body: { rate: 99 } },
+        { method: 'DELETE', path: `/api/v1/admin/tax-rates/${rateId}` },
+      ];
+    },
+    refused: [403],
+    snapshot: async (owner, ids) => ({
+      promotion: (await send('GET', `/api/v1/admin/promotions/${ids.split(' ')[0]}`, { token: owner.token })).json,
+      rates: (await send('GET', '/api/v1/admin/tax-rates', { token: owner.token })).json,
+    }),
+  },
+  {
     name: 'dead-letter replay (admin only)',
     covers: ['/api/v1/admin/dead-letters/{id}/replay'],
     owner: 'admin',

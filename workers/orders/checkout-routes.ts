@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 
 import { currentUser, requireAuth } from '@/identity/auth';
-import { getCheckout, placeCheckout } from '@/orders/checkout';
-import { checkoutIdParamsSchema, checkoutSchema, createCheckoutSchema } from '@/orders/checkout-schema';
+import { getCheckout, placeCheckout, previewCheckout } from '@/orders/checkout';
+import { checkoutIdParamsSchema, checkoutPreviewRequestSchema, checkoutPreviewSchema, checkoutSchema, createCheckoutSchema } from '@/orders/checkout-schema';
 import { type MakeOrderDeps, relay } from '@/orders/routes';
 import { idempotencyHeaderSchema } from '@/orders/schema';
 import { errorResponses } from '@/platform/errors';
@@ -20,6 +20,21 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
     .openapi(
       createRoute({
         method: 'post',
+        path: '/api/v1/checkouts/preview',
+        tags,
+        security,
+        summary: 'The totals a checkout would have now (discount, tax, shipping per seller), without reserving or redeeming anything',
+        description:
+          'Same body as `POST /api/v1/checkouts` without `expectedTotal`. A refused `promoCode` is not an error here: `promoCode.refusal` says why (the checkout itself would answer that error); the totals are then without it.',
+        middleware: [requireAuth('customer', 'seller')] as const,
+        request: { body: { content: { 'application/json': { schema: checkoutPreviewRequestSchema } }, required: true } },
+        responses: { 200: jsonContent(envelope(checkoutPreviewSchema), 'What the checkout would cost'), ...errorResponses(400, 401, 403, 404, 503) },
+      }),
+      async (c) => c.json({ success: true as const, data: await previewCheckout(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('json')) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
         path: '/api/v1/checkouts',
         tags,
         security,
@@ -30,7 +45,7 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
         request: { headers: idempotencyHeaderSchema, body: { content: { 'application/json': { schema: createCheckoutSchema } }, required: true } },
         responses: {
           201: jsonContent(checkoutEnvelope, 'Checkout placed: its orders PENDING, its payment on the way'),
-          ...errorResponses(400, 401, 403, 404, 409, 422),
+          ...errorResponses(400, 401, 403, 404, 409, 422, 503),
         },
       }),
       async (c) => {

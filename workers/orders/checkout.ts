@@ -1,14 +1,31 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 
 import { centsToAmount } from '@/catalog/summary';
-import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
 import { resolveShipping } from '@/marketplace/shipping';
 import { createNotification, shortOrderNumber } from '@/notifications/service';
 import { storedShippingAddress } from '@/orders/address';
-import type { CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
+import type { CheckoutInput, CheckoutPreviewResponse, CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
-import { enqueue, eventEnvelope, loadPurchasable, money, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type StockLine } from '@/orders/service';
+import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type Pricing } from '@/orders/pricing';
+import {
+  enqueue,
+  eventEnvelope,
+  loadPurchasable,
+  money,
+  orderCommission,
+  orderItemValues,
+  orderMoney,
+  pricingDeps,
+  RESERVATION_TTL_MS,
+  toOrderResponse,
+  type Caller,
+  type OrderDeps,
+  type OrderItemRow,
+  type OrderRow,
+  type StockLine,
+} from '@/orders/service';
+import { redeemPromotions } from '@/promotions/service';
 import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
 import { toPaymentResponse } from '@/payments/service';
 import { payments } from '@/payments/tables';
@@ -97,19 +114,66 @@ interface SellerGroup {
   sellerId: string;
   orderId: string;
   lines: (StockLine & { product: { name: string; priceCents: number; categoryId: number | null; imageUrl: string | null } })[];
-  subtotalCents: number;
-  shippingCents: number;
-  totalCents: number;
+  priced: PricedGroup;
   commissionCents: number;
   shipping: { optionId: string | null; method: string; minDays: number; maxDays: number };
 }
 
+/** A checkout as it would be placed now: its seller groups (ids derived from `checkoutId`) and its totals. */
+export interface PricedCheckout {
+  checkoutId: string;
+  groups: SellerGroup[];
+  pricing: Pricing;
+}
+
 /**
- * Checks everything that needs no stock first (lines, products, own products, shipping choices, a payable total,
- * the expected total), then reserves every seller's lines at once — all or nothing: if any line of any seller is
+ * Everything that needs no stock: the lines (the cart's when left out), purchasable products, one group per seller
+ * (sorted by seller, so the orders, their ids and the reservations come out the same on every retry), each seller's
+ * shipping, the promotions and tax (workers/orders/pricing.ts) and the commission. The preview stops here.
+ */
+export async function priceCheckout(deps: OrderDeps, caller: Caller, input: CheckoutInput, checkoutId: string): Promise<PricedCheckout> {
+  const requested = input.items ?? (await deps.cart.lines(caller.id));
+  if (requested.length === 0) throw badRequest('EMPTY_CART', 'The cart is empty: nothing to check out');
+  const lines = distinctLines(requested);
+  const { byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
+  const bySeller = new Map<string, SellerGroup['lines']>();
+  for (const line of lines) {
+    const product = byId.get(line.productId)!;
+    bySeller.set(product.sellerId, [...(bySeller.get(product.sellerId) ?? []), { ...line, product }]);
+  }
+  const subtotals = new Map([...bySeller].map(([sellerId, group]) => [sellerId, group.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0)]));
+  const shipping = await resolveShipping(deps.db, input.shipping ?? {}, subtotals);
+  const sorted = [...bySeller].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sellerId, group]) => ({ sellerId, lines: group.sort((a, b) => a.productId - b.productId) }));
+  const pricing = await pricePurchase(pricingDeps(deps), caller.id, sorted.map((g) => ({ ...g, shippingCents: shipping.get(g.sellerId)!.priceCents })), input.shippingAddress, input.promoCode);
+  const groups: SellerGroup[] = [];
+  for (const { sellerId, lines: group } of sorted) {
+    const line = shipping.get(sellerId)!;
+    const priced = pricing.groups.get(sellerId)!;
+    groups.push({
+      sellerId,
+      // Derived from the checkout id: a retry that takes over the Idempotency-Key finds the same orders and holds.
+      orderId: await idFromSeed(`${checkoutId}\n${sellerId}`),
+      lines: group,
+      priced,
+      commissionCents: await orderCommission(deps, group, priced),
+      shipping: { optionId: line.optionId, method: line.method, minDays: line.minDays, maxDays: line.maxDays },
+    });
+  }
+  return { checkoutId, groups, pricing };
+}
+
+/** `POST /api/v1/checkouts/preview`: the totals a checkout would have now, nothing reserved, no use taken. */
+export async function previewCheckout(deps: OrderDeps, caller: Caller, input: CheckoutInput): Promise<CheckoutPreviewResponse> {
+  const { groups, pricing } = await priceCheckout(deps, caller, input, newId());
+  return toPreviewResponse(groups, pricing);
+}
+
+/**
+ * Checks everything that needs no stock first ({@link priceCheckout}, a refused promo code, a payable total, the
+ * expected total), then reserves every seller's lines at once — all or nothing: if any line of any seller is
  * short, every reservation already taken is released and the 409 names every short product — then writes the
- * checkout, its orders, their lines and history, the `checkout.created` outbox row and one notice per seller in
- * ONE transaction (a failure releases everything). Finally the lines leave the cart.
+ * checkout, its orders, their lines and history, the promotions' uses, the `checkout.created` outbox row and one
+ * notice per seller in ONE transaction (a failure releases everything). Finally the lines leave the cart.
  */
 export async function placeCheckout(
   deps: OrderDeps,
@@ -122,42 +186,11 @@ export async function placeCheckout(
     const placed = await findPlacedCheckout(deps.db, caller, options.checkoutId);
     if (placed) return { checkout: placed, outboxIds: [] };
   }
-  const requested = input.items ?? (await deps.cart.lines(caller.id));
-  if (requested.length === 0) throw badRequest('EMPTY_CART', 'The cart is empty: nothing to check out');
-  const lines = distinctLines(requested);
-
-  const { byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
-
   const checkoutId = options.checkoutId ?? newId();
-  const bySeller = new Map<string, SellerGroup['lines']>();
-  for (const line of lines) {
-    const product = byId.get(line.productId)!;
-    bySeller.set(product.sellerId, [...(bySeller.get(product.sellerId) ?? []), { ...line, product }]);
-  }
-  const subtotals = new Map([...bySeller].map(([sellerId, group]) => [sellerId, group.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0)]));
-  const shipping = await resolveShipping(deps.db, input.shipping ?? {}, subtotals);
-  const bps = deps.commissionBps ?? DEFAULT_COMMISSION_BPS;
-  const groups: SellerGroup[] = [];
-  // Sorted by seller, so the orders, their ids and the reservations come out the same on every retry.
-  for (const [sellerId, group] of [...bySeller].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const subtotalCents = subtotals.get(sellerId)!;
-    const line = shipping.get(sellerId)!;
-    groups.push({
-      sellerId,
-      // Derived from the checkout id: a retry that takes over the Idempotency-Key finds the same orders and holds.
-      orderId: await idFromSeed(`${checkoutId}\n${sellerId}`),
-      lines: group.sort((a, b) => a.productId - b.productId),
-      subtotalCents,
-      shippingCents: line.priceCents,
-      totalCents: subtotalCents + line.priceCents,
-      commissionCents: await commissionCents(deps.db, group.map((l) => ({ categoryId: l.product.categoryId, lineCents: l.product.priceCents * l.quantity })), bps),
-      shipping: { optionId: line.optionId, method: line.method, minDays: line.minDays, maxDays: line.maxDays },
-    });
-  }
-  const subtotalCents = groups.reduce((sum, g) => sum + g.subtotalCents, 0);
-  const shippingCents = groups.reduce((sum, g) => sum + g.shippingCents, 0);
-  const totalCents = subtotalCents + shippingCents;
-  const free = groups.find((g) => g.totalCents <= 0);
+  const { groups, pricing } = await priceCheckout(deps, caller, input, checkoutId);
+  if (pricing.code?.refusal) throw refusedCodeError(pricing.code);
+  const { subtotalCents, shippingCents, discountCents, taxCents, totalCents } = pricing;
+  const free = groups.find((g) => g.priced.totalCents <= 0);
   if (free) {
     throw new AppError(422, 'ORDER_NOT_PAYABLE', "Every seller's part of a checkout must cost more than 0 to be paid", { [`seller.${free.sellerId}`]: 'costs 0.00' });
   }
@@ -166,7 +199,8 @@ export async function placeCheckout(
       totalAmount: centsToAmount(totalCents).toFixed(2),
     });
   }
-  assertExpectedTotal(input.expectedTotal, totalCents, groups.flatMap((g) => g.lines));
+  assertExpectedTotal(input.expectedTotal, pricing, groups.flatMap((g) => g.lines));
+  const promoCode = pricing.code?.applied ? pricing.code.code : null;
 
   const shippingAddress = await storedShippingAddress(deps.db, caller.id, input.shippingAddress);
   await reserveAll(deps, groups);
@@ -175,7 +209,7 @@ export async function placeCheckout(
     written = await deps.transaction(async (tx) => {
       const [checkout] = await tx
         .insert(checkouts)
-        .values({ id: checkoutId, userId: caller.id, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents, shippingCents, totalCents, shippingAddress })
+        .values({ id: checkoutId, userId: caller.id, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents, shippingCents, discountCents, taxCents, totalCents, promoCode, shippingAddress })
         .returning();
       const members: { order: OrderRow; items: OrderItemRow[] }[] = [];
       for (const g of groups) {
@@ -188,10 +222,9 @@ export async function placeCheckout(
             cartId: input.cartId ?? null,
             checkoutId,
             status: 'PENDING',
-            subtotalCents: g.subtotalCents,
-            shippingCents: g.shippingCents,
-            totalCents: g.totalCents,
+            ...orderMoney(g.priced),
             commissionCents: g.commissionCents,
+            promoCode,
             shippingOptionId: g.shipping.optionId,
             shippingMethod: g.shipping.method,
             shippingMinDays: g.shipping.minDays,
@@ -201,10 +234,11 @@ export async function placeCheckout(
           .returning();
         const items = await tx
           .insert(orderItems)
-          .values(g.lines.map((l) => ({ orderId: g.orderId, productId: l.productId, sellerId: g.sellerId, productName: l.product.name.slice(0, 200), unitPriceCents: l.product.priceCents, quantity: l.quantity, imageUrl: l.product.imageUrl })))
+          .values(g.lines.map((l) => ({ orderId: g.orderId, sellerId: g.sellerId, ...orderItemValues(l, g.priced) })))
           .returning();
         members.push({ order: order!, items });
       }
+      await redeemPromotions(tx, caller.id, checkoutId, pricing.uses);
       await tx.insert(orderStatusHistory).values(groups.map((g) => ({ orderId: g.orderId, oldStatus: null, newStatus: 'PENDING' as const, reason: `checkout ${checkoutId} placed`, changedBy: caller.id })));
       const envelope = eventEnvelope(checkoutId, correlationId);
       const created: CheckoutCreated = {
@@ -217,7 +251,7 @@ export async function placeCheckout(
         userId: caller.id,
         totalAmount: centsToAmount(totalCents),
         currency: checkout!.currency,
-        orders: groups.map((g) => ({ orderId: g.orderId, totalAmount: centsToAmount(g.totalCents) })),
+        orders: groups.map((g) => ({ orderId: g.orderId, totalAmount: centsToAmount(g.priced.totalCents) })),
         idempotencyKey: checkoutId,
       };
       const outboxId = await enqueue(tx, created);
@@ -226,7 +260,7 @@ export async function placeCheckout(
           userId: g.sellerId,
           type: 'ORDER_PLACED',
           title: `New order ${shortOrderNumber(g.orderId)} received`,
-          body: `Total ${money(g.totalCents, checkout!.currency)} (shipping ${money(g.shippingCents, checkout!.currency)}), awaiting payment.`,
+          body: `Total ${money(g.priced.totalCents, checkout!.currency)} (shipping ${money(g.priced.shippingCents, checkout!.currency)}), awaiting payment.`,
           orderId: g.orderId,
         });
       }

@@ -24,6 +24,11 @@
  * - the sellers' ledger: every CONFIRMED/SHIPPED/DELIVERED order has its SALE and no REFUND, a cancelled order
  *   with a SALE has its REFUND, each SALE/REFUND splits its gross exactly into seller net + commission, and the
  *   gross kept by the ledger for a paid checkout = what the buyer paid net of refunds.
+ * Breakdown (docs/decisions/promotions.md), per order and per checkout:
+ * - total = subtotal − discount + shipping + tax; an order's discount and tax = Σ of its lines' + its shipping line's,
+ *   no line's discount above its amount, no shipping discount above the shipping; a checkout's discount and tax = Σ of
+ *   its orders';
+ * - every promotion used by those orders: `used_count` = its unreleased redemptions, never above `usage_limit`.
  */
 import { OUTBOX_RESEND_AFTER_SECONDS } from '@/orders/outbox';
 import { RESERVATION_TTL_MS } from '@/orders/service';
@@ -239,6 +244,28 @@ export async function gatherMoneyViolations(query: RunQuery, orderScope: string,
       where ${orderScope} and x.status = 'REFUNDED' and x.refund_cents > 0
         and exists (select 1 from seller_ledger_entries e where e.order_id = o.id and e.type = 'SALE')
         and not exists (select 1 from seller_ledger_entries e where e.return_id = x.id and e.type = 'RETURN' and e.gross_cents = -x.refund_cents)`,
+    // The breakdown adds up, order by order and line by line.
+    `select 'order ' || o.id || ': total ' || o.total_cents || ' ≠ subtotal ' || o.subtotal_cents || ' − discount ' || o.discount_cents || ' + shipping ' || o.shipping_cents || ' + tax ' || o.tax_cents as message
+       from orders o where ${orderScope} and o.total_cents <> o.subtotal_cents - o.discount_cents + o.shipping_cents + o.tax_cents`,
+    `select 'order ' || o.id || ': discount ' || o.discount_cents || ' / tax ' || o.tax_cents || ' ≠ lines ' || coalesce(sum(i.discount_cents), 0) || ' + shipping ' || o.shipping_discount_cents
+            || ' / lines ' || coalesce(sum(i.tax_cents), 0) || ' + shipping ' || o.shipping_tax_cents || ', or a line or the shipping is discounted below zero' as message
+       from orders o left join order_items i on i.order_id = o.id
+      where ${orderScope}
+      group by o.id, o.discount_cents, o.tax_cents, o.shipping_discount_cents, o.shipping_tax_cents, o.shipping_cents, o.subtotal_cents
+     having o.discount_cents <> coalesce(sum(i.discount_cents), 0) + o.shipping_discount_cents
+         or o.tax_cents <> coalesce(sum(i.tax_cents), 0) + o.shipping_tax_cents
+         or o.shipping_discount_cents > o.shipping_cents or o.subtotal_cents <> coalesce(sum(i.unit_price_cents::bigint * i.quantity), 0)
+         or bool_or(i.discount_cents > i.unit_price_cents::bigint * i.quantity or i.discount_cents < 0 or i.tax_cents < 0)`,
+    `select 'checkout ' || c.id || ': total ' || c.total_cents || ' ≠ subtotal − discount + shipping + tax, or its discount ' || c.discount_cents || ' / tax ' || c.tax_cents || ' ≠ Σ orders ' || coalesce(sum(o.discount_cents), 0) || ' / ' || coalesce(sum(o.tax_cents), 0) as message
+       from checkouts c left join orders o on o.checkout_id = c.id
+      where ${checkoutScope} group by c.id
+     having c.total_cents <> c.subtotal_cents - c.discount_cents + c.shipping_cents + c.tax_cents
+         or c.discount_cents <> coalesce(sum(o.discount_cents), 0) or c.tax_cents <> coalesce(sum(o.tax_cents), 0)`,
+    // A promotion's uses are its purchases that still hold one, never more than its limit.
+    `select 'promotion ' || p.id || ': used_count ' || p.used_count || ' ≠ ' || (select count(*) from promotion_redemptions r where r.promotion_id = p.id and r.released_at is null) || ' uses held (limit ' || coalesce(p.usage_limit::text, 'none') || ')' as message
+       from promotions p
+      where p.id in (select r.promotion_id from promotion_redemptions r where r.purchase_id in (select coalesce(o.checkout_id, o.id) from orders o where ${orderScope}))
+        and (p.used_count <> (select count(*) from promotion_redemptions r where r.promotion_id = p.id and r.released_at is null) or p.used_count > coalesce(p.usage_limit, p.used_count))`,
   ];
   // One after another: `query` may be a single client (pg refuses overlapping queries on one connection).
   const messages: string[] = [];

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { AppBindings, AppEnv } from '@/env';
 import { currentUser, requireAuth } from '@/identity/auth';
 import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
+import { checkoutPreviewSchema } from '@/orders/checkout-schema';
 import { shipOrderSchema } from '@/orders/shipment';
 import {
   cancelOrderSchema,
@@ -13,6 +14,7 @@ import {
   orderHistoryEntrySchema,
   orderIdParamsSchema,
   orderListQuerySchema,
+  orderPreviewRequestSchema,
   orderSchema,
   orderSummarySchema,
   purchaseVerificationQuerySchema,
@@ -27,6 +29,7 @@ import {
   listBuyerOrders,
   listSellerOrders,
   placeOrder,
+  previewOrder,
   shipOrder,
   verifyPurchase,
   type OrderChange,
@@ -70,6 +73,20 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
     .openapi(
       createRoute({
         method: 'post',
+        path: '/api/v1/orders/preview',
+        tags,
+        security,
+        summary: 'What a single-seller order would cost now (discount, tax; no shipping line), without reserving or redeeming anything',
+        description: 'Same body as `POST /api/v1/orders` without `expectedTotal`; a refused `promoCode` is reported in `promoCode.refusal`, not as an error.',
+        middleware: [requireAuth('customer', 'seller')] as const,
+        request: { body: { content: { 'application/json': { schema: orderPreviewRequestSchema } }, required: true } },
+        responses: { 200: jsonContent(envelope(checkoutPreviewSchema), 'What the order would cost'), ...errorResponses(400, 401, 403, 404, 503) },
+      }),
+      async (c) => c.json({ success: true as const, data: await previewOrder(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('json')) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
         path: '/api/v1/orders',
         tags,
         security,
@@ -78,7 +95,7 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         request: { headers: idempotencyHeaderSchema, body: { content: { 'application/json': { schema: createOrderSchema } }, required: true } },
         responses: {
           201: jsonContent(orderEnvelope, 'Order placed (PENDING); payment follows asynchronously'),
-          ...errorResponses(400, 401, 403, 404, 409, 422),
+          ...errorResponses(400, 401, 403, 404, 409, 422, 503),
         },
       }),
       async (c) => {

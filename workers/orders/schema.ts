@@ -42,6 +42,15 @@ export const shippingAddressSchema = z
   .openapi('ShippingAddress');
 
 export const MAX_ORDER_LINES = 50;
+
+/** A promo code as the buyer typed it (case does not matter); an unknown or refused one is an error naming why. */
+export const promoCodeField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .nullish()
+  .openapi({ description: 'A promotion code; refused codes answer 409/422 with the reason (`POST /api/v1/checkouts/preview` tells it without placing anything)', example: 'WELCOME10' });
 export const MAX_LINE_QUANTITY = 999;
 
 /** One requested line of an order or checkout. */
@@ -63,7 +72,8 @@ export const createOrderSchema = z
       .min(0)
       .max(1e12)
       .optional()
-      .openapi({ description: 'The total the buyer was shown; when today\'s prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)', example: 59.97 }),
+      .openapi({ description: 'The total the buyer was shown (after discount, with tax); when today\'s prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)', example: 59.97 }),
+    promoCode: promoCodeField,
     paymentConfirmation: z
       .enum(PAYMENT_CONFIRMATIONS)
       .optional()
@@ -77,6 +87,13 @@ export const createOrderSchema = z
 
 export type CreateOrder = z.infer<typeof createOrderSchema>;
 
+/** `POST /api/v1/orders/preview`: an order's body without `expectedTotal`; no address → no tax yet. */
+export const orderPreviewRequestSchema = createOrderSchema
+  .omit({ expectedTotal: true })
+  .extend({ shippingAddress: shippingAddressSchema.optional() })
+  .strict()
+  .openapi('OrderPreviewRequest');
+
 export const cancelOrderSchema = z.object({ reason: z.string().trim().min(1).max(255).optional() }).strict().openapi('CancelOrder');
 
 export const orderItemSchema = z
@@ -88,6 +105,10 @@ export const orderItemSchema = z
     unitPrice: z.number(),
     subtotal: z.number(),
     imageUrl: z.string().nullable(),
+    /** This line's discount (the best promotion for it) and its tax on the discounted price, fixed when placed. */
+    discount: z.number(),
+    tax: z.number(),
+    promotionId: z.string().nullable(),
   })
   .openapi('OrderItem');
 
@@ -125,6 +146,11 @@ export const orderSchema = z
     cancelReason: z.string().nullable(),
     paymentId: z.string().nullable(),
     shipment: shipmentSchema.nullable(),
+    /** The promo code applied to this order's purchase (null: none). */
+    promoCode: z.string().nullable(),
+    /** The parts of `totals.discount` and `totals.tax` that fell on the shipping line. */
+    shippingDiscount: z.number(),
+    shippingTax: z.number(),
     items: z.array(orderItemSchema),
     /** The order's returns, oldest first (on `GET /orders/{id}` and `GET /orders/seller/{id}`). */
     returns: z.array(returnSummarySchema).optional(),

@@ -5,6 +5,9 @@ import { centsToAmount } from '@/catalog/summary';
 import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { storedShippingAddress } from '@/orders/address';
 import { assertExpectedTotal } from '@/orders/price-check';
+import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type PricingDeps } from '@/orders/pricing';
+import { redeemPromotions, releasePromotionUses } from '@/promotions/service';
+import { TableTaxCalculator, type TaxCalculator } from '@/tax/calculator';
 import { productImages, products } from '@/catalog/tables';
 import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
 import { recordRefund, recordRelease, recordSale } from '@/marketplace/ledger';
@@ -56,6 +59,50 @@ export interface OrderDeps {
   logger: Logger;
   /** The platform commission in basis points (`PLATFORM_COMMISSION_BPS`); {@link DEFAULT_COMMISSION_BPS} when absent. */
   commissionBps?: number;
+  /** `TAX_CALCULATOR`'s calculator; the rates table on `db` when absent. */
+  tax?: TaxCalculator;
+}
+
+export const pricingDeps = (deps: OrderDeps): PricingDeps => ({ db: deps.db, tax: deps.tax ?? new TableTaxCalculator(deps.db) });
+
+/**
+ * The platform's cut of one seller order (docs/decisions/promotions.md): commission on what each line sold at after
+ * a seller-funded discount, less what the platform itself gave away (so a platform-funded discount may take the
+ * commission below 0: the platform then pays the seller the difference).
+ */
+export async function orderCommission(deps: OrderDeps, lines: readonly { productId: number; quantity: number; product: { priceCents: number; categoryId: number | null } }[], priced: PricedGroup): Promise<number> {
+  const base = await commissionCents(
+    deps.db,
+    lines.map((l) => ({ categoryId: l.product.categoryId, lineCents: l.product.priceCents * l.quantity - (priced.sellerDiscountByLine.get(l.productId) ?? 0) })),
+    deps.commissionBps ?? DEFAULT_COMMISSION_BPS,
+  );
+  return base - priced.platformDiscountCents;
+}
+
+/** The money columns of an order row from its priced group. */
+export const orderMoney = (g: PricedGroup) => ({
+  subtotalCents: g.subtotalCents,
+  shippingCents: g.shippingCents,
+  discountCents: g.discountCents,
+  taxCents: g.taxCents,
+  totalCents: g.totalCents,
+  shippingDiscountCents: g.shippingDiscountCents,
+  shippingTaxCents: g.shippingTaxCents,
+});
+
+/** An order line's copied product and its discount and tax (sellerId and orderId are the caller's). */
+export function orderItemValues(l: { productId: number; quantity: number; product: { name: string; priceCents: number; imageUrl: string | null } }, g: PricedGroup) {
+  const priced = g.lines.get(l.productId);
+  return {
+    productId: l.productId,
+    productName: l.product.name.slice(0, 200),
+    unitPriceCents: l.product.priceCents,
+    quantity: l.quantity,
+    imageUrl: l.product.imageUrl,
+    discountCents: priced?.discountCents ?? 0,
+    taxCents: priced?.taxCents ?? 0,
+    promotionId: priced?.promotionId ?? null,
+  };
 }
 
 export interface Caller {
@@ -108,6 +155,9 @@ export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderRe
     cancelReason: order.cancelReason,
     paymentId: order.paymentId,
     shipment: toShipment(order.shipmentCarrier, order.trackingNumber),
+    promoCode: order.promoCode,
+    shippingDiscount: centsToAmount(order.shippingDiscountCents),
+    shippingTax: centsToAmount(order.shippingTaxCents),
     items: items.map((item) => ({
       id: item.id,
       productId: item.productId,
@@ -116,6 +166,9 @@ export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderRe
       unitPrice: centsToAmount(item.unitPriceCents),
       subtotal: centsToAmount(item.unitPriceCents * item.quantity),
       imageUrl: item.imageUrl,
+      discount: centsToAmount(item.discountCents),
+      tax: centsToAmount(item.taxCents),
+      promotionId: item.promotionId,
     })),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
@@ -195,6 +248,24 @@ export async function loadPurchasable(db: Db, caller: Caller, ids: number[]) {
   return { found, byId };
 }
 
+/** A single-seller order as it would be placed now: merged lines, one seller, discount and tax (no shipping line). */
+async function priceOrder(deps: OrderDeps, caller: Caller, input: Pick<CreateOrder, 'items' | 'promoCode'> & { shippingAddress?: CreateOrder['shippingAddress'] | undefined }) {
+  const lines = mergeOrderLines(input.items);
+  const { found, byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
+  const sellers = new Set(found.map((product) => product.sellerId));
+  if (sellers.size > 1) throw badRequest('MIXED_SELLER_ORDER', 'An order can contain products of one seller only; check out each seller separately');
+  const sellerId = found[0]!.sellerId;
+  const priced = lines.map((line) => ({ ...line, product: byId.get(line.productId)! }));
+  const pricing = await pricePurchase(pricingDeps(deps), caller.id, [{ sellerId, lines: priced, shippingCents: 0 }], input.shippingAddress, input.promoCode);
+  return { lines, sellerId, priced, pricing, group: pricing.groups.get(sellerId)! };
+}
+
+/** `POST /api/v1/orders/preview`: what a single-seller order would cost now (no shipping line), nothing reserved. */
+export async function previewOrder(deps: OrderDeps, caller: Caller, input: Parameters<typeof priceOrder>[2]) {
+  const { sellerId, priced, pricing, group } = await priceOrder(deps, caller, input);
+  return toPreviewResponse([{ sellerId, lines: priced, priced: group, shipping: { optionId: null, method: 'No shipping line', minDays: 0, maxDays: 0 } }], pricing);
+}
+
 /**
  * Checkout (∅ → PENDING). Validates everything that needs no stock first (prices from the
  * database, ACTIVE products, never one's own, one seller per order, a payable total), then reserves
@@ -207,14 +278,9 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     const placed = await findPlacedOrder(deps.db, caller, options.orderId);
     if (placed) return { order: placed, outboxIds: [] };
   }
-  const lines = mergeOrderLines(input.items);
-  const { found, byId } = await loadPurchasable(deps.db, caller, lines.map((line) => line.productId));
-  const sellers = new Set(found.map((product) => product.sellerId));
-  if (sellers.size > 1) throw badRequest('MIXED_SELLER_ORDER', 'An order can contain products of one seller only; check out each seller separately');
-  const sellerId = found[0]!.sellerId;
-
-  const priced = lines.map((line) => ({ ...line, product: byId.get(line.productId)! }));
-  const totalCents = priced.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0);
+  const { lines, sellerId, priced, pricing, group } = await priceOrder(deps, caller, input);
+  if (pricing.code?.refusal) throw refusedCodeError(pricing.code);
+  const totalCents = pricing.totalCents;
   // The gateway cannot charge 0, and the saga's messages carry at most MAX_MESSAGE_AMOUNT: such an
   // order could never be paid (it would dead-letter, be re-published, dead-letter again), so refuse it now.
   if (totalCents <= 0 || centsToAmount(totalCents) > MAX_MESSAGE_AMOUNT) {
@@ -222,10 +288,10 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
       totalAmount: centsToAmount(totalCents).toFixed(2),
     });
   }
-  assertExpectedTotal(input.expectedTotal, totalCents, priced);
+  assertExpectedTotal(input.expectedTotal, pricing, priced);
   const shippingAddress = await storedShippingAddress(deps.db, caller.id, input.shippingAddress);
   const orderId = options.orderId ?? newId();
-  const commission = await commissionCents(deps.db, priced.map((line) => ({ categoryId: line.product.categoryId, lineCents: line.product.priceCents * line.quantity })), deps.commissionBps ?? DEFAULT_COMMISSION_BPS);
+  const commission = await orderCommission(deps, priced, group);
 
   await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);
   let result: { order: OrderRow; items: OrderItemRow[]; outboxId: number; created: OrderCreated };
@@ -233,12 +299,13 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     result = await deps.transaction(async (tx) => {
       const [order] = await tx
         .insert(orders)
-        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents: totalCents, totalCents, commissionCents: commission, shippingAddress })
+        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', ...orderMoney(group), commissionCents: commission, promoCode: pricing.code?.applied ? pricing.code.code : null, shippingAddress })
         .returning();
       const items = await tx
         .insert(orderItems)
-        .values(priced.map((line) => ({ orderId, productId: line.productId, sellerId, productName: line.product.name.slice(0, 200), unitPriceCents: line.product.priceCents, quantity: line.quantity, imageUrl: line.product.imageUrl })))
+        .values(priced.map((line) => ({ orderId, sellerId, ...orderItemValues(line, group) })))
         .returning();
+      await redeemPromotions(tx, caller.id, orderId, pricing.uses);
       await tx.insert(orderStatusHistory).values({ orderId, oldStatus: null, newStatus: 'PENDING', reason: 'order placed', changedBy: caller.id });
       const created: OrderCreated = {
         type: 'order.created',
@@ -412,6 +479,8 @@ async function transitionOrder(tx: Tx, orderId: string, spec: TransitionSpec): P
   // The seller's earnings move with the order, in the same transaction (workers/marketplace/ledger.ts).
   if (spec.to === 'CONFIRMED') await recordSale(tx, order!);
   if (spec.to === 'CANCELLED' && locked.status === 'CONFIRMED') await recordRefund(tx, order!, spec.reason ?? 'cancelled');
+  // A cancelled purchase gives its promotions' uses back (docs/decisions/promotions.md).
+  if (spec.to === 'CANCELLED') await releasePromotionUses(tx, order!);
   if (spec.to === 'DELIVERED') await recordRelease(tx, order!, 'order delivered');
   if (order!.checkoutId !== null) await syncCheckoutStatus(tx, order!.checkoutId);
   return { order: order!, from: locked.status };

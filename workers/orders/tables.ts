@@ -42,6 +42,7 @@ export const checkouts = pgTable(
     currency: char({ length: 3 }).notNull().default('USD'),
     shippingAddress: jsonb().$type<ShippingAddress>().notNull(),
     paymentId: uuid(),
+    promoCode: varchar({ length: 40 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -84,6 +85,11 @@ export const orders = pgTable(
     /** Set by the seller when shipping (both or neither). */
     shipmentCarrier: varchar({ length: 40 }),
     trackingNumber: varchar({ length: 40 }),
+    /** The parts of `discountCents` / `taxCents` that fell on the shipping line (the rest is on the item lines). */
+    shippingDiscountCents: bigint({ mode: 'number' }).notNull().default(0),
+    shippingTaxCents: bigint({ mode: 'number' }).notNull().default(0),
+    /** The promo code the buyer entered (null: none; automatic promotions show on the lines). */
+    promoCode: varchar({ length: 40 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -91,7 +97,9 @@ export const orders = pgTable(
     check('orders_status_check', sql`${t.status} in ('PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED')`),
     check('orders_total_check', sql`${t.totalCents} >= 0`),
     check('orders_breakdown_check', sql`${t.totalCents} = ${t.subtotalCents} + ${t.shippingCents} - ${t.discountCents} + ${t.taxCents}`),
-    check('orders_commission_check', sql`${t.commissionCents} >= 0 and ${t.commissionCents} <= ${t.totalCents}`),
+    // A platform-funded discount comes off the commission, which may then go below 0 (the platform pays the seller).
+    check('orders_commission_check', sql`${t.commissionCents} >= -${t.discountCents} and ${t.commissionCents} <= ${t.totalCents}`),
+    check('orders_discount_check', sql`${t.discountCents} >= 0 and ${t.taxCents} >= 0 and ${t.discountCents} <= ${t.subtotalCents} + ${t.shippingCents}`),
     index('orders_checkout_idx').on(t.checkoutId),
     index('orders_user_created_idx').on(t.userId, t.createdAt.desc()),
     index('orders_seller_status_created_idx').on(t.sellerId, t.status, t.createdAt.desc()),
@@ -117,8 +125,17 @@ export const orderItems = pgTable(
     unitPriceCents: integer().notNull(),
     quantity: integer().notNull(),
     imageUrl: text(),
+    /** This line's discount (never above unit price × quantity) and its tax on the discounted price, fixed at checkout. */
+    discountCents: bigint({ mode: 'number' }).notNull().default(0),
+    taxCents: bigint({ mode: 'number' }).notNull().default(0),
+    /** The promotion that gave the discount (the best one for this line). */
+    promotionId: uuid(),
   },
-  (t) => [index('order_items_order_idx').on(t.orderId), check('order_items_quantity_check', sql`${t.quantity} > 0`)],
+  (t) => [
+    index('order_items_order_idx').on(t.orderId),
+    check('order_items_quantity_check', sql`${t.quantity} > 0`),
+    check('order_items_discount_check', sql`${t.discountCents} >= 0 and ${t.discountCents} <= ${t.unitPriceCents}::bigint * ${t.quantity} and ${t.taxCents} >= 0`),
+  ],
 );
 
 export const orderStatusHistory = pgTable(

@@ -113,3 +113,12 @@ export type ReturnSummary = Schemas['ReturnSummary'];
 export type CreateReturnInput = Schemas['CreateReturn'];
 export type ReturnListQuery = QueryOf<'/api/v1/returns'>;
 export type ReturnPolicy = Schemas['ReturnPolicy'];
+
+// ── Promotions and tax (camelCase) ───────────────────────────────────────────────────────────────────────────────
+export type CheckoutPreview = Schemas['CheckoutPreview'];
+export type CheckoutPreviewInput = Schemas['CheckoutPreviewRequest'];
+export type Promotion = Schemas['Promotion'];
+export type PromotionInput = Schemas['CreatePromotion'];
+export type PromotionUpdate = Schemas['UpdatePromotion'];
+export type TaxRate = Schemas['TaxRate'];
+export type TaxRateInput = Schemas['CreateTaxRate'];

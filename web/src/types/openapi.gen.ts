@@ -1222,6 +1222,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a single-seller order would cost now (discount, tax; no shipping line), without reserving or redeeming anything
+         * @description Same body as `POST /api/v1/orders` without `expectedTotal`; a refused `promoCode` is reported in `promoCode.refusal`, not as an error.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderPreviewRequest"];
+                };
+            };
+            responses: {
+                /** @description What the order would cost */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["CheckoutPreview"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -1359,6 +1451,15 @@ export interface paths {
                 };
                 /** @description Unprocessable request */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2042,6 +2143,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checkouts/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The totals a checkout would have now (discount, tax, shipping per seller), without reserving or redeeming anything
+         * @description Same body as `POST /api/v1/checkouts` without `expectedTotal`. A refused `promoCode` is not an error here: `promoCode.refusal` says why (the checkout itself would answer that error); the totals are then without it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CheckoutPreviewRequest"];
+                };
+            };
+            responses: {
+                /** @description What the checkout would cost */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["CheckoutPreview"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/checkouts": {
         parameters: {
             query?: never;
@@ -2131,6 +2324,15 @@ export interface paths {
                 };
                 /** @description Unprocessable request */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2533,6 +2735,973 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every promotions, newest first, with their usage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Promotions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a promotion (platform-funded); no code = automatic */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePromotion"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One promotion with its usage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Promotion */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a promotion never used (409 PROMOTION_IN_USE otherwise: pause it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change name, window, limits or minimum; `{"active": false}` pauses it (what it takes off never changes) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePromotion"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sellers/me/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling seller's promotions, newest first, with their usage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Promotions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a promotion (seller-funded, on your own products only); no code = automatic */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePromotion"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sellers/me/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One promotion with its usage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Promotion */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a promotion never used (409 PROMOTION_IN_USE otherwise: pause it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change name, window, limits or minimum; `{"active": false}` pauses it (what it takes off never changes) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePromotion"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Promotion"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/tax-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tax rate (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Rates */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["TaxRate"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a rate: a country default, a region, a per-category override or a shipping rate (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTaxRate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["TaxRate"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tax-rates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a rate (admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a rate (admin); placed orders keep the tax they were charged */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTaxRate"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["TaxRate"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/sellers/me/balance": {
@@ -7651,6 +8820,89 @@ export interface components {
             restock?: boolean;
             note?: string;
         };
+        CheckoutPreview: {
+            totals: components["schemas"]["Totals"];
+            orders: {
+                sellerId: string;
+                totals: components["schemas"]["Totals"];
+                shipping: {
+                    optionId: string | null;
+                    method: string;
+                    price: number;
+                    discount: number;
+                    tax: number;
+                    minDays: number;
+                    maxDays: number;
+                };
+                items: {
+                    productId: number;
+                    quantity: number;
+                    unitPrice: number;
+                    subtotal: number;
+                    discount: number;
+                    tax: number;
+                    promotionId: string | null;
+                }[];
+            }[];
+            promotions: {
+                id: string;
+                code: string | null;
+                name: string;
+                /** @enum {string} */
+                type: "percentage" | "fixed" | "free_shipping";
+                /** @enum {string} */
+                fundedBy: "platform" | "seller";
+                discount: number;
+            }[];
+            promoCode: {
+                code: string;
+                applied: boolean;
+                discount: number;
+                refusal: components["schemas"]["PromoCodeRefusal"];
+            } | null;
+        };
+        Totals: {
+            subtotal: number;
+            shipping: number;
+            discount: number;
+            tax: number;
+            total: number;
+            currency: string;
+        };
+        PromoCodeRefusal: {
+            code: string;
+            message: string;
+        } | null;
+        OrderPreviewRequest: {
+            /** Format: uuid */
+            cartId?: string | null;
+            items: {
+                productId: number;
+                quantity: number;
+            }[];
+            shippingAddress?: components["schemas"]["ShippingAddress"];
+            /**
+             * @description A promotion code; refused codes answer 409/422 with the reason (`POST /api/v1/checkouts/preview` tells it without placing anything)
+             * @example WELCOME10
+             */
+            promoCode?: string | null;
+            /**
+             * @description `client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them
+             * @enum {string}
+             */
+            paymentConfirmation?: "off_session" | "client";
+        };
+        ShippingAddress: {
+            recipientName?: string;
+            phone?: string | null;
+            street: string;
+            line2?: string | null;
+            city: string;
+            state: string;
+            /** @description ISO 3166-1 alpha-2 code (or, for orders placed before codes, as typed) */
+            country: string;
+            zipCode: string;
+        };
         Order: {
             id: string;
             userId: string;
@@ -7667,6 +8919,9 @@ export interface components {
             cancelReason: string | null;
             paymentId: string | null;
             shipment: components["schemas"]["Shipment"];
+            promoCode: string | null;
+            shippingDiscount: number;
+            shippingTax: number;
             items: components["schemas"]["OrderItem"][];
             returns?: components["schemas"]["ReturnSummary"][];
             /** Format: date-time */
@@ -7674,31 +8929,12 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        Totals: {
-            subtotal: number;
-            shipping: number;
-            discount: number;
-            tax: number;
-            total: number;
-            currency: string;
-        };
         OrderShipping: {
             optionId: string | null;
             method: string;
             price: number;
             minDays: number | null;
             maxDays: number | null;
-        };
-        ShippingAddress: {
-            recipientName?: string;
-            phone?: string | null;
-            street: string;
-            line2?: string | null;
-            city: string;
-            state: string;
-            /** @description ISO 3166-1 alpha-2 code (or, for orders placed before codes, as typed) */
-            country: string;
-            zipCode: string;
         };
         /** @description Set when the seller shipped with a carrier and tracking number */
         Shipment: {
@@ -7714,6 +8950,9 @@ export interface components {
             unitPrice: number;
             subtotal: number;
             imageUrl: string | null;
+            discount: number;
+            tax: number;
+            promotionId: string | null;
         };
         CreateOrder: {
             /** Format: uuid */
@@ -7724,10 +8963,15 @@ export interface components {
             }[];
             shippingAddress: components["schemas"]["ShippingAddressInput"];
             /**
-             * @description The total the buyer was shown; when today's prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)
+             * @description The total the buyer was shown (after discount, with tax); when today's prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)
              * @example 59.97
              */
             expectedTotal?: number;
+            /**
+             * @description A promotion code; refused codes answer 409/422 with the reason (`POST /api/v1/checkouts/preview` tells it without placing anything)
+             * @example WELCOME10
+             */
+            promoCode?: string | null;
             /**
              * @description `client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them
              * @enum {string}
@@ -7795,6 +9039,30 @@ export interface components {
             /** @example 1Z999AA10123456784 */
             trackingNumber?: string;
         };
+        CheckoutPreviewRequest: {
+            /** Format: uuid */
+            cartId?: string | null;
+            /** @description The lines to buy; left out, the caller's cart is checked out */
+            items?: {
+                productId: number;
+                quantity: number;
+            }[];
+            shippingAddress?: components["schemas"]["ShippingAddressInput"] & unknown;
+            /**
+             * @description Seller id → shipping option id, one for every seller in the checkout that has options (a seller without any ships with the platform default, id "platform-default", which may be left out)
+             * @example {
+             *       "0190a1b2-0000-7000-8000-000000000001": "0190a1b2-0000-7000-8000-0000000000aa"
+             *     }
+             */
+            shipping?: {
+                [key: string]: string | "platform-default";
+            };
+            /**
+             * @description A promotion code; refused codes answer 409/422 with the reason (`POST /api/v1/checkouts/preview` tells it without placing anything)
+             * @example WELCOME10
+             */
+            promoCode?: string | null;
+        };
         Checkout: {
             id: string;
             userId: string;
@@ -7856,8 +9124,13 @@ export interface components {
             shipping?: {
                 [key: string]: string | "platform-default";
             };
-            /** @description The total the buyer was shown; another total today is 409 PRICE_CHANGED (nothing reserved or charged) */
+            /** @description The total the buyer was shown (after discount, with tax); another total today is 409 PRICE_CHANGED (nothing reserved or charged) */
             expectedTotal?: number;
+            /**
+             * @description A promotion code; refused codes answer 409/422 with the reason (`POST /api/v1/checkouts/preview` tells it without placing anything)
+             * @example WELCOME10
+             */
+            promoCode?: string | null;
         };
         ShippingOption: {
             id: string;
@@ -7892,6 +9165,135 @@ export interface components {
             minDays?: number;
             maxDays?: number;
             active?: boolean;
+        };
+        Promotion: {
+            id: string;
+            code: string | null;
+            name: string;
+            /** @enum {string} */
+            type: "percentage" | "fixed" | "free_shipping";
+            value: number;
+            /** @enum {string} */
+            scope: "order" | "seller" | "category" | "products";
+            sellerId: string | null;
+            categoryId: number | null;
+            productIds: number[] | null;
+            minSubtotal: number | null;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string | null;
+            usageLimit: number | null;
+            perCustomerLimit: number | null;
+            usedCount: number;
+            discountGiven: number;
+            active: boolean;
+            /** @enum {string} */
+            fundedBy: "platform" | "seller";
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatePromotion: {
+            /**
+             * @description Left out or null: an automatic promotion (applies to every purchase it fits)
+             * @example WELCOME10
+             */
+            code?: string | null;
+            /** @enum {string} */
+            type: "percentage" | "fixed" | "free_shipping";
+            /**
+             * @description percentage: the percent taken off (0 < value ≤ 100); fixed: the amount taken off (> 0); free_shipping: not used
+             * @example 10
+             */
+            value?: number;
+            /**
+             * @description order (default), seller (sellerId), category (categoryId) or products (productIds)
+             * @enum {string}
+             */
+            scope?: "order" | "seller" | "category" | "products";
+            /**
+             * Format: uuid
+             * @description Admin only: restricts the promotion to this seller's products (a seller's own promotions always are)
+             */
+            sellerId?: string | null;
+            categoryId?: number | null;
+            productIds?: number[] | null;
+            name: string;
+            /**
+             * @description The lines the promotion may touch must cost at least this much
+             * @example 50
+             */
+            minSubtotal?: number | null;
+            /** Format: date-time */
+            startsAt?: string;
+            /** Format: date-time */
+            endsAt?: string | null;
+            /** @description Purchases that may use it in all (a cancelled order gives its use back) */
+            usageLimit?: number | null;
+            perCustomerLimit?: number | null;
+            /** @description false pauses it */
+            active?: boolean;
+        };
+        UpdatePromotion: {
+            name?: string;
+            /**
+             * @description The lines the promotion may touch must cost at least this much
+             * @example 50
+             */
+            minSubtotal?: number | null;
+            /** Format: date-time */
+            startsAt?: string;
+            /** Format: date-time */
+            endsAt?: string | null;
+            /** @description Purchases that may use it in all (a cancelled order gives its use back) */
+            usageLimit?: number | null;
+            perCustomerLimit?: number | null;
+            /** @description false pauses it */
+            active?: boolean;
+        };
+        TaxRate: {
+            id: string;
+            country: string;
+            region: string | null;
+            categoryId: number | null;
+            /** @enum {string} */
+            appliesTo: "goods" | "shipping";
+            rate: number;
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateTaxRate: {
+            /**
+             * @description ISO 3166-1 alpha-2 code (an English name is accepted and stored as its code), matched against the shipping address's
+             * @example US
+             */
+            country: string;
+            /**
+             * @description State/region (matched against the address state); none: the country default
+             * @example CA
+             */
+            region?: string | null;
+            /** @description A per-category override (goods only) */
+            categoryId?: number | null;
+            /**
+             * @description goods (default) or shipping (the rate shipping is taxed at)
+             * @enum {string}
+             */
+            appliesTo?: "goods" | "shipping";
+            /**
+             * @description Percent, 0–100, up to 4 decimals
+             * @example 7.25
+             */
+            rate: number;
+            name: string;
+        };
+        UpdateTaxRate: {
+            rate?: number;
+            name?: string;
         };
         SellerBalance: {
             sellerId: string;

@@ -5,6 +5,7 @@ const LINKS = [
   { to: '/seller/orders', label: 'Seller Orders' },
   { to: '/seller/returns', label: 'Returns' },
   { to: '/seller/shipping', label: 'Shipping' },
+  { to: '/seller/promotions', label: 'Promotions' },
   { to: '/seller/earnings', label: 'Earnings' },
 ];
 

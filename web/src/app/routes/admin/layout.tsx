@@ -7,6 +7,8 @@ const LINKS = [
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/catalog', label: 'Catalog' },
   { to: '/admin/audit-log', label: 'Audit log' },
+  { to: '/admin/promotions', label: 'Promotions' },
+  { to: '/admin/tax-rates', label: 'Tax rates' },
 ];
 
 /** The console's frame: its own section navigation above each page (rendered only behind `RequireAdmin`). */

@@ -5,6 +5,7 @@ import { ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useCreateCheckout, useShippingOptionsOf } from '@/features/orders/api/checkouts';
 import { ORDER_ERRORS, ShippingAddressFields, useShippingAddressChoice } from '@/features/orders/components/checkout-form';
+import { PromoSummary, usePromoPreview } from '@/features/orders/components/promo-code';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice, sumAmounts } from '@/lib/format';
@@ -55,9 +56,6 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const createCheckout = useCreateCheckout({ onSuccess: onPlaced });
 
-  if (options.isPending) return <SkeletonRows rows={4} />;
-  if (options.error) return <ErrorState message={getErrorMessage(options.error)} onRetry={options.refetch} />;
-
   const choiceOf = (sellerId: string) => {
     const offered = options.bySeller.get(sellerId) ?? [];
     return offered.find((o) => o.id === chosen[sellerId]) ?? offered[0];
@@ -68,17 +66,25 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
   });
   const subtotal = sumAmounts(priced.map((g) => g.subtotal));
   const shipping = sumAmounts(priced.map((g) => g.shipping));
-  const total = sumAmounts([subtotal, shipping]);
+  const localTotal = sumAmounts([subtotal, shipping]);
+  const lines = items.map((item) => ({ productId: item.product_id, quantity: item.quantity }));
+  const shippingChoice = Object.fromEntries(priced.filter((g) => g.option).map((g) => [g.sellerId, g.option!.id]));
+  // Asked once every seller's shipping options are known (the choice is part of the body).
+  const preview = usePromoPreview('/checkouts/preview', options.isPending || options.error ? null : { items: lines, shipping: shippingChoice }, address.current());
+
+  if (options.isPending) return <SkeletonRows rows={4} />;
+  if (options.error) return <ErrorState message={getErrorMessage(options.error)} onRetry={options.refetch} />;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const shippingAddress = address.resolve(formRef.current);
-    if (!shippingAddress) return;
+    if (!shippingAddress || preview.updating) return;
     const input = {
-      items: items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
+      items: lines,
       shippingAddress,
-      shipping: Object.fromEntries(priced.filter((g) => g.option).map((g) => [g.sellerId, g.option!.id])),
-      expectedTotal: total,
+      shipping: shippingChoice,
+      ...(preview.promoCode ? { promoCode: preview.promoCode } : {}),
+      expectedTotal: preview.fresh ? preview.data!.totals.total : localTotal,
     };
     const body = JSON.stringify(input);
     if (attempt.current?.body !== body) attempt.current = { key: randomId(), body };
@@ -152,22 +158,11 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
           <span>Shipping</span>
           <span>{shipping === 0 ? 'Free' : formatPrice(shipping)}</span>
         </p>
-        <p className="summary-row">
-          <span>Discount</span>
-          <span>{formatPrice(0)}</span>
-        </p>
-        <p className="summary-row">
-          <span>Tax</span>
-          <span>{formatPrice(0)}</span>
-        </p>
-        <p className="summary-row summary-row--total">
-          <span>Total</span>
-          <span>{formatPrice(total)}</span>
-        </p>
+        <PromoSummary preview={preview} localTotal={localTotal} />
         <p className="field__hint">One payment; each seller ships its own order.</p>
         <FormError message={errorMessage && !address.hasFieldErrors ? errorMessage : null} />
-        <button type="submit" className="button button--primary button--block" disabled={createCheckout.isPending}>
-          {createCheckout.isPending ? 'Placing order…' : 'Place Order'}
+        <button type="submit" className="button button--primary button--block" disabled={createCheckout.isPending || preview.updating}>
+          {createCheckout.isPending ? 'Placing order…' : preview.updating ? 'Updating totals…' : 'Place Order'}
         </button>
       </aside>
     </form>

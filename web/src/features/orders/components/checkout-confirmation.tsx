@@ -94,7 +94,7 @@ export function CheckoutConfirmation({ checkoutId, renderSeller }: { checkoutId:
             </div>
             <div className="summary-row">
               <dt>Discount</dt>
-              <dd>{formatPrice(data.totals.discount)}</dd>
+              <dd>{data.totals.discount > 0 ? `−${formatPrice(data.totals.discount)}` : formatPrice(0)}</dd>
             </div>
             <div className="summary-row">
               <dt>Tax</dt>

@@ -241,6 +241,58 @@ describe('/checkout for a cart of several sellers', () => {
   });
 });
 
+describe('/checkout promo code and tax (the preview)', () => {
+  const previewOf = (body: { promoCode?: string; shippingAddress?: unknown }) => {
+    const applied = body.promoCode === 'WELCOME10';
+    const discount = applied ? 2 : 0;
+    const tax = body.shippingAddress ? 1.8 : 0;
+    return {
+      totals: { subtotal: 20, shipping: 0, discount, tax, total: Math.round((20 - discount + tax) * 100) / 100, currency: 'USD' },
+      orders: [],
+      promotions: applied ? [{ id: 'p1', code: 'WELCOME10', name: 'Welcome', type: 'percentage', fundedBy: 'platform', discount: 2 }] : [],
+      promoCode: body.promoCode
+        ? applied
+          ? { code: 'WELCOME10', applied: true, discount: 2, refusal: null }
+          : { code: body.promoCode.toUpperCase(), applied: false, discount: 0, refusal: { code: 'PROMO_CODE_EXPIRED', message: 'This promotion ended at 2026-01-01T00:00:00.000Z' } }
+        : null,
+    };
+  };
+
+  it('shows why a code was refused, what an accepted one took off and the tax, and sends the code with the previewed total', async () => {
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 1, quantity: 2, price: 10 }])),
+      'GET /api/v1/users/profile': () => successResponse(profile([address('a2', true, 'Home')])),
+      'POST /api/v1/orders/preview': (request) => successResponse(previewOf(request.body as { promoCode?: string })),
+      'POST /api/v1/orders': () => successResponse({ id: ORDER_ID, status: 'PENDING' }, undefined, 201),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () => errorResponse(404, 'NOT_FOUND', 'not yet'),
+    });
+    renderApp('/checkout');
+    const summary = await screen.findByRole('complementary', { name: 'Order summary' });
+    const amountOf = (label: string) => within(summary).getByText(label).nextElementSibling?.textContent;
+    await waitFor(() => expect(amountOf('Tax')).toBe('$1.80'));
+    expect(amountOf('Total')).toBe('$21.80');
+
+    fireEvent.change(within(summary).getByLabelText('Promo code'), { target: { value: 'old2020' } });
+    fireEvent.click(within(summary).getByRole('button', { name: 'Apply code' }));
+    const refusal = await within(summary).findByText(/Code OLD2020 was not applied: This promotion ended/);
+    expect(refusal.getAttribute('role')).toBe('alert');
+    expect(amountOf('Discount')).toBe('$0.00');
+
+    fireEvent.change(within(summary).getByLabelText('Promo code'), { target: { value: 'WELCOME10' } });
+    fireEvent.click(within(summary).getByRole('button', { name: 'Apply code' }));
+    expect((await within(summary).findByRole('status')).textContent).toBe('Code WELCOME10 applied: −$2.00');
+    await waitFor(() => expect(amountOf('Discount')).toBe('−$2.00'));
+    expect(amountOf('Total')).toBe('$19.80');
+
+    const place = within(summary).getByRole('button', { name: 'Place Order' });
+    await waitFor(() => expect((place as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(place);
+    await waitFor(() => expect(requestsTo('POST /api/v1/orders')).toHaveLength(1));
+    expect(requestsTo('POST /api/v1/orders')[0]!.body).toMatchObject({ promoCode: 'WELCOME10', expectedTotal: 19.8 });
+  });
+});
+
 describe('/orders/:id/confirmation', () => {
   it('polls the payment until it completes, then goes to /orders after 3 s', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });

@@ -4,6 +4,7 @@ import { FormError } from '@/components/ui/form-field';
 import { useCreateOrder } from '@/features/orders/api/create-order';
 import { useCountries } from '@/lib/countries';
 import { type AddressField, AddressFields, type AddressValues, addressValuesOf, EMPTY_ADDRESS, validateAddressValues } from '@/components/ui/address-fields';
+import { PromoSummary, usePromoPreview } from '@/features/orders/components/promo-code';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice } from '@/lib/format';
@@ -36,6 +37,7 @@ export const ORDER_ERRORS: Record<string, string> = {
   MIXED_SELLER_ORDER: 'An order can only contain products from one seller.',
   SELLER_CANNOT_BUY_OWN_PRODUCT: 'You can’t order your own products.',
   IDEMPOTENCY_KEY_IN_FLIGHT: 'Your order is already being placed. Please wait a moment.',
+  PRICE_CHANGED: 'Prices changed since you opened this page. Check the new total and place the order again.',
 };
 
 /** Form values as the order's shipping address (camelCase); a blank recipient is left to the server's default. */
@@ -88,9 +90,15 @@ export function useShippingAddressChoice(savedAddresses: Address[]) {
     setManual((m) => ({ ...m, [field]: value }));
     setErrors((current) => ({ ...current, [field]: undefined }));
   };
+  /** The chosen address when it passes the form's checks (without showing errors): what a preview may use. */
+  const current = (): ShippingAddressInput | null => {
+    const saved = savedAddresses.find((a) => a.id === choice);
+    const values = saved ? addressValuesOf(saved) : manual;
+    return hasErrors(validateAddressValues(values, countries.data, { postalCodeRequired: true })) ? null : toShippingAddress(values);
+  };
   /** Field errors the server named (400 VALIDATION_ERROR on the address). */
   const showServerErrors = (error: unknown) => setErrors(renameFields(serverFieldErrors(error, Object.keys(SERVER_FIELDS) as (keyof typeof SERVER_FIELDS)[]), SERVER_FIELDS));
-  return { savedAddresses, choice, setChoice, manual, change, errors, addressError, resolve, showServerErrors, hasFieldErrors: hasErrors(errors) };
+  return { savedAddresses, choice, setChoice, manual, change, errors, addressError, resolve, current, showServerErrors, hasFieldErrors: hasErrors(errors) };
 }
 
 export type ShippingAddressChoice = ReturnType<typeof useShippingAddressChoice>;
@@ -172,15 +180,20 @@ export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: Checkou
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const createOrder = useCreateOrder({ onSuccess: onPlaced });
   const [confirmation, setConfirmation] = useState<PaymentConfirmation>('off_session');
+  const items = lines.map((line) => ({ productId: line.productId, quantity: line.quantity }));
+  const preview = usePromoPreview('/orders/preview', { items }, address.current());
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const shippingAddress = address.resolve(formRef.current);
-    if (!shippingAddress) return;
+    if (!shippingAddress || preview.updating) return;
     const input: CreateOrderInput = {
-      items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+      items,
       shippingAddress,
       ...(confirmation === 'client' ? { paymentConfirmation: 'client' as const } : {}),
+      ...(preview.promoCode ? { promoCode: preview.promoCode } : {}),
+      // The server's total for exactly this order once previewed (discount and tax included).
+      ...(preview.fresh ? { expectedTotal: preview.data!.totals.total } : {}),
     };
     const body = JSON.stringify(input);
     if (attempt.current?.body !== body) attempt.current = { key: randomId(), body };
@@ -214,13 +227,10 @@ export function CheckoutForm({ lines, total, savedAddresses, onPlaced }: Checkou
           <span>Shipping</span>
           <span>Free</span>
         </p>
-        <p className="summary-row summary-row--total">
-          <span>Total</span>
-          <span>{formatPrice(total)}</span>
-        </p>
+        <PromoSummary preview={preview} localTotal={total} />
         <FormError message={errorMessage && !address.hasFieldErrors ? errorMessage : null} />
-        <button type="submit" className="button button--primary button--block" disabled={createOrder.isPending}>
-          {createOrder.isPending ? 'Placing order…' : 'Place Order'}
+        <button type="submit" className="button button--primary button--block" disabled={createOrder.isPending || preview.updating}>
+          {createOrder.isPending ? 'Placing order…' : preview.updating ? 'Updating totals…' : 'Place Order'}
         </button>
       </aside>
     </form>

@@ -13,9 +13,13 @@ const order = (status: string) => ({
   sellerId: SELLER_ID,
   cartId: null,
   totalAmount: 298,
+  totals: { subtotal: 310, shipping: 5, discount: 31, tax: 14, total: 298, currency: 'USD' },
+  promoCode: 'WELCOME10',
+  shippingDiscount: 0,
+  shippingTax: 0,
   status,
   shippingAddress: { street: '1 Main St', city: 'Hue', state: 'TTH', country: 'Vietnam', zipCode: '530000' },
-  items: [{ id: 'oi-1', productId: 1, productName: 'Aurora Headphones', quantity: 2, unitPrice: 149, subtotal: 298, imageUrl: null }],
+  items: [{ id: 'oi-1', productId: 1, productName: 'Aurora Headphones', quantity: 2, unitPrice: 155, subtotal: 310, imageUrl: null, discount: 31, tax: 14, promotionId: 'p-1' }],
   createdAt: '2026-11-20T10:00:00Z',
   updatedAt: '2026-11-20T10:00:00Z',
 });
@@ -80,6 +84,10 @@ describe('/orders/:id (buyer)', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Order 55556666' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Aurora Headphones' }).getAttribute('href')).toBe('/products/1');
     expect(screen.getByText(/1 Main St/)).toBeTruthy();
+    // The breakdown: what the code took off and the tax, adding up to the total.
+    expect(screen.getByText('Discount (WELCOME10)').nextElementSibling?.textContent).toBe('−$31.00');
+    expect(screen.getByText('Tax').nextElementSibling?.textContent).toBe('$14.00');
+    expect(screen.getByText('Total').nextElementSibling?.textContent).toBe('$298.00');
     const timeline = await screen.findByRole('list', { name: 'Status history' });
     expect(within(timeline).getByText('Payment received')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Mark as Delivered' })).toBeNull();

@@ -20,10 +20,29 @@ export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLi
                 {item.quantity} × {formatPrice(item.unitPrice)}
               </span>
             </span>
-            <strong>{formatPrice(item.subtotal)}</strong>
+            <span className="order-item__amount">
+              <strong>{formatPrice(item.subtotal)}</strong>
+              {item.discount > 0 ? <span className="field__hint"> −{formatPrice(item.discount)}</span> : null}
+            </span>
           </li>
         ))}
       </ul>
+      <p className="summary-row">
+        <span>Subtotal</span>
+        <span>{formatPrice(order.totals.subtotal)}</span>
+      </p>
+      <p className="summary-row">
+        <span>Shipping</span>
+        <span>{formatPrice(order.totals.shipping)}</span>
+      </p>
+      <p className="summary-row">
+        <span>Discount{order.promoCode ? ` (${order.promoCode})` : ''}</span>
+        <span>{order.totals.discount > 0 ? `−${formatPrice(order.totals.discount)}` : formatPrice(0)}</span>
+      </p>
+      <p className="summary-row">
+        <span>Tax</span>
+        <span>{formatPrice(order.totals.tax)}</span>
+      </p>
       <p className="summary-row summary-row--total">
         <span>Total</span>
         <span>{formatPrice(order.totalAmount)}</span>

@@ -1,3 +1,28 @@
+CREATE TABLE "payment_webhook_events" (
+	"provider" varchar(16) NOT NULL,
+	"event_id" varchar(255) NOT NULL,
+	"type" varchar(64) NOT NULL,
+	"payment_id" uuid,
+	"outcome" varchar(16) NOT NULL,
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "payment_webhook_events_provider_event_id_pk" PRIMARY KEY("provider","event_id")
+);
+--> statement-breakpoint
+CREATE TABLE "simulated_payment_intents" (
+	"id" varchar(64) PRIMARY KEY NOT NULL,
+	"payment_id" uuid NOT NULL,
+	"amount_cents" bigint NOT NULL,
+	"currency" char(3) NOT NULL,
+	"status" varchar(32) DEFAULT 'requires_payment_method' NOT NULL,
+	"client_secret" varchar(128) NOT NULL,
+	"metadata" jsonb NOT NULL,
+	"last_error" varchar(64),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "simulated_payment_intents_paymentId_unique" UNIQUE("payment_id"),
+	CONSTRAINT "simulated_payment_intents_amount_check" CHECK ("simulated_payment_intents"."amount_cents" > 0)
+);
+--> statement-breakpoint
 CREATE TABLE "return_lines" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"return_id" uuid NOT NULL,
@@ -45,10 +70,14 @@ ALTER TABLE "user_addresses" ADD COLUMN "recipient_name" varchar(100);--> statem
 ALTER TABLE "user_addresses" ADD COLUMN "phone" varchar(20);--> statement-breakpoint
 ALTER TABLE "seller_ledger_entries" ADD COLUMN "return_id" uuid;--> statement-breakpoint
 ALTER TABLE "payment_refunds" ADD COLUMN "return_id" uuid;--> statement-breakpoint
+ALTER TABLE "payments" ADD COLUMN "confirmation" varchar(16) DEFAULT 'off_session' NOT NULL;--> statement-breakpoint
+ALTER TABLE "payments" ADD COLUMN "client_secret" varchar(255);--> statement-breakpoint
 ALTER TABLE "return_lines" ADD CONSTRAINT "return_lines_return_id_returns_id_fk" FOREIGN KEY ("return_id") REFERENCES "public"."returns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "return_lines" ADD CONSTRAINT "return_lines_order_item_id_order_items_id_fk" FOREIGN KEY ("order_item_id") REFERENCES "public"."order_items"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "return_status_history" ADD CONSTRAINT "return_status_history_return_id_returns_id_fk" FOREIGN KEY ("return_id") REFERENCES "public"."returns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "returns" ADD CONSTRAINT "returns_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "payment_webhook_events_received_idx" ON "payment_webhook_events" USING btree ("received_at");--> statement-breakpoint
+CREATE INDEX "simulated_payment_intents_status_idx" ON "simulated_payment_intents" USING btree ("status","updated_at");--> statement-breakpoint
 CREATE INDEX "return_lines_item_idx" ON "return_lines" USING btree ("order_item_id");--> statement-breakpoint
 CREATE INDEX "return_status_history_return_idx" ON "return_status_history" USING btree ("return_id","changed_at");--> statement-breakpoint
 CREATE INDEX "returns_order_idx" ON "returns" USING btree ("order_id");--> statement-breakpoint
@@ -59,4 +88,5 @@ CREATE UNIQUE INDEX "seller_ledger_entries_return_type_idx" ON "seller_ledger_en
 CREATE UNIQUE INDEX "payment_refunds_payment_order_key" ON "payment_refunds" USING btree ("payment_id","order_id") WHERE "payment_refunds"."return_id" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_refunds_return_key" ON "payment_refunds" USING btree ("return_id") WHERE "payment_refunds"."return_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "seller_ledger_entries_order_type_idx" ON "seller_ledger_entries" USING btree ("order_id","type") WHERE "seller_ledger_entries"."order_id" is not null and "seller_ledger_entries"."return_id" is null;--> statement-breakpoint
-ALTER TABLE "seller_ledger_entries" ADD CONSTRAINT "seller_ledger_entries_type_check" CHECK ("seller_ledger_entries"."type" in ('SALE', 'RELEASE', 'REFUND', 'RETURN', 'PAYOUT', 'PAYOUT_REVERSAL'));
+ALTER TABLE "seller_ledger_entries" ADD CONSTRAINT "seller_ledger_entries_type_check" CHECK ("seller_ledger_entries"."type" in ('SALE', 'RELEASE', 'REFUND', 'RETURN', 'PAYOUT', 'PAYOUT_REVERSAL'));--> statement-breakpoint
+ALTER TABLE "payments" ADD CONSTRAINT "payments_confirmation_check" CHECK ("payments"."confirmation" in ('off_session', 'client'));

@@ -1,1 +1,0 @@
-ALTER TABLE "payments" ADD COLUMN "client_secret" varchar(255);

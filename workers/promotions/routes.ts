@@ -1,0 +1,76 @@
+import { createRoute, z } from '@hono/zod-openapi';
+
+import { currentUser, requireAuth } from '@/identity/auth';
+import { createDb } from '@/platform/db';
+import { errorResponses } from '@/platform/errors';
+import { envelope, jsonContent } from '@/platform/responses';
+import { createRouter } from '@/platform/router';
+import { createPromotionSchema, promotionIdParamsSchema, promotionSchema, updatePromotionSchema } from '@/promotions/schema';
+import { createPromotion, deletePromotion, getPromotion, listPromotions, updatePromotion } from '@/promotions/service';
+
+const tags = ['Promotions'];
+const security = [{ bearerAuth: [] }];
+const one = envelope(promotionSchema);
+
+/**
+ * The same five routes under `/api/v1/admin/promotions` (platform-funded, every promotion) and
+ * `/api/v1/sellers/me/promotions` (seller-funded, the caller's own products only). Pause = `PATCH {"active": false}`.
+ */
+function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
+  const auth = [requireAuth(role)];
+  return createRouter()
+    .openapi(
+      createRoute({ method: 'get', path: base, tags, security, summary: `${who} promotions, newest first, with their usage`, middleware: auth, responses: { 200: jsonContent(envelope(z.array(promotionSchema)), 'Promotions'), ...errorResponses(401, 403) } }),
+      async (c) => c.json({ success: true as const, data: await listPromotions(createDb(c.env), currentUser(c)) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: base,
+        tags,
+        security,
+        summary: `Create a promotion (${role === 'admin' ? 'platform-funded' : 'seller-funded, on your own products only'}); no code = automatic`,
+        middleware: auth,
+        request: { body: { content: { 'application/json': { schema: createPromotionSchema } }, required: true } },
+        responses: { 201: jsonContent(one, 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => c.json({ success: true as const, data: await createPromotion(createDb(c.env), currentUser(c), c.req.valid('json')) }, 201),
+    )
+    .openapi(
+      createRoute({ method: 'get', path: `${base}/{id}`, tags, security, summary: 'One promotion with its usage', middleware: auth, request: { params: promotionIdParamsSchema }, responses: { 200: jsonContent(one, 'Promotion'), ...errorResponses(400, 401, 403, 404) } }),
+      async (c) => c.json({ success: true as const, data: await getPromotion(createDb(c.env), currentUser(c), c.req.valid('param').id) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: `${base}/{id}`,
+        tags,
+        security,
+        summary: 'Change name, window, limits or minimum; `{"active": false}` pauses it (what it takes off never changes)',
+        middleware: auth,
+        request: { params: promotionIdParamsSchema, body: { content: { 'application/json': { schema: updatePromotionSchema } }, required: true } },
+        responses: { 200: jsonContent(one, 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => c.json({ success: true as const, data: await updatePromotion(createDb(c.env), currentUser(c), c.req.valid('param').id, c.req.valid('json')) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: `${base}/{id}`,
+        tags,
+        security,
+        summary: 'Delete a promotion never used (409 PROMOTION_IN_USE otherwise: pause it)',
+        middleware: auth,
+        request: { params: promotionIdParamsSchema },
+        responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => {
+        await deletePromotion(createDb(c.env), currentUser(c), c.req.valid('param').id);
+        return c.body(null, 204);
+      },
+    );
+}
+
+export const promotionsRouter = createRouter()
+  .route('/', promotionRoutes('/api/v1/admin/promotions', 'admin', 'Every'))
+  .route('/', promotionRoutes('/api/v1/sellers/me/promotions', 'seller', "The calling seller's"));

@@ -1,0 +1,62 @@
+import { createRoute, z } from '@hono/zod-openapi';
+
+import { requireAuth } from '@/identity/auth';
+import { createDb } from '@/platform/db';
+import { errorResponses } from '@/platform/errors';
+import { envelope, jsonContent } from '@/platform/responses';
+import { createRouter } from '@/platform/router';
+import { createTaxRate, createTaxRateSchema, deleteTaxRate, listTaxRates, taxRateSchema, updateTaxRate, updateTaxRateSchema } from '@/tax/service';
+
+const tags = ['Tax'];
+const security = [{ bearerAuth: [] }];
+const auth = [requireAuth('admin')];
+const idParams = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** `/api/v1/admin/tax-rates`: the rates the `table` tax calculator uses (docs/decisions/promotions.md). */
+export const taxRouter = createRouter()
+  .openapi(
+    createRoute({ method: 'get', path: '/api/v1/admin/tax-rates', tags, security, summary: 'Every tax rate (admin)', middleware: auth, responses: { 200: jsonContent(envelope(z.array(taxRateSchema)), 'Rates'), ...errorResponses(401, 403) } }),
+    async (c) => c.json({ success: true as const, data: await listTaxRates(createDb(c.env)) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/tax-rates',
+      tags,
+      security,
+      summary: 'Add a rate: a country default, a region, a per-category override or a shipping rate (admin)',
+      middleware: auth,
+      request: { body: { content: { 'application/json': { schema: createTaxRateSchema } }, required: true } },
+      responses: { 201: jsonContent(envelope(taxRateSchema), 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json({ success: true as const, data: await createTaxRate(createDb(c.env), c.req.valid('json')) }, 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/v1/admin/tax-rates/{id}',
+      tags,
+      security,
+      summary: 'Change a rate (admin); placed orders keep the tax they were charged',
+      middleware: auth,
+      request: { params: idParams, body: { content: { 'application/json': { schema: updateTaxRateSchema } }, required: true } },
+      responses: { 200: jsonContent(envelope(taxRateSchema), 'Updated'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => c.json({ success: true as const, data: await updateTaxRate(createDb(c.env), c.req.valid('param').id, c.req.valid('json')) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/admin/tax-rates/{id}',
+      tags,
+      security,
+      summary: 'Remove a rate (admin)',
+      middleware: auth,
+      request: { params: idParams },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      await deleteTaxRate(createDb(c.env), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
