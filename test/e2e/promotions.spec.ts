@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { apiToken, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
+import { apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
 
 /**
  * Promotions and tax against the real API (docs/decisions/promotions.md): a two-seller cart shipped to Germany
@@ -38,11 +38,7 @@ test('a code applied at checkout: discount and tax shown, the checkout placed an
   await page.getByRole('link', { name: 'Check out', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
   await page.getByRole('radio', { name: 'Enter an address' }).check();
-  await page.getByLabel('Street address').fill(ADDRESS.street);
-  await page.getByLabel('City').fill(ADDRESS.city);
-  await page.getByLabel('State / region').fill(ADDRESS.state);
-  await page.getByLabel('Country').fill(ADDRESS.country);
-  await page.getByLabel('ZIP / postal code').fill(ADDRESS.zipCode);
+  await fillAddress(page, { street: ADDRESS.street, city: ADDRESS.city, state: ADDRESS.state, country: 'DE', postalCode: ADDRESS.zipCode });
   const summary = page.getByRole('complementary', { name: 'Checkout summary' });
   const row = (label: string) => summary.locator('.summary-row').filter({ has: page.getByText(label, { exact: true }) });
 

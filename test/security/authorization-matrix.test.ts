@@ -310,7 +310,7 @@ const OBJECT_ROUTES: ObjectRoute[] = [
     outsiders: ['customer', 'seller'],
     create: async (owner) => {
       const promo = await send('POST', '/api/v1/admin/promotions', { token: owner.token, body: { name: 'Matrix platform sale', type: 'fixed', value: 1, active: false } });
-      const rate = await send('POST', '/api/v1/admin/tax-rates', { token: owner.token, body: { country: `Matrixland-${crypto.randomUUID().slice(0, 8)}`, rate: 1, name: 'Matrix' } });
+      const rate = await send('POST', '/api/v1/admin/tax-rates', { token: owner.token, body: { country: 'KI', region: `matrix-${crypto.randomUUID().slice(0, 8)}`, rate: 1, name: 'Matrix' } });
       if (promo.status !== 201 || rate.status !== 201) throw new Error(`admin promotion/tax rate create failed: ${promo.status} ${rate.status}`);
       return `${(promo.json as { data: { id: string } }).data.id} ${(rate.json as { data: { id: string } }).data.id}`;
     },
