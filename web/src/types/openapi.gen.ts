@@ -4074,7 +4074,7 @@ export interface paths {
                     /** @description Exact action, e.g. `user.role_changed` */
                     action?: string;
                     actorId?: string;
-                    targetType?: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission";
+                    targetType?: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "promotion" | "tax_rate";
                     targetId?: string;
                     /** @description Created at or after */
                     from?: string;
@@ -8209,7 +8209,7 @@ export interface components {
             actorEmail: string;
             action: string;
             /** @enum {string} */
-            targetType: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission";
+            targetType: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "promotion" | "tax_rate";
             targetId: string;
             before?: unknown;
             after?: unknown;
