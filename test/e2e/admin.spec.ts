@@ -157,7 +157,7 @@ test('a non-admin gets the 403 page and the browser never asks for admin data', 
   expect(adminCalls).toEqual([]);
 });
 
-const CONSOLE_PAGES = ['/admin', '/admin/orders', '/admin/dead-letters', '/admin/users', '/admin/catalog', '/admin/audit-log'];
+const CONSOLE_PAGES = ['/admin', '/admin/orders', '/admin/dead-letters', '/admin/users', '/admin/catalog', '/admin/audit-log', '/admin/promotions', '/admin/tax-rates'];
 
 test.describe('console pages at 320 px', () => {
   test.use({ viewport: { width: 320, height: 640 } });

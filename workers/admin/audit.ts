@@ -1,10 +1,11 @@
 import { and, asc, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 
 import { adminAuditLog } from '@/admin/tables';
-import type { Queryable } from '@/platform/db';
+import type { AppEnv } from '@/env';
+import { createDb, withTransaction, type Queryable } from '@/platform/db';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 
-export const AUDIT_TARGET_TYPES = ['user', 'order', 'payment', 'dead_letter', 'product', 'category', 'payout', 'commission', 'return'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'order', 'payment', 'dead_letter', 'product', 'category', 'payout', 'commission', 'return', 'promotion', 'tax_rate'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** Who did it: the authenticated admin. */
@@ -82,4 +83,23 @@ export async function listAuditLog(q: Queryable, query: AuditQuery) {
     })),
     meta: pageMeta(query.page, query.size, total?.total ?? 0),
   };
+}
+
+/**
+ * Runs a change and, when an admin makes it, records it in the same transaction (`targetId` may be read from the
+ * result, e.g. a created row's id). Anyone else's change runs as it is, unaudited.
+ */
+export async function withAdminAudit<T>(
+  env: AppEnv,
+  user: AuditActor & { role: string },
+  entry: { action: string; targetType: AuditTargetType; targetId: string | ((result: T) => string) },
+  run: (q: Queryable) => Promise<T>,
+): Promise<T> {
+  if (user.role !== 'admin') return run(createDb(env));
+  return withTransaction(env, async (tx) => {
+    const result = await run(tx);
+    const targetId = typeof entry.targetId === 'string' ? entry.targetId : entry.targetId(result);
+    await recordAdminAction(tx, { actor: { id: user.id, email: user.email }, action: entry.action, targetType: entry.targetType, targetId, after: result ?? null });
+    return result;
+  });
 }

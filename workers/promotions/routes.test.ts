@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { adminAuditLog } from '@/admin/tables';
 import { categories, products } from '@/catalog/tables';
 import type { CheckoutPreviewResponse, CheckoutResponse } from '@/orders/checkout-schema';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
@@ -113,6 +114,10 @@ describe('promotions CRUD', () => {
     expect(foreign.body.error).toMatchObject({ code: 'NOT_YOUR_PRODUCTS', details: { [`productIds.${b1.id}`]: expect.any(String) } });
     const own = await createPromotion(sellerA, { name: 'A 10 %', code: code('A'), type: 'percentage', value: 10 });
     expect(own).toMatchObject({ fundedBy: 'seller', sellerId: sellerA.id, scope: 'order', value: 10, usedCount: 0, active: true });
+    // An admin's change is in the audit log, a seller's is not.
+    const platform = await createPromotion(admin, { name: 'Audited', code: code('AUD'), type: 'fixed', value: 1, active: false });
+    const audited = await db().select().from(adminAuditLog).where(inArray(adminAuditLog.targetId, [platform.id, own.id]));
+    expect(audited.map((r) => [r.action, r.targetId, r.actorId])).toEqual([['promotion.created', platform.id, admin.id]]);
     const taken = await t.call('POST', '/api/v1/admin/promotions', admin, { name: 'dup', code: own.code!.toLowerCase(), type: 'fixed', value: 1 });
     expect(taken.status).toBe(409);
     expect(taken.body.error?.code).toBe('PROMO_CODE_TAKEN');

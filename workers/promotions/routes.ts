@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
+import { withAdminAudit } from '@/admin/audit';
 import { currentUser, requireAuth } from '@/identity/auth';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
@@ -34,7 +35,11 @@ function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
         request: { body: { content: { 'application/json': { schema: createPromotionSchema } }, required: true } },
         responses: { 201: jsonContent(one, 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
       }),
-      async (c) => c.json({ success: true as const, data: await createPromotion(createDb(c.env), currentUser(c), c.req.valid('json')) }, 201),
+      async (c) => {
+        const user = currentUser(c);
+        const data = await withAdminAudit(c.env, user, { action: 'promotion.created', targetType: 'promotion', targetId: (p: { id: string }) => p.id }, (q) => createPromotion(q, user, c.req.valid('json')));
+        return c.json({ success: true as const, data }, 201);
+      },
     )
     .openapi(
       createRoute({ method: 'get', path: `${base}/{id}`, tags, security, summary: 'One promotion with its usage', middleware: auth, request: { params: promotionIdParamsSchema }, responses: { 200: jsonContent(one, 'Promotion'), ...errorResponses(400, 401, 403, 404) } }),
@@ -51,7 +56,12 @@ function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
         request: { params: promotionIdParamsSchema, body: { content: { 'application/json': { schema: updatePromotionSchema } }, required: true } },
         responses: { 200: jsonContent(one, 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
       }),
-      async (c) => c.json({ success: true as const, data: await updatePromotion(createDb(c.env), currentUser(c), c.req.valid('param').id, c.req.valid('json')) }, 200),
+      async (c) => {
+        const user = currentUser(c);
+        const { id } = c.req.valid('param');
+        const data = await withAdminAudit(c.env, user, { action: 'promotion.updated', targetType: 'promotion', targetId: id }, (q) => updatePromotion(q, user, id, c.req.valid('json')));
+        return c.json({ success: true as const, data }, 200);
+      },
     )
     .openapi(
       createRoute({
@@ -65,7 +75,9 @@ function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
         responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
       }),
       async (c) => {
-        await deletePromotion(createDb(c.env), currentUser(c), c.req.valid('param').id);
+        const user = currentUser(c);
+        const { id } = c.req.valid('param');
+        await withAdminAudit(c.env, user, { action: 'promotion.deleted', targetType: 'promotion', targetId: id }, (q) => deletePromotion(q, user, id));
         return c.body(null, 204);
       },
     );

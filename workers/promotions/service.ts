@@ -89,7 +89,7 @@ export async function listPromotions(db: Db, caller: Caller): Promise<PromotionR
  * A new promotion. An admin's is platform-funded (optionally restricted to one seller's products); a seller's is
  * seller-funded and only ever touches its own products: listed products must all be its own (403 naming the others).
  */
-export async function createPromotion(db: Db, caller: Caller, input: CreatePromotion): Promise<PromotionResponse> {
+export async function createPromotion(db: Queryable, caller: Caller, input: CreatePromotion): Promise<PromotionResponse> {
   const bySeller = caller.role === 'seller';
   const sellerId = bySeller ? caller.id : (input.sellerId ?? null);
   const scope = input.scope ?? 'order';
@@ -153,7 +153,7 @@ export async function getPromotion(db: Db, caller: Caller, id: string): Promise<
 }
 
 /** Name, window, limits, minimum, pause/resume; what a promotion takes off never changes once created. */
-export async function updatePromotion(db: Db, caller: Caller, id: string, input: UpdatePromotion): Promise<PromotionResponse> {
+export async function updatePromotion(db: Queryable, caller: Caller, id: string, input: UpdatePromotion): Promise<PromotionResponse> {
   const current = await ownPromotion(db, caller, id);
   const startsAt = input.startsAt ? new Date(input.startsAt) : current.startsAt;
   const endsAt = input.endsAt === undefined ? current.endsAt : input.endsAt === null ? null : new Date(input.endsAt);
@@ -178,7 +178,7 @@ export async function updatePromotion(db: Db, caller: Caller, id: string, input:
 }
 
 /** Only a promotion never used may be deleted (pause it otherwise: orders keep pointing at it). */
-export async function deletePromotion(db: Db, caller: Caller, id: string): Promise<void> {
+export async function deletePromotion(db: Queryable, caller: Caller, id: string): Promise<void> {
   await ownPromotion(db, caller, id);
   const [used] = await db.select({ total: count() }).from(promotionRedemptions).where(eq(promotionRedemptions.promotionId, id));
   if ((used?.total ?? 0) > 0) throw conflict('PROMOTION_IN_USE', 'This promotion has been used; pause it (active: false) instead of deleting it');

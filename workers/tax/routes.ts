@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { requireAuth } from '@/identity/auth';
+import { withAdminAudit } from '@/admin/audit';
+import { currentUser, requireAuth } from '@/identity/auth';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
@@ -29,7 +30,7 @@ export const taxRouter = createRouter()
       request: { body: { content: { 'application/json': { schema: createTaxRateSchema } }, required: true } },
       responses: { 201: jsonContent(envelope(taxRateSchema), 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json({ success: true as const, data: await createTaxRate(createDb(c.env), c.req.valid('json')) }, 201),
+    async (c) => c.json({ success: true as const, data: await withAdminAudit(c.env, currentUser(c), { action: 'tax_rate.created', targetType: 'tax_rate', targetId: (r: { id: string }) => r.id }, (q) => createTaxRate(q, c.req.valid('json'))) }, 201),
   )
   .openapi(
     createRoute({
@@ -42,7 +43,10 @@ export const taxRouter = createRouter()
       request: { params: idParams, body: { content: { 'application/json': { schema: updateTaxRateSchema } }, required: true } },
       responses: { 200: jsonContent(envelope(taxRateSchema), 'Updated'), ...errorResponses(400, 401, 403, 404) },
     }),
-    async (c) => c.json({ success: true as const, data: await updateTaxRate(createDb(c.env), c.req.valid('param').id, c.req.valid('json')) }, 200),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json({ success: true as const, data: await withAdminAudit(c.env, currentUser(c), { action: 'tax_rate.updated', targetType: 'tax_rate', targetId: id }, (q) => updateTaxRate(q, id, c.req.valid('json'))) }, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -56,7 +60,8 @@ export const taxRouter = createRouter()
       responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
-      await deleteTaxRate(createDb(c.env), c.req.valid('param').id);
+      const { id } = c.req.valid('param');
+      await withAdminAudit(c.env, currentUser(c), { action: 'tax_rate.deleted', targetType: 'tax_rate', targetId: id }, (q) => deleteTaxRate(q, id));
       return c.body(null, 204);
     },
   );

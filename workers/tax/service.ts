@@ -2,8 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 
 import { categories } from '@/catalog/tables';
-import { isUniqueViolation } from '@/platform/db';
-import type { Db } from '@/platform/db';
+import { isUniqueViolation, type Db, type Queryable } from '@/platform/db';
 import { AppError, conflict, notFound } from '@/platform/errors';
 import { TAX_APPLIES_TO, taxRates } from '@/tax/tables';
 import { countrySchema } from '@/platform/postal-address';
@@ -70,7 +69,7 @@ export async function listTaxRates(db: Db): Promise<TaxRateResponse[]> {
   return rows.map(toResponse);
 }
 
-export async function createTaxRate(db: Db, input: z.infer<typeof createTaxRateSchema>): Promise<TaxRateResponse> {
+export async function createTaxRate(db: Queryable, input: z.infer<typeof createTaxRateSchema>): Promise<TaxRateResponse> {
   if (input.categoryId) {
     const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId));
     if (!category) throw notFound('CATEGORY_NOT_FOUND', `Category ${input.categoryId} not found`);
@@ -88,7 +87,7 @@ export async function createTaxRate(db: Db, input: z.infer<typeof createTaxRateS
 }
 
 /** A placed order keeps the tax it was charged: changing a rate only changes what later checkouts pay. */
-export async function updateTaxRate(db: Db, id: string, input: z.infer<typeof updateTaxRateSchema>): Promise<TaxRateResponse> {
+export async function updateTaxRate(db: Queryable, id: string, input: z.infer<typeof updateTaxRateSchema>): Promise<TaxRateResponse> {
   const [row] = await db
     .update(taxRates)
     .set({ ...(input.rate !== undefined && { ratePpm: toPpm(input.rate) }), ...(input.name !== undefined && { name: input.name }), updatedAt: new Date() })
@@ -98,7 +97,8 @@ export async function updateTaxRate(db: Db, id: string, input: z.infer<typeof up
   return toResponse(row);
 }
 
-export async function deleteTaxRate(db: Db, id: string): Promise<void> {
-  const rows = await db.delete(taxRates).where(eq(taxRates.id, id)).returning({ id: taxRates.id });
-  if (rows.length === 0) throw new AppError(404, 'TAX_RATE_NOT_FOUND', 'Tax rate not found');
+export async function deleteTaxRate(db: Queryable, id: string): Promise<void> {
+  const [row] = await db.select({ id: taxRates.id }).from(taxRates).where(eq(taxRates.id, id));
+  if (!row) throw new AppError(404, 'TAX_RATE_NOT_FOUND', 'Tax rate not found');
+  await db.delete(taxRates).where(eq(taxRates.id, id));
 }

@@ -5055,7 +5055,7 @@ export interface paths {
                     /** @description Exact action, e.g. `user.role_changed` */
                     action?: string;
                     actorId?: string;
-                    targetType?: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "return";
+                    targetType?: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "return" | "promotion" | "tax_rate";
                     targetId?: string;
                     /** @description Created at or after */
                     from?: string;
@@ -9463,7 +9463,7 @@ export interface components {
             actorEmail: string;
             action: string;
             /** @enum {string} */
-            targetType: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "return";
+            targetType: "user" | "order" | "payment" | "dead_letter" | "product" | "category" | "payout" | "commission" | "return" | "promotion" | "tax_rate";
             targetId: string;
             before?: unknown;
             after?: unknown;

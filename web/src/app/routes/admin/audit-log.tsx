@@ -10,7 +10,7 @@ import { getErrorMessage } from '@/lib/error-message';
 import { formatDateTime } from '@/lib/format';
 import type { AuditEntry, AuditLogQuery } from '@/types/api';
 
-const TARGETS: NonNullable<AuditLogQuery['targetType']>[] = ['user', 'order', 'payment', 'dead_letter', 'product', 'category'];
+const TARGETS: NonNullable<AuditLogQuery['targetType']>[] = ['user', 'order', 'payment', 'dead_letter', 'product', 'category', 'promotion', 'tax_rate'];
 
 const show = (value: unknown) => (value === null || value === undefined ? '—' : JSON.stringify(value));
 
