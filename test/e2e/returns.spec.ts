@@ -65,10 +65,31 @@ test('a buyer returns part of a delivered order: requested, approved, sent, rece
   await expect(buyerReturns.getByText('Refunded', { exact: true })).toBeVisible();
   const history = buyerReturns.getByRole('list', { name: /^History of return/ });
   for (const step of ['Return requested', 'Approved by the seller', 'Sent back by the buyer', 'Received by the seller', 'Refund issued']) await expect(history.getByText(step, { exact: true })).toBeVisible();
+  // The order's own timeline shows the money coming back, not only the bell.
+  const timeline = page.getByRole('list', { name: 'Status history' });
+  await expect(timeline.getByText('Refunded $12.50', { exact: true })).toBeVisible();
+  await expect(timeline.getByText('for returned items, to the original payment method.')).toBeVisible();
   const payment = await request.get(`/api/v1/payments/order/${orderId}`, { headers: { authorization: `Bearer ${buyerToken}` } });
   expect(((await payment.json()) as { data: { refundedAmount: number } }).data.refundedAmount).toBe(12.5);
   // 20 units, 2 sold, the returned one back on sale.
   await expect
     .poll(async () => ((await (await request.get(`/api/v1/inventory/${productId}`)).json()) as { data: { availableStock: number } }).data.availableStock)
     .toBe(19);
+});
+
+test('a paid order the buyer cancels says how much was refunded, in its summary and its timeline', async ({ page, request }) => {
+  const sellerToken = await apiToken(request, SELLER);
+  const buyer = await newVerifiedCustomer(request, 'refund');
+  const productId = await createProductViaApi(request, sellerToken, `E2E Kettle ${Date.now()}`);
+  const orderId = await placeConfirmedOrder(request, await apiToken(request, buyer), [{ productId, quantity: 1 }], SAGA_TIMEOUT);
+
+  await logIn(page, buyer, `/orders/${orderId}`);
+  await page.getByRole('button', { name: 'Cancel order' }).click();
+  await page.getByRole('button', { name: 'Yes, cancel' }).click();
+  // The refund is the payment side's next step: the page shows it once it is done.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('list', { name: 'Status history' }).getByText('Refunded $12.50', { exact: true })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: SAGA_TIMEOUT });
+  await expect(page.locator('.summary-row').filter({ hasText: 'Refund' }).getByText('$12.50 to your payment method')).toBeVisible();
 });

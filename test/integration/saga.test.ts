@@ -86,6 +86,9 @@ describe('checkout saga end to end (real queues, outbox relay, both consumers)',
       return res.body.data.status === 'REFUNDED' ? res.body.data : undefined;
     });
     expect(refunded.orderId).toBe(orderId);
+    // The order says so itself: one refund of the whole amount, for the cancellation.
+    const seen = await call('GET', `/orders/${orderId}`, buyer);
+    expect(seen.body.data.refunds).toEqual([{ amount: placed.body.data.totalAmount, currency: 'USD', reason: 'cancellation', refundedAt: expect.any(String) }]);
   });
 
   it('holds real stock: concurrent orders on 2 units → 2×201 and the rest 409 INSUFFICIENT_STOCK naming the product', async () => {

@@ -5,6 +5,7 @@ import { ORDER_STATUSES } from '@/orders/tables';
 import { PAYMENT_CONFIRMATIONS } from '@/payments/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
+import { orderRefundSchema } from '@/payments/order-refunds';
 import { returnSummarySchema } from '@/returns/summary';
 
 /**
@@ -154,6 +155,8 @@ export const orderSchema = z
     items: z.array(orderItemSchema),
     /** The order's returns, oldest first (on `GET /orders/{id}` and `GET /orders/seller/{id}`). */
     returns: z.array(returnSummarySchema).optional(),
+    /** Money paid back, oldest first (on `GET /orders/{id}` and `GET /orders/seller/{id}`). */
+    refunds: z.array(orderRefundSchema).optional(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })

@@ -19,6 +19,7 @@ import { MAX_LINE_QUANTITY } from '@/orders/schema';
 import { type ShipOrder, toShipment } from '@/orders/shipment';
 import { assertTransition } from '@/orders/state-machine';
 import { checkouts, orderItems, orders, orderStatusHistory, outbox, type OrderStatus } from '@/orders/tables';
+import { orderRefunds } from '@/payments/order-refunds';
 import { payments } from '@/payments/tables';
 import type { PaymentCompleted, PaymentFailed } from '@/payments/messages';
 import { newId } from '@/platform/columns';
@@ -344,12 +345,18 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
   return { order: toOrderResponse(result.order, result.items), outboxIds: [result.outboxId], outboxRows: [{ id: result.outboxId, payload: result.created }] };
 }
 
+/** An order as its own page shows it: lines, and what happened after the sale (returns, refunds). */
+async function orderWithAfterSales(db: Db, order: OrderRow): Promise<OrderResponse> {
+  const [items, orderReturns, refunds] = await Promise.all([loadItems(db, order.id), returnSummaries(db, order.id), orderRefunds(db, order.id)]);
+  return { ...toOrderResponse(order, items), returns: orderReturns, refunds };
+}
+
 /** Reads an order the caller may see: the buyer or an admin (403 `ACCESS_DENIED` for anyone else). */
 export async function getOrder(db: Db, caller: Caller, orderId: string): Promise<OrderResponse> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (caller.role !== 'admin' && order.userId !== caller.id) throw forbidden();
-  return { ...toOrderResponse(order, await loadItems(db, orderId)), returns: await returnSummaries(db, orderId) };
+  return orderWithAfterSales(db, order);
 }
 
 /** The order's seller (or an admin) reads it from the seller dashboard. */
@@ -357,7 +364,7 @@ export async function getSellerOrder(db: Db, caller: Caller, orderId: string): P
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (caller.role !== 'admin' && order.sellerId !== caller.id) throw forbidden();
-  return { ...toOrderResponse(order, await loadItems(db, orderId)), returns: await returnSummaries(db, orderId) };
+  return orderWithAfterSales(db, order);
 }
 
 /** Status history, oldest first, for the buyer, the order's seller or an admin. */

@@ -110,6 +110,12 @@ describe('a return from request to refund', () => {
     expect(last.body.data).toMatchObject({ status: 'REFUNDED', refundAmount: 10, restock: false });
     const [payment] = await db().select().from(payments).where(eq(payments.id, paymentId));
     expect(payment).toMatchObject({ status: 'REFUNDED', refundedCents: totalCents });
+    // The order lists both refunds as returns (the payment turning REFUNDED adds no third one).
+    const refunds = (await getOrder(db(), { id: buyer.id, role: 'customer' }, order.id)).refunds;
+    expect(refunds?.map((r) => [r.reason, r.amount])).toEqual([
+      ['return', 59.97],
+      ['return', 10],
+    ]);
     expect(t.stock.calls).toEqual([]);
     await expectMoneyInvariants(order.id);
   });

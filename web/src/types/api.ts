@@ -122,3 +122,4 @@ export type PromotionInput = Schemas['CreatePromotion'];
 export type PromotionUpdate = Schemas['UpdatePromotion'];
 export type TaxRate = Schemas['TaxRate'];
 export type TaxRateInput = Schemas['CreateTaxRate'];
+export type OrderRefund = Schemas['OrderRefund'];

@@ -8924,6 +8924,7 @@ export interface components {
             shippingTax: number;
             items: components["schemas"]["OrderItem"][];
             returns?: components["schemas"]["ReturnSummary"][];
+            refunds?: components["schemas"]["OrderRefund"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -8953,6 +8954,14 @@ export interface components {
             discount: number;
             tax: number;
             promotionId: string | null;
+        };
+        OrderRefund: {
+            amount: number;
+            currency: string;
+            /** @enum {string} */
+            reason: "cancellation" | "return";
+            /** Format: date-time */
+            refundedAt: string;
         };
         CreateOrder: {
             /** Format: uuid */

@@ -49,7 +49,7 @@ export function Component() {
             <h2 id="timeline-title" className="field__label">
               Status
             </h2>
-            <OrderTimeline orderId={o.id} />
+            <OrderTimeline orderId={o.id} refunds={o.refunds} />
           </section>
           {o.status === 'CONFIRMED' ? <ShipForm pending={ship.isPending} onShip={(shipment) => ship.mutate({ id: o.id, action: 'ship', shipment })} /> : null}
         </aside>

@@ -68,7 +68,7 @@ export function Component() {
             <h2 id="timeline-title" className="field__label">
               Status
             </h2>
-            <OrderTimeline orderId={o.id} />
+            <OrderTimeline orderId={o.id} refunds={o.refunds} />
           </section>
           <div className="form__actions">
             {canCancel ? (

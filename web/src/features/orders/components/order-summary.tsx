@@ -5,6 +5,13 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { formatDateTime, formatPrice, shortId } from '@/lib/format';
 import type { Order } from '@/types/api';
 
+/** What a cancelled order's buyer got back: the amount refunded, nothing charged, or a refund on its way. */
+export function cancellationRefund(order: Pick<Order, 'paymentId' | 'refunds'>): string {
+  const refunded = (order.refunds ?? []).filter((r) => r.reason === 'cancellation').reduce((sum, r) => sum + r.amount, 0);
+  if (refunded > 0) return `${formatPrice(refunded)} to your payment method`;
+  return order.paymentId ? 'On its way to your payment method' : 'Nothing was charged';
+}
+
 /** Items with thumbnails and links, total, shipping address and order facts; shared by buyer and seller views. */
 export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLink?: boolean }) {
   return (
@@ -70,6 +77,12 @@ export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLi
             <p className="summary-row">
               <span>Reason</span>
               <span>{order.cancelReason}</span>
+            </p>
+          ) : null}
+          {order.status === 'CANCELLED' ? (
+            <p className="summary-row">
+              <span>Refund</span>
+              <span>{cancellationRefund(order)}</span>
             </p>
           ) : null}
           {order.shipment ? (

@@ -1,7 +1,7 @@
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useOrderHistory } from '@/features/orders/api/get-order';
-import { formatDateTime } from '@/lib/format';
-import type { OrderHistoryEntry, OrderStatus } from '@/types/api';
+import { formatDateTime, formatPrice } from '@/lib/format';
+import type { OrderHistoryEntry, OrderRefund, OrderStatus } from '@/types/api';
 
 const LABELS: Record<OrderStatus, string> = {
   PENDING: 'Order placed',
@@ -27,21 +27,41 @@ export function describeReason(entry: Pick<OrderHistoryEntry, 'newStatus' | 'rea
   return CANCELLED_BY[reason] ?? `Reason: ${reason}`;
 }
 
-/** Status history from `/orders/:id/history`, oldest first. */
-export function OrderTimeline({ orderId }: { orderId: string }) {
+const REFUND_REASONS: Record<OrderRefund['reason'], string> = {
+  cancellation: 'for the cancelled order',
+  return: 'for returned items',
+};
+
+type TimelineEntry = { key: string; at: string; title: string; note: string | null };
+
+/** Status changes and refunds in one list, oldest first. */
+export function timelineEntries(history: OrderHistoryEntry[], refunds: OrderRefund[]): TimelineEntry[] {
+  return [
+    ...history.map((entry) => ({ key: `status-${entry.id}`, at: entry.changedAt, title: LABELS[entry.newStatus], note: describeReason(entry) })),
+    ...refunds.map((refund, i) => ({
+      key: `refund-${i}`,
+      at: refund.refundedAt,
+      title: `Refunded ${formatPrice(refund.amount)}`,
+      note: `${REFUND_REASONS[refund.reason]}, to the original payment method.`,
+    })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** Status history from `/orders/:id/history` with the order's refunds, oldest first. */
+export function OrderTimeline({ orderId, refunds = [] }: { orderId: string; refunds?: OrderRefund[] }) {
   const history = useOrderHistory(orderId);
   if (history.isPending) return <SkeletonRows rows={3} />;
   if (history.isError) return <p className="field__hint">The status history is unavailable right now.</p>;
   return (
     <ol className="timeline" aria-label="Status history">
-      {history.data.map((entry) => (
-        <li key={entry.id}>
-          <strong>{LABELS[entry.newStatus] ?? entry.newStatus}</strong>
+      {timelineEntries(history.data, refunds).map((entry) => (
+        <li key={entry.key}>
+          <strong>{entry.title}</strong>
           <br />
-          <time className="field__hint" dateTime={entry.changedAt}>
-            {formatDateTime(entry.changedAt)}
+          <time className="field__hint" dateTime={entry.at}>
+            {formatDateTime(entry.at)}
           </time>
-          {describeReason(entry) ? <p className="field__hint">{describeReason(entry)}</p> : null}
+          {entry.note ? <p className="field__hint">{entry.note}</p> : null}
         </li>
       ))}
     </ol>
