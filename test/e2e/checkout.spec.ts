@@ -72,6 +72,10 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
   const row = orderRow(page, `/orders/${orderId}`);
   await expect(row).toBeVisible();
   await expect(row.getByText('$149.00')).toBeVisible();
+  // Recognisable: the product's name, the units and the seller, not only a code.
+  await expect(row.getByText(productName, { exact: true })).toBeVisible();
+  await expect(row.getByText('1 item', { exact: true })).toBeVisible();
+  await expect(row.getByRole('link', { name: 'Jane Smith' })).toBeVisible();
   // Payment COMPLETED, then the order follows (one more queue hop): the history shows it confirmed.
   await expect(async () => {
     await page.reload();
