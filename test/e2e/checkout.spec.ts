@@ -75,7 +75,7 @@ test('a shopper searches, adds to the cart, checks out, sees the payment confirm
   // Recognisable: the product's name, the units and the seller, not only a code.
   await expect(row.getByText(productName, { exact: true })).toBeVisible();
   await expect(row.getByText('1 item', { exact: true })).toBeVisible();
-  await expect(row.getByRole('link', { name: 'Jane Smith' })).toBeVisible();
+  await expect(row.getByRole('link', { name: 'Jane’s General Store' })).toBeVisible();
   // Payment COMPLETED, then the order follows (one more queue hop): the history shows it confirmed.
   await expect(async () => {
     await page.reload();
