@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { expectInvariants } from '@test/support/invariants';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import { poll } from '@test/support/poll';
 
 const BASE = 'http://shop.test/api/v1';
 const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
@@ -25,16 +26,6 @@ async function call<T = Json['data']>(method: string, path: string, user: TestUs
   const res = await SELF.fetch(`${BASE}${path}`, { method, headers: jsonHeaders(user), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const json = (await res.json()) as { data: T; error?: Json['error'] };
   return { status: res.status, body: json };
-}
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the saga');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('marketplace checkout end to end (real queues, outbox relay, both consumers)', () => {

@@ -11,6 +11,7 @@ import { payments, type PaymentConfirmation } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 import { signed } from '@test/support/webhooks';
+import { poll } from '@test/support/poll';
 
 /**
  * A lost webhook (issue 19): the provider decided the intent but its event never reached the shop. The cron's
@@ -26,16 +27,6 @@ beforeAll(async () => {
   buyer = await createTestUser('customer');
   productId = (await createTestProduct((await createTestUser('seller')).id, { priceCents: 4200, stock: 100 })).id;
 });
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the saga');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function paymentAtProvider(confirmation: PaymentConfirmation, card: string | null, minutesAgo: number) {
   const { order } = await placeOrder(orderDepsFromEnv(env), { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS }, 'reconcile');

@@ -9,6 +9,7 @@ import { createSimulatedIntent, SimulatedProviderError } from '@/payments/simula
 import { payments, paymentWebhookEvents } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import { poll } from '@test/support/poll';
 
 /**
  * The simulated provider end to end on the real Worker: its payment page (`/pay/sim/{intent}`) confirms a
@@ -25,16 +26,6 @@ beforeAll(async () => {
   buyer = await createTestUser('customer');
   productId = (await createTestProduct((await createTestUser('seller')).id, { priceCents: 4200, stock: 100 })).id;
 });
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the saga');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A PENDING order whose client-confirmed payment has its intent at the provider. */
 async function intentForNewOrder() {

@@ -10,6 +10,7 @@ import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 import { intentEvent, signed } from '@test/support/webhooks';
+import { poll } from '@test/support/poll';
 
 /**
  * The saga driven by the provider's webhooks (issue 19) on the real Worker: real StockDOs, queues and both consumers.
@@ -25,16 +26,6 @@ beforeAll(async () => {
   buyer = await createTestUser('customer');
   productId = (await createTestProduct((await createTestUser('seller')).id, { priceCents: 4200, stock: 10 })).id;
 });
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the saga');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function pendingOrderAndPayment() {
   const { order } = await placeOrder(orderDepsFromEnv(env), { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: 2 }], shippingAddress: ADDRESS }, 'saga-webhooks');

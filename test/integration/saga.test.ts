@@ -6,6 +6,7 @@ import { products } from '@/catalog/tables';
 import { orderItems } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import { poll } from '@test/support/poll';
 
 const BASE = 'http://shop.test/api/v1';
 const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
@@ -23,16 +24,6 @@ beforeAll(async () => {
 async function call(method: string, path: string, user: TestUser, body?: unknown) {
   const res = await SELF.fetch(`${BASE}${path}`, { method, headers: jsonHeaders(user), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   return { status: res.status, body: (await res.json()) as Json };
-}
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the saga');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('checkout saga end to end (real queues, outbox relay, both consumers)', () => {
