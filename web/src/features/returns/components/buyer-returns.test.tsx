@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { useAuthStore } from '@/stores/auth-store';
-import { cart, SELLER_ID } from '@/testing/fixtures';
+import { cart, countries, SELLER_ID } from '@/testing/fixtures';
 import { mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
 
@@ -14,6 +14,7 @@ const order = {
   sellerId: SELLER_ID,
   cartId: null,
   totalAmount: 298,
+  totals: { subtotal: 298, shipping: 0, discount: 0, tax: 0, total: 298, currency: 'USD' },
   status: 'DELIVERED',
   shippingAddress: { street: '1 Main St', city: 'Hue', state: 'TTH', country: 'Vietnam', zipCode: '530000' },
   items: [{ id: 'oi-1', productId: 1, productName: 'Aurora Headphones', quantity: 2, unitPrice: 149, subtotal: 298, imageUrl: null }],
@@ -40,6 +41,7 @@ const aReturn = (status: string) => ({
 const chrome = {
   'GET /api/v1/cart': () => successResponse(cart([])),
   'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+  'GET /api/v1/countries': () => successResponse(countries()),
   [`GET /api/v1/orders/${ORDER_ID}/history`]: () => successResponse([]),
   [`GET /api/v1/orders/${ORDER_ID}`]: () => successResponse(order),
   'GET /api/v1/products/1/reviews/by-order-item/oi-1': () => successResponse(null),
