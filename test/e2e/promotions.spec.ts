@@ -92,6 +92,9 @@ test('the admin sees the promotions and the tax rates; a seller creates its own 
   await jane.getByLabel('Name').fill(name);
   await jane.getByLabel('Code').fill(`E2E${Date.now().toString(36).toUpperCase()}`);
   await jane.getByLabel('Percent').fill('15');
+  // Only her books: the category comes from a list.
+  await jane.getByLabel('Applies to').selectOption({ label: 'My products in a category' });
+  await jane.getByLabel('Category').selectOption({ label: 'Books' });
   await jane.getByRole('button', { name: 'Create promotion' }).click();
   const mine = jane.getByRole('table', { name: 'Promotions' }).getByRole('row').filter({ hasText: name });
   await expect(mine).toContainText('15 % off');

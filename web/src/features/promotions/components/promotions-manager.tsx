@@ -8,7 +8,7 @@ import { getErrorMessage } from '@/lib/error-message';
 import { formatDate, formatPrice } from '@/lib/format';
 import type { Promotion, PromotionInput } from '@/types/api';
 
-const EMPTY = { name: '', code: '', type: 'percentage', value: '', minSubtotal: '', usageLimit: '', perCustomerLimit: '', endsAt: '' };
+const EMPTY = { name: '', code: '', type: 'percentage', value: '', scope: 'order', sellerId: '', categoryId: '', productIds: '', minSubtotal: '', usageLimit: '', perCustomerLimit: '', startsAt: '', endsAt: '' };
 type FormState = typeof EMPTY;
 
 /** What a promotion takes off, in words. */
@@ -17,17 +17,45 @@ export const describePromotion = (p: Pick<Promotion, 'type' | 'value'>) =>
 
 const optionalNumber = (value: string) => (value.trim() === '' ? null : Number(value));
 
-function toInput(form: FormState): PromotionInput {
+/** What a promotion applies to, as the form offers it (a seller's promotions are on its own products anyway). */
+const SCOPES: Record<PromotionOwner, { value: NonNullable<PromotionInput['scope']>; label: string }[]> = {
+  admin: [
+    { value: 'order', label: 'The whole order' },
+    { value: 'seller', label: "One seller's products" },
+    { value: 'category', label: 'A category' },
+    { value: 'products', label: 'Listed products' },
+  ],
+  seller: [
+    { value: 'order', label: 'All my products' },
+    { value: 'category', label: 'My products in a category' },
+    { value: 'products', label: 'Listed products' },
+  ],
+};
+
+/** "12, 40 7" → [12, 40, 7]; anything that is not a whole number is left for the server to refuse by name. */
+export const parseProductIds = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
+
+export function toInput(form: FormState): PromotionInput {
   const type = form.type as PromotionInput['type'];
+  const scope = form.scope as NonNullable<PromotionInput['scope']>;
   return {
     name: form.name.trim(),
     code: form.code.trim() === '' ? null : form.code.trim(),
     type,
     ...(type === 'free_shipping' ? {} : { value: Number(form.value) }),
+    scope,
+    ...(scope === 'seller' ? { sellerId: form.sellerId.trim() } : {}),
+    ...(scope === 'category' ? { categoryId: Number(form.categoryId) } : {}),
+    ...(scope === 'products' ? { productIds: parseProductIds(form.productIds) } : {}),
     minSubtotal: optionalNumber(form.minSubtotal),
     usageLimit: optionalNumber(form.usageLimit),
     perCustomerLimit: optionalNumber(form.perCustomerLimit),
-    // The end of the chosen day, in the shopper's time zone.
+    // From the start of the chosen day to its end, in the shopper's time zone.
+    ...(form.startsAt === '' ? {} : { startsAt: new Date(`${form.startsAt}T00:00:00`).toISOString() }),
     endsAt: form.endsAt === '' ? null : new Date(`${form.endsAt}T23:59:59`).toISOString(),
   };
 }
@@ -36,7 +64,7 @@ function toInput(form: FormState): PromotionInput {
  * The promotions of the admin (platform-funded) or of the calling seller (its own products): each with its usage and
  * a pause/resume button, and a form to create one (no code = automatic). The server names whatever it refuses.
  */
-export function PromotionsManager({ owner }: { owner: PromotionOwner }) {
+export function PromotionsManager({ owner, categories }: { owner: PromotionOwner; categories: { id: number; name: string }[] }) {
   const promotions = usePromotions(owner);
   const create = useCreatePromotion(owner);
   const update = useUpdatePromotion(owner);
@@ -117,7 +145,29 @@ export function PromotionsManager({ owner }: { owner: PromotionOwner }) {
           )}
         </div>
         <div className="form__row">
-          <TextField label="Minimum subtotal" type="number" min={0} step="0.01" hint="Optional" {...bind('minSubtotal')} />
+          <SelectField label="Applies to" {...bind('scope')}>
+            {SCOPES[owner].map((scope) => (
+              <option key={scope.value} value={scope.value}>
+                {scope.label}
+              </option>
+            ))}
+          </SelectField>
+          {form.scope === 'seller' ? <TextField label="Seller id" required hint="The seller's account id (a UUID)" {...bind('sellerId')} /> : null}
+          {form.scope === 'category' ? (
+            <SelectField label="Category" required {...bind('categoryId')}>
+              <option value="">Choose a category</option>
+              {categories.map((category) => (
+                <option key={category.id} value={category.id}>
+                  {category.name}
+                </option>
+              ))}
+            </SelectField>
+          ) : null}
+          {form.scope === 'products' ? <TextField label="Product ids" required hint="Separated by commas or spaces" {...bind('productIds')} /> : null}
+        </div>
+        <TextField label="Minimum subtotal" type="number" min={0} step="0.01" hint="Optional" {...bind('minSubtotal')} />
+        <div className="form__row">
+          <TextField label="Starts on" type="date" hint="Optional: today" {...bind('startsAt')} />
           <TextField label="Ends on" type="date" hint="Optional" {...bind('endsAt')} />
         </div>
         <div className="form__row">
