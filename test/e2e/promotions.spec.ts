@@ -98,6 +98,7 @@ test('the admin sees the promotions and the tax rates; a seller creates its own 
   await jane.getByRole('button', { name: 'Create promotion' }).click();
   const mine = jane.getByRole('table', { name: 'Promotions' }).getByRole('row').filter({ hasText: name });
   await expect(mine).toContainText('15 % off');
+  await expect(mine).toContainText('Books');
   await expect(mine).toContainText('Active');
   await mine.getByRole('button', { name: `Pause ${name}` }).click();
   await expect(mine).toContainText('Paused');

@@ -15,6 +15,13 @@ type FormState = typeof EMPTY;
 export const describePromotion = (p: Pick<Promotion, 'type' | 'value'>) =>
   p.type === 'percentage' ? `${p.value} % off` : p.type === 'fixed' ? `${formatPrice(p.value)} off` : 'Free shipping';
 
+/** What a promotion applies to, in words. */
+export function describeScope(p: Pick<Promotion, 'scope' | 'categoryId' | 'productIds'>, categories: { id: number; name: string }[]): string {
+  if (p.scope === 'category') return categories.find((c) => c.id === p.categoryId)?.name ?? 'A category';
+  if (p.scope === 'products') return `${p.productIds?.length ?? 0} listed products`;
+  return p.scope === 'seller' ? "One seller's products" : 'The whole order';
+}
+
 const optionalNumber = (value: string) => (value.trim() === '' ? null : Number(value));
 
 /** What a promotion applies to, as the form offers it (a seller's promotions are on its own products anyway). */
@@ -91,6 +98,7 @@ export function PromotionsManager({ owner, categories }: { owner: PromotionOwner
               <th scope="col">Code</th>
               <th scope="col">Name</th>
               <th scope="col">Discount</th>
+              <th scope="col">Applies to</th>
               <th scope="col">Used</th>
               <th scope="col">Given</th>
               <th scope="col">Ends</th>
@@ -107,6 +115,7 @@ export function PromotionsManager({ owner, categories }: { owner: PromotionOwner
                   {describePromotion(p)}
                   {p.minSubtotal !== null ? <span className="field__hint"> from {formatPrice(p.minSubtotal)}</span> : null}
                 </td>
+                <td data-label="Applies to">{describeScope(p, categories)}</td>
                 <td data-label="Used">
                   {p.usedCount}
                   {p.usageLimit !== null ? ` / ${p.usageLimit}` : ''}
