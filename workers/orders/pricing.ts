@@ -1,4 +1,7 @@
+import { inArray } from 'drizzle-orm';
+
 import { centsToAmount } from '@/catalog/summary';
+import { categories } from '@/catalog/tables';
 import type { CheckoutPreviewResponse } from '@/orders/checkout-schema';
 import type { Queryable } from '@/platform/db';
 import { AppError } from '@/platform/errors';
@@ -98,9 +101,20 @@ export function refusedCodeError(outcome: CodeOutcome): AppError {
   return new AppError(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message, { promoCode: `${outcome.code}: ${refusal.message}` });
 }
 
+/** Each category's parent, for the categories of a purchase's lines. */
+async function parentCategories(db: Queryable, ids: (number | null)[]): Promise<Map<number, number | null>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.select({ id: categories.id, parentId: categories.parentId }).from(categories).where(inArray(categories.id, wanted));
+  return new Map(rows.map((row) => [row.id, row.parentId]));
+}
+
 /** `address` undefined (a preview before the buyer gave one): no tax. */
 export async function pricePurchase(deps: PricingDeps, userId: string, groups: readonly PricingGroup[], address: { country: string; state?: string | null } | undefined, promoCode: string | null | undefined): Promise<Pricing> {
-  const discountLines: DiscountLine[] = groups.flatMap((g) => g.lines.map((l) => ({ productId: l.productId, sellerId: g.sellerId, categoryId: l.product.categoryId, amountCents: l.product.priceCents * l.quantity })));
+  const parents = await parentCategories(deps.db, groups.flatMap((g) => g.lines.map((l) => l.product.categoryId)));
+  const discountLines: DiscountLine[] = groups.flatMap((g) =>
+    g.lines.map((l) => ({ productId: l.productId, sellerId: g.sellerId, categoryId: l.product.categoryId, parentCategoryId: parents.get(l.product.categoryId ?? 0) ?? null, amountCents: l.product.priceCents * l.quantity })),
+  );
   const shipping = groups.map((g) => ({ sellerId: g.sellerId, amountCents: g.shippingCents }));
   const candidates = await loadCandidates(deps.db, userId, promoCode);
   const effects: { promotionId: string; effect: PromotionEffect }[] = [];

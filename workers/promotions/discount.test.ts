@@ -54,6 +54,13 @@ describe('promotionEffect', () => {
     expect(lineInScope(rule({ scope: 'products', productIds: [2], sellerId: 'B' }), lines[1]!)).toBe(false);
   });
 
+  it('covers a category and its subcategories, as category pages do, but not a sibling', () => {
+    const child = { productId: 9, sellerId: 'A', categoryId: 11, parentCategoryId: 10, amountCents: 100 };
+    expect(lineInScope(rule({ scope: 'category', categoryId: 10 }), child)).toBe(true);
+    expect(lineInScope(rule({ scope: 'category', categoryId: 11 }), child)).toBe(true);
+    expect(lineInScope(rule({ scope: 'category', categoryId: 12 }), child)).toBe(false);
+  });
+
   it('refuses a seller promotion on another seller’s products, a minimum not met, and nothing to take off', () => {
     const other = promotionEffect(rule({ sellerId: 'C', scope: 'seller' }), lines, shipping);
     expect(other).toMatchObject({ code: 'PROMO_CODE_NOT_APPLICABLE', message: expect.stringContaining('another seller') });

@@ -13,6 +13,8 @@ export interface DiscountLine {
   productId: number;
   sellerId: string;
   categoryId: number | null;
+  /** The parent of `categoryId`: a category promotion covers its subcategories, as the catalog's category pages do. */
+  parentCategoryId?: number | null;
   /** unit price × quantity */
   amountCents: number;
 }
@@ -71,7 +73,7 @@ export function lineInScope(rule: PromotionRule, line: DiscountLine): boolean {
     case 'seller':
       return true;
     case 'category':
-      return rule.categoryId !== null && line.categoryId === rule.categoryId;
+      return rule.categoryId !== null && (line.categoryId === rule.categoryId || line.parentCategoryId === rule.categoryId);
     case 'products':
       return (rule.productIds ?? []).includes(line.productId);
   }
