@@ -13,6 +13,8 @@ const ADMIN = { email: 'admin@example.com', password: 'Admin@123' };
 const JANE = { email: 'seller@example.com', password: 'Seller@123' };
 /** Seeded: Jane sells product 8, Sam sells product 31. */
 const PRODUCTS = [8, 31];
+/** Their sellers: Jane and Sam. */
+const SELLERS = ['00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-000000000004'];
 const ADDRESS = { street: '1 Unter den Linden', city: 'Berlin', state: 'Berlin', country: 'Germany', zipCode: '10117' };
 const SAGA_TIMEOUT = 30_000;
 const money = (amount: number) => `$${amount.toFixed(2)}`;
@@ -27,8 +29,14 @@ test('a code applied at checkout: discount and tax shown, the checkout placed an
   for (const productId of PRODUCTS) {
     expect((await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${token}` }, data: { product_id: productId, quantity: 1 } })).status()).toBe(201);
   }
-  // What the server will charge: the page must show exactly this.
-  const priced = await request.post('/api/v1/checkouts/preview', { headers: { authorization: `Bearer ${token}` }, data: { shippingAddress: ADDRESS, promoCode: 'WELCOME10' } });
+  // What the server will charge: the page must show exactly this. A seller with shipping options of its own (another
+  // journey may have added some) needs a choice; the page preselects the cheapest, so the preview takes it too.
+  const shipping: Record<string, string> = {};
+  for (const sellerId of SELLERS) {
+    const options = ((await (await request.get(`/api/v1/shipping-options?sellerId=${sellerId}`)).json()) as { data: { id: string; platformDefault: boolean }[] }).data;
+    if (options[0] && !options[0].platformDefault) shipping[sellerId] = options[0].id;
+  }
+  const priced = await request.post('/api/v1/checkouts/preview', { headers: { authorization: `Bearer ${token}` }, data: { shippingAddress: ADDRESS, promoCode: 'WELCOME10', shipping } });
   expect(priced.status()).toBe(200);
   const expected = ((await priced.json()) as { data: { totals: Totals } }).data.totals;
   expect(expected.discount).toBeGreaterThan(0);
