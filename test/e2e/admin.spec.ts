@@ -29,7 +29,6 @@ const confirmedOrder = async (request: APIRequestContext) => placeConfirmedOrder
 async function orderWithDeadLetter(request: APIRequestContext): Promise<string> {
   const orderId = await confirmedOrder(request);
   await withDatabase(async (db) => {
-    await db.query('begin');
     const { rows } = await db.query<{ id: string; amount_cents: string; updated_at: Date }>(`select id, amount_cents, updated_at from payments where order_id = $1 and status = 'COMPLETED'`, [orderId]);
     expect(rows).toHaveLength(1);
     const payment = rows[0]!;
@@ -50,7 +49,6 @@ async function orderWithDeadLetter(request: APIRequestContext): Promise<string> 
        values ('payment-events', $1, $2, $3, 'process', $4, 5, $5)`,
       [`e2e-${orderId}`, Buffer.from(JSON.stringify(event)).toString('base64'), orderId, DEAD_LETTER_REASON, event.correlationId],
     );
-    await db.query('commit');
   });
   return orderId;
 }

@@ -7,11 +7,22 @@ import pg from 'pg';
 /** The e2e shop's own database (playwright.config.ts serves it on E2E_PORT + 1). */
 export const DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${Number(process.env.E2E_PORT ?? 8851) + 1}/postgres`;
 
+/**
+ * Runs `fn` in one transaction on the e2e database. Always a transaction: the local PGlite socket server keeps one
+ * connection's protocol messages together only inside a transaction, so a bare parameterized query could interleave
+ * with the shop's own statements ("unnamed prepared statement does not exist").
+ */
 export async function withDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {
-    return await fn(client);
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
   } finally {
     await client.end();
   }

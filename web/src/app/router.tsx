@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { createBrowserRouter, Navigate, type RouteObject, RouterProvider } from 'react-router';
+import { createBrowserRouter, Navigate, type PatchRoutesOnNavigationFunction, type RouteObject, RouterProvider } from 'react-router';
 
 import { RouteErrorBoundary } from '@/components/errors/route-error-boundary';
 import { RootLayout } from '@/components/layouts/root-layout';
@@ -13,9 +13,11 @@ import { RequireAuth, RequireSeller } from '@/features/auth/components/route-gua
  * carries only the shell. Pages sit under a pathless route with its own error boundary, which keeps the header
  * and footer on screen when a page fails; the root boundary only catches a failure of the chrome itself.
  * Guards are pathless layout routes: signed-in pages under `RequireAuth` (cart and checkout also under
- * `RequireShopper`), the seller portal under `RequireSeller`, the operator console under `RequireAdmin` — itself
- * lazy, with its 403 page, so shopper routes do not download either.
+ * `RequireShopper`), the seller portal under `RequireSeller`. The operator console (its route table, its
+ * `RequireAdmin` guard with the 403 page, its pages) is discovered lazily (`discoverRoutes`).
  */
+const PAGES_ROUTE_ID = 'pages';
+
 export const appRoutes: RouteObject[] = [
   {
     Component: RootLayout,
@@ -23,6 +25,7 @@ export const appRoutes: RouteObject[] = [
     HydrateFallback: PageLoading,
     children: [
       {
+        id: PAGES_ROUTE_ID,
         ErrorBoundary: RouteErrorBoundary,
         children: [
           { index: true, lazy: () => import('@/app/routes/home') },
@@ -73,28 +76,6 @@ export const appRoutes: RouteObject[] = [
               },
             ],
           },
-          {
-            // Operator console: its own lazy chunks behind the admin guard (non-admins get the 403 page).
-            path: 'admin',
-            lazy: () => import('@/app/routes/admin/guard'),
-            children: [
-              {
-                lazy: () => import('@/app/routes/admin/layout'),
-                children: [
-                  // Absolute paths: each console page reads (and is benchmarked) under its full URL.
-                  { path: '/admin/', lazy: () => import('@/app/routes/admin/overview') },
-                  { path: '/admin/orders', lazy: () => import('@/app/routes/admin/orders') },
-                  { path: '/admin/orders/:id', lazy: () => import('@/app/routes/admin/order') },
-                  { path: '/admin/dead-letters', lazy: () => import('@/app/routes/admin/dead-letters') },
-                  { path: '/admin/users', lazy: () => import('@/app/routes/admin/users') },
-                  { path: '/admin/catalog', lazy: () => import('@/app/routes/admin/catalog') },
-                  { path: '/admin/audit-log', lazy: () => import('@/app/routes/admin/audit-log') },
-                  { path: '/admin/promotions', lazy: () => import('@/app/routes/admin/promotions') },
-                  { path: '/admin/tax-rates', lazy: () => import('@/app/routes/admin/tax-rates') },
-                ],
-              },
-            ],
-          },
           { path: '*', lazy: () => import('@/app/routes/not-found') },
         ],
       },
@@ -102,7 +83,17 @@ export const appRoutes: RouteObject[] = [
   },
 ];
 
+/**
+ * Lazy route discovery: the operator console's route table is itself a lazy chunk, added to the tree the first time
+ * a navigation reaches `/admin`, so shopper routes download not even the console's paths.
+ */
+export const discoverRoutes: PatchRoutesOnNavigationFunction = async ({ path, patch }) => {
+  if (!/^\/admin(\/|$)/.test(path)) return;
+  const { consoleRoutes } = await import('@/app/routes/admin/routes');
+  patch(PAGES_ROUTE_ID, consoleRoutes);
+};
+
 export function AppRouter() {
-  const [router] = useState(() => createBrowserRouter(appRoutes));
+  const [router] = useState(() => createBrowserRouter(appRoutes, { patchRoutesOnNavigation: discoverRoutes }));
   return <RouterProvider router={router} />;
 }
