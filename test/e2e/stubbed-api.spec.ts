@@ -52,7 +52,7 @@ const order = {
   sellerId: SELLER,
   cartId: null,
   totalAmount: 295.02,
-  totals: { subtotal: 298, shipping: 0, discount: 29.8, tax: 26.82, total: 295.02, currency: 'USD' },
+  totals: { subtotal: 298, shipping: 0, discount: 29.8, tax: 26.82, taxIncluded: false, total: 295.02, currency: 'USD' },
   promoCode: 'WELCOME10',
   shippingDiscount: 0,
   shippingTax: 0,

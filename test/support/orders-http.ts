@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 
 import { createTestApp } from '@/app';
 import type { createRouter } from '@/platform/router';
+import type { OrderConsumerDeps } from '@/orders/consumer';
 import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
 import { jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 
@@ -11,10 +12,10 @@ type OrderDepsFactory = () => ReturnType<typeof fakeOrderDeps>['deps'];
 
 /**
  * Order routers on fake stock and cart collaborators, called over HTTP as a test user, with `ORDER_EVENTS` recorded.
- * `D` is what `call` reads by default.
+ * `D` is what `call` reads by default; `overrides` replace real collaborators (the tax calculator, say).
  */
-export function ordersHttpHarness<D>(mount: (makeDeps: OrderDepsFactory) => ReturnType<typeof createRouter>) {
-  const fakes = fakeOrderDeps();
+export function ordersHttpHarness<D>(mount: (makeDeps: OrderDepsFactory) => ReturnType<typeof createRouter>, overrides: Partial<OrderConsumerDeps> = {}) {
+  const fakes = fakeOrderDeps(overrides);
   const queue = new FakeQueue();
   const app = createTestApp(mount(() => fakes.deps));
   const testEnv = { ...env, ORDER_EVENTS: queue.asQueue() };

@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 
 import { createTestApp } from '@/app';
 import { placeCheckout } from '@/orders/checkout';
 import { applyCheckoutPaymentCompleted, applyPaymentCompleted, deliverOrder, placeOrder, shipOrder, type StockLine } from '@/orders/service';
-import { orders } from '@/orders/tables';
+import { orderItems, orders } from '@/orders/tables';
 import { createSimulatedGateway, type PaymentGateway, type RefundRequest, type SimulatedMode } from '@/payments/gateway';
 import { payments } from '@/payments/tables';
 import { createDb, withTransaction } from '@/platform/db';
@@ -20,18 +20,27 @@ export const ADDRESS = { street: '1 Return Lane', city: 'Ho Chi Minh City', stat
 
 /**
  * A DELIVERED order paid by a real COMPLETED payment row (so refunds go through the payments domain): placed,
- * paid (the seller's SALE in the ledger), shipped by the seller and delivered to the buyer. `shippingCents` adds a
- * shipping line to the order (and its total) before it is paid.
+ * paid (the seller's SALE in the ledger), shipped by the seller and delivered to the buyer. Before it is paid,
+ * `shippingCents` adds a shipping line to the order (and its total), and `line` gives one line a discount and tax
+ * (on top of its price, or included in it with `taxIncluded`).
  */
-export async function deliveredOrder(buyer: TestUser, seller: TestUser, lines: StockLine[], options: { shippingCents?: number } = {}) {
+export async function deliveredOrder(
+  buyer: TestUser,
+  seller: TestUser,
+  lines: StockLine[],
+  options: { shippingCents?: number; line?: { productId: number; discountCents: number; taxCents: number }; taxIncluded?: boolean } = {},
+) {
   const { deps } = fakeOrderDeps();
   const db = createDb(env);
   const customer = { id: buyer.id, role: 'customer' as const };
   const { order } = await placeOrder(deps, customer, { items: lines, shippingAddress: ADDRESS }, `returns-${crypto.randomUUID()}`);
   const shipping = options.shippingCents ?? 0;
+  const { productId, discountCents, taxCents } = options.line ?? { productId: 0, discountCents: 0, taxCents: 0 };
+  const taxIncluded = options.taxIncluded ?? false;
+  if (options.line) await db.update(orderItems).set({ discountCents, taxCents }).where(and(eq(orderItems.orderId, order.id), eq(orderItems.productId, productId)));
   const [row] = await db
     .update(orders)
-    .set({ shippingCents: shipping, totalCents: Math.round(order.totalAmount * 100) + shipping })
+    .set({ shippingCents: shipping, discountCents, taxCents, taxIncluded, totalCents: Math.round(order.totalAmount * 100) + shipping - discountCents + (taxIncluded ? 0 : taxCents) })
     .where(eq(orders.id, order.id))
     .returning();
   const [payment] = await db

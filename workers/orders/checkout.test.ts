@@ -69,12 +69,12 @@ describe('POST /api/v1/checkouts', () => {
     expect(res.status).toBe(201);
     const checkout = res.body.data;
     // A: 2×19.99 + 5.00 = 44.98 + express 12.00; B: 12.50 + platform default 4.99 (below its 50.00 threshold).
-    expect(checkout.totals).toEqual({ subtotal: 57.48, shipping: 16.99, discount: 0, tax: 0, total: 74.47, currency: 'USD' });
+    expect(checkout.totals).toEqual({ subtotal: 57.48, shipping: 16.99, discount: 0, tax: 0, taxIncluded: false, total: 74.47, currency: 'USD' });
     expect(checkout).toMatchObject({ userId: buyer.id, status: 'PENDING', payment: null });
     expect(checkout.orders).toHaveLength(2);
     const orderA = checkout.orders.find((o) => o.sellerId === sellerA.id)!;
     const orderB = checkout.orders.find((o) => o.sellerId === sellerB.id)!;
-    expect(orderA).toMatchObject({ status: 'PENDING', checkoutId: checkout.id, totalAmount: 56.98, totals: { subtotal: 44.98, shipping: 12, discount: 0, tax: 0, total: 56.98, currency: 'USD' } });
+    expect(orderA).toMatchObject({ status: 'PENDING', checkoutId: checkout.id, totalAmount: 56.98, totals: { subtotal: 44.98, shipping: 12, discount: 0, tax: 0, taxIncluded: false, total: 56.98, currency: 'USD' } });
     expect(orderA.shipping).toEqual({ optionId: expressA, method: 'Express', price: 12, minDays: 1, maxDays: 1 });
     expect(orderA.items.map((i) => [i.productId, i.quantity])).toEqual([[a1.id, 2], [a2.id, 1]].sort((x, y) => x[0]! - y[0]!));
     expect(orderB).toMatchObject({ totalAmount: 17.49, shipping: { optionId: null, method: 'Standard shipping', price: 4.99 } });
@@ -100,7 +100,7 @@ describe('POST /api/v1/checkouts', () => {
     t.cart.carts.set(buyer.id, [{ productId: a1.id, quantity: 3 }]);
     const res = await t.call('POST', '/api/v1/checkouts', buyer, { shippingAddress: ADDRESS, shipping: { [sellerA.id]: standardA } });
     expect(res.status).toBe(201);
-    expect(res.body.data.totals).toEqual({ subtotal: 59.97, shipping: 0, discount: 0, tax: 0, total: 59.97, currency: 'USD' });
+    expect(res.body.data.totals).toEqual({ subtotal: 59.97, shipping: 0, discount: 0, tax: 0, taxIncluded: false, total: 59.97, currency: 'USD' });
     expect(res.body.data.orders[0]!.shipping).toMatchObject({ optionId: standardA, method: 'Standard', price: 0 });
   });
 

@@ -7,7 +7,7 @@ import { storedShippingAddress } from '@/orders/address';
 import type { CheckoutInput, CheckoutPreviewResponse, CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
-import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type Pricing } from '@/orders/pricing';
+import { pricePurchase, refusedCodeError, toPreviewResponse, toTotals, type PricedGroup, type Pricing } from '@/orders/pricing';
 import {
   enqueue,
   eventEnvelope,
@@ -56,14 +56,7 @@ export function toCheckoutResponse(checkout: CheckoutRow, members: { order: Orde
     userId: checkout.userId,
     cartId: checkout.cartId,
     status: checkout.status,
-    totals: {
-      subtotal: centsToAmount(checkout.subtotalCents),
-      shipping: centsToAmount(checkout.shippingCents),
-      discount: centsToAmount(checkout.discountCents),
-      tax: centsToAmount(checkout.taxCents),
-      total: centsToAmount(checkout.totalCents),
-      currency: checkout.currency,
-    },
+    totals: toTotals(checkout, checkout.taxIncluded, checkout.currency),
     shippingAddress: checkout.shippingAddress,
     orders: members.map(({ order, items }) => toOrderResponse(order, items)),
     payment: payment ? toPaymentResponse(payment) : null,
@@ -189,7 +182,7 @@ export async function placeCheckout(
   const checkoutId = options.checkoutId ?? newId();
   const { groups, pricing } = await priceCheckout(deps, caller, input, checkoutId);
   if (pricing.code?.refusal) throw refusedCodeError(pricing.code);
-  const { subtotalCents, shippingCents, discountCents, taxCents, totalCents } = pricing;
+  const { subtotalCents, shippingCents, discountCents, taxCents, taxIncluded, totalCents } = pricing;
   const free = groups.find((g) => g.priced.totalCents <= 0);
   if (free) {
     throw new AppError(422, 'ORDER_NOT_PAYABLE', "Every seller's part of a checkout must cost more than 0 to be paid", { [`seller.${free.sellerId}`]: 'costs 0.00' });
@@ -209,7 +202,7 @@ export async function placeCheckout(
     written = await deps.transaction(async (tx) => {
       const [checkout] = await tx
         .insert(checkouts)
-        .values({ id: checkoutId, userId: caller.id, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents, shippingCents, discountCents, taxCents, totalCents, promoCode, shippingAddress })
+        .values({ id: checkoutId, userId: caller.id, cartId: input.cartId ?? null, status: 'PENDING', subtotalCents, shippingCents, discountCents, taxCents, taxIncluded, totalCents, promoCode, shippingAddress })
         .returning();
       const members: { order: OrderRow; items: OrderItemRow[] }[] = [];
       for (const g of groups) {
@@ -222,7 +215,7 @@ export async function placeCheckout(
             cartId: input.cartId ?? null,
             checkoutId,
             status: 'PENDING',
-            ...orderMoney(g.priced),
+            ...orderMoney(g.priced, taxIncluded),
             commissionCents: g.commissionCents,
             promoCode,
             shippingOptionId: g.shipping.optionId,

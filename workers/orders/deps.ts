@@ -10,12 +10,11 @@ import { runScheduledMaintenance } from '@/orders/scheduled';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { createLogger, type Logger } from '@/platform/logger';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
-import { pricesIncludeTaxFromEnv, taxCalculatorFromEnv } from '@/tax/calculator';
+import { taxCalculatorFromEnv } from '@/tax/calculator';
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
 export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDeps {
   const db = createDb(env);
-  pricesIncludeTaxFromEnv(env.PRICES_INCLUDE_TAX);
   return {
     db,
     tax: taxCalculatorFromEnv(env, db),

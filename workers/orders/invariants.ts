@@ -25,7 +25,8 @@
  *   with a SALE has its REFUND, each SALE/REFUND splits its gross exactly into seller net + commission, and the
  *   gross kept by the ledger for a paid checkout = what the buyer paid net of refunds.
  * Breakdown (docs/decisions/promotions.md), per order and per checkout:
- * - total = subtotal − discount + shipping + tax; an order's discount and tax = Σ of its lines' + its shipping line's,
+ * - total = subtotal − discount + shipping + tax (+ 0 when the order's prices included their tax, `tax_included`), and
+ *   an included tax never exceeds what it is part of; an order's discount and tax = Σ of its lines' + its shipping line's,
  *   no line's discount above its amount, no shipping discount above the shipping; a checkout's discount and tax = Σ of
  *   its orders';
  * - every promotion used by those orders: `used_count` = its unreleased redemptions, never above `usage_limit`.
@@ -245,8 +246,11 @@ export async function gatherMoneyViolations(query: RunQuery, orderScope: string,
         and exists (select 1 from seller_ledger_entries e where e.order_id = o.id and e.type = 'SALE')
         and not exists (select 1 from seller_ledger_entries e where e.return_id = x.id and e.type = 'RETURN' and e.gross_cents = -x.refund_cents)`,
     // The breakdown adds up, order by order and line by line.
-    `select 'order ' || o.id || ': total ' || o.total_cents || ' ≠ subtotal ' || o.subtotal_cents || ' − discount ' || o.discount_cents || ' + shipping ' || o.shipping_cents || ' + tax ' || o.tax_cents as message
-       from orders o where ${orderScope} and o.total_cents <> o.subtotal_cents - o.discount_cents + o.shipping_cents + o.tax_cents`,
+    `select 'order ' || o.id || ': total ' || o.total_cents || ' ≠ subtotal ' || o.subtotal_cents || ' − discount ' || o.discount_cents || ' + shipping ' || o.shipping_cents
+            || case when o.tax_included then ' (tax ' || o.tax_cents || ' included)' else ' + tax ' || o.tax_cents end as message
+       from orders o where ${orderScope}
+        and (o.total_cents <> o.subtotal_cents - o.discount_cents + o.shipping_cents + case when o.tax_included then 0 else o.tax_cents end
+             or (o.tax_included and o.tax_cents > o.total_cents))`,
     `select 'order ' || o.id || ': discount ' || o.discount_cents || ' / tax ' || o.tax_cents || ' ≠ lines ' || coalesce(sum(i.discount_cents), 0) || ' + shipping ' || o.shipping_discount_cents
             || ' / lines ' || coalesce(sum(i.tax_cents), 0) || ' + shipping ' || o.shipping_tax_cents || ', or a line or the shipping is discounted below zero' as message
        from orders o left join order_items i on i.order_id = o.id
@@ -259,7 +263,7 @@ export async function gatherMoneyViolations(query: RunQuery, orderScope: string,
     `select 'checkout ' || c.id || ': total ' || c.total_cents || ' ≠ subtotal − discount + shipping + tax, or its discount ' || c.discount_cents || ' / tax ' || c.tax_cents || ' ≠ Σ orders ' || coalesce(sum(o.discount_cents), 0) || ' / ' || coalesce(sum(o.tax_cents), 0) as message
        from checkouts c left join orders o on o.checkout_id = c.id
       where ${checkoutScope} group by c.id
-     having c.total_cents <> c.subtotal_cents - c.discount_cents + c.shipping_cents + c.tax_cents
+     having c.total_cents <> c.subtotal_cents - c.discount_cents + c.shipping_cents + case when c.tax_included then 0 else c.tax_cents end
          or c.discount_cents <> coalesce(sum(o.discount_cents), 0) or c.tax_cents <> coalesce(sum(o.tax_cents), 0)`,
     // A promotion's uses are its purchases that still hold one, never more than its limit.
     `select 'promotion ' || p.id || ': used_count ' || p.used_count || ' ≠ ' || (select count(*) from promotion_redemptions r where r.promotion_id = p.id and r.released_at is null) || ' uses held (limit ' || coalesce(p.usage_limit::text, 'none') || ')' as message

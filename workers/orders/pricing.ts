@@ -69,6 +69,8 @@ export interface CodeOutcome {
 
 export interface Pricing {
   groups: Map<string, PricedGroup>;
+  /** The prices included their tax: `taxCents` is reported, not added to the totals. */
+  taxIncluded: boolean;
   subtotalCents: number;
   shippingCents: number;
   discountCents: number;
@@ -139,6 +141,7 @@ export async function pricePurchase(deps: PricingDeps, userId: string, groups: r
     { id: `shipping:${g.sellerId}`, kind: 'shipping' as const, categoryId: null, amountCents: g.shippingCents - (applied.shipping.get(g.sellerId)?.discountCents ?? 0) },
   ]);
   const taxes = address ? await deps.tax.calculate({ country: address.country, state: address.state ?? '' }, taxItems) : new Map<string, number>();
+  const taxIncluded = deps.tax.pricesIncludeTax;
 
   const priced = new Map<string, PricedGroup>();
   for (const g of groups) {
@@ -167,7 +170,7 @@ export async function pricePurchase(deps: PricingDeps, userId: string, groups: r
       shippingTaxCents,
       discountCents,
       taxCents,
-      totalCents: subtotalCents - discountCents + g.shippingCents + taxCents,
+      totalCents: subtotalCents - discountCents + g.shippingCents + (taxIncluded ? 0 : taxCents),
       platformDiscountCents,
       sellerDiscountByLine,
       lines,
@@ -180,6 +183,7 @@ export async function pricePurchase(deps: PricingDeps, userId: string, groups: r
   });
   return {
     groups: priced,
+    taxIncluded,
     subtotalCents: sum((g) => g.subtotalCents),
     shippingCents: sum((g) => g.shippingCents),
     discountCents: sum((g) => g.discountCents),
@@ -191,19 +195,23 @@ export async function pricePurchase(deps: PricingDeps, userId: string, groups: r
   };
 }
 
+/** The totals of an order, a checkout or a preview, from integer cents. */
+export const toTotals = (t: { subtotalCents: number; shippingCents: number; discountCents: number; taxCents: number; totalCents: number }, taxIncluded: boolean, currency = 'USD') => ({
+  subtotal: centsToAmount(t.subtotalCents),
+  shipping: centsToAmount(t.shippingCents),
+  discount: centsToAmount(t.discountCents),
+  tax: centsToAmount(t.taxCents),
+  taxIncluded,
+  total: centsToAmount(t.totalCents),
+  currency,
+});
+
 /** The preview answer (checkouts and single-seller orders alike) from priced seller groups. */
 export function toPreviewResponse(
   groups: readonly { sellerId: string; lines: readonly PricingLine[]; priced: PricedGroup; shipping: { optionId: string | null; method: string; minDays: number; maxDays: number } }[],
   pricing: Pricing,
 ): CheckoutPreviewResponse {
-  const totals = (t: { subtotalCents: number; shippingCents: number; discountCents: number; taxCents: number; totalCents: number }) => ({
-    subtotal: centsToAmount(t.subtotalCents),
-    shipping: centsToAmount(t.shippingCents),
-    discount: centsToAmount(t.discountCents),
-    tax: centsToAmount(t.taxCents),
-    total: centsToAmount(t.totalCents),
-    currency: 'USD',
-  });
+  const totals = (t: PricedGroup | Pricing) => toTotals(t, pricing.taxIncluded);
   return {
     totals: totals(pricing),
     orders: groups.map((g) => ({

@@ -113,9 +113,13 @@ export const orderItemSchema = z
   })
   .openapi('OrderItem');
 
-/** Money breakdown of an order or a checkout: total = subtotal + shipping − discount + tax (decimal amounts). */
+/**
+ * Money breakdown of an order or a checkout (decimal amounts): total = subtotal + shipping − discount + tax, or, when
+ * `taxIncluded` (the shop's prices include tax), total = subtotal + shipping − discount with `tax` the part of it that
+ * is tax.
+ */
 export const totalsSchema = z
-  .object({ subtotal: z.number(), shipping: z.number(), discount: z.number(), tax: z.number(), total: z.number(), currency: z.string() })
+  .object({ subtotal: z.number(), shipping: z.number(), discount: z.number(), tax: z.number(), taxIncluded: z.boolean(), total: z.number(), currency: z.string() })
   .openapi('Totals');
 
 export const orderShippingSchema = z

@@ -5,7 +5,7 @@ import { centsToAmount } from '@/catalog/summary';
 import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { storedShippingAddress } from '@/orders/address';
 import { assertExpectedTotal } from '@/orders/price-check';
-import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type PricingDeps } from '@/orders/pricing';
+import { pricePurchase, refusedCodeError, toPreviewResponse, toTotals, type PricedGroup, type PricingDeps } from '@/orders/pricing';
 import { redeemPromotions, releasePromotionUses } from '@/promotions/service';
 import { TableTaxCalculator, type TaxCalculator } from '@/tax/calculator';
 import { productImages, products } from '@/catalog/tables';
@@ -68,20 +68,25 @@ export const pricingDeps = (deps: OrderDeps): PricingDeps => ({ db: deps.db, tax
 
 /**
  * The platform's cut of one seller order (docs/decisions/promotions.md): commission on what each line sold at after
- * a seller-funded discount, less what the platform itself gave away (so a platform-funded discount may take the
- * commission below 0: the platform then pays the seller the difference).
+ * a seller-funded discount and without tax (a tax-inclusive price leaves out its tax), less what the platform itself
+ * gave away (so a platform-funded discount may take the commission below 0: the platform then pays the seller the
+ * difference).
  */
 export async function orderCommission(deps: OrderDeps, lines: readonly { productId: number; quantity: number; product: { priceCents: number; categoryId: number | null } }[], priced: PricedGroup): Promise<number> {
   const base = await commissionCents(
     deps.db,
-    lines.map((l) => ({ categoryId: l.product.categoryId, lineCents: l.product.priceCents * l.quantity - (priced.sellerDiscountByLine.get(l.productId) ?? 0) })),
+    lines.map((l) => ({
+      categoryId: l.product.categoryId,
+      lineCents: l.product.priceCents * l.quantity - (priced.sellerDiscountByLine.get(l.productId) ?? 0) - (deps.tax?.pricesIncludeTax ? (priced.lines.get(l.productId)?.taxCents ?? 0) : 0),
+    })),
     deps.commissionBps ?? DEFAULT_COMMISSION_BPS,
   );
   return base - priced.platformDiscountCents;
 }
 
 /** The money columns of an order row from its priced group. */
-export const orderMoney = (g: PricedGroup) => ({
+export const orderMoney = (g: PricedGroup, taxIncluded: boolean) => ({
+  taxIncluded,
   subtotalCents: g.subtotalCents,
   shippingCents: g.shippingCents,
   discountCents: g.discountCents,
@@ -139,14 +144,7 @@ export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderRe
     checkoutId: order.checkoutId,
     totalAmount: centsToAmount(order.totalCents),
     currency: order.currency,
-    totals: {
-      subtotal: centsToAmount(order.subtotalCents),
-      shipping: centsToAmount(order.shippingCents),
-      discount: centsToAmount(order.discountCents),
-      tax: centsToAmount(order.taxCents),
-      total: centsToAmount(order.totalCents),
-      currency: order.currency,
-    },
+    totals: toTotals(order, order.taxIncluded, order.currency),
     shipping:
       order.shippingMethod === null
         ? null
@@ -300,7 +298,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     result = await deps.transaction(async (tx) => {
       const [order] = await tx
         .insert(orders)
-        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', ...orderMoney(group), commissionCents: commission, promoCode: pricing.code?.applied ? pricing.code.code : null, shippingAddress })
+        .values({ id: orderId, userId: caller.id, sellerId, cartId: input.cartId ?? null, status: 'PENDING', ...orderMoney(group, pricing.taxIncluded), commissionCents: commission, promoCode: pricing.code?.applied ? pricing.code.code : null, shippingAddress })
         .returning();
       const items = await tx
         .insert(orderItems)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid, varchar, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid, varchar, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
@@ -22,6 +22,9 @@ export interface ShippingAddress {
 export const CHECKOUT_STATUSES = ['PENDING', 'PAID', 'PAYMENT_FAILED', 'CANCELLED'] as const;
 export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
 
+/** The tax a total adds: all of it for tax-exclusive prices, none when the prices included it. */
+const addedTax = (t: { taxCents: AnyPgColumn; taxIncluded: AnyPgColumn }) => sql`case when ${t.taxIncluded} then 0 else ${t.taxCents} end`;
+
 /**
  * One checkout of a whole cart (docs/decisions/marketplace.md): split into one order per seller, paid with ONE
  * payment for `totalCents` (= Σ of its orders' totals). `status` follows the payment: PAID once it completed,
@@ -38,6 +41,8 @@ export const checkouts = pgTable(
     shippingCents: bigint({ mode: 'number' }).notNull().default(0),
     discountCents: bigint({ mode: 'number' }).notNull().default(0),
     taxCents: bigint({ mode: 'number' }).notNull().default(0),
+    /** The prices contained their tax (`PRICES_INCLUDE_TAX` when placed): `taxCents` is reported, not added. */
+    taxIncluded: boolean().notNull().default(false),
     totalCents: bigint({ mode: 'number' }).notNull(),
     currency: char({ length: 3 }).notNull().default('USD'),
     shippingAddress: jsonb().$type<ShippingAddress>().notNull(),
@@ -48,7 +53,7 @@ export const checkouts = pgTable(
   },
   (t) => [
     check('checkouts_status_check', sql`${t.status} in ('PENDING', 'PAID', 'PAYMENT_FAILED', 'CANCELLED')`),
-    check('checkouts_total_check', sql`${t.totalCents} = ${t.subtotalCents} + ${t.shippingCents} - ${t.discountCents} + ${t.taxCents} and ${t.totalCents} > 0`),
+    check('checkouts_total_check', sql`${t.totalCents} = ${t.subtotalCents} + ${t.shippingCents} - ${t.discountCents} + ${addedTax(t)} and ${t.totalCents} > 0`),
     index('checkouts_user_created_idx').on(t.userId, t.createdAt.desc()),
     index('checkouts_status_created_idx').on(t.status, t.createdAt),
   ],
@@ -65,11 +70,13 @@ export const orders = pgTable(
     /** The checkout this order is one seller's part of; null for a single-seller `POST /orders`. */
     checkoutId: uuid().references((): AnyPgColumn => checkouts.id),
     status: varchar({ length: 16 }).$type<OrderStatus>().notNull().default('PENDING'),
-    /** Breakdown: total = subtotal (lines) + shipping − discount + tax, all integer cents. */
+    /** Breakdown: total = subtotal (lines) + shipping − discount + tax (+ 0 when the tax was included), integer cents. */
     subtotalCents: bigint({ mode: 'number' }).notNull().default(0),
     shippingCents: bigint({ mode: 'number' }).notNull().default(0),
     discountCents: bigint({ mode: 'number' }).notNull().default(0),
     taxCents: bigint({ mode: 'number' }).notNull().default(0),
+    /** The prices contained their tax (`PRICES_INCLUDE_TAX` when placed): `taxCents` is reported, not added. */
+    taxIncluded: boolean().notNull().default(false),
     totalCents: bigint({ mode: 'number' }).notNull(),
     /** The platform's cut of this order, fixed when it is placed (commission rates of that moment). */
     commissionCents: bigint({ mode: 'number' }).notNull().default(0),
@@ -96,7 +103,7 @@ export const orders = pgTable(
   (t) => [
     check('orders_status_check', sql`${t.status} in ('PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED')`),
     check('orders_total_check', sql`${t.totalCents} >= 0`),
-    check('orders_breakdown_check', sql`${t.totalCents} = ${t.subtotalCents} + ${t.shippingCents} - ${t.discountCents} + ${t.taxCents}`),
+    check('orders_breakdown_check', sql`${t.totalCents} = ${t.subtotalCents} + ${t.shippingCents} - ${t.discountCents} + ${addedTax(t)}`),
     // A platform-funded discount comes off the commission, which may then go below 0 (the platform pays the seller).
     check('orders_commission_check', sql`${t.commissionCents} >= -${t.discountCents} and ${t.commissionCents} <= ${t.totalCents}`),
     check('orders_discount_check', sql`${t.discountCents} >= 0 and ${t.taxCents} >= 0 and ${t.discountCents} <= ${t.subtotalCents} + ${t.shippingCents}`),

@@ -13,6 +13,7 @@ import { createRouter } from '@/platform/router';
 import type { PromotionResponse } from '@/promotions/schema';
 import { promotionsRouter } from '@/promotions/routes';
 import { promotions } from '@/promotions/tables';
+import { TableTaxCalculator } from '@/tax/calculator';
 import { taxRouter } from '@/tax/routes';
 import type { TaxRateResponse } from '@/tax/service';
 import { checkInvariantsHere, expectInvariants } from '@test/support/invariants';
@@ -29,9 +30,10 @@ const COUNTRY = 'AW';
 const UNTAXED = 'NR';
 const ADDRESS = { street: '1 Main St', city: 'Capital', state: 'North', country: COUNTRY, zipCode: '10000' };
 
-const setup = () =>
-  ordersHttpHarness<CheckoutResponse>((makeDeps) =>
-    createRouter().route('/', createCheckoutsRouter(makeDeps)).route('/', createOrdersRouter(makeDeps)).route('/', promotionsRouter).route('/', taxRouter),
+const setup = (overrides: Parameters<typeof ordersHttpHarness>[1] = {}) =>
+  ordersHttpHarness<CheckoutResponse>(
+    (makeDeps) => createRouter().route('/', createCheckoutsRouter(makeDeps)).route('/', createOrdersRouter(makeDeps)).route('/', promotionsRouter).route('/', taxRouter),
+    overrides,
   );
 
 let buyer: TestUser;
@@ -138,7 +140,7 @@ describe('POST /api/v1/checkouts/preview and the checkout', () => {
     expect(res.status).toBe(200);
     // Lines 20.00 and 2 × 5.00: −2.00 and −1.00; taxed 10 % (region) on 18.00 → 1.80 and 0 % (books) on 9.00.
     // Shipping: platform default 4.99 (under 50.00), taxed 20 % → 1.00 (0.998 rounded).
-    expect(res.body.data.totals).toEqual({ subtotal: 30, shipping: 4.99, discount: 3, tax: 2.8, total: 34.79, currency: 'USD' });
+    expect(res.body.data.totals).toEqual({ subtotal: 30, shipping: 4.99, discount: 3, tax: 2.8, taxIncluded: false, total: 34.79, currency: 'USD' });
     expect(res.body.data.promoCode).toEqual({ code: promo.code, applied: true, discount: 3, refusal: null });
     expect(res.body.data.orders[0]!.items.map((i) => [i.productId, i.discount, i.tax])).toEqual([[a1.id, 2, 1.8], [a2.id, 1, 0]].sort((x, y) => x[0]! - y[0]!));
     expect(res.body.data.orders[0]!.shipping).toMatchObject({ price: 4.99, discount: 0, tax: 1 });
@@ -171,15 +173,42 @@ describe('POST /api/v1/checkouts/preview and the checkout', () => {
     expect(back!.usedCount).toBe(0);
   });
 
+  it('with tax-inclusive prices (PRICES_INCLUDE_TAX), reports the tax inside the prices and charges the prices', async () => {
+    const t = setup({ tax: new TableTaxCalculator(db(), true) });
+    const body = checkoutBody([{ productId: a1.id, quantity: 1 }, { productId: a2.id, quantity: 2 }]);
+    const preview = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/checkouts/preview', buyer, body);
+    // 20.00 at 10 % contains 1.82; the books (0 %) nothing; shipping 4.99 at 20 % contains 0.83. Nothing is added.
+    expect(preview.body.data.totals).toEqual({ subtotal: 30, shipping: 4.99, discount: 0, tax: 2.65, taxIncluded: true, total: 34.99, currency: 'USD' });
+    expect(preview.body.data.orders[0]!.items.map((i) => [i.productId, i.tax])).toEqual([[a1.id, 1.82], [a2.id, 0]].sort((x, y) => x[0]! - y[0]!));
+
+    const placed = await t.call('POST', '/api/v1/checkouts', buyer, { ...body, expectedTotal: 34.99 });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body.data.totals).toEqual(preview.body.data.totals);
+    const orderId = placed.body.data.orders[0]!.id;
+    const [stored] = await db().select().from(orders).where(eq(orders.id, orderId));
+    expect(stored).toMatchObject({ subtotalCents: 3000, shippingCents: 499, taxCents: 265, shippingTaxCents: 83, taxIncluded: true, totalCents: 3499 });
+    // The commission is taken on the prices without their tax.
+    const exclusive = await setup().call('POST', '/api/v1/checkouts', buyer, { ...body, expectedTotal: 37.99 });
+    expect(exclusive.status, JSON.stringify(exclusive.body)).toBe(201);
+    const [plain] = await db().select().from(orders).where(eq(orders.id, exclusive.body.data.orders[0]!.id));
+    expect(plain).toMatchObject({ taxIncluded: false, taxCents: 300, totalCents: 3799 });
+    expect(stored!.commissionCents).toBeLessThan(plain!.commissionCents);
+    // A placed order keeps its own arithmetic, whatever the setting is now.
+    const read = await setup().call<{ totals: unknown }>('GET', `/api/v1/orders/${orderId}`, buyer);
+    expect(read.body.data.totals).toMatchObject({ tax: 2.65, taxIncluded: true, total: 34.99 });
+    for (const id of [orderId, exclusive.body.data.orders[0]!.id]) expect((await t.call('PUT', `/api/v1/orders/${id}/cancel`, buyer, {})).status).toBe(200);
+    await expectInvariants(a1.id, a2.id);
+  });
+
   it('previews without an address (no tax yet) and previews a single-seller order (no shipping line)', async () => {
     const promo = await createPromotion(admin, { name: '10 % again', code: code('TENB'), type: 'percentage', value: 10 });
     const t = setup();
     const noAddress = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/checkouts/preview', buyer, { items: [{ productId: b1.id, quantity: 1 }], promoCode: promo.code });
-    expect(noAddress.body.data.totals).toEqual({ subtotal: 10, shipping: 4.99, discount: 1, tax: 0, total: 13.99, currency: 'USD' });
+    expect(noAddress.body.data.totals).toEqual({ subtotal: 10, shipping: 4.99, discount: 1, tax: 0, taxIncluded: false, total: 13.99, currency: 'USD' });
     const order = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/orders/preview', buyer, { items: [{ productId: b1.id, quantity: 2 }], shippingAddress: ADDRESS, promoCode: promo.code });
     expect(order.status).toBe(200);
     // 20.00 − 2.00, + 10 % of 18.00.
-    expect(order.body.data.totals).toEqual({ subtotal: 20, shipping: 0, discount: 2, tax: 1.8, total: 19.8, currency: 'USD' });
+    expect(order.body.data.totals).toEqual({ subtotal: 20, shipping: 0, discount: 2, tax: 1.8, taxIncluded: false, total: 19.8, currency: 'USD' });
     const refused = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/orders/preview', buyer, { items: [{ productId: b1.id, quantity: 1 }], promoCode: 'NO-SUCH-CODE' });
     expect(refused.body.data.promoCode).toMatchObject({ applied: false, refusal: { code: 'PROMO_CODE_UNKNOWN' } });
     expect(t.stock.calls).toEqual([]);
@@ -189,7 +218,7 @@ describe('POST /api/v1/checkouts/preview and the checkout', () => {
     const t = setup();
     const res = await t.call('POST', '/api/v1/checkouts', buyer, { items: [{ productId: b1.id, quantity: 1 }], shippingAddress: { ...ADDRESS, country: UNTAXED }, expectedTotal: 14.99 });
     expect(res.status).toBe(201);
-    expect(res.body.data.totals).toEqual({ subtotal: 10, shipping: 4.99, discount: 0, tax: 0, total: 14.99, currency: 'USD' });
+    expect(res.body.data.totals).toEqual({ subtotal: 10, shipping: 4.99, discount: 0, tax: 0, taxIncluded: false, total: 14.99, currency: 'USD' });
   });
 
   it('answers 409 PRICE_CHANGED naming discount and tax when expectedTotal left out the tax', async () => {
@@ -272,7 +301,7 @@ describe('POST /api/v1/checkouts/preview and the checkout', () => {
     const free = await createPromotion(admin, { name: 'Free ship', code: code('SHIP'), type: 'free_shipping' });
     const t = setup();
     const res = await t.call<CheckoutPreviewResponse>('POST', '/api/v1/checkouts/preview', buyer, checkoutBody([{ productId: b1.id, quantity: 1 }], { promoCode: free.code }));
-    expect(res.body.data.totals).toEqual({ subtotal: 10, shipping: 4.99, discount: 4.99, tax: 1, total: 11, currency: 'USD' });
+    expect(res.body.data.totals).toEqual({ subtotal: 10, shipping: 4.99, discount: 4.99, tax: 1, taxIncluded: false, total: 11, currency: 'USD' });
     expect(res.body.data.orders[0]!.shipping).toMatchObject({ discount: 4.99, tax: 0 });
 
     const pct = await createPromotion(sellerB, { name: 'B 20 %', code: code('B20'), type: 'percentage', value: 20 });

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 
 const db = () => createDb(env);
-const twoLineOrder = (options: { shippingCents?: number } = {}) =>
+const twoLineOrder = (options: Parameters<typeof deliveredOrder>[3] = {}) =>
   deliveredOrder(
     buyer,
     seller,
@@ -118,6 +118,22 @@ describe('a return from request to refund', () => {
     ]);
     expect(t.stock.calls).toEqual([]);
     await expectMoneyInvariants(order.id);
+  });
+
+  it('refunds what a line cost: its discounted price plus its tax, or the price alone when it included the tax', async () => {
+    const t = returnsHttpHarness();
+    // 3 × 19.99 = 59.97, 6.00 off: 53.97, plus 5.40 tax = 59.37 paid for the line.
+    const taxed = await twoLineOrder({ line: { productId: productA.id, discountCents: 600, taxCents: 540 } });
+    const one = await sentReturn(t, taxed.order, [{ orderItemId: lineOf(taxed.order, productA.id), quantity: 1 }]);
+    expect((await t.call('POST', `/api/v1/returns/${one.id}/received`, seller, {})).body.data.refundAmount).toBe(19.79);
+    const rest = await sentReturn(t, taxed.order, [{ orderItemId: lineOf(taxed.order, productA.id), quantity: 2 }]);
+    expect((await t.call('POST', `/api/v1/returns/${rest.id}/received`, seller, {})).body.data.refundAmount).toBe(39.58);
+    // Tax-inclusive prices: 53.97 paid, 4.91 of it tax; nothing is added to the refund.
+    const included = await twoLineOrder({ line: { productId: productA.id, discountCents: 600, taxCents: 491 }, taxIncluded: true });
+    const all = await sentReturn(t, included.order, [{ orderItemId: lineOf(included.order, productA.id), quantity: 3 }]);
+    expect((await t.call('POST', `/api/v1/returns/${all.id}/received`, seller, {})).body.data).toMatchObject({ status: 'REFUNDED', refundAmount: 53.97 });
+    await expectMoneyInvariants(taxed.order.id);
+    await expectMoneyInvariants(included.order.id);
   });
 
   it("refunds a checkout order's return from the checkout's one payment, its shipping included, and the books still balance", async () => {

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import { assertReturnable, canTransitionReturn, commissionShareCents, lineRefundCents, returnRefundCents, RETURN_TRANSITIONS, type OrderForReturn } from '@/returns/rules';
+import { assertReturnable, canTransitionReturn, commissionShareCents, lineRefundCents, returnRefundCents, RETURN_TRANSITIONS, shippingPaidCents, type OrderForReturn, type ReturnableLine } from '@/returns/rules';
 import { RETURN_STATUSES } from '@/returns/tables';
 
 const DAY = 24 * 60 * 60 * 1000;
 const delivered = new Date('2026-11-01T12:00:00Z');
-const order: OrderForReturn = {
+const line = (id: string, quantity: number, unitPriceCents: number, more: Partial<ReturnableLine> = {}): ReturnableLine => ({ id, quantity, unitPriceCents, discountCents: 0, taxCents: 0, taxIncluded: false, ...more });
+const order: OrderForReturn & { lines: ReturnableLine[] } = {
   buyerId: 'buyer',
   status: 'DELIVERED',
   deliveredAt: delivered,
-  lines: [
-    { id: 'a', quantity: 3, unitPriceCents: 1000 },
-    { id: 'b', quantity: 1, unitPriceCents: 250 },
-  ],
+  lines: [line('a', 3, 1000), line('b', 1, 250)],
 };
 const request = (lines: { orderItemId: string; quantity: number }[], extra: Partial<Parameters<typeof assertReturnable>[1]> = {}) => ({
   callerId: 'buyer',
@@ -56,10 +54,23 @@ describe('assertReturnable', () => {
 
 describe('refund amount', () => {
   it('prices a line by what was paid for it, and the parts of a line add up to exactly the line', () => {
-    const odd = { id: 'x', quantity: 3, unitPriceCents: 333 };
+    const odd = line('x', 3, 333);
     expect(lineRefundCents(odd, 3)).toBe(999);
     const parts = [lineRefundCents(odd, 1, 0), lineRefundCents(odd, 1, 1), lineRefundCents(odd, 1, 2)];
     expect(parts.reduce((a, b) => a + b, 0)).toBe(999);
+  });
+
+  it('refunds the discounted price plus its tax, and no added tax when the price included it', () => {
+    // 3 × 10.00, 3.00 off, 10 % tax on 27.00 = 2.70 on top: 29.70 paid.
+    const taxed = line('t', 3, 1000, { discountCents: 300, taxCents: 270 });
+    expect(lineRefundCents(taxed, 3)).toBe(2970);
+    expect(lineRefundCents(taxed, 1)).toBe(990);
+    // The same line with tax-inclusive prices: 27.00 paid, of which 2.45 was tax.
+    const included = line('i', 3, 1000, { discountCents: 300, taxCents: 245, taxIncluded: true });
+    expect(lineRefundCents(included, 3)).toBe(2700);
+    expect([0, 1, 2].reduce((sum, done) => sum + lineRefundCents(included, 1, done), 0)).toBe(2700);
+    expect(shippingPaidCents({ shippingCents: 499, shippingDiscountCents: 99, shippingTaxCents: 80, taxIncluded: false })).toBe(480);
+    expect(shippingPaidCents({ shippingCents: 499, shippingDiscountCents: 99, shippingTaxCents: 67, taxIncluded: true })).toBe(400);
   });
 
   const base = { orderLines: order.lines, refundedUnits: new Map<string, number>(), shippingCents: 500, paidCents: 3750, alreadyRefundedCents: 0 };

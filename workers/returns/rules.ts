@@ -33,10 +33,19 @@ export interface ReturnableLine {
   id: string;
   quantity: number;
   unitPriceCents: number;
+  /** The line's discount and tax, fixed when the order was placed. */
+  discountCents: number;
+  taxCents: number;
+  /** The order's prices included their tax (the tax is part of the price, not on top of it). */
+  taxIncluded: boolean;
 }
 
-/** What the buyer paid for the whole line. Today `unitPriceCents × quantity`; with per-line discount and tax: − discount + tax. */
-export const linePaidCents = (line: ReturnableLine) => line.unitPriceCents * line.quantity;
+/** What the buyer paid for the whole line: its price less its discount, plus its tax unless the price included it. */
+export const linePaidCents = (line: ReturnableLine) => line.unitPriceCents * line.quantity - line.discountCents + (line.taxIncluded ? 0 : line.taxCents);
+
+/** What the buyer paid for an order's shipping: its price less its discount, plus its tax unless the price included it. */
+export const shippingPaidCents = (order: { shippingCents: number; shippingDiscountCents: number; shippingTaxCents: number; taxIncluded: boolean }) =>
+  order.shippingCents - order.shippingDiscountCents + (order.taxIncluded ? 0 : order.shippingTaxCents);
 
 /**
  * What the buyer paid for `quantity` more units of `line` when `alreadyRefunded` units of it were refunded before —
@@ -54,7 +63,7 @@ export interface OrderForReturn {
   status: string;
   /** When the order turned DELIVERED; null if it never did. */
   deliveredAt: Date | null;
-  lines: ReturnableLine[];
+  lines: Pick<ReturnableLine, 'id' | 'quantity'>[];
 }
 
 export interface ReturnRequestLine {
@@ -96,6 +105,7 @@ export interface RefundInput {
   orderLines: ReturnableLine[];
   /** Units per order line already refunded or being refunded by other returns (RECEIVED/REFUNDED). */
   refundedUnits: ReadonlyMap<string, number>;
+  /** What the buyer paid for shipping ({@link shippingPaidCents}), refunded with the last of the order's lines. */
   shippingCents: number;
   /** What the buyer paid for the order, and what other refunds of it already gave back. */
   paidCents: number;

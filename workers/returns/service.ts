@@ -16,7 +16,7 @@ import { AppError, forbidden, notFound } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
 import { describeError } from '@/platform/logger';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
-import { assertReturnable, assertReturnTransition, DEFAULT_RETURN_WINDOW_DAYS, holdsUnits, lineRefundCents, returnRefundCents } from '@/returns/rules';
+import { assertReturnable, assertReturnTransition, DEFAULT_RETURN_WINDOW_DAYS, holdsUnits, lineRefundCents, returnRefundCents, shippingPaidCents } from '@/returns/rules';
 import type { CreateReturn, ReturnPolicy, ReturnResponse } from '@/returns/schema';
 import { returnItemCount } from '@/returns/summary';
 import { RETURN_STATUSES, returnLines, returns, returnStatusHistory, type ReturnStatus } from '@/returns/tables';
@@ -47,9 +47,10 @@ const canSee = (caller: Caller, row: { buyerId: string; sellerId: string }) => i
 async function linesOf(q: Queryable, returnIds: string[]) {
   if (returnIds.length === 0) return [];
   return q
-    .select({ returnId: returnLines.returnId, quantity: returnLines.quantity, item: orderItems })
+    .select({ returnId: returnLines.returnId, quantity: returnLines.quantity, item: orderItems, taxIncluded: orders.taxIncluded })
     .from(returnLines)
     .innerJoin(orderItems, eq(orderItems.id, returnLines.orderItemId))
+    .innerJoin(orders, eq(orders.id, orderItems.orderId))
     .where(inArray(returnLines.returnId, returnIds))
     .orderBy(asc(orderItems.productId));
 }
@@ -70,13 +71,13 @@ async function toReturnResponse(q: Queryable, row: ReturnRow): Promise<ReturnRes
     restock: row.restock,
     refundAmount: row.refundCents === null ? null : centsToAmount(row.refundCents),
     currency: row.currency,
-    lines: lines.map(({ item, quantity }) => ({
+    lines: lines.map(({ item, quantity, taxIncluded }) => ({
       orderItemId: item.id,
       productId: item.productId,
       productName: item.productName,
       quantity,
       unitPrice: centsToAmount(item.unitPriceCents),
-      refund: centsToAmount(lineRefundCents(item, quantity)),
+      refund: centsToAmount(lineRefundCents({ ...item, taxIncluded }, quantity)),
     })),
     history: history.map((h) => ({ oldStatus: h.oldStatus, newStatus: h.newStatus, note: h.note, changedBy: h.changedBy, changedAt: h.changedAt.toISOString() })),
     createdAt: row.createdAt.toISOString(),
@@ -260,10 +261,10 @@ async function receive(tx: Tx, caller: Caller, row: ReturnRow, order: OrderRow, 
     tx.select({ cents: sql<string>`coalesce(sum(${paymentRefunds.amountCents}), 0)` }).from(paymentRefunds).where(and(eq(paymentRefunds.orderId, order.id), isNull(paymentRefunds.returnId))),
   ]);
   const refundCents = returnRefundCents({
-    lines: mine.map(({ item, quantity }) => ({ line: item, quantity })),
-    orderLines,
+    lines: mine.map(({ item, quantity, taxIncluded }) => ({ line: { ...item, taxIncluded }, quantity })),
+    orderLines: orderLines.map((line) => ({ ...line, taxIncluded: order.taxIncluded })),
     refundedUnits,
-    shippingCents: order.shippingCents,
+    shippingCents: shippingPaidCents(order),
     paidCents: order.totalCents,
     alreadyRefundedCents: Number(others?.cents ?? 0) + Number(otherRefunds?.cents ?? 0),
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { computeTax, pricesIncludeTaxFromEnv, ProviderTaxCalculator, resolveRatePpm, taxCalculatorFromEnv, TableTaxCalculator, taxOf, type TaxRateRule } from '@/tax/calculator';
+import { computeTax, includedTaxOf, pricesIncludeTaxFromEnv, ProviderTaxCalculator, resolveRatePpm, taxCalculatorFromEnv, TableTaxCalculator, taxOf, type TaxRateRule } from '@/tax/calculator';
 import { AppError } from '@/platform/errors';
 
 const rates: TaxRateRule[] = [
@@ -36,6 +36,22 @@ describe('computeTax', () => {
     ]);
     expect(Object.fromEntries(taxes)).toEqual({ a: 145, s: 3 });
   });
+
+  it('with tax-inclusive prices, takes the tax out of each amount instead of adding it', () => {
+    expect(includedTaxOf(1100, 100_000)).toBe(100); // 11.00 at 10 % contains 1.00
+    expect(includedTaxOf(1999, 72_500)).toBe(135); // 134.8 → 135
+    expect(includedTaxOf(1, 200_000)).toBe(0);
+    const taxes = computeTax(rates, { country: 'US', state: 'CA' }, [
+      { id: 'a', kind: 'goods', categoryId: null, amountCents: 1999 },
+      { id: 's', kind: 'shipping', categoryId: null, amountCents: 303 },
+    ], true);
+    expect(Object.fromEntries(taxes)).toEqual({ a: 135, s: 3 });
+    // Net + included tax gives back the price, and the same net taxed on top gives the same tax (to the cent).
+    for (const gross of [1, 99, 1000, 1999, 123_457]) {
+      const tax = includedTaxOf(gross, 72_500);
+      expect(Math.abs(taxOf(gross - tax, 72_500) - tax)).toBeLessThanOrEqual(1);
+    }
+  });
 });
 
 describe('configuration', () => {
@@ -46,7 +62,11 @@ describe('configuration', () => {
     expect(() => taxCalculatorFromEnv({ TAX_CALCULATOR: 'provider', TAX_PROVIDER_URL: '' }, q)).toThrow(/TAX_PROVIDER_URL/);
     expect(() => taxCalculatorFromEnv({ TAX_CALCULATOR: 'guess' }, q)).toThrow(/table or provider/);
     expect(pricesIncludeTaxFromEnv(undefined)).toBe(false);
-    expect(() => pricesIncludeTaxFromEnv('true')).toThrow(/not supported/);
+    expect(pricesIncludeTaxFromEnv(' TRUE ')).toBe(true);
+    expect(() => pricesIncludeTaxFromEnv('yes')).toThrow(/true or false/);
+    expect(taxCalculatorFromEnv({ PRICES_INCLUDE_TAX: 'true' }, q).pricesIncludeTax).toBe(true);
+    expect(taxCalculatorFromEnv({ TAX_CALCULATOR: 'provider', TAX_PROVIDER_URL: 'http://127.0.0.1:9/tax', PRICES_INCLUDE_TAX: 'true' }, q).pricesIncludeTax).toBe(true);
+    expect(taxCalculatorFromEnv({}, q).pricesIncludeTax).toBe(false);
   });
 
   it('the provider adapter maps its answer per item and turns a failure or a partial answer into 503, never a guess', async () => {
@@ -61,7 +81,7 @@ describe('configuration', () => {
     });
     const taxes = await ok.calculate({ country: 'US', state: 'CA' }, [{ id: 'a', kind: 'goods', categoryId: null, amountCents: 100 }]);
     expect(taxes.get('a')).toBe(12);
-    expect(seen[0]).toMatchObject({ address: { country: 'US' }, items: [{ id: 'a', amountCents: 100 }] });
+    expect(seen[0]).toMatchObject({ address: { country: 'US' }, items: [{ id: 'a', amountCents: 100 }], pricesIncludeTax: false });
     const partial = ok.calculate({ country: 'US', state: 'CA' }, [{ id: 'a', kind: 'goods', categoryId: null, amountCents: 100 }, { id: 'b', kind: 'shipping', categoryId: null, amountCents: 5 }]);
     await expect(partial).rejects.toMatchObject({ status: 503, code: 'TAX_UNAVAILABLE' });
     const down = new ProviderTaxCalculator({ url: 'http://tax.test/calc', fetch: (async () => new Response('no', { status: 502 })) as unknown as typeof fetch });

@@ -9,7 +9,9 @@ import { taxRates, type TaxAppliesTo } from '@/tax/tables';
 /**
  * Tax behind one interface (docs/decisions/promotions.md), chosen by `TAX_CALCULATOR` like the payment gateway by
  * `PAYMENT_GATEWAY_MODE`: `table` (the admin's rates in `tax_rates`) or `provider` (an HTTP tax service at
- * `TAX_PROVIDER_URL`). Prices are tax-exclusive: each item's tax is added on top of its (discounted) amount.
+ * `TAX_PROVIDER_URL`). `PRICES_INCLUDE_TAX` says what a price is: tax-exclusive (the default; each item's tax is added
+ * on top of its discounted amount) or tax-inclusive (the tax is the part of the discounted amount that is tax, and
+ * nothing is added).
  */
 
 export interface TaxAddress {
@@ -26,6 +28,8 @@ export interface TaxItem {
 }
 
 export interface TaxCalculator {
+  /** True when amounts already contain their tax: the tax is reported, never added to the total. */
+  readonly pricesIncludeTax: boolean;
   /** Tax in cents per item id (every id present, 0 where nothing is due). */
   calculate(address: TaxAddress, items: readonly TaxItem[]): Promise<Map<string, number>>;
 }
@@ -54,33 +58,45 @@ export function resolveRatePpm(rates: readonly TaxRateRule[], address: TaxAddres
   return rule?.ratePpm ?? 0;
 }
 
-/** Tax of one amount at a rate in parts per million, rounded half up (per line, never per unit). */
+/** Tax on top of a tax-exclusive amount at a rate in parts per million, rounded half up (per line, never per unit). */
 export const taxOf = (amountCents: number, ratePpm: number) => mulDivRound(amountCents, ratePpm, 1_000_000);
 
-/** Pure: every item's tax from a list of rates. */
-export function computeTax(rates: readonly TaxRateRule[], address: TaxAddress, items: readonly TaxItem[]): Map<string, number> {
-  return new Map(items.map((item) => [item.id, taxOf(item.amountCents, resolveRatePpm(rates, address, item))]));
+/** The tax contained in a tax-inclusive amount: amount × rate / (1 + rate), rounded half up (per line). */
+export const includedTaxOf = (amountCents: number, ratePpm: number) => mulDivRound(amountCents, ratePpm, 1_000_000 + ratePpm);
+
+/** Pure: every item's tax from a list of rates, on top of the amounts or contained in them. */
+export function computeTax(rates: readonly TaxRateRule[], address: TaxAddress, items: readonly TaxItem[], pricesIncludeTax = false): Map<string, number> {
+  const tax = pricesIncludeTax ? includedTaxOf : taxOf;
+  return new Map(items.map((item) => [item.id, tax(item.amountCents, resolveRatePpm(rates, address, item))]));
 }
 
 /** The admin's rates table. */
 export class TableTaxCalculator implements TaxCalculator {
-  constructor(private readonly q: Queryable) {}
+  constructor(
+    private readonly q: Queryable,
+    readonly pricesIncludeTax = false,
+  ) {}
 
   async calculate(address: TaxAddress, items: readonly TaxItem[]): Promise<Map<string, number>> {
     if (items.length === 0) return new Map();
     const rates = await this.q.select().from(taxRates).where(sql`lower(${taxRates.country}) = ${norm(address.country)}`);
-    return computeTax(rates, address, items);
+    return computeTax(rates, address, items, this.pricesIncludeTax);
   }
 }
 
 const providerAnswer = z.object({ taxes: z.array(z.object({ id: z.string(), taxCents: z.number().int().min(0) })) });
 
 /**
- * An external tax service: `POST {url}` with `{ address, items }`, answering `{ taxes: [{ id, taxCents }] }`. A failure
+ * An external tax service: `POST {url}` with `{ address, items, pricesIncludeTax }`, answering
+ * `{ taxes: [{ id, taxCents }] }` (with `pricesIncludeTax`, each tax is the part of the amount that is tax). A failure
  * is a 503 (nothing is reserved or charged: the buyer may try again), never a guessed tax.
  */
 export class ProviderTaxCalculator implements TaxCalculator {
-  constructor(private readonly options: { url: string; apiKey?: string | undefined; fetch?: typeof fetch; timeoutMs?: number }) {}
+  readonly pricesIncludeTax: boolean;
+
+  constructor(private readonly options: { url: string; apiKey?: string | undefined; fetch?: typeof fetch; timeoutMs?: number; pricesIncludeTax?: boolean }) {
+    this.pricesIncludeTax = options.pricesIncludeTax ?? false;
+  }
 
   async calculate(address: TaxAddress, items: readonly TaxItem[]): Promise<Map<string, number>> {
     if (items.length === 0) return new Map();
@@ -90,7 +106,7 @@ export class ProviderTaxCalculator implements TaxCalculator {
       const res = await doFetch(this.options.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
-        body: JSON.stringify({ address, items }),
+        body: JSON.stringify({ address, items, pricesIncludeTax: this.pricesIncludeTax }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
       });
       if (!res.ok) throw new Error(`tax provider answered ${res.status}`);
@@ -105,23 +121,28 @@ export class ProviderTaxCalculator implements TaxCalculator {
   }
 }
 
-/** `TAX_CALCULATOR`: `table` (default) or `provider` (needs `TAX_PROVIDER_URL`); anything else fails loudly. */
-export function taxCalculatorFromEnv(env: { TAX_CALCULATOR?: string; TAX_PROVIDER_URL?: string; TAX_PROVIDER_API_KEY?: string | undefined }, q: Queryable): TaxCalculator {
+/**
+ * `TAX_CALCULATOR`: `table` (default) or `provider` (needs `TAX_PROVIDER_URL`); `PRICES_INCLUDE_TAX`: `false` (default)
+ * or `true`. Anything else fails loudly.
+ */
+export function taxCalculatorFromEnv(
+  env: { TAX_CALCULATOR?: string; TAX_PROVIDER_URL?: string; TAX_PROVIDER_API_KEY?: string | undefined; PRICES_INCLUDE_TAX?: string },
+  q: Queryable,
+): TaxCalculator {
+  const pricesIncludeTax = pricesIncludeTaxFromEnv(env.PRICES_INCLUDE_TAX);
   const mode = (env.TAX_CALCULATOR ?? 'table').trim().toLowerCase();
-  if (mode === 'table' || mode === '') return new TableTaxCalculator(q);
+  if (mode === 'table' || mode === '') return new TableTaxCalculator(q, pricesIncludeTax);
   if (mode === 'provider') {
     if (!env.TAX_PROVIDER_URL) throw new Error('TAX_CALCULATOR = "provider" needs TAX_PROVIDER_URL');
-    return new ProviderTaxCalculator({ url: env.TAX_PROVIDER_URL, apiKey: env.TAX_PROVIDER_API_KEY });
+    return new ProviderTaxCalculator({ url: env.TAX_PROVIDER_URL, apiKey: env.TAX_PROVIDER_API_KEY, pricesIncludeTax });
   }
   throw new Error(`TAX_CALCULATOR must be table or provider, got "${env.TAX_CALCULATOR}"`);
 }
 
-/**
- * `PRICES_INCLUDE_TAX`: prices are tax-exclusive (`false`, the default). Tax-inclusive pricing is a recognised setting
- * that is refused loudly until it is built, rather than silently computing exclusive tax on inclusive prices.
- */
-export function pricesIncludeTaxFromEnv(value: string | undefined): false {
+/** `PRICES_INCLUDE_TAX`: whether catalog and shipping prices include tax (`false`, the default, or `true`). */
+export function pricesIncludeTaxFromEnv(value: string | undefined): boolean {
   const v = (value ?? 'false').trim().toLowerCase();
   if (v === 'false' || v === '' || v === '0') return false;
-  throw new Error(`PRICES_INCLUDE_TAX = "${value}" is not supported yet: prices are tax-exclusive (see docs/decisions/promotions.md)`);
+  if (v === 'true' || v === '1') return true;
+  throw new Error(`PRICES_INCLUDE_TAX must be true or false, got "${value}"`);
 }

@@ -5,6 +5,9 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', t
 /** Wire amounts are 2-decimal numbers; this only formats them. */
 export const formatPrice = (amount: number) => usd.format(amount);
 
+/** The tax row's label: a shop whose prices include tax shows the tax inside the total instead of adding it. */
+export const taxLabel = (totals: { taxIncluded: boolean } | undefined) => (totals?.taxIncluded ? 'Tax (included in prices)' : 'Tax');
+
 export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
 
 export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));

@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 
 import { AppProvider } from '@/app/provider';
-import { appRoutes } from '@/app/router';
+import { appRoutes, discoverRoutes } from '@/app/router';
 
 /** No retries and no caching between tests: a failure shows up at once and nothing leaks across tests. */
 export function createTestQueryClient() {
@@ -14,7 +14,7 @@ export function createTestQueryClient() {
 
 /** Renders the real route tree (lazy pages included) at `url` in memory, with the app's providers. */
 export function renderApp(url = '/') {
-  const router = createMemoryRouter(appRoutes, { initialEntries: [url] });
+  const router = createMemoryRouter(appRoutes, { initialEntries: [url], patchRoutesOnNavigation: discoverRoutes });
   const queryClient = createTestQueryClient();
   const view = render(
     <AppProvider queryClient={queryClient} live={false}>

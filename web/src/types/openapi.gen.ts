@@ -8866,6 +8866,7 @@ export interface components {
             shipping: number;
             discount: number;
             tax: number;
+            taxIncluded: boolean;
             total: number;
             currency: string;
         };

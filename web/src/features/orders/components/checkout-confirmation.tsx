@@ -4,7 +4,7 @@ import { ErrorState } from '@/components/ui/empty-state';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { isCheckoutSettled, useCheckout } from '@/features/orders/api/checkouts';
 import { getErrorMessage } from '@/lib/error-message';
-import { formatPrice, shortId } from '@/lib/format';
+import { formatPrice, shortId, taxLabel } from '@/lib/format';
 
 /**
  * Follows a checkout through its one payment (polling `GET /checkouts/:id` until settled): the outcome, then each
@@ -97,7 +97,7 @@ export function CheckoutConfirmation({ checkoutId, renderSeller }: { checkoutId:
               <dd>{data.totals.discount > 0 ? `−${formatPrice(data.totals.discount)}` : formatPrice(0)}</dd>
             </div>
             <div className="summary-row">
-              <dt>Tax</dt>
+              <dt>{taxLabel(data.totals)}</dt>
               <dd>{formatPrice(data.totals.tax)}</dd>
             </div>
             <div className="summary-row summary-row--total">

@@ -209,7 +209,7 @@ describe('/checkout for a cart of several sellers', () => {
         successResponse({
           id: CHECKOUT_ID,
           status: 'PENDING',
-          totals: { subtotal: 80, shipping: 12, discount: 0, tax: 0, total: 92, currency: 'USD' },
+          totals: { subtotal: 80, shipping: 12, discount: 0, tax: 0, taxIncluded: false, total: 92, currency: 'USD' },
           orders: [],
           payment: null,
         }),

@@ -13,7 +13,7 @@ const order = (status: string) => ({
   sellerId: SELLER_ID,
   cartId: null,
   totalAmount: 298,
-  totals: { subtotal: 310, shipping: 5, discount: 31, tax: 14, total: 298, currency: 'USD' },
+  totals: { subtotal: 310, shipping: 5, discount: 31, tax: 14, taxIncluded: false, total: 298, currency: 'USD' },
   promoCode: 'WELCOME10',
   shippingDiscount: 0,
   shippingTax: 0,
@@ -99,6 +99,19 @@ describe('/orders/:id (buyer)', () => {
     await waitFor(() => expect(requestsTo(`PUT /api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(1));
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Cancel order' })).toBeNull());
     expect(screen.getAllByText('Cancelled').length).toBeGreaterThan(0);
+  });
+
+  it('says the tax was included when the shop\u2019s prices include it, and does not add it', async () => {
+    logInAs('customer');
+    const placed = order('CONFIRMED');
+    const included = { ...placed, totalAmount: 284, totals: { ...placed.totals, taxIncluded: true, total: 284 } };
+    mockFetch({ ...chrome, [`GET /api/v1/orders/${ORDER_ID}`]: () => successResponse(included) });
+    renderApp(`/orders/${ORDER_ID}`);
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Order 55556666' })).toBeTruthy();
+    expect(screen.queryByText('Tax')).toBeNull();
+    expect(screen.getByText('Tax (included in prices)').nextElementSibling?.textContent).toBe('$14.00');
+    expect(screen.getByText('Total').nextElementSibling?.textContent).toBe('$284.00');
   });
 
   it('marks a shipped order delivered, then opens the review dialog and creates a review', async () => {

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 
 import { AddressView, shippingAddressValues } from '@/components/ui/address-fields';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { formatDateTime, formatPrice, shortId } from '@/lib/format';
+import { formatDateTime, formatPrice, shortId, taxLabel } from '@/lib/format';
 import type { Order } from '@/types/api';
 
 /** What a cancelled order's buyer got back: the amount refunded, nothing charged, or a refund on its way. */
@@ -47,7 +47,7 @@ export function OrderSummaryView({ order, sellerLink }: { order: Order; sellerLi
         <span>{order.totals.discount > 0 ? `−${formatPrice(order.totals.discount)}` : formatPrice(0)}</span>
       </p>
       <p className="summary-row">
-        <span>Tax</span>
+        <span>{taxLabel(order.totals)}</span>
         <span>{formatPrice(order.totals.tax)}</span>
       </p>
       <p className="summary-row summary-row--total">

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { FormError, TextField } from '@/components/ui/form-field';
 import { type PreviewPath, usePricePreview } from '@/features/orders/api/price-preview';
 import { useDebouncedValue } from '@/hooks/use-debounced-value';
-import { formatPrice } from '@/lib/format';
+import { formatPrice, taxLabel } from '@/lib/format';
 import type { CheckoutPreview, CheckoutPreviewInput, ShippingAddressInput } from '@/types/api';
 
 /**
@@ -70,7 +70,7 @@ export function PromoSummary({ preview, localTotal }: { preview: PromoPreview; l
         <span>{data && data.totals.discount > 0 ? `−${formatPrice(data.totals.discount)}` : formatPrice(0)}</span>
       </p>
       <p className="summary-row">
-        <span>Tax</span>
+        <span>{taxLabel(data?.totals)}</span>
         <span>{preview.hasAddress ? formatPrice(data?.totals.tax ?? 0) : <span className="field__hint">from your address</span>}</span>
       </p>
       <p className="summary-row summary-row--total">

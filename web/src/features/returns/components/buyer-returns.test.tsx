@@ -14,7 +14,7 @@ const order = {
   sellerId: SELLER_ID,
   cartId: null,
   totalAmount: 298,
-  totals: { subtotal: 298, shipping: 0, discount: 0, tax: 0, total: 298, currency: 'USD' },
+  totals: { subtotal: 298, shipping: 0, discount: 0, tax: 0, taxIncluded: false, total: 298, currency: 'USD' },
   status: 'DELIVERED',
   shippingAddress: { street: '1 Main St', city: 'Hue', state: 'TTH', country: 'Vietnam', zipCode: '530000' },
   items: [{ id: 'oi-1', productId: 1, productName: 'Aurora Headphones', quantity: 2, unitPrice: 149, subtotal: 298, imageUrl: null }],
