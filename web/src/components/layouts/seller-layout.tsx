@@ -1,4 +1,6 @@
-import { NavLink, Outlet } from 'react-router';
+import { Outlet } from 'react-router';
+
+import { SectionNav } from '@/components/ui/section-nav';
 
 const LINKS = [
   { to: '/seller/products', label: 'My Products' },
@@ -13,17 +15,7 @@ const LINKS = [
 export function SellerLayout() {
   return (
     <>
-      <nav className="container sub-nav" aria-label="Seller">
-        <ul className="sub-nav__list">
-          {LINKS.map((link) => (
-            <li key={link.to}>
-              <NavLink className="sub-nav__link" to={link.to}>
-                {link.label}
-              </NavLink>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <SectionNav label="Seller" links={LINKS} className="container" />
       <Outlet />
     </>
   );

@@ -1,4 +1,6 @@
-import { NavLink, Outlet } from 'react-router';
+import { Outlet } from 'react-router';
+
+import { SectionNav } from '@/components/ui/section-nav';
 
 const LINKS = [
   { to: '/admin', label: 'Overview', end: true },
@@ -15,13 +17,7 @@ const LINKS = [
 export function Component() {
   return (
     <div className="page container admin">
-      <nav className="tabs admin-nav" aria-label="Operator console">
-        {LINKS.map((link) => (
-          <NavLink key={link.to} className="chip" to={link.to} end={link.end ?? false}>
-            {link.label}
-          </NavLink>
-        ))}
-      </nav>
+      <SectionNav label="Operator console" links={LINKS} className="admin-nav" />
       <Outlet />
     </div>
   );
