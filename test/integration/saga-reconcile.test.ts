@@ -1,15 +1,13 @@
 import { env, SELF } from 'cloudflare:test';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { orderDepsFromEnv } from '@/orders/deps';
-import { placeOrder } from '@/orders/service';
-import { orders } from '@/orders/tables';
 import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
-import { confirmSimulatedIntent, createSimulatedIntent, simulatedEvent } from '@/payments/simulator';
-import { payments, type PaymentConfirmation } from '@/payments/tables';
+import { confirmSimulatedIntent, simulatedEvent } from '@/payments/simulator';
+import type { PaymentConfirmation } from '@/payments/tables';
 import { createDb } from '@/platform/db';
-import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import type { TestUser } from '@test/support/shop-fixtures';
+import { buyerAndProduct, orderAsBuyer, orderWithIntent, ORIGIN, paymentRow } from '@test/support/simulated-payments';
 import { signed } from '@test/support/webhooks';
 import { poll } from '@test/support/poll';
 
@@ -18,29 +16,23 @@ import { poll } from '@test/support/poll';
  * reconciliation asks the provider about payments stuck PENDING and applies what it answers, as the webhook would.
  */
 const db = createDb(env);
-const ORIGIN = 'http://shop.test';
-const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
 let buyer: TestUser;
 let productId: number;
 
 beforeAll(async () => {
-  buyer = await createTestUser('customer');
-  productId = (await createTestProduct((await createTestUser('seller')).id, { priceCents: 4200, stock: 100 })).id;
+  ({ buyer, productId } = await buyerAndProduct());
 });
 
 async function paymentAtProvider(confirmation: PaymentConfirmation, card: string | null, minutesAgo: number) {
-  const { order } = await placeOrder(orderDepsFromEnv(env), { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS }, 'reconcile');
-  const [row] = await db.select({ totalCents: orders.totalCents, currency: orders.currency }).from(orders).where(eq(orders.id, order.id));
-  const [payment] = await db.insert(payments).values({ orderId: order.id, userId: buyer.id, amountCents: row!.totalCents, currency: row!.currency, idempotencyKey: order.id, confirmation }).returning();
-  const intent = await createSimulatedIntent(db, { paymentId: payment!.id, orderId: order.id, amountCents: row!.totalCents, currency: row!.currency, appEnv: 'test' });
+  const { orderId, paymentId, intent } = await orderWithIntent(buyer, productId, { quantity: 1, confirmation });
   // The buyer paid on the provider's form; the provider's webhook is lost (never delivered).
   const confirmed = card ? await confirmSimulatedIntent(db, intent, card) : null;
-  await db.execute(sql`update payments set updated_at = now() - make_interval(mins => ${minutesAgo}) where id = ${payment!.id}`);
-  return { orderId: order.id, paymentId: payment!.id, intent: confirmed && 'intent' in confirmed ? confirmed.intent : intent };
+  await db.execute(sql`update payments set updated_at = now() - make_interval(mins => ${minutesAgo}) where id = ${paymentId}`);
+  return { orderId, paymentId, intent: confirmed && 'intent' in confirmed ? confirmed.intent : intent };
 }
 
-const paymentStatus = async (paymentId: string) => (await db.select().from(payments).where(eq(payments.id, paymentId)))[0]!.status;
-const orderStatus = async (orderId: string) => (await SELF.fetch(`${ORIGIN}/api/v1/orders/${orderId}`, { headers: jsonHeaders(buyer) }).then((r) => r.json() as Promise<{ data: { status: string } }>)).data.status;
+const paymentStatus = async (paymentId: string) => (await paymentRow(paymentId)).status;
+const orderStatus = async (orderId: string) => (await orderAsBuyer(buyer, orderId)).status;
 
 describe('payment reconciliation repairs lost webhooks', () => {
   it('a paid intent whose webhook was lost: the job completes the payment and confirms the order; the late webhook then changes nothing', async () => {

@@ -2,13 +2,11 @@ import { env, SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { orderDepsFromEnv } from '@/orders/deps';
-import { placeOrder } from '@/orders/service';
-import { orders } from '@/orders/tables';
 import { createSimulatedIntent, SimulatedProviderError } from '@/payments/simulator';
-import { payments, paymentWebhookEvents } from '@/payments/tables';
+import { paymentWebhookEvents } from '@/payments/tables';
 import { createDb } from '@/platform/db';
-import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import { createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+import { ADDRESS, buyerAndProduct, orderAsBuyer, orderWithIntent, ORIGIN, paymentRow } from '@test/support/simulated-payments';
 import { poll } from '@test/support/poll';
 
 /**
@@ -17,24 +15,15 @@ import { poll } from '@test/support/poll';
  * which move the payment and the order through the saga.
  */
 const db = createDb(env);
-const ORIGIN = 'http://shop.test';
-const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
 let buyer: TestUser;
 let productId: number;
 
 beforeAll(async () => {
-  buyer = await createTestUser('customer');
-  productId = (await createTestProduct((await createTestUser('seller')).id, { priceCents: 4200, stock: 100 })).id;
+  ({ buyer, productId } = await buyerAndProduct());
 });
 
 /** A PENDING order whose client-confirmed payment has its intent at the provider. */
-async function intentForNewOrder() {
-  const { order } = await placeOrder(orderDepsFromEnv(env), { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: 2 }], shippingAddress: ADDRESS }, 'sim');
-  const [row] = await db.select({ totalCents: orders.totalCents, currency: orders.currency }).from(orders).where(eq(orders.id, order.id));
-  const [payment] = await db.insert(payments).values({ orderId: order.id, userId: buyer.id, amountCents: row!.totalCents, currency: row!.currency, idempotencyKey: order.id, confirmation: 'client' }).returning();
-  const intent = await createSimulatedIntent(db, { paymentId: payment!.id, orderId: order.id, amountCents: row!.totalCents, currency: row!.currency, appEnv: 'test' });
-  return { orderId: order.id, paymentId: payment!.id, intent };
-}
+const intentForNewOrder = () => orderWithIntent(buyer, productId, { quantity: 2, confirmation: 'client' });
 
 async function page(path: string, form?: Record<string, string>) {
   const res = await SELF.fetch(`${ORIGIN}${path}`, form ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() } : {});
@@ -42,8 +31,8 @@ async function page(path: string, form?: Record<string, string>) {
 }
 
 const confirm = (intent: { id: string; clientSecret: string }, card: string) => page(`/pay/sim/${intent.id}/confirm`, { client_secret: intent.clientSecret, card_number: card, return_url: '/orders' });
-const orderOf = async (orderId: string) => (await SELF.fetch(`${ORIGIN}/api/v1/orders/${orderId}`, { headers: jsonHeaders(buyer) }).then((r) => r.json() as Promise<{ data: { status: string } }>)).data;
-const paymentOf = async (paymentId: string) => (await db.select().from(payments).where(eq(payments.id, paymentId)))[0]!;
+const orderOf = (orderId: string) => orderAsBuyer(buyer, orderId);
+const paymentOf = paymentRow;
 
 describe('simulated provider: payment page, test cards, signed webhooks', () => {
   it('creates one intent per payment for the exact amount (idempotency key = payment id) and refuses another amount', async () => {

@@ -1,0 +1,37 @@
+import { env, SELF } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
+
+import { orderDepsFromEnv } from '@/orders/deps';
+import { placeOrder } from '@/orders/service';
+import { orders } from '@/orders/tables';
+import { createSimulatedIntent } from '@/payments/simulator';
+import { payments, type PaymentConfirmation } from '@/payments/tables';
+import { createDb } from '@/platform/db';
+import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
+
+/** The simulated payment provider on the real Worker (`SELF`): orders whose payments have their intent at it. */
+
+export const ORIGIN = 'http://shop.test';
+export const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'VN', zipCode: '700000' };
+const db = createDb(env);
+
+/** A new buyer and a 42.00 product (stock 100) of a new seller: each test file's own. */
+export async function buyerAndProduct(): Promise<{ buyer: TestUser; productId: number }> {
+  const [buyer, seller] = await Promise.all([createTestUser('customer'), createTestUser('seller')]);
+  return { buyer, productId: (await createTestProduct(seller.id, { priceCents: 4200, stock: 100 })).id };
+}
+
+/** A PENDING order of `quantity` units whose payment (`confirmation`) has its intent at the simulated provider. */
+export async function orderWithIntent(buyer: TestUser, productId: number, options: { quantity: number; confirmation: PaymentConfirmation }) {
+  const { order } = await placeOrder(orderDepsFromEnv(env), { id: buyer.id, role: 'customer' }, { items: [{ productId, quantity: options.quantity }], shippingAddress: ADDRESS }, `sim-${crypto.randomUUID()}`);
+  const [row] = await db.select({ totalCents: orders.totalCents, currency: orders.currency }).from(orders).where(eq(orders.id, order.id));
+  const [payment] = await db.insert(payments).values({ orderId: order.id, userId: buyer.id, amountCents: row!.totalCents, currency: row!.currency, idempotencyKey: order.id, confirmation: options.confirmation }).returning();
+  const intent = await createSimulatedIntent(db, { paymentId: payment!.id, orderId: order.id, amountCents: row!.totalCents, currency: row!.currency, appEnv: 'test' });
+  return { orderId: order.id, paymentId: payment!.id, intent };
+}
+
+/** The order as its buyer reads it through the API. */
+export const orderAsBuyer = async (buyer: TestUser, orderId: string) =>
+  (await SELF.fetch(`${ORIGIN}/api/v1/orders/${orderId}`, { headers: jsonHeaders(buyer) }).then((r) => r.json() as Promise<{ data: { status: string } }>)).data;
+
+export const paymentRow = async (paymentId: string) => (await db.select().from(payments).where(eq(payments.id, paymentId)))[0]!;
