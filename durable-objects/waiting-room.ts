@@ -133,7 +133,7 @@ export class WaitingRoomDO extends DurableObject<AppEnv> {
 
   /** Gives an admission back after its order failed (not for stock): usable again until it expires. */
   async restore(jti: string, orderId: string): Promise<boolean> {
-    return this.sql.exec('UPDATE tickets SET used_order = NULL WHERE jti = ? AND used_order = ?', jti, orderId).rowsWritten > 0;
+    return this.sql.exec('UPDATE tickets SET used_order = NULL WHERE jti = ? AND used_order = ? RETURNING seq', jti, orderId).toArray().length > 0;
   }
 
   override async alarm(): Promise<void> {
@@ -152,13 +152,15 @@ export class WaitingRoomDO extends DurableObject<AppEnv> {
       await this.scheduleTick(config, now);
       return 0;
     }
-    const admitted = this.sql.exec(
-      `UPDATE tickets SET admitted_at = ?1, jti = lower(hex(randomblob(16))), expires_at = ?2
-       WHERE seq IN (SELECT seq FROM tickets WHERE admitted_at IS NULL ORDER BY seq LIMIT ?3)`,
-      now,
-      now + ADMISSION_TTL_MS,
-      config.admitPerSecond,
-    ).rowsWritten;
+    const admitted = this.sql
+      .exec(
+        `UPDATE tickets SET admitted_at = ?1, jti = lower(hex(randomblob(16))), expires_at = ?2
+         WHERE seq IN (SELECT seq FROM tickets WHERE admitted_at IS NULL ORDER BY seq LIMIT ?3) RETURNING seq`,
+        now,
+        now + ADMISSION_TTL_MS,
+        config.admitPerSecond,
+      )
+      .toArray().length;
     await this.ctx.storage.put(LAST_TICK, now);
     await this.scheduleTick(config, now);
     return admitted;
