@@ -4,7 +4,7 @@ import type { WaitingRoomConfig, TicketView } from '@do/waiting-room';
 import { lockOwnedProduct, productNotFound } from '@/catalog/product-service';
 import type { AppEnv, AuthUser } from '@/env';
 import { signScopedToken } from '@/identity/tokens';
-import { botCheckFromEnv, type TurnstileVerifier } from '@/launches/bot-check';
+import { botCheckFromEnv } from '@/launches/bot-check';
 import type { LaunchResponse, PutLaunch, TicketResponse } from '@/launches/schema';
 import { launches, type LaunchRow } from '@/launches/tables';
 import { newId } from '@/platform/columns';
@@ -38,7 +38,11 @@ export const roomConfig = (launch: LaunchRow): WaitingRoomConfig => ({
   perClientLimit: launch.perClientLimit,
 });
 
-export function toLaunchResponse(launch: LaunchRow, bots: Pick<TurnstileVerifier, 'siteKey'>, now = new Date()): LaunchResponse {
+/** What the SPA must render for the join: the Turnstile widget's public key, or nothing (read from the vars only: the secret is checked at the join). */
+const botCheckView = (env: AppEnv): LaunchResponse['botCheck'] =>
+  (env.BOT_CHECK ?? 'off').trim().toLowerCase() === 'turnstile' ? { provider: 'turnstile', siteKey: env.TURNSTILE_SITE_KEY ?? '' } : null;
+
+export function toLaunchResponse(launch: LaunchRow, botCheck: LaunchResponse['botCheck'], now = new Date()): LaunchResponse {
   return {
     id: launch.id,
     productId: launch.productId,
@@ -48,14 +52,14 @@ export function toLaunchResponse(launch: LaunchRow, bots: Pick<TurnstileVerifier
     perClientLimit: launch.perClientLimit,
     maxQuantity: launch.maxQuantity,
     status: launch.startsAt > now ? 'upcoming' : 'open',
-    botCheck: bots.siteKey === null ? null : { provider: 'turnstile', siteKey: bots.siteKey },
+    botCheck,
   };
 }
 
 /** `GET /products/{id}/launch`: the product's launch unless it ended, else null. */
 export async function getLaunch(env: AppEnv, productId: number): Promise<LaunchResponse | null> {
   const launch = await activeLaunch(createDb(env), productId);
-  return launch ? toLaunchResponse(launch, botCheckFromEnv(env)) : null;
+  return launch ? toLaunchResponse(launch, botCheckView(env)) : null;
 }
 
 /**
@@ -81,7 +85,7 @@ export async function putLaunch(env: AppEnv, user: AuthUser, productId: number, 
     return row!;
   });
   await waitingRoom(env, launch.id).configure(roomConfig(launch));
-  return toLaunchResponse(launch, botCheckFromEnv(env));
+  return toLaunchResponse(launch, botCheckView(env));
 }
 
 /** Ends the launch now (the product sells normally again); 404 when it has none. */
