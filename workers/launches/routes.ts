@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 
 import { productIdParamSchema } from '@/catalog/schema';
 import { currentUser, requireAuth } from '@/identity/auth';
@@ -24,7 +24,7 @@ export const launchesRouter = createRouter()
       tags,
       summary: "The product's launch unless it ended (null when it has none): buying it needs an admission from its waiting room",
       request: { params: productIdParamSchema },
-      responses: { 200: jsonContent(envelope(launchSchema.nullable()), 'The launch, or null'), ...errorResponses(400, 503) },
+      responses: { 200: jsonContent(envelope(z.union([launchSchema, z.null()])), 'The launch, or null'), ...errorResponses(400, 503) },
     }),
     async (c) => c.json({ success: true as const, data: await getLaunch(c.env, c.req.valid('param').id) }, 200),
   )

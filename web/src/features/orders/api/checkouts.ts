@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQueries, useQuery } from '@tanstack/react-query';
 
+import { admissionHeaders } from '@/lib/admissions';
 import { api } from '@/lib/api-client';
 import type { Checkout, CreateCheckoutInput, ShippingOption } from '@/types/api';
 
@@ -10,7 +11,7 @@ const POLL_MS = 2_000;
  * A retried submit replays the first answer instead of placing a second checkout.
  */
 export const createCheckout = ({ input, idempotencyKey }: { input: CreateCheckoutInput; idempotencyKey: string }) =>
-  api.post<Checkout>('/checkouts', { body: input, headers: { 'Idempotency-Key': idempotencyKey } });
+  api.post<Checkout>('/checkouts', { body: input, headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeaders() } });
 
 export function useCreateCheckout({ onSuccess }: { onSuccess?: (checkout: Checkout) => void } = {}) {
   return useMutation({ mutationFn: createCheckout, meta: { errorToast: false }, onSuccess });

@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 
+import { admissionHeaders } from '@/lib/admissions';
 import { api } from '@/lib/api-client';
 import type { CreateOrderInput, Order } from '@/types/api';
 
@@ -8,7 +9,7 @@ import type { CreateOrderInput, Order } from '@/types/api';
  * answer instead of placing a second order.
  */
 export const createOrder = ({ input, idempotencyKey }: { input: CreateOrderInput; idempotencyKey: string }) =>
-  api.post<Order>('/orders', { body: input, headers: { 'Idempotency-Key': idempotencyKey } });
+  api.post<Order>('/orders', { body: input, headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeaders() } });
 
 export function useCreateOrder({ onSuccess }: { onSuccess?: (order: Order) => void } = {}) {
   return useMutation({ mutationFn: createOrder, meta: { errorToast: false }, onSuccess });
