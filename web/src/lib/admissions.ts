@@ -34,9 +34,9 @@ export function saveAdmission(admission: StoredAdmission): void {
   write([...read().filter((a) => a.productId !== admission.productId), admission]);
 }
 
-/** Drops the admissions of these products (after an order used them). */
-export function forgetAdmissions(productIds: readonly number[]): void {
-  write(read().filter((a) => !productIds.includes(a.productId)));
+/** Drops the admissions of these products (after an order used them), or all of them. */
+export function forgetAdmissions(productIds?: readonly number[]): void {
+  write(productIds ? read().filter((a) => !productIds.includes(a.productId)) : []);
 }
 
 /** `{ 'Admission-Token': … }` with every unexpired admission, or nothing. */
