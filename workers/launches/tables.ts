@@ -7,7 +7,7 @@ import { createdAt, updatedAt } from '@/platform/columns';
 /**
  * A product's launch (docs/decisions/flash-sales.md, "Waiting room"): from the moment it is set until `endsAt`,
  * buying the product needs an admission from its waiting room (one `WaitingRoomDO` per launch id). At most one
- * launch per product; replacing it starts a new line (a new id).
+ * launch per product; changing it keeps its id and line, ending it and setting a new one starts a new line.
  */
 export const launches = pgTable(
   'launches',
