@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 
 import type { AppEnv } from '@/env';
+import { liveStub } from '@/live/index';
 
 /** How a launch's line runs; the Worker passes it from the `launches` row with every join. */
 export interface WaitingRoomConfig {
@@ -153,17 +154,28 @@ export class WaitingRoomDO extends DurableObject<AppEnv> {
       return 0;
     }
     const admitted = this.sql
-      .exec(
+      .exec<{ account: string; jti: string }>(
         `UPDATE tickets SET admitted_at = ?1, jti = lower(hex(randomblob(16))), expires_at = ?2
-         WHERE seq IN (SELECT seq FROM tickets WHERE admitted_at IS NULL ORDER BY seq LIMIT ?3) RETURNING seq`,
+         WHERE seq IN (SELECT seq FROM tickets WHERE admitted_at IS NULL ORDER BY seq LIMIT ?3) RETURNING account, jti`,
         now,
         now + ADMISSION_TTL_MS,
         config.admitPerSecond,
       )
-      .toArray().length;
+      .toArray();
     await this.ctx.storage.put(LAST_TICK, now);
     await this.scheduleTick(config, now);
-    return admitted;
+    this.ctx.waitUntil(this.announce(config.productId, admitted, now));
+    return admitted.length;
+  }
+
+  /**
+   * Tells each admitted buyer's open tabs at once (their LiveDO, docs/decisions/live.md), so the waiting page does
+   * not wait for its next poll. Best effort: the poll still finds the admission.
+   */
+  private async announce(productId: number, admitted: { account: string; jti: string }[], now: number): Promise<void> {
+    await Promise.allSettled(
+      admitted.map(({ account, jti }) => liveStub(this.env, account).publish([{ id: `admission:${jti}`, type: 'waiting-room.admitted', version: now, data: { productId } }])),
+    );
   }
 
   private nextTickAt(config: WaitingRoomConfig, lastTick: number | null): number {

@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { connectLive, liveTicket } from '@test/support/live';
 import { poll } from '@test/support/poll';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 
@@ -204,6 +205,21 @@ describe('POST/GET /api/v1/products/{id}/waiting-room/ticket', () => {
     expect((await call('GET', `/api/v1/products/${product.id}/waiting-room/ticket`, buyer)).body.error!.code).toBe('TICKET_NOT_FOUND');
     expect((await call('POST', `/api/v1/products/${product.id}/waiting-room/ticket`)).status).toBe(401);
     expect((await call('POST', `/api/v1/products/${product.id}/waiting-room/ticket`, buyer, { turnstileToken: 5 })).status).toBe(400);
+  });
+
+  it('pushes the admission to the buyer’s live sockets, and to nobody else’s', async () => {
+    const product = await createTestProduct(seller.id);
+    await launch(product.id, seller, { startsAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const [mine, theirs] = [await connectLive(await liveTicket(buyer)), await connectLive(await liveTicket(stranger))];
+    expect((await join(product.id, buyer)).body.data.state).toBe('waiting');
+    await launch(product.id, seller, { startsAt: PAST() });
+    const pushed = await poll(async () => mine.frames.find((frame) => frame.type === 'waiting-room.admitted'));
+    expect(pushed.data).toEqual({ productId: product.id });
+    expect(pushed.id).toMatch(/^admission:[0-9a-f]{32}$/);
+    expect((await call<Ticket>('GET', `/api/v1/products/${product.id}/waiting-room/ticket`, buyer)).body.data.state).toBe('admitted');
+    expect(theirs.frames.filter((frame) => frame.type === 'waiting-room.admitted')).toEqual([]);
+    mine.ws.close();
+    theirs.ws.close();
   });
 
   it('does not accept an admission as an access token', async () => {
