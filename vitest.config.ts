@@ -14,7 +14,7 @@ const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 't
 /**
  * Tests in the Workers runtime (Miniflare) against the database `test/global-setup.ts` starts for `name`.
  * `environment: 'production'` loads `[env.production]` of wrangler.toml instead — its vars and rate limits —
- * replacing only what cannot run offline: the database and signing key (secrets there), the e-mail transport
+ * replacing only what cannot run offline: the database, signing key and Turnstile secret (secrets there), the e-mail transport
  * (tests read codes from the log transport), the embedder (Workers AI needs the cloud) and the payment provider
  * (the simulated one, allowed explicitly as on a staging deploy).
  */
@@ -22,7 +22,15 @@ function workersProject(name: string, include: string[], { exclude = [], environ
   // Production's payment provider needs the network: these runs are a staging deploy of the simulated one.
   const offline: Record<string, string> =
     environment === 'production'
-      ? { EMAIL_TRANSPORT: 'log', EMBEDDER: 'local', PAYMENT_GATEWAY_MODE: 'success', ALLOW_SIMULATED_PAYMENTS: 'true', SIMULATED_WEBHOOK_SECRET: 'whsec_staging_test' }
+      ? {
+          EMAIL_TRANSPORT: 'log',
+          EMBEDDER: 'local',
+          PAYMENT_GATEWAY_MODE: 'success',
+          ALLOW_SIMULATED_PAYMENTS: 'true',
+          SIMULATED_WEBHOOK_SECRET: 'whsec_staging_test',
+          // A secret there; offline, siteverify is unreachable, so every join's bot check fails closed (403).
+          TURNSTILE_SECRET: 'turnstile_staging_test',
+        }
       : { APP_ENV: 'test' };
   return {
     resolve: { alias },

@@ -11,6 +11,7 @@ import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
+import { launchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
 import { notificationsRouter } from '@/notifications/routes';
@@ -173,6 +174,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', categoriesRouter);
   // search routes mount before products (literal paths before {id})
   app.route('/', imagesRouter);
+  app.route('/', launchesRouter);
   app.route('/', productsRouter);
   app.route('/', inventoryRouter);
   app.route('/', reviewsRouter);

@@ -31,6 +31,8 @@ interface Secrets {
   TAX_PROVIDER_API_KEY?: string;
   /** Bearer key for the HTTP email API (`EMAIL_TRANSPORT = "http"`); unset with the log transport. */
   EMAIL_API_KEY?: string;
+  /** Only with `BOT_CHECK = "turnstile"`: the Turnstile widget's secret key (siteverify). */
+  TURNSTILE_SECRET?: string;
   /** Bearer token for the OpenAI-compatible embeddings server (`EMBEDDER = "http"`), if it needs one. */
   EMBEDDINGS_API_KEY?: string;
 }

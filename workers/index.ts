@@ -18,6 +18,8 @@ export { LiveDO } from '@do/live';
 
 export { StockFeedDO } from '@do/stock-feed';
 
+export { WaitingRoomDO } from '@do/waiting-room';
+
 const app = createApp();
 
 export default {

@@ -81,6 +81,7 @@ function answer(method: string, path: string): unknown {
         ],
         updatedAt: now,
       }),
+    'GET /products/1/launch': () => ok(null),
     'GET /products/1/related': () => ok([product(2), product(3), product(4)], meta(3, 8)),
     'GET /products/1/reviews': () =>
       ok([{ id: 1, productId: 1, customerId: 'c', orderItemId: 'oi', rating: 5, comment: 'Great sound and battery.', createdAt: now, updatedAt: now }], meta(11, 10)),

@@ -105,6 +105,18 @@ const OBJECT_ROUTES: ObjectRoute[] = [
     },
   },
   {
+    name: 'product launch (owner seller or admin)',
+    covers: ['/api/v1/products/{id}/launch'],
+    owner: 'seller',
+    outsiders: ['customer', 'customer2', 'seller2'],
+    create: (owner) => createProduct(owner),
+    attempts: (id) => [
+      { method: 'PUT', path: `/api/v1/products/${id}/launch`, body: { startsAt: '2030-01-01T00:00:00Z', admitPerSecond: 1000 } },
+      { method: 'DELETE', path: `/api/v1/products/${id}/launch` },
+    ],
+    snapshot: async (_owner, id) => (await send('GET', `/api/v1/products/${id}/launch`)).json,
+  },
+  {
     name: 'order (buyer or admin; the seller side only for the order’s seller)',
     covers: ['/api/v1/orders/{id}', '/api/v1/orders/{id}/history', '/api/v1/orders/{id}/cancel', '/api/v1/orders/{id}/deliver', '/api/v1/orders/{id}/ship', '/api/v1/orders/seller/{id}', '/api/v1/orders/{id}/returns'],
     owner: 'customer',
@@ -376,6 +388,8 @@ const NOT_OWNED: Record<string, string> = {
   'POST /api/v1/products/{productId}/reviews': 'creates the caller’s own review; the purchase check is the catalog’s reviews.test.ts',
   'PUT /api/v1/products/{productId}/reviews/{reviewId}': 'author-only; covered by the catalog’s reviews.test.ts (needs a delivered order to create one)',
   'GET /api/v1/products/{productId}/reviews/by-order-item/{orderItemId}': 'answers only the caller’s own review (or null)',
+  'POST /api/v1/products/{id}/waiting-room/ticket': 'joins the line as the caller (one place per account); nobody else’s place is named',
+  'GET /api/v1/products/{id}/waiting-room/ticket': 'answers only the caller’s own place in the line',
 };
 
 const actors = {} as Record<Who, Actor>;

@@ -185,7 +185,7 @@ async function skuMustBeFree<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** Loads and locks a product for a write by its seller or an admin (404 / 403 `ACCESS_DENIED` otherwise). */
-async function lockOwnedProduct(tx: Tx, user: AuthUser, id: number) {
+export async function lockOwnedProduct(tx: Tx, user: AuthUser, id: number) {
   const [row] = await tx
     .select({
       sellerId: products.sellerId,

@@ -104,6 +104,35 @@ export async function verifyAccessToken(env: AppEnv, token: string): Promise<Acc
   }
 }
 
+/**
+ * A short-lived token for another audience than the API (e.g. a waiting room's admission), signed with the same
+ * key: `aud` keeps it from ever passing as an access token, and an access token from passing as one of these.
+ */
+export async function signScopedToken(env: AppEnv, audience: string, subject: string, claims: Record<string, unknown>, options: { jti: string; expiresAt: number }): Promise<string> {
+  const { kid, privateKey } = await signingKeys(env);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid, typ: 'JWT' })
+    .setSubject(subject)
+    .setIssuer(issuer(env))
+    .setAudience(audience)
+    .setJti(options.jti)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(options.expiresAt / 1000))
+    .sign(privateKey);
+}
+
+/** The payload of a valid {@link signScopedToken} token for `audience`, or null (bad signature, expired, other audience). */
+export async function verifyScopedToken(env: AppEnv, token: string, audience: string): Promise<Record<string, unknown> | null> {
+  const { publicKey } = await signingKeys(env);
+  try {
+    const { payload } = await jwtVerify(token, publicKey, { algorithms: [ACCESS_TOKEN_ALG], issuer: issuer(env), audience, requiredClaims: ['exp', 'sub', 'jti'] });
+    return payload;
+  } catch (err) {
+    if (err instanceof errors.JOSEError) return null;
+    throw err;
+  }
+}
+
 /** The public half of the signing key as a JWK Set, for `/.well-known/jwks.json`. */
 export async function publicJwks(env: AppEnv): Promise<{ keys: JWK[] }> {
   return { keys: [(await signingKeys(env)).publicJwk] };

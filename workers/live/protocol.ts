@@ -65,7 +65,7 @@ export interface LiveTicketGrant {
 /** A server → client event. `id` is unique per event and change; `version` grows with each change of the resource. */
 export interface LiveEvent {
   id: string;
-  type: 'order.updated' | 'payment.updated' | 'notification.created';
+  type: 'order.updated' | 'payment.updated' | 'notification.created' | 'waiting-room.admitted';
   version: number;
   data: unknown;
 }

@@ -3,8 +3,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { currentUser, requireAuth } from '@/identity/auth';
 import { getCheckout, placeCheckout, previewCheckout } from '@/orders/checkout';
 import { checkoutIdParamsSchema, checkoutPreviewRequestSchema, checkoutPreviewSchema, checkoutSchema, createCheckoutSchema } from '@/orders/checkout-schema';
-import { type MakeOrderDeps, relay } from '@/orders/routes';
-import { idempotencyHeaderSchema } from '@/orders/schema';
+import { admissionGate } from '@/launches/admission';
+import { type MakeOrderDeps, orderHeadersSchema, relay } from '@/orders/routes';
 import { errorResponses } from '@/platform/errors';
 import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
 import { envelope, jsonContent } from '@/platform/responses';
@@ -40,9 +40,9 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
         security,
         summary: 'Check out a whole cart: one order per seller, one payment for the total (stock reserved for 15 minutes)',
         description:
-          "Lines default to the caller's cart. Every seller that has shipping options needs one chosen in `shipping`. Every line of every seller is reserved or none is. Payment follows asynchronously; `GET /api/v1/checkouts/{id}` shows its progress.",
+          "Lines default to the caller's cart. A launched product needs its `Admission-Token`, as for `POST /api/v1/orders`. Every seller that has shipping options needs one chosen in `shipping`. Every line of every seller is reserved or none is. Payment follows asynchronously; `GET /api/v1/checkouts/{id}` shows its progress.",
         middleware: [requireAuth('customer', 'seller')] as const,
-        request: { headers: idempotencyHeaderSchema, body: { content: { 'application/json': { schema: createCheckoutSchema } }, required: true } },
+        request: { headers: orderHeadersSchema, body: { content: { 'application/json': { schema: createCheckoutSchema } }, required: true } },
         responses: {
           201: jsonContent(checkoutEnvelope, 'Checkout placed: its orders PENDING, its payment on the way'),
           ...errorResponses(400, 401, 403, 404, 409, 422, 503),
@@ -53,9 +53,12 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
         const input = c.req.valid('json');
         const key = parseIdempotencyKey(c.req.header('idempotency-key'));
         const deps = makeDeps(c.env, c.get('logger'));
+        // The lines are read once (the cart's when left out), so the admissions are checked for what is bought.
+        const lines = input.items ?? (await deps.cart.lines(user.id));
+        const admission = await admissionGate(c.env, deps.db, user.id, lines, c.req.valid('header')['admission-token']);
         const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'checkouts.create', key, body: input }, async ({ seed }) => {
           // A retry that takes over an abandoned key gets the same checkout id (and so the same order ids).
-          const change = await placeCheckout(deps, user, input, c.get('correlationId'), seed === null ? {} : { checkoutId: await idFromSeed(seed) });
+          const change = await placeCheckout(deps, user, { ...input, items: lines }, c.get('correlationId'), { admission, ...(seed === null ? {} : { checkoutId: await idFromSeed(seed) }) });
           await relay(c, deps, change);
           return { status: 201, body: { success: true as const, data: change.checkout } };
         });

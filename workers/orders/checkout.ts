@@ -18,6 +18,7 @@ import {
   orderMoney,
   pricingDeps,
   RESERVATION_TTL_MS,
+  restoreAdmissions,
   toOrderResponse,
   type Caller,
   type OrderDeps,
@@ -25,6 +26,7 @@ import {
   type OrderRow,
   type StockLine,
 } from '@/orders/service';
+import { reserveAdmitted, type AdmissionGate } from '@/launches/admission';
 import { redeemPromotions } from '@/promotions/service';
 import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
 import { toPaymentResponse } from '@/payments/service';
@@ -173,7 +175,7 @@ export async function placeCheckout(
   caller: Caller,
   input: CreateCheckout,
   correlationId: string,
-  options: { checkoutId?: string } = {},
+  options: { checkoutId?: string; admission?: AdmissionGate | undefined } = {},
 ): Promise<CheckoutChange> {
   if (options.checkoutId) {
     const placed = await findPlacedCheckout(deps.db, caller, options.checkoutId);
@@ -196,7 +198,7 @@ export async function placeCheckout(
   const promoCode = pricing.code?.applied ? pricing.code.code : null;
 
   const shippingAddress = await storedShippingAddress(deps.db, caller.id, input.shippingAddress);
-  await reserveAll(deps, groups);
+  await reserveAdmitted(options.admission, checkoutId, () => reserveAll(deps, groups));
   let written: { outboxId: number; created: CheckoutCreated; checkout: CheckoutResponse };
   try {
     written = await deps.transaction(async (tx) => {
@@ -266,6 +268,7 @@ export async function placeCheckout(
       if (placed) return { checkout: placed, outboxIds: [] };
     }
     await releaseAll(deps, groups);
+    await restoreAdmissions(deps, options.admission, checkoutId);
     throw err;
   }
   await Promise.all(

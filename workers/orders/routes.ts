@@ -4,6 +4,8 @@ import type { Context } from 'hono';
 
 import type { AppBindings, AppEnv } from '@/env';
 import { currentUser, requireAuth } from '@/identity/auth';
+import { admissionGate } from '@/launches/admission';
+import { admissionHeaderSchema } from '@/launches/schema';
 import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
 import { checkoutPreviewSchema } from '@/orders/checkout-schema';
 import { shipOrderSchema } from '@/orders/shipment';
@@ -46,6 +48,9 @@ import { createRouter } from '@/platform/router';
 const tags = ['Orders'];
 const security = [{ bearerAuth: [] }];
 const orderEnvelope = envelope(orderSchema);
+
+/** Headers of the routes that place orders: `Idempotency-Key` and the admissions of launched products. */
+export const orderHeadersSchema = idempotencyHeaderSchema.extend(admissionHeaderSchema.shape);
 
 export type MakeOrderDeps = (env: AppEnv, logger: Logger) => OrderDeps;
 
@@ -92,7 +97,9 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         security,
         summary: 'Place an order (one seller; prices from the catalog; stock reserved for 15 minutes)',
         middleware: [requireAuth('customer', 'seller')] as const,
-        request: { headers: idempotencyHeaderSchema, body: { content: { 'application/json': { schema: createOrderSchema } }, required: true } },
+        description:
+          'A product under a launch (`GET /api/v1/products/{id}/launch`) needs an `Admission-Token` from its waiting room: without one 403 `ADMISSION_REQUIRED`, another account\'s 403 `ADMISSION_WRONG_ACCOUNT`, an expired one 403 `ADMISSION_EXPIRED`, one already used by another order 409 `ADMISSION_USED`.',
+        request: { headers: orderHeadersSchema, body: { content: { 'application/json': { schema: createOrderSchema } }, required: true } },
         responses: {
           201: jsonContent(orderEnvelope, 'Order placed (PENDING); payment follows asynchronously'),
           ...errorResponses(400, 401, 403, 404, 409, 422, 503),
@@ -103,9 +110,10 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         const input = c.req.valid('json');
         const key = parseIdempotencyKey(c.req.header('idempotency-key'));
         const deps = makeDeps(c.env, c.get('logger'));
+        const admission = await admissionGate(c.env, deps.db, user.id, input.items, c.req.valid('header')['admission-token']);
         const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'orders.create', key, body: input }, async ({ seed }) => {
           // A retry that takes over an abandoned key gets the same order id, so it finds a committed order instead of placing a second.
-          const change = await placeOrder(deps, user, input, c.get('correlationId'), seed === null ? {} : { orderId: await idFromSeed(seed) });
+          const change = await placeOrder(deps, user, input, c.get('correlationId'), { admission, ...(seed === null ? {} : { orderId: await idFromSeed(seed) }) });
           await relay(c, deps, change);
           return { status: 201, body: { success: true as const, data: change.order } };
         });

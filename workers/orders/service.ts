@@ -6,6 +6,7 @@ import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { storedShippingAddress } from '@/orders/address';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, toTotals, type PricedGroup, type PricingDeps } from '@/orders/pricing';
+import { reserveAdmitted, type AdmissionGate } from '@/launches/admission';
 import { redeemPromotions, releasePromotionUses } from '@/promotions/service';
 import { TableTaxCalculator, type TaxCalculator } from '@/tax/calculator';
 import { productImages, products } from '@/catalog/tables';
@@ -213,6 +214,8 @@ export interface PlaceOrderOptions {
    * returned and nothing is placed again.
    */
   orderId?: string;
+  /** The admissions of launched products in the order: used just before the stock step, given back if the order fails after it (not for stock). */
+  admission?: AdmissionGate | undefined;
 }
 
 /** The caller's order with this id, if one was committed. */
@@ -292,7 +295,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
   const orderId = options.orderId ?? newId();
   const commission = await orderCommission(deps, priced, group);
 
-  await deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS);
+  await reserveAdmitted(options.admission, orderId, () => deps.stock.reserve(orderId, lines, RESERVATION_TTL_MS));
   let result: { order: OrderRow; items: OrderItemRow[]; outboxId: number; created: OrderCreated };
   try {
     result = await deps.transaction(async (tx) => {
@@ -333,6 +336,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
       if (placed) return { order: placed, outboxIds: [] };
     }
     await deps.stock.release(orderId, lines).catch((releaseErr) => deps.logger.error('could not release stock of a failed order (the reservation expires by alarm)', { orderId, ...describeError(releaseErr) }));
+    await restoreAdmissions(deps, options.admission, orderId);
     throw err;
   }
   try {
@@ -341,6 +345,11 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
     deps.logger.warn('could not remove ordered lines from the cart', { orderId, ...describeError(err) });
   }
   return { order: toOrderResponse(result.order, result.items), outboxIds: [result.outboxId], outboxRows: [{ id: result.outboxId, payload: result.created }] };
+}
+
+/** Gives an order's admissions back after it failed past the stock step (logged only: an admission expires anyway). */
+export async function restoreAdmissions(deps: Pick<OrderDeps, 'logger'>, gate: AdmissionGate | undefined, orderId: string): Promise<void> {
+  await gate?.restore(orderId).catch((err) => deps.logger.error('could not give back the admissions of a failed order', { orderId, ...describeError(err) }));
 }
 
 /** An order as its own page shows it: lines, and what happened after the sale (returns, refunds). */

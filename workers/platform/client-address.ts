@@ -44,3 +44,9 @@ function expandIpv6(text: string): number[] | undefined {
   const missing = 8 - head.length - tail.length;
   return missing >= 1 ? [...head, ...Array<number>(missing).fill(0), ...tail] : undefined;
 }
+
+/** A short hash of a client's {@link addressKey} for one purpose (`scope`), so a store keeps no address. */
+export async function addressTag(scope: string, ip: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${scope}:${addressKey(ip)}`));
+  return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -36,7 +36,7 @@ export const SEEDED_PRODUCT_ID = '5';
 export async function validIdsFor(op: Operation, actor: Actor): Promise<Record<string, string[]>> {
   if (/^\/api\/v1\/users\/addresses\/\{id\}/.test(op.path)) return { id: [await createAddress(actor)] };
   if (/^\/api\/v1\/(admin\/)?users\/\{id\}/.test(op.path)) return { id: [(await newActor('customer', 'victim')).id] };
-  if (/^\/api\/v1\/products\/\{id\}$/.test(op.path) && actor.role === 'seller') return { id: [await createProduct(actor)] };
+  if (/^\/api\/v1\/products\/\{id\}(\/launch)?$/.test(op.path) && actor.role === 'seller') return { id: [await createProduct(actor)] };
   if (/^\/api\/v1\/orders\/\{id\}/.test(op.path) && actor.role !== 'admin') {
     const seller = actor.role === 'seller' ? actor : await newActor('seller', 'fuzz-order-seller');
     const buyer = actor.role === 'seller' ? await newActor('customer', 'fuzz-order-buyer') : actor;

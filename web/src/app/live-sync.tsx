@@ -1,12 +1,13 @@
 import { type Query, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 
+import { applyLaunchLiveEvent } from '@/features/launches/api/live-events';
 import { applyNotificationLiveEvent } from '@/features/notifications/api/live-events';
 import { applyOrderLiveEvent } from '@/features/orders/api/live-events';
 import { startLive } from '@/lib/live';
 import { useIsAuthenticated } from '@/stores/auth-store';
 
-const LIVE_ROOTS = new Set(['orders', 'payments', 'notifications']);
+const LIVE_ROOTS = new Set(['orders', 'payments', 'notifications', 'launches']);
 
 /**
  * Holds this tab's live socket while signed in and routes its events into the query cache. After each
@@ -21,6 +22,7 @@ export function LiveSync() {
     return startLive({
       onEvent: (event) => {
         void applyOrderLiveEvent(queryClient, event);
+        void applyLaunchLiveEvent(queryClient, event);
         applyNotificationLiveEvent(queryClient, event);
       },
       onConnected: () => {

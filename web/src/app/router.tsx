@@ -47,6 +47,7 @@ export const appRoutes: RouteObject[] = [
                 children: [
                   { path: 'cart', lazy: () => import('@/app/routes/shop/cart') },
                   { path: 'checkout', lazy: () => import('@/app/routes/shop/checkout') },
+                  { path: 'launch/:productId', lazy: () => import('@/app/routes/shop/launch') },
                 ],
               },
               { path: 'orders', lazy: () => import('@/app/routes/shop/orders') },

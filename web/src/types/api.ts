@@ -40,6 +40,10 @@ export type SmartSearchQuery = QueryOf<'/api/v1/products/ai-search'>;
 export type ProductSummary = Schemas['ProductSummary'];
 export type ProductImage = Schemas['ProductImage'];
 export type ProductDetail = Schemas['ProductDetail'];
+/** A product's launch (`GET /products/{id}/launch`); buying it needs an admission from its waiting room. */
+export type Launch = Schemas['Launch'];
+export type LaunchInput = Schemas['PutLaunch'];
+export type WaitingRoomTicket = Schemas['WaitingRoomTicket'];
 export type CreateProductInput = Schemas['CreateProduct'];
 export type ProductImageInput = NonNullable<CreateProductInput['images']>[number];
 export type UpdateProductInput = Schemas['UpdateProduct'];

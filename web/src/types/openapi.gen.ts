@@ -1374,13 +1374,18 @@ export interface paths {
             };
         };
         put?: never;
-        /** Place an order (one seller; prices from the catalog; stock reserved for 15 minutes) */
+        /**
+         * Place an order (one seller; prices from the catalog; stock reserved for 15 minutes)
+         * @description A product under a launch (`GET /api/v1/products/{id}/launch`) needs an `Admission-Token` from its waiting room: without one 403 `ADMISSION_REQUIRED`, another account's 403 `ADMISSION_WRONG_ACCOUNT`, an expired one 403 `ADMISSION_EXPIRED`, one already used by another order 409 `ADMISSION_USED`.
+         */
         post: {
             parameters: {
                 query?: never;
                 header?: {
                     /** @description Idempotency-Key: replays the stored response for 24 h (≤255 printable characters) */
                     "idempotency-key"?: string;
+                    /** @description Admission-Token: the admission of a launched product (several comma separated), from its waiting room */
+                    "admission-token"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -2246,7 +2251,7 @@ export interface paths {
         put?: never;
         /**
          * Check out a whole cart: one order per seller, one payment for the total (stock reserved for 15 minutes)
-         * @description Lines default to the caller's cart. Every seller that has shipping options needs one chosen in `shipping`. Every line of every seller is reserved or none is. Payment follows asynchronously; `GET /api/v1/checkouts/{id}` shows its progress.
+         * @description Lines default to the caller's cart. A launched product needs its `Admission-Token`, as for `POST /api/v1/orders`. Every seller that has shipping options needs one chosen in `shipping`. Every line of every seller is reserved or none is. Payment follows asynchronously; `GET /api/v1/checkouts/{id}` shows its progress.
          */
         post: {
             parameters: {
@@ -2254,6 +2259,8 @@ export interface paths {
                 header?: {
                     /** @description Idempotency-Key: replays the stored response for 24 h (≤255 printable characters) */
                     "idempotency-key"?: string;
+                    /** @description Admission-Token: the admission of a launched product (several comma separated), from its waiting room */
+                    "admission-token"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -7786,6 +7793,375 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/{id}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The product's launch unless it ended (null when it has none): buying it needs an admission from its waiting room */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The launch, or null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Launch"] | null;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Mark a product as a launch, or change its launch (its seller or an admin); the line is kept */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutLaunch"];
+                };
+            };
+            responses: {
+                /** @description The launch */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["Launch"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** End the launch now (its seller or an admin): the product sells without admissions again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ended */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}/waiting-room/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's place: position, people ahead, estimated wait; once admitted, the admission to buy with */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The place */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["WaitingRoomTicket"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Join the launch's line, or get the place the caller already holds (one per account)
+         * @description First come, first admitted. 201 for a new place, 200 for the one already held (a reload keeps it). 429 `TOO_MANY_TICKETS` when the client address holds the launch's `perClientLimit` live places; 403 `BOT_CHECK_FAILED` when `launch.botCheck` asks for a `turnstileToken` and it does not pass.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["JoinLine"];
+                };
+            };
+            responses: {
+                /** @description The place already held */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["WaitingRoomTicket"];
+                        };
+                    };
+                };
+                /** @description A new place at the end of the line */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["WaitingRoomTicket"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as the declared media type (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -9781,6 +10157,73 @@ export interface components {
             url: string;
             /** @description Always `url` with `-thumb` before the extension */
             thumbnailUrl: string;
+        };
+        Launch: {
+            id: string;
+            productId: number;
+            startsAt: string;
+            endsAt: string | null;
+            admitPerSecond: number;
+            perClientLimit: number;
+            maxQuantity: number;
+            /** @enum {string} */
+            status: "upcoming" | "open";
+            botCheck: {
+                /** @enum {string} */
+                provider: "turnstile";
+                siteKey: string;
+            } | null;
+        };
+        PutLaunch: {
+            /**
+             * Format: date-time
+             * @description When admissions start (buyers may join the line before)
+             * @example 2026-12-24T18:00:00Z
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description When the product sells normally again; left out: until the launch is removed
+             */
+            endsAt?: string | null;
+            /**
+             * @description Buyers admitted per second
+             * @default 5
+             */
+            admitPerSecond?: number;
+            /**
+             * @description Live tickets one client address may hold
+             * @default 4
+             */
+            perClientLimit?: number;
+            /**
+             * @description Units one admission may buy
+             * @default 1
+             */
+            maxQuantity?: number;
+        };
+        WaitingRoomTicket: {
+            launchId: string;
+            productId: number;
+            ticketId: string;
+            /** @enum {string} */
+            state: "waiting" | "admitted" | "used" | "expired";
+            /** @description 1-based place among those waiting; null once admitted */
+            position: number | null;
+            peopleAhead: number;
+            estimatedWaitSeconds: number;
+            startsAt: string;
+            joinedAt: string;
+            admittedAt: string | null;
+            admission: {
+                token: string;
+                expiresAt: string;
+                maxQuantity: number;
+            } | null;
+        };
+        JoinLine: {
+            /** @description The Turnstile widget response (when the launch asks for one) */
+            turnstileToken?: string;
         };
         ProductDetail: components["schemas"]["ProductSummary"] & {
             description: string | null;

@@ -13,6 +13,8 @@ import { ProductGrid } from '@/features/catalog/components/product-grid';
 import { ProductReviews } from '@/features/catalog/components/product-reviews';
 import { SellerName } from '@/features/catalog/components/seller-name';
 import { StockBadge } from '@/features/catalog/components/stock-badge';
+import { useLaunch } from '@/features/launches/api/launches';
+import { LaunchPanel } from '@/features/launches/components/launch-panel';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice } from '@/lib/format';
@@ -58,6 +60,8 @@ function ProductPage({ productId }: { productId: number }) {
   const categories = useCategories();
   // While the page is open, the count follows every order, cancellation and restock (pushed, no polling).
   const stockLive = useLiveStock(productId, { enabled: product.data?.status === 'ACTIVE' });
+  // Asked beside the product, not after it: the buy box waits for both, so no request waits on another.
+  const launch = useLaunch(productId);
 
   if (product.isPending) {
     return (
@@ -95,7 +99,9 @@ function ProductPage({ productId }: { productId: number }) {
             {p.status !== 'ACTIVE' ? <span className="badge badge--danger">{p.status}</span> : null}
           </div>
           {/* The buy box right under the price, so a phone shows name, price and Add to Cart on the first screen. */}
-          {p.status === 'ACTIVE' ? (
+          {p.status === 'ACTIVE' && launch.data ? <LaunchPanel launch={launch.data} /> : null}
+          {/* While the launch is being looked up the buy box waits, so it never offers a cart a launch would refuse (the server refuses it anyway). */}
+          {p.status === 'ACTIVE' && (launch.data === null || launch.isError) ? (
             <AddToCartForm
               productId={p.id}
               product={{

@@ -4,6 +4,7 @@ import { NotFoundMessage } from '@/components/errors/not-found-message';
 import { ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useCategories } from '@/features/catalog/api/get-categories';
+import { LaunchControl } from '@/features/launches/components/launch-control';
 import { useMyProduct } from '@/features/seller/api/get-my-products';
 import { useUpdateProduct } from '@/features/seller/api/product-writes';
 import { ProductForm, toUpdateInput } from '@/features/seller/components/product-form';
@@ -53,6 +54,7 @@ export function Component() {
         error={update.error}
         onSubmit={(values) => update.mutate({ id: productId, input: toUpdateInput(values, product.data.version) })}
       />
+      {product.data.status === 'ACTIVE' ? <LaunchControl productId={productId} /> : null}
     </div>
   );
 }

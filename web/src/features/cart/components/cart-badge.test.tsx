@@ -9,6 +9,7 @@ import { renderApp } from '@/testing/render-app';
 
 const catalogRoutes = {
   'GET /api/v1/products/5': () => successResponse(productDetail(5, { name: 'Beacon Speaker', price: 79, stockAvailable: 4 })),
+  'GET /api/v1/products/5/launch': () => successResponse(null),
   'GET /api/v1/products/5/related': () => successResponse([], pageMeta(0)),
   'GET /api/v1/products/5/reviews': () => successResponse([], pageMeta(0, 1, 10)),
   'GET /api/v1/categories': () => successResponse([{ id: 1, name: 'Electronics', slug: 'electronics', parentId: null, sortOrder: 1 }]),
@@ -70,7 +71,7 @@ describe('cart badge', () => {
     renderApp('/products/5');
     await screen.findByRole('heading', { name: 'Beacon Speaker' });
 
-    fireEvent.click(screen.getByRole('button', { name: 'Add to Cart' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Add to Cart' }));
 
     await waitFor(() => expect(badgeCount()).toBe('1'));
     await waitFor(() => expect(useToastStore.getState().toasts[0]?.message).toBe('Added 1 × Beacon Speaker to your cart.'));
@@ -86,7 +87,7 @@ describe('cart badge', () => {
     await screen.findByRole('heading', { name: 'Beacon Speaker' });
     expect(screen.getByText('Only 4 left')).toBeTruthy();
 
-    const input = screen.getByLabelText('Quantity') as HTMLInputElement;
+    const input = (await screen.findByLabelText('Quantity')) as HTMLInputElement;
     fireEvent.change(input, { target: { value: '50' } });
     expect(input.value).toBe('4');
     expect((screen.getByRole('button', { name: 'Increase quantity' }) as HTMLButtonElement).disabled).toBe(true);
@@ -131,7 +132,7 @@ describe('admins', () => {
     renderApp('/products/5');
     await screen.findByRole('heading', { name: 'Beacon Speaker' });
 
-    expect(screen.getByText(/Admin accounts can’t buy/)).toBeTruthy();
+    expect(await screen.findByText(/Admin accounts can’t buy/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Add to Cart' })).toBeNull();
     expect(screen.queryByRole('link', { name: /^Cart/ })).toBeNull();
     cleanup();

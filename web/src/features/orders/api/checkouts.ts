@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQueries, useQuery } from '@tanstack/react-query';
 
+import { admissionHeaders, forgetAdmissions } from '@/lib/admissions';
 import { api } from '@/lib/api-client';
 import type { Checkout, CreateCheckoutInput, ShippingOption } from '@/types/api';
 
@@ -9,8 +10,12 @@ const POLL_MS = 2_000;
  * `POST /checkouts` with an `Idempotency-Key`: the whole cart in one checkout (one order per seller, one payment).
  * A retried submit replays the first answer instead of placing a second checkout.
  */
-export const createCheckout = ({ input, idempotencyKey }: { input: CreateCheckoutInput; idempotencyKey: string }) =>
-  api.post<Checkout>('/checkouts', { body: input, headers: { 'Idempotency-Key': idempotencyKey } });
+export async function createCheckout({ input, idempotencyKey }: { input: CreateCheckoutInput; idempotencyKey: string }) {
+  const checkout = await api.post<Checkout>('/checkouts', { body: input, headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeaders() } });
+  // The launched products' admissions it carried are used now (the whole cart's when no lines were named).
+  forgetAdmissions(input.items?.map((item) => item.productId));
+  return checkout;
+}
 
 export function useCreateCheckout({ onSuccess }: { onSuccess?: (checkout: Checkout) => void } = {}) {
   return useMutation({ mutationFn: createCheckout, meta: { errorToast: false }, onSuccess });
