@@ -29,7 +29,7 @@ export const LIMITS = {
  * Round trips are statements sent one after another; a transaction's count includes BEGIN and COMMIT.
  */
 export const PER_CHECKOUT = {
-  request: { reads: 9, transactionRoundTrips: 8, afterReads: 1, cartCalls: 2, stockCalls: 1, messages: 1 },
+  request: { reads: 8, transactionRoundTrips: 8, afterReads: 2, cartCalls: 2, stockCalls: 1, messages: 1 },
   payment: { readsBeforeCharge: 3, readsAfterCharge: 4, transactionRoundTrips: 11, stockCalls: 1, messages: 1 },
   order: { reads: 1, transactionRoundTrips: 3 },
 } as const;

@@ -10,7 +10,7 @@ import { createDb } from '@/platform/db';
 import { consumeDeadLetterQueue, storeDeadLetter } from '@/platform/dead-letters';
 import { deadLetters } from '@/platform/tables';
 import { createTestProduct, createTestUser, jsonHeaders } from '@test/support/shop-fixtures';
-import { fakeBatch, FakeQueue, quietLogger } from '@test/support/saga-fakes';
+import { fakeBatch, FakeQueue, quietLogger, stageTo } from '@test/support/saga-fakes';
 
 const app = createTestApp(sagaAdminRouter);
 
@@ -39,7 +39,7 @@ describe('admin dead letters', () => {
     await storeDeadLetter(createDb(env), { queue: 'order-events', messageId: `m-${orderId}`, body: message, stage: 'process', reason: 'boom', attempts: 5 });
     const [row] = await createDb(env).select().from(deadLetters).where(eq(deadLetters.originalKey, orderId));
     const orderEvents = new FakeQueue();
-    const testEnv = { ...env, ORDER_EVENTS: orderEvents.asQueue() };
+    const testEnv = { ...env, ...stageTo('order-events', orderEvents.asQueue()) };
     const replay = () => app.request(`/api/v1/admin/dead-letters/${row!.id}/replay`, { method: 'POST', headers: jsonHeaders(admin) }, testEnv);
 
     const first = await replay();
