@@ -72,7 +72,15 @@ describe('findBottleneck', () => {
     sim.run(100);
     const found = findBottleneck([idle, busy], 100);
     expect(found.bottleneck).toEqual({ name: 'busy', utilisation: 1, saturated: true });
+    expect(found.alsoSaturated).toEqual([]);
     expect(found.utilisations.map((u) => u.name)).toEqual(['busy', 'idle']);
+    // Over a later window only: the idle one's slot was taken before it, so its busy time counts from the window on.
+    const since = new Map([[busy, busy.busySlotMs()], [idle, idle.busySlotMs()]]);
+    sim.run(200);
+    expect(findBottleneck([idle, busy], 100, since).utilisations).toEqual([
+      { name: 'busy', utilisation: 1 },
+      { name: 'idle', utilisation: 0.1 },
+    ]);
   });
 });
 

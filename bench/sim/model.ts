@@ -79,6 +79,9 @@ export const PRODUCTION: Profile = {
   maxWaitMs: 250,
 };
 
+/** The configuration before docs/scale.md: one queue per stage, consumers capped at 10 invocations. */
+export const TODAY: Profile = { ...PRODUCTION, name: 'today', partitions: 1, consumerInvocations: 10 };
+
 export interface Workload {
   name: string;
   /** Products checkouts pick from, uniformly; 1 = one hot product. */
@@ -101,6 +104,8 @@ export interface SimResult {
   p95ConfirmedMs: number;
   /** The busiest component and its utilisation (≥ 0.95 with a growing queue: saturated). */
   bottleneck: { name: string; utilisation: number; saturated: boolean };
+  /** Every other component at least 95 % busy. */
+  alsoSaturated: string[];
   utilisations: { name: string; utilisation: number }[];
 }
 
@@ -203,9 +208,15 @@ export function checkoutSteps(c: Components, profile: Profile, route: { product:
 
 export interface SimOptions {
   seed?: number;
-  /** Arrivals last this long; throughput and latency are measured from `warmupMs` on. */
+  /** Arrivals last this long; throughput, latency and utilisation are measured from `warmupMs` on. */
   durationMs?: number;
   warmupMs?: number;
+}
+
+/** A measured window of at least 2 s and 20,000 arrivals (Poisson noise under 1 %), after a 2 s warm-up. */
+export function defaultWindow(offered: number): Required<Omit<SimOptions, 'seed'>> {
+  const warmupMs = 2000;
+  return { warmupMs, durationMs: warmupMs + Math.max(2000, (20_000 / offered) * 1000) };
 }
 
 /** Simulates `offered` checkouts per second (Poisson arrivals) of `workload` on `profile`. */
@@ -240,6 +251,10 @@ export function simulate(profile: Profile, workload: Workload, offered: number, 
     });
     arrival += exponential(random, 1000 / offered);
   }
+  let atWarmup = new Map<Resource, number>();
+  sim.schedule(warmupMs, () => {
+    atWarmup = new Map(c.all().map((r) => [r, r.busySlotMs()]));
+  });
   sim.run(durationMs);
   const window = durationMs - warmupMs;
   return {
@@ -249,19 +264,23 @@ export function simulate(profile: Profile, workload: Workload, offered: number, 
     refused: (refused / window) * 1000,
     p95PostMs: percentile(posted, 95),
     p95ConfirmedMs: percentile(confirmed, 95),
-    ...findBottleneck(c.all(), durationMs),
+    ...findBottleneck(c.all(), window, atWarmup),
   };
 }
 
-/** Utilisation of every finite component over the run; the busiest one is the bottleneck. */
-export function findBottleneck(resources: readonly Resource[], durationMs: number): Pick<SimResult, 'bottleneck' | 'utilisations'> {
+/**
+ * Utilisation of every finite component over the measured window (`since`: busy slot-ms at its start); the busiest
+ * one is the bottleneck, saturated when ≥ 95 % busy with a standing queue.
+ */
+export function findBottleneck(resources: readonly Resource[], windowMs: number, since: ReadonlyMap<Resource, number> = new Map()): Pick<SimResult, 'bottleneck' | 'alsoSaturated' | 'utilisations'> {
   const utilisations = resources
     .filter((r) => Number.isFinite(r.slots))
-    .map((r) => ({ name: r.name, utilisation: r.busySlotMs() / (r.slots * durationMs), growing: r.queueLength > 0 && r.queueLength >= r.maxQueue / 2 }))
+    .map((r) => ({ name: r.name, utilisation: (r.busySlotMs() - (since.get(r) ?? 0)) / (r.slots * windowMs), growing: r.queueLength > 0 && r.queueLength >= r.maxQueue / 2 }))
     .sort((a, b) => b.utilisation - a.utilisation);
   const top = utilisations[0] ?? { name: 'none', utilisation: 0, growing: false };
   return {
     bottleneck: { name: top.name, utilisation: top.utilisation, saturated: top.utilisation >= 0.95 && top.growing },
+    alsoSaturated: utilisations.slice(1).filter((u) => u.utilisation >= 0.95).map((u) => u.name),
     utilisations: utilisations.map(({ name, utilisation }) => ({ name, utilisation })),
   };
 }
