@@ -221,7 +221,7 @@ export function defaultWindow(offered: number): Required<Omit<SimOptions, 'seed'
 
 /** Simulates `offered` checkouts per second (Poisson arrivals) of `workload` on `profile`. */
 export function simulate(profile: Profile, workload: Workload, offered: number, options: SimOptions = {}): SimResult {
-  const { seed = 21, durationMs = 4000, warmupMs = 2000 } = options;
+  const { seed = 21, durationMs, warmupMs } = { ...defaultWindow(offered), ...options };
   const random = seededRandom(seed);
   const sim = new Simulation();
   const c = new Components(sim, profile, workload);
