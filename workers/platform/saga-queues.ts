@@ -61,13 +61,18 @@ export function partitionedQueue(partitions: readonly Queue[]): Queue {
       const groups = new Map<Queue, MessageSendRequest[]>();
       for (const message of messages) {
         const queue = pick(message.body);
-        groups.set(queue, [...(groups.get(queue) ?? []), message]);
+        const group = groups.get(queue) ?? [];
+        group.push(message);
+        groups.set(queue, group);
       }
+      // A partition that fails fails the whole call, so the caller retries every message (the outbox keeps its rows
+      // unpublished): the ones another partition took are sent twice, which the idempotent consumers absorb.
       const sent = await Promise.all([...groups].map(([queue, group]) => queue.sendBatch(group, options)));
       // The partitions' backlogs together (the metrics a caller of one queue would see, summed; a stand-in may return nothing).
       const sum = (field: 'backlogCount' | 'backlogBytes') => sent.reduce((total, response) => total + ((response as QueueSendBatchResponse | undefined)?.metadata?.metrics?.[field] ?? 0), 0);
       return { metadata: { metrics: { backlogCount: sum('backlogCount'), backlogBytes: sum('backlogBytes') } } };
     },
+    // The first partition's: Queues have no metrics across queues, and nothing in the shop reads them.
     metrics: () => partitions[0]!.metrics(),
   };
 }
