@@ -69,7 +69,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['scripts/**/*.test.ts'],
+          include: ['scripts/**/*.test.ts', 'bench/**/*.test.ts'],
         },
       },
       // The saga, race and reliability files run once, on real PostgreSQL (below), not on PGlite as well.

@@ -9,6 +9,7 @@ import { finishReceivedReturns } from '@/returns/service';
 import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
+import { sagaStageOf } from '@/platform/saga-queues';
 
 export { CartDO } from '@do/cart';
 
@@ -29,7 +30,8 @@ export default {
   async queue(batch, env, _ctx) {
     // Fails closed: with refused settings (workers/env.ts) every message is retried, then dead-lettered, never charged.
     getConfig(env);
-    switch (batch.queue) {
+    // A saga stage is several queues (workers/platform/saga-queues.ts): one handler serves every partition.
+    switch (sagaStageOf(batch.queue) ?? batch.queue) {
       case 'order-events':
         return handleOrderEventsBatch(batch, env);
       case 'payment-events':

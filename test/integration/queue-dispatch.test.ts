@@ -35,6 +35,18 @@ describe('the Worker entry queue() dispatcher', () => {
     expect(row).toMatchObject({ queue: 'order-events', errorStage: 'deserialize' });
   });
 
+  it('serves every partition of a saga stage with the stage consumer, recording the partition a message failed on', async () => {
+    const orderId = newId();
+    const msg = message({ type: 'payment.completed', orderId });
+    const batch = createMessageBatch('payment-events-2', [msg]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual([msg.id]);
+    const [row] = await createDb(env).select().from(deadLetters).where(eq(deadLetters.originalKey, orderId));
+    expect(row).toMatchObject({ queue: 'payment-events-2', errorStage: 'deserialize' });
+  });
+
   it('retries messages of an unknown queue', async () => {
     const batch = createMessageBatch('nobody-listens', [message({ hello: 'world' })]);
     const ctx = createExecutionContext();

@@ -10,7 +10,7 @@ import { createDb } from '@/platform/db';
 import { idempotencyKeys } from '@/platform/tables';
 import { Gate } from '@test/support/gate';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
-import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
+import { fakeOrderDeps, FakeQueue, stageTo } from '@test/support/saga-fakes';
 
 const ADDRESS = { street: '1 Nguyen Hue', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
 type Envelope = { data: OrderResponse; error?: { code: string } };
@@ -38,7 +38,7 @@ function setup(gate: Gate) {
     const res = await app.request(
       '/api/v1/orders',
       { method: 'POST', headers: jsonHeaders(buyer, { 'idempotency-key': key }), body: JSON.stringify({ items: [{ productId, quantity }], shippingAddress: ADDRESS }) },
-      { ...env, ORDER_EVENTS: new FakeQueue().asQueue() },
+      { ...env, ...stageTo('order-events', new FakeQueue().asQueue()) },
     );
     return { status: res.status, body: (await res.json()) as Envelope };
   };

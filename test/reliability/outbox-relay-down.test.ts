@@ -7,7 +7,7 @@ import { sweepOutbox } from '@/orders/outbox';
 import { outbox } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { jsonHeaders } from '@test/support/shop-fixtures';
-import { quietLogger } from '@test/support/saga-fakes';
+import { quietLogger, stageTo } from '@test/support/saga-fakes';
 
 import { ADDRESS, mirrored, newShop, noticesOf, orderHistoryOf, orderRow, paymentHistoryOf, paymentsOf, poll, stockOf } from '@test/reliability/harness';
 import { expectInvariants } from '@test/support/invariants';
@@ -53,7 +53,7 @@ describe('reliability: outbox relay down, then back', () => {
     const res = await createApp().request(
       '/api/v1/orders',
       { method: 'POST', headers: jsonHeaders(shop.buyer), body: JSON.stringify({ items: [{ productId: shop.productId, quantity: 2 }], shippingAddress: ADDRESS }) },
-      { ...env, ORDER_EVENTS: deadQueue },
+      { ...env, ...stageTo('order-events', deadQueue) },
     );
     expect(res.status).toBe(201);
     const orderId = (await res.json<{ data: { id: string; status: string } }>()).data.id;

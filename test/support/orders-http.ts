@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test';
 import { createTestApp } from '@/app';
 import type { createRouter } from '@/platform/router';
 import type { OrderConsumerDeps } from '@/orders/consumer';
-import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
+import { fakeOrderDeps, FakeQueue, stageTo } from '@test/support/saga-fakes';
 import { jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 
 export type Envelope<T> = { success: boolean; data: T; meta?: { totalElements: number }; error?: { code: string; details?: Record<string, string> } };
@@ -18,7 +18,7 @@ export function ordersHttpHarness<D>(mount: (makeDeps: OrderDepsFactory) => Retu
   const fakes = fakeOrderDeps(overrides);
   const queue = new FakeQueue();
   const app = createTestApp(mount(() => fakes.deps));
-  const testEnv = { ...env, ORDER_EVENTS: queue.asQueue() };
+  const testEnv = { ...env, ...stageTo('order-events', queue.asQueue()) };
   const call = async <T = D>(method: string, path: string, user: TestUser | null, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(
       path,

@@ -6,6 +6,7 @@ import { createDb, withTransaction } from '@/platform/db';
 import { AppError } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
 import type { QueueMessage } from '@/platform/queue-consumer';
+import { partitionBindings, type SagaStage } from '@/platform/saga-queues';
 
 /** In-memory StockDO stand-in: all-or-nothing reservations, idempotent per order id, call log. */
 export class FakeStock implements StockPort {
@@ -76,6 +77,14 @@ export class FakeQueue {
   asQueue() {
     return this as unknown as Queue;
   }
+}
+
+/**
+ * `env` bindings sending every partition of a saga stage to `queue` (workers/platform/saga-queues.ts), so a test's
+ * fake sees every message whatever partition its order id picks: `{ ...env, ...stageTo('order-events', fake) }`.
+ */
+export function stageTo(stage: SagaStage, queue: Queue): Record<string, Queue> {
+  return Object.fromEntries(partitionBindings(env, stage).map((name) => [name, queue]));
 }
 
 /** Swallows log lines (expected errors in these tests would drown the output). */

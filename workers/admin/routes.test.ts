@@ -20,7 +20,7 @@ import { deadLetters } from '@/platform/tables';
 import { newId } from '@/platform/columns';
 import { accountKeyOf, pairKeyPrefix } from '@/identity/lockout';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
-import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
+import { fakeOrderDeps, FakeQueue, stageTo } from '@test/support/saga-fakes';
 
 const fakes = fakeOrderDeps();
 const app = createTestApp(adminRouter);
@@ -133,7 +133,7 @@ describe('admin audit log', () => {
     const byAdmin = await insertOrder(buyer, seller.id, 'CONFIRMED');
     const bySeller = await insertOrder(buyer, seller.id, 'CONFIRMED');
     const queue = new FakeQueue();
-    const testEnv = { ...env, ORDER_EVENTS: queue.asQueue() };
+    const testEnv = { ...env, ...stageTo('order-events', queue.asQueue()) };
 
     expect((await call(all, 'PUT', `/api/v1/orders/${byAdmin.id}/ship`, admin, undefined, testEnv)).status).toBe(200);
     expect((await call(all, 'PUT', `/api/v1/orders/${bySeller.id}/ship`, seller, undefined, testEnv)).status).toBe(200);
@@ -158,12 +158,12 @@ describe('admin audit log', () => {
     const [row] = await createDb(env).select().from(deadLetters).where(eq(deadLetters.originalKey, orderId));
     const queue = new FakeQueue();
     queue.failing = true;
-    const down = await call(all, 'POST', `/api/v1/admin/dead-letters/${row!.id}/replay`, admin, undefined, { ...env, ORDER_EVENTS: queue.asQueue() });
+    const down = await call(all, 'POST', `/api/v1/admin/dead-letters/${row!.id}/replay`, admin, undefined, { ...env, ...stageTo('order-events', queue.asQueue()) });
     expect(down.status).toBe(503);
     expect(await auditFor(admin, 'dead_letter', row!.id)).toEqual([]);
 
     queue.failing = false;
-    const testEnv = { ...env, ORDER_EVENTS: queue.asQueue() };
+    const testEnv = { ...env, ...stageTo('order-events', queue.asQueue()) };
     expect((await call<{ requeued: boolean }>(all, 'POST', `/api/v1/admin/dead-letters/${row!.id}/replay`, admin, undefined, testEnv)).body.data.requeued).toBe(true);
     expect((await call<{ requeued: boolean }>(all, 'POST', `/api/v1/admin/dead-letters/${row!.id}/replay`, admin, undefined, testEnv)).body.data.requeued).toBe(false);
     expect(queue.sent).toHaveLength(1);

@@ -8,9 +8,10 @@ import { sagaAdminRouter } from '@/orders/admin-routes';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 import { consumeDeadLetterQueue, storeDeadLetter } from '@/platform/dead-letters';
+import { partitionBindings, partitionOf } from '@/platform/saga-queues';
 import { deadLetters } from '@/platform/tables';
 import { createTestProduct, createTestUser, jsonHeaders } from '@test/support/shop-fixtures';
-import { fakeBatch, FakeQueue, quietLogger } from '@test/support/saga-fakes';
+import { fakeBatch, FakeQueue, quietLogger, stageTo } from '@test/support/saga-fakes';
 
 const app = createTestApp(sagaAdminRouter);
 
@@ -39,7 +40,7 @@ describe('admin dead letters', () => {
     await storeDeadLetter(createDb(env), { queue: 'order-events', messageId: `m-${orderId}`, body: message, stage: 'process', reason: 'boom', attempts: 5 });
     const [row] = await createDb(env).select().from(deadLetters).where(eq(deadLetters.originalKey, orderId));
     const orderEvents = new FakeQueue();
-    const testEnv = { ...env, ORDER_EVENTS: orderEvents.asQueue() };
+    const testEnv = { ...env, ...stageTo('order-events', orderEvents.asQueue()) };
     const replay = () => app.request(`/api/v1/admin/dead-letters/${row!.id}/replay`, { method: 'POST', headers: jsonHeaders(admin) }, testEnv);
 
     const first = await replay();
@@ -64,6 +65,20 @@ describe('admin dead letters', () => {
     const [garbageRow] = await createDb(env).select().from(deadLetters).where(eq(deadLetters.originalKey, garbage));
     expect((await app.request(`/api/v1/admin/dead-letters/${garbageRow!.id}/replay`, { method: 'POST', headers: jsonHeaders(admin) }, testEnv)).status).toBe(409);
     expect((await app.request('/api/v1/admin/dead-letters/999999999/replay', { method: 'POST', headers: jsonHeaders(admin) }, testEnv)).status).toBe(404);
+  });
+
+  it('replays a letter that failed on a partition to its stage, on the partition its order id picks', async () => {
+    const admin = await createTestUser('admin');
+    const orderId = newId();
+    const message = { type: 'payment.completed', orderId, paymentId: newId(), correlationId: 'c4', version: 1 };
+    await storeDeadLetter(createDb(env), { queue: 'payment-events-2', messageId: `m-${orderId}`, body: message, stage: 'process', reason: 'boom', attempts: 5 });
+    const [row] = await createDb(env).select().from(deadLetters).where(eq(deadLetters.originalKey, orderId));
+    expect(row!.queue).toBe('payment-events-2');
+    const partitions = partitionBindings(env, 'payment-events').map(() => new FakeQueue());
+    const testEnv = { ...env, ...Object.fromEntries(partitionBindings(env, 'payment-events').map((name, i) => [name, partitions[i]!.asQueue()])) };
+    const res = await app.request(`/api/v1/admin/dead-letters/${row!.id}/replay`, { method: 'POST', headers: jsonHeaders(admin) }, testEnv);
+    expect(res.status).toBe(200);
+    expect(partitions.map((q) => q.sent)).toEqual(partitions.map((_, i) => (i === partitionOf(orderId, partitions.length) ? [message] : [])));
   });
 
   it('the saga-dlq consumer stores exhausted messages under their original queue', async () => {

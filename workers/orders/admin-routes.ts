@@ -10,6 +10,7 @@ import { errorResponses } from '@/platform/errors';
 import { pageMeta, pageMetaSchema, pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
+import { sagaQueue } from '@/platform/saga-queues';
 import { DEAD_LETTER_STAGES } from '@/platform/tables';
 
 const tags = ['Admin'];
@@ -124,7 +125,7 @@ export const sagaAdminRouter = createRouter()
         {
           db: createDb(c.env),
           transaction: (fn) => withTransaction(c.env, fn),
-          queues: { 'order-events': c.env.ORDER_EVENTS, 'payment-events': c.env.PAYMENT_EVENTS },
+          queues: { 'order-events': sagaQueue(c.env, 'order-events'), 'payment-events': sagaQueue(c.env, 'payment-events') },
           logger: c.get('logger'),
         },
         c.req.valid('param').id,

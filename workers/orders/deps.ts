@@ -9,6 +9,7 @@ import type { PaidOrderPort } from '@/payments/service';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { createLogger, type Logger } from '@/platform/logger';
+import { sagaQueue } from '@/platform/saga-queues';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
 import { taxCalculatorFromEnv } from '@/tax/calculator';
 
@@ -32,7 +33,7 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
       lines: async (userId) => (await cartStub(env, userId).getCart()).lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     },
     commissionBps: commissionBpsFromEnv(env.PLATFORM_COMMISSION_BPS),
-    orderEvents: env.ORDER_EVENTS,
+    orderEvents: sagaQueue(env, 'order-events'),
     logger: logger ?? createLogger(getConfig(env).LOG_LEVEL, { domain: 'orders' }),
   };
 }

@@ -44,6 +44,7 @@ import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/
 import type { Logger } from '@/platform/logger';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
+import { sagaQueue } from '@/platform/saga-queues';
 
 const tags = ['Orders'];
 const security = [{ bearerAuth: [] }];
@@ -63,8 +64,8 @@ export const relay = (c: Context<AppBindings, any, any>, deps: OrderDeps, change
   runAfterResponse(
     c,
     (change.outboxRows
-      ? publishOutboxPayloads(deps.db, c.env.ORDER_EVENTS, change.outboxRows, c.get('logger'))
-      : publishOutboxRows(deps.db, c.env.ORDER_EVENTS, change.outboxIds, c.get('logger'))
+      ? publishOutboxPayloads(deps.db, sagaQueue(c.env, 'order-events'), change.outboxRows, c.get('logger'))
+      : publishOutboxRows(deps.db, sagaQueue(c.env, 'order-events'), change.outboxIds, c.get('logger'))
     ).catch(() => 0),
   );
 

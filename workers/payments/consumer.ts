@@ -9,6 +9,7 @@ import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { storeDeadLetter } from '@/platform/dead-letters';
 import { createLogger, type Logger } from '@/platform/logger';
+import { sagaQueue } from '@/platform/saga-queues';
 import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';
 
 /** Client-confirmed intents at the configured provider: the real one's API, or the simulator's own table. */
@@ -28,7 +29,7 @@ export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
     gateway: gatewayFromEnv(env),
     intents: intentPortFromEnv(env),
     publish: async (event: PaymentEvent) => {
-      await env.PAYMENT_EVENTS.send(event, { contentType: 'json' });
+      await sagaQueue(env, 'payment-events').send(event, { contentType: 'json' });
     },
     transaction: (fn) => withTransaction(env, fn),
     logger: logger ?? createLogger(getConfig(env).LOG_LEVEL, { domain: 'payments' }),
@@ -66,7 +67,7 @@ export async function consumeOrderEvents(deps: PaymentDeps, batch: QueueBatch): 
  */
 export async function handleOrderEventsBatch(batch: MessageBatch, env: AppEnv): Promise<void> {
   const pool = openTransactionPool(env, SAGA_BATCH_CONCURRENCY);
-  const send = coalescedSender(env.PAYMENT_EVENTS);
+  const send = coalescedSender(sagaQueue(env, 'payment-events'));
   try {
     await consumeOrderEvents({ ...paymentDepsFromEnv(env), transaction: (fn) => pool.transaction(fn), publish: send }, batch);
   } finally {

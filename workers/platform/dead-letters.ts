@@ -8,6 +8,7 @@ import { AppError, notFound } from '@/platform/errors';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { pageOffset } from '@/platform/pagination';
 import { consumeBatch, SAGA_MAX_DELIVERIES, type DeadLetterInput, type QueueBatch } from '@/platform/queue-consumer';
+import { sagaStageOf } from '@/platform/saga-queues';
 import { deadLetters } from '@/platform/tables';
 
 /** The message body as stored: base64 of its JSON text (or of its bytes). */
@@ -105,7 +106,8 @@ export async function replayDeadLetter(
   if (existing.errorStage === 'deserialize') {
     throw new AppError(409, 'DEAD_LETTER_NOT_REPLAYABLE', 'This message could not be parsed; replaying it would fail again');
   }
-  const target = existing.queue === 'order-events' || existing.queue === 'payment-events' ? existing.queue : null;
+  // Back to its stage (any partition it failed on): the stage's producer picks the partition by its order id.
+  const target = sagaStageOf(existing.queue);
   if (!target) throw new AppError(409, 'DEAD_LETTER_NOT_REPLAYABLE', `Unknown original queue ${existing.queue}`);
   const claimed = await deps.transaction(async (tx) => {
     const [row] = await tx
