@@ -61,7 +61,7 @@ export function rebalanceMoves(onHand: readonly number[]): ShardMove[] {
   onHand.forEach((n, to) => {
     let need = target[to]! - n;
     for (const donor of surplus) {
-      if (need === 0) break;
+      if (need <= 0) break;
       const quantity = Math.min(need, donor.left);
       if (quantity === 0) continue;
       moves.push({ from: donor.shard, to, quantity });
