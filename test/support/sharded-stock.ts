@@ -24,14 +24,16 @@ export function orderIdHomedAt(shard: number, shards: number): string {
   }
 }
 
+type RpcCall = (...args: unknown[]) => Promise<unknown>;
+
 /**
- * `env` whose StockDO stubs pass `method` through the gate `<method>:<shard>` (e.g. `reservePart:1`), so a race can
- * hold one buyer's call to one shard while others run. Everything else is the real namespace and the real objects.
+ * `env` whose StockDO stubs route every method call through `around(method, shard, call)`: a test can hold, fail or
+ * count one method on one shard while everything else reaches the real objects.
  */
-export function gatedStockEnv(gate: Gate, method: 'reservePart' | 'unreserve' | 'commitPart'): typeof env {
+export function interceptedStockEnv(around: (method: string, shard: number, call: RpcCall) => RpcCall): typeof env {
   const namespace = env.STOCK_DO;
   const names = new Map<string, string>();
-  const gated = new Proxy(namespace, {
+  const intercepted = new Proxy(namespace, {
     get(target, prop) {
       if (prop === 'idFromName') {
         return (name: string) => {
@@ -43,14 +45,12 @@ export function gatedStockEnv(gate: Gate, method: 'reservePart' | 'unreserve' | 
       if (prop === 'get') {
         return (id: DurableObjectId) => {
           const stub = target.get(id);
-          const shard = names.get(id.toString())?.split(':')[1] ?? '0';
+          const shard = Number(names.get(id.toString())?.split(':')[1] ?? 0);
           return new Proxy(stub, {
             get(real, key) {
               // RPC stubs answer any property with a remote method: call through them, never `.bind` them.
-              const call = (name: string) => (...args: unknown[]) => (real as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!(...args);
-              if (key === method) return gate.wrap(`${method}:${shard}`, call(method));
               if (key === 'then' || typeof key !== 'string') return undefined;
-              return call(key);
+              return around(key, shard, (...args) => (real as unknown as Record<string, RpcCall>)[key]!(...args));
             },
           });
         };
@@ -59,5 +59,9 @@ export function gatedStockEnv(gate: Gate, method: 'reservePart' | 'unreserve' | 
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { ...env, STOCK_DO: gated };
+  return { ...env, STOCK_DO: intercepted };
 }
+
+/** `env` whose StockDO stubs pass `method` through the gate `<method>:<shard>` (e.g. `reservePart:1`). */
+export const gatedStockEnv = (gate: Gate, method: 'reservePart' | 'unreserve' | 'commitPart') =>
+  interceptedStockEnv((name, shard, call) => (name === method ? gate.wrap(`${method}:${shard}`, call) : call));
