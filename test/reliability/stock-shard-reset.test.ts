@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { commitStock, growStockShards, reserveStock, stockLedger, stockSnapshot } from '@/catalog/stock';
 import { UNFULFILLABLE_REASON } from '@/orders/service';
 import { withTransaction } from '@/platform/db';
-import { AppError } from '@/platform/errors';
+import { type AppError } from '@/platform/errors';
 import { deliverToOrders, deliverToPayments, newShop, orderRow, outboxEvents, paymentsOf, placeRealOrder, realOrderDeps, realPaymentDeps } from '@test/reliability/harness';
 import { expectInvariants } from '@test/support/invariants';
 import { interceptedStockEnv, shardedProduct, shardStub } from '@test/support/sharded-stock';
