@@ -29,34 +29,27 @@ const stockStub = (env: AppEnv, productId: number, shard = 0) => env.STOCK_DO.ge
 const productMissing = (productId: number) => notFound('PRODUCT_NOT_FOUND', `Product ${productId} was not found`);
 
 /**
- * Seeds a product's StockDO from its Postgres row the first time it is touched (the seed's
- * products exist in Postgres before any DO does). The mirror's `stock_version` becomes the DO's
- * starting version, so the DO's first change outranks the row. Reserved units in the row have no
- * order ids the DO could track, so they are not carried over.
+ * Seeds a shard's StockDO the first time it is touched (the seed's products exist in Postgres before
+ * any DO does). A product with one shard starts from its row: the mirror's `stock_version` becomes
+ * the DO's starting version, so the DO's first change outranks the row; reserved units in the row
+ * have no order ids the DO could track, so they are not carried over. A shard of a sharded product
+ * (new, or reset) starts from its own entry in `stock_shard_mirror` — never from the row's totals,
+ * which would multiply units — and a shard never mirrored starts empty. The row's shard count is
+ * read here, not taken from the caller, so a caller holding a stale count cannot seed wrongly.
  */
-async function initFromRow(env: AppEnv, q: Queryable, productId: number): Promise<StockSnapshot> {
+async function initShard(env: AppEnv, q: Queryable, productId: number, shard: number): Promise<StockSnapshot> {
   const [row] = await q
-    .select({ onHand: products.stockQuantity, sold: products.soldCount, version: products.stockVersion })
+    .select({ onHand: products.stockQuantity, sold: products.soldCount, version: products.stockVersion, shards: products.stockShards, mirror: products.stockShardMirror })
     .from(products)
     .where(eq(products.id, productId));
   if (!row) throw productMissing(productId);
-  return stockStub(env, productId).init(productId, row.onHand, { sold: row.sold, version: row.version });
-}
-
-/**
- * Seeds one shard of a sharded product (a new shard, or one whose storage was reset) from its last mirrored counts
- * in `products.stock_shard_mirror`; a shard never mirrored starts empty (units are never invented).
- */
-async function initShardFromMirror(env: AppEnv, q: Queryable, productId: number, shard: number): Promise<StockSnapshot> {
-  const [row] = await q.select({ mirror: products.stockShardMirror }).from(products).where(eq(products.id, productId));
-  if (!row) throw productMissing(productId);
+  if (row.shards === 1 && shard === 0) return stockStub(env, productId).init(productId, row.onHand, { sold: row.sold, version: row.version });
   const mirrored = row.mirror?.[String(shard)];
   return stockStub(env, productId, shard).init(productId, mirrored?.onHand ?? 0, { sold: mirrored?.sold ?? 0, version: mirrored?.version ?? 0, sharded: true });
 }
 
 /**
- * Runs one DO method on one shard, initialising it lazily when it answers `null` (not yet seeded): from the product
- * row when the product has one shard (as always), from the shard's mirror otherwise.
+ * Runs one DO method on one shard, initialising it lazily ({@link initShard}) when it answers `null` (not yet seeded).
  */
 async function onStock<T extends StockChange | StockSnapshot | HeldPart>(
   env: AppEnv,
@@ -68,8 +61,7 @@ async function onStock<T extends StockChange | StockSnapshot | HeldPart>(
   const stub = stockStub(env, productId, shard.index);
   const first = await call(stub);
   if (first !== null) return first;
-  if (shard.of === 1) await initFromRow(env, q, productId);
-  else await initShardFromMirror(env, q, productId, shard.index);
+  await initShard(env, q, productId, shard.index);
   const second = await call(stub);
   if (second === null) throw new Error(`StockDO ${shardName(productId, shard.index)} did not initialise`);
   return second;
