@@ -33,7 +33,7 @@ export const FLASH_BUYERS = 2000;
  * connection: wrangler's local proxy drops connections ("Network connection lost") when 2,000 open together, which
  * would measure the dev server, not the shop.
  */
-const IN_FLIGHT = Number(process.env.BENCH_FLASH_CONNECTIONS ?? 200);
+const IN_FLIGHT = Number(process.env.BENCH_FLASH_CONNECTIONS ?? 50);
 const ORDERS_PATH = '/api/v1/orders';
 const SETTLE_LIMIT_MS = 300_000;
 const ADDRESS = { street: '1 Bench Street', city: 'Springfield', state: 'IL', country: 'US', zipCode: '62701' };
@@ -135,6 +135,7 @@ async function runScenario({ baseUrl, databaseUrl }: { baseUrl: string; database
     const label = `${a.status} ${(a.body as { error?: { code?: string } }).error?.code ?? ''}`.trim();
     otherCounts.set(label, (otherCounts.get(label) ?? 0) + 1);
   }
+  if (others[0]) console.log(`  ${scenario.name}: first unexpected answer: ${others[0].status} ${JSON.stringify(others[0].body).slice(0, 400)}`);
   const inventory = await call(baseUrl, `/api/v1/inventory/${productId}`, { method: 'GET', client: 4 });
   const available = (inventory.body as { data: { availableStock: number } }).data.availableStock;
   const times = answers.map((a) => a.ms).sort((a, b) => a - b);
