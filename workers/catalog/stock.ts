@@ -4,6 +4,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { MAX_STOCK_SHARDS, rebalanceMoves, reservationPasses, shardName, splitEvenly, takeFromShards, type ShardMove } from '@/catalog/stock-shards';
 import { products, type ShardMirror } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
+import { stockFeedStub } from '@/live';
 import { createDb, type Db, type Queryable } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';
 import { createLogger, describeError } from '@/platform/logger';
@@ -184,9 +185,7 @@ async function mirrorAfterChange(env: AppEnv, q: Queryable | undefined, snapshot
 async function mirrorShardAndFeed(env: AppEnv, q: Queryable, shard: number, snapshot: StockSnapshot): Promise<void> {
   const level = await mirrorShard(q, shard, snapshot);
   if (!level || !env.STOCK_FEED_DO) return;
-  const feeds = env.STOCK_FEED_DO;
-  await feeds
-    .get(feeds.idFromName(String(snapshot.productId)))
+  await stockFeedStub(env, snapshot.productId)
     .update({ productId: snapshot.productId, available: Math.max(0, level.available), version: level.version })
     .catch(() => undefined);
 }
