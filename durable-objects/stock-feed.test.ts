@@ -2,10 +2,10 @@ import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { StockFeedDO } from '@do/stock-feed';
-import { changeOnHand, reserveStock } from '@/catalog/stock';
+import { changeOnHand, growStockShards, reserveStock } from '@/catalog/stock';
 import { stockFeedStub } from '@/live';
 import { LIVE_CLOSE, STOCK_FEED_LIMITS } from '@/live/protocol';
-import { createDb } from '@/platform/db';
+import { createDb, withTransaction } from '@/platform/db';
 import { connectStock, framesOf, LIVE_ORIGIN, waitForClose, type LiveClient } from '@test/support/live';
 import { createTestProduct, createTestUser } from '@test/support/shop-fixtures';
 
@@ -170,5 +170,18 @@ describe('StockFeedDO: throttle and ordering', () => {
       expect(await woken.update(level(productId, 9))).toBe(1);
     });
     await vi.waitFor(() => expect(lastStock(client)).toEqual({ type: 'stock', ...level(productId, 9) }));
+  });
+});
+
+describe('live stock of a sharded product (docs/decisions/flash-sales.md)', () => {
+  it('shows viewers the summed count of every shard, never one shard’s slice', async () => {
+    const productId = await product(10);
+    await withTransaction(env, (tx) => growStockShards(env, tx, productId, 1, 4));
+    const client = await viewer(productId);
+    expect(lastStock(client)).toMatchObject({ productId, available: 10 });
+    // 7 units cannot come from one shard (3, 3, 2, 2): the buyer borrows, and the page follows the total.
+    await reserveStock(env, crypto.randomUUID(), [{ productId, quantity: 7 }], 60_000);
+    await vi.waitFor(() => expect(lastStock(client)).toMatchObject({ productId, available: 3 }));
+    expect(stockFrames(client).every((frame) => (frame as { available: number }).available >= 3)).toBe(true);
   });
 });

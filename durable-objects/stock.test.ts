@@ -170,3 +170,35 @@ describe('StockDO.returnUnits', () => {
     expect(await stub.returnUnits('r2', 1)).toMatchObject({ ok: true, snapshot: { onHand: 10 } });
   });
 });
+
+describe('StockDO pieces of a sharded reservation', () => {
+  it('reservePart holds what this shard has (at least one), says how much, and answers a retry with the same piece', async () => {
+    const { stub, ready } = freshStock(3);
+    await ready;
+    expect(await stub.reservePart('a', 5, MINUTE)).toMatchObject({ ok: true, held: 3, snapshot: { reserved: 3, available: 0 } });
+    expect(await stub.reservePart('a', 5, MINUTE)).toMatchObject({ ok: true, held: 3, snapshot: { reserved: 3 } });
+    expect(await stub.reservePart('b', 1, MINUTE)).toMatchObject({ ok: false, reason: 'INSUFFICIENT_STOCK', available: 0 });
+    expect(await stub.reservations()).toEqual([{ orderId: 'a', quantity: 3, status: 'RESERVED' }]);
+  });
+
+  it('unreserve gives a live piece back as if never held (the id may reserve again) and leaves a committed one alone', async () => {
+    const { stub, ready } = freshStock(4);
+    await ready;
+    await stub.reservePart('a', 2, MINUTE);
+    expect(await stub.unreserve('a')).toMatchObject({ ok: true, snapshot: { reserved: 0, available: 4 } });
+    expect(await stub.reservations()).toEqual([]);
+    expect(await stub.reserve('a', 1, MINUTE)).toMatchObject({ ok: true });
+    await stub.commit('a');
+    expect(await stub.unreserve('a')).toMatchObject({ ok: true, snapshot: { onHand: 3, reserved: 0, sold: 1 } });
+    expect(await stub.reservations()).toEqual([{ orderId: 'a', quantity: 1, status: 'COMMITTED' }]);
+  });
+
+  it('commitPart says how many units it sold, again on a retry', async () => {
+    const { stub, ready } = freshStock(5);
+    await ready;
+    await stub.reservePart('a', 2, MINUTE);
+    expect(await stub.commitPart('a')).toMatchObject({ ok: true, held: 2, snapshot: { onHand: 3, sold: 2 } });
+    expect(await stub.commitPart('a')).toMatchObject({ ok: true, held: 2, snapshot: { onHand: 3, sold: 2 } });
+    expect(await stub.commitPart('nobody')).toMatchObject({ ok: false, reason: 'UNKNOWN_ORDER' });
+  });
+});

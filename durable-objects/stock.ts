@@ -13,6 +13,9 @@ export interface StockSnapshot {
 
 export type StockChange = { ok: true; snapshot: StockSnapshot } | { ok: false; reason: StockRefusal; available: number; snapshot: StockSnapshot };
 
+/** {@link StockDO.reservePart}'s answer: how many units this shard holds for the order. */
+export type HeldPart = { ok: true; snapshot: StockSnapshot; held: number } | Extract<StockChange, { ok: false }>;
+
 export type StockRefusal =
   /** Not enough unreserved units (reserve, or a commit that had to re-take expired units). */
   | 'INSUFFICIENT_STOCK'
@@ -68,6 +71,8 @@ export class StockDO extends DurableObject<Env> {
   /** Live stock (durable-objects/stock-feed.ts): the newest level not yet handed to the feed, and whether a call is out. */
   private feedNext: StockSnapshot | null = null;
   private feedBusy = false;
+  /** One shard of a sharded product ({@link markSharded}): its level is a slice, so it feeds nobody. */
+  private sharded = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,12 +95,15 @@ export class StockDO extends DurableObject<Env> {
       )`);
       this.sql.exec('create index if not exists reservations_expiry on reservations (status, expires_at)');
       this.sql.exec('create table if not exists returned (return_id text primary key, quantity integer not null check (quantity > 0))');
+      this.sql.exec('create table if not exists shard (id integer primary key check (id = 1))');
+      this.sharded = this.sql.exec('select 1 from shard').toArray().length > 0;
     });
   }
 
-  /** Sets the starting counts once; later calls (and calls racing the first) change nothing. */
-  init(productId: number, onHand: number, options: { sold?: number; version?: number } = {}): StockSnapshot {
+  /** Sets the starting counts once; later calls (and calls racing the first) change nothing (`sharded` always marks). */
+  init(productId: number, onHand: number, options: { sold?: number; version?: number; sharded?: boolean } = {}): StockSnapshot {
     assertCount(onHand, 'onHand');
+    if (options.sharded) this.markSharded();
     if (!this.row()) {
       this.sql.exec(
         'insert into stock (id, product_id, on_hand, reserved, sold, version) values (1, ?, ?, 0, ?, ?)',
@@ -141,17 +149,59 @@ export class StockDO extends DurableObject<Env> {
    * remembered, so a retry after the shelf was refilled may succeed.
    */
   async reserve(orderId: string, quantity: number, ttlMs: number): Promise<StockChange | null> {
+    const held = await this.hold(orderId, quantity, quantity, ttlMs);
+    return held && (held.ok ? { ok: true, snapshot: held.snapshot } : held);
+  }
+
+  /**
+   * A sharded product's piece of a reservation (docs/decisions/flash-sales.md): holds as many of `max` units as
+   * this shard has available (at least one) and says how many (`held`). A retry for a live or committed piece
+   * answers its quantity again without holding more; a released piece is refused like {@link reserve}.
+   */
+  async reservePart(orderId: string, max: number, ttlMs: number): Promise<HeldPart | null> {
+    return this.hold(orderId, 1, max, ttlMs);
+  }
+
+  /**
+   * Takes back a RESERVED piece as if it had never been held (the row is deleted, so the same order id may
+   * reserve again): a sharded reservation that could not be completed gives its pieces back this way before it
+   * retries or answers 409. Any other status is left alone.
+   */
+  async unreserve(orderId: string): Promise<StockChange | null> {
     assertOrderId(orderId);
-    if (!Number.isSafeInteger(quantity) || quantity <= 0) throw new RangeError('quantity must be a positive integer');
+    const row = this.row();
+    if (!row) return null;
+    const existing = this.reservation(orderId);
+    if (existing?.status !== 'RESERVED') return { ok: true, snapshot: this.snapshotOf(row) };
+    this.sql.exec('delete from reservations where order_id = ?', orderId);
+    const snapshot = this.write({ ...row, reserved: row.reserved - existing.quantity });
+    await this.scheduleExpiry();
+    return { ok: true, snapshot };
+  }
+
+  /**
+   * Marks this object as one shard of a sharded product: it stops pushing its own level to the product's live
+   * feed (its count is only a slice; the Worker pushes the summed level after mirroring). Idempotent.
+   */
+  markSharded(): void {
+    this.sql.exec('insert or ignore into shard (id) values (1)');
+    this.sharded = true;
+  }
+
+  /** Holds between `min` and `max` units (as many as available) for a new order id; see {@link reserve}. */
+  private async hold(orderId: string, min: number, max: number, ttlMs: number): Promise<HeldPart | null> {
+    assertOrderId(orderId);
+    if (!Number.isSafeInteger(min) || min <= 0 || !Number.isSafeInteger(max) || max < min) throw new RangeError('quantity must be a positive integer');
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be positive');
     const row = this.row();
     if (!row) return null;
     const existing = this.reservation(orderId);
     if (existing) {
       if (existing.status === 'RELEASED' || existing.status === 'EXPIRED' || existing.status === 'RESTOCKED') return this.refuse(row, 'RESERVATION_RELEASED');
-      return { ok: true, snapshot: this.snapshotOf(row) };
+      return { ok: true, snapshot: this.snapshotOf(row), held: existing.quantity };
     }
-    if (row.on_hand - row.reserved < quantity) return this.refuse(row, 'INSUFFICIENT_STOCK');
+    const quantity = Math.min(max, row.on_hand - row.reserved);
+    if (quantity < min) return this.refuse(row, 'INSUFFICIENT_STOCK');
     const now = Date.now();
     this.sql.exec(
       "insert into reservations (order_id, quantity, status, expires_at, updated_at) values (?, ?, 'RESERVED', ?, ?)",
@@ -162,7 +212,7 @@ export class StockDO extends DurableObject<Env> {
     );
     const snapshot = this.write({ ...row, reserved: row.reserved + quantity });
     await this.scheduleExpiry();
-    return { ok: true, snapshot };
+    return { ok: true, snapshot, held: quantity };
   }
 
   /**
@@ -173,20 +223,26 @@ export class StockDO extends DurableObject<Env> {
    * that arrives after a cancel must not take the units back off the shelf.
    */
   async commit(orderId: string): Promise<StockChange | null> {
+    const part = await this.commitPart(orderId);
+    return part && (part.ok ? { ok: true, snapshot: part.snapshot } : part);
+  }
+
+  /** {@link commit}, also saying how many units this object sold for the order (a sharded order sums its pieces). */
+  async commitPart(orderId: string): Promise<HeldPart | null> {
     assertOrderId(orderId);
     const row = this.row();
     if (!row) return null;
     const existing = this.reservation(orderId);
     if (!existing) return this.refuse(row, 'UNKNOWN_ORDER');
-    if (existing.status === 'COMMITTED' || existing.status === 'RESTOCKED') return { ok: true, snapshot: this.snapshotOf(row) };
-    if (existing.status === 'RELEASED') return this.refuse(row, 'RESERVATION_RELEASED');
     const q = existing.quantity;
+    if (existing.status === 'COMMITTED' || existing.status === 'RESTOCKED') return { ok: true, snapshot: this.snapshotOf(row), held: q };
+    if (existing.status === 'RELEASED') return this.refuse(row, 'RESERVATION_RELEASED');
     if (existing.status === 'EXPIRED' && row.on_hand - row.reserved < q) return this.refuse(row, 'INSUFFICIENT_STOCK');
     const reserved = existing.status === 'RESERVED' ? row.reserved - q : row.reserved;
     this.setStatus(orderId, 'COMMITTED');
     const snapshot = this.write({ ...row, on_hand: row.on_hand - q, reserved, sold: row.sold + q });
     await this.scheduleExpiry();
-    return { ok: true, snapshot };
+    return { ok: true, snapshot, held: q };
   }
 
   /** The order will not be paid: its held units become available again. A no-op unless RESERVED. */
@@ -287,6 +343,7 @@ export class StockDO extends DurableObject<Env> {
    * the count it had until then); nothing here is needed for correctness of stock.
    */
   private toFeed(snapshot: StockSnapshot): void {
+    if (this.sharded) return;
     this.feedNext = snapshot;
     if (this.feedBusy || !this.env.STOCK_FEED_DO) return;
     this.feedBusy = true;
@@ -310,7 +367,7 @@ export class StockDO extends DurableObject<Env> {
     }
   }
 
-  private refuse(row: StockRow, reason: StockRefusal): StockChange {
+  private refuse(row: StockRow, reason: StockRefusal): Extract<StockChange, { ok: false }> {
     const snapshot = this.snapshotOf(row);
     return { ok: false, reason, available: snapshot.available, snapshot };
   }

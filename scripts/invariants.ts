@@ -40,6 +40,23 @@ async function adminToken(baseUrl: string): Promise<string> {
   return ((await res.json()) as { data: { access_token: string } }).data.access_token;
 }
 
+/**
+ * One query in its own transaction: the embedded database shares one session between its connections and keeps a
+ * connection's statements together only inside a transaction (scripts/local-db/neon-proxy.ts), so a check that runs
+ * while the shop is still busy would otherwise lose its prepared statement to another connection's.
+ */
+async function inTransaction(client: pg.Client, text: string, params: unknown[] | undefined): Promise<Record<string, unknown>[]> {
+  await client.query('BEGIN');
+  try {
+    const result = await client.query(text, params);
+    await client.query('COMMIT');
+    return result.rows as Record<string, unknown>[];
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Reads the database and the touched StockDOs once or until settled; never throws on a violation (read `ok`). */
 export async function checkInvariants(options: CheckInvariantsOptions): Promise<InvariantReport> {
   const baseUrl = options.baseUrl.replace(/\/$/, '');
@@ -56,7 +73,7 @@ export async function checkInvariants(options: CheckInvariantsOptions): Promise<
   try {
     const deadline = Date.now() + (options.settleMs ?? 0);
     for (;;) {
-      const report = await gatherAndEvaluate(async (text, params) => (await client.query(text, params)).rows, readLedger, options.productIds ? { productIds: options.productIds } : {});
+      const report = await gatherAndEvaluate((text, params) => inTransaction(client, text, params), readLedger, options.productIds ? { productIds: options.productIds } : {});
       if (report.ok || Date.now() >= deadline) return report;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }

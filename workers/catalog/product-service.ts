@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gt, gte, ilike, inArray, lte, ne, or, sql, t
 import { recordAdminAction } from '@/admin/audit';
 import { assertCategoryExists, categoryWithChildren } from '@/catalog/category-service';
 import { amountToCents, type CreateProduct, type ProductDetail, type ProductListQuery, type PRODUCT_SORT_FIELDS, type UpdateProduct } from '@/catalog/schema';
-import { changeOnHand, initProductStock, mirrorStock } from '@/catalog/stock';
+import { changeOnHand, growStockShards, initProductStock, mirrorStock } from '@/catalog/stock';
 import { productSummaryColumns, toProductSummary, type ProductSummary, type ProductSummaryRow } from '@/catalog/summary';
 import { categories, productImages, products, type ProductStatus } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
@@ -95,7 +95,7 @@ export const productNotFound = (id: number) => notFound('PRODUCT_NOT_FOUND', `Pr
 export async function getProductDetail(q: Queryable, user: AuthUser | undefined, id: number): Promise<ProductDetail> {
   const [[row], images] = await Promise.all([
     q
-      .select({ ...productSummaryColumns, description: products.description, sku: products.sku, version: products.version, updatedAt: products.updatedAt })
+      .select({ ...productSummaryColumns, description: products.description, sku: products.sku, stockShards: products.stockShards, version: products.version, updatedAt: products.updatedAt })
       .from(products)
       .leftJoin(categories, eq(categories.id, products.categoryId))
       .where(eq(products.id, id)),
@@ -111,6 +111,7 @@ export async function getProductDetail(q: Queryable, user: AuthUser | undefined,
     description: row.description,
     sku: row.sku,
     stockQuantity: row.stockQuantity,
+    stockShards: row.stockShards,
     version: row.version,
     images,
     updatedAt: row.updatedAt.toISOString(),
@@ -191,6 +192,7 @@ export async function lockOwnedProduct(tx: Tx, user: AuthUser, id: number) {
       sellerId: products.sellerId,
       status: products.status,
       version: products.version,
+      stockShards: products.stockShards,
       name: products.name,
       description: products.description,
       categoryId: products.categoryId,
@@ -224,6 +226,8 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
     }
     if (input.categoryId) await assertCategoryExists(tx, input.categoryId);
 
+    // Shards grow before a stock edit, so the edit is spread over the new shards.
+    if (input.stockShards !== undefined) await growStockShards(env, tx, id, current.stockShards, input.stockShards);
     if (input.stockDelta !== undefined || input.stockQuantity !== undefined) {
       const change = input.stockDelta !== undefined ? { delta: input.stockDelta } : { onHand: input.stockQuantity! };
       await mirrorStock(tx, await changeOnHand(env, tx, id, change));

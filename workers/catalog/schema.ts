@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { MAX_STOCK_SHARDS } from '@/catalog/stock-shards';
 import { productSummarySchema } from '@/catalog/summary';
 import { PRODUCT_STATUSES } from '@/catalog/tables';
 import { pageQuerySchema } from '@/platform/pagination';
@@ -127,6 +128,13 @@ export const updateProductSchema = z
     categoryId: productFields.categoryId,
     stockQuantity: productFields.stockQuantity.optional().openapi({ description: 'Absolute on-hand count; may not go below reserved. Prefer `stockDelta`.' }),
     stockDelta: z.number().int().min(-10_000_000).max(10_000_000).optional().openapi({ description: 'Units to add (or remove) relative to the current on-hand count' }),
+    stockShards: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_STOCK_SHARDS)
+      .optional()
+      .openapi({ description: 'Stock shards for a hot product (flash sale): only grows, and only while no units are reserved (409 `STOCK_RESERVED`)' }),
     images: productFields.images.optional().openapi({ description: 'Replaces the whole image set' }),
     status: z.enum(PRODUCT_STATUSES).optional(),
     version: z.number().int().min(0).optional().openapi({ description: 'Expected current version (optimistic concurrency)' }),
@@ -152,6 +160,7 @@ export const productDetailSchema = productSummarySchema
     description: z.string().nullable(),
     sku: z.string().nullable(),
     stockQuantity: z.number().int(),
+    stockShards: z.number().int().openapi({ description: 'How many stock shards hold the units (1 = one, as for every product by default)' }),
     version: z.number().int(),
     images: z.array(productImageSchema),
     updatedAt: z.string().openapi({ format: 'date-time' }),

@@ -6,6 +6,7 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
   smallint,
@@ -25,6 +26,14 @@ export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 
 export const STOCK_MOVEMENT_TYPES = ['IN', 'OUT', 'RESERVE', 'RELEASE', 'ADJUST'] as const;
 export type StockMovementType = (typeof STOCK_MOVEMENT_TYPES)[number];
+
+/** One stock shard's counts as last mirrored (`products.stock_shard_mirror`), guarded per shard by its version. */
+export interface ShardMirror {
+  onHand: number;
+  reserved: number;
+  sold: number;
+  version: number;
+}
 
 /** Dimension of the sentence embeddings (MiniLM-class models). */
 export const EMBEDDING_DIMENSIONS = 384;
@@ -63,6 +72,10 @@ export const products = pgTable(
     stockReserved: integer().notNull().default(0),
     stockVersion: bigint({ mode: 'number' }).notNull().default(0),
     soldCount: integer().notNull().default(0),
+    /** How many StockDO shards hold this product's units (docs/decisions/flash-sales.md); 1 = one StockDO, as always. */
+    stockShards: integer().notNull().default(1),
+    /** With more than one shard: each shard's last mirrored counts by shard index (the totals above are their sum). */
+    stockShardMirror: jsonb().$type<Record<string, ShardMirror>>(),
     avgRating: numeric({ precision: 3, scale: 2 }),
     ratingCount: integer().notNull().default(0),
     /** Optimistic-concurrency version for seller edits. */
@@ -78,6 +91,7 @@ export const products = pgTable(
     uniqueIndex('products_seller_sku_key').on(t.sellerId, t.sku).where(sql`${t.sku} is not null`),
     check('products_price_check', sql`${t.priceCents} >= 0 and ${t.priceCents} <= 100000000`),
     check('products_status_check', sql`${t.status} in ('ACTIVE', 'INACTIVE', 'DELETED')`),
+    check('products_stock_shards_check', sql`${t.stockShards} between 1 and 32`),
     check('products_stock_check', sql`${t.stockQuantity} >= 0 and ${t.stockReserved} >= 0 and ${t.stockReserved} <= ${t.stockQuantity}`),
     // GIN without the pending list (fastupdate off): writes update the index at once, so a database without
     // autovacuum (PGlite) never ends up with a pending list that makes the planner fall back to a scan.

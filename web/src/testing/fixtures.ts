@@ -28,6 +28,7 @@ export function productDetail(id: number, overrides: Partial<ProductDetail> = {}
     description: `Description of product ${id}`,
     sku: null,
     stockQuantity: 100,
+    stockShards: 1,
     version: 1,
     images: [{ id: id * 10, url: `/images/products/p${id}-1.svg`, altText: null, sortOrder: 0 }],
     updatedAt: '2026-11-01T10:00:00.000Z',

@@ -10229,6 +10229,8 @@ export interface components {
             description: string | null;
             sku: string | null;
             stockQuantity: number;
+            /** @description How many stock shards hold the units (1 = one, as for every product by default) */
+            stockShards: number;
             version: number;
             images: components["schemas"]["ProductImage"][];
             /** Format: date-time */
@@ -10275,6 +10277,8 @@ export interface components {
             stockQuantity?: number;
             /** @description Units to add (or remove) relative to the current on-hand count */
             stockDelta?: number;
+            /** @description Stock shards for a hot product (flash sale): only grows, and only while no units are reserved (409 `STOCK_RESERVED`) */
+            stockShards?: number;
             /** @description Replaces the whole image set */
             images?: {
                 url: string;
