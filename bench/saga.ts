@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 import { checkInvariants, printInvariantReport } from '../scripts/invariants.ts';
-import { createRandom } from './lib/catalog.ts';
+import { seededRandom } from './lib/random.ts';
 import { processTreeCpuSeconds } from './lib/cpu.ts';
 import { call, login, sampleUser } from './lib/http.ts';
 import { startInstance } from './lib/instance.ts';
@@ -78,7 +78,7 @@ try {
     });
 
     console.log(`  placing ${ORDERS} orders at ${CONCURRENCY} concurrent${CANCEL_SHARE > 0 ? `, buyers cancelling ${CANCEL_SHARE * 100} %` : ''}…`);
-    const random = createRandom(11);
+    const random = seededRandom(11);
     const answers: { status: number; ms: number }[] = [];
     const sentAt = new Map<string, number>();
     const cancels: Promise<number>[] = [];

@@ -4,17 +4,7 @@
  * words from other categories), so keyword, semantic and hybrid search all have real work to do.
  */
 
-/** A small seeded PRNG (mulberry32): the same catalog and queries on every run. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './random.ts';
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
@@ -67,7 +57,8 @@ export interface GeneratedProduct {
 }
 
 export function generateProducts(count: number, seed = 42): GeneratedProduct[] {
-  const random = createRandom(seed);
+  // The same catalog and queries on every run.
+  const random = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const categoryId = (i % 8) + 1;
     const vocabulary = CATEGORIES[categoryId]!;
@@ -95,7 +86,7 @@ function typo(random: () => number, text: string): string {
  * a feature alone, a brand + noun, a cross-category phrase, and about one in eight with a typo.
  */
 export function generateQueries(count: number, seed = 7): string[] {
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const seen = new Set<string>();
   const queries: string[] = [];
   for (let attempt = 0; queries.length < count && attempt < count * 50; attempt++) {

@@ -4,17 +4,8 @@
  * Deterministic: the only randomness is a seeded generator passed in by the caller.
  */
 
-/** Mulberry32: a tiny seeded generator, good enough for arrival times and service jitter. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator for arrival times and service jitter. */
+export { seededRandom } from '../lib/random.ts';
 
 /** An exponentially distributed sample with the given mean. */
 export const exponential = (random: () => number, mean: number) => -Math.log(1 - random()) * mean;
