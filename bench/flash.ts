@@ -14,7 +14,7 @@
  * (bench/flash-waiting-room.ts): buyers join a launch's line and buy as admitted — nobody may be refused while units
  * remain, admissions must follow places in line, and line-skippers and replays get nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +27,8 @@ import { call, login, sampleUser, type Answer } from './lib/http.ts';
 import { startInstance } from './lib/instance.ts';
 import { percentile } from './lib/load.ts';
 import { ms, reportSummary, writeSection } from './lib/report.ts';
+import { ROOT } from '../scripts/lib/platform.ts';
+import type { FlashResult } from './sim/calibration.ts';
 
 const PORT = Number(process.env.BENCH_PORT ?? 8817);
 export const FLASH_UNITS = 500;
@@ -224,6 +226,7 @@ export async function runFlashBench(scenarios: readonly FlashScenario[] = FLASH_
       const waiting = await runWaitingRoomScenario(instance);
       console.log(describeWaitingRoom(waiting));
       report(results, floor, waiting);
+      writeCalibration(results);
       return results.every((r) => r.exact) && waiting.ok;
     } finally {
       await instance.stop();
@@ -231,6 +234,21 @@ export async function runFlashBench(scenarios: readonly FlashScenario[] = FLASH_
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `bench/results/flash.json`, the calibration `npm run sim:scale` reads: the one-StockDO sale's answers per second, a
+ * lower bound of what one shard serves here (each answer is one reserve call; the whole local chain shares two cores).
+ */
+function writeCalibration(results: readonly ScenarioResult[]): void {
+  const single = results.find((r) => r.scenario.shards === 1);
+  if (!single) return;
+  const perSecond = Math.round((FLASH_BUYERS / single.seconds) * 10) / 10;
+  const result: FlashResult = { perShardRequestsPerSecond: perSecond, shards: 1, measuredCheckoutsPerSecond: perSecond, measuredAt: new Date().toISOString() };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results/flash.json'), `${JSON.stringify(result, null, 2)}
+`);
+  console.log('wrote bench/results/flash.json (the calibration of npm run sim:scale)');
 }
 
 function report(results: readonly ScenarioResult[], floor: { p95: number; perSecond: number }, waiting: WaitingRoomFigures): void {
