@@ -169,4 +169,14 @@ describe('joining a launch behind the bot check', () => {
     await waitFor(() => expect(turnstile.api.render).toHaveBeenCalledTimes(1));
     expect(screen.queryByText(/browser check could not run/)).toBeNull();
   });
+
+  it('a page whose document was loaded elsewhere (another CSP) reloads before rendering the check', async () => {
+    const turnstile = stubTurnstile();
+    vi.spyOn(performance, 'getEntriesByType').mockReturnValue([{ name: `${window.location.origin}/login` }] as unknown as PerformanceEntryList);
+    const reload = vi.spyOn(window.location, 'reload').mockImplementation(() => undefined);
+    routes({ provider: 'turnstile', siteKey: SITE_KEY });
+    renderApp('/launch/7');
+    await waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
+    expect(turnstile.api.render).not.toHaveBeenCalled();
+  });
 });
