@@ -24,8 +24,13 @@ test('a buyer joins a launch’s line, keeps the place across a reload, is admit
   await logIn(page, buyer, `/products/${productId}`);
   // The product page offers the line, not the cart.
   await expect(page.getByRole('button', { name: 'Add to Cart' })).toHaveCount(0);
+  // The link loads a new document, so the waiting page runs under its own CSP (the one that admits Turnstile).
+  await page.evaluate(() => Object.assign(globalThis, { productPageDocument: true }));
+  const launchDocument = page.waitForResponse((response) => response.request().isNavigationRequest() && new URL(response.url()).pathname === `/launch/${productId}`);
   await page.getByRole('link', { name: 'Join the line' }).click();
   await expect(page).toHaveURL(`/launch/${productId}`);
+  expect((await launchDocument).headers()['content-security-policy']).toContain('https://challenges.cloudflare.com');
+  expect(await page.evaluate(() => 'productPageDocument' in globalThis)).toBe(false);
   await page.getByRole('button', { name: 'Join the line' }).click();
   await expect(page.getByTestId('position')).toHaveText('number 1');
   await expect(page.getByText('Nobody is ahead of you.')).toBeVisible();

@@ -35,6 +35,38 @@ test('HTML and assets carry the CSP and the other security headers', async ({ pa
   expect(violations).toEqual([]);
 });
 
+const TURNSTILE = 'https://challenges.cloudflare.com';
+
+/** One directive's sources in a CSP header, e.g. `directive(csp, 'script-src')` → `["'self'"]`. */
+const directive = (csp: string, name: string) =>
+  csp
+    .split(';')
+    .map((part) => part.trim().split(/\s+/))
+    .find(([key]) => key === name)
+    ?.slice(1) ?? [];
+
+test('only the launch page lets Turnstile in (script and frame), under one policy; other pages do not', async ({ page, request }) => {
+  const launch = (await request.get('/launch/1')).headers();
+  const csp = launch['content-security-policy'] ?? '';
+  // One policy, not the site-wide one joined with the launch page's (the rule detaches the first).
+  expect(csp.split(',')).toHaveLength(1);
+  expect(directive(csp, 'script-src')).toEqual(["'self'", TURNSTILE]);
+  expect(directive(csp, 'frame-src')).toEqual([TURNSTILE]);
+  expect(csp).not.toContain('unsafe-inline');
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(launch['x-frame-options']).toBe('DENY');
+  for (const path of ['/', '/products/1', '/launches', '/theme-init.js']) {
+    const other = (await request.get(path)).headers()['content-security-policy'] ?? '';
+    expect(other, path).not.toContain(TURNSTILE);
+    expect(directive(other, 'script-src'), path).toEqual(["'self'"]);
+  }
+  // The page itself runs under that policy without a violation (no site key locally: nothing is loaded).
+  const violations = watchCsp(page);
+  await page.goto('/launch/1');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
 test('the API reference renders under its own CSP (a Worker response, not the SPA one) without a violation', async ({ page, request }) => {
   test.setTimeout(90_000);
   const violations = watchCsp(page);

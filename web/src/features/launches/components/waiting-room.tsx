@@ -4,6 +4,7 @@ import { ErrorState } from '@/components/ui/empty-state';
 import { FormError } from '@/components/ui/form-field';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useJoinLine, useTicket } from '@/features/launches/api/launches';
+import { JoinLine } from '@/features/launches/components/join-line';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatDateTime } from '@/lib/format';
 import type { Launch, WaitingRoomTicket } from '@/types/api';
@@ -41,11 +42,7 @@ export function WaitingRoom({ launch, onBuy, buying, buyError }: WaitingRoomProp
   if (ticket.isPending) return <SkeletonRows rows={3} />;
   if (ticket.isError) return <ErrorState message={getErrorMessage(ticket.error)} onRetry={() => void ticket.refetch()} />;
   const place = ticket.data;
-  const joinButton = (label: string) => (
-    <button type="button" className="button button--primary button--large" onClick={() => join.mutate(undefined)} disabled={join.isPending}>
-      {join.isPending ? 'Joining…' : label}
-    </button>
-  );
+  const joinButton = (label: string) => <JoinLine siteKey={launch.botCheck?.siteKey || null} label={label} join={join} />;
 
   return (
     <section className="card waiting-room" aria-labelledby="waiting-room-title" data-ticket-state={place?.state ?? 'none'}>
