@@ -8,7 +8,8 @@ import { RequireAdmin } from '@/app/routes/admin/guard';
 import { consoleRoutes } from '@/app/routes/admin/routes';
 import { mockFetch } from '@/testing/mock-fetch';
 import { createTestQueryClient } from '@/testing/render-app';
-import { type UserRole, useAuthStore } from '@/stores/auth-store';
+import { logInAs } from '@/testing/session';
+import { useAuthStore } from '@/stores/auth-store';
 
 function renderAt(url: string) {
   const router = createMemoryRouter(
@@ -24,14 +25,6 @@ function renderAt(url: string) {
     </QueryClientProvider>,
   );
   return router;
-}
-
-function logInAs(role: UserRole) {
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: 'u', email: 'x@example.com', role, first_name: 'X', last_name: 'Y' },
-  });
 }
 
 beforeEach(() => {

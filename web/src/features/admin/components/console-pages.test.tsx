@@ -1,9 +1,9 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { useAuthStore } from '@/stores/auth-store';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
+import { logInAs } from '@/testing/session';
 
 const ORDER_ID = '0193a000-1111-7222-8333-444455556666';
 const chrome = {
@@ -26,14 +26,6 @@ const letter = (replayedAt: string | null) => ({
   body: { type: 'order.created', orderId: ORDER_ID },
 });
 
-function logInAsAdmin() {
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: 'admin-1', email: 'admin@example.com', role: 'admin', first_name: 'A', last_name: 'D' },
-  });
-}
-
 beforeEach(() => localStorage.clear());
 afterEach(() => {
   cleanup();
@@ -42,7 +34,7 @@ afterEach(() => {
 
 describe('operator console pages', () => {
   it('dead letters: shows the reason and message, replays one and reports the outcome', async () => {
-    logInAsAdmin();
+    logInAs('admin', { id: 'admin-1', email: 'admin@example.com' });
     let replayed: string | null = null;
     const { requestsTo } = mockFetch({
       ...chrome,
@@ -63,7 +55,7 @@ describe('operator console pages', () => {
   });
 
   it('order detail: a stale cancel (409) is explained and the page shows the current state', async () => {
-    logInAsAdmin();
+    logInAs('admin', { id: 'admin-1', email: 'admin@example.com' });
     let status = 'CONFIRMED';
     const detail = () => ({
       order: {

@@ -3,7 +3,8 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { RequireAuth, RequireSeller, safeNextPath } from '@/features/auth/components/route-guards';
-import { type UserRole, useAuthStore } from '@/stores/auth-store';
+import { useAuthStore } from '@/stores/auth-store';
+import { logInAs } from '@/testing/session';
 
 function renderAt(url: string) {
   const router = createMemoryRouter(
@@ -17,14 +18,6 @@ function renderAt(url: string) {
   );
   render(<RouterProvider router={router} />);
   return router;
-}
-
-function logInAs(role: UserRole) {
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: 'u', email: 'x@example.com', role, first_name: 'X', last_name: 'Y' },
-  });
 }
 
 beforeEach(() => {

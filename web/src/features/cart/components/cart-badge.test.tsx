@@ -1,11 +1,11 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { useAuthStore } from '@/stores/auth-store';
 import { useToastStore } from '@/stores/toast-store';
 import { cart, pageMeta, productDetail } from '@/testing/fixtures';
 import { deferred, errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
+import { logInAs } from '@/testing/session';
 
 const catalogRoutes = {
   'GET /api/v1/products/5': () => successResponse(productDetail(5, { name: 'Beacon Speaker', price: 79, stockAvailable: 4 })),
@@ -23,11 +23,7 @@ const badgeCount = () => screen.queryByTestId('cart-count')?.textContent ?? '0';
 beforeEach(() => {
   localStorage.clear();
   useToastStore.setState({ toasts: [] });
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: 'u-2', email: 'customer@example.com', role: 'customer', first_name: 'John', last_name: 'Doe' },
-  });
+  logInAs();
 });
 
 afterEach(() => {
@@ -123,11 +119,7 @@ describe('quantities', () => {
 
 describe('admins', () => {
   it('are not offered a cart: no badge, no cart request, a note instead of Add to Cart, a clear page at /cart', async () => {
-    useAuthStore.getState().setSession({
-      access_token: 'a',
-      refresh_token: 'r',
-      user: { id: 'u-1', email: 'admin@example.com', role: 'admin', first_name: 'Ada', last_name: 'Admin' },
-    });
+    logInAs('admin', { id: 'u-1', email: 'admin@example.com', first_name: 'Ada', last_name: 'Admin' });
     const { requestsTo } = mockFetch({ ...catalogRoutes, 'GET /api/v1/cart': () => errorResponse(403, 'FORBIDDEN', 'Admins have no cart') });
     renderApp('/products/5');
     await screen.findByRole('heading', { name: 'Beacon Speaker' });

@@ -2,11 +2,11 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { TURNSTILE_SCRIPT_URL, type TurnstileApi } from '@/features/launches/api/turnstile';
-import { useAuthStore } from '@/stores/auth-store';
 import { useToastStore } from '@/stores/toast-store';
 import { productDetail } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
+import { logInAs } from '@/testing/session';
 import type { Launch, WaitingRoomTicket } from '@/types/api';
 
 type RenderOptions = Parameters<TurnstileApi['render']>[1];
@@ -69,11 +69,7 @@ const joinButton = () => screen.findByRole('button', { name: 'Join the line' });
 beforeEach(() => {
   localStorage.clear();
   useToastStore.setState({ toasts: [] });
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: 'u-2', email: 'customer@example.com', role: 'customer', first_name: 'John', last_name: 'Doe' },
-  });
+  logInAs();
 });
 
 afterEach(() => {

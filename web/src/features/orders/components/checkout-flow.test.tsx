@@ -1,11 +1,11 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { useAuthStore } from '@/stores/auth-store';
 import { useToastStore } from '@/stores/toast-store';
 import { cart, countries, pageMeta, SELLER_ID } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
+import { logInAs } from '@/testing/session';
 
 const OTHER_SELLER = '00000000-0000-0000-0000-000000000004';
 const ORDER_ID = '0193a000-1111-7222-8333-444455556666';
@@ -48,11 +48,7 @@ const profile = (addresses: ReturnType<typeof address>[]) => ({
 beforeEach(() => {
   localStorage.clear();
   useToastStore.setState({ toasts: [] });
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: 'u-2', email: 'customer@example.com', role: 'customer', first_name: 'John', last_name: 'Doe' },
-  });
+  logInAs();
 });
 
 afterEach(() => {

@@ -1,10 +1,10 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { useAuthStore } from '@/stores/auth-store';
 import { cart, pageMeta, SELLER_ID } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
+import { logInAs } from '@/testing/session';
 
 const ORDER_ID = '0193a000-1111-7222-8333-444455556666';
 const order = (status: string) => ({
@@ -33,14 +33,6 @@ const chrome = {
   'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
   [`GET /api/v1/orders/${ORDER_ID}/history`]: () => successResponse(history),
 };
-
-function logInAs(role: 'customer' | 'seller') {
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: role === 'seller' ? SELLER_ID : 'u-2', email: 'x@example.com', role, first_name: 'X', last_name: 'Y' },
-  });
-}
 
 beforeEach(() => {
   localStorage.clear();
@@ -170,7 +162,7 @@ describe('/orders/:id (buyer)', () => {
 
 describe('seller orders', () => {
   it('filters by status tab and ships a confirmed order', async () => {
-    logInAs('seller');
+    logInAs('seller', { id: SELLER_ID });
     const { requestsTo } = mockFetch({
       ...chrome,
       'GET /api/v1/orders/seller': () =>
@@ -211,7 +203,7 @@ describe('seller orders', () => {
   });
 
   it('ships with a carrier and tracking number after a confirmation; a bad tracking number is refused first', async () => {
-    logInAs('seller');
+    logInAs('seller', { id: SELLER_ID });
     const { requestsTo } = mockFetch({
       ...chrome,
       [`GET /api/v1/orders/seller/${ORDER_ID}`]: () => successResponse(order('CONFIRMED')),
@@ -236,7 +228,7 @@ describe('seller orders', () => {
   });
 
   it('a seller following a notification to a buyer order page lands on the seller view', async () => {
-    logInAs('seller');
+    logInAs('seller', { id: SELLER_ID });
     mockFetch({
       ...chrome,
       [`GET /api/v1/orders/${ORDER_ID}`]: () => errorResponse(403, 'ACCESS_DENIED', 'not your order'),

@@ -1,10 +1,10 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { useAuthStore } from '@/stores/auth-store';
 import { cart, countries } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
+import { logInAs } from '@/testing/session';
 
 const profile = {
   id: 'u-2',
@@ -21,11 +21,7 @@ const profile = {
 
 beforeEach(() => {
   localStorage.clear();
-  useAuthStore.getState().setSession({
-    access_token: 'a',
-    refresh_token: 'r',
-    user: { id: 'u-2', email: 'customer@example.com', role: 'customer', first_name: 'John', last_name: 'Doe' },
-  });
+  logInAs();
 });
 
 afterEach(() => {
