@@ -55,21 +55,27 @@ async function linesOf(q: Queryable, returnIds: string[]) {
     .orderBy(asc(orderItems.productId));
 }
 
+/** What a return's list entry and its full answer both say about it. */
+const returnSummaryFields = (row: ReturnRow) => ({
+  id: row.id,
+  orderId: row.orderId,
+  buyerId: row.buyerId,
+  sellerId: row.sellerId,
+  status: row.status,
+  reason: row.reason,
+  refundAmount: row.refundCents === null ? null : centsToAmount(row.refundCents),
+  createdAt: row.createdAt.toISOString(),
+});
+
 async function toReturnResponse(q: Queryable, row: ReturnRow): Promise<ReturnResponse> {
   const [lines, history] = await Promise.all([
     linesOf(q, [row.id]),
     q.select().from(returnStatusHistory).where(eq(returnStatusHistory.returnId, row.id)).orderBy(asc(returnStatusHistory.changedAt), asc(returnStatusHistory.id)),
   ]);
   return {
-    id: row.id,
-    orderId: row.orderId,
-    buyerId: row.buyerId,
-    sellerId: row.sellerId,
-    status: row.status,
-    reason: row.reason,
+    ...returnSummaryFields(row),
     sellerNote: row.sellerNote,
     restock: row.restock,
-    refundAmount: row.refundCents === null ? null : centsToAmount(row.refundCents),
     currency: row.currency,
     lines: lines.map(({ item, quantity, taxIncluded }) => ({
       orderItemId: item.id,
@@ -80,7 +86,6 @@ async function toReturnResponse(q: Queryable, row: ReturnRow): Promise<ReturnRes
       refund: centsToAmount(lineRefundCents({ ...item, taxIncluded }, quantity)),
     })),
     history: history.map((h) => ({ oldStatus: h.oldStatus, newStatus: h.newStatus, note: h.note, changedBy: h.changedBy, changedAt: h.changedAt.toISOString() })),
-    createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -187,17 +192,7 @@ export async function listReturns(db: Db, by: 'buyerId' | 'sellerId', ownerId: s
     db.select({ total: count() }).from(returns).where(where),
   ]);
   return {
-    data: rows.map(({ row, itemCount }) => ({
-      id: row.id,
-      orderId: row.orderId,
-      buyerId: row.buyerId,
-      sellerId: row.sellerId,
-      status: row.status,
-      reason: row.reason,
-      itemCount,
-      refundAmount: row.refundCents === null ? null : centsToAmount(row.refundCents),
-      createdAt: row.createdAt.toISOString(),
-    })),
+    data: rows.map(({ row, itemCount }) => ({ ...returnSummaryFields(row), itemCount })),
     meta: pageMeta(query.page, query.size, total?.total ?? 0),
   };
 }
