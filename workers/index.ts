@@ -1,7 +1,7 @@
 import { createApp } from '@/app';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
 import { getConfig, type AppEnv } from '@/env';
-import { pruneIdentityData } from '@/identity/service';
+import { pruneIdentityData } from '@/identity/prune';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
 import { returnDepsFromEnv } from '@/returns/deps';

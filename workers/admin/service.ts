@@ -7,7 +7,7 @@ import { categories, products } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
 import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from '@/identity/lockout';
 import { sha256Hex, sixDigitCode } from '@/identity/secrets';
-import { verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity/service';
+import { verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity/registration';
 import { emailVerifications, loginAttempts, userProfiles, users, type UserRole } from '@/identity/tables';
 import { shortOrderNumber } from '@/notifications/service';
 import { orderSummaryColumns, toOrderResponse } from '@/orders/service';

@@ -4,7 +4,8 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 
 import { lastLoggedEmail } from '@/identity/email';
-import { GENERIC_FORGOT_MESSAGE, GENERIC_RESEND_MESSAGE } from '@/identity/service';
+import { GENERIC_FORGOT_MESSAGE } from '@/identity/password-reset';
+import { GENERIC_RESEND_MESSAGE } from '@/identity/registration';
 import { emailVerifications, users } from '@/identity/tables';
 import { createDb } from '@/platform/db';
 import { awayFromWindowEdge, call, dataOf, errorCode, lastCode, newIp, PASSWORD, registerVerifiedUser, uniqueEmail, type TokenBody } from '@test/support/identity';

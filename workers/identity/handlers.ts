@@ -6,7 +6,10 @@ import type { AppBindings } from '@/env';
 import { currentUser } from '@/identity/auth';
 import { createEmailSender } from '@/identity/email';
 import type * as routes from '@/identity/routes';
-import * as service from '@/identity/service';
+import type { IdentityDeps } from '@/identity/accounts';
+import * as signIn from '@/identity/login';
+import * as passwordReset from '@/identity/password-reset';
+import * as registration from '@/identity/registration';
 import { REFRESH_TOKEN_TTL_MS } from '@/identity/sessions';
 import { publicJwks } from '@/identity/tokens';
 import * as users from '@/identity/users-service';
@@ -20,7 +23,7 @@ export const REFRESH_COOKIE = 'refresh_token';
 const REFRESH_COOKIE_OPTIONS = { path: '/api/v1/auth', httpOnly: true, secure: true, sameSite: 'Strict' } as const;
 
 /** Per-request dependencies of the identity services. */
-function deps(c: Context<AppBindings>): service.IdentityDeps {
+function deps(c: Context<AppBindings>): IdentityDeps {
   const logger = c.get('logger');
   return {
     env: c.env,
@@ -47,45 +50,45 @@ const setRefreshCookie = (c: Context<AppBindings>, token: string) =>
 const ok = <T>(data: T) => ({ success: true as const, data });
 
 export const register: Handler<typeof routes.registerRoute> = async (c) =>
-  c.json(ok(await service.registerCustomer(deps(c), c.req.valid('json'))), 201);
+  c.json(ok(await registration.registerCustomer(deps(c), c.req.valid('json'))), 201);
 
 export const login: Handler<typeof routes.loginRoute> = async (c) => {
-  const tokens = await service.login(deps(c), c.req.valid('json'), client(c));
+  const tokens = await signIn.login(deps(c), c.req.valid('json'), client(c));
   setRefreshCookie(c, tokens.refresh_token);
   return c.json(ok(tokens), 200);
 };
 
 export const refresh: Handler<typeof routes.refreshRoute> = async (c) => {
   const raw = c.req.valid('json').refresh_token ?? getCookie(c, REFRESH_COOKIE);
-  const tokens = await service.refreshSession(deps(c), raw, client(c));
+  const tokens = await signIn.refreshSession(deps(c), raw, client(c));
   setRefreshCookie(c, tokens.refresh_token);
   return c.json(ok(tokens), 200);
 };
 
 export const logout: Handler<typeof routes.logoutRoute> = async (c) => {
-  await service.logout(deps(c), currentUser(c).id);
+  await signIn.logout(deps(c), currentUser(c).id);
   deleteCookie(c, REFRESH_COOKIE, REFRESH_COOKIE_OPTIONS);
   return c.json(ok({ message: 'Signed out from every session' }), 200);
 };
 
 export const verifyEmail: Handler<typeof routes.verifyEmailRoute> = async (c) => {
-  const tokens = await service.verifyEmail(deps(c), c.req.valid('json'), client(c));
+  const tokens = await registration.verifyEmail(deps(c), c.req.valid('json'), client(c));
   setRefreshCookie(c, tokens.refresh_token);
   return c.json(ok({ message: 'Email verified; you are signed in', ...tokens }), 200);
 };
 
 export const resendVerification: Handler<typeof routes.resendVerificationRoute> = async (c) => {
-  await service.resendVerification(deps(c), c.req.valid('json').email);
-  return c.json(ok({ message: service.GENERIC_RESEND_MESSAGE }), 200);
+  await registration.resendVerification(deps(c), c.req.valid('json').email);
+  return c.json(ok({ message: registration.GENERIC_RESEND_MESSAGE }), 200);
 };
 
 export const forgotPassword: Handler<typeof routes.forgotPasswordRoute> = async (c) => {
-  await service.requestPasswordReset(deps(c), c.req.valid('json').email, c.env.APP_URL);
-  return c.json(ok({ message: service.GENERIC_FORGOT_MESSAGE }), 200);
+  await passwordReset.requestPasswordReset(deps(c), c.req.valid('json').email, c.env.APP_URL);
+  return c.json(ok({ message: passwordReset.GENERIC_FORGOT_MESSAGE }), 200);
 };
 
 export const resetPassword: Handler<typeof routes.resetPasswordRoute> = async (c) => {
-  await service.resetPassword(deps(c), c.req.valid('json'), client(c));
+  await passwordReset.resetPassword(deps(c), c.req.valid('json'), client(c));
   return c.json(ok({ message: 'Password changed; sign in again on every device' }), 200);
 };
 

@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { accountKeyOf } from '@/identity/lockout';
-import { pruneIdentityData } from '@/identity/service';
+import { pruneIdentityData } from '@/identity/prune';
 import { emailVerifications, loginAttempts, passwordResets, refreshTokens } from '@/identity/tables';
 import { createDb } from '@/platform/db';
 import { createUserWithToken, uniqueEmail } from '@test/support/identity';

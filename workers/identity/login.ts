@@ -1,0 +1,104 @@
+/** Signing in and out: credentials behind the lockout gate, refresh-token rotation, logout everywhere. */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+
+import { byEmail, findActiveUser, startSession, toSummary, type IdentityDeps } from '@/identity/accounts';
+import {
+  ACCOUNT_THROTTLE,
+  admitReservedAttempt,
+  attemptKeys,
+  clearLoginFailures,
+  readLoginGate,
+  reserveLoginAttempt,
+  reserveThrottledAttempt,
+} from '@/identity/lockout';
+import { withPasswordSlot } from '@/identity/overload';
+import { verifyPassword } from '@/identity/password';
+import type { LoginInput, TokenResponse } from '@/identity/schema';
+import { rotateRefreshToken, type ClientInfo, type RotationHooks } from '@/identity/sessions';
+import { refreshTokens, users } from '@/identity/tables';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from '@/identity/tokens';
+import { endLiveSessions } from '@/live';
+import { createDb } from '@/platform/db';
+import { AppError } from '@/platform/errors';
+
+/** A stored PBKDF2 hash of nothing anyone knows: unknown emails cost the same hashing time as known ones. */
+const DUMMY_PASSWORD_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
+const invalidToken = () => new AppError(401, 'INVALID_TOKEN', 'The refresh token is invalid or has expired');
+const accountLocked = (retryAfterSeconds: number) =>
+  new AppError(403, 'ACCOUNT_LOCKED', 'Too many failed sign-in attempts; try again later or reset your password', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+
+/**
+ * Login: lockout gate (before hashing: the address's own lock, the email's lock for addresses
+ * that failed against it, and the account-wide throttle) → user lookup, and the attempt counted on the
+ * account throttle, which refuses it (not counted) while the account waits out its delay → the attempt
+ * counted as a failure on email and (email, address), re-checked against the allowance → password
+ * (correct: the counts are cleared) → unverified 403 only after a correct password → tokens. Unknown
+ * emails take every step too.
+ */
+export function login(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
+  return withPasswordSlot(() => checkCredentials(deps, input, client));
+}
+
+async function checkCredentials(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
+  const db = createDb(deps.env);
+  const now = deps.now();
+  const keys = await attemptKeys(input.email, client.ip);
+  const gate = await readLoginGate(db, keys, now);
+  if (gate.blocked) throw accountLocked(gate.retryAfterSeconds);
+  // Unknown emails go through the same steps as real ones — the attempt is counted (so they lock alike), and a
+  // password is hashed (a dummy one) — so neither the answer nor the work done reveals whether the account exists.
+  const [user, account] = await Promise.all([findActiveUser(db, byEmail(input.email)), reserveThrottledAttempt(db, keys.accountKey, ACCOUNT_THROTTLE, now)]);
+  if (!account.admitted) throw accountLocked(account.retryAfterSeconds);
+  const { pair } = await reserveLoginAttempt(db, keys, now);
+  const admitted = admitReservedAttempt(gate, pair, now);
+  if (admitted.blocked) throw accountLocked(admitted.retryAfterSeconds);
+  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !passwordOk) {
+    throw gate.emailLocked ? accountLocked(gate.retryAfterSeconds) : invalidCredentials();
+  }
+  await clearLoginFailures(db, keys);
+  if (!user.isVerified) throw new AppError(403, 'EMAIL_NOT_VERIFIED', 'Verify your email address before signing in');
+  return startSession(deps, user, client, now);
+}
+
+/**
+ * Rotates the refresh token and returns a fresh pair; reuse of a rotated token revokes its family. The access
+ * token carries the session version read under the rotation's user lock (not a later read), so a logout or
+ * reset that commits right after the rotation makes it stale too.
+ */
+export async function refreshSession(deps: IdentityDeps, rawToken: string | undefined, client: ClientInfo, hooks?: RotationHooks): Promise<TokenResponse> {
+  if (!rawToken) throw invalidToken();
+  const now = deps.now();
+  const result = await rotateRefreshToken(deps.env, rawToken, client, now, hooks);
+  if (result.status === 'reused') deps.logger.warn('refresh token reuse: family revoked');
+  if (result.status !== 'rotated') throw invalidToken();
+  const user = await findActiveUser(createDb(deps.env), eq(users.id, result.userId));
+  if (!user) throw invalidToken();
+  const accessToken = await signAccessToken(deps.env, { userId: user.id, email: user.email, role: user.role, sessionVersion: result.sessionVersion });
+  return { access_token: accessToken, refresh_token: result.refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, user: toSummary(user) };
+}
+
+/**
+ * Ends every session of the user: refresh tokens revoked and access tokens made stale, atomically. The
+ * `session_version` update comes first and locks the user row, which serializes it with rotation.
+ */
+export async function logout(deps: IdentityDeps, userId: string): Promise<void> {
+  const db = createDb(deps.env);
+  const now = deps.now();
+  await db.batch([
+    db
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, userId)),
+    db
+      .update(refreshTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
+  ]);
+  endLiveSessions(deps.env, userId);
+}
+
