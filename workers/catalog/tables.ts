@@ -24,9 +24,6 @@ import { createdAt, updatedAt } from '@/platform/columns';
 export const PRODUCT_STATUSES = ['ACTIVE', 'INACTIVE', 'DELETED'] as const;
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 
-export const STOCK_MOVEMENT_TYPES = ['IN', 'OUT', 'RESERVE', 'RELEASE', 'ADJUST'] as const;
-export type StockMovementType = (typeof STOCK_MOVEMENT_TYPES)[number];
-
 /** One stock shard's counts as last mirrored (`products.stock_shard_mirror`), guarded per shard by its version. */
 export interface ShardMirror {
   onHand: number;
@@ -116,29 +113,6 @@ export const productImages = pgTable(
     sortOrder: integer().notNull().default(0),
   },
   (t) => [index('product_images_product_idx').on(t.productId, t.sortOrder), check('product_images_sort_check', sql`${t.sortOrder} >= 0`)],
-);
-
-/** Append-only stock ledger; each order reserves, releases and commits a product at most once. */
-export const stockMovements = pgTable(
-  'stock_movements',
-  {
-    id: bigint({ mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    productId: bigint({ mode: 'number' })
-      .notNull()
-      .references(() => products.id, { onDelete: 'cascade' }),
-    type: varchar({ length: 16 }).$type<StockMovementType>().notNull(),
-    quantity: integer().notNull(),
-    referenceId: varchar({ length: 64 }),
-    reason: varchar({ length: 255 }),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    check('stock_movements_type_check', sql`${t.type} in ('IN', 'OUT', 'RESERVE', 'RELEASE', 'ADJUST')`),
-    check('stock_movements_quantity_check', sql`${t.quantity} > 0`),
-    uniqueIndex('stock_movements_once_per_order_key')
-      .on(t.productId, t.referenceId, t.type)
-      .where(sql`${t.type} in ('RESERVE', 'RELEASE', 'OUT')`),
-  ],
 );
 
 export const productReviews = pgTable(
