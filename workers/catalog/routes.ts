@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 
 import { recordAdminAction } from '@/admin/audit';
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
@@ -21,30 +20,14 @@ import {
 } from '@/catalog/schema';
 import { stockSnapshot } from '@/catalog/stock';
 import { productSummarySchema } from '@/catalog/summary';
-import type { AppBindings } from '@/env';
 import { currentUser, optionalAuth, requireAuth } from '@/identity/auth';
 import { createDb, withTransaction } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
-import { describeError } from '@/platform/logger';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
+import { runAfterResponse } from '@/platform/background';
 import { createRouter } from '@/platform/router';
 
 const bearer = [{ bearerAuth: [] }];
-
-/**
- * Work that must not delay or fail the response (queue sends). Outside a Worker invocation —
- * route tests calling `app.request` without an execution context — it still runs, unawaited.
- */
-function afterResponse(c: Context<AppBindings>, task: Promise<unknown>): void {
-  const guarded = task.catch((err: unknown) => c.get('logger')?.warn('background task failed', describeError(err)));
-  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
-  try {
-    ctx = c.executionCtx;
-  } catch {
-    ctx = undefined;
-  }
-  ctx?.waitUntil(guarded);
-}
 
 /** Categories: public reads, seller/admin creation. */
 export const categoriesRouter = createRouter()
@@ -160,7 +143,7 @@ export const productsRouter = createRouter()
     }),
     async (c) => {
       const product = await createProduct(c.env, currentUser(c), c.req.valid('json'));
-      afterResponse(c, enqueueEmbedding(c.env, product.id));
+      void runAfterResponse(c, enqueueEmbedding(c.env, product.id));
       return c.json({ success: true as const, data: product }, 201);
     },
   )
@@ -179,7 +162,7 @@ export const productsRouter = createRouter()
     async (c) => {
       const { id } = c.req.valid('param');
       const { product, textChanged } = await updateProduct(c.env, currentUser(c), id, c.req.valid('json'));
-      if (textChanged) afterResponse(c, enqueueEmbedding(c.env, id));
+      if (textChanged) void runAfterResponse(c, enqueueEmbedding(c.env, id));
       return c.json({ success: true as const, data: product }, 200);
     },
   )

@@ -13,7 +13,7 @@ import * as registration from '@/identity/registration';
 import { REFRESH_TOKEN_TTL_MS } from '@/identity/sessions';
 import { publicJwks } from '@/identity/tokens';
 import * as users from '@/identity/users-service';
-import { describeError } from '@/platform/logger';
+import { runAfterResponse } from '@/platform/background';
 import { countryList } from '@/platform/postal-address';
 import { clientIp } from '@/platform/middleware';
 
@@ -30,14 +30,7 @@ function deps(c: Context<AppBindings>): IdentityDeps {
     email: createEmailSender(c.env, logger),
     now: () => new Date(),
     logger,
-    defer: (task) => {
-      const settled = task.catch((err: unknown) => logger.error('background task failed', describeError(err)));
-      try {
-        c.executionCtx.waitUntil(settled);
-      } catch {
-        // No execution context (a route test calling app.request): the task still runs to completion.
-      }
-    },
+    defer: (task) => void runAfterResponse(c, task),
     emailCooldown: async (key) => (await c.env.EMAIL_RATE_LIMITER.limit({ key })).success,
   };
 }

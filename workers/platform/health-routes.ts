@@ -7,6 +7,7 @@ import { getConfig } from '@/env';
 import { createDb } from '@/platform/db';
 import { describeError } from '@/platform/logger';
 import { rateLimit } from '@/platform/middleware';
+import { withTimeout } from '@/platform/timeout';
 import { jsonContent } from '@/platform/responses';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -54,9 +55,6 @@ const fresh = <T>(entry: Cached<T> | undefined, now: number) => (entry && now - 
 const databaseKey = (env: { DATABASE_URL?: string }) => env.DATABASE_URL ?? '';
 
 const healthLimit = rateLimit((env) => env.HEALTH_RATE_LIMITER, HEALTH_RETRY_AFTER_SECONDS, 'health');
-
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
 
 export const healthRouter = createRouter()
   .openapi(

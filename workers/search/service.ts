@@ -5,6 +5,7 @@ import { categories, productEmbeddings, products } from '@/catalog/tables';
 import type { Db, Queryable } from '@/platform/db';
 import { describeError, type Logger } from '@/platform/logger';
 import { pageMeta, type PageMeta } from '@/platform/pagination';
+import { withTimeout } from '@/platform/timeout';
 import { LruCache } from '@/search/cache';
 import type { Embedder } from '@/search/embedder';
 import type { AiSearchQuery, AiSearchResult, KeywordSearchQuery, ResponseMode } from '@/search/schema';
@@ -190,13 +191,6 @@ export function fuseRankings(lists: ProductSummary[][], k = RRF_K): { item: Prod
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`embedding the query took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * A cheap fingerprint of everything search results depend on (product rows and vectors). It is part
@@ -217,7 +211,7 @@ async function embedQuery(deps: SearchDeps, query: string): Promise<number[]> {
   const key = `${deps.embedder.model}|${query}`;
   const cached = deps.caches?.embeddings.get(key);
   if (cached) return cached;
-  const [vector] = await withTimeout(deps.embedder.embed([query]), deps.queryTimeoutMs);
+  const [vector] = await withTimeout(deps.embedder.embed([query]), deps.queryTimeoutMs, `embedding the query took longer than ${deps.queryTimeoutMs} ms`);
   if (!vector) throw new Error('the embedder returned no vector');
   deps.caches?.embeddings.set(key, vector);
   return vector;
