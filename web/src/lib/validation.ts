@@ -13,9 +13,9 @@ export type FieldErrors<K extends string = string> = Partial<Record<K, string>>;
 
 /** The SPA's wording for the issues a shared schema does not word itself (its own messages win). */
 const wording: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === 'too_big') return `Use at most ${String(issue.maximum)} characters.`;
-  if (issue.code === 'too_small') return `Use at least ${String(issue.minimum)} characters.`;
-  return undefined;
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
+  const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
+  return issue.code === 'too_big' ? `Use at most ${String(issue.maximum)}${unit}.` : `Use at least ${String(issue.minimum)}${unit}.`;
 };
 
 /** The first problem `schema` finds with `value`, or undefined when the server would accept it. */
