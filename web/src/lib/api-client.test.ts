@@ -191,7 +191,7 @@ describe('ApiError', () => {
   });
 });
 
-describe('401 handling', () => {
+describe('session middleware (401 handling)', () => {
   const refreshedSession: AuthSession = { access_token: 'access-2', refresh_token: 'refresh-2', user };
 
   it('refreshes once for three concurrent 401s and replays all three with the new token', async () => {
@@ -222,6 +222,26 @@ describe('401 handling', () => {
     expect(persistedAuth()).toMatchObject({ state: { user } });
     expect(localStorage.getItem(AUTH_STORAGE_KEY)).not.toContain('access-2');
     expect(localStorage.getItem(AUTH_STORAGE_KEY)).not.toContain('refresh');
+  });
+
+  it('replays a refused write with the same body and headers (the request was cloned before it was sent)', async () => {
+    logIn('access-1', 'refresh-1');
+    const { requestsTo } = mockFetch({
+      'POST /api/v1/cart/items': (request) =>
+        request.headers.get('Authorization') === 'Bearer access-2'
+          ? successResponse({ items: [request.body] })
+          : errorResponse(401, 'INVALID_TOKEN', 'Token expired'),
+      'POST /api/v1/auth/refresh': () => successResponse(refreshedSession),
+    });
+
+    const line = { product_id: 7, quantity: 2 };
+    await expect(
+      dataOf(client.POST('/cart/items', { body: line, headers: { 'Idempotency-Key': 'k-1' } })),
+    ).resolves.toEqual({ items: [line] });
+    const sent = requestsTo('POST /api/v1/cart/items');
+    expect(sent.map((r) => r.body)).toEqual([line, line]);
+    expect(sent.map((r) => r.headers.get('Idempotency-Key'))).toEqual(['k-1', 'k-1']);
+    expect(authHeaders(sent)).toEqual(['Bearer access-1', 'Bearer access-2']);
   });
 
   it('after a reload (user known, no access token) restores the session before the first call leaves', async () => {
