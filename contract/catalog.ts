@@ -45,3 +45,8 @@ export const imageUrl = () =>
     }, 'must be an http(s) URL or a /images/... path');
 
 export const imageAltText = () => z.string().trim().max(255);
+
+/** A review's stars. */
+export const reviewRating = () => z.number().int().min(1).max(5);
+
+export const reviewComment = () => z.string().max(2000);

@@ -1,4 +1,4 @@
-import { amount, imageAltText, imageUrl, MAX_PRODUCT_IMAGES, productDescription, productName, sku, stockQuantity } from '@contract/catalog';
+import { amount, imageAltText, imageUrl, MAX_PRODUCT_IMAGES, productDescription, productName, reviewComment, reviewRating, sku, stockQuantity } from '@contract/catalog';
 import { z } from '@hono/zod-openapi';
 
 import { MAX_STOCK_SHARDS } from '@/catalog/stock-shards';
@@ -212,8 +212,8 @@ export const publicReviewSchema = reviewSchema
   .openapi('PublicReview');
 export type PublicReview = z.infer<typeof publicReviewSchema>;
 
-const ratingSchema = z.number().int().min(1).max(5);
-const commentSchema = z.string().max(2000).nullish();
+const ratingSchema = reviewRating();
+const commentSchema = reviewComment().nullish();
 
 export const createReviewSchema = z
   .object({ orderItemId: guidSchema, rating: ratingSchema, comment: commentSchema })
