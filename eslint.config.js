@@ -53,6 +53,16 @@ export default tseslint.config(
     },
   },
   {
+    // The shared input rules are imported by the Worker and by the browser bundle: plain zod, nothing else.
+    files: ['contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$)', message: 'contract/ holds plain zod schemas shared by the Worker and the SPA; it imports zod only.' }] },
+      ],
+    },
+  },
+  {
     files: ['workers/index.ts', '*.config.ts', '*.config.js', 'test/global-setup.ts', 'web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

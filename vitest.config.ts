@@ -7,6 +7,7 @@ const alias = {
   '@': join(import.meta.dirname, 'workers'),
   '@do': join(import.meta.dirname, 'durable-objects'),
   '@test': join(import.meta.dirname, 'test'),
+  '@contract': join(import.meta.dirname, 'contract'),
 };
 
 const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts'];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from './lib/platform.ts';
 
 const DIST = join(ROOT, 'web/dist');
-const SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts'].map((path) => join(ROOT, path));
+const SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'contract'].map((path) => join(ROOT, path));
 const SCALAR = join(ROOT, 'node_modules/@scalar/api-reference/dist/browser/standalone.js');
 
 function newestMtime(path: string): number {

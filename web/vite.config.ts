@@ -12,7 +12,8 @@ export default defineConfig({
   root: webRoot,
   plugins: [react()],
   resolve: {
-    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    // `@contract`: the input rules the Worker's request schemas are built from (plain zod), shared with the forms.
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)), '@contract': fileURLToPath(new URL('../contract', import.meta.url)) },
   },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),

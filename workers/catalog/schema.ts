@@ -1,3 +1,4 @@
+import { amount, imageAltText, imageUrl, MAX_PRODUCT_IMAGES, productDescription, productName, reviewComment, reviewRating, sku, stockQuantity } from '@contract/catalog';
 import { z } from '@hono/zod-openapi';
 
 import { MAX_STOCK_SHARDS } from '@/catalog/stock-shards';
@@ -17,12 +18,7 @@ const booleanQuery = z
   .openapi({ type: 'boolean' });
 
 /** A 2-decimal amount ≥ 0 and ≤ 1,000,000; converted to cents by {@link amountToCents}. */
-const amountSchema = z
-  .number()
-  .min(0)
-  .max(1_000_000)
-  .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most 2 decimal places')
-  .openapi({ example: 149.99 });
+const amountSchema = amount().openapi({ example: 149.99 });
 
 /** Exact for every value {@link amountSchema} accepts. */
 export const amountToCents = (amount: number) => Math.round(amount * 100);
@@ -62,47 +58,25 @@ export type CreateCategory = z.infer<typeof createCategorySchema>;
 
 // ---------- products ----------
 
-const SHOP_IMAGE_PATH = /^\/images\/[A-Za-z0-9._~/-]+$/;
-
-/** An http(s) URL or a path the shop serves itself (`/images/...`); nothing else reaches an `<img src>`. */
-const imageUrlSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2000)
-  .refine((value) => {
-    if (SHOP_IMAGE_PATH.test(value)) return !value.split('/').includes('..');
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL or a /images/... path');
-
 export const productImageInputSchema = z
   .object({
-    url: imageUrlSchema,
-    altText: z.string().trim().max(255).nullish(),
+    url: imageUrl(),
+    altText: imageAltText().nullish(),
     sortOrder: z.number().int().min(0).max(1000).optional(),
   })
   .strict();
 
 const productFields = {
-  name: z.string().trim().min(1).max(200),
-  sku: z
-    .string()
-    .trim()
-    .max(64)
-    .regex(/^[A-Za-z0-9._/-]*$/, 'Use letters, digits and . _ - / only')
+  name: productName(),
+  sku: sku()
     .nullish()
     .transform((sku) => (sku === undefined ? undefined : sku || null))
     .openapi({ description: "The seller's own stock-keeping code, unique among the seller's products; blank clears it", example: 'AUR-ANC-BLK' }),
-  description: z.string().max(5000).nullish(),
+  description: productDescription().nullish(),
   price: amountSchema,
   categoryId: z.number().int().positive().nullish(),
-  stockQuantity: z.number().int().min(0).max(10_000_000),
-  images: z.array(productImageInputSchema).max(5),
+  stockQuantity: stockQuantity(),
+  images: z.array(productImageInputSchema).max(MAX_PRODUCT_IMAGES),
 };
 
 export const createProductSchema = z
@@ -238,8 +212,8 @@ export const publicReviewSchema = reviewSchema
   .openapi('PublicReview');
 export type PublicReview = z.infer<typeof publicReviewSchema>;
 
-const ratingSchema = z.number().int().min(1).max(5);
-const commentSchema = z.string().max(2000).nullish();
+const ratingSchema = reviewRating();
+const commentSchema = reviewComment().nullish();
 
 export const createReviewSchema = z
   .object({ orderItemId: guidSchema, rating: ratingSchema, comment: commentSchema })

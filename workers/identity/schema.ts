@@ -1,3 +1,4 @@
+import { email, password, personName, verificationCode } from '@contract/identity';
 import { z } from '@hono/zod-openapi';
 
 import { USER_ROLES } from '@/identity/tables';
@@ -9,25 +10,11 @@ import { addressText, checkPostalCode, countrySchema, optionalAddressText, phone
  * the input rules (normalized email, password policy) differ from the columns; bounds match the columns.
  */
 
-/** Trimmed and lowercased before anything else, so lookups, lockout and the unique index agree. */
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(255)
-  .regex(z.regexes.email, 'Invalid email address')
-  .openapi({ example: 'customer@example.com', format: 'email' });
+export const emailSchema = email().openapi({ example: 'customer@example.com', format: 'email' });
 
-/** 8–72 characters (bcrypt's limit, kept for compatibility) with at least one letter and one digit. */
-export const passwordSchema = z
-  .string()
-  .min(8, 'Password must be at least 8 characters')
-  .max(72, 'Password must be at most 72 characters')
-  .regex(/\p{L}/u, 'Password must contain a letter')
-  .regex(/\d/, 'Password must contain a digit')
-  .openapi({ example: 'Customer@123' });
+export const passwordSchema = password().openapi({ example: 'Customer@123' });
 
-const nameSchema = z.string().trim().min(1).max(100);
+const nameSchema = personName();
 /** Optional text column: absent or null clears it; blank strings are stored as null. */
 const optionalText = (max: number) =>
   z
@@ -55,7 +42,7 @@ export const refreshBodySchema = z
   .openapi('RefreshRequest');
 
 export const verifyEmailBodySchema = z
-  .object({ email: emailSchema, code: z.string().regex(/^\d{6}$/, 'The code is 6 digits') })
+  .object({ email: emailSchema, code: verificationCode() })
   .strict()
   .openapi('VerifyEmailRequest');
 

@@ -1,4 +1,7 @@
+import { carrierName, KNOWN_CARRIERS, trackingNumber } from '@contract/orders';
 import { z } from '@hono/zod-openapi';
+
+export { KNOWN_CARRIERS };
 
 /** Carriers whose public tracking page we can link to; any other carrier name is shown as typed, without a link. */
 const TRACKING_PAGES: Record<string, (trackingNumber: string) => string> = {
@@ -8,20 +11,14 @@ const TRACKING_PAGES: Record<string, (trackingNumber: string) => string> = {
   dhl: (n) => `https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=${n}`,
 };
 
-export const KNOWN_CARRIERS = ['UPS', 'USPS', 'FedEx', 'DHL'] as const;
-
 /**
  * `PUT /orders/{id}/ship` body: the carrier and its tracking number, both or neither (clients written for the original
  * API ship without a body).
  */
 export const shipOrderSchema = z
   .object({
-    carrier: z.string().trim().min(2).max(40).openapi({ example: 'UPS', description: `Any carrier name; ${KNOWN_CARRIERS.join(', ')} get a tracking link` }),
-    trackingNumber: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/, 'Use 4–40 letters, digits, spaces or dashes')
-      .openapi({ example: '1Z999AA10123456784' }),
+    carrier: carrierName().openapi({ example: 'UPS', description: `Any carrier name; ${KNOWN_CARRIERS.join(', ')} get a tracking link` }),
+    trackingNumber: trackingNumber().openapi({ example: '1Z999AA10123456784' }),
   })
   .partial()
   .strict()

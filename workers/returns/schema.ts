@@ -1,3 +1,4 @@
+import { returnWindowDays } from '@contract/returns';
 import { z } from '@hono/zod-openapi';
 
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '@/orders/schema';
@@ -63,7 +64,7 @@ export const returnIdParamsSchema = z.object({ id: z.guid().openapi({ param: { n
 
 /** A seller's return policy: how many days after delivery its buyers may ask to return (0 = no returns). */
 export const returnPolicySchema = z
-  .object({ returnWindowDays: z.number().int().min(0).max(365).openapi({ example: 30 }) })
+  .object({ returnWindowDays: returnWindowDays().openapi({ example: 30 }) })
   .strict()
   .openapi('ReturnPolicy');
 export type ReturnPolicy = z.infer<typeof returnPolicySchema>;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { api, ApiError, onSessionExpired } from '@/lib/api-client';
+import { ApiError, client, dataOf, onSessionExpired, pageOf } from '@/lib/api-client';
 import { AUTH_STORAGE_KEY, type AuthSession, type AuthUser, useAuthStore } from '@/stores/auth-store';
 import {
   deferred,
@@ -24,6 +24,8 @@ function logIn(accessToken: string | null, refreshToken = 'refresh-1') {
   useAuthStore.getState().setSession({ access_token: accessToken ?? '', refresh_token: refreshToken, user });
   if (accessToken === null) useAuthStore.setState({ accessToken: null });
 }
+
+const address = { recipient_name: 'Casey Nguyen', address_line1: '1 Trang Tien', city: 'Hanoi', postal_code: '100000', country: 'VN' };
 
 const persistedAuth = () => JSON.parse(localStorage.getItem(AUTH_STORAGE_KEY) ?? 'null') as unknown;
 
@@ -61,13 +63,13 @@ describe('success envelope', () => {
       'GET /api/v1/products': () => successResponse([{ id: 1 }], { page: 1, size: 20, totalElements: 1, totalPages: 1 }),
     });
 
-    const data = await api.get<{ id: number }[]>('/products', {
-      query: { page: 2, q: 'lamp', empty: undefined, none: null, id: [3, 4] },
-    });
+    const data = await dataOf(
+      client.GET('/products', { params: { query: { page: 2, q: 'desk lamp', sellerId: undefined, ratedOnly: true } } }),
+    );
 
     expect(data).toEqual([{ id: 1 }]);
     expect(requests).toHaveLength(1);
-    expect(requests[0]?.url).toBe('/api/v1/products?page=2&q=lamp&id=3&id=4');
+    expect(requests[0]?.url).toBe('/api/v1/products?page=2&q=desk+lamp&ratedOnly=true');
     expect(requests[0]?.credentials).toBe('same-origin');
     expect(requests[0]?.headers.get('Accept')).toBe('application/json');
     expect(requests[0]?.headers.get('Authorization')).toBeNull();
@@ -77,7 +79,7 @@ describe('success envelope', () => {
     const meta = { page: 3, size: 2, totalElements: 9, totalPages: 5 };
     mockFetch({ 'GET /api/v1/products': () => successResponse([{ id: 5 }, { id: 6 }], meta) });
 
-    await expect(api.getPage<{ id: number }>('/products', { query: { page: 3, size: 2 } })).resolves.toEqual({
+    await expect(pageOf(client.GET('/products', { params: { query: { page: 3, size: 2 } } }))).resolves.toEqual({
       data: [{ id: 5 }, { id: 6 }],
       meta,
     });
@@ -88,24 +90,24 @@ describe('success envelope', () => {
       'POST /api/v1/users/addresses': (request) => successResponse({ id: 'a1', ...(request.body as object) }, undefined, 201),
     });
 
-    const created = await api.post<{ id: string; city: string }>('/users/addresses', { body: { city: 'Hanoi' } });
+    const created = await dataOf(client.POST('/users/addresses', { body: address }));
 
-    expect(created).toEqual({ id: 'a1', city: 'Hanoi' });
+    expect(created).toEqual({ id: 'a1', ...address });
     expect(requests[0]?.headers.get('Content-Type')).toBe('application/json');
-    expect(requests[0]?.body).toEqual({ city: 'Hanoi' });
+    expect(requests[0]?.body).toEqual(address);
   });
 
   it('resolves a 204 with undefined', async () => {
     mockFetch({ 'DELETE /api/v1/users/addresses/a1': () => new Response(null, { status: 204 }) });
 
-    await expect(api.delete('/users/addresses/a1')).resolves.toBeUndefined();
+    await expect(dataOf(client.DELETE('/users/addresses/{id}', { params: { path: { id: 'a1' } } }))).resolves.toBeUndefined();
   });
 
   it('attaches the access token as a bearer token', async () => {
     logIn('access-1');
     const { requests } = mockFetch({ 'GET /api/v1/users/profile': protectedRoute('access-1', { id: user.id }) });
 
-    await expect(api.get('/users/profile')).resolves.toEqual({ id: user.id });
+    await expect(dataOf(client.GET('/users/profile'))).resolves.toEqual({ id: user.id });
     expect(authHeaders(requests)).toEqual(['Bearer access-1']);
   });
 });
@@ -120,7 +122,9 @@ describe('ApiError', () => {
         }),
     });
 
-    const error = await rejectionOf(api.post('/auth/register', { body: { email: 'nope' } }));
+    const error = await rejectionOf(
+      client.POST('/auth/register', { body: { email: 'nope', password: 'x', first_name: 'A', last_name: 'B' } }),
+    );
 
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
@@ -136,7 +140,7 @@ describe('ApiError', () => {
   it('turns a network failure into status 0 / NETWORK_ERROR', async () => {
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
 
-    const error = await rejectionOf(api.get('/categories'));
+    const error = await rejectionOf(dataOf(client.GET('/categories')));
 
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 0, code: 'NETWORK_ERROR', details: undefined, requestId: undefined });
@@ -152,7 +156,7 @@ describe('ApiError', () => {
         }),
     });
 
-    const error = await rejectionOf(api.get('/categories'));
+    const error = await rejectionOf(dataOf(client.GET('/categories')));
 
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 502, code: 'INVALID_RESPONSE', requestId: 'edge-7' });
@@ -161,21 +165,24 @@ describe('ApiError', () => {
   it('rejects a 200 whose body is not a success envelope', async () => {
     mockFetch({ 'GET /api/v1/categories': () => jsonResponse(200, [{ id: 1 }]) });
 
-    await expect(api.get('/categories')).rejects.toMatchObject({ status: 200, code: 'INVALID_RESPONSE' });
+    await expect(dataOf(client.GET('/categories'))).rejects.toMatchObject({ status: 200, code: 'INVALID_RESPONSE' });
   });
 
   it('passes a caller abort through unchanged instead of reporting it as a network error', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn((_input: unknown, init: RequestInit) => {
+      vi.fn((request: Request) => {
+        // As fetch does: a signal aborted before the call (the middleware is async) rejects at once.
         return new Promise((_resolve, reject) => {
-          init.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')));
+          const abort = () => reject(new DOMException('Aborted', 'AbortError'));
+          if (request.signal.aborted) abort();
+          request.signal.addEventListener('abort', abort);
         });
       }),
     );
     const controller = new AbortController();
 
-    const pending = rejectionOf(api.get('/products', { signal: controller.signal }));
+    const pending = rejectionOf(client.GET('/products', { signal: controller.signal }));
     controller.abort();
     const error = await pending;
 
@@ -184,7 +191,7 @@ describe('ApiError', () => {
   });
 });
 
-describe('401 handling', () => {
+describe('session middleware (401 handling)', () => {
   const refreshedSession: AuthSession = { access_token: 'access-2', refresh_token: 'refresh-2', user };
 
   it('refreshes once for three concurrent 401s and replays all three with the new token', async () => {
@@ -197,7 +204,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => refreshGate.promise,
     });
 
-    const calls = Promise.all([api.get('/users/profile'), api.get('/cart'), api.get('/orders')]);
+    const calls = Promise.all([dataOf(client.GET('/users/profile')), dataOf(client.GET('/cart')), dataOf(client.GET('/orders'))]);
     // All three have been refused and the refresh is in flight before it is allowed to answer.
     await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(4));
     expect(requestsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
@@ -217,6 +224,26 @@ describe('401 handling', () => {
     expect(localStorage.getItem(AUTH_STORAGE_KEY)).not.toContain('refresh');
   });
 
+  it('replays a refused write with the same body and headers (the request was cloned before it was sent)', async () => {
+    logIn('access-1', 'refresh-1');
+    const { requestsTo } = mockFetch({
+      'POST /api/v1/cart/items': (request) =>
+        request.headers.get('Authorization') === 'Bearer access-2'
+          ? successResponse({ items: [request.body] })
+          : errorResponse(401, 'INVALID_TOKEN', 'Token expired'),
+      'POST /api/v1/auth/refresh': () => successResponse(refreshedSession),
+    });
+
+    const line = { product_id: 7, quantity: 2 };
+    await expect(
+      dataOf(client.POST('/cart/items', { body: line, headers: { 'Idempotency-Key': 'k-1' } })),
+    ).resolves.toEqual({ items: [line] });
+    const sent = requestsTo('POST /api/v1/cart/items');
+    expect(sent.map((r) => r.body)).toEqual([line, line]);
+    expect(sent.map((r) => r.headers.get('Idempotency-Key'))).toEqual(['k-1', 'k-1']);
+    expect(authHeaders(sent)).toEqual(['Bearer access-1', 'Bearer access-2']);
+  });
+
   it('after a reload (user known, no access token) restores the session before the first call leaves', async () => {
     logIn(null, 'refresh-1');
     const { requestsTo } = mockFetch({
@@ -226,7 +253,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => successResponse(refreshedSession),
     });
 
-    await expect(Promise.all([api.get('/cart'), api.get('/products')])).resolves.toEqual([{ items: [] }, { mine: true }]);
+    await expect(Promise.all([dataOf(client.GET('/cart')), dataOf(client.GET('/products'))])).resolves.toEqual([{ items: [] }, { mine: true }]);
     expect(requestsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
     expect(authHeaders(requestsTo('GET /api/v1/cart'))).toEqual(['Bearer access-2']);
     expect(authHeaders(requestsTo('GET /api/v1/products'))).toEqual(['Bearer access-2']);
@@ -239,7 +266,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => errorResponse(401, 'INVALID_TOKEN', 'Refresh token revoked'),
     });
 
-    await expect(api.get('/products')).resolves.toEqual([]);
+    await expect(dataOf(client.GET('/products'))).resolves.toEqual([]);
     expect(authHeaders(requestsTo('GET /api/v1/products'))).toEqual([null]);
     expect(useAuthStore.getState()).toMatchObject({ accessToken: null, user: null });
   });
@@ -255,7 +282,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => errorResponse(401, 'INVALID_TOKEN', 'Refresh token revoked', { requestId: 'req-r' }),
     });
 
-    const results = await Promise.allSettled([api.get('/users/profile'), api.get('/cart'), api.get('/orders')]);
+    const results = await Promise.allSettled([dataOf(client.GET('/users/profile')), dataOf(client.GET('/cart')), dataOf(client.GET('/orders'))]);
     unsubscribe();
 
     for (const result of results) {
@@ -278,7 +305,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => Promise.reject(new TypeError('Failed to fetch')),
     });
 
-    await expect(api.get('/cart')).rejects.toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
+    await expect(dataOf(client.GET('/cart'))).rejects.toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
     expect(useAuthStore.getState()).toMatchObject({ accessToken: 'access-1', user });
   });
 
@@ -288,7 +315,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => successResponse(refreshedSession),
     });
 
-    await expect(api.get('/orders')).rejects.toMatchObject({
+    await expect(dataOf(client.GET('/orders'))).rejects.toMatchObject({
       status: 401,
       code: 'UNAUTHORIZED',
       message: 'Authentication required',
@@ -304,7 +331,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => successResponse(refreshedSession),
     });
 
-    await expect(api.get('/orders')).rejects.toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+    await expect(dataOf(client.GET('/orders'))).rejects.toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
     expect(requestsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
     expect(authHeaders(requestsTo('GET /api/v1/orders'))).toEqual(['Bearer access-1', 'Bearer access-2']);
   });
@@ -316,7 +343,7 @@ describe('401 handling', () => {
       'POST /api/v1/auth/refresh': () => successResponse(refreshedSession),
     });
 
-    await expect(api.post('/auth/login', { body: { email: user.email, password: 'x' } })).rejects.toMatchObject({
+    await expect(client.POST('/auth/login', { body: { email: user.email, password: 'x' } })).rejects.toMatchObject({
       status: 401,
       code: 'INVALID_CREDENTIALS',
     });

@@ -1,20 +1,12 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+
 import { env } from '@/config/env';
+import { ApiError, envelopeMiddleware, invalidResponse, isApiError, isRecord, networkError } from '@/lib/api-error';
 import { type AuthSession, useAuthStore } from '@/stores/auth-store';
 import type { PageMeta } from '@/types/api';
+import type { paths } from '@/types/openapi.gen';
 
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export type QueryValue = string | number | boolean | null | undefined;
-
-export interface RequestOptions {
-  /** Serialised as JSON. */
-  body?: unknown;
-  /** `undefined`/`null` values are dropped; arrays become repeated keys (`?id=1&id=2`). */
-  query?: Record<string, QueryValue | readonly QueryValue[]>;
-  headers?: HeadersInit;
-  signal?: AbortSignal;
-}
-
+export { ApiError, isApiError };
 export type { PageMeta };
 
 export interface Page<T> {
@@ -22,41 +14,11 @@ export interface Page<T> {
   meta: PageMeta;
 }
 
-interface ApiErrorInit {
-  status: number;
-  code: string;
-  message: string;
-  details?: Record<string, string> | undefined;
-  requestId?: string | undefined;
-  cause?: unknown;
-}
-
 /**
- * The one error type the API client throws. `status` is the HTTP status, or 0 when the server was never reached;
- * `code` is the envelope's code or a client-side one: `NETWORK_ERROR`, `INVALID_RESPONSE`.
+ * The generated `paths` with their `/api/v1` prefix dropped, the prefix being the client's `baseUrl`
+ * (`env.API_URL`): fetchers name a route as the README does, `/products/{id}`.
  */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  readonly status: number;
-  readonly code: string;
-  readonly details: Record<string, string> | undefined;
-  readonly requestId: string | undefined;
-
-  constructor(init: ApiErrorInit) {
-    super(init.message, { cause: init.cause });
-    this.status = init.status;
-    this.code = init.code;
-    this.details = init.details;
-    this.requestId = init.requestId;
-  }
-}
-
-export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
-
-interface Envelope {
-  data: unknown;
-  meta: unknown;
-}
+export type ApiPaths = { [P in keyof paths as P extends `/api/v1${infer Rest}` ? Rest : never]: paths[P] };
 
 // A 401 from these means bad credentials or a dead refresh token; refreshing would be pointless or recursive.
 const NO_REFRESH_PATHS = new Set(['/auth/login', '/auth/refresh']);
@@ -74,101 +36,37 @@ export function onSessionExpired(listener: () => void): () => void {
   return () => sessionExpiredListeners.delete(listener);
 }
 
-function buildUrl(path: string, query: RequestOptions['query']): string {
-  const url = `${env.API_URL}${path.startsWith('/') ? path : `/${path}`}`;
+type QueryValue = string | number | boolean | null | undefined;
+
+/** `undefined`/`null` values are dropped; arrays become repeated keys (`?id=1&id=2`); spaces are `+`. */
+function serializeQuery(query: Record<string, unknown>): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    const values: readonly QueryValue[] = Array.isArray(value) ? value : [value];
+  for (const [key, value] of Object.entries(query)) {
+    const values = (Array.isArray(value) ? value : [value]) as QueryValue[];
     for (const item of values) {
       if (item !== undefined && item !== null) params.append(key, String(item));
     }
   }
-  const search = params.toString();
-  return search ? `${url}${url.includes('?') ? '&' : '?'}${search}` : url;
+  return params.toString();
 }
 
-async function send(
-  method: HttpMethod,
-  path: string,
-  options: RequestOptions,
-  accessToken: string | null,
-): Promise<Response> {
-  const headers = new Headers(options.headers);
-  headers.set('Accept', 'application/json');
-  // FormData (an upload) goes as it is: the browser writes the multipart Content-Type with its boundary.
-  const form = options.body instanceof FormData;
-  if (options.body !== undefined && !form) headers.set('Content-Type', 'application/json');
-  if (accessToken && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${accessToken}`);
-  try {
-    return await fetch(buildUrl(path, options.query), {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : form ? (options.body as FormData) : JSON.stringify(options.body),
-      credentials: 'same-origin',
-      signal: options.signal,
-    });
-  } catch (cause) {
-    // Cancellation is the caller's own doing (TanStack Query relies on seeing it unchanged), not a failure.
-    if (options.signal?.aborted) throw cause;
-    throw new ApiError({
-      status: 0,
-      code: 'NETWORK_ERROR',
-      message: 'Could not reach the server. Check your connection and try again.',
-      cause,
-    });
-  }
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function toDetails(value: unknown): Record<string, string> | undefined {
-  if (!isRecord(value)) return undefined;
-  return Object.fromEntries(
-    Object.entries(value).map(([field, reason]) => [
-      field,
-      typeof reason === 'string' ? reason : Array.isArray(reason) ? reason.join(', ') : JSON.stringify(reason),
-    ]),
-  );
-}
-
-/** Unwraps the success envelope or throws the error envelope (or a non-envelope body) as an `ApiError`. */
-async function readEnvelope(response: Response): Promise<Envelope> {
-  const headerRequestId =
-    response.headers.get('X-Request-Id') ?? response.headers.get('X-Correlation-ID') ?? undefined;
-  if (response.ok && (response.status === 204 || response.status === 205)) return { data: undefined, meta: undefined };
-
-  let body: unknown;
-  try {
-    const text = await response.text();
-    body = text ? JSON.parse(text) : undefined;
-  } catch (cause) {
-    body = cause;
-  }
-
-  if (isRecord(body) && body.success === false && isRecord(body.error)) {
-    const { code, message, details, requestId } = body.error;
-    throw new ApiError({
-      status: response.status,
-      code: typeof code === 'string' ? code : 'UNKNOWN_ERROR',
-      message: typeof message === 'string' ? message : `Request failed (HTTP ${response.status}).`,
-      details: toDetails(details),
-      requestId: typeof requestId === 'string' ? requestId : headerRequestId,
-    });
-  }
-  if (response.ok && isRecord(body) && body.success === true && 'data' in body) {
-    return { data: body.data, meta: body.meta };
-  }
-  throw new ApiError({
-    status: response.status,
-    code: 'INVALID_RESPONSE',
-    message: response.ok
-      ? 'The server sent a response this page could not read.'
-      : `The server could not complete the request (HTTP ${response.status}).`,
-    requestId: headerRequestId,
-    cause: body instanceof Error ? body : undefined,
-  });
-}
+/**
+ * The SPA's only HTTP client: same-origin JSON calls to `/api/v1`, typed by the server's OpenAPI document (a path,
+ * its parameters and its answer are checked together), bearer token attached, one shared token refresh on 401,
+ * errors always `ApiError` (except caller-initiated aborts). Read answers through `dataOf`/`pageOf`.
+ *
+ * @example
+ * const product = await dataOf(client.GET('/products/{id}', { params: { path: { id } }, signal }));
+ */
+export const client = createClient<ApiPaths>({
+  // An absolute base: the Request openapi-fetch builds needs one outside a browser too.
+  baseUrl: new URL(env.API_URL, globalThis.location.origin).href,
+  // Looked up per call, not captured once, so a test's stubbed fetch is the one used.
+  fetch: (request) => globalThis.fetch(request),
+  headers: { Accept: 'application/json' },
+  credentials: 'same-origin',
+  querySerializer: serializeQuery,
+});
 
 function isSession(value: unknown): value is AuthSession {
   return (
@@ -195,17 +93,10 @@ async function runRefresh(): Promise<string> {
     }
     // The refresh token travels in its HttpOnly cookie (same origin, path /api/v1/auth); a token held in memory
     // (this tab's own login) is sent in the body instead, as the API accepts both.
-    const response = await send('POST', '/auth/refresh', { body: refreshToken ? { refresh_token: refreshToken } : {} }, null);
-    const { data } = await readEnvelope(response);
-    if (!isSession(data)) {
-      throw new ApiError({
-        status: response.status,
-        code: 'INVALID_RESPONSE',
-        message: 'The server sent a response this page could not read.',
-      });
-    }
-    useAuthStore.getState().setSession(data);
-    return data.access_token;
+    const { data, response } = await client.POST('/auth/refresh', { body: refreshToken ? { refresh_token: refreshToken } : {} });
+    if (!isSession(data?.data)) throw invalidResponse(response.status);
+    useAuthStore.getState().setSession(data.data);
+    return data.data.access_token;
   } catch (error) {
     if (isSessionRejected(error)) {
       useAuthStore.getState().clearAuth();
@@ -243,52 +134,67 @@ async function tokenAfterUnauthorized(sentToken: string | null): Promise<string 
  * callers (a seller's hidden products) would otherwise answer as if logged out. A refused refresh has already ended
  * the session; a transient failure leaves the 401 path to try again.
  */
-const needsSessionRestore = (path: string) => {
+const needsSessionRestore = () => {
   const { accessToken, user } = useAuthStore.getState();
-  return !accessToken && user !== null && !NO_REFRESH_PATHS.has(path);
+  return !accessToken && user !== null;
 };
 
-async function request(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<Envelope> {
-  const sentToken = needsSessionRestore(path) ? await refreshAccessToken().catch(() => null) : useAuthStore.getState().accessToken;
-  const response = await send(method, path, options, sentToken);
-  if (response.status === 401 && !NO_REFRESH_PATHS.has(path)) {
-    const token = await tokenAfterUnauthorized(sentToken);
-    // A replay that is refused again is reported as is; refreshing a second time could loop.
-    if (token) return readEnvelope(await send(method, path, options, token));
-  }
-  return readEnvelope(response);
+function withToken(request: Request, token: string | null): Request {
+  if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
+  return request;
 }
 
-async function requestPage<T>(path: string, options?: RequestOptions): Promise<Page<T>> {
-  const { data, meta } = await request('GET', path, options);
-  if (!Array.isArray(data) || !isRecord(meta)) {
-    throw new ApiError({
-      status: 200,
-      code: 'INVALID_RESPONSE',
-      message: 'The server sent a list this page could not read.',
-    });
-  }
-  return { data: data as T[], meta: meta as unknown as PageMeta };
-}
+/** Per request: the token it was sent with and an untouched copy to replay after a refresh. */
+const sent = new WeakMap<Request, { token: string | null; replay: Request }>();
 
 /**
- * The SPA's only HTTP client: same-origin JSON calls to `/api/v1`, envelope unwrapped, bearer token attached,
- * one shared token refresh on 401. Errors are always `ApiError` (except caller-initiated aborts).
- *
- * @example
- * const product = await api.get<Product>(`/products/${id}`, { signal });
- * const { data, meta } = await api.getPage<Product>('/products', { query: { page: 2, size: 20 } });
+ * Bearer token on every call (restoring the session first after a reload); on a 401, one shared refresh and one
+ * replay with the new token. A replay that is refused again is reported as is; refreshing a second time could loop.
+ * `POST /auth/refresh` itself goes out bare, and a 401 from it or from `/auth/login` is final.
  */
-export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request('GET', path, options).then((r) => r.data as T),
-  post: <T>(path: string, options?: RequestOptions) => request('POST', path, options).then((r) => r.data as T),
-  put: <T>(path: string, options?: RequestOptions) => request('PUT', path, options).then((r) => r.data as T),
-  patch: <T>(path: string, options?: RequestOptions) => request('PATCH', path, options).then((r) => r.data as T),
-  delete: <T = void>(path: string, options?: RequestOptions) =>
-    request('DELETE', path, options).then((r) => r.data as T),
-  /** For paginated lists: `data` is the page's items, `meta` the pagination block. */
-  getPage: requestPage,
-  /** For a page whose `data` is an object (items plus counts) rather than the items themselves. */
-  getWithMeta: <T>(path: string, options?: RequestOptions) =>
-    request('GET', path, options).then((r) => ({ data: r.data as T, meta: r.meta as PageMeta })),
+export const sessionMiddleware: Middleware = {
+  async onRequest({ request, schemaPath }) {
+    if (schemaPath === '/auth/refresh') return undefined;
+    const token = needsSessionRestore() && !NO_REFRESH_PATHS.has(schemaPath)
+      ? await refreshAccessToken().catch(() => null)
+      : useAuthStore.getState().accessToken;
+    const replay = request.clone();
+    withToken(request, token);
+    sent.set(request, { token, replay });
+    return request;
+  },
+  async onResponse({ request, response, schemaPath, options }) {
+    const call = sent.get(request);
+    if (response.status !== 401 || !call || NO_REFRESH_PATHS.has(schemaPath)) return undefined;
+    const token = await tokenAfterUnauthorized(call.token);
+    if (!token) return undefined;
+    try {
+      return await options.fetch(withToken(call.replay, token));
+    } catch (cause) {
+      throw networkError(cause, request.signal);
+    }
+  },
 };
+
+client.use(envelopeMiddleware, sessionMiddleware);
+
+/** What an openapi-fetch call resolves to, as far as reading its envelope goes (errors were thrown already). */
+type Answer<D> = Promise<{ data?: D; response: Response }>;
+
+/** The envelope's `data`: undefined for a 204, and for an envelope typed as carrying none (`data: null`). */
+export const dataOf = async <D>(call: Answer<D>): Promise<D extends { data: infer T } ? T : undefined> =>
+  ((await call).data as { data?: unknown } | undefined)?.data as D extends { data: infer T } ? T : undefined;
+
+/** For answers with a pagination block (`meta`) beside `data`; `data` is the items or, for some lists, an object. */
+export async function withMetaOf<T>(call: Answer<{ data: T; meta?: PageMeta }>): Promise<{ data: T; meta: PageMeta }> {
+  const { data: body, response } = await call;
+  if (!body || !isRecord(body.meta)) throw invalidResponse(response.status, 'The server sent a list this page could not read.');
+  return { data: body.data, meta: body.meta };
+}
+
+/** For paginated lists: `data` is the page's items, `meta` the pagination block. */
+export async function pageOf<T>(call: Answer<{ data: T[]; meta?: PageMeta }>): Promise<Page<T>> {
+  const page = await withMetaOf(call);
+  if (!Array.isArray(page.data)) throw invalidResponse(200, 'The server sent a list this page could not read.');
+  return page;
+}

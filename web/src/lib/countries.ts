@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { Country } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `GET /countries`: ISO codes with English names; reference data that changes only with a deploy. */
 export const getCountriesQueryOptions = () =>
-  queryOptions({ queryKey: ['countries'], queryFn: ({ signal }) => api.get<Country[]>('/countries', { signal }), staleTime: Infinity, gcTime: Infinity });
+  queryOptions({ queryKey: ['countries'], queryFn: ({ signal }) => dataOf(client.GET('/countries', { signal })), staleTime: Infinity, gcTime: Infinity });
 
 export const useCountries = () => useQuery(getCountriesQueryOptions());

@@ -1,7 +1,7 @@
 import { createContext } from 'react';
 
 import { env } from '@/config/env';
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { useLiveStore } from '@/stores/live-store';
 
 /** Whether this app may open live sockets at all (AppProvider's `live`; tests of single pages turn it off). */
@@ -90,7 +90,7 @@ export function startLive(handlers: LiveHandlers): () => void {
     if (connections === 0 && attempt === 0) setStatus('connecting');
     let ticket: string;
     try {
-      ticket = (await api.post<{ ticket: string }>('/live/ticket')).ticket;
+      ticket = (await dataOf(client.POST('/live/ticket'))).ticket;
     } catch {
       scheduleReconnect();
       return;

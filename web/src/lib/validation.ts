@@ -1,27 +1,41 @@
+import type { z } from 'zod';
+
+import { email, password, personName } from '@contract/identity';
 import { isApiError } from '@/lib/api-client';
 
 /**
- * Client-side checks mirroring the server's rules, so most mistakes are caught before a round
- * trip. The server stays the authority: its `details` are shown next to the same fields.
+ * Client-side checks, so most mistakes are caught before a round trip. Where the server has a rule, the rule is
+ * the server's own zod schema from `@contract/*` (its request schemas are built from the same module), never a
+ * copy; only the wording of a missing value, and of zod's unworded bounds, is the SPA's. The server stays the
+ * authority: its `details` are shown next to the same fields.
  */
 export type FieldErrors<K extends string = string> = Partial<Record<K, string>>;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The SPA's wording for the issues a shared schema does not word itself (its own messages win). */
+const wording: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
+  const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
+  return issue.code === 'too_big' ? `Use at most ${String(issue.maximum)}${unit}.` : `Use at least ${String(issue.minimum)}${unit}.`;
+};
 
-export function validateEmail(value: string): string | undefined {
-  const email = value.trim();
-  if (!email) return 'Enter your email address.';
-  if (email.length > 255 || !EMAIL.test(email)) return 'Enter a valid email address, like name@example.com.';
-  return undefined;
+/** The first problem `schema` finds with `value`, or undefined when the server would accept it. */
+export function checkWith(schema: z.ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value, { error: wording });
+  return result.success ? undefined : result.error.issues[0]?.message;
 }
 
-/** 8–72 characters with at least one letter and one digit. */
+export function validateEmail(value: string): string | undefined {
+  return value.trim() ? checkWith(email(), value) : 'Enter your email address.';
+}
+
+/** The server's password policy (`@contract/identity`). */
 export function validatePassword(value: string): string | undefined {
-  if (!value) return 'Enter a password.';
-  if (value.length < 8) return 'Use at least 8 characters.';
-  if (value.length > 72) return 'Use at most 72 characters.';
-  if (!/[A-Za-z]/.test(value) || !/\d/.test(value)) return 'Include at least one letter and one digit.';
-  return undefined;
+  return value ? checkWith(password(), value) : 'Enter a password.';
+}
+
+/** A first or last name, as the server takes it. */
+export function validateName(value: string, label: string): string | undefined {
+  return value.trim() ? checkWith(personName(), value) : `Enter ${label}.`;
 }
 
 export function validateRequired(value: string, label: string, max?: number): string | undefined {

@@ -5,7 +5,7 @@ import type { RegisteredUser, TokenSession, UserRole } from '@/types/api';
 
 export type { UserRole };
 
-/** The `user` object of login/refresh responses (auth resources are snake_case on the wire). */
+/** The `user` object of login/refresh responses. */
 export type AuthUser = RegisteredUser;
 
 /** What the store keeps of the `data` of `POST /auth/login` and `POST /auth/refresh`. */

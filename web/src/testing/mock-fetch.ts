@@ -7,6 +7,19 @@ export interface RecordedRequest {
   headers: Headers;
   body: unknown;
   credentials: RequestCredentials | undefined;
+  /** The request's signal: aborted once its caller (TanStack Query) gave up on it. */
+  signal: AbortSignal;
+}
+
+/** A sent Request as tests read it: same-origin URLs without the origin, a JSON body parsed, a form body as FormData. */
+async function record(sent: Request): Promise<RecordedRequest> {
+  const url = new URL(sent.url);
+  const path = url.origin === location.origin ? `${url.pathname}${url.search}` : sent.url;
+  const type = sent.headers.get('Content-Type') ?? '';
+  const body: unknown = type.startsWith('multipart/form-data')
+    ? await sent.formData()
+    : await sent.text().then((text) => (text ? (JSON.parse(text) as unknown) : undefined));
+  return { method: sent.method, url: path, headers: sent.headers, body, credentials: sent.credentials, signal: sent.signal };
 }
 
 export type FetchRoute = (request: RecordedRequest) => Response | Promise<Response>;
@@ -18,19 +31,10 @@ export type FetchRoute = (request: RecordedRequest) => Response | Promise<Respon
 export function mockFetch(routes: Record<string, FetchRoute>) {
   const requests: RecordedRequest[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = (init.method ?? 'GET').toUpperCase();
-    const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : init.body;
-    const request: RecordedRequest = {
-      method,
-      url,
-      headers: new Headers(init.headers),
-      body,
-      credentials: init.credentials,
-    };
+    const request = await record(input instanceof Request ? input : new Request(new URL(String(input), location.href), init));
     requests.push(request);
-    const route = routes[`${method} ${url.split('?')[0]}`];
-    if (!route) throw new Error(`Unexpected fetch: ${method} ${url}`);
+    const route = routes[`${request.method} ${request.url.split('?')[0]}`];
+    if (!route) throw new Error(`Unexpected fetch: ${request.method} ${request.url}`);
     return route(request);
   });
   vi.stubGlobal('fetch', fetchMock);

@@ -3,7 +3,7 @@
  * `openapi.gen.ts`, generated from the Worker's OpenAPI document (`npm run gen:api-types`), so a change to a server
  * schema shows up here as a type error instead of a silent drift. Never declare a shape by hand here:
  * name the server schema (`.openapi('Name')`) or reach it through `paths`.
- * Casing follows the wire: auth/users/cart are snake_case, catalog/orders/payments/notifications camelCase.
+ * Field names are the wire's, as generated (casing: docs/architecture.md, "Wire casing").
  */
 import type { components, paths } from '@/types/openapi.gen';
 
@@ -14,7 +14,7 @@ type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { qu
 
 export type UserRole = Schemas['UserSummary']['role'];
 
-// ── Auth (snake_case) ────────────────────────────────────────────────────────────────────────────────────────────
+// ── Auth ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
 export type RegisterInput = Schemas['RegisterRequest'];
 export type RegisteredUser = Schemas['UserSummary'];
 export type LoginInput = Schemas['LoginRequest'];
@@ -22,14 +22,14 @@ export type MessageResponse = Schemas['Message'];
 /** The `data` of `POST /auth/login` and `POST /auth/refresh`. */
 export type TokenSession = Schemas['TokenResponse'];
 
-// ── Users (snake_case, except the public seller card) ────────────────────────────────────────────────────────────
+// ── Users ────────────────────────────────────────────────────────────────────────────────────────────────────────────
 export type Address = Schemas['Address'];
 export type AddressInput = Schemas['AddressRequest'];
 export type UserProfile = Schemas['Profile'];
 export type ProfileInput = Schemas['UpdateProfileRequest'];
 export type SellerCard = Schemas['SellerCard'];
 
-// ── Catalog (camelCase) ──────────────────────────────────────────────────────────────────────────────────────────
+// ── Catalog ──────────────────────────────────────────────────────────────────────────────────────────────────────────
 export type Category = Schemas['Category'];
 export type ProductStatus = Schemas['ProductSummary']['status'];
 /** `ALL` is the owner's "any status" filter on `GET /products`. */
@@ -57,11 +57,11 @@ export type Review = Schemas['Review'];
 export type PublicReview = Schemas['PublicReview'];
 export type ReviewInput = Schemas['CreateReview'];
 
-// ── Cart (snake_case) ────────────────────────────────────────────────────────────────────────────────────────────
+// ── Cart ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
 export type CartItem = Schemas['CartItem'];
 export type Cart = Schemas['Cart'];
 
-// ── Orders, notifications (camelCase) ────────────────────────────────────────────────────────────────────────────
+// ── Orders, notifications ────────────────────────────────────────────────────────────────────────────────────────────
 export type OrderStatus = Schemas['Order']['status'];
 export type OrderListQuery = QueryOf<'/api/v1/orders'>;
 export type ShippingAddress = Schemas['ShippingAddress'];
@@ -81,11 +81,11 @@ export type NotificationFeed = Schemas['NotificationList'];
 /** `meta` of a paginated list: 1-based `page`. */
 export type PageMeta = Schemas['PageMeta'];
 
-// ── Payments (camelCase) ─────────────────────────────────────────────────────────────────────────────────────────
+// ── Payments ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 export type PaymentStatus = Schemas['Payment']['status'];
 export type Payment = Schemas['Payment'];
 
-// ── Operator console (camelCase) ─────────────────────────────────────────────────────────────────────────────────
+// ── Operator console ─────────────────────────────────────────────────────────────────────────────────────────────────
 export type AdminSummary = Schemas['AdminSummary'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type AuditLogQuery = QueryOf<'/api/v1/admin/audit-log'>;
@@ -97,7 +97,7 @@ export type AdminUserQuery = QueryOf<'/api/v1/admin/users'>;
 export type DeadLetter = Schemas['DeadLetter'];
 export type SagaCounts = Schemas['SagaCounts'];
 
-// ── Marketplace checkout, shipping, earnings (camelCase) ─────────────────────────────────────────────────────────
+// ── Marketplace checkout, shipping, earnings ─────────────────────────────────────────────────────────────────────────
 export type Totals = Schemas['Totals'];
 export type Checkout = Schemas['Checkout'];
 export type CheckoutStatus = Schemas['Checkout']['status'];
@@ -109,7 +109,7 @@ export type LedgerEntry = Schemas['LedgerEntry'];
 export type Payout = Schemas['Payout'];
 export type UploadedImage = Schemas['UploadedImage'];
 
-// ── Returns (camelCase) ──────────────────────────────────────────────────────────────────────────────────────────
+// ── Returns ──────────────────────────────────────────────────────────────────────────────────────────────────────────
 export type Return = Schemas['Return'];
 export type ReturnStatus = Schemas['Return']['status'];
 export type ReturnListItem = Schemas['ReturnListItem'];
@@ -118,7 +118,7 @@ export type CreateReturnInput = Schemas['CreateReturn'];
 export type ReturnListQuery = QueryOf<'/api/v1/returns'>;
 export type ReturnPolicy = Schemas['ReturnPolicy'];
 
-// ── Promotions and tax (camelCase) ───────────────────────────────────────────────────────────────────────────────
+// ── Promotions and tax ───────────────────────────────────────────────────────────────────────────────────────────────
 export type CheckoutPreview = Schemas['CheckoutPreview'];
 export type CheckoutPreviewInput = Schemas['CheckoutPreviewRequest'];
 export type Promotion = Schemas['Promotion'];

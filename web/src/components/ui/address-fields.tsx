@@ -7,7 +7,7 @@ import type { Address, Country, ShippingAddress } from '@/types/api';
 
 /**
  * The one address form of the shop, used for saved addresses in the profile and for a new address at checkout. Each
- * caller maps these values to its wire shape (snake_case for the profile, camelCase for orders).
+ * caller maps these values to its wire shape (a saved address or an order's shipping address).
  */
 export interface AddressValues {
   recipientName: string;
@@ -23,7 +23,7 @@ export type AddressField = keyof AddressValues;
 
 export const EMPTY_ADDRESS: AddressValues = { recipientName: '', phone: '', line1: '', line2: '', city: '', state: '', country: '', postalCode: '' };
 
-/** A saved address (the profile's snake_case shape) as form values. */
+/** A saved address (the profile's shape) as form values. */
 export const addressValuesOf = (address: Address): AddressValues => ({
   recipientName: address.recipient_name ?? '',
   phone: address.phone ?? '',
@@ -35,7 +35,7 @@ export const addressValuesOf = (address: Address): AddressValues => ({
   postalCode: address.postal_code ?? '',
 });
 
-/** An order's shipping address (camelCase) as form values. */
+/** An order's shipping address as form values. */
 export const shippingAddressValues = (a: ShippingAddress): AddressValues => ({
   recipientName: a.recipientName ?? '',
   phone: a.phone ?? '',

@@ -1,39 +1,25 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type {
-  AdminOrderDetail,
-  AdminOrderQuery,
-  AdminOrderSummary,
-  AdminSummary,
-  AdminUser,
-  AdminUserQuery,
-  AuditEntry,
-  AuditLogQuery,
-  DeadLetter,
-  Order,
-  PageMeta,
-  SagaCounts,
-  UserRole,
-} from '@/types/api';
+import { client, dataOf, pageOf, withMetaOf } from '@/lib/api-client';
+import type { AdminOrderQuery, AdminUserQuery, AuditLogQuery, DeadLetter, PageMeta, SagaCounts, UserRole } from '@/types/api';
 
 /** Every console query lives under `['admin']`, so one invalidation after an action refreshes the console. */
 const ADMIN = 'admin';
 
 export const useAdminSummary = () =>
-  useQuery({ queryKey: [ADMIN, 'summary'], queryFn: ({ signal }) => api.get<AdminSummary>('/admin/summary', { signal }), refetchInterval: 30_000 });
+  useQuery({ queryKey: [ADMIN, 'summary'], queryFn: ({ signal }) => dataOf(client.GET('/admin/summary', { signal })), refetchInterval: 30_000 });
 
 export const useAuditLog = (query: AuditLogQuery) =>
   useQuery({
     queryKey: [ADMIN, 'audit-log', query],
-    queryFn: ({ signal }) => api.getPage<AuditEntry>('/admin/audit-log', { query: { ...query }, signal }),
+    queryFn: ({ signal }) => pageOf(client.GET('/admin/audit-log', { params: { query: { ...query } }, signal })),
     placeholderData: keepPreviousData,
   });
 
 export const useAdminOrders = (query: AdminOrderQuery) =>
   useQuery({
     queryKey: [ADMIN, 'orders', query],
-    queryFn: ({ signal }) => api.getPage<AdminOrderSummary>('/admin/orders', { query: { ...query }, signal }),
+    queryFn: ({ signal }) => pageOf(client.GET('/admin/orders', { params: { query: { ...query } }, signal })),
     placeholderData: keepPreviousData,
   });
 
@@ -41,7 +27,7 @@ export const useAdminOrders = (query: AdminOrderQuery) =>
 export const useAdminOrder = (id: string) =>
   useQuery({
     queryKey: [ADMIN, 'order', id],
-    queryFn: ({ signal }) => api.get<AdminOrderDetail>(`/admin/orders/${id}`, { signal }),
+    queryFn: ({ signal }) => dataOf(client.GET('/admin/orders/{id}', { params: { path: { id } }, signal })),
     refetchInterval: (query) => (query.state.data?.order.status === 'PENDING' ? 2_000 : false),
   });
 
@@ -59,7 +45,7 @@ function useAdminMutation<V, R>(mutationFn: (variables: V) => Promise<R>, extraK
 export const useAdminOrderAction = () =>
   useAdminMutation(
     ({ id, action, reason }: { id: string; action: AdminOrderAction; reason?: string }) =>
-      api.put<Order>(`/orders/${id}/${action}`, action === 'cancel' && reason ? { body: { reason } } : {}),
+      dataOf(client.PUT(`/orders/{id}/${action}`, { params: { path: { id } }, ...(action === 'cancel' && reason ? { body: { reason } } : {}) })),
     [['orders']],
   );
 
@@ -74,7 +60,7 @@ export const useDeadLetters = (query: { page: number; size?: number; open?: 'tru
   useQuery({
     queryKey: [ADMIN, 'dead-letters', query],
     queryFn: async ({ signal }): Promise<DeadLetterPage> => {
-      const { data, meta } = await api.getWithMeta<{ items: DeadLetter[]; counts: SagaCounts }>('/admin/dead-letters', { query: { size: 20, ...query }, signal });
+      const { data, meta } = await withMetaOf(client.GET('/admin/dead-letters', { params: { query: { size: 20, ...query } }, signal }));
       return { items: data.items, counts: data.counts, meta };
     },
     placeholderData: keepPreviousData,
@@ -94,7 +80,7 @@ export const useReplayDeadLetters = () =>
       const outcomes: ReplayOutcome[] = [];
       for (const id of ids) {
         try {
-          const result = await api.post<{ requeued: boolean }>(`/admin/dead-letters/${id}/replay`);
+          const result = await dataOf(client.POST('/admin/dead-letters/{id}/replay', { params: { path: { id } } }));
           outcomes.push({ id, ok: true, requeued: result.requeued });
         } catch (error) {
           outcomes.push({ id, ok: false, message: error instanceof Error ? error.message : 'Replay failed' });
@@ -108,22 +94,22 @@ export const useReplayDeadLetters = () =>
 export const useAdminUsers = (query: AdminUserQuery) =>
   useQuery({
     queryKey: [ADMIN, 'users', query],
-    queryFn: ({ signal }) => api.getPage<AdminUser>('/admin/users', { query: { ...query }, signal }),
+    queryFn: ({ signal }) => pageOf(client.GET('/admin/users', { params: { query: { ...query } }, signal })),
     placeholderData: keepPreviousData,
   });
 
-export const useChangeRole = () => useAdminMutation(({ id, role }: { id: string; role: UserRole }) => api.put<unknown>(`/admin/users/${id}/role`, { body: { role } }));
-export const useUnlockUser = () => useAdminMutation((id: string) => api.post<{ unlocked: boolean }>(`/admin/users/${id}/unlock`));
-export const useResendVerification = () => useAdminMutation((id: string) => api.post<{ sent: boolean }>(`/admin/users/${id}/resend-verification`));
+export const useChangeRole = () => useAdminMutation(({ id, role }: { id: string; role: UserRole }) => dataOf(client.PUT('/admin/users/{id}/role', { params: { path: { id } }, body: { role } })));
+export const useUnlockUser = () => useAdminMutation((id: string) => dataOf(client.POST('/admin/users/{id}/unlock', { params: { path: { id } } })));
+export const useResendVerification = () => useAdminMutation((id: string) => dataOf(client.POST('/admin/users/{id}/resend-verification', { params: { path: { id } } })));
 
 export const useSetProductStatus = () =>
   useAdminMutation(
-    ({ id, status }: { id: number; status: 'ACTIVE' | 'INACTIVE' }) => api.put<unknown>(`/products/${id}`, { body: { status } }),
+    ({ id, status }: { id: number; status: 'ACTIVE' | 'INACTIVE' }) => dataOf(client.PUT('/products/{id}', { params: { path: { id } }, body: { status } })),
     [['products']],
   );
 
 export const useCreateCategory = () =>
-  useAdminMutation(({ name, parentId }: { name: string; parentId?: number }) => api.post<unknown>('/categories', { body: { name, ...(parentId ? { parentId } : {}) } }), [['categories']]);
+  useAdminMutation(({ name, parentId }: { name: string; parentId?: number }) => dataOf(client.POST('/categories', { body: { name, ...(parentId ? { parentId } : {}) } })), [['categories']]);
 export const useRenameCategory = () =>
-  useAdminMutation(({ id, name }: { id: number; name: string }) => api.put<unknown>(`/admin/categories/${id}`, { body: { name } }), [['categories']]);
-export const useDeleteCategory = () => useAdminMutation((id: number) => api.delete(`/admin/categories/${id}`), [['categories']]);
+  useAdminMutation(({ id, name }: { id: number; name: string }) => dataOf(client.PUT('/admin/categories/{id}', { params: { path: { id } }, body: { name } })), [['categories']]);
+export const useDeleteCategory = () => useAdminMutation((id: number) => dataOf(client.DELETE('/admin/categories/{id}', { params: { path: { id } } })), [['categories']]);

@@ -1,11 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { type AuthSession, useAuthStore } from '@/stores/auth-store';
 import type { LoginInput } from '@/types/api';
 
 /** `POST /auth/login`. */
-export const login = (input: LoginInput) => api.post<AuthSession>('/auth/login', { body: input });
+export const login = (input: LoginInput) => dataOf(client.POST('/auth/login', { body: input }));
 
 /** Logs in and stores the session (access token in memory, refresh token + user persisted). */
 export function useLogin({ onSuccess }: { onSuccess?: (session: AuthSession) => void } = {}) {

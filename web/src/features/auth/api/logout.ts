@@ -1,11 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { useAuthStore } from '@/stores/auth-store';
-import type { MessageResponse } from '@/types/api';
 
 /** `POST /auth/logout`: revokes every refresh token of the user server-side. */
-export const logout = () => api.post<MessageResponse>('/auth/logout');
+export const logout = () => dataOf(client.POST('/auth/logout'));
 
 /**
  * Ends the session locally whatever the server answers: a shopper who pressed "Log out" must not stay logged in

@@ -12,8 +12,8 @@ import {
   hasErrors,
   serverFieldErrors,
   validateEmail,
+  validateName,
   validatePassword,
-  validateRequired,
 } from '@/lib/validation';
 import type { RegisteredUser } from '@/types/api';
 
@@ -23,8 +23,8 @@ type Values = Record<Field, string>;
 
 export function validateRegistration(values: Values): FieldErrors<Field> {
   return compactErrors({
-    first_name: validateRequired(values.first_name, 'your first name', 100),
-    last_name: validateRequired(values.last_name, 'your last name', 100),
+    first_name: validateName(values.first_name, 'your first name'),
+    last_name: validateName(values.last_name, 'your last name'),
     email: validateEmail(values.email),
     password: validatePassword(values.password),
   });

@@ -1,10 +1,12 @@
 import { type FormEvent, useRef, useState } from 'react';
 
+import { verificationCode } from '@contract/identity';
 import { FormError, TextField } from '@/components/ui/form-field';
 import { useResendVerification, useVerifyEmail } from '@/features/auth/api/verify-email';
 import { useFieldErrors } from '@/hooks/use-field-errors';
 import { getErrorMessage } from '@/lib/error-message';
 import {
+  checkWith,
   compactErrors,
   focusFirstInvalid,
   hasErrors,
@@ -28,7 +30,7 @@ export function VerifyEmailForm({ initialEmail, onVerified }: { initialEmail: st
     event.preventDefault();
     const next = compactErrors({
       email: validateEmail(email),
-      code: /^\d{6}$/.test(code.trim()) ? undefined : 'Enter the 6-digit code from the email.',
+      code: checkWith(verificationCode(), code.trim()) && 'Enter the 6-digit code from the email.',
     });
     setErrors(next);
     if (hasErrors(next)) return focusFirstInvalid(formRef.current);

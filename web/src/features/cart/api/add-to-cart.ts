@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { getCartQueryOptions } from '@/features/cart/api/get-cart';
-import { api, type ApiError, isApiError } from '@/lib/api-client';
+import { client, dataOf, isApiError, type ApiError } from '@/lib/api-client';
 import { sumAmounts } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
 import type { Cart, CartItem } from '@/types/api';
@@ -15,7 +15,7 @@ export interface AddToCartInput {
 
 /** `POST /cart/items`: adds to the existing line, answers with the whole cart. */
 export const addToCart = ({ productId, quantity }: AddToCartInput) =>
-  api.post<Cart>('/cart/items', { body: { product_id: productId, quantity } });
+  dataOf(client.POST('/cart/items', { body: { product_id: productId, quantity } }));
 
 /** The cart with `input` added, as the server will compute it (used only until the server's answer arrives). */
 export function withAddedItem(cart: Cart, { productId, quantity, product }: AddToCartInput): Cart {

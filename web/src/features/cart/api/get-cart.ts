@@ -1,11 +1,11 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { canShop, useCurrentUser } from '@/stores/auth-store';
 import type { Cart } from '@/types/api';
 
 /** `GET /cart`: live-priced lines with each product's available stock. */
-export const getCart = (signal?: AbortSignal) => api.get<Cart>('/cart', { signal });
+export const getCart = (signal?: AbortSignal) => dataOf(client.GET('/cart', { signal }));
 
 export const getCartQueryOptions = () =>
   queryOptions({ queryKey: ['cart'], queryFn: ({ signal }) => getCart(signal) });

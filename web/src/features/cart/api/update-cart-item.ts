@@ -1,12 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { getCartQueryOptions } from '@/features/cart/api/get-cart';
-import { api } from '@/lib/api-client';
-import type { Cart } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `PUT /cart/items/:productId` with an absolute quantity (stock-checked). */
 export const updateCartItem = ({ productId, quantity }: { productId: number; quantity: number }) =>
-  api.put<Cart>(`/cart/items/${productId}`, { body: { quantity } });
+  dataOf(client.PUT('/cart/items/{productId}', { params: { path: { productId: String(productId) } }, body: { quantity } }));
 
 export function useUpdateCartItem() {
   const queryClient = useQueryClient();
@@ -20,7 +19,7 @@ export function useUpdateCartItem() {
 }
 
 /** `DELETE /cart/items/:productId`. */
-export const removeCartItem = (productId: number) => api.delete(`/cart/items/${productId}`);
+export const removeCartItem = (productId: number) => dataOf(client.DELETE('/cart/items/{productId}', { params: { path: { productId: String(productId) } } }));
 
 export function useRemoveCartItem() {
   const queryClient = useQueryClient();
@@ -36,7 +35,7 @@ export function useRemoveCartItem() {
 }
 
 /** `DELETE /cart`. */
-export const clearCart = () => api.delete('/cart');
+export const clearCart = () => dataOf(client.DELETE('/cart'));
 
 export function useClearCart() {
   const queryClient = useQueryClient();

@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { Category } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `GET /categories`: every category ordered by sort order. */
-export const getCategories = (signal?: AbortSignal) => api.get<Category[]>('/categories', { signal });
+export const getCategories = (signal?: AbortSignal) => dataOf(client.GET('/categories', { signal }));
 
 export const getCategoriesQueryOptions = () =>
   queryOptions({
@@ -18,7 +17,7 @@ export const useCategories = () => useQuery(getCategoriesQueryOptions());
 
 /** `GET /categories/{slug}`. */
 export const getCategory = (slug: string, signal?: AbortSignal) =>
-  api.get<Category>(`/categories/${encodeURIComponent(slug)}`, { signal });
+  dataOf(client.GET('/categories/{slug}', { params: { path: { slug } }, signal }));
 
 export const getCategoryQueryOptions = (slug: string) =>
   queryOptions({ queryKey: ['categories', 'slug', slug], queryFn: ({ signal }) => getCategory(slug, signal) });

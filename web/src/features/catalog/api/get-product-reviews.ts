@@ -1,11 +1,10 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { PublicReview } from '@/types/api';
+import { client, pageOf } from '@/lib/api-client';
 
 /** `GET /products/:id/reviews`: newest first, 10 per page. */
 export const getProductReviews = (productId: number, page: number, signal?: AbortSignal) =>
-  api.getPage<PublicReview>(`/products/${productId}/reviews`, { query: { page, size: 10 }, signal });
+  pageOf(client.GET('/products/{productId}/reviews', { params: { path: { productId }, query: { page, size: 10 } }, signal }));
 
 export const getProductReviewsQueryOptions = (productId: number, page: number) =>
   queryOptions({

@@ -1,14 +1,14 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { ProductListQuery, ProductSummary } from '@/types/api';
+import { client, pageOf } from '@/lib/api-client';
+import type { ProductListQuery } from '@/types/api';
 
 /** `sort` is `field,ASC|DESC` from the whitelist `createdAt, price, avgRating, soldCount, name`. */
 export type ProductListParams = Pick<ProductListQuery, 'page' | 'size' | 'sort' | 'categoryId' | 'sellerId' | 'status' | 'ratedOnly'>;
 
 /** `GET /products`: ACTIVE products by default, newest first. */
 export const getProducts = (params: ProductListParams, signal?: AbortSignal) =>
-  api.getPage<ProductSummary>('/products', { query: { ...params }, signal });
+  pageOf(client.GET('/products', { params: { query: { ...params } }, signal }));
 
 export const getProductsQueryOptions = (params: ProductListParams) =>
   queryOptions({

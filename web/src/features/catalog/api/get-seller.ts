@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { SellerCard } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `GET /users/sellers/:id`: the public seller card (no email). */
-export const getSeller = (id: string, signal?: AbortSignal) => api.get<SellerCard>(`/users/sellers/${id}`, { signal });
+export const getSeller = (id: string, signal?: AbortSignal) => dataOf(client.GET('/users/sellers/{id}', { params: { path: { id } }, signal }));
 
 export const getSellerQueryOptions = (id: string) =>
   queryOptions({ queryKey: ['sellers', id], queryFn: ({ signal }) => getSeller(id, signal), staleTime: 5 * 60_000 });

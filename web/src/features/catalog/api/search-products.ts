@@ -1,13 +1,13 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { AiSearchResult, ProductSearchQuery, ProductSummary, SmartSearchQuery } from '@/types/api';
+import { client, dataOf, pageOf } from '@/lib/api-client';
+import type { ProductSearchQuery, SmartSearchQuery } from '@/types/api';
 
 export type KeywordSearchParams = ProductSearchQuery;
 
 /** `GET /products/search`: full-text keyword search, paginated. */
 export const searchProducts = (params: KeywordSearchParams, signal?: AbortSignal) =>
-  api.getPage<ProductSummary>('/products/search', { query: { ...params }, signal });
+  pageOf(client.GET('/products/search', { params: { query: { ...params } }, signal }));
 
 export const searchProductsQueryOptions = (params: KeywordSearchParams) =>
   queryOptions({
@@ -29,7 +29,7 @@ export type SmartSearchParams = Omit<SmartSearchQuery, 'mode'> & { mode: SmartSe
  * keyword and semantic (the server's default). The answer's `mode` is `fallback-keyword` when the embedder failed.
  */
 export const smartSearchProducts = ({ limit = 20, ...params }: SmartSearchParams, signal?: AbortSignal) =>
-  api.get<AiSearchResult>('/products/ai-search', { query: { ...params, limit }, signal });
+  dataOf(client.GET('/products/ai-search', { params: { query: { ...params, limit } }, signal }));
 
 export const smartSearchProductsQueryOptions = (params: SmartSearchParams) =>
   queryOptions({

@@ -1,10 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { SuggestResult } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `GET /products/suggest`: up to 8 categories and products for a prefix (typo-tolerant from the third character). */
-export const getSuggestions = (q: string, signal?: AbortSignal) => api.get<SuggestResult>('/products/suggest', { query: { q }, signal });
+export const getSuggestions = (q: string, signal?: AbortSignal) => dataOf(client.GET('/products/suggest', { params: { query: { q } }, signal }));
 
 /** The server folds case and spaces, so one cache entry serves "Lamp", "lamp" and "lamp ". */
 export const normalizeSuggestQuery = (q: string) => q.trim().toLowerCase().replace(/\s+/g, ' ');

@@ -206,7 +206,7 @@ describe('search suggestions (combobox)', () => {
 
   it('cancels a suggestion request the shopper has typed past, and never shows its answer', async () => {
     const held = deferred<Response>();
-    const { fetchMock } = mockFetch({
+    const { requests } = mockFetch({
       'GET /api/v1/products': listing,
       'GET /api/v1/products/search': search,
       'GET /api/v1/products/suggest': (request) =>
@@ -216,12 +216,12 @@ describe('search suggestions (combobox)', () => {
     await screen.findByRole('list', { name: 'Products' });
     const box = screen.getByRole('combobox', { name: 'Search products' });
     fireEvent.change(box, { target: { value: 'la' } });
-    await waitFor(() => expect(fetchMock.mock.calls.some(([url]) => String(url).includes('suggest?q=la'))).toBe(true));
+    await waitFor(() => expect(requests.some(({ url }) => url.includes('suggest?q=la'))).toBe(true));
     fireEvent.change(box, { target: { value: 'lava' } });
     const listbox = await screen.findByRole('listbox', { name: 'Suggestions' });
     expect(within(listbox).getAllByRole('option').map((o) => o.textContent)).toEqual(['Lava LampProduct']);
-    const stale = fetchMock.mock.calls.find(([url]) => String(url).endsWith('suggest?q=la'));
-    await waitFor(() => expect((stale?.[1] as RequestInit | undefined)?.signal?.aborted).toBe(true));
+    const stale = requests.find(({ url }) => url.endsWith('suggest?q=la'));
+    await waitFor(() => expect(stale?.signal.aborted).toBe(true));
     held.resolve(successResponse({ query: 'la', suggestions: SUGGESTIONS }));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(within(screen.getByRole('listbox', { name: 'Suggestions' })).getAllByRole('option')).toHaveLength(1);

@@ -1,8 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { saveAdmission } from '@/lib/admissions';
-import { api, isApiError } from '@/lib/api-client';
-import type { Launch, LaunchInput, WaitingRoomTicket } from '@/types/api';
+import { client, dataOf, isApiError } from '@/lib/api-client';
+import type { LaunchInput, WaitingRoomTicket } from '@/types/api';
 
 /** While waiting, the page asks for its place every 2 s (docs/decisions/flash-sales.md says why not the live socket). */
 export const TICKET_POLL_MS = 2_000;
@@ -10,7 +10,7 @@ export const TICKET_POLL_MS = 2_000;
 export const getLaunchQueryOptions = (productId: number) =>
   queryOptions({
     queryKey: ['launches', productId],
-    queryFn: ({ signal }) => api.get<Launch | null>(`/products/${productId}/launch`, { signal }),
+    queryFn: ({ signal }) => dataOf(client.GET('/products/{id}/launch', { params: { path: { id: productId } }, signal })),
   });
 
 /** `GET /products/{id}/launch`: the launch under way, or null. */
@@ -33,7 +33,7 @@ export function useTicket(productId: number) {
     queryKey: ticketKey(productId),
     queryFn: async ({ signal }) => {
       try {
-        return remember(await api.get<WaitingRoomTicket>(`/products/${productId}/waiting-room/ticket`, { signal }));
+        return remember(await dataOf(client.GET('/products/{id}/waiting-room/ticket', { params: { path: { id: productId } }, signal })));
       } catch (error) {
         if (isApiError(error) && error.status === 404) return null;
         throw error;
@@ -49,7 +49,7 @@ export function useJoinLine(productId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (turnstileToken?: string) =>
-      api.post<WaitingRoomTicket>(`/products/${productId}/waiting-room/ticket`, { body: turnstileToken ? { turnstileToken } : {} }),
+      dataOf(client.POST('/products/{id}/waiting-room/ticket', { params: { path: { id: productId } }, body: turnstileToken ? { turnstileToken } : {} })),
     meta: { errorToast: false },
     onSuccess: (ticket) => queryClient.setQueryData(ticketKey(productId), remember(ticket)),
   });
@@ -60,7 +60,7 @@ export function useLaunchWrites(productId: number) {
   const queryClient = useQueryClient();
   const onSuccess = () => queryClient.invalidateQueries({ queryKey: ['launches', productId] });
   return {
-    save: useMutation({ mutationFn: (input: LaunchInput) => api.put<Launch>(`/products/${productId}/launch`, { body: input }), onSuccess }),
-    end: useMutation({ mutationFn: () => api.delete(`/products/${productId}/launch`), onSuccess }),
+    save: useMutation({ mutationFn: (input: LaunchInput) => dataOf(client.PUT('/products/{id}/launch', { params: { path: { id: productId } }, body: input })), onSuccess }),
+    end: useMutation({ mutationFn: () => dataOf(client.DELETE('/products/{id}/launch', { params: { path: { id: productId } } })), onSuccess }),
   };
 }

@@ -1,16 +1,15 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { useIsAuthenticated } from '@/stores/auth-store';
 import { useIsLive } from '@/stores/live-store';
-import type { NotificationFeed } from '@/types/api';
 
 export const NOTIFICATIONS_POLL_MS = 30_000;
 /** The API answers the 20 newest. */
 export const NOTIFICATION_LIST_SIZE = 20;
 
 /** `GET /orders/notifications`: unread count + the 20 newest. */
-export const getNotifications = (signal?: AbortSignal) => api.get<NotificationFeed>('/orders/notifications', { signal });
+export const getNotifications = (signal?: AbortSignal) => dataOf(client.GET('/orders/notifications', { signal }));
 
 export const getNotificationsQueryOptions = () =>
   queryOptions({ queryKey: ['notifications'], queryFn: ({ signal }) => getNotifications(signal) });

@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { getNotificationsQueryOptions } from '@/features/notifications/api/get-notifications';
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `PUT /orders/notifications/mark-read`: every notification of the caller. */
-export const markAllNotificationsRead = () => api.put<null>('/orders/notifications/mark-read');
+export const markAllNotificationsRead = () => dataOf(client.PUT('/orders/notifications/mark-read'));
 
 /** `PUT /orders/notifications/:id/read`. */
-export const markNotificationRead = (id: string) => api.put<unknown>(`/orders/notifications/${id}/read`);
+export const markNotificationRead = (id: string) => dataOf(client.PUT('/orders/notifications/{id}/read', { params: { path: { id } } }));
 
 function useNotificationMutation<T>(mutationFn: (input: T) => Promise<unknown>, apply: (id: T) => (n: { id: string; isRead: boolean }) => boolean) {
   const queryClient = useQueryClient();

@@ -1,8 +1,8 @@
 import { queryOptions, useMutation, useQueries, useQuery } from '@tanstack/react-query';
 
 import { admissionHeaders, forgetAdmissions } from '@/lib/admissions';
-import { api } from '@/lib/api-client';
-import type { Checkout, CreateCheckoutInput, ShippingOption } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
+import type { Checkout, CreateCheckoutInput } from '@/types/api';
 
 const POLL_MS = 2_000;
 
@@ -11,7 +11,7 @@ const POLL_MS = 2_000;
  * A retried submit replays the first answer instead of placing a second checkout.
  */
 export async function createCheckout({ input, idempotencyKey }: { input: CreateCheckoutInput; idempotencyKey: string }) {
-  const checkout = await api.post<Checkout>('/checkouts', { body: input, headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeaders() } });
+  const checkout = await dataOf(client.POST('/checkouts', { body: input, headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeaders() } }));
   // The launched products' admissions it carried are used now (the whole cart's when no lines were named).
   forgetAdmissions(input.items?.map((item) => item.productId));
   return checkout;
@@ -30,7 +30,7 @@ export const isCheckoutSettled = (checkout: Checkout | undefined) =>
 export const getCheckoutQueryOptions = (id: string) =>
   queryOptions({
     queryKey: ['orders', 'checkout', id],
-    queryFn: ({ signal }) => api.get<Checkout>(`/checkouts/${id}`, { signal }),
+    queryFn: ({ signal }) => dataOf(client.GET('/checkouts/{id}', { params: { path: { id } }, signal })),
     staleTime: 0,
   });
 
@@ -46,7 +46,7 @@ export function useCheckout(id: string, { stop = false } = {}) {
 export const getShippingOptionsQueryOptions = (sellerId: string) =>
   queryOptions({
     queryKey: ['shipping-options', sellerId],
-    queryFn: ({ signal }) => api.get<ShippingOption[]>('/shipping-options', { query: { sellerId }, signal }),
+    queryFn: ({ signal }) => dataOf(client.GET('/shipping-options', { params: { query: { sellerId } }, signal })),
     staleTime: 60_000,
   });
 

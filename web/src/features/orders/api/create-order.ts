@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 
 import { admissionHeaders, forgetAdmissions } from '@/lib/admissions';
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import type { CreateOrderInput, Order } from '@/types/api';
 
 /**
@@ -9,7 +9,7 @@ import type { CreateOrderInput, Order } from '@/types/api';
  * answer instead of placing a second order.
  */
 export async function createOrder({ input, idempotencyKey }: { input: CreateOrderInput; idempotencyKey: string }) {
-  const order = await api.post<Order>('/orders', { body: input, headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeaders() } });
+  const order = await dataOf(client.POST('/orders', { body: input, headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeaders() } }));
   // The launched products' admissions it carried are used now.
   forgetAdmissions(input.items.map((item) => item.productId));
   return order;

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api, isApiError } from '@/lib/api-client';
+import { client, dataOf, isApiError } from '@/lib/api-client';
 import { useIsLive } from '@/stores/live-store';
 import type { Payment } from '@/types/api';
 
@@ -9,7 +9,7 @@ const POLL_MS = 2_000;
 /** `GET /payments/order/:orderId`: 404 until the payment saga has created the row, so 404 → null. */
 export async function getOrderPayment(orderId: string, signal?: AbortSignal): Promise<Payment | null> {
   try {
-    return await api.get<Payment>(`/payments/order/${orderId}`, { signal });
+    return await dataOf(client.GET('/payments/order/{orderId}', { params: { path: { orderId } }, signal }));
   } catch (error) {
     if (isApiError(error) && error.status === 404) return null;
     throw error;

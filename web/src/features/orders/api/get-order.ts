@@ -1,11 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { Order, OrderHistoryEntry } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `GET /orders/:id` (buyer) or `GET /orders/seller/:id` (the order's seller). */
 export const getOrder = (id: string, as: 'buyer' | 'seller', signal?: AbortSignal) =>
-  api.get<Order>(as === 'seller' ? `/orders/seller/${id}` : `/orders/${id}`, { signal });
+  dataOf(client.GET(as === 'seller' ? '/orders/seller/{id}' : '/orders/{id}', { params: { path: { id } }, signal }));
 
 export const getOrderQueryOptions = (id: string, as: 'buyer' | 'seller' = 'buyer') =>
   queryOptions({ queryKey: ['orders', 'detail', as, id], queryFn: ({ signal }) => getOrder(id, as, signal) });
@@ -14,7 +13,7 @@ export const useOrder = (id: string, as: 'buyer' | 'seller' = 'buyer') => useQue
 
 /** `GET /orders/:id/history`: status changes, oldest first. */
 export const getOrderHistory = (id: string, signal?: AbortSignal) =>
-  api.get<OrderHistoryEntry[]>(`/orders/${id}/history`, { signal });
+  dataOf(client.GET('/orders/{id}/history', { params: { path: { id } }, signal }));
 
 export const getOrderHistoryQueryOptions = (id: string) =>
   queryOptions({ queryKey: ['orders', 'history', id], queryFn: ({ signal }) => getOrderHistory(id, signal) });

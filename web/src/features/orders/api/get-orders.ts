@@ -1,13 +1,13 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { OrderListQuery, OrderSummary, SellerOrderSummary } from '@/types/api';
+import { client, pageOf } from '@/lib/api-client';
+import type { OrderListQuery } from '@/types/api';
 
 type OrderListParams = Required<Pick<OrderListQuery, 'page'>> & Pick<OrderListQuery, 'size' | 'status'>;
 
 /** `GET /orders`: the caller's own orders, newest first. */
 export const getOrders = (params: OrderListParams, signal?: AbortSignal) =>
-  api.getPage<OrderSummary>('/orders', { query: { size: 20, ...params }, signal });
+  pageOf(client.GET('/orders', { params: { query: { size: 20, ...params } }, signal }));
 
 export const getOrdersQueryOptions = (params: OrderListParams) =>
   queryOptions({
@@ -20,7 +20,7 @@ export const useOrders = (params: OrderListParams) => useQuery(getOrdersQueryOpt
 
 /** `GET /orders/seller`: orders containing the seller's products. */
 export const getSellerOrders = (params: OrderListParams, signal?: AbortSignal) =>
-  api.getPage<SellerOrderSummary>('/orders/seller', { query: { size: 20, ...params }, signal });
+  pageOf(client.GET('/orders/seller', { params: { query: { size: 20, ...params } }, signal }));
 
 export const getSellerOrdersQueryOptions = (params: OrderListParams) =>
   queryOptions({

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { toast } from '@/stores/toast-store';
 import type { Order } from '@/types/api';
 
@@ -20,7 +20,7 @@ export interface Shipment {
 
 /** `PUT /orders/:id/cancel|deliver|ship` (transitions); 409 when the order moved on meanwhile. */
 export const changeOrderStatus = ({ id, action, shipment }: { id: string; action: OrderAction; shipment?: Shipment }) =>
-  api.put<Order>(`/orders/${id}/${action}`, shipment ? { body: shipment } : undefined);
+  dataOf(client.PUT(`/orders/{id}/${action}`, { params: { path: { id } }, ...(shipment ? { body: shipment } : {}) }));
 
 /** Every order query (lists, details, history) is refreshed: a transition changes all of them. */
 export function useChangeOrderStatus({ onSuccess }: { onSuccess?: (order: Order, action: OrderAction) => void } = {}) {

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { CheckoutPreview, CheckoutPreviewInput } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
+import type { CheckoutPreviewInput } from '@/types/api';
 
 export type PreviewPath = '/checkouts/preview' | '/orders/preview';
 
@@ -12,7 +12,7 @@ export type PreviewPath = '/checkouts/preview' | '/orders/preview';
 export function usePricePreview(path: PreviewPath, input: CheckoutPreviewInput | null) {
   return useQuery({
     queryKey: ['price-preview', path, input],
-    queryFn: ({ signal }) => api.post<CheckoutPreview>(path, { body: input!, signal }),
+    queryFn: ({ signal }) => dataOf(client.POST(path, { body: input!, signal })),
     enabled: input !== null,
     placeholderData: keepPreviousData,
     staleTime: 10_000,

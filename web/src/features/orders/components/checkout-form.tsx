@@ -40,7 +40,7 @@ export const ORDER_ERRORS: Record<string, string> = {
   PRICE_CHANGED: 'Prices changed since you opened this page. Check the new total and place the order again.',
 };
 
-/** Form values as the order's shipping address (camelCase); a blank recipient is left to the server's default. */
+/** Form values as the order's shipping address; a blank recipient is left to the server's default. */
 export function toShippingAddress(values: AddressValues): ShippingAddressInput {
   const optional = (v: string) => v.trim() || undefined;
   return {

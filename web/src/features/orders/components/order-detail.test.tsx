@@ -215,7 +215,7 @@ describe('seller orders', () => {
     const form = await screen.findByRole('form', { name: 'Ship this order' });
     fireEvent.change(within(form).getByLabelText(/Tracking number/), { target: { value: '<x>' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Mark as Shipped' }));
-    expect(await within(form).findByText('Use 4–40 letters, digits, spaces or dashes.')).toBeTruthy();
+    expect(await within(form).findByText('Use 4–40 letters, digits, spaces or dashes')).toBeTruthy();
     expect(screen.queryByRole('group', { name: 'Confirm shipping' })).toBeNull();
 
     fireEvent.change(within(form).getByLabelText(/Carrier/), { target: { value: 'FedEx' } });

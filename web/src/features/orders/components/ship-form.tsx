@@ -1,12 +1,12 @@
 import { type FormEvent, useState } from 'react';
 
+import { carrierName, KNOWN_CARRIERS, trackingNumber as trackingNumberRule } from '@contract/orders';
 import { SelectField, TextField } from '@/components/ui/form-field';
 import type { Shipment } from '@/features/orders/api/order-actions';
+import { checkWith, compactErrors } from '@/lib/validation';
 
-const CARRIERS = ['UPS', 'USPS', 'FedEx', 'DHL'];
+const CARRIERS: readonly string[] = KNOWN_CARRIERS;
 const OTHER = 'Other';
-// The server's rule for tracking numbers (PUT /orders/{id}/ship).
-const TRACKING_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
 
 /**
  * The seller ships with a carrier and a tracking number, then confirms: shipping cannot be undone, and the buyer is
@@ -22,10 +22,11 @@ export function ShipForm({ pending, onShip }: { pending: boolean; onShip: (shipm
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const shipment = { carrier: carrier === OTHER ? otherCarrier.trim() : carrier, trackingNumber: trackingNumber.trim() };
-    const next = {
-      ...(shipment.carrier.length < 2 ? { carrier: 'Enter the carrier’s name.' } : {}),
-      ...(TRACKING_NUMBER.test(shipment.trackingNumber) ? {} : { trackingNumber: 'Use 4–40 letters, digits, spaces or dashes.' }),
-    };
+    // The server's rules for `PUT /orders/{id}/ship`; the carrier's refusal is worded here.
+    const next = compactErrors({
+      carrier: checkWith(carrierName(), shipment.carrier) && 'Enter the carrier’s name.',
+      trackingNumber: checkWith(trackingNumberRule(), shipment.trackingNumber),
+    });
     setErrors(next);
     if (Object.keys(next).length === 0) setConfirming(shipment);
   };

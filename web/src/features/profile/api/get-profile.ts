@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { UserProfile } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
-/** `GET /users/profile`: own profile with addresses (snake_case). */
-export const getProfile = (signal?: AbortSignal) => api.get<UserProfile>('/users/profile', { signal });
+/** `GET /users/profile`: own profile with addresses. */
+export const getProfile = (signal?: AbortSignal) => dataOf(client.GET('/users/profile', { signal }));
 
 export const getProfileQueryOptions = () =>
   queryOptions({ queryKey: ['profile'], queryFn: ({ signal }) => getProfile(signal) });

@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { getProfileQueryOptions } from '@/features/profile/api/get-profile';
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { useAuthStore } from '@/stores/auth-store';
 import { toast } from '@/stores/toast-store';
-import type { ProfileInput, UserProfile } from '@/types/api';
+import type { ProfileInput } from '@/types/api';
 
 /** `PUT /users/profile`. */
-export const updateProfile = (input: ProfileInput) => api.put<UserProfile>('/users/profile', { body: input });
+export const updateProfile = (input: ProfileInput) => dataOf(client.PUT('/users/profile', { body: input }));
 
 export function useUpdateProfile() {
   const queryClient = useQueryClient();

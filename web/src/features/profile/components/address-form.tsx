@@ -7,7 +7,7 @@ import { getErrorMessage } from '@/lib/error-message';
 import { compactErrors, type FieldErrors, focusFirstInvalid, hasErrors, renameFields, serverFieldErrors, validateMax } from '@/lib/validation';
 import type { Address, AddressInput } from '@/types/api';
 
-/** Server field names (snake_case) → the shared form's fields. */
+/** Server field names → the shared form's fields. */
 const SERVER_FIELDS = {
   recipient_name: 'recipientName',
   phone: 'phone',
@@ -28,7 +28,7 @@ interface AddressFormProps {
   onCancel?: () => void;
 }
 
-/** Address fields (snake_case on the wire); optional fields are sent as null when blank. */
+/** Address fields; optional fields are sent as null when blank. */
 export function AddressForm({ address, submitLabel, pending, error, onSubmit, onCancel }: AddressFormProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const countries = useCountries();

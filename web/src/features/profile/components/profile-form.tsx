@@ -10,7 +10,7 @@ import {
   hasErrors,
   serverFieldErrors,
   validateMax,
-  validateRequired,
+  validateName,
 } from '@/lib/validation';
 import type { UserProfile } from '@/types/api';
 
@@ -30,8 +30,8 @@ export function ProfileForm({ profile }: { profile: UserProfile }) {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const next = compactErrors({
-      first_name: validateRequired(values.first_name, 'your first name', 100),
-      last_name: validateRequired(values.last_name, 'your last name', 100),
+      first_name: validateName(values.first_name, 'your first name'),
+      last_name: validateName(values.last_name, 'your last name'),
       phone: validateMax(values.phone, 20),
     });
     setErrors(next);

@@ -1,14 +1,14 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf, pageOf } from '@/lib/api-client';
 import { toast } from '@/stores/toast-store';
-import type { CreateReturnInput, Return, ReturnListItem, ReturnListQuery, ReturnPolicy } from '@/types/api';
+import type { CreateReturnInput, Return, ReturnListQuery, ReturnPolicy } from '@/types/api';
 
 // Under the `orders` key: an order shows its returns, so one invalidation refreshes both.
 
 /** `GET /orders/:id/returns`: the order's returns with lines and history (buyer, seller or admin). */
 export const getOrderReturnsQueryOptions = (orderId: string) =>
-  queryOptions({ queryKey: ['orders', 'returns', orderId], queryFn: ({ signal }) => api.get<Return[]>(`/orders/${orderId}/returns`, { signal }) });
+  queryOptions({ queryKey: ['orders', 'returns', orderId], queryFn: ({ signal }) => dataOf(client.GET('/orders/{id}/returns', { params: { path: { id: orderId } }, signal })) });
 
 export const useOrderReturns = (orderId: string) => useQuery(getOrderReturnsQueryOptions(orderId));
 
@@ -18,7 +18,7 @@ type ReturnListParams = Required<Pick<ReturnListQuery, 'page'>> & Pick<ReturnLis
 export const getSellerReturnsQueryOptions = (params: ReturnListParams) =>
   queryOptions({
     queryKey: ['orders', 'seller-returns', params],
-    queryFn: ({ signal }) => api.getPage<ReturnListItem>('/returns/seller', { query: { size: 20, ...params }, signal }),
+    queryFn: ({ signal }) => pageOf(client.GET('/returns/seller', { params: { query: { size: 20, ...params } }, signal })),
     placeholderData: keepPreviousData,
   });
 
@@ -41,14 +41,14 @@ const DONE: Record<ReturnAction['action'], string> = {
 const callReturnAction = (input: ReturnAction) => {
   switch (input.action) {
     case 'request':
-      return api.post<Return>(`/orders/${input.orderId}/returns`, { body: input.body });
+      return dataOf(client.POST('/orders/{id}/returns', { params: { path: { id: input.orderId } }, body: input.body }));
     case 'approve':
     case 'reject':
-      return api.post<Return>(`/returns/${input.id}/${input.action}`, { body: input.note ? { note: input.note } : {} });
+      return dataOf(client.POST(`/returns/{id}/${input.action}`, { params: { path: { id: input.id } }, body: input.note ? { note: input.note } : {} }));
     case 'sent':
-      return api.post<Return>(`/returns/${input.id}/sent`);
+      return dataOf(client.POST('/returns/{id}/sent', { params: { path: { id: input.id } } }));
     case 'received':
-      return api.post<Return>(`/returns/${input.id}/received`, { body: { restock: input.restock } });
+      return dataOf(client.POST('/returns/{id}/received', { params: { path: { id: input.id } }, body: { restock: input.restock } }));
   }
 };
 
@@ -67,7 +67,7 @@ export function useReturnAction({ onSuccess }: { onSuccess?: (result: Return) =>
 
 /** `GET /sellers/me/return-policy`: how many days after delivery the seller's buyers may ask to return. */
 export const returnPolicyQueryOptions = () =>
-  queryOptions({ queryKey: ['return-policy'], queryFn: ({ signal }) => api.get<ReturnPolicy>('/sellers/me/return-policy', { signal }) });
+  queryOptions({ queryKey: ['return-policy'], queryFn: ({ signal }) => dataOf(client.GET('/sellers/me/return-policy', { signal })) });
 
 export const useReturnPolicy = () => useQuery(returnPolicyQueryOptions());
 
@@ -75,7 +75,7 @@ export const useReturnPolicy = () => useQuery(returnPolicyQueryOptions());
 export function useSetReturnPolicy() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (policy: ReturnPolicy) => api.put<ReturnPolicy>('/sellers/me/return-policy', { body: policy }),
+    mutationFn: (policy: ReturnPolicy) => dataOf(client.PUT('/sellers/me/return-policy', { body: policy })),
     onSuccess: (policy) => {
       queryClient.setQueryData(['return-policy'], policy);
       toast.success(`Buyers may now return items for ${policy.returnWindowDays} days after delivery.`);

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 
+import { returnWindowDays } from '@contract/returns';
 import { TextField } from '@/components/ui/form-field';
 import { useReturnPolicy, useSetReturnPolicy } from '@/features/returns/api/returns';
+import { checkWith } from '@/lib/validation';
 
 /** The seller's return window in days after delivery (0–365; 0 accepts no returns). */
 export function ReturnPolicyForm() {
@@ -14,7 +16,8 @@ export function ReturnPolicyForm() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const value = Number(shown);
-    if (!Number.isInteger(value) || value < 0 || value > 365) {
+    // The server's rule (`@contract/returns`); worded here.
+    if (checkWith(returnWindowDays(), value)) {
       setError('Use a whole number of days from 0 to 365.');
       return;
     }

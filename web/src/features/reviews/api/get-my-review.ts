@@ -1,11 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { Review } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 /** `GET /products/:productId/reviews/by-order-item/:orderItemId`: the caller's review of one line, or null. */
 export const getMyReview = (productId: number, orderItemId: string, signal?: AbortSignal) =>
-  api.get<Review | null>(`/products/${productId}/reviews/by-order-item/${orderItemId}`, { signal });
+  dataOf(client.GET('/products/{productId}/reviews/by-order-item/{orderItemId}', { params: { path: { productId, orderItemId } }, signal }));
 
 export const getMyReviewQueryOptions = (productId: number, orderItemId: string) =>
   queryOptions({

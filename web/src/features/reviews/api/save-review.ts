@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { getMyReviewQueryOptions } from '@/features/reviews/api/get-my-review';
-import { api } from '@/lib/api-client';
-import type { Review } from '@/types/api';
+import { client, dataOf } from '@/lib/api-client';
 
 interface SaveReviewInput {
   productId: number;
@@ -17,8 +16,8 @@ interface SaveReviewInput {
 export const saveReview = ({ productId, orderItemId, reviewId, rating, comment }: SaveReviewInput) => {
   const text = comment.trim() || undefined;
   return reviewId === undefined
-    ? api.post<Review>(`/products/${productId}/reviews`, { body: { orderItemId, rating, comment: text } })
-    : api.put<Review>(`/products/${productId}/reviews/${reviewId}`, { body: { rating, comment: text } });
+    ? dataOf(client.POST('/products/{productId}/reviews', { params: { path: { productId } }, body: { orderItemId, rating, comment: text } }))
+    : dataOf(client.PUT('/products/{productId}/reviews/{reviewId}', { params: { path: { productId, reviewId } }, body: { rating, comment: text } }));
 };
 
 export function useSaveReview() {

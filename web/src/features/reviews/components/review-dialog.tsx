@@ -1,9 +1,11 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 
+import { reviewComment, reviewRating } from '@contract/catalog';
 import { TextAreaField } from '@/components/ui/form-field';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useMyReview } from '@/features/reviews/api/get-my-review';
 import { useSaveReview } from '@/features/reviews/api/save-review';
+import { checkWith } from '@/lib/validation';
 import { toast } from '@/stores/toast-store';
 import type { OrderItem, Review } from '@/types/api';
 
@@ -33,8 +35,9 @@ function LineReviewForm({ item, existing }: { item: OrderItem; existing: Review 
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (rating < 1) return setError('Choose a rating from 1 to 5 stars.');
-    if (comment.length > 2000) return setError('Keep the comment under 2000 characters.');
+    // The server's rules for a review; worded here.
+    if (checkWith(reviewRating(), rating)) return setError('Choose a rating from 1 to 5 stars.');
+    if (checkWith(reviewComment(), comment)) return setError('Keep the comment under 2000 characters.');
     setError(undefined);
     save.mutate(
       { productId: item.productId, orderItemId: item.id, reviewId: existing?.id, rating, comment },

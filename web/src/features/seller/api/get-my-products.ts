@@ -1,13 +1,13 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
-import type { ProductDetail, ProductListQuery, ProductSummary } from '@/types/api';
+import { client, dataOf, pageOf } from '@/lib/api-client';
+import type { ProductListQuery } from '@/types/api';
 
 export type MyProductsParams = Required<Pick<ProductListQuery, 'sellerId' | 'page' | 'sort'>> & Pick<ProductListQuery, 'status' | 'ratedOnly' | 'q'>;
 
 /** `GET /products?sellerId=<me>`: the owner may also list INACTIVE/DELETED ones with `status`. */
 export const getMyProducts = (params: MyProductsParams, signal?: AbortSignal) =>
-  api.getPage<ProductSummary>('/products', { query: { size: 20, ...params }, signal });
+  pageOf(client.GET('/products', { params: { query: { size: 20, ...params } }, signal }));
 
 export const getMyProductsQueryOptions = (params: MyProductsParams) =>
   queryOptions({
@@ -19,7 +19,7 @@ export const getMyProductsQueryOptions = (params: MyProductsParams) =>
 export const useMyProducts = (params: MyProductsParams) => useQuery(getMyProductsQueryOptions(params));
 
 /** `GET /products/:id` as its owner (any status): for the edit form. */
-export const getMyProduct = (id: number, signal?: AbortSignal) => api.get<ProductDetail>(`/products/${id}`, { signal });
+export const getMyProduct = (id: number, signal?: AbortSignal) => dataOf(client.GET('/products/{id}', { params: { path: { id } }, signal }));
 
 export const getMyProductQueryOptions = (id: number) =>
   queryOptions({ queryKey: ['products', 'detail', id], queryFn: ({ signal }) => getMyProduct(id, signal) });

@@ -1,21 +1,21 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import { toast } from '@/stores/toast-store';
-import type { Category, CreateProductInput, ProductDetail, UpdateProductInput } from '@/types/api';
+import type { CreateProductInput, ProductDetail, UpdateProductInput } from '@/types/api';
 
 /** `POST /products` (seller): created ACTIVE. */
-export const createProduct = (input: CreateProductInput) => api.post<ProductDetail>('/products', { body: input });
+export const createProduct = (input: CreateProductInput) => dataOf(client.POST('/products', { body: input }));
 
 /** `PUT /products/:id`: partial update; `version` makes a stale edit fail with 409 CONCURRENT_MODIFICATION. */
 export const updateProduct = ({ id, input }: { id: number; input: UpdateProductInput }) =>
-  api.put<ProductDetail>(`/products/${id}`, { body: input });
+  dataOf(client.PUT('/products/{id}', { params: { path: { id } }, body: input }));
 
 /** `DELETE /products/:id`: soft delete (status DELETED). */
-export const deleteProduct = (id: number) => api.delete(`/products/${id}`);
+export const deleteProduct = (id: number) => dataOf(client.DELETE('/products/{id}', { params: { path: { id } } }));
 
 /** `POST /categories` (seller/admin): the server derives a unique slug. */
-export const createCategory = (name: string) => api.post<Category>('/categories', { body: { name } });
+export const createCategory = (name: string) => dataOf(client.POST('/categories', { body: { name } }));
 
 // Every product list and detail may show the changed product.
 const useInvalidateProducts = () => {

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { client, dataOf } from '@/lib/api-client';
 import type { UploadedImage } from '@/types/api';
 
 /** The longest side of the image pages show, and of the copy product cards use. */
@@ -24,7 +24,9 @@ export async function uploadImage(file: File): Promise<UploadedImage> {
     const body = new FormData();
     body.append('image', await scaled(bitmap, FULL_PX), 'image.webp');
     body.append('thumb', await scaled(bitmap, THUMB_PX), 'thumb.webp');
-    return await api.post<UploadedImage>('/products/images', { body });
+    // The document types a `format: binary` part as `string`; the parts are Blobs, so the body goes as the FormData
+    // it is (openapi-fetch sends FormData unchanged and leaves its multipart Content-Type to the browser).
+    return await dataOf(client.POST('/products/images', { body: body as never }));
   } finally {
     bitmap.close();
   }

@@ -56,6 +56,11 @@ describe('validateProductForm', () => {
     expect(validateProductForm({ ...valid, price: '-1' }, 'create').price).toMatch(/0 to 1,000,000/);
     expect(validateProductForm({ ...valid, price: '1000000.01' }, 'create').price).toMatch(/0 to 1,000,000/);
     expect(validateProductForm({ ...valid, stock: '2.5' }, 'create').stock).toMatch(/whole number/);
+    // Bounds the form never restated before it used the server's schema: 10,000,000 units at most, SKU wording.
+    expect(validateProductForm({ ...valid, stock: '10000001' }, 'create').stock).toMatch(/whole number/);
+    expect(validateProductForm({ ...valid, stock: '10000000' }, 'create').stock).toBeUndefined();
+    expect(validateProductForm({ ...valid, sku: 'AB C' }, 'create').sku).toBe('Use letters, digits and . _ - / only');
+    expect(validateProductForm({ ...valid, sku: 'x'.repeat(65) }, 'create').sku).toMatch(/at most 64/);
     expect(validateProductForm({ ...valid, stock: '' }, 'edit').stock).toBeUndefined();
     expect(validateProductForm({ ...valid, stockDelta: '-3' }, 'edit').stockDelta).toMatch(/whole number/);
     const images = validateProductForm({ ...valid, images: [{ url: 'javascript:alert(1)', altText: '' }, { url: 'https://x.test/a.png', altText: '' }] }, 'create');

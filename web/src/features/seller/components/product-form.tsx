@@ -1,16 +1,16 @@
 import { type FormEvent, useRef, useState } from 'react';
 
+import { amount, imageAltText, imageUrl, MAX_PRODUCT_IMAGES, productDescription, productName, sku, stockQuantity } from '@contract/catalog';
 import { FormError, SelectField, TextAreaField, TextField } from '@/components/ui/form-field';
 import { ProductImage } from '@/components/ui/product-image';
 import { CategoryCombobox } from '@/features/seller/components/category-combobox';
 import { ImageUploader } from '@/features/seller/components/image-uploader';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
-import { focusFirstInvalid, hasErrors, serverFieldErrors, validateMax, validateRequired } from '@/lib/validation';
+import { checkWith, compactErrors, focusFirstInvalid, hasErrors, serverFieldErrors } from '@/lib/validation';
 import type { Category, CreateProductInput, ProductDetail, ProductStatus, UpdateProductInput } from '@/types/api';
 
-export const MAX_IMAGES = 5;
-const MAX_PRICE = 1_000_000;
+export const MAX_IMAGES = MAX_PRODUCT_IMAGES;
 
 export interface ProductFormValues {
   name: string;
@@ -27,42 +27,29 @@ export interface ProductFormValues {
 type Field = 'name' | 'sku' | 'description' | 'price' | 'stock' | 'stockDelta' | 'categoryId' | 'images';
 export type ProductFormErrors = Partial<Record<Field, string>> & { imageRows?: Record<number, string> };
 
-// Mirrors the catalog API: http(s) URLs, or `/images/…` paths the shop serves itself (the seeded images).
-const SHOP_IMAGE_PATH = /^\/images\/[A-Za-z0-9._~/-]+$/;
+const WHOLE_NUMBER = /^\d+$/;
 
-const isImageUrl = (value: string) => {
-  if (SHOP_IMAGE_PATH.test(value)) return !value.split('/').includes('..');
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
+/** A number field's text, read as the number the API is sent and checked with the server's schema for it. */
+const checkNumber = (text: string, schema: Parameters<typeof checkWith>[0], message: string) => {
+  const value = text.trim();
+  return value && !checkWith(schema, Number(value)) ? undefined : message;
 };
 
-/** Mirrors the server's product rules: name 1–200, description ≤5000, price 0–1,000,000 (cents), stock ≥0, ≤5 http(s) or `/images/…` images. */
+/** The server's product rules (`@contract/catalog`): name, SKU, description, price, stock, images and their text. */
 export function validateProductForm(values: ProductFormValues, mode: 'create' | 'edit'): ProductFormErrors {
-  const errors: ProductFormErrors = {};
-  const name = validateRequired(values.name, 'a product name', 200);
-  if (name) errors.name = name;
-  if (!/^[A-Za-z0-9._/-]{0,64}$/.test(values.sku.trim())) errors.sku = 'Use up to 64 letters, digits and . _ - / only.';
-  const description = validateMax(values.description, 5000);
-  if (description) errors.description = description;
-  const price = Number(values.price);
-  if (!values.price.trim()) errors.price = 'Enter a price.';
-  else if (!/^\d+(\.\d{1,2})?$/.test(values.price.trim()) || price > MAX_PRICE) {
-    errors.price = 'Enter a price from 0 to 1,000,000 with at most 2 decimals.';
-  }
-  if (mode === 'create') {
-    if (!/^\d+$/.test(values.stock.trim())) errors.stock = 'Enter the stock as a whole number, 0 or more.';
-  } else if (values.stockDelta.trim() && !/^\d+$/.test(values.stockDelta.trim())) {
-    errors.stockDelta = 'Enter how many units to add, as a whole number.';
-  }
-  if (values.images.length > MAX_IMAGES) errors.images = `Add at most ${MAX_IMAGES} images.`;
+  const errors: ProductFormErrors = compactErrors({
+    name: values.name.trim() ? checkWith(productName(), values.name) : 'Enter a product name.',
+    sku: checkWith(sku(), values.sku),
+    description: checkWith(productDescription(), values.description),
+    price: values.price.trim() ? checkNumber(values.price, amount(), 'Enter a price from 0 to 1,000,000 with at most 2 decimals.') : 'Enter a price.',
+    stock: mode === 'create' ? checkNumber(values.stock, stockQuantity(), 'Enter the stock as a whole number, 0 or more.') : undefined,
+    stockDelta: mode === 'edit' && values.stockDelta.trim() && !WHOLE_NUMBER.test(values.stockDelta.trim()) ? 'Enter how many units to add, as a whole number.' : undefined,
+    images: values.images.length > MAX_IMAGES ? `Add at most ${MAX_IMAGES} images.` : undefined,
+  });
   const imageRows: Record<number, string> = {};
   values.images.forEach((image, i) => {
-    if (!isImageUrl(image.url.trim())) imageRows[i] = 'Enter an http(s) URL or a /images/… path, or remove this row.';
-    else if (image.altText.length > 255) imageRows[i] = 'Keep the description under 255 characters.';
+    if (checkWith(imageUrl(), image.url)) imageRows[i] = 'Enter an http(s) URL or a /images/… path, or remove this row.';
+    else if (checkWith(imageAltText(), image.altText)) imageRows[i] = 'Keep the description under 255 characters.';
   });
   if (Object.keys(imageRows).length > 0) errors.imageRows = imageRows;
   return errors;
