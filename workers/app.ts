@@ -7,36 +7,27 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import { adminRouter } from '@/admin/routes';
-import { cartRouter } from '@/cart/routes';
+import { adminRouter } from '@/admin';
+import { cartRouter } from '@/cart';
+import { categoriesRouter, IMAGE_UPLOAD_PATH, imagesRouter, inventoryRouter, productsRouter, reviewsRouter } from '@/catalog';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
-import { identityRouter } from '@/identity/routes';
-import { launchesRouter } from '@/launches/routes';
-import { liveRouter } from '@/live/routes';
-import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
-import { notificationsRouter } from '@/notifications/routes';
-import { sagaAdminRouter } from '@/orders/admin-routes';
-import { orderDepsFromEnv } from '@/orders/deps';
-import { createCheckoutsRouter } from '@/orders/checkout-routes';
-import { createOrdersRouter } from '@/orders/routes';
-import { paymentDepsFromEnv } from '@/payments/consumer';
-import { createPaymentsRouter } from '@/payments/routes';
-import { returnDepsFromEnv } from '@/returns/deps';
-import { createReturnsRouter } from '@/returns/routes';
-import { createSimulatorRouter } from '@/payments/simulator-routes';
-import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
-import { reviewsRouter } from '@/catalog/review-routes';
-import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
-import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
-import { healthRouter } from '@/platform/health-routes';
+import { identityRouter } from '@/identity';
+import { launchesRouter } from '@/launches';
+import { liveRouter } from '@/live';
+import { createEarningsRouter, shippingRouter } from '@/marketplace';
+import { notificationsRouter } from '@/notifications';
+import { countStaleOutboxRows, createCheckoutsRouter, createOrdersRouter, orderDepsFromEnv, sagaAdminRouter } from '@/orders';
+import { createPaymentsRouter, createPaymentWebhooksRouter, createSimulatorRouter, paymentDepsFromEnv } from '@/payments';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
+import { createHealthRouter } from '@/platform/health-routes';
 import { createLogger, describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
-import { searchRouter } from '@/search/routes';
-import { promotionsRouter } from '@/promotions/routes';
-import { taxRouter } from '@/tax/routes';
+import { promotionsRouter } from '@/promotions';
+import { createReturnsRouter, returnDepsFromEnv } from '@/returns';
+import { searchRouter } from '@/search';
+import { taxRouter } from '@/tax';
 
 export const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -151,7 +142,7 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 }
 
 function mountRoutes(app: AppRouter) {
-  app.route('/', healthRouter);
+  app.route('/', createHealthRouter({ countStaleEvents: countStaleOutboxRows }));
   // Literal /api/v1/orders/notifications paths must be registered before /api/v1/orders/{id}.
   app.route('/', notificationsRouter);
   app.route('/', createReturnsRouter(returnDepsFromEnv));

@@ -1,12 +1,10 @@
 import { createApp } from '@/app';
-import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
+import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search';
 import { getConfig, type AppEnv } from '@/env';
-import { pruneIdentityData } from '@/identity/service';
-import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
-import { handleOrderEventsBatch } from '@/payments/consumer';
-import { returnDepsFromEnv } from '@/returns/deps';
-import { finishReceivedReturns } from '@/returns/service';
-import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
+import { pruneIdentityData } from '@/identity';
+import { handlePaymentEventsBatch, runScheduled } from '@/orders';
+import { handleOrderEventsBatch, reconcilePaymentsFromEnv } from '@/payments';
+import { finishReceivedReturns, returnDepsFromEnv } from '@/returns';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 import { sagaStageOf } from '@/platform/saga-queues';

@@ -11,7 +11,7 @@ import {
   reviewSchema,
   updateReviewSchema,
 } from '@/catalog/schema';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';

@@ -5,8 +5,8 @@ import type { CreateReview, PublicReview, Review, UpdateReview } from '@/catalog
 import { productReviews, products } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
 import { userProfiles } from '@/identity/tables';
-import { createNotification } from '@/notifications/service';
-import { findDeliveredPurchase } from '@/orders/purchases';
+import { createNotification } from '@/notifications';
+import { findDeliveredPurchase } from '@/orders';
 import type { Queryable, Tx } from '@/platform/db';
 import { withTransaction } from '@/platform/db';
 import { AppError, conflict, forbidden, notFound } from '@/platform/errors';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
-import { recordAdminAction } from '@/admin/audit';
+import { recordAdminAction } from '@/platform/audit';
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
 import { assertProductVisible, createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
@@ -22,7 +22,7 @@ import {
 import { stockSnapshot } from '@/catalog/stock';
 import { productSummarySchema } from '@/catalog/summary';
 import type { AppBindings } from '@/env';
-import { currentUser, optionalAuth, requireAuth } from '@/identity/auth';
+import { currentUser, optionalAuth, requireAuth } from '@/identity';
 import { createDb, withTransaction } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { describeError } from '@/platform/logger';

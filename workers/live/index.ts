@@ -7,7 +7,7 @@ import { users } from '@/identity/tables';
 import type { LiveEvent } from '@/live/protocol';
 import { notifications } from '@/notifications/tables';
 import { orders } from '@/orders/tables';
-import { toPaymentResponse } from '@/payments/service';
+import { toPaymentResponse } from '@/payments';
 import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { createLogger, describeError } from '@/platform/logger';
@@ -169,3 +169,4 @@ export async function currentSessionVersion(env: AppEnv, userId: string): Promis
     .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   return row?.sessionVersion ?? null;
 }
+export { liveRouter } from './routes';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { stockLedger } from '@/catalog/stock';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { stockLedger } from '@/catalog';
+import { currentUser, requireAuth } from '@/identity';
 import { countStaleOutboxRows } from '@/orders/outbox';
 import { pendingOrderStats } from '@/orders/service';
 import { createDb, withTransaction } from '@/platform/db';

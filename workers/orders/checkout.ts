@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog/summary';
-import { resolveShipping } from '@/marketplace/shipping';
-import { createNotification, shortOrderNumber } from '@/notifications/service';
+import { centsToAmount } from '@/catalog';
+import { resolveShipping } from '@/marketplace';
+import { createNotification, shortOrderNumber } from '@/notifications';
 import { storedShippingAddress } from '@/orders/address';
 import type { CheckoutInput, CheckoutPreviewResponse, CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
@@ -26,10 +26,10 @@ import {
   type OrderRow,
   type StockLine,
 } from '@/orders/service';
-import { reserveAdmitted, type AdmissionGate } from '@/launches/admission';
-import { redeemPromotions } from '@/promotions/service';
+import { reserveAdmitted, type AdmissionGate } from '@/launches';
+import { redeemPromotions } from '@/promotions';
 import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
-import { toPaymentResponse } from '@/payments/service';
+import { toPaymentResponse } from '@/payments';
 import { payments } from '@/payments/tables';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable } from '@/platform/db';

@@ -1,14 +1,13 @@
 import { inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog/summary';
+import { centsToAmount } from '@/catalog';
 import { categories } from '@/catalog/tables';
 import type { CheckoutPreviewResponse } from '@/orders/checkout-schema';
 import type { Queryable } from '@/platform/db';
 import { AppError } from '@/platform/errors';
-import { bestPerLine, isRefusal, promotionEffect, type DiscountLine, type PromotionEffect, type Refusal, type RefusalCode } from '@/promotions/discount';
-import { loadCandidates, toRule, type PromotionUse } from '@/promotions/service';
+import { bestPerLine, isRefusal, promotionEffect, type DiscountLine, type PromotionEffect, type Refusal, type RefusalCode, loadCandidates, toRule, type PromotionUse } from '@/promotions';
 import type { PromotionFunder, PromotionType } from '@/promotions/tables';
-import type { TaxCalculator } from '@/tax/calculator';
+import type { TaxCalculator } from '@/tax';
 
 /**
  * Discount and tax of a purchase (docs/decisions/promotions.md), shared by the preview, the checkout and the

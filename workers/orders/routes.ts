@@ -3,9 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
 import type { AppBindings, AppEnv } from '@/env';
-import { currentUser, requireAuth } from '@/identity/auth';
-import { admissionGate } from '@/launches/admission';
-import { admissionHeaderSchema } from '@/launches/schema';
+import { currentUser, requireAuth } from '@/identity';
+import { admissionGate, admissionHeaderSchema } from '@/launches';
 import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
 import { checkoutPreviewSchema } from '@/orders/checkout-schema';
 import { shipOrderSchema } from '@/orders/shipment';

@@ -1,4 +1,4 @@
-import { releaseShippedEarnings } from '@/marketplace/ledger';
+import { releaseShippedEarnings } from '@/marketplace';
 import { prunePublishedOutbox, publishOutboxRows, sweepOutbox } from '@/orders/outbox';
 import type { OrderConsumerDeps } from '@/orders/consumer';
 import { cancelTimedOutOrders, requeueStuckOrders } from '@/orders/service';

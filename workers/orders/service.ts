@@ -1,18 +1,17 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 
-import { recordAdminAction } from '@/admin/audit';
-import { centsToAmount } from '@/catalog/summary';
+import { recordAdminAction } from '@/platform/audit';
+import { centsToAmount } from '@/catalog';
 import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { storedShippingAddress } from '@/orders/address';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, toTotals, type PricedGroup, type PricingDeps } from '@/orders/pricing';
-import { reserveAdmitted, type AdmissionGate } from '@/launches/admission';
-import { redeemPromotions, releasePromotionUses } from '@/promotions/service';
-import { TableTaxCalculator, type TaxCalculator } from '@/tax/calculator';
+import { reserveAdmitted, type AdmissionGate } from '@/launches';
+import { redeemPromotions, releasePromotionUses } from '@/promotions';
+import { TableTaxCalculator, type TaxCalculator } from '@/tax';
 import { productImages, products } from '@/catalog/tables';
-import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace/commission';
-import { recordRefund, recordRelease, recordSale } from '@/marketplace/ledger';
-import { createNotification, shortOrderNumber } from '@/notifications/service';
+import { commissionCents, DEFAULT_COMMISSION_BPS, recordRefund, recordRelease, recordSale } from '@/marketplace';
+import { createNotification, shortOrderNumber } from '@/notifications';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated, type OrderCancelled, type OrderCreated } from '@/orders/messages';
 import { findDeliveredPurchase } from '@/orders/purchases';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
@@ -20,9 +19,8 @@ import { MAX_LINE_QUANTITY } from '@/orders/schema';
 import { type ShipOrder, toShipment } from '@/orders/shipment';
 import { assertTransition } from '@/orders/state-machine';
 import { checkouts, orderItems, orders, orderStatusHistory, outbox, type OrderStatus } from '@/orders/tables';
-import { orderRefunds } from '@/payments/order-refunds';
+import { orderRefunds, type PaymentCompleted, type PaymentFailed } from '@/payments';
 import { payments } from '@/payments/tables';
-import type { PaymentCompleted, PaymentFailed } from '@/payments/messages';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';
@@ -30,7 +28,7 @@ import type { Logger } from '@/platform/logger';
 import { describeError } from '@/platform/logger';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 import { PermanentMessageError, SAGA_MAX_DELIVERIES } from '@/platform/queue-consumer';
-import { returnSummaries } from '@/returns/summary';
+import { returnSummaries } from '@/returns';
 
 /** A product line as the stock and cart services take it. */
 export interface StockLine {

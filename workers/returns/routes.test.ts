@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { adminAuditLog } from '@/admin/tables';
+import { adminAuditLog } from '@/platform/tables';
 import { sellerLedgerEntries } from '@/marketplace/tables';
 import { notifications } from '@/notifications/tables';
 import { getOrder } from '@/orders/service';

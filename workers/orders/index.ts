@@ -1,0 +1,13 @@
+/** The orders domain's front door: what other domains may use (functions, types and schemas, never tables). */
+
+export { aggregateIdOf, orderEventSchema } from './messages';
+export type { CheckoutCreated, OrderCancelled, OrderCreated } from './messages';
+export { countStaleOutboxRows } from './outbox';
+export { findDeliveredPurchase } from './purchases';
+export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdParamsSchema, orderSchema } from './schema';
+export { findCheckoutOrdersForPayment, findOrderForPayment, money, orderSummaryColumns, toOrderResponse } from './service';
+export type { Caller, StockLine } from './service';
+export { sagaAdminRouter } from './admin-routes';
+export { createCheckoutsRouter } from './checkout-routes';
+export { handlePaymentEventsBatch, orderDepsFromEnv, paidOrderPortFromEnv, runScheduled } from './deps';
+export { createOrdersRouter } from './routes';
