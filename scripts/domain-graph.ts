@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import ts from 'typescript';
 
@@ -17,7 +18,7 @@ interface Boundaries {
   backEdges: Record<string, string>;
 }
 
-export const BOUNDARIES: Boundaries = JSON.parse(readFileSync(new URL('./domain-boundaries.json', import.meta.url), 'utf8'));
+export const BOUNDARIES: Boundaries = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'domain-boundaries.json'), 'utf8'));
 const DURABLE_OBJECT_DOMAINS = BOUNDARIES.durableObjects;
 
 /** The shared kernel: any domain may import any of its files; it imports no domain. */
