@@ -8,24 +8,8 @@ import type { CheckoutInput, CheckoutPreviewResponse, CheckoutResponse, CreateCh
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, toTotals, type PricedGroup, type Pricing } from '@/orders/pricing';
-import {
-  enqueue,
-  eventEnvelope,
-  loadPurchasable,
-  money,
-  orderCommission,
-  orderItemValues,
-  orderMoney,
-  pricingDeps,
-  RESERVATION_TTL_MS,
-  restoreAdmissions,
-  toOrderResponse,
-  type Caller,
-  type OrderDeps,
-  type OrderItemRow,
-  type OrderRow,
-  type StockLine,
-} from '@/orders/service';
+import { enqueue, eventEnvelope, money, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type StockLine } from '@/orders/model';
+import { loadPurchasable, orderCommission, orderItemValues, orderMoney, pricingDeps, restoreAdmissions } from '@/orders/placing';
 import { reserveAdmitted, type AdmissionGate } from '@/launches';
 import { redeemPromotions } from '@/promotions';
 import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';

@@ -1,5 +1,6 @@
 import { publishOutboxRows } from '@/orders/outbox';
-import { applyPaymentCompleted, applyPaymentFailed, type OrderDeps } from '@/orders/service';
+import { type OrderDeps } from '@/orders/model';
+import { applyPaymentCompleted, applyPaymentFailed } from '@/orders/payment-events';
 import { paymentEventSchema } from '@/payments';
 import { createCoalescer } from '@/platform/coalesce';
 import { storeDeadLetter } from '@/platform/dead-letters';

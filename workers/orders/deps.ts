@@ -4,7 +4,7 @@ import { getConfig, type AppEnv } from '@/env';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
 import { publishOutboxRows } from '@/orders/outbox';
 import { commissionBpsFromEnv } from '@/marketplace';
-import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/service';
+import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/payment-events';
 import type { PaidOrderPort } from '@/payments';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';

@@ -21,21 +21,10 @@ import {
   purchaseVerificationQuerySchema,
   sellerOrderSummarySchema,
 } from '@/orders/schema';
-import {
-  cancelOrder,
-  deliverOrder,
-  getOrder,
-  getOrderHistory,
-  getSellerOrder,
-  listBuyerOrders,
-  listSellerOrders,
-  placeOrder,
-  previewOrder,
-  shipOrder,
-  verifyPurchase,
-  type OrderChange,
-  type OrderDeps,
-} from '@/orders/service';
+import { type OrderChange, type OrderDeps } from '@/orders/model';
+import { placeOrder, previewOrder } from '@/orders/placing';
+import { getOrder, getOrderHistory, getSellerOrder, listBuyerOrders, listSellerOrders, verifyPurchase } from '@/orders/reading';
+import { cancelOrder, deliverOrder, shipOrder } from '@/orders/transitions';
 import { runAfterResponse } from '@/platform/background';
 import { emptyJsonBodyIsEmpty } from '@/platform/optional-body';
 import { errorResponses } from '@/platform/errors';
