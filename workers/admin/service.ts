@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, ty
 import { alias } from 'drizzle-orm/pg-core';
 
 import { listAuditLog, recordAdminAction, type AuditActor } from '@/platform/audit';
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import { categories, products } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
 import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix, sha256Hex, sixDigitCode, verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity';

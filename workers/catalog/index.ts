@@ -5,7 +5,7 @@ export type { CartProduct } from './cart-lookup';
 export { lockOwnedProduct, productNotFound } from './product-service';
 export { productIdParamSchema } from './schema';
 export { commitStock, releaseStock, reserveStock, restockStock, returnStock, stockLedger } from './stock';
-export { centsToAmount, productSummaryColumns, productSummarySchema, toProductSummary } from './summary';
+export { productSummaryColumns, productSummarySchema, toProductSummary } from './summary';
 export type { ProductSummary } from './summary';
 export { EMBEDDING_JOBS_QUEUE, embeddingJobSchema } from './embedding-jobs';
 export { catalogGeneration } from './generation';

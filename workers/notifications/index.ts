@@ -2,3 +2,5 @@
 
 export { createNotification, shortOrderNumber } from './service';
 export { notificationsRouter } from './routes';
+export { money, orderNotices } from './order-wording';
+export type { OrderNotice } from './order-wording';

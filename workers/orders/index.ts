@@ -5,7 +5,7 @@ export type { CheckoutCreated, OrderCancelled, OrderCreated } from './messages';
 export { countStaleOutboxRows } from './outbox';
 export { findDeliveredPurchase } from './purchases';
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdParamsSchema, orderSchema } from './schema';
-export { money, toOrderResponse } from './model';
+export { toOrderResponse } from './model';
 export type { Caller, StockLine } from './model';
 export { findCheckoutOrdersForPayment, findOrderForPayment, orderSummaryColumns } from './reading';
 export { sagaAdminRouter } from './admin-routes';

@@ -1,7 +1,7 @@
 /** Scheduled maintenance: re-publishing stuck orders, cancelling timed-out unpaid ones (the reaper), and the pending-age stats. */
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 
-import { createNotification, shortOrderNumber } from '@/notifications';
+import { createNotification, orderNotices } from '@/notifications';
 import { enqueue, eventEnvelope, loadItems, type OrderDeps, RESERVATION_TTL_MS, SYSTEM_REAPER } from '@/orders/model';
 import { checkouts, orders, outbox } from '@/orders/tables';
 import { runStockStep, transitionOrder } from '@/orders/transitions';
@@ -86,7 +86,7 @@ export async function cancelTimedOutOrders(deps: OrderDeps, limit = 50): Promise
         if (!locked || locked.status !== 'PENDING' || !locked.timedOut) return null;
         const changed = await transitionOrder(tx, id, { to: 'CANCELLED', changedBy: SYSTEM_REAPER, reason: 'payment timeout', set: { cancelReason: 'payment timeout' } });
         const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(id, `reaper-${id}`), previousStatus: changed.from, reason: 'payment timeout' });
-        await createNotification(tx, { userId: changed.order.userId, type: 'ORDER_CANCELLED', title: `Order ${shortOrderNumber(id)} was cancelled: payment timeout`, orderId: id });
+        await createNotification(tx, { userId: changed.order.userId, orderId: id, ...orderNotices.paymentTimedOut(id) });
         return { items: await loadItems(tx, id), outboxId };
       });
       if (!outcome) continue;

@@ -1,7 +1,7 @@
 /** The orders domain's shared model: its ports and dependencies, the caller, row types, the order's API answer and the outbox envelope. */
 import { asc, eq } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/messages';
 import { toTotals } from '@/orders/pricing';
 import type { OrderResponse } from '@/orders/schema';
@@ -66,8 +66,6 @@ export interface OrderChange {
   /** The same rows with their payloads when the change still holds them: relayed without reading them back. */
   outboxRows?: { id: number; payload: OrderCreated | OrderCancelled | CheckoutCreated }[];
 }
-
-export const money = (cents: number, currency = 'USD') => `${centsToAmount(cents).toFixed(2)} ${currency}`;
 
 export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse {
   return {

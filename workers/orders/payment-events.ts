@@ -1,8 +1,8 @@
 /** The saga's payment handlers: `payment.completed` (one order or a whole checkout) and `payment.failed`, each idempotent under redelivery. */
 import { asc, eq } from 'drizzle-orm';
 
-import { createNotification, shortOrderNumber } from '@/notifications';
-import { enqueue, eventEnvelope, linesOf, loadItems, money, type OrderDeps, type OrderRow, SYSTEM_PAYMENTS } from '@/orders/model';
+import { createNotification, orderNotices } from '@/notifications';
+import { enqueue, eventEnvelope, linesOf, loadItems, type OrderDeps, type OrderRow, SYSTEM_PAYMENTS } from '@/orders/model';
 import { orders, orderStatusHistory, type OrderStatus } from '@/orders/tables';
 import { syncCheckoutStatus, transitionOrder } from '@/orders/transitions';
 import type { PaymentCompleted, PaymentFailed } from '@/payments';
@@ -88,18 +88,17 @@ async function commitForPayment(deps: OrderDeps, orderId: string, attempts: numb
 
 /** The decision of `payment.completed` for one order already locked in `tx` (see {@link applyPaymentCompleted}). */
 async function decidePaymentCompleted(deps: OrderDeps, tx: Tx, order: OrderRow, event: { paymentId: string; correlationId: string }, cancelReason: string | null): Promise<PaymentEventResult> {
-  const short = shortOrderNumber(order.id);
   if (order.status === 'PENDING' && cancelReason === null) {
     const { order: confirmed } = await transitionOrder(tx, order.id, { to: 'CONFIRMED', changedBy: SYSTEM_PAYMENTS, reason: `payment ${event.paymentId} completed`, set: { paymentId: event.paymentId } });
-    await createNotification(tx, { userId: confirmed.sellerId, type: 'ORDER_PAID', title: `Paid — ready to ship: order ${short}`, body: `Payment of ${money(order.totalCents, order.currency)} received.`, orderId: order.id });
-    await createNotification(tx, { userId: confirmed.userId, type: 'PAYMENT_CONFIRMED', title: `Payment confirmed for order ${short}`, body: `We received ${money(order.totalCents, order.currency)}.`, orderId: order.id });
+    await createNotification(tx, { userId: confirmed.sellerId, orderId: order.id, ...orderNotices.paid(order.id, order) });
+    await createNotification(tx, { userId: confirmed.userId, orderId: order.id, ...orderNotices.paymentConfirmed(order.id, order) });
     return { outcome: 'applied', status: 'CONFIRMED', stockStep: null, outboxIds: [] };
   }
   if (order.status === 'PENDING' && cancelReason !== null) {
     await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'PENDING', reason: cancelReason });
-    await createNotification(tx, { userId: order.userId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: an item could not be taken from stock`, body: `Your payment of ${money(order.totalCents, order.currency)} will be refunded.`, orderId: order.id });
-    await createNotification(tx, { userId: order.sellerId, type: 'ORDER_CANCELLED', title: `Order ${short} was cancelled: stock was not available`, body: 'Nothing to ship; the buyer is refunded.', orderId: order.id });
+    await createNotification(tx, { userId: order.userId, orderId: order.id, ...orderNotices.unfulfillableToBuyer(order.id, order) });
+    await createNotification(tx, { userId: order.sellerId, orderId: order.id, ...orderNotices.unfulfillableToSeller(order.id) });
     return { outcome: 'cancelled-unfulfillable', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
   }
   if (order.paymentId === event.paymentId) {
@@ -110,13 +109,7 @@ async function decidePaymentCompleted(deps: OrderDeps, tx: Tx, order: OrderRow, 
     const reason = 'payment completed after cancellation; refund requested';
     await tx.insert(orderStatusHistory).values({ orderId: order.id, oldStatus: 'CANCELLED', newStatus: 'CANCELLED', reason, changedBy: SYSTEM_PAYMENTS });
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CANCELLED', reason });
-    await createNotification(tx, {
-      userId: order.userId,
-      type: 'REFUND_PENDING',
-      title: `Payment for cancelled order ${short} will be refunded`,
-      body: `Your payment of ${money(order.totalCents, order.currency)} arrived after the order was cancelled.`,
-      orderId: order.id,
-    });
+    await createNotification(tx, { userId: order.userId, orderId: order.id, ...orderNotices.refundPending(order.id, order) });
     if (order.checkoutId !== null) await syncCheckoutStatus(tx, order.checkoutId);
     return { outcome: 'refund-requested', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
   }
@@ -173,13 +166,7 @@ export async function applyPaymentFailed(deps: OrderDeps, event: PaymentFailed):
     if (order.status === 'PENDING') {
       const cancelReason = `${PAYMENT_FAILED_PREFIX}: ${event.reason}`.slice(0, 255);
       await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
-      await createNotification(tx, {
-        userId: order.userId,
-        type: 'PAYMENT_FAILED',
-        title: `Payment failed for order ${shortOrderNumber(order.id)}`,
-        body: 'The payment was declined, so the order was cancelled. You can place it again with another payment method.',
-        orderId: order.id,
-      });
+      await createNotification(tx, { userId: order.userId, orderId: order.id, ...orderNotices.paymentFailed(order.id) });
       return { outcome: 'applied', status: 'CANCELLED', stockStep: 'release', outboxIds: [] };
     }
     if (order.status === 'CANCELLED' && order.paymentId === event.paymentId && order.cancelReason?.startsWith(PAYMENT_FAILED_PREFIX)) {

@@ -1,14 +1,14 @@
 /** Placing orders: merging and pricing the lines, reserving stock and admissions, then the order, its items, history and outbox row in one transaction. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import { productImages, products } from '@/catalog/tables';
 import { reserveAdmitted, type AdmissionGate } from '@/launches';
 import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace';
-import { createNotification, shortOrderNumber } from '@/notifications';
+import { createNotification, orderNotices } from '@/notifications';
 import { storedShippingAddress } from '@/orders/address';
 import { MAX_MESSAGE_AMOUNT, type OrderCreated } from '@/orders/messages';
-import { type Caller, enqueue, eventEnvelope, loadItems, money, type OrderChange, type OrderDeps, type OrderItemRow, type OrderRow, RESERVATION_TTL_MS, type StockLine, toOrderResponse } from '@/orders/model';
+import { type Caller, enqueue, eventEnvelope, loadItems, type OrderChange, type OrderDeps, type OrderItemRow, type OrderRow, RESERVATION_TTL_MS, type StockLine, toOrderResponse } from '@/orders/model';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type PricingDeps } from '@/orders/pricing';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
@@ -194,13 +194,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
         ...(input.paymentConfirmation === 'client' ? { paymentConfirmation: 'client' as const } : {}),
       };
       const outboxId = await enqueue(tx, created);
-      await createNotification(tx, {
-        userId: sellerId,
-        type: 'ORDER_PLACED',
-        title: `New order ${shortOrderNumber(orderId)} received`,
-        body: `Total ${money(totalCents, order!.currency)}, awaiting payment.`,
-        orderId,
-      });
+      await createNotification(tx, { userId: sellerId, orderId, ...orderNotices.placed(orderId, { totalCents, currency: order!.currency }) });
       return { order: order!, items, outboxId, created };
     });
   } catch (err) {

@@ -1,4 +1,4 @@
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import { AppError } from '@/platform/errors';
 
 /**

@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import { categories } from '@/catalog/tables';
 import type { CheckoutPreviewResponse } from '@/orders/checkout-schema';
 import type { Queryable } from '@/platform/db';

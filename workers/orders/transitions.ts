@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 
 import { recordRefund, recordRelease, recordSale } from '@/marketplace';
-import { createNotification, shortOrderNumber } from '@/notifications';
+import { createNotification, orderNotices } from '@/notifications';
 import { type Caller, enqueue, eventEnvelope, linesOf, loadItems, type OrderChange, type OrderDeps, type OrderItemRow, type OrderRow, toOrderResponse } from '@/orders/model';
 import type { ShipOrder } from '@/orders/shipment';
 import { assertTransition } from '@/orders/state-machine';
@@ -93,14 +93,7 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, orderId: stri
     const changed = await transitionOrder(tx, orderId, { to: 'CANCELLED', changedBy: caller.id, reason: cancelReason, authorize: isBuyerOrAdmin(caller), set: { cancelReason } });
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(orderId, correlationId), previousStatus: changed.from, reason: cancelReason });
     await auditIfAdmin(tx, caller, 'order.cancelled', changed);
-    const who = caller.role === 'admin' ? 'An administrator' : 'The buyer';
-    await createNotification(tx, {
-      userId: changed.order.sellerId,
-      type: 'ORDER_CANCELLED',
-      title: caller.role === 'admin' ? `Order ${shortOrderNumber(orderId)} was cancelled` : `Buyer cancelled order ${shortOrderNumber(orderId)}`,
-      body: `${who} cancelled it (${cancelReason}).`,
-      orderId,
-    });
+    await createNotification(tx, { userId: changed.order.sellerId, orderId, ...orderNotices.cancelled(orderId, caller.role === 'admin' ? 'admin' : 'buyer', cancelReason) });
     return { ...changed, items: await loadItems(tx, orderId), outboxId };
   });
   await runStockStep(deps, from === 'CONFIRMED' ? 'restock' : 'release', orderId, items);
@@ -120,7 +113,7 @@ export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string
       },
     });
     await auditIfAdmin(tx, caller, 'order.shipped', changed);
-    await createNotification(tx, { userId: changed.order.userId, type: 'ORDER_SHIPPED', title: `Order ${shortOrderNumber(orderId)} is on its way`, orderId });
+    await createNotification(tx, { userId: changed.order.userId, orderId, ...orderNotices.shipped(orderId) });
     return { ...changed, items: await loadItems(tx, orderId) };
   });
   return { order: toOrderResponse(order, items), outboxIds: [] };
@@ -131,7 +124,7 @@ export async function deliverOrder(deps: OrderDeps, caller: Caller, orderId: str
   const { order, items } = await deps.transaction(async (tx) => {
     const changed = await transitionOrder(tx, orderId, { to: 'DELIVERED', changedBy: caller.id, reason: 'delivered', authorize: isBuyerOrAdmin(caller) });
     await auditIfAdmin(tx, caller, 'order.delivered', changed);
-    await createNotification(tx, { userId: changed.order.sellerId, type: 'ORDER_DELIVERED', title: `Order ${shortOrderNumber(orderId)} was delivered`, orderId });
+    await createNotification(tx, { userId: changed.order.sellerId, orderId, ...orderNotices.delivered(orderId) });
     return { ...changed, items: await loadItems(tx, orderId) };
   });
   return { order: toOrderResponse(order, items), outboxIds: [] };

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 
 import { recordAdminAction, type AuditActor } from '@/platform/audit';
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import { createNotification, shortOrderNumber } from '@/notifications';
 import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, lte, or, gt, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import { categories, products } from '@/catalog/tables';
 import { isUniqueViolation } from '@/platform/db';
 import { orders } from '@/orders/tables';

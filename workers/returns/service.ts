@@ -1,11 +1,11 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 
 import { recordAdminAction } from '@/platform/audit';
-import { centsToAmount } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import { sellerProfiles } from '@/identity/tables';
 import { recordReturnRefund } from '@/marketplace';
-import { createNotification, shortOrderNumber } from '@/notifications';
-import { type Caller, type StockLine, money } from '@/orders';
+import { createNotification, money, shortOrderNumber } from '@/notifications';
+import type { Caller, StockLine } from '@/orders';
 import { orderItems, orders, orderStatusHistory } from '@/orders/tables';
 import { refundOrderPart, TransientGatewayError, type PaymentDeps } from '@/payments';
 import { paymentRefunds } from '@/payments/tables';
