@@ -30,13 +30,14 @@ const featureBoundaries = features.map((feature) => ({
 // front door, `@/<domain>` (workers/<domain>/index.ts). platform is the shared kernel: any file may import it, it
 // imports no domain. Allowed exceptions: a tables.ts may import another domain's tables.ts (foreign keys), a domain
 // listed in scripts/domain-boundaries.json `tableReads` may still read those owners' tables (debt), tests reach into
-// internals. `npm run lint` also runs scripts/check-domain-graph.ts (the same rule, plus no cycles between domains).
+// internals, and the composition layer (workers/app.ts, workers/index.ts) wires routers and consumers from their own
+// files. `npm run lint` also runs scripts/check-domain-graph.ts (the same rule, plus no cycles between domains).
 const boundaries = JSON.parse(readFileSync(new URL('./scripts/domain-boundaries.json', import.meta.url), 'utf8'));
 const domains = readdirSync(new URL('./workers', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
 const domainObjects = (domain) => Object.keys(boundaries.durableObjects).filter((file) => boundaries.durableObjects[file] === domain);
-const frontDoorOnly = (allowed, { durableObjects = [], tables = [], composition = false } = {}) => [
+const frontDoorOnly = (allowed, { durableObjects = [], tables = [] } = {}) => [
   'error',
   {
     patterns: [
@@ -45,7 +46,7 @@ const frontDoorOnly = (allowed, { durableObjects = [], tables = [], composition 
         message: 'Import another domain only through its front door, @/<domain> (workers/<domain>/index.ts); see docs/architecture.md, Boundaries.',
       },
       { group: ['@do/*', ...durableObjects.map((file) => `!@do/${file.replace(/\.ts$/, '')}`)], message: 'A Durable Object class belongs to its domain: use that domain\'s front door.' },
-      ...(composition ? [] : [{ group: ['@/app', '@/index', '@/composition'], message: 'Domains do not import the composition layer; it imports them.' }]),
+      { group: ['@/app', '@/index', '@/composition'], message: 'Domains do not import the composition layer; it imports them.' },
       { group: ['../*'], message: 'Use the @/ alias: a relative path out of the folder hides a cross-domain import.' },
     ],
   },
@@ -61,11 +62,6 @@ const domainBoundaries = domains.flatMap((domain) => {
     { files: [`workers/${domain}/tables.ts`], rules: { 'no-restricted-imports': frontDoorOnly(own, { tables: domain === 'platform' ? [] : ['*'] }) } },
   ];
 });
-const compositionBoundaries = {
-  files: ['workers/app.ts', 'workers/index.ts', 'workers/composition.ts'],
-  rules: { 'no-restricted-imports': frontDoorOnly(['platform'], { durableObjects: Object.keys(boundaries.durableObjects), composition: true }) },
-};
-
 export default tseslint.config(
   { ignores: ['node_modules', 'web/dist', '.data', '.wrangler', 'worker-configuration.d.ts', 'migrations'] },
   ...tseslint.configs.recommended,
@@ -84,7 +80,6 @@ export default tseslint.config(
   },
   ...featureBoundaries,
   ...domainBoundaries,
-  compositionBoundaries,
   {
     files: ['web/src/lib/**', 'web/src/stores/**', 'web/src/hooks/**', 'web/src/components/ui/**', 'web/src/types/**', 'web/src/config/**'],
     rules: {

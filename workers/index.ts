@@ -1,10 +1,12 @@
 import { createApp } from '@/app';
-import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search';
+import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
 import { getConfig, type AppEnv } from '@/env';
-import { pruneIdentityData } from '@/identity';
-import { handlePaymentEventsBatch, runScheduled } from '@/orders';
-import { handleOrderEventsBatch, reconcilePaymentsFromEnv } from '@/payments';
-import { finishReceivedReturns, returnDepsFromEnv } from '@/returns';
+import { pruneIdentityData } from '@/identity/service';
+import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
+import { handleOrderEventsBatch } from '@/payments/consumer';
+import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
+import { finishReceivedReturns } from '@/returns/service';
+import { returnDepsFromEnv } from '@/returns/deps';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 import { sagaStageOf } from '@/platform/saga-queues';

@@ -9,6 +9,4 @@ export { productSummaryColumns, productSummarySchema, toProductSummary } from '.
 export type { ProductSummary } from './summary';
 export { EMBEDDING_JOBS_QUEUE, embeddingJobSchema } from './embedding-jobs';
 export { catalogGeneration } from './generation';
-export { IMAGE_UPLOAD_PATH, imagesRouter } from './images';
-export { reviewsRouter } from './review-routes';
-export { categoriesRouter, inventoryRouter, productsRouter } from './routes';
+export { assertCategoryExists, findPurchasableProducts, parentCategories, productSellers } from './lookups';

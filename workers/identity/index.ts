@@ -6,5 +6,3 @@ export { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from './lockout';
 export { sha256Hex, sixDigitCode } from './secrets';
 export { VERIFICATION_CODE_TTL_MS, verificationEmail } from './service';
 export { signScopedToken, verifyScopedToken } from './tokens';
-export { identityRouter } from './routes';
-export { pruneIdentityData } from './service';

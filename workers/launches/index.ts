@@ -3,4 +3,3 @@
 export { admissionGate, reserveAdmitted } from './admission';
 export type { AdmissionGate } from './admission';
 export { admissionHeaderSchema } from './schema';
-export { launchesRouter } from './routes';

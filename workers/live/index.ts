@@ -169,4 +169,3 @@ export async function currentSessionVersion(env: AppEnv, userId: string): Promis
     .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   return row?.sessionVersion ?? null;
 }
-export { liveRouter } from './routes';

@@ -3,4 +3,3 @@
 export { DEFAULT_COMMISSION_BPS, commissionBpsFromEnv, commissionCents } from './commission';
 export { recordRefund, recordRelease, recordReturnRefund, recordSale, releaseShippedEarnings } from './ledger';
 export { PLATFORM_DEFAULT_SHIPPING_ID, resolveShipping } from './shipping';
-export { createEarningsRouter, shippingRouter } from './routes';

@@ -2,13 +2,9 @@
 
 export { aggregateIdOf, orderEventSchema } from './messages';
 export type { CheckoutCreated, OrderCancelled, OrderCreated } from './messages';
-export { countStaleOutboxRows } from './outbox';
 export { findDeliveredPurchase } from './purchases';
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdParamsSchema, orderSchema } from './schema';
 export { toOrderResponse } from './model';
 export type { Caller, StockLine } from './model';
 export { findCheckoutOrdersForPayment, findOrderForPayment, orderSummaryColumns } from './reading';
-export { sagaAdminRouter } from './admin-routes';
-export { createCheckoutsRouter } from './checkout-routes';
-export { handlePaymentEventsBatch, orderDepsFromEnv, paidOrderPortFromEnv, runScheduled } from './deps';
-export { createOrdersRouter } from './routes';
+export { paidOrderPortFromEnv } from './deps';

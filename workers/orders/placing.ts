@@ -1,8 +1,8 @@
 /** Placing orders: merging and pricing the lines, reserving stock and admissions, then the order, its items, history and outbox row in one transaction. */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 
 import { centsToAmount } from '@/platform/money';
-import { productImages, products } from '@/catalog/tables';
+import { findPurchasableProducts } from '@/catalog';
 import { reserveAdmitted, type AdmissionGate } from '@/launches';
 import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace';
 import { createNotification, orderNotices } from '@/notifications';
@@ -103,18 +103,7 @@ async function findPlacedOrder(db: Db, caller: Caller, orderId: string): Promise
  * (403), with the price and first image the order lines copy.
  */
 export async function loadPurchasable(db: Db, caller: Caller, ids: number[]) {
-  const found = await db
-    .select({
-      id: products.id,
-      sellerId: products.sellerId,
-      name: products.name,
-      priceCents: products.priceCents,
-      status: products.status,
-      categoryId: products.categoryId,
-      imageUrl: sql<string | null>`(select pi.url from ${productImages} pi where pi.product_id = ${products}.id order by pi.sort_order, pi.id limit 1)`,
-    })
-    .from(products)
-    .where(inArray(products.id, ids));
+  const found = await findPurchasableProducts(db, ids);
   const byId = new Map(found.map((product) => [product.id, product]));
   const missing = ids.filter((id) => byId.get(id)?.status !== 'ACTIVE');
   if (missing.length > 0) {

@@ -7,8 +7,3 @@ export { orderRefundSchema, orderRefunds } from './order-refunds';
 export { paymentSchema } from './schema';
 export { refundOrderPart, toPaymentResponse } from './service';
 export type { PaidOrderPort, PaymentDeps } from './service';
-export { handleOrderEventsBatch, paymentDepsFromEnv } from './consumer';
-export { reconcilePaymentsFromEnv } from './reconcile';
-export { createPaymentsRouter } from './routes';
-export { createSimulatorRouter } from './simulator-routes';
-export { createPaymentWebhooksRouter } from './webhook-routes';

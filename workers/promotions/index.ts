@@ -4,4 +4,3 @@ export { bestPerLine, isRefusal, mulDivRound, promotionEffect } from './discount
 export type { DiscountLine, PromotionEffect, Refusal, RefusalCode } from './discount';
 export { loadCandidates, redeemPromotions, releasePromotionUses, toRule } from './service';
 export type { PromotionUse } from './service';
-export { promotionsRouter } from './routes';

@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, inArray, isNull, lte, or, gt, sql } from 'drizzle-orm';
 
 import { centsToAmount } from '@/platform/money';
-import { categories, products } from '@/catalog/tables';
 import { isUniqueViolation } from '@/platform/db';
+import { assertCategoryExists, productSellers } from '@/catalog';
 import { orders } from '@/orders/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, conflict, forbidden, notFound } from '@/platform/errors';
@@ -96,13 +96,11 @@ export async function createPromotion(db: Queryable, caller: Caller, input: Crea
   if (scope === 'seller' && sellerId === null) throw new AppError(400, 'VALIDATION_ERROR', 'Request validation failed', { sellerId: 'A seller promotion needs sellerId' });
   if (bySeller && input.sellerId && input.sellerId !== caller.id) throw forbidden('A seller creates promotions for its own products only', 'NOT_YOUR_PRODUCTS');
   if (input.categoryId) {
-    const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId));
-    if (!category) throw notFound('CATEGORY_NOT_FOUND', `Category ${input.categoryId} not found`);
+    await assertCategoryExists(db, input.categoryId);
   }
   if (input.productIds) {
     const ids = [...new Set(input.productIds)];
-    const found = await db.select({ id: products.id, sellerId: products.sellerId }).from(products).where(inArray(products.id, ids));
-    const known = new Map(found.map((p) => [p.id, p.sellerId]));
+    const known = await productSellers(db, ids);
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length > 0) throw new AppError(404, 'PRODUCT_NOT_FOUND', `Product ${missing.join(', ')} not found`, Object.fromEntries(missing.map((id) => [`productIds.${id}`, 'Not found'])));
     const foreign = sellerId === null ? [] : ids.filter((id) => known.get(id) !== sellerId);

@@ -2,6 +2,3 @@
 
 export { commissionShareCents } from './rules';
 export { returnSummaries, returnSummarySchema } from './summary';
-export { returnDepsFromEnv } from './deps';
-export { createReturnsRouter } from './routes';
-export { finishReceivedReturns } from './service';

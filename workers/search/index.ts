@@ -1,4 +1,5 @@
-/** The search domain's front door: what other domains may use (functions, types and schemas, never tables). */
-
-export { handleEmbeddingBatch, handleEmbeddingDeadLetters } from './embedding-jobs';
-export { searchRouter } from './routes';
+/**
+ * The search domain's front door: nothing in another domain uses search, so it exports nothing. Its routers and queue
+ * consumers are wired by the composition layer (workers/app.ts, workers/index.ts).
+ */
+export {};

@@ -2,4 +2,3 @@
 
 export { TableTaxCalculator, taxCalculatorFromEnv } from './calculator';
 export type { TaxCalculator } from './calculator';
-export { taxRouter } from './routes';
