@@ -11,7 +11,7 @@ import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
-import { reviewsRouter } from '@/catalog/review-routes';
+import { createReviewsRouter } from '@/catalog/review-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { launchesRouter } from '@/launches/routes';
@@ -19,6 +19,7 @@ import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
 import { notificationsRouter } from '@/notifications/routes';
 import { countStaleOutboxRows } from '@/orders/outbox';
+import { findDeliveredPurchase } from '@/orders/purchases';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { orderDepsFromEnv } from '@/orders/deps';
@@ -178,7 +179,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', launchesRouter);
   app.route('/', productsRouter);
   app.route('/', inventoryRouter);
-  app.route('/', reviewsRouter);
+  app.route('/', createReviewsRouter({ findDeliveredPurchase }));
   app.route('/', liveRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -2,7 +2,6 @@
 
 export { aggregateIdOf, orderEventSchema } from './messages';
 export type { CheckoutCreated, OrderCancelled, OrderCreated } from './messages';
-export { findDeliveredPurchase } from './purchases';
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdParamsSchema, orderSchema } from './schema';
 export { toOrderResponse } from './model';
 export type { Caller, StockLine } from './model';
