@@ -39,7 +39,7 @@ describe('domain graph', () => {
     expect(allowed.layers).toEqual([['orders'], ['payments']]);
     expect(allowed.openBackEdges).toEqual([['orders → payments', 'why']]);
     expect(reviewDomainGraph(edges.slice(1), { ...none, backEdges: { 'orders → payments': 'why' }, tableReads: { orders: ['catalog'] } }).errors).toEqual([
-      "allowance no longer needed: orders reads catalog's tables (remove it from scripts/domain-boundaries.json)",
+      'allowance no longer needed: orders reads the tables of catalog (remove it from scripts/domain-boundaries.json)',
       'allowance no longer needed: back edge orders → payments (remove it from scripts/domain-boundaries.json)',
     ]);
   });

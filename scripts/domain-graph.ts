@@ -179,7 +179,7 @@ export function reviewDomainGraph(edges: ImportEdge[], boundaries: Boundaries = 
   for (const [from, owners] of Object.entries(boundaries.tableReads))
     for (const to of owners)
       if (!edges.some((edge) => edge.from === from && edge.to === to && edge.toFile.endsWith('/tables.ts') && !edge.fromFile.endsWith('/tables.ts')))
-        errors.push(`allowance no longer needed: ${from} reads ${to}'s tables (remove it from scripts/domain-boundaries.json)`);
+        errors.push(`allowance no longer needed: ${from} reads the tables of ${to} (remove it from scripts/domain-boundaries.json)`);
   const graph = new Map([...full].map(([from, tos]) => [from, new Set([...tos].filter((to) => !(edgeName(from, to) in boundaries.backEdges)))]));
   const openBackEdges = Object.entries(boundaries.backEdges).filter(([edge]) => {
     const [from, to] = edge.split(' → ');

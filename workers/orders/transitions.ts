@@ -1,5 +1,5 @@
 /** State changes by people: every transition locks the order, checks the state machine and writes history and outbox together; cancel, ship, deliver. */
-import { eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 
 import { recordRefund, recordRelease, recordSale } from '@/marketplace';
 import { createNotification, orderNotices } from '@/notifications';
@@ -23,6 +23,15 @@ interface TransitionSpec {
   set?: Partial<Pick<OrderRow, 'cancelReason' | 'paymentId' | 'shipmentCarrier' | 'trackingNumber'>>;
 }
 
+/** The orders of a purchase (the checkout's, else the one order) that are not cancelled, as `tx` sees them now. */
+async function countLiveOrders(tx: Tx, order: { id: string; checkoutId: string | null }): Promise<number> {
+  const [live] = await tx
+    .select({ n: count() })
+    .from(orders)
+    .where(and(order.checkoutId ? eq(orders.checkoutId, order.checkoutId) : eq(orders.id, order.id), sql`${orders.status} <> 'CANCELLED'`));
+  return live?.n ?? 0;
+}
+
 /** Locks the order (`SELECT … FOR UPDATE`), checks the caller and the state machine, applies and records the transition. */
 export async function transitionOrder(tx: Tx, orderId: string, spec: TransitionSpec): Promise<{ order: OrderRow; from: OrderStatus }> {
   const [locked] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
@@ -39,7 +48,7 @@ export async function transitionOrder(tx: Tx, orderId: string, spec: TransitionS
   if (spec.to === 'CONFIRMED') await recordSale(tx, order!);
   if (spec.to === 'CANCELLED' && locked.status === 'CONFIRMED') await recordRefund(tx, order!, spec.reason ?? 'cancelled');
   // A cancelled purchase gives its promotions' uses back (docs/decisions/promotions.md).
-  if (spec.to === 'CANCELLED') await releasePromotionUses(tx, order!);
+  if (spec.to === 'CANCELLED') await releasePromotionUses(tx, order!, countLiveOrders);
   if (spec.to === 'DELIVERED') await recordRelease(tx, order!, 'order delivered');
   if (order!.checkoutId !== null) await syncCheckoutStatus(tx, order!.checkoutId);
   return { order: order!, from: locked.status };

@@ -3,7 +3,6 @@ import { and, asc, count, desc, eq, inArray, isNull, lte, or, gt, sql } from 'dr
 import { centsToAmount } from '@/platform/money';
 import { isUniqueViolation } from '@/platform/db';
 import { assertCategoryExists, productSellers } from '@/catalog';
-import { orders } from '@/orders/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, conflict, forbidden, notFound } from '@/platform/errors';
 import { availability, type PromotionRule, type Refusal } from '@/promotions/discount';
@@ -278,7 +277,10 @@ export async function redeemPromotions(tx: Tx, userId: string, purchaseId: strin
  * seller orders share one use). Runs in the cancelling transaction after the order's lock: the redemption rows are
  * locked first, then the orders are read, so two orders of one checkout cancelled at once cannot both miss it.
  */
-export async function releasePromotionUses(tx: Tx, order: { id: string; checkoutId: string | null }): Promise<void> {
+/** How many orders of the purchase (the checkout's, else the one order) are not cancelled: orders answers it. */
+export type CountLiveOrders = (tx: Tx, order: { id: string; checkoutId: string | null }) => Promise<number>;
+
+export async function releasePromotionUses(tx: Tx, order: { id: string; checkoutId: string | null }, countLiveOrders: CountLiveOrders): Promise<void> {
   const purchaseId = order.checkoutId ?? order.id;
   const held = await tx
     .select({ id: promotionRedemptions.id, promotionId: promotionRedemptions.promotionId })
@@ -287,11 +289,7 @@ export async function releasePromotionUses(tx: Tx, order: { id: string; checkout
     .orderBy(asc(promotionRedemptions.promotionId))
     .for('update');
   if (held.length === 0) return;
-  const [live] = await tx
-    .select({ n: count() })
-    .from(orders)
-    .where(and(order.checkoutId ? eq(orders.checkoutId, order.checkoutId) : eq(orders.id, order.id), sql`${orders.status} <> 'CANCELLED'`));
-  if ((live?.n ?? 0) > 0) return;
+  if ((await countLiveOrders(tx, order)) > 0) return;
   await tx.update(promotionRedemptions).set({ releasedAt: new Date() }).where(inArray(promotionRedemptions.id, held.map((h) => h.id)));
   for (const h of held) await tx.update(promotions).set({ usedCount: sql`${promotions.usedCount} - 1` }).where(eq(promotions.id, h.promotionId));
 }
