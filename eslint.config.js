@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import drizzle from 'eslint-plugin-drizzle';
 import tseslint from 'typescript-eslint';
@@ -26,6 +26,42 @@ const featureBoundaries = features.map((feature) => ({
   },
 }));
 
+// Backend domains (workers/<domain>/, and the Durable Object files each owns) reach another domain only through its
+// front door, `@/<domain>` (workers/<domain>/index.ts). platform is the shared kernel: any file may import it, it
+// imports no domain. Allowed exceptions: a tables.ts may import another domain's tables.ts (foreign keys), a domain
+// listed in scripts/domain-boundaries.json `tableReads` may still read those owners' tables (debt), tests reach into
+// internals, and the composition layer (workers/app.ts, workers/index.ts) wires routers and consumers from their own
+// files. `npm run lint` also runs scripts/check-domain-graph.ts (the same rule, plus no cycles between domains).
+const boundaries = JSON.parse(readFileSync(new URL('./scripts/domain-boundaries.json', import.meta.url), 'utf8'));
+const domains = readdirSync(new URL('./workers', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const domainObjects = (domain) => Object.keys(boundaries.durableObjects).filter((file) => boundaries.durableObjects[file] === domain);
+const frontDoorOnly = (allowed, { durableObjects = [], tables = [] } = {}) => [
+  'error',
+  {
+    patterns: [
+      {
+        group: ['@/*/**', ...allowed.map((domain) => `!@/${domain}/**`), ...tables.map((owner) => `!@/${owner}/tables`)],
+        message: 'Import another domain only through its front door, @/<domain> (workers/<domain>/index.ts); see docs/architecture.md, Boundaries.',
+      },
+      { group: ['@do/*', ...durableObjects.map((file) => `!@do/${file.replace(/\.ts$/, '')}`)], message: 'A Durable Object class belongs to its domain: use that domain\'s front door.' },
+      { group: ['@/app', '@/index', '@/composition'], message: 'Domains do not import the composition layer; it imports them.' },
+      { group: ['../*'], message: 'Use the @/ alias: a relative path out of the folder hides a cross-domain import.' },
+    ],
+  },
+];
+const TEST_FILES = ['**/*.test.ts', '**/test-*.ts'];
+const domainBoundaries = domains.flatMap((domain) => {
+  const files = [`workers/${domain}/**/*.ts`, ...domainObjects(domain).map((file) => `durable-objects/${file}`)];
+  const own = domain === 'platform' ? ['platform'] : [domain, 'platform'];
+  const tables = boundaries.tableReads[domain] ?? [];
+  return [
+    { files, ignores: TEST_FILES, rules: { 'no-restricted-imports': frontDoorOnly(own, { durableObjects: domainObjects(domain), tables }) } },
+    // Foreign keys: drizzle needs the referenced table object.
+    { files: [`workers/${domain}/tables.ts`], rules: { 'no-restricted-imports': frontDoorOnly(own, { tables: domain === 'platform' ? [] : ['*'] }) } },
+  ];
+});
 export default tseslint.config(
   { ignores: ['node_modules', 'web/dist', '.data', '.wrangler', 'worker-configuration.d.ts', 'migrations'] },
   ...tseslint.configs.recommended,
@@ -43,6 +79,7 @@ export default tseslint.config(
     },
   },
   ...featureBoundaries,
+  ...domainBoundaries,
   {
     files: ['web/src/lib/**', 'web/src/stores/**', 'web/src/hooks/**', 'web/src/components/ui/**', 'web/src/types/**', 'web/src/config/**'],
     rules: {

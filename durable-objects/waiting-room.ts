@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 
 import type { AppEnv } from '@/env';
-import { liveStub } from '@/live/index';
+import { liveStub } from '@/live';
 
 /** How a launch's line runs; the Worker passes it from the `launches` row with every join. */
 export interface WaitingRoomConfig {

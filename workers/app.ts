@@ -9,33 +9,35 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
+import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
+import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
+import { createReviewsRouter } from '@/catalog/review-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { launchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
 import { notificationsRouter } from '@/notifications/routes';
-import { sagaAdminRouter } from '@/orders/admin-routes';
-import { orderDepsFromEnv } from '@/orders/deps';
+import { countStaleOutboxRows } from '@/orders/outbox';
+import { findDeliveredPurchase } from '@/orders/purchases';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
-import { paymentDepsFromEnv } from '@/payments/consumer';
+import { orderDepsFromEnv } from '@/orders/deps';
+import { sagaAdminRouter } from '@/orders/admin-routes';
 import { createPaymentsRouter } from '@/payments/routes';
-import { returnDepsFromEnv } from '@/returns/deps';
-import { createReturnsRouter } from '@/returns/routes';
-import { createSimulatorRouter } from '@/payments/simulator-routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
-import { reviewsRouter } from '@/catalog/review-routes';
-import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
-import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
-import { healthRouter } from '@/platform/health-routes';
+import { createSimulatorRouter } from '@/payments/simulator-routes';
+import { paymentDepsFromEnv } from '@/payments/consumer';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
+import { createHealthRouter } from '@/platform/health-routes';
 import { createLogger, describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, type AppRouter } from '@/platform/router';
-import { searchRouter } from '@/search/routes';
 import { promotionsRouter } from '@/promotions/routes';
+import { createReturnsRouter } from '@/returns/routes';
+import { returnDepsFromEnv } from '@/returns/deps';
+import { searchRouter } from '@/search/routes';
 import { taxRouter } from '@/tax/routes';
 
 export const API_PREFIX = '/api/v1';
@@ -151,7 +153,7 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 }
 
 function mountRoutes(app: AppRouter) {
-  app.route('/', healthRouter);
+  app.route('/', createHealthRouter({ countStaleEvents: countStaleOutboxRows }));
   // Literal /api/v1/orders/notifications paths must be registered before /api/v1/orders/{id}.
   app.route('/', notificationsRouter);
   app.route('/', createReturnsRouter(returnDepsFromEnv));
@@ -177,7 +179,7 @@ function mountRoutes(app: AppRouter) {
   app.route('/', launchesRouter);
   app.route('/', productsRouter);
   app.route('/', inventoryRouter);
-  app.route('/', reviewsRouter);
+  app.route('/', createReviewsRouter({ findDeliveredPurchase }));
   app.route('/', liveRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -1,12 +1,12 @@
 import { createApp } from '@/app';
-import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
+import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
 import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/prune';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
 import { handleOrderEventsBatch } from '@/payments/consumer';
-import { returnDepsFromEnv } from '@/returns/deps';
-import { finishReceivedReturns } from '@/returns/service';
 import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
+import { finishReceivedReturns } from '@/returns/service';
+import { returnDepsFromEnv } from '@/returns/deps';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 import { sagaStageOf } from '@/platform/saga-queues';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { products } from '@/catalog/tables';
 import { orderDepsFromEnv } from '@/orders/deps';
-import { placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
 import { orders } from '@/orders/tables';
 import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';

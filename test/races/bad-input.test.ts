@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import type { OrderCancelled } from '@/orders/messages';
-import { cancelTimedOutOrders } from '@/orders/service';
+import { cancelTimedOutOrders } from '@/orders/maintenance';
 import { orders as ordersTable } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { decodeBody } from '@/platform/dead-letters';
@@ -70,7 +70,7 @@ describe('bad input on the saga queues', () => {
     const orders = realOrderDeps();
     const pay = realPaymentDeps();
     const { orderId, created } = await placeRealOrder(shop, 2, orders.deps);
-    const { cancelOrder } = await import('@/orders/service');
+    const { cancelOrder } = await import('@/orders/transitions');
     await cancelOrder(orders.deps, { id: shop.buyer.id, role: 'customer' }, orderId, 'reordered', 'bad-input');
     const [cancelled] = (await outboxEvents(orderId, 'order.cancelled')) as OrderCancelled[];
     // The cancellation overtakes the creation on the queue, then both are redelivered.

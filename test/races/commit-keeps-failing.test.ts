@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { shipOrder, STOCK_COMMIT_FAILED_REASON } from '@/orders/service';
+import { STOCK_COMMIT_FAILED_REASON } from '@/orders/payment-events';
+import { shipOrder } from '@/orders/transitions';
 import type { OrderCancelled } from '@/orders/messages';
 import { SAGA_MAX_DELIVERIES } from '@/platform/queue-consumer';
 

@@ -68,7 +68,7 @@ describe('race: payment COMPLETED is never visible before its order is CONFIRMED
         },
       },
     };
-    const { applyPaymentCompleted } = await import('@/orders/service');
+    const { applyPaymentCompleted } = await import('@/orders/payment-events');
     const deps = { ...pay.deps, orders: { applyPaymentCompleted: (event: Parameters<typeof applyPaymentCompleted>[1], options: Parameters<typeof applyPaymentCompleted>[2]) => applyPaymentCompleted(flaky, event, options) } };
     const { orderId, created } = await placeRealOrder(shop, 1, orders.deps);
     const [message] = await deliverToPayments(deps, [created]);

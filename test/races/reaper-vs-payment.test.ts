@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import type { OrderCancelled } from '@/orders/messages';
-import { cancelTimedOutOrders } from '@/orders/service';
+import { cancelTimedOutOrders } from '@/orders/maintenance';
 import { orders as ordersTable } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { Gate } from '@test/support/gate';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, createTestApp } from '@/app';
 import { orderDepsFromEnv } from '@/orders/deps';
 import { createOrdersRouter } from '@/orders/routes';
-import { placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
 import { orders } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { ADDRESS, expireReservation, newShop, stockOf, stockStub } from '@test/reliability/harness';

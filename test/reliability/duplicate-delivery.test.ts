@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { cancelOrder } from '@/orders/service';
+import { cancelOrder } from '@/orders/transitions';
 
 import {
   deliverToOrders,

@@ -8,7 +8,7 @@ import { notifications } from '@/notifications/tables';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
 import { orderDepsFromEnv } from '@/orders/deps';
 import type { OrderEvent } from '@/orders/messages';
-import { placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
 import { orders, orderStatusHistory, outbox } from '@/orders/tables';
 import { consumeOrderEvents } from '@/payments/consumer';
 import { createSimulatedGateway, type PaymentGateway, type SimulatedMode } from '@/payments/gateway';

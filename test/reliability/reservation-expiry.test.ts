@@ -2,7 +2,8 @@ import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
-import { cancelTimedOutOrders, UNFULFILLABLE_REASON } from '@/orders/service';
+import { cancelTimedOutOrders } from '@/orders/maintenance';
+import { UNFULFILLABLE_REASON } from '@/orders/payment-events';
 import { orders as ordersTable } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { createTestUser } from '@test/support/shop-fixtures';

@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
-import { UNFULFILLABLE_REASON } from '@/orders/service';
+import { UNFULFILLABLE_REASON } from '@/orders/payment-events';
 
 import {
   deadLettersOf,

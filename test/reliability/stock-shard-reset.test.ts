@@ -2,7 +2,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 import { commitStock, growStockShards, reserveStock, stockLedger, stockSnapshot } from '@/catalog/stock';
-import { UNFULFILLABLE_REASON } from '@/orders/service';
+import { UNFULFILLABLE_REASON } from '@/orders/payment-events';
 import { withTransaction } from '@/platform/db';
 import { type AppError } from '@/platform/errors';
 import { deliverToOrders, deliverToPayments, newShop, orderRow, outboxEvents, paymentsOf, placeRealOrder, realOrderDeps, realPaymentDeps } from '@test/reliability/harness';

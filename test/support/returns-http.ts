@@ -3,7 +3,10 @@ import { and, eq } from 'drizzle-orm';
 
 import { createTestApp } from '@/app';
 import { placeCheckout } from '@/orders/checkout';
-import { applyCheckoutPaymentCompleted, applyPaymentCompleted, deliverOrder, placeOrder, shipOrder, type StockLine } from '@/orders/service';
+import { type StockLine } from '@/orders/model';
+import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/payment-events';
+import { placeOrder } from '@/orders/placing';
+import { deliverOrder, shipOrder } from '@/orders/transitions';
 import { orderItems, orders } from '@/orders/tables';
 import { createSimulatedGateway, type PaymentGateway, type RefundRequest, type SimulatedMode } from '@/payments/gateway';
 import { payments } from '@/payments/tables';

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 
 import type { OrderConsumerDeps } from '@/orders/consumer';
-import type { CartPort, StockLine, StockPort } from '@/orders/service';
+import type { CartPort, StockLine, StockPort } from '@/orders/model';
 import { createDb, withTransaction } from '@/platform/db';
 import { AppError } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';

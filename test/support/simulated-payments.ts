@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 
 import { orderDepsFromEnv } from '@/orders/deps';
-import { placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
 import { orders } from '@/orders/tables';
 import { createSimulatedIntent } from '@/payments/simulator';
 import { payments, type PaymentConfirmation } from '@/payments/tables';

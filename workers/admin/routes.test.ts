@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { adminRouter } from '@/admin/routes';
-import { adminAuditLog } from '@/admin/tables';
+import { adminAuditLog } from '@/platform/tables';
 import { createTestApp } from '@/app';
 import { categories } from '@/catalog/tables';
 import { categoriesRouter, productsRouter } from '@/catalog/routes';

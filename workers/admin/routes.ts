@@ -1,13 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { AUDIT_TARGET_TYPES } from '@/admin/audit';
+import { AUDIT_TARGET_TYPES } from '@/platform/audit';
 import { adminOrderDetail, adminSummary, deleteCategory, listAuditLog, renameCategory, resendUserVerification, searchOrders, searchUsers, unlockUser } from '@/admin/service';
-import { currentUser, requireAuth } from '@/identity/auth';
-import { createEmailSender } from '@/identity/email';
+import { currentUser, requireAuth, createEmailSender } from '@/identity';
 import { USER_ROLES } from '@/identity/tables';
-import { orderSchema } from '@/orders/schema';
+import { orderSchema } from '@/orders';
 import { ORDER_STATUSES } from '@/orders/tables';
-import { paymentSchema } from '@/payments/schema';
+import { paymentSchema } from '@/payments';
 import { runAfterResponse } from '@/platform/background';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';

@@ -1,18 +1,16 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
-import { listAuditLog, recordAdminAction, type AuditActor } from '@/admin/audit';
-import { centsToAmount } from '@/catalog/summary';
+import { listAuditLog, recordAdminAction, type AuditActor } from '@/platform/audit';
+import { centsToAmount } from '@/platform/money';
 import { categories, products } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
-import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from '@/identity/lockout';
-import { sha256Hex, sixDigitCode } from '@/identity/secrets';
-import { verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity/registration';
+import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix, sha256Hex, sixDigitCode, verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity';
 import { emailVerifications, loginAttempts, userProfiles, users, type UserRole } from '@/identity/tables';
-import { shortOrderNumber } from '@/notifications/service';
-import { orderSummaryColumns, toOrderResponse } from '@/orders/service';
+import { shortOrderNumber } from '@/notifications';
+import { orderSummaryColumns, toOrderResponse } from '@/orders';
 import { orderItems, orders, orderStatusHistory, outbox, ORDER_STATUSES, type OrderStatus } from '@/orders/tables';
-import { toPaymentResponse } from '@/payments/service';
+import { toPaymentResponse } from '@/payments';
 import { paymentHistory, payments } from '@/payments/tables';
 import { createDb, withTransaction, type Db, type Queryable } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 
 import { addCartItemSchema, cartItemParamsSchema, cartSchema, updateCartItemSchema } from '@/cart/schema';
 import { addToCart, cartDeps, clearCart, getCart, removeCartItem, setCartItemQuantity } from '@/cart/service';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';

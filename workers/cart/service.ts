@@ -2,8 +2,8 @@ import type { CartMutationResult } from '@do/cart';
 
 import { orderedItemsSchema, type AddCartItem, type CartView } from '@/cart/schema';
 import type { CartRuleViolation, CartSnapshot, ProductQuote } from '@/cart/rules';
-import { getCartProducts, type CartProduct } from '@/catalog/cart-lookup';
-import { centsToAmount } from '@/catalog/summary';
+import { getCartProducts, type CartProduct } from '@/catalog';
+import { centsToAmount } from '@/platform/money';
 import type { AppEnv, AuthUser } from '@/env';
 import { createDb } from '@/platform/db';
 import { conflict, forbidden, notFound, type AppError } from '@/platform/errors';

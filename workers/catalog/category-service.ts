@@ -4,7 +4,7 @@ import type { Category, CreateCategory } from '@/catalog/schema';
 import { categories } from '@/catalog/tables';
 import type { Db, Queryable } from '@/platform/db';
 import { badRequest, notFound } from '@/platform/errors';
-import { invalidateSuggestions } from '@/search/suggest';
+import { bumpCatalogGeneration } from '@/catalog/generation';
 
 const SLUG_MAX = 100;
 /** Room left for a `-NN` collision suffix inside the 100-character column. */
@@ -111,7 +111,7 @@ export async function createCategory(q: Queryable, input: CreateCategory): Promi
       .onConflictDoNothing({ target: categories.slug })
       .returning(categoryColumns);
     if (created) {
-      await invalidateSuggestions();
+      await bumpCatalogGeneration();
       return created;
     }
   }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 
-import { requireAuth, currentUser } from '@/identity/auth';
+import { requireAuth, currentUser } from '@/identity';
 import { AppError, errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';

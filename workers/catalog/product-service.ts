@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, ilike, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 
-import { recordAdminAction } from '@/admin/audit';
+import { recordAdminAction } from '@/platform/audit';
 import { assertCategoryExists, categoryWithChildren } from '@/catalog/category-service';
 import { amountToCents, type CreateProduct, type ProductDetail, type ProductListQuery, type PRODUCT_SORT_FIELDS, type UpdateProduct } from '@/catalog/schema';
 import { changeOnHand, growStockShards, initProductStock, mirrorStock } from '@/catalog/stock';
@@ -10,7 +10,7 @@ import type { AppEnv, AuthUser } from '@/env';
 import { createDb, isUniqueViolation, withTransaction, type Queryable, type Tx } from '@/platform/db';
 import { conflict, forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type PageMeta, type Sort } from '@/platform/pagination';
-import { invalidateSuggestions } from '@/search/suggest';
+import { bumpCatalogGeneration } from '@/catalog/generation';
 
 type ProductSortField = (typeof PRODUCT_SORT_FIELDS)[number];
 
@@ -171,7 +171,7 @@ export async function createProduct(env: AppEnv, seller: AuthUser, input: Create
     return row!.id;
   }));
   await initProductStock(env, id, input.stockQuantity);
-  await invalidateSuggestions();
+  await bumpCatalogGeneration();
   return getProductDetail(createDb(env), seller, id);
 }
 
@@ -259,7 +259,7 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
       (input.categoryId !== undefined && (input.categoryId ?? null) !== current.categoryId)
     );
   }));
-  if (input.name !== undefined || input.status !== undefined || input.categoryId !== undefined) await invalidateSuggestions();
+  if (input.name !== undefined || input.status !== undefined || input.categoryId !== undefined) await bumpCatalogGeneration();
   return { product: await getProductDetail(createDb(env), user, id), textChanged };
 }
 
@@ -274,5 +274,5 @@ export async function deleteProduct(env: AppEnv, user: AuthUser, id: number): Pr
       .where(eq(products.id, id));
     if (user.role === 'admin') await recordAdminAction(tx, { actor: user, action: 'product.deleted', targetType: 'product', targetId: id, before: { status: current.status, version: current.version }, after: { status: 'DELETED', version: current.version + 1 } });
   });
-  await invalidateSuggestions();
+  await bumpCatalogGeneration();
 }

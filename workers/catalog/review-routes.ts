@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 
-import { createReview, findReviewByOrderItem, listReviews, updateReview } from '@/catalog/review-service';
+import { createReview, findReviewByOrderItem, listReviews, updateReview, type FindDeliveredPurchase } from '@/catalog/review-service';
 import {
   createReviewSchema,
   orderItemReviewParamSchema,
@@ -11,7 +11,7 @@ import {
   reviewSchema,
   updateReviewSchema,
 } from '@/catalog/schema';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
@@ -20,7 +20,8 @@ import { createRouter } from '@/platform/router';
 const bearer = [{ bearerAuth: [] }];
 
 /** Product reviews: public list, verified-purchase writes by the author. */
-export const reviewsRouter = createRouter()
+export const createReviewsRouter = ({ findDeliveredPurchase }: { findDeliveredPurchase: FindDeliveredPurchase }) =>
+  createRouter()
   .openapi(
     createRoute({
       method: 'get',
@@ -46,7 +47,7 @@ export const reviewsRouter = createRouter()
       request: { params: productReviewsParamSchema, body: { content: { 'application/json': { schema: createReviewSchema } }, required: true } },
       responses: { 201: jsonContent(envelope(reviewSchema), 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json({ success: true as const, data: await createReview(c.env, currentUser(c), c.req.valid('param').productId, c.req.valid('json')) }, 201),
+    async (c) => c.json({ success: true as const, data: await createReview(c.env, currentUser(c), c.req.valid('param').productId, c.req.valid('json'), findDeliveredPurchase) }, 201),
   )
   .openapi(
     createRoute({

@@ -5,8 +5,7 @@ import type { CreateReview, PublicReview, Review, UpdateReview } from '@/catalog
 import { productReviews, products } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
 import { userProfiles } from '@/identity/tables';
-import { createNotification } from '@/notifications/service';
-import { findDeliveredPurchase } from '@/orders/purchases';
+import { createNotification } from '@/notifications';
 import type { Queryable, Tx } from '@/platform/db';
 import { withTransaction } from '@/platform/db';
 import { AppError, conflict, forbidden, notFound } from '@/platform/errors';
@@ -107,7 +106,14 @@ function reviewBody(rating: number, comment: string | null | undefined): string 
  * order (403 `PURCHASE_NOT_VERIFIED`), and reviewed at most once (409 `ALREADY_REVIEWED`). The
  * rating aggregate and the seller's notification are written in the same transaction.
  */
-export async function createReview(env: AppEnv, user: AuthUser, productId: number, input: CreateReview): Promise<Review> {
+/**
+ * The verified purchase a review needs: the customer's order line `orderItemId` of `productId` in a DELIVERED order,
+ * else null. Orders answers it (workers/orders/purchases.ts); the composition layer hands it in, so the catalog,
+ * below orders, does not import it.
+ */
+export type FindDeliveredPurchase = (q: Queryable, input: { customerId: string; orderItemId: string; productId: number }) => Promise<object | null>;
+
+export async function createReview(env: AppEnv, user: AuthUser, productId: number, input: CreateReview, findDeliveredPurchase: FindDeliveredPurchase): Promise<Review> {
   return withTransaction(env, async (tx) => {
     const product = await lockProduct(tx, productId);
     const purchase = await findDeliveredPurchase(tx, { customerId: user.id, orderItemId: input.orderItemId, productId });

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
-import { reviewsRouter } from '@/catalog/review-routes';
+import { createReviewsRouter } from '@/catalog/review-routes';
 import { productsRouter } from '@/catalog/routes';
 import type { ProductDetail, Review } from '@/catalog/schema';
 import { apiClient, CUSTOMER, errorOf, insertProduct, OTHER_SELLER, type Paged, SELLER } from '@/catalog/test-support';
@@ -12,7 +12,7 @@ import { orderItems, orders, type OrderStatus } from '@/orders/tables';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 
-const api = apiClient(reviewsRouter, productsRouter);
+const api = apiClient(createReviewsRouter({ findDeliveredPurchase }), productsRouter);
 
 /** Inserts an order with one line of `productId` for `buyer` (orders are another domain's rows; tests write them directly). */
 async function purchase(productId: number, buyer = CUSTOMER.userId, status: OrderStatus = 'DELIVERED') {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { recordAdminAction } from '@/admin/audit';
+import { recordAdminAction } from '@/platform/audit';
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
 import { assertProductVisible, createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
@@ -20,7 +20,7 @@ import {
 } from '@/catalog/schema';
 import { stockSnapshot } from '@/catalog/stock';
 import { productSummarySchema } from '@/catalog/summary';
-import { currentUser, optionalAuth, requireAuth } from '@/identity/auth';
+import { currentUser, optionalAuth, requireAuth } from '@/identity';
 import { createDb, withTransaction } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';

@@ -2,9 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 
 import { categories, productImages, products, PRODUCT_STATUSES } from '@/catalog/tables';
-
-/** Integer cents → the wire's 2-decimal amount (exact for every value we store). */
-export const centsToAmount = (cents: number) => Math.round(cents) / 100;
+import { centsToAmount } from '@/platform/money';
 
 /** The product summary every list returns, camelCase. */
 export const productSummarySchema = z

@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
-  char,
   check,
   customType,
   index,
@@ -11,11 +10,9 @@ import {
   pgTable,
   smallint,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
   varchar,
-  vector,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
@@ -33,7 +30,6 @@ export interface ShardMirror {
 }
 
 /** Dimension of the sentence embeddings (MiniLM-class models). */
-export const EMBEDDING_DIMENSIONS = 384;
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -137,17 +133,3 @@ export const productReviews = pgTable(
   ],
 );
 
-export const productEmbeddings = pgTable(
-  'product_embeddings',
-  {
-    productId: bigint({ mode: 'number' })
-      .primaryKey()
-      .references(() => products.id, { onDelete: 'cascade' }),
-    embedding: vector({ dimensions: EMBEDDING_DIMENSIONS }).notNull(),
-    model: varchar({ length: 100 }).notNull(),
-    /** SHA-256 hex of the embedded text: unchanged text is never re-embedded. */
-    sourceHash: char({ length: 64 }).notNull(),
-    embeddedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('product_embeddings_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops'))],
-);

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, ne, sql, type SQL } from 'drizzle-orm';
 
-import { recordAdminAction, type AuditActor } from '@/admin/audit';
+import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import type { AppEnv } from '@/env';
 import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, UserSummary } from '@/identity/schema';
 import { revokeAllRefreshTokens } from '@/identity/sessions';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { AppEnv } from '@/env';
-import { verifyScopedToken } from '@/identity/tokens';
+import { verifyScopedToken } from '@/identity';
 import { ADMISSION_AUDIENCE, activeLaunches, waitingRoom } from '@/launches/service';
 import type { LaunchRow } from '@/launches/tables';
 import type { Queryable } from '@/platform/db';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { productIdParamSchema } from '@/catalog/schema';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { productIdParamSchema } from '@/catalog';
+import { currentUser, requireAuth } from '@/identity';
 import { joinLineSchema, launchSchema, putLaunchSchema, ticketSchema } from '@/launches/schema';
 import { deleteLaunch, getLaunch, getTicket, joinLine, putLaunch } from '@/launches/service';
 import { addressTag } from '@/platform/client-address';

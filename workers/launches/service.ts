@@ -1,9 +1,9 @@
 import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 
 import type { WaitingRoomConfig, TicketView } from '@do/waiting-room';
-import { lockOwnedProduct, productNotFound } from '@/catalog/product-service';
+import { lockOwnedProduct, productNotFound } from '@/catalog';
 import type { AppEnv, AuthUser } from '@/env';
-import { signScopedToken } from '@/identity/tokens';
+import { signScopedToken } from '@/identity';
 import { botCheckFromEnv } from '@/launches/bot-check';
 import type { LaunchResponse, PutLaunch, TicketResponse } from '@/launches/schema';
 import { launches, type LaunchRow } from '@/launches/tables';

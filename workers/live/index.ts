@@ -7,7 +7,7 @@ import { users } from '@/identity/tables';
 import type { LiveEvent } from '@/live/protocol';
 import { notifications } from '@/notifications/tables';
 import { orders } from '@/orders/tables';
-import { toPaymentResponse } from '@/payments/service';
+import { toPaymentResponse } from '@/payments';
 import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { createLogger, describeError } from '@/platform/logger';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 
 import { products } from '@/catalog/tables';
 import { getConfig } from '@/env';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity';
 import { currentSessionVersion, liveStub, stockFeedStub } from '@/live';
 import { LIVE_CLOSE, LIVE_TICKET_PATTERN, refuseSocket, STOCK_FEED_HEADERS, STOCK_FEED_LIMITS } from '@/live/protocol';
 import { createDb } from '@/platform/db';

@@ -1,7 +1,7 @@
 import { and, asc, desc, count, eq, inArray, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog/summary';
-import { commissionShareCents } from '@/returns/rules';
+import { centsToAmount } from '@/platform/money';
+import { commissionShareCents } from '@/returns';
 import { sellerLedgerEntries, type LedgerEntryType } from '@/marketplace/tables';
 import { orders, orderStatusHistory } from '@/orders/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';

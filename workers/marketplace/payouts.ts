@@ -1,7 +1,7 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 
-import { recordAdminAction, type AuditActor } from '@/admin/audit';
-import { centsToAmount } from '@/catalog/summary';
+import { recordAdminAction, type AuditActor } from '@/platform/audit';
+import { centsToAmount } from '@/platform/money';
 import { balanceCents } from '@/marketplace/ledger';
 import { payouts, sellerLedgerEntries, sellerPayoutAccounts } from '@/marketplace/tables';
 import { users } from '@/identity/tables';

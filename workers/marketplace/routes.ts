@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { recordAdminAction } from '@/admin/audit';
+import { recordAdminAction } from '@/platform/audit';
 import type { AppEnv } from '@/env';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity';
 import { listLedger, sellerBalance } from '@/marketplace/ledger';
 import { createPayout, listPayouts, payoutProviderFromEnv, type PayoutDeps } from '@/marketplace/payouts';
 import { categoryCommissionRates, LEDGER_ENTRY_TYPES, PAYOUT_STATUSES } from '@/marketplace/tables';

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog/summary';
+import { centsToAmount } from '@/platform/money';
 import { shippingOptions } from '@/marketplace/tables';
 import type { Db, Queryable } from '@/platform/db';
 import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';

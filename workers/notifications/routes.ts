@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { currentUser, requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity';
 import { notificationIdParamsSchema, notificationListSchema } from '@/notifications/schema';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '@/notifications/service';
 import { createDb } from '@/platform/db';

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { stockLedger } from '@/catalog/stock';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { stockLedger } from '@/catalog';
+import { currentUser, requireAuth } from '@/identity';
 import { countStaleOutboxRows } from '@/orders/outbox';
-import { pendingOrderStats } from '@/orders/service';
+import { pendingOrderStats } from '@/orders/maintenance';
 import { createDb, withTransaction } from '@/platform/db';
 import { countOpenDeadLetters, decodeBody, listDeadLetters, replayDeadLetter, type DeadLetterRow } from '@/platform/dead-letters';
 import { errorResponses } from '@/platform/errors';

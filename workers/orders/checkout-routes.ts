@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 
-import { currentUser, requireAuth } from '@/identity/auth';
+import { currentUser, requireAuth } from '@/identity';
 import { getCheckout, placeCheckout, previewCheckout } from '@/orders/checkout';
 import { checkoutIdParamsSchema, checkoutPreviewRequestSchema, checkoutPreviewSchema, checkoutSchema, createCheckoutSchema } from '@/orders/checkout-schema';
-import { admissionGate } from '@/launches/admission';
+import { admissionGate } from '@/launches';
 import { type MakeOrderDeps, orderHeadersSchema, relay } from '@/orders/routes';
 import { errorResponses } from '@/platform/errors';
 import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';

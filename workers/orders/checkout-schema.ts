@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 
-import { PLATFORM_DEFAULT_SHIPPING_ID } from '@/marketplace/shipping';
+import { PLATFORM_DEFAULT_SHIPPING_ID } from '@/marketplace';
 import { MAX_ORDER_LINES, orderLineSchema, orderSchema, promoCodeField, shippingAddressInputSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
 import { PROMOTION_FUNDERS, PROMOTION_TYPES } from '@/promotions/tables';
 import { CHECKOUT_STATUSES } from '@/orders/tables';
-import { paymentSchema } from '@/payments/schema';
+import { paymentSchema } from '@/payments';
 
 /** A checkout names at most this many sellers' shipping choices (one per seller, at most one seller per line). */
 const MAX_SHIPPING_CHOICES = MAX_ORDER_LINES;

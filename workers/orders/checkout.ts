@@ -1,35 +1,19 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog/summary';
-import { resolveShipping } from '@/marketplace/shipping';
-import { createNotification, shortOrderNumber } from '@/notifications/service';
+import { centsToAmount } from '@/platform/money';
+import { resolveShipping } from '@/marketplace';
+import { createNotification, orderNotices } from '@/notifications';
 import { storedShippingAddress } from '@/orders/address';
 import type { CheckoutInput, CheckoutPreviewResponse, CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, toTotals, type PricedGroup, type Pricing } from '@/orders/pricing';
-import {
-  enqueue,
-  eventEnvelope,
-  loadPurchasable,
-  money,
-  orderCommission,
-  orderItemValues,
-  orderMoney,
-  pricingDeps,
-  RESERVATION_TTL_MS,
-  restoreAdmissions,
-  toOrderResponse,
-  type Caller,
-  type OrderDeps,
-  type OrderItemRow,
-  type OrderRow,
-  type StockLine,
-} from '@/orders/service';
-import { reserveAdmitted, type AdmissionGate } from '@/launches/admission';
-import { redeemPromotions } from '@/promotions/service';
+import { enqueue, eventEnvelope, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type StockLine } from '@/orders/model';
+import { loadPurchasable, orderCommission, orderItemValues, orderMoney, pricingDeps, restoreAdmissions } from '@/orders/placing';
+import { reserveAdmitted, type AdmissionGate } from '@/launches';
+import { redeemPromotions } from '@/promotions';
 import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
-import { toPaymentResponse } from '@/payments/service';
+import { toPaymentResponse } from '@/payments';
 import { payments } from '@/payments/tables';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable } from '@/platform/db';
@@ -253,10 +237,8 @@ export async function placeCheckout(
       for (const g of groups) {
         await createNotification(tx, {
           userId: g.sellerId,
-          type: 'ORDER_PLACED',
-          title: `New order ${shortOrderNumber(g.orderId)} received`,
-          body: `Total ${money(g.priced.totalCents, checkout!.currency)} (shipping ${money(g.priced.shippingCents, checkout!.currency)}), awaiting payment.`,
           orderId: g.orderId,
+          ...orderNotices.placed(g.orderId, { totalCents: g.priced.totalCents, currency: checkout!.currency }, g.priced.shippingCents),
         });
       }
       return { outboxId, created, checkout: toCheckoutResponse(checkout!, members, null) };

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { notifications } from '@/notifications/tables';
 import { consumePaymentEvents } from '@/orders/consumer';
-import { cancelOrder, placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
+import { cancelOrder } from '@/orders/transitions';
 import { orders, orderStatusHistory, outbox } from '@/orders/tables';
 import type { PaymentEvent } from '@/payments/messages';
 import { newId } from '@/platform/columns';

@@ -1,6 +1,7 @@
 import { publishOutboxRows } from '@/orders/outbox';
-import { applyPaymentCompleted, applyPaymentFailed, type OrderDeps } from '@/orders/service';
-import { paymentEventSchema } from '@/payments/messages';
+import { type OrderDeps } from '@/orders/model';
+import { applyPaymentCompleted, applyPaymentFailed } from '@/orders/payment-events';
+import { paymentEventSchema } from '@/payments';
 import { createCoalescer } from '@/platform/coalesce';
 import { storeDeadLetter } from '@/platform/dead-letters';
 import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';

@@ -1,17 +1,17 @@
-import { cartStub, removeOrderedFromCart } from '@/cart/service';
-import { commitStock, releaseStock, reserveStock, restockStock } from '@/catalog/stock';
+import { cartStub, removeOrderedFromCart } from '@/cart';
+import { commitStock, releaseStock, reserveStock, restockStock } from '@/catalog';
 import { getConfig, type AppEnv } from '@/env';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
 import { publishOutboxRows } from '@/orders/outbox';
-import { commissionBpsFromEnv } from '@/marketplace/commission';
-import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/service';
-import type { PaidOrderPort } from '@/payments/service';
+import { commissionBpsFromEnv } from '@/marketplace';
+import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/payment-events';
+import type { PaidOrderPort } from '@/payments';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { createLogger, type Logger } from '@/platform/logger';
 import { sagaQueue } from '@/platform/saga-queues';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
-import { taxCalculatorFromEnv } from '@/tax/calculator';
+import { taxCalculatorFromEnv } from '@/tax';
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
 export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDeps {

@@ -32,7 +32,7 @@
  * - every promotion used by those orders: `used_count` = its unreleased redemptions, never above `usage_limit`.
  */
 import { OUTBOX_RESEND_AFTER_SECONDS } from '@/orders/outbox';
-import { RESERVATION_TTL_MS } from '@/orders/service';
+import { RESERVATION_TTL_MS } from '@/orders/model';
 
 /** The cron (reaper and outbox sweep) runs every minute. */
 export const CRON_PERIOD_SECONDS = 60;

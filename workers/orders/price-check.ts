@@ -1,4 +1,4 @@
-import { centsToAmount } from '@/catalog/summary';
+import { centsToAmount } from '@/platform/money';
 import { AppError } from '@/platform/errors';
 
 /**

@@ -1,14 +1,11 @@
-import { inArray } from 'drizzle-orm';
-
-import { centsToAmount } from '@/catalog/summary';
-import { categories } from '@/catalog/tables';
+import { centsToAmount } from '@/platform/money';
+import { parentCategories } from '@/catalog';
 import type { CheckoutPreviewResponse } from '@/orders/checkout-schema';
 import type { Queryable } from '@/platform/db';
 import { AppError } from '@/platform/errors';
-import { bestPerLine, isRefusal, promotionEffect, type DiscountLine, type PromotionEffect, type Refusal, type RefusalCode } from '@/promotions/discount';
-import { loadCandidates, toRule, type PromotionUse } from '@/promotions/service';
+import { bestPerLine, isRefusal, promotionEffect, type DiscountLine, type PromotionEffect, type Refusal, type RefusalCode, loadCandidates, toRule, type PromotionUse } from '@/promotions';
 import type { PromotionFunder, PromotionType } from '@/promotions/tables';
-import type { TaxCalculator } from '@/tax/calculator';
+import type { TaxCalculator } from '@/tax';
 
 /**
  * Discount and tax of a purchase (docs/decisions/promotions.md), shared by the preview, the checkout and the
@@ -101,14 +98,6 @@ const REFUSAL_STATUS: Record<RefusalCode, 409 | 422> = {
 export function refusedCodeError(outcome: CodeOutcome): AppError {
   const refusal = outcome.refusal!;
   return new AppError(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message, { promoCode: `${outcome.code}: ${refusal.message}` });
-}
-
-/** Each category's parent, for the categories of a purchase's lines. */
-async function parentCategories(db: Queryable, ids: (number | null)[]): Promise<Map<number, number | null>> {
-  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db.select({ id: categories.id, parentId: categories.parentId }).from(categories).where(inArray(categories.id, wanted));
-  return new Map(rows.map((row) => [row.id, row.parentId]));
 }
 
 /** `address` undefined (a preview before the buyer gave one): no tax. */

@@ -8,7 +8,7 @@ import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { notifications } from '@/notifications/tables';
 import { createOrdersRouter } from '@/orders/routes';
 import type { OrderResponse } from '@/orders/schema';
-import { applyPaymentCompleted } from '@/orders/service';
+import { applyPaymentCompleted } from '@/orders/payment-events';
 import { orders, orderStatusHistory, outbox } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { newId } from '@/platform/columns';

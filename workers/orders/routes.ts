@@ -3,9 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
 import type { AppBindings, AppEnv } from '@/env';
-import { currentUser, requireAuth } from '@/identity/auth';
-import { admissionGate } from '@/launches/admission';
-import { admissionHeaderSchema } from '@/launches/schema';
+import { currentUser, requireAuth } from '@/identity';
+import { admissionGate, admissionHeaderSchema } from '@/launches';
 import { publishOutboxPayloads, publishOutboxRows } from '@/orders/outbox';
 import { checkoutPreviewSchema } from '@/orders/checkout-schema';
 import { shipOrderSchema } from '@/orders/shipment';
@@ -22,21 +21,10 @@ import {
   purchaseVerificationQuerySchema,
   sellerOrderSummarySchema,
 } from '@/orders/schema';
-import {
-  cancelOrder,
-  deliverOrder,
-  getOrder,
-  getOrderHistory,
-  getSellerOrder,
-  listBuyerOrders,
-  listSellerOrders,
-  placeOrder,
-  previewOrder,
-  shipOrder,
-  verifyPurchase,
-  type OrderChange,
-  type OrderDeps,
-} from '@/orders/service';
+import { type OrderChange, type OrderDeps } from '@/orders/model';
+import { placeOrder, previewOrder } from '@/orders/placing';
+import { getOrder, getOrderHistory, getSellerOrder, listBuyerOrders, listSellerOrders, verifyPurchase } from '@/orders/reading';
+import { cancelOrder, deliverOrder, shipOrder } from '@/orders/transitions';
 import { runAfterResponse } from '@/platform/background';
 import { emptyJsonBodyIsEmpty } from '@/platform/optional-body';
 import { errorResponses } from '@/platform/errors';

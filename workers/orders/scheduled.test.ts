@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '@/index';
 import { orderDepsFromEnv } from '@/orders/deps';
 import { runScheduledMaintenance } from '@/orders/scheduled';
-import { placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
 import { orders, outbox } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';

@@ -5,8 +5,8 @@ import { ORDER_STATUSES } from '@/orders/tables';
 import { PAYMENT_CONFIRMATIONS } from '@/payments/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
-import { orderRefundSchema } from '@/payments/order-refunds';
-import { returnSummarySchema } from '@/returns/summary';
+import { orderRefundSchema } from '@/payments';
+import { returnSummarySchema } from '@/returns';
 
 /**
  * Where an order goes, as a client sends it. Fields were added after the first clients (recipient, phone, second line)

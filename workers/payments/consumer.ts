@@ -1,6 +1,5 @@
 import { getConfig, type AppEnv } from '@/env';
-import { paidOrderPortFromEnv } from '@/orders/deps';
-import { aggregateIdOf, orderEventSchema } from '@/orders/messages';
+import { paidOrderPortFromEnv, aggregateIdOf, orderEventSchema } from '@/orders';
 import { createStripeIntent, gatewayFromEnv } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';
 import { chargeCheckout, chargeOrder, refundOrderPayment, type IntentPort, type PaymentDeps } from '@/payments/service';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
-import { placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
 import { consumeOrderEvents } from '@/payments/consumer';
 import { createSimulatedGateway, type SimulatedMode } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 
 import type { AppEnv } from '@/env';
-import { currentUser, requireAuth } from '@/identity/auth';
-import { idempotencyHeaderSchema } from '@/orders/schema';
+import { currentUser, requireAuth } from '@/identity';
+import { idempotencyHeaderSchema } from '@/orders';
 import { createPaymentSchema, paymentIdParamsSchema, paymentListQuerySchema, paymentOrderParamsSchema, paymentSchema } from '@/payments/schema';
 import { createManualPayment, getPayment, getPaymentForOrder, listUserPayments, type PaymentDeps } from '@/payments/service';
 import { errorResponses } from '@/platform/errors';

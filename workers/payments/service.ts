@@ -1,10 +1,9 @@
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 
-import { recordAdminAction, type AuditActor } from '@/admin/audit';
-import { centsToAmount } from '@/catalog/summary';
-import { createNotification, shortOrderNumber } from '@/notifications/service';
-import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/messages';
-import { findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders/service';
+import { recordAdminAction, type AuditActor } from '@/platform/audit';
+import { centsToAmount } from '@/platform/money';
+import { createNotification, shortOrderNumber } from '@/notifications';
+import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
 import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
 import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';

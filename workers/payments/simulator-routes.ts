@@ -4,7 +4,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { z } from 'zod';
 
 import type { AppBindings, AppEnv } from '@/env';
-import { centsToAmount } from '@/catalog/summary';
+import { centsToAmount } from '@/platform/money';
 import {
   answerSimulatedChallenge,
   confirmSimulatedIntent,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
-import { placeOrder } from '@/orders/service';
+import { placeOrder } from '@/orders/placing';
 import type { PaymentEvent } from '@/payments/messages';
 import type { PaymentDeps } from '@/payments/service';
 import { paymentHistory, payments, paymentWebhookEvents } from '@/payments/tables';

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
-import { recordAdminAction, type AuditActor } from '@/admin/audit';
+import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import { getConfig, type AppEnv } from '@/env';
 import { createDb, type Db, type Queryable, type Tx } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';

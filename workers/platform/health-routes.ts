@@ -2,9 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 
 import { createRouter } from '@/platform/router';
-import { countStaleOutboxRows } from '@/orders/outbox';
 import { getConfig } from '@/env';
-import { createDb } from '@/platform/db';
+import { createDb, type Queryable } from '@/platform/db';
 import { describeError } from '@/platform/logger';
 import { rateLimit } from '@/platform/middleware';
 import { withTimeout } from '@/platform/timeout';
@@ -56,7 +55,16 @@ const databaseKey = (env: { DATABASE_URL?: string }) => env.DATABASE_URL ?? '';
 
 const healthLimit = rateLimit((env) => env.HEALTH_RATE_LIMITER, HEALTH_RETRY_AFTER_SECONDS, 'health');
 
-export const healthRouter = createRouter()
+/**
+ * What readiness asks of the domains, handed in by the composition point (workers/app.ts) so that platform imports
+ * no domain: how many saga events have waited unpublished for longer than `olderThanSeconds` (the orders outbox).
+ */
+export interface ReadinessProbes {
+  countStaleEvents(db: Queryable, olderThanSeconds: number): Promise<number>;
+}
+
+export const createHealthRouter = (probes: ReadinessProbes) =>
+  createRouter()
   .openapi(
     createRoute({
       method: 'get',
@@ -85,7 +93,7 @@ export const healthRouter = createRouter()
       let postgres: 'UP' | 'DOWN' = 'DOWN';
       let queue: 'UP' | 'DOWN' = 'DOWN';
       try {
-        const stale = await withTimeout(countStaleOutboxRows(db, OUTBOX_STALE_SECONDS), CHECK_TIMEOUT_MS);
+        const stale = await withTimeout(probes.countStaleEvents(db, OUTBOX_STALE_SECONDS), CHECK_TIMEOUT_MS);
         postgres = 'UP';
         queue = c.env.ORDER_EVENTS && stale === 0 ? 'UP' : 'DOWN';
       } catch (err) {

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { adminAuditLog } from '@/admin/tables';
+import { adminAuditLog } from '@/platform/tables';
 import { categories, products } from '@/catalog/tables';
 import type { CheckoutPreviewResponse, CheckoutResponse } from '@/orders/checkout-schema';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';

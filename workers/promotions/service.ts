@@ -1,9 +1,8 @@
 import { and, asc, count, desc, eq, inArray, isNull, lte, or, gt, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/catalog/summary';
-import { categories, products } from '@/catalog/tables';
+import { centsToAmount } from '@/platform/money';
 import { isUniqueViolation } from '@/platform/db';
-import { orders } from '@/orders/tables';
+import { assertCategoryExists, productSellers } from '@/catalog';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, conflict, forbidden, notFound } from '@/platform/errors';
 import { availability, type PromotionRule, type Refusal } from '@/promotions/discount';
@@ -96,13 +95,11 @@ export async function createPromotion(db: Queryable, caller: Caller, input: Crea
   if (scope === 'seller' && sellerId === null) throw new AppError(400, 'VALIDATION_ERROR', 'Request validation failed', { sellerId: 'A seller promotion needs sellerId' });
   if (bySeller && input.sellerId && input.sellerId !== caller.id) throw forbidden('A seller creates promotions for its own products only', 'NOT_YOUR_PRODUCTS');
   if (input.categoryId) {
-    const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId));
-    if (!category) throw notFound('CATEGORY_NOT_FOUND', `Category ${input.categoryId} not found`);
+    await assertCategoryExists(db, input.categoryId);
   }
   if (input.productIds) {
     const ids = [...new Set(input.productIds)];
-    const found = await db.select({ id: products.id, sellerId: products.sellerId }).from(products).where(inArray(products.id, ids));
-    const known = new Map(found.map((p) => [p.id, p.sellerId]));
+    const known = await productSellers(db, ids);
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length > 0) throw new AppError(404, 'PRODUCT_NOT_FOUND', `Product ${missing.join(', ')} not found`, Object.fromEntries(missing.map((id) => [`productIds.${id}`, 'Not found'])));
     const foreign = sellerId === null ? [] : ids.filter((id) => known.get(id) !== sellerId);
@@ -280,7 +277,10 @@ export async function redeemPromotions(tx: Tx, userId: string, purchaseId: strin
  * seller orders share one use). Runs in the cancelling transaction after the order's lock: the redemption rows are
  * locked first, then the orders are read, so two orders of one checkout cancelled at once cannot both miss it.
  */
-export async function releasePromotionUses(tx: Tx, order: { id: string; checkoutId: string | null }): Promise<void> {
+/** How many orders of the purchase (the checkout's, else the one order) are not cancelled: orders answers it. */
+export type CountLiveOrders = (tx: Tx, order: { id: string; checkoutId: string | null }) => Promise<number>;
+
+export async function releasePromotionUses(tx: Tx, order: { id: string; checkoutId: string | null }, countLiveOrders: CountLiveOrders): Promise<void> {
   const purchaseId = order.checkoutId ?? order.id;
   const held = await tx
     .select({ id: promotionRedemptions.id, promotionId: promotionRedemptions.promotionId })
@@ -289,11 +289,7 @@ export async function releasePromotionUses(tx: Tx, order: { id: string; checkout
     .orderBy(asc(promotionRedemptions.promotionId))
     .for('update');
   if (held.length === 0) return;
-  const [live] = await tx
-    .select({ n: count() })
-    .from(orders)
-    .where(and(order.checkoutId ? eq(orders.checkoutId, order.checkoutId) : eq(orders.id, order.id), sql`${orders.status} <> 'CANCELLED'`));
-  if ((live?.n ?? 0) > 0) return;
+  if ((await countLiveOrders(tx, order)) > 0) return;
   await tx.update(promotionRedemptions).set({ releasedAt: new Date() }).where(inArray(promotionRedemptions.id, held.map((h) => h.id)));
   for (const h of held) await tx.update(promotions).set({ usedCount: sql`${promotions.usedCount} - 1` }).where(eq(promotions.id, h.promotionId));
 }

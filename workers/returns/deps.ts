@@ -1,6 +1,6 @@
-import { returnStock } from '@/catalog/stock';
+import { returnStock } from '@/catalog';
 import { getConfig, type AppEnv } from '@/env';
-import { gatewayFromEnv } from '@/payments/gateway';
+import { gatewayFromEnv } from '@/payments';
 import { createDb, withTransaction } from '@/platform/db';
 import { createLogger, type Logger } from '@/platform/logger';
 import type { ReturnDeps } from '@/returns/service';

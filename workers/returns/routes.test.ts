@@ -2,10 +2,10 @@ import { env } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { adminAuditLog } from '@/admin/tables';
+import { adminAuditLog } from '@/platform/tables';
 import { sellerLedgerEntries } from '@/marketplace/tables';
 import { notifications } from '@/notifications/tables';
-import { getOrder } from '@/orders/service';
+import { getOrder } from '@/orders/reading';
 import { orders, orderStatusHistory } from '@/orders/tables';
 import { paymentRefunds, payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';

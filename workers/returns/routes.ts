@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 import type { AppEnv } from '@/env';
-import { currentUser, requireAuth } from '@/identity/auth';
-import { orderIdParamsSchema } from '@/orders/schema';
+import { currentUser, requireAuth } from '@/identity';
+import { orderIdParamsSchema } from '@/orders';
 import { errorResponses } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
 import { emptyJsonBodyIsEmpty } from '@/platform/optional-body';

@@ -1,7 +1,7 @@
 import { returnWindowDays } from '@contract/returns';
 import { z } from '@hono/zod-openapi';
 
-import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '@/orders/schema';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '@/orders';
 import { pageQuerySchema } from '@/platform/pagination';
 import { returnSummarySchema } from '@/returns/summary';
 import { RETURN_STATUSES } from '@/returns/tables';

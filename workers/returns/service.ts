@@ -1,15 +1,13 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 
-import { recordAdminAction } from '@/admin/audit';
-import { centsToAmount } from '@/catalog/summary';
+import { recordAdminAction } from '@/platform/audit';
+import { centsToAmount } from '@/platform/money';
 import { sellerProfiles } from '@/identity/tables';
-import { recordReturnRefund } from '@/marketplace/ledger';
-import { createNotification, shortOrderNumber } from '@/notifications/service';
-import type { Caller, StockLine } from '@/orders/service';
-import { money } from '@/orders/service';
+import { recordReturnRefund } from '@/marketplace';
+import { createNotification, money, shortOrderNumber } from '@/notifications';
+import type { Caller, StockLine } from '@/orders';
 import { orderItems, orders, orderStatusHistory } from '@/orders/tables';
-import { TransientGatewayError } from '@/payments/gateway';
-import { refundOrderPart, type PaymentDeps } from '@/payments/service';
+import { refundOrderPart, TransientGatewayError, type PaymentDeps } from '@/payments';
 import { paymentRefunds } from '@/payments/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, forbidden, notFound } from '@/platform/errors';

@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
-import { categories, productEmbeddings, products } from '../catalog/tables.ts';
+import { categories, products } from '@/catalog/tables';
+import { productEmbeddings } from '@/search/tables';
 import type { Embedder } from './embedder.ts';
 import { productEmbeddingText, sha256Hex } from './embedding-text.ts';
 

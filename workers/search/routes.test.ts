@@ -3,7 +3,8 @@ import { inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
-import { categories, productEmbeddings, products, type ProductStatus } from '@/catalog/tables';
+import { categories, products, type ProductStatus } from '@/catalog/tables';
+import { productEmbeddings } from '@/search/tables';
 import { createDb } from '@/platform/db';
 import { cosineSimilarity } from '@/search/embedder';
 import { embedProducts } from '@/search/embedding-store';

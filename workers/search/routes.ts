@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 
 import type { AppEnv } from '@/env';
-import { productSummarySchema } from '@/catalog/summary';
+import { productSummarySchema } from '@/catalog';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';

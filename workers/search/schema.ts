@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { productSummarySchema } from '@/catalog/summary';
+import { productSummarySchema } from '@/catalog';
 import { MAX_PAGE_SIZE } from '@/platform/pagination';
 
 export const SEARCH_MODES = ['ai', 'hybrid', 'keyword'] as const;

@@ -1,7 +1,8 @@
 import { and, asc, cosineDistance, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 
-import { productSummaryColumns, toProductSummary, type ProductSummary } from '@/catalog/summary';
-import { categories, productEmbeddings, products } from '@/catalog/tables';
+import { productSummaryColumns, toProductSummary, type ProductSummary } from '@/catalog';
+import { categories, products } from '@/catalog/tables';
+import { productEmbeddings } from '@/search/tables';
 import type { Db, Queryable } from '@/platform/db';
 import { describeError, type Logger } from '@/platform/logger';
 import { pageMeta, type PageMeta } from '@/platform/pagination';

@@ -6,7 +6,7 @@ import { createTestApp } from '@/app';
 import { products } from '@/catalog/tables';
 import { createDb } from '@/platform/db';
 import { searchRouter } from '@/search/routes';
-import { invalidateSuggestions } from '@/search/suggest';
+import { bumpCatalogGeneration as invalidateSuggestions } from '@/catalog/generation';
 
 const app = createTestApp(searchRouter);
 

@@ -1,7 +1,9 @@
 import { and, desc, eq, ilike, or, sql } from 'drizzle-orm';
 
 import { categories, products } from '@/catalog/tables';
+import { catalogGeneration } from '@/catalog';
 import type { Db } from '@/platform/db';
+import { edgeCache } from '@/platform/edge-cache';
 import type { Suggestion, SuggestQuery } from '@/search/schema';
 
 export const MAX_SUGGESTIONS = 8;
@@ -61,27 +63,11 @@ export async function findSuggestions(db: Db, input: SuggestQuery): Promise<Sugg
 }
 
 /**
- * Edge cache (Cache API, per colo) with invalidation: every key carries a generation number that is
- * itself kept in the cache; a product or category write stores a new generation, so the next request
- * in that colo misses and older entries are never read again (they expire by their TTL). Other colos
- * see the change within {@link SUGGEST_TTL_SECONDS}.
+ * Edge cache (Cache API, per colo) with invalidation: every key carries the catalog's generation
+ * (workers/catalog/generation.ts), which a product or category write replaces, so the next request in that colo
+ * misses. Other colos see the change within {@link SUGGEST_TTL_SECONDS}.
  */
-const GENERATION_URL = 'https://suggest.cache.internal/generation';
 const cacheKey = (generation: string, q: string) => `https://suggest.cache.internal/${generation}/${encodeURIComponent(q)}`;
-
-/** The colo's default cache; undefined outside workerd (Node scripts), where nothing is cached. */
-const edgeCache = (): Cache | undefined => (typeof caches === 'undefined' ? undefined : caches.default);
-
-async function currentGeneration(cache: Cache): Promise<string> {
-  const hit = await cache.match(GENERATION_URL);
-  return hit ? await hit.text() : '0';
-}
-
-/** Called after product and category writes. */
-export async function invalidateSuggestions(cache: Cache | undefined = edgeCache()): Promise<void> {
-  if (!cache) return;
-  await cache.put(GENERATION_URL, new Response(crypto.randomUUID(), { headers: { 'cache-control': 'max-age=86400' } }));
-}
 
 export async function cachedSuggestions(
   db: Db,
@@ -90,7 +76,7 @@ export async function cachedSuggestions(
 ): Promise<{ suggestions: Suggestion[]; cache: 'hit' | 'miss' }> {
   const q = input.q.trim().toLowerCase().replace(/\s+/g, ' ');
   if (!cache) return { suggestions: await findSuggestions(db, input), cache: 'miss' };
-  const key = cacheKey(await currentGeneration(cache), q);
+  const key = cacheKey(await catalogGeneration(cache), q);
   const hit = await cache.match(key);
   if (hit) return { suggestions: (await hit.json()) as Suggestion[], cache: 'hit' };
   const suggestions = await findSuggestions(db, input);

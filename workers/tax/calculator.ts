@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 
-import { mulDivRound } from '@/promotions/discount';
+import { mulDivRound } from '@/promotions';
 import type { Queryable } from '@/platform/db';
 import { AppError } from '@/platform/errors';
 import { taxRates, type TaxAppliesTo } from '@/tax/tables';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { withAdminAudit } from '@/admin/audit';
-import { currentUser, requireAuth } from '@/identity/auth';
+import { withAdminAudit } from '@/platform/audit';
+import { currentUser, requireAuth } from '@/identity';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';

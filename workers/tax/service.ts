@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 
-import { categories } from '@/catalog/tables';
+import { assertCategoryExists } from '@/catalog';
 import { isUniqueViolation, type Db, type Queryable } from '@/platform/db';
 import { AppError, conflict, notFound } from '@/platform/errors';
 import { TAX_APPLIES_TO, taxRates } from '@/tax/tables';
@@ -71,8 +71,7 @@ export async function listTaxRates(db: Db): Promise<TaxRateResponse[]> {
 
 export async function createTaxRate(db: Queryable, input: z.infer<typeof createTaxRateSchema>): Promise<TaxRateResponse> {
   if (input.categoryId) {
-    const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId));
-    if (!category) throw notFound('CATEGORY_NOT_FOUND', `Category ${input.categoryId} not found`);
+    await assertCategoryExists(db, input.categoryId);
   }
   try {
     const [row] = await db

@@ -2,8 +2,10 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 
-import { enqueueEmbedding, handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/catalog/embedding-jobs';
-import { productEmbeddings, products } from '@/catalog/tables';
+import { enqueueEmbedding } from '@/catalog/embedding-jobs';
+import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
+import { products } from '@/catalog/tables';
+import { productEmbeddings } from '@/search/tables';
 import worker from '@/index';
 import { createDb } from '@/platform/db';
 import { deadLetters } from '@/platform/tables';

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 
-import { adminAuditLog } from '@/admin/tables';
+import { adminAuditLog } from '@/platform/tables';
 import type { AppEnv } from '@/env';
 import { createDb, withTransaction, type Queryable } from '@/platform/db';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';

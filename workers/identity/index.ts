@@ -1,0 +1,8 @@
+/** The identity domain's front door: what other domains may use (functions, types and schemas, never tables). */
+
+export { currentUser, optionalAuth, requireAuth } from './auth';
+export { createEmailSender } from './email';
+export { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from './lockout';
+export { sha256Hex, sixDigitCode } from './secrets';
+export { VERIFICATION_CODE_TTL_MS, verificationEmail } from './registration';
+export { signScopedToken, verifyScopedToken } from './tokens';

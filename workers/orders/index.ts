@@ -1,0 +1,9 @@
+/** The orders domain's front door: what other domains may use (functions, types and schemas, never tables). */
+
+export { aggregateIdOf, orderEventSchema } from './messages';
+export type { CheckoutCreated, OrderCancelled, OrderCreated } from './messages';
+export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdParamsSchema, orderSchema } from './schema';
+export { toOrderResponse } from './model';
+export type { Caller, StockLine } from './model';
+export { findCheckoutOrdersForPayment, findOrderForPayment, orderSummaryColumns } from './reading';
+export { paidOrderPortFromEnv } from './deps';

@@ -1,0 +1,126 @@
+/** The orders domain's shared model: its ports and dependencies, the caller, row types, the order's API answer and the outbox envelope. */
+import { asc, eq } from 'drizzle-orm';
+
+import { centsToAmount } from '@/platform/money';
+import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/messages';
+import { toTotals } from '@/orders/pricing';
+import type { OrderResponse } from '@/orders/schema';
+import { toShipment } from '@/orders/shipment';
+import { orderItems, type orders, outbox } from '@/orders/tables';
+import { newId } from '@/platform/columns';
+import type { Db, Queryable, Tx } from '@/platform/db';
+import type { Logger } from '@/platform/logger';
+import type { TaxCalculator } from '@/tax';
+
+/** A product line as the stock and cart services take it. */
+export interface StockLine {
+  productId: number;
+  quantity: number;
+}
+
+/** The catalog's StockDO operations, all idempotent per order id (workers/catalog/stock.ts). */
+export interface StockPort {
+  reserve(orderId: string, lines: StockLine[], ttlMs: number): Promise<void>;
+  commit(orderId: string, lines: StockLine[]): Promise<void>;
+  release(orderId: string, lines: StockLine[]): Promise<void>;
+  restock(orderId: string, lines: StockLine[]): Promise<void>;
+}
+
+/** The buyer's cart (workers/cart/service.ts), idempotent per order id. */
+export interface CartPort {
+  removeOrdered(userId: string, orderId: string, items: StockLine[]): Promise<void>;
+  /** The buyer's cart lines (what a checkout without `items` buys). */
+  lines(userId: string): Promise<StockLine[]>;
+}
+
+export interface OrderDeps {
+  db: Db;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  stock: StockPort;
+  cart: CartPort;
+  logger: Logger;
+  /** The platform commission in basis points (`PLATFORM_COMMISSION_BPS`); the marketplace's `DEFAULT_COMMISSION_BPS` when absent. */
+  commissionBps?: number;
+  /** `TAX_CALCULATOR`'s calculator; the rates table on `db` when absent. */
+  tax?: TaxCalculator;
+}
+
+export interface Caller {
+  id: string;
+  role: 'customer' | 'seller' | 'admin';
+  email?: string;
+}
+
+/** A placed order holds its stock this long; the reaper cancels unpaid orders at the same age. */
+export const RESERVATION_TTL_MS = 15 * 60 * 1000;
+export const SYSTEM_PAYMENTS = 'system:payments';
+export const SYSTEM_REAPER = 'system:reaper';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;
+
+/** The result of a state change: the order as it is now, and outbox rows to relay after commit. */
+export interface OrderChange {
+  order: OrderResponse;
+  outboxIds: number[];
+  /** The same rows with their payloads when the change still holds them: relayed without reading them back. */
+  outboxRows?: { id: number; payload: OrderCreated | OrderCancelled | CheckoutCreated }[];
+}
+
+export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse {
+  return {
+    id: order.id,
+    userId: order.userId,
+    sellerId: order.sellerId,
+    cartId: order.cartId,
+    checkoutId: order.checkoutId,
+    totalAmount: centsToAmount(order.totalCents),
+    currency: order.currency,
+    totals: toTotals(order, order.taxIncluded, order.currency),
+    shipping:
+      order.shippingMethod === null
+        ? null
+        : { optionId: order.shippingOptionId, method: order.shippingMethod, price: centsToAmount(order.shippingCents), minDays: order.shippingMinDays, maxDays: order.shippingMaxDays },
+    status: order.status,
+    shippingAddress: order.shippingAddress,
+    cancelReason: order.cancelReason,
+    paymentId: order.paymentId,
+    shipment: toShipment(order.shipmentCarrier, order.trackingNumber),
+    promoCode: order.promoCode,
+    shippingDiscount: centsToAmount(order.shippingDiscountCents),
+    shippingTax: centsToAmount(order.shippingTaxCents),
+    items: items.map((item) => ({
+      id: item.id,
+      productId: item.productId,
+      productName: item.productName,
+      quantity: item.quantity,
+      unitPrice: centsToAmount(item.unitPriceCents),
+      subtotal: centsToAmount(item.unitPriceCents * item.quantity),
+      imageUrl: item.imageUrl,
+      discount: centsToAmount(item.discountCents),
+      tax: centsToAmount(item.taxCents),
+      promotionId: item.promotionId,
+    })),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+export const loadItems = (q: Queryable, orderId: string) => q.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.productId));
+export const linesOf = (items: OrderItemRow[]): StockLine[] => items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+
+export async function enqueue(tx: Tx, event: OrderCreated | OrderCancelled | CheckoutCreated): Promise<number> {
+  const [row] = await tx
+    .insert(outbox)
+    .values({ aggregateId: event.type === 'checkout.created' ? event.checkoutId : event.orderId, eventType: event.type, payload: event, headers: { 'X-Correlation-ID': event.correlationId } })
+    .returning({ id: outbox.id });
+  return row!.id;
+}
+
+export const eventEnvelope = (orderId: string, correlationId: string) => ({
+  version: 1 as const,
+  correlationId,
+  eventId: newId(),
+  orderId,
+  occurredAt: new Date().toISOString(),
+});

@@ -1,0 +1,5 @@
+/**
+ * The search domain's front door: nothing in another domain uses search, so it exports nothing. Its routers and queue
+ * consumers are wired by the composition layer (workers/app.ts, workers/index.ts).
+ */
+export {};
