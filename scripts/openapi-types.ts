@@ -6,7 +6,7 @@ import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from 'openapi-t
 import { createApp } from '@/app';
 
 /** The SPA's generated wire types; `web/src/types/api.ts` names them for the pages. */
-export const API_TYPES_FILE = join(import.meta.dirname, '../web/src/types/openapi.gen.ts');
+const API_TYPES_FILE = join(import.meta.dirname, '../web/src/types/openapi.gen.ts');
 
 const HEADER = `${COMMENT_HEADER}// Generated from the Worker's /api/openapi.json by \`npm run gen:api-types\` (scripts/openapi-types.ts).\n// Do not edit: change the zod schema in workers/, then regenerate.\n\n`;
 
@@ -15,7 +15,7 @@ const HEADER = `${COMMENT_HEADER}// Generated from the Worker's /api/openapi.jso
  * from the route definitions alone (no binding is read on that path), so an env with only a quiet log level is
  * enough in Node.
  */
-export async function fetchOpenApiDocument(): Promise<OpenAPI3> {
+async function fetchOpenApiDocument(): Promise<OpenAPI3> {
   const res = await createApp().request('/api/openapi.json', {}, { LOG_LEVEL: 'error' });
   if (!res.ok) throw new Error(`/api/openapi.json answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as OpenAPI3;

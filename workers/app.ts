@@ -40,7 +40,7 @@ import { returnDepsFromEnv } from '@/returns/deps';
 import { searchRouter } from '@/search/routes';
 import { taxRouter } from '@/tax/routes';
 
-export const API_PREFIX = '/api/v1';
+const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
 const API_RATE_LIMIT_PERIOD_SECONDS = 10;
 

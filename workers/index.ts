@@ -9,6 +9,7 @@ import { finishReceivedReturns } from '@/returns/service';
 import { returnDepsFromEnv } from '@/returns/deps';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
+import { QUEUES } from '@/platform/queues';
 import { sagaStageOf } from '@/platform/saga-queues';
 
 export { CartDO } from '@do/cart';
@@ -32,15 +33,15 @@ export default {
     getConfig(env);
     // A saga stage is several queues (workers/platform/saga-queues.ts): one handler serves every partition.
     switch (sagaStageOf(batch.queue) ?? batch.queue) {
-      case 'order-events':
+      case QUEUES.orderEvents:
         return handleOrderEventsBatch(batch, env);
-      case 'payment-events':
+      case QUEUES.paymentEvents:
         return handlePaymentEventsBatch(batch, env);
-      case 'saga-dlq':
+      case QUEUES.sagaDeadLetters:
         return handleDeadLetterBatch(batch, env);
-      case 'embedding-jobs':
+      case QUEUES.embeddingJobs:
         return handleEmbeddingBatch(batch, env);
-      case 'embedding-jobs-dlq':
+      case QUEUES.embeddingDeadLetters:
         return handleEmbeddingDeadLetters(batch, env);
       default:
         // An unknown queue is a deployment mistake: retrying would not fix it, so say it loudly and let the messages retry/DLQ.

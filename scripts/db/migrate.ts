@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 
-export const MIGRATIONS_DIR = join(import.meta.dirname, '../../migrations');
+const MIGRATIONS_DIR = join(import.meta.dirname, '../../migrations');
 
 /** Applies the committed drizzle-kit migrations; already-applied ones are skipped (tracked in `drizzle.__drizzle_migrations`). */
 export async function migrateDatabase(connectionString: string): Promise<void> {

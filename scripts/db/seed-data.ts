@@ -72,7 +72,7 @@ const ROWS: readonly Row[] = [
 /** Products 31–35 belong to the second seller, so per-seller checkout has something to group. */
 const sellerFor = (id: number) => (id >= 31 && id <= 35 ? SAMPLE_USERS[3].id : SAMPLE_USERS[2].id);
 
-export const productImageUrl = (id: number, n: 1 | 2) => `/images/products/p${id}-${n}.svg`;
+const productImageUrl = (id: number, n: 1 | 2) => `/images/products/p${id}-${n}.svg`;
 
 export const PRODUCTS = ROWS.map(([id, categoryId, name, price, stock, description]) => ({
   id,

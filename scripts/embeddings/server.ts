@@ -13,7 +13,7 @@ import type { SentenceEncoder } from './model.ts';
 /** Texts per request (the Worker sends at most 32; OpenAI's own limit is 2048). */
 export const MAX_TEXTS_PER_REQUEST = 256;
 /** Characters per text; the model reads only its first 256 tokens anyway. */
-export const MAX_TEXT_CHARS = 20_000;
+const MAX_TEXT_CHARS = 20_000;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const requestSchema = z.object({

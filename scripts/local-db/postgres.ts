@@ -11,10 +11,10 @@ import path from 'node:path';
  */
 export type RealPostgres = { connectionString: string; close(): Promise<void> };
 
-export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /** Why this machine cannot run a real PostgreSQL with pgvector, or undefined when it can. */
-export function realPostgresMissing(): string | undefined {
+function realPostgresMissing(): string | undefined {
   if (!fs.existsSync(path.join(PG_BIN, 'pg_ctl'))) return `no PostgreSQL server binaries in ${PG_BIN}`;
   const shareDir = execFileSync(path.join(PG_BIN, 'pg_config'), ['--sharedir'], { encoding: 'utf8' }).trim();
   if (!fs.existsSync(path.join(shareDir, 'extension', 'vector.control'))) return `pgvector is not installed for ${PG_BIN}`;

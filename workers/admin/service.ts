@@ -18,12 +18,12 @@ import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 import { deadLetters } from '@/platform/tables';
 
 /** Orders in these states have been paid; their totals are revenue. */
-export const PAID_STATUSES = ['CONFIRMED', 'SHIPPED', 'DELIVERED'] as const satisfies readonly OrderStatus[];
+const PAID_STATUSES = ['CONFIRMED', 'SHIPPED', 'DELIVERED'] as const satisfies readonly OrderStatus[];
 /** A PENDING order older than this is worth a look (payment normally settles within seconds). */
-export const PENDING_ALERT_MINUTES = 5;
+const PENDING_ALERT_MINUTES = 5;
 /** Unpublished outbox rows older than this mean events are not reaching the queue. */
-export const OUTBOX_STALE_SECONDS = 300;
-export const SUMMARY_DAYS = 30;
+const OUTBOX_STALE_SECONDS = 300;
+const SUMMARY_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);

@@ -23,7 +23,7 @@ export const cartItemParamsSchema = z.object({
     .openapi({ param: { name: 'productId', in: 'path' }, example: '12' }),
 });
 
-export const cartItemSchema = z
+const cartItemSchema = z
   .object({
     product_id: z.number().int(),
     product_name: z.string(),

@@ -2,8 +2,6 @@ import { z } from 'zod';
 
 import type { AppEnv } from '@/env';
 
-export const EMBEDDING_JOBS_QUEUE = 'embedding-jobs';
-export const EMBEDDING_JOBS_DLQ = 'embedding-jobs-dlq';
 
 /**
  * The one message on `embedding-jobs`: (re)embed this product. Extra fields are tolerated (forward compatible).

@@ -14,7 +14,7 @@ import { createRouter } from '@/platform/router';
  */
 
 export const IMAGE_UPLOAD_PATH = '/api/v1/products/images';
-export const UPLOADS_PREFIX = '/images/uploads/';
+const UPLOADS_PREFIX = '/images/uploads/';
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 const TYPES = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/avif': 'avif' } as const;

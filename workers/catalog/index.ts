@@ -7,6 +7,6 @@ export { productIdParamSchema } from './schema';
 export { commitStock, releaseStock, reserveStock, restockStock, returnStock, stockLedger } from './stock';
 export { productSummaryColumns, productSummarySchema, toProductSummary } from './summary';
 export type { ProductSummary } from './summary';
-export { EMBEDDING_JOBS_QUEUE, embeddingJobSchema } from './embedding-jobs';
+export { embeddingJobSchema } from './embedding-jobs';
 export { catalogGeneration } from './generation';
 export { assertCategoryExists, findPurchasableProducts, parentCategories, productSellers } from './lookups';

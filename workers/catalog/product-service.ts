@@ -23,21 +23,21 @@ const SORT_COLUMNS = {
 } as const;
 
 /** Sort, then newest id, so pages never overlap or skip rows; unrated products sort last either way. */
-export function productOrderBy(sort: Sort<ProductSortField>): SQL[] {
+function productOrderBy(sort: Sort<ProductSortField>): SQL[] {
   const column = SORT_COLUMNS[sort.field];
   const primary = sort.direction === 'ASC' ? sql`${column} asc nulls last` : sql`${column} desc nulls last`;
   return [primary, desc(products.id)];
 }
 
 /** Sellers see their own hidden products; admins see everyone's. */
-export const canSeeHidden = (user: AuthUser | undefined, sellerId: string) => user !== undefined && (user.role === 'admin' || user.id === sellerId);
+const canSeeHidden = (user: AuthUser | undefined, sellerId: string) => user !== undefined && (user.role === 'admin' || user.id === sellerId);
 
 /**
  * Which statuses the caller may list. Without `status` only ACTIVE products are listed. Asking for
  * INACTIVE, DELETED or ALL needs `sellerId` = the caller (or an admin caller) — otherwise 403
  * `ACCESS_DENIED` rather than a silently different list (the seed leaked them).
  */
-export function visibleStatuses(user: AuthUser | undefined, query: Pick<ProductListQuery, 'status' | 'sellerId'>): ProductStatus[] | 'ALL' {
+function visibleStatuses(user: AuthUser | undefined, query: Pick<ProductListQuery, 'status' | 'sellerId'>): ProductStatus[] | 'ALL' {
   const status = query.status ?? 'ACTIVE';
   if (status === 'ACTIVE') return ['ACTIVE'];
   const allowed = user?.role === 'admin' || (user !== undefined && query.sellerId === user.id);

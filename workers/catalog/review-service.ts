@@ -31,7 +31,7 @@ const toReview = (row: ReviewRow): Review => ({ ...row, createdAt: row.createdAt
 const ANONYMOUS_AUTHOR = 'Verified buyer';
 
 /** "Ada L.": the first name and the last name's initial; a buyer without a first name is a "Verified buyer". */
-export function authorDisplayName(firstName: string | null | undefined, lastName: string | null | undefined): string {
+function authorDisplayName(firstName: string | null | undefined, lastName: string | null | undefined): string {
   const first = firstName?.trim() ?? '';
   if (!first) return ANONYMOUS_AUTHOR;
   const initial = Array.from(lastName?.trim() ?? '')[0];

@@ -7,7 +7,7 @@ import { PRODUCT_STATUSES } from '@/catalog/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 
 /** Catalog ids are positive bigints on the wire; anything else (e.g. `search`) is a 400, never a 500. */
-export const catalogIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const catalogIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Seeded uuids are not RFC 4122 v1–v8, so `z.guid()` (shape only), never `z.uuid()`. */
 const guidSchema = z.guid();
@@ -58,7 +58,7 @@ export type CreateCategory = z.infer<typeof createCategorySchema>;
 
 // ---------- products ----------
 
-export const productImageInputSchema = z
+const productImageInputSchema = z
   .object({
     url: imageUrl(),
     altText: imageAltText().nullish(),
@@ -125,7 +125,7 @@ export const updateProductSchema = z
   .openapi('UpdateProduct');
 export type UpdateProduct = z.infer<typeof updateProductSchema>;
 
-export const productImageSchema = z
+const productImageSchema = z
   .object({ id: z.number().int(), url: z.string(), altText: z.string().nullable(), sortOrder: z.number().int() })
   .openapi('ProductImage');
 
@@ -155,7 +155,7 @@ const productPageSchema = pageQuerySchema({
 });
 
 /** `ALL` (any status) is an extension for a seller's own product table. */
-export const PRODUCT_STATUS_FILTERS = [...PRODUCT_STATUSES, 'ALL'] as const;
+const PRODUCT_STATUS_FILTERS = [...PRODUCT_STATUSES, 'ALL'] as const;
 
 export const productListQuerySchema = productPageSchema
   .extend({

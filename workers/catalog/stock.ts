@@ -133,7 +133,7 @@ export async function mirrorStock(q: Queryable, snapshot: StockSnapshot): Promis
  * so no shard's write is lost from the totals. `stock_version` goes up by one per accepted write (the live feed
  * orders levels by it). Returns the new totals, or null when the write lost.
  */
-export async function mirrorShard(q: Queryable, shard: number, snapshot: StockSnapshot): Promise<{ available: number; version: number } | null> {
+async function mirrorShard(q: Queryable, shard: number, snapshot: StockSnapshot): Promise<{ available: number; version: number } | null> {
   const key = String(shard);
   const entry: ShardMirror = { onHand: snapshot.onHand, reserved: snapshot.reserved, sold: snapshot.sold, version: snapshot.version };
   const merged = sql`(coalesce(${products.stockShardMirror}, '{}'::jsonb) || jsonb_build_object(${key}::text, ${JSON.stringify(entry)}::jsonb))`;

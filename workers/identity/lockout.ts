@@ -13,9 +13,9 @@ import type { Db } from '@/platform/db';
  * wrong one counts and is answered 403 `ACCOUNT_LOCKED`. So an attacker at one address locks out only
  * that address, and a distributed guesser gets one guess per new address while the email is locked.
  */
-export const LOCKOUT_MAX_FAILURES = 5;
+const LOCKOUT_MAX_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60_000;
-export const LOCKOUT_DURATION_MS = 15 * 60_000;
+const LOCKOUT_DURATION_MS = 15 * 60_000;
 
 /**
  * A growing delay after a number of free failures, kept in a `login_attempts` row of its own: once `free`

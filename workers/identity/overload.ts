@@ -6,7 +6,7 @@ import { AppError } from '@/platform/errors';
  * this, callers get an immediate 503 `SERVICE_OVERLOADED` with `Retry-After: 1` instead of a
  * queue that grows until every request times out (the seed's login fell to p95 ≈ 60 s at 100/s).
  */
-export const MAX_PASSWORD_WORK_IN_FLIGHT = 16;
+const MAX_PASSWORD_WORK_IN_FLIGHT = 16;
 
 let inFlight = 0;
 

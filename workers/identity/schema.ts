@@ -24,7 +24,7 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((value) => (value ? value : null));
 
-export const userIdSchema = z.guid().openapi({ example: '00000000-0000-0000-0000-000000000002' });
+const userIdSchema = z.guid().openapi({ example: '00000000-0000-0000-0000-000000000002' });
 
 export const registerBodySchema = z
   .object({ email: emailSchema, password: passwordSchema, first_name: nameSchema, last_name: nameSchema })

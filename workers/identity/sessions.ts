@@ -88,7 +88,7 @@ export async function rotateRefreshToken(env: AppEnv, raw: string, client: Clien
 }
 
 /** How long after a rotation the same client may present the old token again and still be served. */
-export const ROTATION_RETRY_GRACE_MS = 10_000;
+const ROTATION_RETRY_GRACE_MS = 10_000;
 
 /**
  * A browser that reloads while its refresh is in flight drops the answer (and the cookie with the successor), then

@@ -5,7 +5,7 @@ import type { AppEnv } from '@/env';
 import { USER_ROLES, type UserRole } from '@/identity/tables';
 
 /** The only algorithm we sign with and the only one we accept (no `none`, no HS/RS confusion). */
-export const ACCESS_TOKEN_ALG = 'ES256';
+const ACCESS_TOKEN_ALG = 'ES256';
 export const ACCESS_TOKEN_TTL_SECONDS = 900;
 /**
  * `aud` of every access token: a token minted for another audience (a future refresh/e-mail/service token signed

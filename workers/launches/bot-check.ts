@@ -14,7 +14,7 @@ export const TURNSTILE_SITEVERIFY_URL = 'https://challenges.cloudflare.com/turns
 const siteverifySchema = z.object({ success: z.boolean() });
 
 /** The real check: Cloudflare Turnstile's siteverify endpoint (a missing token or any failure is "no"). */
-export function turnstileVerifier(secret: string, siteKey: string, fetcher: typeof fetch = fetch): TurnstileVerifier {
+function turnstileVerifier(secret: string, siteKey: string, fetcher: typeof fetch = fetch): TurnstileVerifier {
   return {
     siteKey,
     async verify(token, remoteIp) {

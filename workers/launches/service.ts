@@ -31,7 +31,7 @@ async function activeLaunch(q: Queryable, productId: number, now = new Date()): 
   return (await activeLaunches(q, [productId], now))[0] ?? null;
 }
 
-export const roomConfig = (launch: LaunchRow): WaitingRoomConfig => ({
+const roomConfig = (launch: LaunchRow): WaitingRoomConfig => ({
   productId: launch.productId,
   startsAt: launch.startsAt.getTime(),
   admitPerSecond: launch.admitPerSecond,
@@ -42,7 +42,7 @@ export const roomConfig = (launch: LaunchRow): WaitingRoomConfig => ({
 const botCheckView = (env: AppEnv): LaunchResponse['botCheck'] =>
   (env.BOT_CHECK ?? 'off').trim().toLowerCase() === 'turnstile' ? { provider: 'turnstile', siteKey: env.TURNSTILE_SITE_KEY ?? '' } : null;
 
-export function toLaunchResponse(launch: LaunchRow, botCheck: LaunchResponse['botCheck'], now = new Date()): LaunchResponse {
+function toLaunchResponse(launch: LaunchRow, botCheck: LaunchResponse['botCheck'], now = new Date()): LaunchResponse {
   return {
     id: launch.id,
     productId: launch.productId,

@@ -156,7 +156,7 @@ export async function listLedger(db: Db, query: { page: number; size: number; se
 }
 
 /** Days after shipping at which a SHIPPED order's earnings are released even without a delivery confirmation. */
-export const RELEASE_AFTER_SHIPPING_DAYS = 14;
+const RELEASE_AFTER_SHIPPING_DAYS = 14;
 
 /**
  * Cron: releases the earnings of orders SHIPPED more than {@link RELEASE_AFTER_SHIPPING_DAYS} days ago that the
@@ -183,13 +183,3 @@ export async function releaseShippedEarnings(db: Db, transaction: <T>(fn: (tx: T
   return released;
 }
 
-/** Σ per checkout of what the ledger holds (net + commission of SALE, REFUND and RETURN rows), for the invariant check. */
-export async function ledgerTotalsByCheckout(q: Queryable, checkoutIds: string[]) {
-  if (checkoutIds.length === 0) return new Map<string, number>();
-  const rows = await q
-    .select({ checkoutId: sellerLedgerEntries.checkoutId, gross: sql<string>`sum(${sellerLedgerEntries.grossCents})` })
-    .from(sellerLedgerEntries)
-    .where(and(inArray(sellerLedgerEntries.checkoutId, checkoutIds), inArray(sellerLedgerEntries.type, ['SALE', 'REFUND', 'RETURN'])))
-    .groupBy(sellerLedgerEntries.checkoutId);
-  return new Map(rows.map((row) => [row.checkoutId!, Number(row.gross)]));
-}

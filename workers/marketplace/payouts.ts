@@ -31,7 +31,7 @@ export interface PayoutProvider {
 }
 
 /** Timeouts, 5xx, rate limits, network loss: the payout stays PENDING and may be retried. */
-export class TransientPayoutError extends Error {
+class TransientPayoutError extends Error {
   override readonly name = 'TransientPayoutError';
 }
 
@@ -53,7 +53,7 @@ type Fetch = (input: string, init: RequestInit) => Promise<Response>;
  * account, and 4xx answers other than 409/429, are failures (the amount goes back to the seller's balance);
  * 409, 429, 5xx and network errors are transient.
  */
-export function createStripeConnectPayoutProvider(options: { secretKey: string; destinationFor: (sellerId: string) => Promise<string | null>; fetch?: Fetch; baseUrl?: string }): PayoutProvider {
+function createStripeConnectPayoutProvider(options: { secretKey: string; destinationFor: (sellerId: string) => Promise<string | null>; fetch?: Fetch; baseUrl?: string }): PayoutProvider {
   const doFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const baseUrl = options.baseUrl ?? 'https://api.stripe.com';
   return {
@@ -109,7 +109,7 @@ export interface PayoutDeps {
 
 type PayoutRow = typeof payouts.$inferSelect;
 
-export function toPayoutResponse(row: PayoutRow) {
+function toPayoutResponse(row: PayoutRow) {
   return {
     id: row.id,
     sellerId: row.sellerId,
@@ -155,7 +155,7 @@ export async function createPayout(deps: PayoutDeps, actor: AuditActor, input: {
 }
 
 /** Asks the provider for a PENDING payout and records the answer (idempotent: a decided payout is returned as is). */
-export async function settlePayout(deps: PayoutDeps, payout: PayoutRow): Promise<PayoutRow> {
+async function settlePayout(deps: PayoutDeps, payout: PayoutRow): Promise<PayoutRow> {
   if (payout.status !== 'PENDING') return payout;
   let result: PayoutResult;
   try {

@@ -163,7 +163,7 @@ const setCommissionRateSchema = z
 
 export type MakePayoutDeps = (env: AppEnv, logger: Logger) => PayoutDeps;
 
-export const payoutDepsFromEnv: MakePayoutDeps = (env, logger) => {
+const payoutDepsFromEnv: MakePayoutDeps = (env, logger) => {
   const db = createDb(env);
   return { db, transaction: (fn) => withTransaction(env, fn), provider: payoutProviderFromEnv(env, db), logger };
 };

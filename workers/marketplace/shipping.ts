@@ -13,8 +13,8 @@ import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';
 
 /** The id a client may send (or omit) for a seller that has no option of its own. */
 export const PLATFORM_DEFAULT_SHIPPING_ID = 'platform-default';
-export const PLATFORM_DEFAULT_SHIPPING = { name: 'Standard shipping', priceCents: 499, freeOverCents: 5000, minDays: 3, maxDays: 7 } as const;
-export const MAX_SHIPPING_OPTIONS_PER_SELLER = 20;
+const PLATFORM_DEFAULT_SHIPPING = { name: 'Standard shipping', priceCents: 499, freeOverCents: 5000, minDays: 3, maxDays: 7 } as const;
+const MAX_SHIPPING_OPTIONS_PER_SELLER = 20;
 
 const money = z
   .number()
@@ -72,7 +72,7 @@ type ShippingOptionRow = typeof shippingOptions.$inferSelect;
 
 const toCents = (amount: number) => Math.round(amount * 100);
 
-export function toShippingOptionResponse(row: ShippingOptionRow): ShippingOptionResponse {
+function toShippingOptionResponse(row: ShippingOptionRow): ShippingOptionResponse {
   return {
     id: row.id,
     sellerId: row.sellerId,
@@ -86,7 +86,7 @@ export function toShippingOptionResponse(row: ShippingOptionRow): ShippingOption
   };
 }
 
-export function platformDefaultOption(sellerId: string): ShippingOptionResponse {
+function platformDefaultOption(sellerId: string): ShippingOptionResponse {
   const d = PLATFORM_DEFAULT_SHIPPING;
   return { id: PLATFORM_DEFAULT_SHIPPING_ID, sellerId, name: d.name, price: centsToAmount(d.priceCents), freeOver: centsToAmount(d.freeOverCents), minDays: d.minDays, maxDays: d.maxDays, active: true, platformDefault: true };
 }

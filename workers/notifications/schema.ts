@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-export const notificationSchema = z
+const notificationSchema = z
   .object({
     id: z.string(),
     orderId: z.string().nullable(),

@@ -60,7 +60,7 @@ function announceAfterCommit(q: Queryable, row: CommittedNotification): void {
 export const shortOrderNumber = (orderId: string) => orderId.replaceAll('-', '').slice(-8).toUpperCase();
 
 /** Newest notifications shown in the SPA's bell. */
-export const NOTIFICATION_LIST_LIMIT = 20;
+const NOTIFICATION_LIST_LIMIT = 20;
 
 /** The caller's unread count and newest notifications. */
 export async function listNotifications(db: Queryable, userId: string) {

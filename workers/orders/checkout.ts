@@ -36,7 +36,7 @@ export interface CheckoutChange {
   outboxRows?: { id: number; payload: CheckoutCreated }[];
 }
 
-export function toCheckoutResponse(checkout: CheckoutRow, members: { order: OrderRow; items: OrderItemRow[] }[], payment: typeof payments.$inferSelect | null): CheckoutResponse {
+function toCheckoutResponse(checkout: CheckoutRow, members: { order: OrderRow; items: OrderItemRow[] }[], payment: typeof payments.$inferSelect | null): CheckoutResponse {
   return {
     id: checkout.id,
     userId: checkout.userId,
@@ -110,7 +110,7 @@ export interface PricedCheckout {
  * (sorted by seller, so the orders, their ids and the reservations come out the same on every retry), each seller's
  * shipping, the promotions and tax (workers/orders/pricing.ts) and the commission. The preview stops here.
  */
-export async function priceCheckout(deps: OrderDeps, caller: Caller, input: CheckoutInput, checkoutId: string): Promise<PricedCheckout> {
+async function priceCheckout(deps: OrderDeps, caller: Caller, input: CheckoutInput, checkoutId: string): Promise<PricedCheckout> {
   const requested = input.items ?? (await deps.cart.lines(caller.id));
   if (requested.length === 0) throw badRequest('EMPTY_CART', 'The cart is empty: nothing to check out');
   const lines = distinctLines(requested);

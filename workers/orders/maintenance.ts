@@ -9,9 +9,9 @@ import type { Db } from '@/platform/db';
 import { describeError } from '@/platform/logger';
 
 /** Minutes after which an unpaid order's `order.created` is re-published, and the cap on re-publications. */
-export const REAPER_REPUBLISH_AFTER_SECONDS = 120;
-export const REAPER_MAX_REPUBLISHES = 5;
-export const REAPER_TIMEOUT_SECONDS = RESERVATION_TTL_MS / 1000;
+const REAPER_REPUBLISH_AFTER_SECONDS = 120;
+const REAPER_MAX_REPUBLISHES = 5;
+const REAPER_TIMEOUT_SECONDS = RESERVATION_TTL_MS / 1000;
 
 /**
  * Reaper, step 1: PENDING orders older than 2 minutes whose last `order.created` went out over 2

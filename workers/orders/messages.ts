@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { ORDER_STATUSES } from '@/orders/tables';
 
 /** Messages on the `order-events` queue, produced through the outbox, consumed by payments. */
-export const ORDER_EVENTS_QUEUE = 'order-events';
 
 const envelopeFields = {
   version: z.literal(1),
@@ -19,7 +18,7 @@ export const MAX_MESSAGE_AMOUNT = 100_000_000;
 
 const money = z.number().nonnegative().max(MAX_MESSAGE_AMOUNT);
 
-export const orderCreatedSchema = z.object({
+const orderCreatedSchema = z.object({
   type: z.literal('order.created'),
   ...envelopeFields,
   userId: z.guid(),
@@ -32,7 +31,7 @@ export const orderCreatedSchema = z.object({
   paymentConfirmation: z.enum(['off_session', 'client']).optional(),
 });
 
-export const orderCancelledSchema = z.object({
+const orderCancelledSchema = z.object({
   type: z.literal('order.cancelled'),
   ...envelopeFields,
   /** The status the order left; `CANCELLED` when a payment completed after the order was already cancelled. */
@@ -44,7 +43,7 @@ export const orderCancelledSchema = z.object({
  * One payment for a whole checkout (docs/decisions/marketplace.md): the payments side charges `totalAmount` once
  * (idempotency key = checkout id) and publishes one `payment.completed`/`payment.failed` per order of the checkout.
  */
-export const checkoutCreatedSchema = z.object({
+const checkoutCreatedSchema = z.object({
   type: z.literal('checkout.created'),
   version: z.literal(1),
   correlationId: envelopeFields.correlationId,

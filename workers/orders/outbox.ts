@@ -16,7 +16,7 @@ export async function countStaleOutboxRows(db: Queryable, olderThanSeconds: numb
 /** Rows the sweep resends: unpublished for longer than this (the request's own relay had its chance). */
 export const OUTBOX_RESEND_AFTER_SECONDS = 30;
 /** Published rows are kept this long for inspection, then pruned by the cron. */
-export const OUTBOX_RETENTION_DAYS = 7;
+const OUTBOX_RETENTION_DAYS = 7;
 
 type OutboxRow = Pick<typeof outbox.$inferSelect, 'id' | 'payload'>;
 

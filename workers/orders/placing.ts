@@ -69,7 +69,7 @@ export function orderItemValues(l: { productId: number; quantity: number; produc
 }
 
 /** Duplicate product lines merged into one; a merged quantity above the per-line maximum is a 400. */
-export function mergeOrderLines(items: CreateOrder['items']): StockLine[] {
+function mergeOrderLines(items: CreateOrder['items']): StockLine[] {
   const merged = new Map<number, number>();
   for (const item of items) merged.set(item.productId, (merged.get(item.productId) ?? 0) + item.quantity);
   const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity }));

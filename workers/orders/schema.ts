@@ -97,7 +97,7 @@ export const orderPreviewRequestSchema = createOrderSchema
 
 export const cancelOrderSchema = z.object({ reason: z.string().trim().min(1).max(255).optional() }).strict().openapi('CancelOrder');
 
-export const orderItemSchema = z
+const orderItemSchema = z
   .object({
     id: z.string(),
     productId: z.number().int(),
@@ -122,7 +122,7 @@ export const totalsSchema = z
   .object({ subtotal: z.number(), shipping: z.number(), discount: z.number(), tax: z.number(), taxIncluded: z.boolean(), total: z.number(), currency: z.string() })
   .openapi('Totals');
 
-export const orderShippingSchema = z
+const orderShippingSchema = z
   .object({
     /** null: the platform default (the seller has no option of its own). */
     optionId: z.string().nullable(),

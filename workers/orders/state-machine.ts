@@ -6,7 +6,7 @@ import type { OrderStatus } from '@/orders/tables';
  * a 409 `INVALID_STATE_TRANSITION`. Every transition runs in one transaction holding the order's
  * row lock, so two racing transitions (ship vs cancel) see each other's result.
  */
-export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['CONFIRMED', 'CANCELLED'],
   CONFIRMED: ['SHIPPED', 'CANCELLED'],
   SHIPPED: ['DELIVERED'],

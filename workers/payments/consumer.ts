@@ -12,7 +12,7 @@ import { sagaQueue } from '@/platform/saga-queues';
 import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';
 
 /** Client-confirmed intents at the configured provider: the real one's API, or the simulator's own table. */
-export function intentPortFromEnv(env: AppEnv): IntentPort {
+function intentPortFromEnv(env: AppEnv): IntentPort {
   const appEnv = getConfig(env).APP_ENV;
   if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' && env.STRIPE_SECRET_KEY) {
     const secretKey = env.STRIPE_SECRET_KEY;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 /** Messages on the `payment-events` queue, produced by the payment consumer, consumed by orders. */
-export const PAYMENT_EVENTS_QUEUE = 'payment-events';
 
 const envelopeFields = {
   version: z.literal(1),
@@ -12,13 +11,13 @@ const envelopeFields = {
   occurredAt: z.string(),
 };
 
-export const paymentCompletedSchema = z.object({
+const paymentCompletedSchema = z.object({
   type: z.literal('payment.completed'),
   ...envelopeFields,
   amount: z.number().positive(),
 });
 
-export const paymentFailedSchema = z.object({
+const paymentFailedSchema = z.object({
   type: z.literal('payment.failed'),
   ...envelopeFields,
   reason: z.string().max(255),

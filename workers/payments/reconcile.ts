@@ -13,11 +13,11 @@ import { createLogger, describeError } from '@/platform/logger';
 export type IntentLookup = (payment: PaymentRow) => Promise<unknown>;
 
 /** A PENDING payment untouched this long is asked about (a webhook normally lands within seconds). */
-export const RECONCILE_AFTER_MS = 2 * 60_000;
+const RECONCILE_AFTER_MS = 2 * 60_000;
 const RECONCILE_BATCH = 50;
 
 /** The simulated provider's side: its intent of this payment, in the provider's JSON shape. */
-export function simulatedIntentLookup(db: Db): IntentLookup {
+function simulatedIntentLookup(db: Db): IntentLookup {
   return async (payment) => {
     const [intent] = await db.select().from(simulatedIntents).where(eq(simulatedIntents.paymentId, payment.id));
     return intent ? intentObject(intent) : null;
@@ -39,7 +39,7 @@ function settledEventType(intent: Intent, payment: PaymentRow): HandledType | nu
  * PENDING until the reaper. An intent whose amount or currency differs from the payment is logged and left alone.
  * Returns how many payments moved.
  */
-export async function reconcileStuckPayments(deps: PaymentDeps, lookup: IntentLookup, options: { now?: Date; staleAfterMs?: number } = {}): Promise<number> {
+async function reconcileStuckPayments(deps: PaymentDeps, lookup: IntentLookup, options: { now?: Date; staleAfterMs?: number } = {}): Promise<number> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? RECONCILE_AFTER_MS));
   const stuck = await deps.db.select().from(payments).where(and(eq(payments.status, 'PENDING'), lt(payments.updatedAt, cutoff))).orderBy(asc(payments.updatedAt)).limit(RECONCILE_BATCH);
   let moved = 0;
@@ -75,7 +75,7 @@ export async function reconcilePaymentsFromEnv(env: AppEnv, lookup?: IntentLooku
 }
 
 /** The provider configured for this Worker: the real one's API, or the simulator's table. */
-export function intentLookupFromEnv(env: AppEnv, db: Db): IntentLookup {
+function intentLookupFromEnv(env: AppEnv, db: Db): IntentLookup {
   if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' && env.STRIPE_SECRET_KEY) {
     const secretKey = env.STRIPE_SECRET_KEY;
     return (payment) => retrieveStripeIntent({ secretKey }, payment);

@@ -51,7 +51,7 @@ export interface PaidOrderPort {
 
 const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
 /** Wire amount (2 decimals) → cents, exact for every 2-decimal amount. */
-export const amountToCents = (amount: number) => Math.round(amount * 100);
+const amountToCents = (amount: number) => Math.round(amount * 100);
 
 /**
  * What the buyer's browser needs to confirm a PENDING client-confirmed payment: the simulated provider's page, or
@@ -160,7 +160,7 @@ async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
 }
 
 /** The outcome event of a decided payment, with an event id stable across re-publications. */
-export function outcomeEvent(payment: PaymentRow, correlationId: string): PaymentEvent | null {
+function outcomeEvent(payment: PaymentRow, correlationId: string): PaymentEvent | null {
   if (payment.orderId === null) return null;
   const common = { version: 1 as const, correlationId, orderId: payment.orderId, paymentId: payment.id, occurredAt: payment.updatedAt.toISOString() };
   if (payment.status === 'COMPLETED' || payment.status === 'REFUNDED') {
@@ -296,7 +296,7 @@ async function openClientIntent(deps: PaymentDeps, payment: PaymentRow): Promise
 }
 
 /** A checkout payment's outcome as one event per order of the checkout (each with that order's total). */
-export async function checkoutOutcomeEvents(db: Db, payment: PaymentRow, correlationId: string): Promise<PaymentEvent[]> {
+async function checkoutOutcomeEvents(db: Db, payment: PaymentRow, correlationId: string): Promise<PaymentEvent[]> {
   if (payment.checkoutId === null) return [];
   const members = await findCheckoutOrdersForPayment(db, payment.checkoutId);
   const occurredAt = payment.updatedAt.toISOString();
@@ -400,7 +400,7 @@ const refundRowOf = (payment: PaymentRow, part: RefundPart) =>
  * (checked ≤ the amount by the table), the buyer's notice and `inTransaction` commit together — only for the call
  * that finds the refund still PENDING under its row lock; the payment becomes REFUNDED when nothing is left.
  */
-export async function refundPaymentPart(
+async function refundPaymentPart(
   deps: Pick<PaymentDeps, 'db' | 'gateway' | 'transaction'>,
   payment: PaymentRow,
   part: RefundPart,
@@ -442,11 +442,6 @@ export async function refundOrderPart(deps: Pick<PaymentDeps, 'db' | 'gateway' |
   const [done] = await deps.db.select({ status: paymentRefunds.status }).from(paymentRefunds).where(refundRowOf(payment, part));
   if (done?.status !== 'COMPLETED' && payment.status !== 'COMPLETED') throw conflict('PAYMENT_NOT_REFUNDABLE', `The order's payment is ${payment.status}`, { status: payment.status });
   return refundPaymentPart(deps, payment, part, options);
-}
-
-/** The refunds of a checkout's payment (one per cancelled order). */
-export async function refundsOfPayment(db: Db, paymentId: string) {
-  return db.select().from(paymentRefunds).where(eq(paymentRefunds.paymentId, paymentId));
 }
 
 export async function listUserPayments(db: Db, userId: string, page: { page: number; size: number }) {
@@ -522,8 +517,3 @@ export async function createManualPayment(deps: PaymentDeps, input: ManualPaymen
   return toPaymentResponse(settled);
 }
 
-/** How many payments of an order exist (tests and ops). */
-export async function countPaymentsForOrder(db: Db, orderId: string): Promise<number> {
-  const [row] = await db.select({ total: count() }).from(payments).where(and(eq(payments.orderId, orderId)));
-  return row?.total ?? 0;
-}

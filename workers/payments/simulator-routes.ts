@@ -20,7 +20,7 @@ import { createDb, type Db } from '@/platform/db';
 import { createRouter } from '@/platform/router';
 
 /** The simulated provider's payment page (`/pay/sim/{intent}`): the stand-in for the provider's hosted form. */
-export const SIMULATOR_PAGE_PREFIX = '/pay/sim';
+const SIMULATOR_PAGE_PREFIX = '/pay/sim';
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 

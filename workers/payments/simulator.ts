@@ -14,7 +14,7 @@ export type SimulatedIntent = typeof simulatedIntents.$inferSelect;
 type CardBehaviour = { kind: 'succeed' } | { kind: 'decline'; code: string } | { kind: 'challenge' };
 
 /** The provider's documented test cards. */
-export const TEST_CARDS: Readonly<Record<string, CardBehaviour>> = {
+const TEST_CARDS: Readonly<Record<string, CardBehaviour>> = {
   '4242424242424242': { kind: 'succeed' },
   '4000000000000002': { kind: 'decline', code: 'card_declined' },
   '4000000000009995': { kind: 'decline', code: 'insufficient_funds' },
@@ -122,7 +122,7 @@ export function simulatedEvent(intent: SimulatedIntent, type: SimulatedEventType
 /** How a signed delivery reaches the shop's webhook route (in-process: see docs/decisions/payments.md). */
 export type DeliverWebhook = (request: Request) => Promise<Response>;
 
-export const SIMULATED_WEBHOOK_PATH = '/api/v1/payments/webhooks/simulated';
+const SIMULATED_WEBHOOK_PATH = '/api/v1/payments/webhooks/simulated';
 
 /** Signs the event with the simulator's secret and delivers it; the shop's answer status is returned. */
 export async function deliverSimulatedEvent(deliver: DeliverWebhook, secret: string, origin: string, event: ReturnType<typeof simulatedEvent>): Promise<number> {

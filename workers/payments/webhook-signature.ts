@@ -6,7 +6,7 @@
  */
 
 /** How far a signature's timestamp may be from our clock (the provider's default). */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
+const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 const encoder = new TextEncoder();
 

@@ -18,7 +18,7 @@ export const WEBHOOK_PROVIDERS = ['stripe', 'simulated'] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
 /** The event types this shop subscribes to; anything else is refused (a misconfigured endpoint or a forgery). */
-export const HANDLED_EVENT_TYPES = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled'] as const;
+const HANDLED_EVENT_TYPES = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled'] as const;
 export type HandledType = (typeof HANDLED_EVENT_TYPES)[number];
 
 /** What a delivery must match besides its signature. */

@@ -50,10 +50,10 @@ export function createCoalescer<T>(
 }
 
 /** Approximate JSON size of a queue body, for the 256 KB `sendBatch` limit. */
-export const jsonBytes = (body: unknown) => JSON.stringify(body).length;
+const jsonBytes = (body: unknown) => JSON.stringify(body).length;
 
 /** Queue `sendBatch` allows 100 messages and 256 KB per call; this keeps a margin for metadata. */
-export const SEND_BATCH_LIMITS = { maxItems: 100, maxBytes: 200_000 } as const;
+const SEND_BATCH_LIMITS = { maxItems: 100, maxBytes: 200_000 } as const;
 
 /** A coalescing `send` for one queue: concurrent sends share `sendBatch` calls (see {@link createCoalescer}). */
 export function coalescedSender(queue: Queue): (body: unknown) => Promise<void> {

@@ -12,7 +12,7 @@ import { sagaStageOf } from '@/platform/saga-queues';
 import { deadLetters } from '@/platform/tables';
 
 /** The message body as stored: base64 of its JSON text (or of its bytes). */
-export function encodeBody(body: unknown): string {
+function encodeBody(body: unknown): string {
   const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : body instanceof Uint8Array ? body : new TextEncoder().encode(typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null'));
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
@@ -49,7 +49,7 @@ export async function storeDeadLetter(db: Queryable, input: DeadLetterInput): Pr
 }
 
 /** Which saga queue a message type travels on (the DLQ copy does not say where it came from). */
-export function queueForType(type: string | null): 'order-events' | 'payment-events' | null {
+function queueForType(type: string | null): 'order-events' | 'payment-events' | null {
   if (type?.startsWith('order.') || type?.startsWith('checkout.')) return 'order-events';
   if (type?.startsWith('payment.')) return 'payment-events';
   return null;

@@ -46,7 +46,7 @@ export const forbidden = (message = 'You do not have access to this resource', c
 export const conflict = (code: ErrorCode, message: string, details?: ErrorDetails) => new AppError(409, code, message, details);
 export const badRequest = (code: ErrorCode, message: string, details?: ErrorDetails) => new AppError(400, code, message, details);
 
-export const errorEnvelopeSchema = z
+const errorEnvelopeSchema = z
   .object({
     success: z.literal(false),
     error: z.object({

@@ -5,12 +5,12 @@ import { AppError } from '@/platform/errors';
 import { idempotencyKeys } from '@/platform/tables';
 
 /** Keys are kept (and replayed) for 24 hours; the cron prunes expired rows. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /**
  * A key whose first request has shown no result for this long is treated as abandoned (the Worker
  * died mid-request) and may be taken over, rather than answering 409 in-flight for a whole day.
  */
-export const IN_FLIGHT_TIMEOUT_SECONDS = 60;
+const IN_FLIGHT_TIMEOUT_SECONDS = 60;
 const KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
 
 export interface StoredResponse<B = unknown> {

@@ -12,7 +12,7 @@ import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-v
 countries.registerLocale(en);
 
 /** Alpha-2 code of a country given by alpha-2, alpha-3 or English name (any case), or null when none matches. */
-export function countryCode(input: string): string | null {
+function countryCode(input: string): string | null {
   const text = input.trim();
   if (/^[a-z]{2,3}$/i.test(text) && countries.isValid(text.toUpperCase())) return countries.toAlpha2(text.toUpperCase()) ?? null;
   return countries.getAlpha2Code(text, 'en') ?? null;
@@ -26,12 +26,12 @@ export function countryList(): { code: string; name: string; postalCodeChecked: 
 }
 
 /** Whether the postal code has the country's format; true where the shop knows no format for the country. */
-export function postalCodeFits(code: string, postalCode: string): boolean {
+function postalCodeFits(code: string, postalCode: string): boolean {
   return !postcodeValidatorExistsForCountry(code) || postcodeValidator(postalCode, code);
 }
 
 /** Does the country use postal codes the shop can check (then one is required)? */
-export const postalCodeRequired = (code: string): boolean => postcodeValidatorExistsForCountry(code);
+const postalCodeRequired = (code: string): boolean => postcodeValidatorExistsForCountry(code);
 
 /** A country field: accepts a code or an English name, yields the alpha-2 code, refuses anything else by name. */
 export const countrySchema = z

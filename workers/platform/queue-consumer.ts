@@ -11,7 +11,7 @@ import type { DeadLetterStage } from '@/platform/tables';
  */
 export const SAGA_MAX_DELIVERIES = 5;
 /** The backoff between redeliveries, in seconds: 2, 4, 8, 16 … capped at a minute. */
-export const retryDelaySeconds = (attempts: number) => Math.min(60, 2 ** Math.max(1, attempts));
+const retryDelaySeconds = (attempts: number) => Math.min(60, 2 ** Math.max(1, attempts));
 
 /**
  * Orders of one saga batch in progress at once. Each holds at most one database connection and one
@@ -148,7 +148,7 @@ async function handleOne<T>(deps: ConsumerDeps, queue: string, message: QueueMes
  * Runs `tasks` with at most `limit` in flight; resolves when all have settled and then rethrows the
  * first failure (a handler that escaped its own error handling: the platform retries what is unacked).
  */
-export async function runBounded(tasks: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
+async function runBounded(tasks: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {

@@ -7,7 +7,7 @@
  */
 
 /** The saga stages and the binding of their first partition. */
-export const SAGA_STAGES = { 'order-events': 'ORDER_EVENTS', 'payment-events': 'PAYMENT_EVENTS' } as const;
+const SAGA_STAGES = { 'order-events': 'ORDER_EVENTS', 'payment-events': 'PAYMENT_EVENTS' } as const;
 export type SagaStage = keyof typeof SAGA_STAGES;
 type StageBinding = (typeof SAGA_STAGES)[SagaStage];
 

@@ -5,7 +5,7 @@ import { PROMOTION_FUNDERS, PROMOTION_SCOPES, PROMOTION_TYPES } from '@/promotio
 const twoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
 const amount = z.number().min(0, 'Must not be negative').max(1_000_000).refine(twoDecimals, 'must have at most 2 decimal places');
 
-export const promoCodeSchema = z
+const promoCodeSchema = z
   .string()
   .trim()
   .min(3, 'A code has at least 3 characters')

@@ -41,7 +41,7 @@ export interface ReturnableLine {
 }
 
 /** What the buyer paid for the whole line: its price less its discount, plus its tax unless the price included it. */
-export const linePaidCents = (line: ReturnableLine) => line.unitPriceCents * line.quantity - line.discountCents + (line.taxIncluded ? 0 : line.taxCents);
+const linePaidCents = (line: ReturnableLine) => line.unitPriceCents * line.quantity - line.discountCents + (line.taxIncluded ? 0 : line.taxCents);
 
 /** What the buyer paid for an order's shipping: its price less its discount, plus its tax unless the price included it. */
 export const shippingPaidCents = (order: { shippingCents: number; shippingDiscountCents: number; shippingTaxCents: number; taxIncluded: boolean }) =>

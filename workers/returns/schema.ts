@@ -27,11 +27,11 @@ export const receiveReturnSchema = z
   .strict()
   .openapi('ReceiveReturn');
 
-export const returnLineSchema = z
+const returnLineSchema = z
   .object({ orderItemId: z.string(), productId: z.number().int(), productName: z.string(), quantity: z.number().int(), unitPrice: z.number(), refund: z.number() })
   .openapi('ReturnLine');
 
-export const returnHistoryEntrySchema = z
+const returnHistoryEntrySchema = z
   .object({ oldStatus: z.enum(RETURN_STATUSES).nullable(), newStatus: z.enum(RETURN_STATUSES), note: z.string().nullable(), changedBy: z.string(), changedAt: z.string().openapi({ format: 'date-time' }) })
   .openapi('ReturnHistoryEntry');
 

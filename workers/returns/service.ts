@@ -339,7 +339,7 @@ async function restock(deps: ReturnDeps, row: ReturnRow): Promise<void> {
 }
 
 /** A RECEIVED return older than this is one whose refund did not finish (a gateway timeout nobody retried). */
-export const STUCK_RETURN_SECONDS = 60;
+const STUCK_RETURN_SECONDS = 60;
 
 /**
  * Cron: finishes the refund (and restock) of returns left RECEIVED for over {@link STUCK_RETURN_SECONDS} — a gateway

@@ -1,4 +1,5 @@
-import { EMBEDDING_JOBS_QUEUE, embeddingJobSchema } from '@/catalog';
+import { embeddingJobSchema } from '@/catalog';
+import { QUEUES } from '@/platform/queues';
 import { getConfig, type AppEnv } from '@/env';
 import { createDb, type Db } from '@/platform/db';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
@@ -100,7 +101,7 @@ export async function handleEmbeddingDeadLetters(batch: MessageBatch, env: AppEn
   const logger = deps?.logger ?? createLogger(getConfig(env).LOG_LEVEL, { queue: batch.queue });
   for (const message of batch.messages) {
     try {
-      await recordDeadLetter(db, EMBEDDING_JOBS_QUEUE, message, 'process', 'embedding failed after the maximum number of retries');
+      await recordDeadLetter(db, QUEUES.embeddingJobs, message, 'process', 'embedding failed after the maximum number of retries');
       logger.error('embedding job exhausted its retries', { messageId: message.id });
       message.ack();
     } catch (err) {

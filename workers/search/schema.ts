@@ -3,9 +3,9 @@ import { z } from '@hono/zod-openapi';
 import { productSummarySchema } from '@/catalog';
 import { MAX_PAGE_SIZE } from '@/platform/pagination';
 
-export const SEARCH_MODES = ['ai', 'hybrid', 'keyword'] as const;
+const SEARCH_MODES = ['ai', 'hybrid', 'keyword'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
-export const RESPONSE_MODES = [...SEARCH_MODES, 'fallback-keyword'] as const;
+const RESPONSE_MODES = [...SEARCH_MODES, 'fallback-keyword'] as const;
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 const categoryIdSchema = z.coerce
@@ -63,7 +63,7 @@ export const suggestQuerySchema = z.object({
 });
 export type SuggestQuery = z.infer<typeof suggestQuerySchema>;
 
-export const suggestionSchema = z
+const suggestionSchema = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('category'), id: z.number().int(), name: z.string(), slug: z.string() }),
     z.object({ type: z.literal('product'), id: z.number().int(), name: z.string() }),

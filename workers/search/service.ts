@@ -12,7 +12,7 @@ import type { Embedder } from '@/search/embedder';
 import type { AiSearchQuery, AiSearchResult, KeywordSearchQuery, ResponseMode } from '@/search/schema';
 
 /** Reciprocal-rank-fusion constant (the usual k = 60): damps the weight of the very top ranks. */
-export const RRF_K = 60;
+const RRF_K = 60;
 /** Query embeddings never change for a model, so they are kept longer than result lists. */
 const EMBEDDING_TTL_MS = 60 * 60_000;
 /** Cached results live 10 minutes, and any catalog write changes the key before that. */
@@ -97,7 +97,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * min(soldCount, 50)/50 × 0.1); the text rank is the best of the full-text rank, 0.9 × the prefix
  * rank and a small constant for a bare name match, so partial words still sort below whole ones.
  */
-export async function findKeywordMatches(
+async function findKeywordMatches(
   db: Queryable,
   input: Scope & { q: string; limit: number; offset: number },
 ): Promise<{ items: ProductSummary[]; scores: number[]; total: number }> {
@@ -142,7 +142,7 @@ export async function findKeywordMatches(
  * Nearest ACTIVE products to `vector` by cosine distance (HNSW), only vectors of the same model,
  * only those at least `minSimilarity` alike — unrelated queries get nothing, not the nearest junk.
  */
-export async function findSemanticMatches(
+async function findSemanticMatches(
   db: Db,
   input: Scope & { vector: number[]; model: string; limit: number; minSimilarity: number },
 ): Promise<{ item: ProductSummary; similarity: number }[]> {

@@ -6,11 +6,11 @@ import type { Db } from '@/platform/db';
 import { edgeCache } from '@/platform/edge-cache';
 import type { Suggestion, SuggestQuery } from '@/search/schema';
 
-export const MAX_SUGGESTIONS = 8;
+const MAX_SUGGESTIONS = 8;
 /** Typo tolerance starts at the third character: shorter prefixes have too few trigrams to mean anything. */
-export const FUZZY_FROM_CHARS = 3;
+const FUZZY_FROM_CHARS = 3;
 /** pg_trgm word similarity at which a name counts as a typo'd match (`skilet` ~ `Skillet` is 0.86). */
-export const WORD_SIMILARITY = 0.5;
+const WORD_SIMILARITY = 0.5;
 /** How long a colo serves a cached answer at most; a product write there invalidates at once. */
 export const SUGGEST_TTL_SECONDS = 60;
 
@@ -22,7 +22,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * are *like* the text (pg_trgm `<%`, trigram GIN index) count too, ranked by word similarity. Categories
  * come first when they match (at most 3), then products by match quality and sales.
  */
-export async function findSuggestions(db: Db, input: SuggestQuery): Promise<Suggestion[]> {
+async function findSuggestions(db: Db, input: SuggestQuery): Promise<Suggestion[]> {
   const q = input.q.trim().toLowerCase().replace(/\s+/g, ' ');
   const starts = `${escapeLike(q)}%`;
   const wordStarts = `% ${escapeLike(q)}%`;
