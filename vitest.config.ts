@@ -54,6 +54,7 @@ function workersProject(name: string, include: string[], { exclude = [], environ
       include,
       exclude: [...configDefaults.exclude, ...exclude],
       globalSetup: ['test/global-setup.ts'],
+      isolate: false,
       // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
       testTimeout: 30_000,
       hookTimeout: 60_000,
