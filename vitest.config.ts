@@ -54,7 +54,11 @@ function workersProject(name: string, include: string[], { exclude = [], environ
       include,
       exclude: [...configDefaults.exclude, ...exclude],
       globalSetup: ['test/global-setup.ts'],
+      // One runtime and one module graph for all of the project's files (the pool starts a new workerd for each
+      // file otherwise, and each re-imports the whole Worker); with one worker, Vitest hands it every file at once.
+      // Each file still starts with no Durable Objects (test/support/fresh-durable-objects.ts).
       isolate: false,
+      setupFiles: ['test/support/fresh-durable-objects.ts'],
       // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
       testTimeout: 30_000,
       hookTimeout: 60_000,
