@@ -26,6 +26,8 @@ function png(width: number, height: number, [r, g, b]: [number, number, number])
 }
 
 test('a seller uploads two images, puts the second first, and the product page shows them from R2', async ({ page, request }) => {
+  // The browser decodes, scales and encodes two images: past 30 s once on a two-core box at load ≈ 20.
+  test.setTimeout(60_000);
   const name = `E2E Uploaded Vase ${Date.now()}`;
   await logIn(page, SELLER, '/seller/products/new');
   await page.getByLabel('Name').fill(name);

@@ -17,6 +17,7 @@ import type { PaymentDeps } from '@/payments/service';
 import { paymentHistory, payments } from '@/payments/tables';
 import { createDb, withTransaction } from '@/platform/db';
 import { deadLetters } from '@/platform/tables';
+import { poll as pollUntil } from '@test/support/poll';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
 import { fakeBatch, FakeQueue, quietLogger } from '@test/support/saga-fakes';
 
@@ -156,12 +157,5 @@ export const expireReservation = (productId: number, orderId: string) =>
     state.storage.sql.exec('update reservations set expires_at = ? where order_id = ?', Date.now() - 1, orderId);
   });
 
-export async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** The suite's one polling helper, at this harness's pace (15 s, every 200 ms). */
+export const poll = <T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => pollUntil(fn, timeoutMs, 200);

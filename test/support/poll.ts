@@ -1,13 +1,17 @@
+import { vi } from 'vitest';
+
 /**
- * Waits for the saga: calls `fn` every 100 ms until it returns something other than `undefined`, and fails after
- * `timeoutMs`. A condition, never a fixed sleep; the generous default absorbs a loaded two-core machine.
+ * Waits for the saga: calls `fn` every `intervalMs` until it returns something other than `undefined`, and fails
+ * after `timeoutMs` (vitest's `vi.waitFor`, which reports the last reason for waiting). A condition, never a fixed
+ * sleep; the generous default absorbs a loaded two-core machine.
  */
-export async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the saga');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await fn();
+      if (value === undefined) throw new Error('still waiting for the condition');
+      return value;
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }

@@ -24,8 +24,9 @@ export class FakeStock implements StockPort {
   async reserve(orderId: string, lines: StockLine[]) {
     this.calls.push(`reserve:${orderId}`);
     if (this.reserved.has(orderId)) return;
+    // The same refusal as `reserveStock` (workers/catalog/stock.ts): each short product id → `only N available`.
     const short = lines.filter((l) => this.available(l.productId) < l.quantity);
-    if (short.length > 0) throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock', Object.fromEntries(short.map((l) => [`product.${l.productId}`, 'short'])));
+    if (short.length > 0) throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock for some products', Object.fromEntries(short.map((l) => [String(l.productId), `only ${this.available(l.productId)} available`])));
     this.reserved.set(orderId, lines);
   }
   async commit(orderId: string, lines: StockLine[]) {
