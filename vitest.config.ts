@@ -19,11 +19,7 @@ const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 't
  * (tests read codes from the log transport), the embedder (Workers AI needs the cloud) and the payment provider
  * (the simulated one, allowed explicitly as on a staging deploy).
  */
-function workersProject(
-  name: string,
-  include: string[],
-  { exclude = [], environment, oneRuntime = false }: { exclude?: string[]; environment?: 'production'; oneRuntime?: boolean } = {},
-) {
+function workersProject(name: string, include: string[], { exclude = [], environment }: { exclude?: string[]; environment?: 'production' } = {}) {
   // Production's payment provider needs the network: these runs are a staging deploy of the simulated one.
   const offline: Record<string, string> =
     environment === 'production'
@@ -59,12 +55,6 @@ function workersProject(
       include,
       exclude: [...configDefaults.exclude, ...exclude],
       globalSetup: ['test/global-setup.ts'],
-      // `oneRuntime`: one workerd and one module graph for all of the project's files (the pool starts a new workerd
-      // for each file otherwise, and each file re-imports the whole Worker); with one worker, Vitest hands it every
-      // file at once. Each file still starts with no Durable Objects (test/support/fresh-durable-objects.ts).
-      // See docs/decisions/tests.md.
-      isolate: !oneRuntime,
-      setupFiles: oneRuntime ? ['test/support/fresh-durable-objects.ts'] : [],
       // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
       testTimeout: 30_000,
       hookTimeout: 60_000,
@@ -84,7 +74,7 @@ export default defineConfig({
         },
       },
       // The saga, race and reliability files run once, on real PostgreSQL (below), not on PGlite as well.
-      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], { exclude: PG_ONLY, oneRuntime: true }),
+      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], { exclude: PG_ONLY }),
       // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
       workersProject('workers-pg', PG_ONLY),
