@@ -16,7 +16,14 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.useRealTimers();
 });
+
+/**
+ * A clock the test can move past a debounce at once ("nothing was sent after the pause") instead of sleeping; it
+ * also runs on with real time, so `findBy…`/`waitFor` work as usual.
+ */
+const useSteerableClock = () => vi.useFakeTimers({ shouldAdvanceTime: true });
 
 describe('/products', () => {
   it('lists the page from ?page=, shows the count and links to the next page', async () => {
@@ -39,11 +46,12 @@ describe('/products', () => {
       'GET /api/v1/products': () => successResponse([productSummary(1)], pageMeta(40, 3)),
       'GET /api/v1/products/search': () => successResponse([productSummary(7, { name: 'Keystone Keyboard' })], pageMeta(1)),
     });
+    useSteerableClock();
     const { router } = renderApp('/products?page=3');
     await screen.findByRole('list', { name: 'Products' });
 
     fireEvent.change(screen.getByLabelText('Search products'), { target: { value: 'k' } });
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await vi.advanceTimersByTimeAsync(350);
     expect(requestsTo('GET /api/v1/products/search')).toHaveLength(0);
 
     fireEvent.change(screen.getByLabelText('Search products'), { target: { value: 'keyboard' } });
@@ -59,6 +67,7 @@ describe('/products', () => {
       'GET /api/v1/products': () => successResponse([productSummary(1)], pageMeta(1)),
       'GET /api/v1/products/search': () => successResponse([productSummary(7)], pageMeta(1)),
     });
+    useSteerableClock();
     const { router } = renderApp('/products?q=keyboard');
     await screen.findByText('1 result for “keyboard”');
     expect((screen.getByLabelText('Search products') as HTMLInputElement).value).toBe('keyboard');
@@ -67,7 +76,7 @@ describe('/products', () => {
 
     await waitFor(() => expect((screen.getByLabelText('Search products') as HTMLInputElement).value).toBe(''));
     expect(await screen.findByText('1 product')).toBeTruthy();
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await vi.advanceTimersByTimeAsync(350);
     expect(router.state.location.search).toBe('');
   });
 
@@ -129,6 +138,7 @@ describe('search suggestions (combobox)', () => {
       'GET /api/v1/products/search': search,
       'GET /api/v1/products/suggest': () => successResponse({ query: 'lam', suggestions: SUGGESTIONS }),
     });
+    useSteerableClock();
     renderApp('/products');
     await screen.findByRole('list', { name: 'Products' });
     const box = screen.getByRole('combobox', { name: 'Search products' });
@@ -136,7 +146,7 @@ describe('search suggestions (combobox)', () => {
     expect(box.getAttribute('aria-autocomplete')).toBe('list');
 
     fireEvent.change(box, { target: { value: 'l' } });
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await vi.advanceTimersByTimeAsync(250);
     expect(requestsTo('GET /api/v1/products/suggest')).toHaveLength(0);
 
     await typeAndOpen('Lam');
