@@ -27,7 +27,11 @@ export default defineConfig({
     // Debian's chromium; Playwright never downloads a browser here.
     launchOptions: { executablePath: '/usr/bin/chromium' },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'] }, testIgnore: 'scenarios.spec.ts' },
+    // The ported scripts of the original system (test/scenarios) use the seeded accounts: after the journeys, alone.
+    { name: 'scenarios', testMatch: 'scenarios.spec.ts', dependencies: ['chromium'] },
+  ],
   webServer: {
     command: 'npm start',
     url: `http://127.0.0.1:${PORT}/health/ready`,

@@ -2,7 +2,7 @@ import { createApp } from '@/app';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
 import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/prune';
-import { handlePaymentEventsBatch, runScheduled } from '@/orders/deps';
+import { handlePaymentEventsBatch, runScheduled } from '@/orders/entries';
 import { handleOrderEventsBatch } from '@/payments/consumer';
 import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
 import { finishReceivedReturns } from '@/returns/service';

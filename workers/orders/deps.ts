@@ -1,16 +1,14 @@
 import { cartStub, removeOrderedFromCart } from '@/cart';
 import { commitStock, releaseStock, reserveStock, restockStock } from '@/catalog';
 import { getConfig, type AppEnv } from '@/env';
-import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
+import type { OrderConsumerDeps } from '@/orders/consumer';
 import { publishOutboxRows } from '@/orders/outbox';
 import { commissionBpsFromEnv } from '@/marketplace';
 import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/payment-events';
 import type { PaidOrderPort } from '@/payments';
-import { runScheduledMaintenance } from '@/orders/scheduled';
-import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
+import { createDb, withTransaction } from '@/platform/db';
 import { createLogger, type Logger } from '@/platform/logger';
 import { sagaQueue } from '@/platform/saga-queues';
-import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
 import { taxCalculatorFromEnv } from '@/tax';
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
@@ -57,19 +55,3 @@ export function paidOrderPortFromEnv(env: AppEnv, logger?: Logger): PaidOrderPor
     },
   };
 }
-
-/**
- * `payment-events` consumer entry: the orders side of the saga with the real collaborators; the
- * batch's transactions share one pool of WebSocket connections, closed when the batch is done.
- */
-export async function handlePaymentEventsBatch(batch: MessageBatch, env: AppEnv): Promise<void> {
-  const pool = openTransactionPool(env, SAGA_BATCH_CONCURRENCY);
-  try {
-    await consumePaymentEvents({ ...orderDepsFromEnv(env), transaction: (fn) => pool.transaction(fn) }, batch);
-  } finally {
-    await pool.close();
-  }
-}
-
-/** Cron entry: outbox sweep, reaper and pruning with the real collaborators. */
-export const runScheduled = (env: AppEnv) => runScheduledMaintenance(orderDepsFromEnv(env));
