@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { ApiError, client, dataOf, onSessionExpired, pageOf } from '@/lib/api-client';
 import { AUTH_STORAGE_KEY, type AuthSession, type AuthUser, useAuthStore } from '@/stores/auth-store';
@@ -49,12 +49,7 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 beforeEach(() => {
-  localStorage.clear();
   useAuthStore.getState().clearAuth();
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
 });
 
 describe('success envelope', () => {

@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -7,17 +7,15 @@ import { RouteErrorBoundary } from '@/components/errors/route-error-boundary';
 import { RootLayout } from '@/components/layouts/root-layout';
 import { useAuthStore } from '@/stores/auth-store';
 import { THEME_STORAGE_KEY, useThemeStore } from '@/stores/theme-store';
-import { toast, useToastStore } from '@/stores/toast-store';
+import { toast } from '@/stores/toast-store';
 import { pageMeta, productSummary } from '@/testing/fixtures';
 import { mockFetch, successResponse } from '@/testing/mock-fetch';
 import { createTestQueryClient, renderApp } from '@/testing/render-app';
 
 beforeEach(() => {
-  localStorage.clear();
   document.documentElement.removeAttribute('data-theme');
   useThemeStore.setState({ preference: 'system', resolved: 'light' });
   useAuthStore.getState().clearAuth();
-  useToastStore.setState({ toasts: [] });
   mockFetch({
     'GET /api/v1/products': () => successResponse([productSummary(40), productSummary(39)], pageMeta(2)),
     'GET /api/v1/cart': () => successResponse({ user_id: 'u1', status: 'ACTIVE', items: [], total: 0, updated_at: null }),
@@ -26,9 +24,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  cleanup();
   vi.restoreAllMocks();
-  vi.unstubAllGlobals();
 });
 
 describe('app shell', () => {

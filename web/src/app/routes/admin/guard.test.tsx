@@ -1,7 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { appRoutes } from '@/app/router';
 import { RequireAdmin } from '@/app/routes/admin/guard';
@@ -28,12 +28,7 @@ function renderAt(url: string) {
 }
 
 beforeEach(() => {
-  localStorage.clear();
   useAuthStore.getState().clearAuth();
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
 });
 
 describe('admin guard (its own lazy route module)', () => {

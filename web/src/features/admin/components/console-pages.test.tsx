@@ -1,5 +1,5 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
@@ -24,12 +24,6 @@ const letter = (replayedAt: string | null) => ({
   failedAt: '2026-11-20T10:00:00Z',
   replayedAt,
   body: { type: 'order.created', orderId: ORDER_ID },
-});
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
 });
 
 describe('operator console pages', () => {

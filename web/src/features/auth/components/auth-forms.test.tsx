@@ -1,10 +1,9 @@
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { ACCEPTED_PASSWORDS, REFUSED_REGISTRATIONS } from '@contract/identity.examples';
 import { validateRegistration } from '@/features/auth/components/register-form';
 import { useAuthStore } from '@/stores/auth-store';
-import { useToastStore } from '@/stores/toast-store';
 import { deferred, errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
 
@@ -20,14 +19,7 @@ const type = (label: string | RegExp, value: string) =>
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
 
 beforeEach(() => {
-  localStorage.clear();
   useAuthStore.getState().clearAuth();
-  useToastStore.setState({ toasts: [] });
-});
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
 });
 
 describe('register form validation', () => {

@@ -1,5 +1,5 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { useToastStore } from '@/stores/toast-store';
 import { cart, pageMeta, productDetail } from '@/testing/fixtures';
@@ -21,14 +21,7 @@ const catalogRoutes = {
 const badgeCount = () => screen.queryByTestId('cart-count')?.textContent ?? '0';
 
 beforeEach(() => {
-  localStorage.clear();
-  useToastStore.setState({ toasts: [] });
   logInAs();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
 });
 
 describe('cart badge', () => {

@@ -1,8 +1,7 @@
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { TURNSTILE_SCRIPT_URL, type TurnstileApi } from '@/features/launches/api/turnstile';
-import { useToastStore } from '@/stores/toast-store';
 import { productDetail } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
@@ -67,14 +66,10 @@ const turnstileScripts = () => [...document.querySelectorAll('script')].filter((
 const joinButton = () => screen.findByRole('button', { name: 'Join the line' });
 
 beforeEach(() => {
-  localStorage.clear();
-  useToastStore.setState({ toasts: [] });
   logInAs();
 });
 
 afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
   vi.restoreAllMocks();
   delete window.turnstile;
 });

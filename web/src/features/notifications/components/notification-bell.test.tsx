@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { useAuthStore } from '@/stores/auth-store';
@@ -16,7 +16,6 @@ const feed = (unread: boolean) => ({
 });
 
 beforeEach(() => {
-  localStorage.clear();
   useAuthStore.getState().setSession({
     access_token: 'a',
     refresh_token: 'r',
@@ -25,9 +24,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  cleanup();
   vi.useRealTimers();
-  vi.unstubAllGlobals();
 });
 
 describe('notification bell', () => {

@@ -1,7 +1,6 @@
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { useToastStore } from '@/stores/toast-store';
 import { cart, countries, pageMeta, SELLER_ID } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
@@ -46,15 +45,11 @@ const profile = (addresses: ReturnType<typeof address>[]) => ({
 });
 
 beforeEach(() => {
-  localStorage.clear();
-  useToastStore.setState({ toasts: [] });
   logInAs();
 });
 
 afterEach(() => {
-  cleanup();
   vi.useRealTimers();
-  vi.unstubAllGlobals();
 });
 
 describe('/cart', () => {

@@ -1,5 +1,5 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 
 import { cart, pageMeta, SELLER_ID } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
@@ -33,15 +33,6 @@ const chrome = {
   'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
   [`GET /api/v1/orders/${ORDER_ID}/history`]: () => successResponse(history),
 };
-
-beforeEach(() => {
-  localStorage.clear();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
 
 describe('/orders/:id (buyer)', () => {
   it('a PENDING order whose payment waits for the buyer offers the payment page, with the last decline', async () => {

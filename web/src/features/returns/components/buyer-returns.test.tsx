@@ -1,5 +1,5 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { useAuthStore } from '@/stores/auth-store';
 import { cart, countries, SELLER_ID } from '@/testing/fixtures';
@@ -48,13 +48,7 @@ const chrome = {
 };
 
 beforeEach(() => {
-  localStorage.clear();
   useAuthStore.getState().setSession({ access_token: 'a', refresh_token: 'r', user: { id: 'u-2', email: 'x@example.com', role: 'customer', first_name: 'X', last_name: 'Y' } });
-});
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
 });
 
 describe('returns on the buyer order page', () => {

@@ -1,5 +1,5 @@
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { moved, type ProductFormValues, validateProductForm } from '@/features/seller/components/product-form';
 import { useAuthStore } from '@/stores/auth-store';
@@ -31,17 +31,11 @@ const chrome = {
 };
 
 beforeEach(() => {
-  localStorage.clear();
   useAuthStore.getState().setSession({
     access_token: 'a',
     refresh_token: 'r',
     user: { id: SELLER_ID, email: 'seller@example.com', role: 'seller', first_name: 'Jane', last_name: 'Smith' },
   });
-});
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
 });
 
 describe('validateProductForm', () => {
