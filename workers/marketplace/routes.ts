@@ -26,6 +26,7 @@ import type { Logger } from '@/platform/logger';
 import { pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
+import { amountToCents, moneyAmount } from '@contract/money';
 
 const security = [{ bearerAuth: [] }];
 const shippingTags = ['Shipping'];
@@ -146,11 +147,7 @@ const payoutQuery = pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { 
 const createPayoutSchema = z
   .object({
     sellerId: z.guid(),
-    amount: z
-      .number()
-      .positive()
-      .max(100_000_000)
-      .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most 2 decimal places'),
+    amount: moneyAmount(100_000_000, { positive: true }),
   })
   .strict()
   .openapi('CreatePayout');
@@ -268,7 +265,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps = payoutDepsFromEn
           status: 201,
           body: {
             success: true as const,
-            data: await createPayout(deps, user, { sellerId: input.sellerId, amountCents: Math.round(input.amount * 100) }, seed === null ? {} : { payoutId: await idFromSeed(seed) }),
+            data: await createPayout(deps, user, { sellerId: input.sellerId, amountCents: amountToCents(input.amount) }, seed === null ? {} : { payoutId: await idFromSeed(seed) }),
           },
         }));
         if (result.replayed) c.header('Idempotent-Replayed', 'true');

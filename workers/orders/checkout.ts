@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount, formatCents } from '@contract/money';
 import { resolveShipping } from '@/marketplace';
 import { createNotification, orderNotices } from '@/notifications';
 import { storedShippingAddress } from '@/orders/address';
@@ -175,7 +175,7 @@ export async function placeCheckout(
   }
   if (totalCents <= 0 || centsToAmount(totalCents) > MAX_MESSAGE_AMOUNT) {
     throw new AppError(422, 'ORDER_NOT_PAYABLE', totalCents <= 0 ? 'A checkout must cost more than 0 to be paid' : `A checkout may cost at most ${MAX_MESSAGE_AMOUNT.toFixed(2)}`, {
-      totalAmount: centsToAmount(totalCents).toFixed(2),
+      totalAmount: formatCents(totalCents),
     });
   }
   assertExpectedTotal(input.expectedTotal, pricing, groups.flatMap((g) => g.lines));

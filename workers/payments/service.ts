@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 
 import { recordAdminAction, type AuditActor } from '@/platform/audit';
-import { centsToAmount } from '@/platform/money';
+import { amountToCents, centsToAmount, formatCents } from '@contract/money';
 import { createNotification, shortOrderNumber } from '@/notifications';
 import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
@@ -51,7 +51,6 @@ export interface PaidOrderPort {
 
 const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
 /** Wire amount (2 decimals) → cents, exact for every 2-decimal amount. */
-const amountToCents = (amount: number) => Math.round(amount * 100);
 
 /**
  * What the buyer's browser needs to confirm a PENDING client-confirmed payment: the simulated provider's page, or
@@ -359,7 +358,7 @@ export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelle
       userId: payment.userId,
       type: 'REFUND_ISSUED',
       title: `Refund issued for order ${shortOrderNumber(event.orderId)}`,
-      body: `${centsToAmount(payment.amountCents).toFixed(2)} ${payment.currency} will be returned to your payment method.`,
+      body: `${formatCents(payment.amountCents)} ${payment.currency} will be returned to your payment method.`,
       orderId: event.orderId,
     });
     return refunded ?? null;
@@ -419,12 +418,12 @@ async function refundPaymentPart(
     const refundedCents = current.refundedCents + claimed.amountCents;
     const status: PaymentStatus = refundedCents >= current.amountCents ? 'REFUNDED' : current.status;
     const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, payment.id)).returning();
-    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} for ${part.reason}`.slice(0, 255) });
+    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${formatCents(claimed.amountCents)} ${current.currency} for ${part.reason}`.slice(0, 255) });
     await createNotification(tx, {
       userId: payment.userId,
       type: 'REFUND_ISSUED',
       title: `Refund issued for order ${shortOrderNumber(part.orderId)}`,
-      body: `${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} will be returned to your payment method.`,
+      body: `${formatCents(claimed.amountCents)} ${current.currency} will be returned to your payment method.`,
       orderId: part.orderId,
     });
     await options.inTransaction?.(tx);
@@ -486,7 +485,7 @@ export async function createManualPayment(deps: PaymentDeps, input: ManualPaymen
   const order = await findOrderForPayment(deps.db, input.orderId);
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (amountToCents(input.amount) !== order.totalCents || input.currency.toUpperCase() !== order.currency) {
-    throw badRequest('AMOUNT_MISMATCH', 'The amount and currency must equal the order total', { amount: `Expected ${centsToAmount(order.totalCents).toFixed(2)} ${order.currency}` });
+    throw badRequest('AMOUNT_MISMATCH', 'The amount and currency must equal the order total', { amount: `Expected ${formatCents(order.totalCents)} ${order.currency}` });
   }
   if (order.status !== 'PENDING') throw conflict('ORDER_NOT_PAYABLE', `Only a PENDING order can be paid; this one is ${order.status}`);
   if (order.checkoutId !== null) throw conflict('ORDER_NOT_PAYABLE', 'This order is part of a checkout, which is paid as a whole');

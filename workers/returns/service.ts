@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 
 import { recordAdminAction } from '@/platform/audit';
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import { sellerProfiles } from '@/identity/tables';
 import { recordReturnRefund } from '@/marketplace';
 import { createNotification, money, shortOrderNumber } from '@/notifications';
