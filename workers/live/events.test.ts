@@ -91,29 +91,31 @@ describe('events pushed after commit', () => {
     expect(strangerLive.frames.filter((f) => f.type !== 'hello')).toEqual([]);
   });
 
-  it('shipping by the seller reaches the buyer (notified) and the seller\'s other tabs (not notified)', async () => {
+  it('shipping by the seller reaches the buyer (notified) and the seller\'s other tabs (not notified); versions count the history rows', async () => {
     const [buyer, seller] = await Promise.all([createTestUser('customer'), createTestUser('seller')]);
     const product = await createTestProduct(seller.id, { stock: 3 });
+    // Watching from the start: earlier tests left other orders' and payments' history rows, which must not count.
+    const buyerLive = await watch(buyer);
     const res = await SELF.fetch(`${BASE}/orders`, {
       method: 'POST',
       headers: jsonHeaders(buyer),
       body: JSON.stringify({ items: [{ productId: product.id, quantity: 1 }], shippingAddress: ADDRESS }),
     });
     const orderId = (await res.json<{ data: { id: string } }>()).data.id;
-    await vi.waitFor(
-      async () => {
-        const order = await SELF.fetch(`${BASE}/orders/${orderId}`, { headers: buyer.auth });
-        expect((await order.json<{ data: { status: string } }>()).data.status).toBe('CONFIRMED');
-      },
-      { timeout: 20_000, interval: 250 },
-    );
-    const [buyerLive, sellerLive] = await Promise.all([watch(buyer), watch(seller)]);
+    await vi.waitFor(() => expect(framesOf(buyerLive, 'payment.updated').at(-1)?.data?.status).toBe('COMPLETED'), { timeout: 20_000, interval: 100 });
+    // PENDING and COMPLETED: the payment's second history row.
+    expect(framesOf(buyerLive, 'payment.updated').at(-1)?.version).toBe(2);
+    await vi.waitFor(() => expect(orderFrames(buyerLive, orderId).at(-1)?.data?.status).toBe('CONFIRMED'), { timeout: 20_000, interval: 100 });
+    const sellerLive = await watch(seller);
     expect((await SELF.fetch(`${BASE}/orders/${orderId}/ship`, { method: 'PUT', headers: seller.auth })).status).toBe(200);
     await vi.waitFor(() => {
-      expect(orderFrames(buyerLive, orderId).map((f) => f.data?.status)).toEqual(['SHIPPED']);
+      expect(orderFrames(buyerLive, orderId).map((f) => f.data?.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED']);
       expect(orderFrames(sellerLive, orderId).map((f) => [f.data?.status, f.data?.role])).toEqual([['SHIPPED', 'seller']]);
     });
     expect(framesOf(sellerLive, 'notification.created')).toHaveLength(0);
-    expect(orderFrames(buyerLive, orderId)[0]?.version).toBe(3);
+    const history = await SELF.fetch(`${BASE}/orders/${orderId}/history`, { headers: buyer.auth });
+    const { data: rows } = await history.json<{ data: unknown[] }>();
+    expect(orderFrames(buyerLive, orderId).map((f) => f.version)).toEqual([1, 2, rows.length]);
+    expect(rows).toHaveLength(3);
   });
 });

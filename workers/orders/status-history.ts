@@ -26,8 +26,9 @@ export async function recordStatusChanges(tx: Tx, changes: readonly StatusChange
     .values(changes.map(({ order, oldStatus, reason, changedBy }) => ({ orderId: order.id, oldStatus, newStatus: order.status, reason, changedBy })))
     .returning({
       orderId: orderStatusHistory.orderId,
-      // A statement does not see its own insert: the order's earlier rows, plus this one.
-      version: sql<number>`(select count(*) from ${orderStatusHistory} h where h.order_id = ${orderStatusHistory.orderId}) + 1`.mapWith(Number),
+      // A statement does not see its own insert: the order's earlier rows, plus this one. (Spelled out: drizzle
+      // writes a column of the insert's table unqualified, which inside the subquery would mean h's own column.)
+      version: sql<number>`(select count(*) from ${orderStatusHistory} h where h.order_id = ${orderStatusHistory}.order_id) + 1`.mapWith(Number),
     });
   const versionOf = new Map(written.map((row) => [row.orderId, row.version]));
   publishLiveAfterCommit(

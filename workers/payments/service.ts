@@ -145,7 +145,7 @@ export async function settlePendingPayment(
   const recorded = db.$with('recorded', {}).as(sql`insert into ${paymentHistory} (payment_id, old_status, new_status, reason) select id, ${from}, ${next.status}, ${next.reason} from ${updated}`);
   const [row] = await db
     .with(updated, recorded)
-    .select({ payment: columnsOf(updated), version: paymentVersion(sql`${updated.id}`) })
+    .select({ payment: columnsOf(updated), version: paymentVersion(sql`${updated}.id`) })
     .from(updated);
   if (row) announcePayment(q, row.payment, row.version);
 }
@@ -163,7 +163,8 @@ const paymentVersion = (paymentId: SQL) => sql<number>`(select count(*) from ${p
 
 /** Writes one history row of a payment that changed in `tx`; answers the payment's version, this row included. */
 async function recordPaymentHistory(tx: Tx, values: typeof paymentHistory.$inferInsert): Promise<number> {
-  const [row] = await tx.insert(paymentHistory).values(values).returning({ version: paymentVersion(sql`${paymentHistory.paymentId}`) });
+  // Spelled out: drizzle writes a column of the insert's table unqualified, which the subquery would read as its own.
+  const [row] = await tx.insert(paymentHistory).values(values).returning({ version: paymentVersion(sql`${paymentHistory}.payment_id`) });
   return row!.version;
 }
 
