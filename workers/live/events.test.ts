@@ -118,4 +118,32 @@ describe('events pushed after commit', () => {
     expect(orderFrames(buyerLive, orderId).map((f) => f.version)).toEqual([1, 2, rows.length]);
     expect(rows).toHaveLength(3);
   });
+
+  it('cancelling a paid order pushes CANCELLED to both sides and the refunded payment to the buyer, as the REST API shows it', async () => {
+    const [buyer, seller] = await Promise.all([createTestUser('customer'), createTestUser('seller')]);
+    const product = await createTestProduct(seller.id, { priceCents: 1200, stock: 2 });
+    const buyerLive = await watch(buyer);
+    const res = await SELF.fetch(`${BASE}/orders`, {
+      method: 'POST',
+      headers: jsonHeaders(buyer),
+      body: JSON.stringify({ items: [{ productId: product.id, quantity: 1 }], shippingAddress: ADDRESS }),
+    });
+    const orderId = (await res.json<{ data: { id: string } }>()).data.id;
+    await vi.waitFor(() => expect(orderFrames(buyerLive, orderId).at(-1)?.data?.status).toBe('CONFIRMED'), { timeout: 20_000, interval: 100 });
+    const sellerLive = await watch(seller);
+
+    const cancel = await SELF.fetch(`${BASE}/orders/${orderId}/cancel`, { method: 'PUT', headers: jsonHeaders(buyer), body: JSON.stringify({ reason: 'changed my mind' }) });
+    expect(cancel.status).toBe(200);
+    await vi.waitFor(() => expect(framesOf(buyerLive, 'payment.updated').at(-1)?.data?.status).toBe('REFUNDED'), { timeout: 20_000, interval: 100 });
+
+    expect(orderFrames(buyerLive, orderId).at(-1)).toMatchObject({ id: `order:${orderId}:3`, version: 3, data: { status: 'CANCELLED', role: 'buyer' } });
+    expect(orderFrames(sellerLive, orderId)).toMatchObject([{ version: 3, data: { status: 'CANCELLED', role: 'seller' } }]);
+    const refunded = framesOf(buyerLive, 'payment.updated').at(-1) as LiveFrame;
+    // PENDING, COMPLETED, REFUNDED.
+    expect(refunded.version).toBe(3);
+    const rest = await SELF.fetch(`${BASE}/payments/order/${orderId}`, { headers: buyer.auth });
+    const { data: payment } = await rest.json<{ data: Record<string, unknown> }>();
+    expect(refunded.data).toEqual({ ...payment, version: 3 });
+    expect(framesOf(sellerLive, 'payment.updated')).toEqual([]);
+  });
 });
