@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { createNotification } from '@/notifications/service';
-import { withTransaction } from '@/platform/db';
+import { createDb, withTransaction } from '@/platform/db';
 import { connectUser, framesOf, type LiveClient, type LiveFrame } from '@test/support/live';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 
@@ -40,6 +40,20 @@ describe('events pushed after commit', () => {
     expect(frame).toMatchObject({ type: 'notification.created', data: { unreadCount: 1, notification: { title: 'kept', productId: product.id, orderId: null, isRead: false } } });
     expect(frame!.id).toBe(`notification:${(frame!.data!.notification as { id: string }).id}`);
     expect(client.frames.some((f) => JSON.stringify(f).includes('rolled back'))).toBe(false);
+  });
+
+  it('a notification written on a plain client (it commits by itself) is pushed at once, with the unread count counted by its insert', async () => {
+    const [user, product] = await Promise.all([createTestUser(), createTestUser('seller').then((s) => createTestProduct(s.id))]);
+    const client = await watch(user);
+    await createNotification(createDb(env), { userId: user.id, type: 'TEST', title: 'first', productId: product.id });
+    await createNotification(createDb(env), { userId: user.id, type: 'TEST', title: 'second', productId: product.id });
+    await vi.waitFor(() => expect(framesOf(client, 'notification.created')).toHaveLength(2));
+    // Two separate pushes: their frames may cross, the counts may not.
+    const seen = framesOf(client, 'notification.created').map((f) => [(f.data?.notification as { title: string }).title, f.data?.unreadCount]);
+    expect(seen.sort()).toEqual([
+      ['first', 1],
+      ['second', 2],
+    ]);
   });
 
   it('checkout: the seller hears of the new order, then both sides of the payment and the CONFIRMED status; a stranger hears nothing', async () => {
