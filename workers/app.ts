@@ -12,6 +12,7 @@ import { cartRouter } from '@/cart/routes';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
+import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { launchesRouter } from '@/launches/routes';
@@ -180,6 +181,7 @@ function mountRoutes(app: AppRouter) {
     sagaAdminRouter,
     adminRouter,
     liveRouter,
+    stockFeedRouter,
   ]);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

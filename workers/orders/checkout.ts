@@ -12,7 +12,8 @@ import { enqueue, eventEnvelope, RESERVATION_TTL_MS, toOrderResponse, type Calle
 import { loadPurchasable, orderCommission, orderItemValues, orderMoney, pricingDeps, restoreAdmissions } from '@/orders/placing';
 import { reserveAdmitted, type AdmissionGate } from '@/launches';
 import { redeemPromotions } from '@/promotions';
-import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
+import { recordStatusChanges } from '@/orders/status-history';
+import { checkouts, orderItems, orders } from '@/orders/tables';
 import { toPaymentResponse } from '@/payments';
 import { payments } from '@/payments/tables';
 import { newId } from '@/platform/columns';
@@ -218,7 +219,7 @@ export async function placeCheckout(
         members.push({ order: order!, items });
       }
       await redeemPromotions(tx, caller.id, checkoutId, pricing.uses);
-      await tx.insert(orderStatusHistory).values(groups.map((g) => ({ orderId: g.orderId, oldStatus: null, newStatus: 'PENDING' as const, reason: `checkout ${checkoutId} placed`, changedBy: caller.id })));
+      await recordStatusChanges(tx, members.map(({ order }) => ({ order, oldStatus: null, reason: `checkout ${checkoutId} placed`, changedBy: caller.id })));
       const envelope = eventEnvelope(checkoutId, correlationId);
       const created: CheckoutCreated = {
         type: 'checkout.created',

@@ -13,7 +13,8 @@ import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type PricingDeps } from '@/orders/pricing';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
 import { MAX_LINE_QUANTITY } from '@/orders/schema';
-import { orderItems, orders, orderStatusHistory } from '@/orders/tables';
+import { recordStatusChanges } from '@/orders/status-history';
+import { orderItems, orders } from '@/orders/tables';
 import { newId } from '@/platform/columns';
 import type { Db } from '@/platform/db';
 import { AppError, badRequest, forbidden } from '@/platform/errors';
@@ -171,7 +172,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
         .values(priced.map((line) => ({ orderId, sellerId, ...orderItemValues(line, group) })))
         .returning();
       await redeemPromotions(tx, caller.id, orderId, pricing.uses);
-      await tx.insert(orderStatusHistory).values({ orderId, oldStatus: null, newStatus: 'PENDING', reason: 'order placed', changedBy: caller.id });
+      await recordStatusChanges(tx, [{ order: order!, oldStatus: null, reason: 'order placed', changedBy: caller.id }]);
       const created: OrderCreated = {
         type: 'order.created',
         ...eventEnvelope(orderId, correlationId),
