@@ -1,3 +1,8 @@
+/**
+ * The operator console's reads and actions (summary, searches, user and catalog moderation). Each action writes
+ * its audit row in the same transaction; the reads are the console's own joins over several domains' tables
+ * (listed in scripts/domain-boundaries.json). Over 300 lines on purpose: one screen of the console per section.
+ */
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 

@@ -1,3 +1,8 @@
+/**
+ * The marketplace's HTTP surface: shipping options, earnings and ledger, payouts and commission rates. Mostly route
+ * declarations (zod-openapi), which are long by nature; the rules live in `shipping.ts`, `ledger.ts` and
+ * `payouts.ts` (over 300 lines on purpose).
+ */
 import { createRoute, z } from '@hono/zod-openapi';
 
 import { recordAdminAction } from '@/platform/audit';
