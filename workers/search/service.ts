@@ -13,6 +13,12 @@ import type { AiSearchQuery, AiSearchResult, KeywordSearchQuery, ResponseMode } 
 
 /** Reciprocal-rank-fusion constant (the usual k = 60): damps the weight of the very top ranks. */
 const RRF_K = 60;
+/**
+ * Hybrid's semantic candidates reach down to this share of the floor once the query itself is understood
+ * (its best match clears the floor, or a keyword matches): the floor judges the query, fusion ranks the items.
+ * docs/decisions/search.md has the reasoning and the measurements.
+ */
+export const HYBRID_DEPTH_RATIO = 0.6;
 /** Query embeddings never change for a model, so they are kept longer than result lists. */
 const EMBEDDING_TTL_MS = 60 * 60_000;
 /** Cached results live 10 minutes, and any catalog write changes the key before that. */
@@ -49,6 +55,8 @@ export interface SearchDeps {
   caches: SearchCaches | null;
   logger?: Logger;
   now?: () => number;
+  /** How deep hybrid's semantic list goes, as a share of the floor ({@link HYBRID_DEPTH_RATIO}; benchmarks sweep it). */
+  hybridDepthRatio?: number;
 }
 
 interface Scope {
@@ -190,6 +198,22 @@ export function fuseRankings(lists: ProductSummary[][], k = RRF_K): { item: Prod
   return [...fused.values()].sort((a, b) => b.score - a.score || a.item.id - b.item.id);
 }
 
+/**
+ * Hybrid's fused list. The floor decides whether the query is understood at all — its best semantic match
+ * reaches `minSimilarity`, or keyword search matches — and nothing is returned when it is not (nonsense).
+ * An understood query's semantic list goes deeper, to `HYBRID_DEPTH_RATIO × minSimilarity`, and RRF ranks it
+ * together with the keyword list.
+ */
+async function hybridCandidates(
+  deps: Pick<SearchDeps, 'minSimilarity' | 'hybridDepthRatio'>,
+  keyword: () => Promise<{ items: ProductSummary[] }>,
+  semantic: (minSimilarity: number) => Promise<{ item: ProductSummary; similarity: number }[]>,
+): Promise<{ item: ProductSummary; score: number }[]> {
+  const [keywordHits, semanticHits] = await Promise.all([keyword(), semantic(deps.minSimilarity * (deps.hybridDepthRatio ?? HYBRID_DEPTH_RATIO))]);
+  const understood = keywordHits.items.length > 0 || (semanticHits[0]?.similarity ?? 0) >= deps.minSimilarity;
+  return understood ? fuseRankings([keywordHits.items, semanticHits.map((hit) => hit.item)]) : [];
+}
+
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
 
@@ -242,7 +266,7 @@ export async function smartSearch(deps: SearchDeps, input: AiSearchQuery): Promi
   const scope = { categoryId: input.categoryId, sellerId: input.sellerId };
   const caches = deps.caches;
   const key = caches
-    ? `ai|${await catalogVersion(deps, caches)}|${deps.embedder.model}|${deps.minSimilarity}|${input.mode}|${query}|${input.limit}|${input.categoryId ?? ''}|${input.sellerId ?? ''}`
+    ? `ai|${await catalogVersion(deps, caches)}|${deps.embedder.model}|${deps.minSimilarity}|${deps.hybridDepthRatio ?? HYBRID_DEPTH_RATIO}|${input.mode}|${query}|${input.limit}|${input.categoryId ?? ''}|${input.sellerId ?? ''}`
     : undefined;
   const cached = key ? caches?.results.get(key) : undefined;
   if (cached) return { query: input.q, results: cached.results, scores: cached.scores, mode: input.mode };
@@ -264,14 +288,13 @@ export async function smartSearch(deps: SearchDeps, input: AiSearchQuery): Promi
       const found = await findKeywordMatches(deps.db, { ...scope, q: query, limit: input.limit, offset: 0 });
       return { query: input.q, results: found.items, scores: null, mode: 'fallback-keyword' };
     }
-    const semantic = () =>
-      findSemanticMatches(deps.db, { ...scope, vector, model: deps.embedder.model, limit: pool, minSimilarity: deps.minSimilarity });
+    const semantic = (minSimilarity = deps.minSimilarity) =>
+      findSemanticMatches(deps.db, { ...scope, vector, model: deps.embedder.model, limit: pool, minSimilarity });
     if (input.mode === 'ai') {
       const ranked = rerankSemantic(await semantic());
       answer = { results: ranked.map((entry) => entry.item), scores: ranked.map((entry) => round(entry.score)), mode: 'ai' };
     } else {
-      const [keywordHits, semanticHits] = await Promise.all([keyword(), semantic()]);
-      const fused = fuseRankings([keywordHits.items, semanticHits.map((hit) => hit.item)]).slice(0, input.limit);
+      const fused = (await hybridCandidates(deps, keyword, semantic)).slice(0, input.limit);
       answer = { results: fused.map((entry) => entry.item), scores: fused.map((entry) => round(entry.score)), mode: 'hybrid' };
     }
   }
