@@ -72,7 +72,16 @@ const LIST_PATHS = ['createdAt,desc', 'price,asc', 'soldCount,desc'].flatMap((so
 const DETAIL_PATHS = Array.from({ length: 200 }, (_, i) => `/api/v1/products/${(i * 47) % 10_000 + 1}`);
 function cycle(paths: string[]): autocannon.Request[] {
   let next = 0;
-  return [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]!, headers: { ...request.headers, 'cf-connecting-ip': clientIp() } }) }];
+  return [
+    {
+      method: 'GET',
+      setupRequest: (request) => {
+        const n = next++;
+        // Its own client address per request, like the search rows (the local /api/* limit is per IP).
+        return { ...request, path: paths[n % paths.length]!, headers: { ...request.headers, 'cf-connecting-ip': `10.200.${(n >> 8) & 255}.${n & 255}` } };
+      },
+    },
+  ];
 }
 
 const SCENARIOS: { name: string; label: string; requests?: autocannon.Request[]; path?: string }[] = [
