@@ -107,9 +107,21 @@ async function insertCatalog(client: pg.Client): Promise<{ insertMs: number; emb
   }
   const inserted = performance.now();
   const db = drizzle({ client, casing: 'snake_case' });
-  const { embedded } = await embedProducts(db, createLocalEmbedder(), { batchSize: 250 });
+  // The embedded database's socket server can interleave this connection with the instance's own queries (the
+  // per-minute cron) and answer `portal "" does not exist` (docs/SECURITY.md F5). The upsert is idempotent and
+  // skips vectors already written, so a failed pass is simply run again.
+  let embedded = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      embedded += (await embedProducts(db, createLocalEmbedder(), { batchSize: 250 })).embedded.length;
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`  embedding pass ${attempt} failed (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err).slice(0, 80)}); running it again`);
+    }
+  }
   await client.query('analyze products; analyze product_embeddings');
-  return { insertMs: inserted - started, embedMs: performance.now() - inserted, embedded: embedded.length };
+  return { insertMs: inserted - started, embedMs: performance.now() - inserted, embedded };
 }
 
 const vectorLiteral = (vector: number[]) => `[${vector.join(',')}]`;
