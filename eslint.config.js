@@ -95,7 +95,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!zod$)', message: 'contract/ holds plain zod schemas shared by the Worker and the SPA; it imports zod only.' }] },
+        { patterns: [{ regex: '^(?!zod$|\./)', message: 'contract/ holds plain zod schemas shared by the Worker and the SPA; it imports zod and its own modules only.' }] },
       ],
     },
   },

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { ROOT } from '../scripts/lib/platform.ts';
 import { machineDescription, SUMMARY_PREFIX, writeSection, type SummaryEntry } from './lib/report.ts';
 
-const ORDER = ['platform', 'login', 'stock', 'cart', 'search', 'relevance', 'saga', 'web'];
+const ORDER = ['platform', 'login', 'stock', 'cart', 'search', 'suggest', 'relevance', 'saga', 'web'];
 
 const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const names = ORDER.filter((name) => scripts[`bench:${name}`]);

@@ -1,7 +1,10 @@
 /**
  * `npm run bench:live`: 1,000 live sockets (100 sellers × 10 tabs) on a fresh local shop, then one order per seller:
- * the time from the order's 201 (its transaction has committed) to the `notification.created` event on each of the
- * seller's 10 sockets, p50/p95/p99 over every socket, and the memory the sockets cost the workerd process.
+ * the time from the order's commit to the `notification.created` event on each of the seller's 10 sockets,
+ * p50/p95/p99 over every socket, and the memory the sockets cost the workerd process. The commit's instant is not
+ * visible from outside, so it is bracketed: the notification's insert (its `createdAt`, Postgres `clock_timestamp()`
+ * on this machine's clock; the order transaction's last statement before COMMIT) is before it, the order's 201 after it. The event is pushed at the commit, so it
+ * may arrive before the 201: the first bound is then negative, the second is the figure the goal is held to.
  * Writes the live section of docs/BENCHMARKS.md. `BENCH_PORT` (default 8797), `BENCH_LIVE_USERS` override.
  * On a machine too loaded for a fresh start-up, point it at a running `npm start` instead: `BENCH_BASE_URL`,
  * `BENCH_DATABASE_URL` and `BENCH_DATA_DIR` (that instance's `DATA_DIR`, for the memory figure).
@@ -47,11 +50,18 @@ function workerdRssKiB(dataDir: string): number {
   return total;
 }
 
+/** When a notification arrived: `performance.now()` and wall clock, and when it was inserted (wall clock). */
+interface Arrival {
+  at: number;
+  wallAt: number;
+  insertedAt: number;
+}
+
 interface Tab {
   userIndex: number;
   socket: WebSocket;
   /** orderId → when its notification arrived. */
-  received: Map<string, number>;
+  received: Map<string, Arrival>;
 }
 
 async function openTab(base: string, token: string, userIndex: number, client: number): Promise<Tab> {
@@ -63,10 +73,12 @@ async function openTab(base: string, token: string, userIndex: number, client: n
   await new Promise<void>((resolve, reject) => {
     socket.on('message', (raw) => {
       const at = performance.now();
-      const frame = JSON.parse(String(raw)) as { type: string; data?: { notification?: { orderId?: string } } };
+      const wallAt = Date.now();
+      const frame = JSON.parse(String(raw)) as { type: string; data?: { notification?: { orderId?: string; createdAt?: string } } };
       if (frame.type === 'hello') resolve();
       const orderId = frame.data?.notification?.orderId;
-      if (frame.type === 'notification.created' && orderId && !tab.received.has(orderId)) tab.received.set(orderId, at);
+      const insertedAt = Date.parse(frame.data?.notification?.createdAt ?? '');
+      if (frame.type === 'notification.created' && orderId && !tab.received.has(orderId)) tab.received.set(orderId, { at, wallAt, insertedAt });
     });
     socket.on('close', (code, reason) => reject(new Error(`socket closed ${code} ${String(reason)}`)));
     socket.on('error', reject);
@@ -152,34 +164,34 @@ try {
     const delivered = () => tabs.filter((tab) => tab.received.has(orderOf.get(tab.userIndex)!)).length;
     while (delivered() < tabs.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 
-    const latencies = tabs
-      .map((tab) => {
-        const orderId = orderOf.get(tab.userIndex)!;
-        const at = tab.received.get(orderId);
-        return at === undefined ? Number.NaN : at - committedAt.get(orderId)!;
-      })
-      .filter(Number.isFinite)
-      .sort((a, b) => a - b);
+    const arrivals = tabs.map((tab) => ({ orderId: orderOf.get(tab.userIndex)!, arrival: tab.received.get(orderOf.get(tab.userIndex)!) }));
+    const sorted = (values: number[]) => values.filter(Number.isFinite).sort((a, b) => a - b);
+    // After the commit: the 201 was received later than the commit, so this is at most the true latency.
+    const afterAnswer = sorted(arrivals.map(({ orderId, arrival }) => (arrival ? arrival.at - committedAt.get(orderId)! : Number.NaN)));
+    // Before the commit: the notification's insert came earlier, so this is at least the true latency — the goal's figure.
+    const latencies = sorted(arrivals.map(({ arrival }) => (arrival ? arrival.wallAt - arrival.insertedAt : Number.NaN)));
     for (const tab of tabs) tab.socket.close(1000, 'bench over');
 
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     const p99 = percentile(latencies, 99);
+    const [a50, a95, a99] = [50, 95, 99].map((p) => percentile(afterAnswer, p));
     const perSocketKiB = (rssAfter - rssBefore) / tabs.length;
     const met = latencies.length === tabs.length && p95 < GOAL_P95_MS;
-    console.log(`delivered ${latencies.length}/${tabs.length}; p50 ${ms(p50)} p95 ${ms(p95)} p99 ${ms(p99)}; ${perSocketKiB.toFixed(1)} KiB/socket`);
+    console.log(`delivered ${latencies.length}/${tabs.length}; insert → received p50 ${ms(p50)} p95 ${ms(p95)} p99 ${ms(p99)}; 201 → received p50 ${ms(a50!)} p95 ${ms(a95!)} p99 ${ms(a99!)}; ${perSocketKiB.toFixed(1)} KiB/socket`);
     writeSection(
       'live',
       [
         '## Live updates (`npm run bench:live`)',
         '',
-        `${USERS} sellers × ${TABS} sockets = ${tabs.length} live sockets on one local \`wrangler dev\`; then one order per seller (${CONCURRENCY} at a time). Latency = order's 201 received (its transaction committed) → \`notification.created\` received on each of the seller's sockets.`,
+        `${USERS} sellers × ${TABS} sockets = ${tabs.length} live sockets on one local \`wrangler dev\`; then one order per seller (${CONCURRENCY} at a time). Latency = the order's commit → \`notification.created\` received on each of the seller's sockets. The commit's instant is bracketed: the notification's insert (its \`createdAt\`, Postgres \`clock_timestamp()\` on the same clock, the transaction's last statement) comes before it, the order's 201 after it; the event is pushed at the commit, so it can beat the 201 (a negative figure).`,
         '',
         '| measure | value |',
         '|---|---|',
         `| sockets opened (ticket + upgrade, ${OPEN_BATCH} at a time) | ${tabs.length} in ${(openMs / 1000).toFixed(1)} s |`,
         `| events delivered | ${latencies.length} / ${tabs.length} |`,
-        `| commit → received p50 / p95 / p99 | ${ms(p50)} / ${ms(p95)} / ${ms(p99)} |`,
+        `| notification inserted → received p50 / p95 / p99 (≥ commit → received) | ${ms(p50)} / ${ms(p95)} / ${ms(p99)} |`,
+        `| 201 received → received p50 / p95 / p99 (≤ commit → received) | ${ms(a50!)} / ${ms(a95!)} / ${ms(a99!)} |`,
         `| workerd memory per open socket | ${perSocketKiB.toFixed(1)} KiB (${((rssAfter - rssBefore) / 1024).toFixed(1)} MiB for ${tabs.length}) |`,
         `| goal | p95 < ${GOAL_P95_MS} ms: ${met ? 'met' : 'not met'} |`,
         '',

@@ -20,7 +20,7 @@ import { buildWeb, webBuildIsStale } from '../scripts/build-web.ts';
 import { embedProducts } from '../workers/search/embedding-store.ts';
 import { createLocalEmbedder, embedText, LOCAL_EMBEDDER_MODEL } from '../workers/search/local-embedder.ts';
 import { HNSW_EF_SEARCH } from '../workers/search/service.ts';
-import { generateProducts, generateQueries } from './lib/catalog.ts';
+import { generateProducts, generateQueries, insertProducts } from './lib/catalog.ts';
 import { startInstance } from './lib/instance.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { ms, reportSummary, writeSection } from './lib/report.ts';
@@ -95,16 +95,7 @@ const SCENARIOS: { name: string; label: string; requests?: autocannon.Request[];
 
 async function insertCatalog(client: pg.Client): Promise<{ insertMs: number; embedMs: number; embedded: number }> {
   const started = performance.now();
-  const generated = generateProducts(PRODUCTS);
-  const BATCH = 1_000;
-  for (let start = 0; start < generated.length; start += BATCH) {
-    const batch = generated.slice(start, start + BATCH);
-    const values = batch.map((_, i) => `($1, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}, $${i * 5 + 6})`).join(', ');
-    await client.query(
-      `insert into products (seller_id, category_id, name, description, price_cents, stock_quantity) values ${values}`,
-      [SELLER_ID, ...batch.flatMap((p) => [p.categoryId, p.name, p.description, p.priceCents, p.stock])],
-    );
-  }
+  await insertProducts(client, SELLER_ID, generateProducts(PRODUCTS));
   const inserted = performance.now();
   const db = drizzle({ client, casing: 'snake_case' });
   // The embedded database's socket server can interleave this connection with the instance's own queries (the

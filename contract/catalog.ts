@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { moneyAmount } from './money';
+
 /**
  * The product input rules both sides enforce: the Worker's product schemas (`workers/catalog/schema.ts`) are built
  * from these, and the seller's product form checks the same values. Builders, not instances, for the reason given
@@ -15,13 +17,8 @@ export const sku = () => z.string().trim().max(64).regex(/^[A-Za-z0-9._/-]*$/, '
 
 export const productDescription = () => z.string().max(5000);
 
-/** A 2-decimal amount ≥ 0 and ≤ 1,000,000. */
-export const amount = () =>
-  z
-    .number()
-    .min(0)
-    .max(1_000_000)
-    .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most 2 decimal places');
+/** A product's price: a 2-decimal amount ≥ 0 and ≤ 1,000,000. */
+export const amount = () => moneyAmount(1_000_000);
 
 export const stockQuantity = () => z.number().int().min(0).max(10_000_000);
 

@@ -1,3 +1,8 @@
+/**
+ * The CartDO: one cart's lines in its storage, the rules applied to each change (`workers/cart/rules.ts` plans
+ * them), and the cart's expiry alarm. One class on purpose: every change is planned and applied in the object's
+ * single turn (over 300 lines on purpose).
+ */
 import { DurableObject } from 'cloudflare:workers';
 
 import { writeCartMirror, type CartMirror } from '@/cart/mirror';

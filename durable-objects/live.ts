@@ -103,7 +103,7 @@ export class LiveDO extends DurableObject<AppEnv> {
     return sockets.length;
   }
 
-  /** How many sockets are open: the Worker skips building events for a user nobody is watching. */
+  /** How many sockets are open (diagnostics and tests; publishing does not ask first, see docs/decisions/live.md). */
   async connections(): Promise<number> {
     return this.ctx.getWebSockets().length;
   }

@@ -1,6 +1,8 @@
 import type { StockDO } from '@do/stock';
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+
+import { poll } from '@test/support/poll';
 
 const MINUTE = 60_000;
 
@@ -11,7 +13,6 @@ function freshStock(onHand: number) {
   return { stub, productId, ready: stub.init(productId, onHand) };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('StockDO init and snapshot', () => {
   it('answers null before init and ignores a second init', async () => {
@@ -136,9 +137,8 @@ describe('StockDO expiry alarm', () => {
     await ready;
     await stub.reserve('short', 3, 5);
     await stub.reserve('long', 2, MINUTE);
-    await sleep(20);
-    // Runs the alarm now unless it already fired by itself; the counts below prove it ran.
-    await runDurableObjectAlarm(stub);
+    // The alarm, due 5 ms after the short hold, frees it by itself; the long one stays.
+    await poll(async () => ((await stub.snapshot())?.reserved === 2 ? true : undefined));
     expect(await stub.snapshot()).toMatchObject({ onHand: 10, reserved: 2, available: 8 });
     expect(await stub.release('short')).toMatchObject({ ok: true, snapshot: { reserved: 2 } });
     const alarmAt = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
@@ -150,8 +150,7 @@ describe('StockDO expiry alarm', () => {
     await ready;
     await stub.reserve('slow', 3, 5);
     await stub.reserve('other', 1, 5);
-    await sleep(20);
-    await runDurableObjectAlarm(stub);
+    await poll(async () => ((await stub.snapshot())?.reserved === 0 ? true : undefined));
     expect(await stub.commit('slow')).toMatchObject({ ok: true, snapshot: { onHand: 1, reserved: 0, sold: 3 } });
     await stub.reserve('thief', 1, MINUTE);
     expect(await stub.commit('other')).toMatchObject({ ok: false, reason: 'INSUFFICIENT_STOCK', available: 0 });

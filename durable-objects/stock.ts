@@ -1,3 +1,8 @@
+/**
+ * The StockDO: one product's (or one shard's) counts and reservations in its SQLite, and every method that moves
+ * them. One class on purpose: each method's check and write must run in the object's single-threaded turn against
+ * the same tables, which is what makes oversell impossible (over 300 lines on purpose).
+ */
 import { DurableObject } from 'cloudflare:workers';
 
 /** The DO's counts, as every method reports them. */

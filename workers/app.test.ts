@@ -6,7 +6,7 @@ import { createApp, createTestApp, MAX_BODY_BYTES } from '@/app';
 import { AppError, errorResponses } from '@/platform/errors';
 import { pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent } from '@/platform/responses';
-import { createRouter } from '@/platform/router';
+import { createRouter, mountRouters } from '@/platform/router';
 
 const echoRouter = createRouter()
   .openapi(
@@ -201,5 +201,40 @@ describe('OpenAPI', () => {
     const html = await res.text();
     expect(html).toContain('/vendor/scalar/standalone.js');
     expect(html).not.toContain('cdn.jsdelivr.net');
+  });
+});
+
+describe('routers sharing a prefix', () => {
+  const byId = createRouter().openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/things/{id}',
+      request: { params: z.object({ id: z.coerce.number().int() }) },
+      responses: { 200: jsonContent(envelope(z.string()), 'One thing'), ...errorResponses(400) },
+    }),
+    (c) => c.json({ success: true as const, data: `thing ${c.req.valid('param').id}` }, 200),
+  );
+  const all = createRouter().get('/api/v1/things', (c) => c.json({ success: true as const, data: 'all things' }, 200));
+  const special = createRouter().get('/api/v1/things/special', (c) => c.json({ success: true as const, data: 'special' }, 200));
+  const guarded = createRouter().use('/api/v1/things/*', async (c, next) => (c.req.header('x-blocked') ? c.json({ success: false }, 403) : next()));
+
+  it.each([
+    ['the parameter first', [byId, all, special, guarded]],
+    ['the literal first', [guarded, special, all, byId]],
+  ])('route a literal path to its own router whatever the order (%s), after every middleware', async (_, routers) => {
+    const app = createApp((root) => mountRouters(root, routers));
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await app.request(path, { headers }, env);
+      return [res.status, ((await res.json()) as { data?: unknown }).data];
+    };
+    expect(await get('/api/v1/things/special')).toEqual([200, 'special']);
+    expect(await get('/api/v1/things/7')).toEqual([200, 'thing 7']);
+    expect(await get('/api/v1/things')).toEqual([200, 'all things']);
+    expect(await get('/api/v1/things/special', { 'x-blocked': '1' })).toEqual([403, undefined]);
+  });
+
+  it('serves the shop’s literal paths beside its {id} paths', async () => {
+    const res = await createApp().request('/api/v1/products/suggest?q=lam', {}, env);
+    expect(res.status).toBe(200);
   });
 });

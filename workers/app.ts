@@ -12,6 +12,7 @@ import { cartRouter } from '@/cart/routes';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
+import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { identityRouter } from '@/identity/routes';
 import { launchesRouter } from '@/launches/routes';
@@ -33,7 +34,7 @@ import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors'
 import { createHealthRouter } from '@/platform/health-routes';
 import { createLogger, describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
-import { createRouter, type AppRouter } from '@/platform/router';
+import { createRouter, mountRouters, type AppRouter } from '@/platform/router';
 import { promotionsRouter } from '@/promotions/routes';
 import { createReturnsRouter } from '@/returns/routes';
 import { returnDepsFromEnv } from '@/returns/deps';
@@ -153,34 +154,35 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 }
 
 function mountRoutes(app: AppRouter) {
-  app.route('/', createHealthRouter({ countStaleEvents: countStaleOutboxRows }));
-  // Literal /api/v1/orders/notifications paths must be registered before /api/v1/orders/{id}.
-  app.route('/', notificationsRouter);
-  app.route('/', createReturnsRouter(returnDepsFromEnv));
-  app.route('/', createOrdersRouter(orderDepsFromEnv));
-  app.route('/', createCheckoutsRouter(orderDepsFromEnv));
-  app.route('/', shippingRouter);
-  app.route('/', promotionsRouter);
-  app.route('/', taxRouter);
-  app.route('/', createEarningsRouter());
-  app.route('/', createPaymentWebhooksRouter(paymentDepsFromEnv));
-  // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
-  app.route('/', createSimulatorRouter((request, env) => app.fetch(request, env)));
-  app.route('/', createPaymentsRouter(paymentDepsFromEnv));
-  app.route('/', sagaAdminRouter);
-  app.route('/', adminRouter);
-  app.route('/', identityRouter);
-  app.route('/', cartRouter);
-  // Before the catalog: `/products/search` must not be taken for `/products/{id}`.
-  app.route('/', searchRouter);
-  app.route('/', categoriesRouter);
-  // search routes mount before products (literal paths before {id})
-  app.route('/', imagesRouter);
-  app.route('/', launchesRouter);
-  app.route('/', productsRouter);
-  app.route('/', inventoryRouter);
-  app.route('/', createReviewsRouter({ findDeliveredPurchase }));
-  app.route('/', liveRouter);
+  // Every router under the API, in any order (mountRouters puts literal paths before parameters).
+  mountRouters(app, [
+    createHealthRouter({ countStaleEvents: countStaleOutboxRows }),
+    identityRouter,
+    categoriesRouter,
+    productsRouter,
+    inventoryRouter,
+    imagesRouter,
+    createReviewsRouter({ findDeliveredPurchase }),
+    searchRouter,
+    launchesRouter,
+    cartRouter,
+    createOrdersRouter(orderDepsFromEnv),
+    createCheckoutsRouter(orderDepsFromEnv),
+    notificationsRouter,
+    createReturnsRouter(returnDepsFromEnv),
+    shippingRouter,
+    promotionsRouter,
+    taxRouter,
+    createEarningsRouter(),
+    createPaymentsRouter(paymentDepsFromEnv),
+    createPaymentWebhooksRouter(paymentDepsFromEnv),
+    // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
+    createSimulatorRouter((request, env) => app.fetch(request, env)),
+    sagaAdminRouter,
+    adminRouter,
+    liveRouter,
+    stockFeedRouter,
+  ]);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

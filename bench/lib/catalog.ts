@@ -4,6 +4,8 @@
  * words from other categories), so keyword, semantic and hybrid search all have real work to do.
  */
 
+import type pg from 'pg';
+
 import { seededRandom } from './random.ts';
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -111,4 +113,34 @@ export function generateQueries(count: number, seed = 7): string[] {
     }
   }
   return queries;
+}
+
+/** Inserts `products` for `sellerId` straight into the instance's database, 1,000 rows per statement. */
+export async function insertProducts(client: pg.Client, sellerId: string, products: GeneratedProduct[]): Promise<void> {
+  const BATCH = 1_000;
+  for (let start = 0; start < products.length; start += BATCH) {
+    const batch = products.slice(start, start + BATCH);
+    const values = batch.map((_, i) => `($1, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}, $${i * 5 + 6})`).join(', ');
+    await client.query(
+      `insert into products (seller_id, category_id, name, description, price_cents, stock_quantity) values ${values}`,
+      [sellerId, ...batch.flatMap((p) => [p.categoryId, p.name, p.description, p.priceCents, p.stock])],
+    );
+  }
+}
+
+/**
+ * `count` distinct prefixes a shopper types into the search box (3–8 characters of a word of a product name,
+ * sometimes two words), drawn from `products`, so each asks for suggestions the catalog has.
+ */
+export function generatePrefixes(products: GeneratedProduct[], count: number, seed = 11): string[] {
+  const random = seededRandom(seed);
+  const prefixes = new Set<string>();
+  for (let attempt = 0; prefixes.size < count && attempt < count * 50; attempt++) {
+    const words = pick(random, products).name.toLowerCase().split(' ').filter((word) => word.length >= 3 && !/^\d+$/.test(word));
+    const at = Math.floor(random() * words.length);
+    const word = words[at]!;
+    const prefix = word.slice(0, 3 + Math.floor(random() * Math.min(6, word.length - 2)));
+    prefixes.add(random() < 0.25 && at > 0 ? `${words[at - 1]} ${prefix}` : prefix);
+  }
+  return [...prefixes];
 }

@@ -1,8 +1,13 @@
+/**
+ * The operator console's reads and actions (summary, searches, user and catalog moderation). Each action writes
+ * its audit row in the same transaction; the reads are the console's own joins over several domains' tables
+ * (listed in scripts/domain-boundaries.json). Over 300 lines on purpose: one screen of the console per section.
+ */
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
 import { listAuditLog, recordAdminAction, type AuditActor } from '@/platform/audit';
-import { centsToAmount } from '@/platform/money';
+import { amountToCents, centsToAmount } from '@contract/money';
 import { categories, products } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
 import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix, sha256Hex, sixDigitCode, verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity';
@@ -80,7 +85,7 @@ export async function adminSummary(env: AppEnv, now = new Date()) {
   }
   const window = (days: number) => {
     const slice = series.slice(-days);
-    const cents = slice.reduce((sum, day) => sum + Math.round(day.revenue * 100), 0);
+    const cents = slice.reduce((sum, day) => sum + amountToCents(day.revenue), 0);
     return { orders: slice.reduce((sum, day) => sum + day.orders, 0), revenue: centsToAmount(cents) };
   };
   const statusCounts = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<OrderStatus, number>;

@@ -3,7 +3,7 @@ import type { CartMutationResult } from '@do/cart';
 import { orderedItemsSchema, type AddCartItem, type CartView } from '@/cart/schema';
 import type { CartRuleViolation, CartSnapshot, ProductQuote } from '@/cart/rules';
 import { getCartProducts, type CartProduct } from '@/catalog';
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import type { AppEnv, AuthUser } from '@/env';
 import { createDb } from '@/platform/db';
 import { conflict, forbidden, notFound, type AppError } from '@/platform/errors';

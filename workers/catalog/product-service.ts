@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, gte, ilike, inArray, lte, ne, or, sql, t
 
 import { recordAdminAction } from '@/platform/audit';
 import { assertCategoryExists, categoryWithChildren } from '@/catalog/category-service';
-import { amountToCents, type CreateProduct, type ProductDetail, type ProductListQuery, type PRODUCT_SORT_FIELDS, type UpdateProduct } from '@/catalog/schema';
+import { type CreateProduct, type ProductDetail, type ProductListQuery, type PRODUCT_SORT_FIELDS, type UpdateProduct } from '@/catalog/schema';
 import { changeOnHand, growStockShards, initProductStock, mirrorStock } from '@/catalog/stock';
 import { productSummaryColumns, toProductSummary, type ProductSummary, type ProductSummaryRow } from '@/catalog/summary';
 import { categories, productImages, products, type ProductStatus } from '@/catalog/tables';
@@ -11,6 +11,7 @@ import { createDb, isUniqueViolation, withTransaction, type Queryable, type Tx }
 import { conflict, forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type PageMeta, type Sort } from '@/platform/pagination';
 import { bumpCatalogGeneration } from '@/catalog/generation';
+import { amountToCents } from '@contract/money';
 
 type ProductSortField = (typeof PRODUCT_SORT_FIELDS)[number];
 

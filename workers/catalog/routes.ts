@@ -82,9 +82,8 @@ export const categoriesRouter = createRouter()
   );
 
 /**
- * Products (public reads). `{id}` must be a positive integer, so the literal `/products/search` and
- * `/products/ai-search` — mounted before this router — are never captured; if they were, the
- * answer would be a 400, not a product lookup.
+ * Products (public reads). `{id}` must be a positive integer; the literal `/products/search`, `/suggest` and
+ * `/ai-search` of the search router win over it whatever the mounting order (`mountRouters`).
  */
 export const productsRouter = createRouter()
   .openapi(

@@ -17,11 +17,8 @@ const booleanQuery = z
   .transform((value) => value === 'true')
   .openapi({ type: 'boolean' });
 
-/** A 2-decimal amount ≥ 0 and ≤ 1,000,000; converted to cents by {@link amountToCents}. */
+/** A 2-decimal amount ≥ 0 and ≤ 1,000,000. */
 const amountSchema = amount().openapi({ example: 149.99 });
-
-/** Exact for every value {@link amountSchema} accepts. */
-export const amountToCents = (amount: number) => Math.round(amount * 100);
 
 // ---------- categories ----------
 

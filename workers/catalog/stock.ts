@@ -1,3 +1,8 @@
+/**
+ * Stock operations over StockDOs: reserve, commit, release, restock and return, for one or many shards, with the
+ * Postgres mirror kept after each change. One file because every operation shares the shard plan, the lazy shard
+ * start and the mirror rules; split, each piece would re-export the others' internals (over 300 lines on purpose).
+ */
 import type { HeldPart, StockChange, StockDO, StockSnapshot } from '@do/stock';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 

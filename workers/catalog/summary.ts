@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 
 import { categories, productImages, products, PRODUCT_STATUSES } from '@/catalog/tables';
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 
 /** The product summary every list returns, camelCase. */
 export const productSummarySchema = z

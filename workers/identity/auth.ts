@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 
 import type { AppBindings, AuthUser } from '@/env';
@@ -28,6 +28,15 @@ async function resolveUser(env: AppBindings['Bindings'], header: string | undefi
     .where(eq(users.id, claims.userId));
   if (!row || row.deletedAt || row.sessionVersion !== claims.sessionVersion) return 'invalid';
   return { id: claims.userId, email: claims.email, role: claims.role };
+}
+
+/** The session version of a user that exists and is not deleted, else null (a live ticket is bound to it). */
+export async function currentSessionVersion(env: AppBindings['Bindings'], userId: string): Promise<number | null> {
+  const [row] = await createDb(env)
+    .select({ sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  return row?.sessionVersion ?? null;
 }
 
 /** Requires a valid access token; sets `c.var.user`. */

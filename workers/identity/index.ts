@@ -1,6 +1,6 @@
 /** The identity domain's front door: what other domains may use (functions, types and schemas, never tables). */
 
-export { currentUser, optionalAuth, requireAuth } from './auth';
+export { currentSessionVersion, currentUser, optionalAuth, requireAuth } from './auth';
 export { createEmailSender } from './email';
 export { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from './lockout';
 export { sha256Hex, sixDigitCode } from './secrets';

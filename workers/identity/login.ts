@@ -17,9 +17,9 @@ import type { LoginInput, TokenResponse } from '@/identity/schema';
 import { rotateRefreshToken, type ClientInfo, type RotationHooks } from '@/identity/sessions';
 import { refreshTokens, users } from '@/identity/tables';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from '@/identity/tokens';
-import { endLiveSessions } from '@/live';
 import { createDb } from '@/platform/db';
 import { AppError } from '@/platform/errors';
+import { endLiveSessions } from '@/platform/live-events';
 
 /** A stored PBKDF2 hash of nothing anyone knows: unknown emails cost the same hashing time as known ones. */
 const DUMMY_PASSWORD_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -89,16 +89,17 @@ export async function refreshSession(deps: IdentityDeps, rawToken: string | unde
 export async function logout(deps: IdentityDeps, userId: string): Promise<void> {
   const db = createDb(deps.env);
   const now = deps.now();
-  await db.batch([
+  const [bumped] = await db.batch([
     db
       .update(users)
       .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-      .where(eq(users.id, userId)),
+      .where(eq(users.id, userId))
+      .returning({ sessionVersion: users.sessionVersion }),
     db
       .update(refreshTokens)
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
   ]);
-  endLiveSessions(deps.env, userId);
+  endLiveSessions(deps.env, userId, bumped[0]?.sessionVersion ?? null);
 }
 

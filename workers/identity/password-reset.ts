@@ -10,9 +10,9 @@ import type { ResetPasswordInput } from '@/identity/schema';
 import { randomHex, sha256Hex } from '@/identity/secrets';
 import { revokeAllRefreshTokens, type ClientInfo } from '@/identity/sessions';
 import { emailVerifications, loginAttempts, passwordResets, users } from '@/identity/tables';
-import { endLiveSessions } from '@/live';
 import { createDb, withTransaction } from '@/platform/db';
 import { badRequest } from '@/platform/errors';
+import { endLiveSessions } from '@/platform/live-events';
 
 export const RESET_TOKEN_TTL_MS = 30 * 60_000;
 
@@ -69,14 +69,14 @@ async function applyPasswordReset(deps: IdentityDeps, input: ResetPasswordInput,
       // The reset link reached the mailbox, which is what verification proves too.
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, isVerified: true, verifiedAt: sql`coalesce(${users.verifiedAt}, ${now.toISOString()}::timestamptz)` })
       .where(and(byEmail(input.email), isNull(users.deletedAt)))
-      .returning({ id: users.id });
+      .returning({ id: users.id, sessionVersion: users.sessionVersion });
     if (!user) return false;
     await revokeAllRefreshTokens(tx, user.id, now);
     await tx.delete(loginAttempts).where(or(allLoginFailuresOf(input.email, pairPrefix, accountKey), eq(loginAttempts.email, throttleKey)));
     await tx.delete(emailVerifications).where(eq(emailVerifications.email, input.email));
-    return user.id;
+    return user;
   });
   if (!done) throw invalidResetToken();
-  endLiveSessions(deps.env, done);
+  endLiveSessions(deps.env, done.id, done.sessionVersion);
 }
 

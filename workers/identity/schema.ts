@@ -2,7 +2,8 @@ import { email, password, personName, verificationCode } from '@contract/identit
 import { z } from '@hono/zod-openapi';
 
 import { USER_ROLES } from '@/identity/tables';
-import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
+import { addressText, optionalAddressText } from '@contract/address';
+import { checkPostalCode, countrySchema, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
 
 /**
  * Wire shapes of auth and users (snake_case) — the seller card alone is camelCase, as the

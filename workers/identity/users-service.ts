@@ -5,9 +5,9 @@ import type { AppEnv } from '@/env';
 import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, UserSummary } from '@/identity/schema';
 import { revokeAllRefreshTokens } from '@/identity/sessions';
 import { sellerProfiles, userAddresses, userProfiles, users, type UserRole } from '@/identity/tables';
-import { endLiveSessions } from '@/live';
 import { createDb, type Db, isUniqueViolation, withTransaction } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';
+import { endLiveSessions } from '@/platform/live-events';
 
 export const MAX_ADDRESSES_PER_USER = 20;
 
@@ -208,17 +208,18 @@ export async function getUserRecord(env: AppEnv, userId: string): Promise<UserSu
  * last admin cannot be demoted (409 `LAST_ADMIN`). The audit record commits with the change.
  */
 export async function changeUserRole(env: AppEnv, actor: AuditActor, userId: string, role: UserRole): Promise<UserSummary> {
-  await withTransaction(env, async (tx) => {
+  const sessionVersion = await withTransaction(env, async (tx) => {
     const [target] = await tx.select({ role: users.role }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).for('update');
     if (!target) throw userNotFound();
     if (target.role === 'admin' && role !== 'admin') {
       const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), isNull(users.deletedAt))).for('update');
       if (admins.length <= 1) throw conflict('LAST_ADMIN', 'This is the only admin account; make another user admin first');
     }
-    await tx.update(users).set({ role, sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+    const [bumped] = await tx.update(users).set({ role, sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId)).returning({ sessionVersion: users.sessionVersion });
     await revokeAllRefreshTokens(tx, userId, new Date());
     await recordAdminAction(tx, { actor, action: 'user.role_changed', targetType: 'user', targetId: userId, before: { role: target.role }, after: { role } });
+    return bumped!.sessionVersion;
   });
-  endLiveSessions(env, userId);
+  endLiveSessions(env, userId, sessionVersion);
   return getUserRecord(env, userId);
 }

@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { createNotification } from '@/notifications/service';
-import { withTransaction } from '@/platform/db';
+import { createDb, withTransaction } from '@/platform/db';
 import { connectUser, framesOf, type LiveClient, type LiveFrame } from '@test/support/live';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 
@@ -40,6 +40,20 @@ describe('events pushed after commit', () => {
     expect(frame).toMatchObject({ type: 'notification.created', data: { unreadCount: 1, notification: { title: 'kept', productId: product.id, orderId: null, isRead: false } } });
     expect(frame!.id).toBe(`notification:${(frame!.data!.notification as { id: string }).id}`);
     expect(client.frames.some((f) => JSON.stringify(f).includes('rolled back'))).toBe(false);
+  });
+
+  it('a notification written on a plain client (it commits by itself) is pushed at once, with the unread count counted by its insert', async () => {
+    const [user, product] = await Promise.all([createTestUser(), createTestUser('seller').then((s) => createTestProduct(s.id))]);
+    const client = await watch(user);
+    await createNotification(createDb(env), { userId: user.id, type: 'TEST', title: 'first', productId: product.id });
+    await createNotification(createDb(env), { userId: user.id, type: 'TEST', title: 'second', productId: product.id });
+    await vi.waitFor(() => expect(framesOf(client, 'notification.created')).toHaveLength(2));
+    // Two separate pushes: their frames may cross, the counts may not.
+    const seen = framesOf(client, 'notification.created').map((f) => [(f.data?.notification as { title: string }).title, f.data?.unreadCount]);
+    expect(seen.sort()).toEqual([
+      ['first', 1],
+      ['second', 2],
+    ]);
   });
 
   it('checkout: the seller hears of the new order, then both sides of the payment and the CONFIRMED status; a stranger hears nothing', async () => {
@@ -91,29 +105,59 @@ describe('events pushed after commit', () => {
     expect(strangerLive.frames.filter((f) => f.type !== 'hello')).toEqual([]);
   });
 
-  it('shipping by the seller reaches the buyer (notified) and the seller\'s other tabs (not notified)', async () => {
+  it('shipping by the seller reaches the buyer (notified) and the seller\'s other tabs (not notified); versions count the history rows', async () => {
     const [buyer, seller] = await Promise.all([createTestUser('customer'), createTestUser('seller')]);
     const product = await createTestProduct(seller.id, { stock: 3 });
+    // Watching from the start: earlier tests left other orders' and payments' history rows, which must not count.
+    const buyerLive = await watch(buyer);
     const res = await SELF.fetch(`${BASE}/orders`, {
       method: 'POST',
       headers: jsonHeaders(buyer),
       body: JSON.stringify({ items: [{ productId: product.id, quantity: 1 }], shippingAddress: ADDRESS }),
     });
     const orderId = (await res.json<{ data: { id: string } }>()).data.id;
-    await vi.waitFor(
-      async () => {
-        const order = await SELF.fetch(`${BASE}/orders/${orderId}`, { headers: buyer.auth });
-        expect((await order.json<{ data: { status: string } }>()).data.status).toBe('CONFIRMED');
-      },
-      { timeout: 20_000, interval: 250 },
-    );
-    const [buyerLive, sellerLive] = await Promise.all([watch(buyer), watch(seller)]);
+    await vi.waitFor(() => expect(framesOf(buyerLive, 'payment.updated').at(-1)?.data?.status).toBe('COMPLETED'), { timeout: 20_000, interval: 100 });
+    // PENDING and COMPLETED: the payment's second history row.
+    expect(framesOf(buyerLive, 'payment.updated').at(-1)?.version).toBe(2);
+    await vi.waitFor(() => expect(orderFrames(buyerLive, orderId).at(-1)?.data?.status).toBe('CONFIRMED'), { timeout: 20_000, interval: 100 });
+    const sellerLive = await watch(seller);
     expect((await SELF.fetch(`${BASE}/orders/${orderId}/ship`, { method: 'PUT', headers: seller.auth })).status).toBe(200);
     await vi.waitFor(() => {
-      expect(orderFrames(buyerLive, orderId).map((f) => f.data?.status)).toEqual(['SHIPPED']);
+      expect(orderFrames(buyerLive, orderId).map((f) => f.data?.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED']);
       expect(orderFrames(sellerLive, orderId).map((f) => [f.data?.status, f.data?.role])).toEqual([['SHIPPED', 'seller']]);
     });
     expect(framesOf(sellerLive, 'notification.created')).toHaveLength(0);
-    expect(orderFrames(buyerLive, orderId)[0]?.version).toBe(3);
+    const history = await SELF.fetch(`${BASE}/orders/${orderId}/history`, { headers: buyer.auth });
+    const { data: rows } = await history.json<{ data: unknown[] }>();
+    expect(orderFrames(buyerLive, orderId).map((f) => f.version)).toEqual([1, 2, rows.length]);
+    expect(rows).toHaveLength(3);
+  });
+
+  it('cancelling a paid order pushes CANCELLED to both sides and the refunded payment to the buyer, as the REST API shows it', async () => {
+    const [buyer, seller] = await Promise.all([createTestUser('customer'), createTestUser('seller')]);
+    const product = await createTestProduct(seller.id, { priceCents: 1200, stock: 2 });
+    const buyerLive = await watch(buyer);
+    const res = await SELF.fetch(`${BASE}/orders`, {
+      method: 'POST',
+      headers: jsonHeaders(buyer),
+      body: JSON.stringify({ items: [{ productId: product.id, quantity: 1 }], shippingAddress: ADDRESS }),
+    });
+    const orderId = (await res.json<{ data: { id: string } }>()).data.id;
+    await vi.waitFor(() => expect(orderFrames(buyerLive, orderId).at(-1)?.data?.status).toBe('CONFIRMED'), { timeout: 20_000, interval: 100 });
+    const sellerLive = await watch(seller);
+
+    const cancel = await SELF.fetch(`${BASE}/orders/${orderId}/cancel`, { method: 'PUT', headers: jsonHeaders(buyer), body: JSON.stringify({ reason: 'changed my mind' }) });
+    expect(cancel.status).toBe(200);
+    await vi.waitFor(() => expect(framesOf(buyerLive, 'payment.updated').at(-1)?.data?.status).toBe('REFUNDED'), { timeout: 20_000, interval: 100 });
+
+    expect(orderFrames(buyerLive, orderId).at(-1)).toMatchObject({ id: `order:${orderId}:3`, version: 3, data: { status: 'CANCELLED', role: 'buyer' } });
+    expect(orderFrames(sellerLive, orderId)).toMatchObject([{ version: 3, data: { status: 'CANCELLED', role: 'seller' } }]);
+    const refunded = framesOf(buyerLive, 'payment.updated').at(-1) as LiveFrame;
+    // PENDING, COMPLETED, REFUNDED.
+    expect(refunded.version).toBe(3);
+    const rest = await SELF.fetch(`${BASE}/payments/order/${orderId}`, { headers: buyer.auth });
+    const { data: payment } = await rest.json<{ data: Record<string, unknown> }>();
+    expect(refunded.data).toEqual({ ...payment, version: 3 });
+    expect(framesOf(sellerLive, 'payment.updated')).toEqual([]);
   });
 });

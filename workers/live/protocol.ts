@@ -62,13 +62,7 @@ export interface LiveTicketGrant {
   expiresAt: string;
 }
 
-/** A server → client event. `id` is unique per event and change; `version` grows with each change of the resource. */
-export interface LiveEvent {
-  id: string;
-  type: 'order.updated' | 'payment.updated' | 'notification.created' | 'waiting-room.admitted';
-  version: number;
-  data: unknown;
-}
+export type { LiveEvent } from '@/platform/live-events';
 
 /** `<user uuid>.<43 base64url characters>`: the user part routes to the LiveDO, the secret proves the ticket. */
 export const LIVE_TICKET_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
@@ -80,4 +74,10 @@ export function refuseSocket(code: number, reason: string): Response {
   server.accept();
   server.close(code, reason);
   return new Response(null, { status: 101, webSocket: pair[0] });
+}
+
+/** Same origin as the API, or one of CORS_ORIGINS. A socket cannot be read cross-origin otherwise, so check it. */
+export function originAllowed(origin: string | undefined, requestUrl: string, allowed: readonly string[]): boolean {
+  if (!origin) return false;
+  return origin === new URL(requestUrl).origin || allowed.includes(origin);
 }

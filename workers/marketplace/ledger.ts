@@ -1,6 +1,6 @@
 import { and, asc, desc, count, eq, inArray, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import { commissionShareCents } from '@/returns';
 import { sellerLedgerEntries, type LedgerEntryType } from '@/marketplace/tables';
 import { orders, orderStatusHistory } from '@/orders/tables';

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 
 import { recordAdminAction, type AuditActor } from '@/platform/audit';
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount, formatCents } from '@contract/money';
 import { balanceCents } from '@/marketplace/ledger';
 import { payouts, sellerLedgerEntries, sellerPayoutAccounts } from '@/marketplace/tables';
 import { users } from '@/identity/tables';
@@ -141,7 +141,7 @@ export async function createPayout(deps: PayoutDeps, actor: AuditActor, input: {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`payout:${input.sellerId}`}))`);
     const balance = await balanceCents(tx, input.sellerId);
     if (input.amountCents > balance.available) {
-      throw new AppError(409, 'INSUFFICIENT_BALANCE', 'A payout may not exceed the seller’s available balance', { amount: `available ${centsToAmount(Math.max(0, balance.available)).toFixed(2)}` });
+      throw new AppError(409, 'INSUFFICIENT_BALANCE', 'A payout may not exceed the seller’s available balance', { amount: `available ${formatCents(Math.max(0, balance.available))}` });
     }
     const [row] = await tx
       .insert(payouts)

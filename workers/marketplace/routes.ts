@@ -1,3 +1,8 @@
+/**
+ * The marketplace's HTTP surface: shipping options, earnings and ledger, payouts and commission rates. Mostly route
+ * declarations (zod-openapi), which are long by nature; the rules live in `shipping.ts`, `ledger.ts` and
+ * `payouts.ts` (over 300 lines on purpose).
+ */
 import { createRoute, z } from '@hono/zod-openapi';
 
 import { recordAdminAction } from '@/platform/audit';
@@ -26,6 +31,7 @@ import type { Logger } from '@/platform/logger';
 import { pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
+import { amountToCents, moneyAmount } from '@contract/money';
 
 const security = [{ bearerAuth: [] }];
 const shippingTags = ['Shipping'];
@@ -146,11 +152,7 @@ const payoutQuery = pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { 
 const createPayoutSchema = z
   .object({
     sellerId: z.guid(),
-    amount: z
-      .number()
-      .positive()
-      .max(100_000_000)
-      .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most 2 decimal places'),
+    amount: moneyAmount(100_000_000, { positive: true }),
   })
   .strict()
   .openapi('CreatePayout');
@@ -268,7 +270,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps = payoutDepsFromEn
           status: 201,
           body: {
             success: true as const,
-            data: await createPayout(deps, user, { sellerId: input.sellerId, amountCents: Math.round(input.amount * 100) }, seed === null ? {} : { payoutId: await idFromSeed(seed) }),
+            data: await createPayout(deps, user, { sellerId: input.sellerId, amountCents: amountToCents(input.amount) }, seed === null ? {} : { payoutId: await idFromSeed(seed) }),
           },
         }));
         if (result.replayed) c.header('Idempotent-Replayed', 'true');

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { amountToCents, centsToAmount, moneyAmount } from '@contract/money';
 import { shippingOptions } from '@/marketplace/tables';
 import type { Db, Queryable } from '@/platform/db';
 import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';
@@ -16,11 +16,7 @@ export const PLATFORM_DEFAULT_SHIPPING_ID = 'platform-default';
 const PLATFORM_DEFAULT_SHIPPING = { name: 'Standard shipping', priceCents: 499, freeOverCents: 5000, minDays: 3, maxDays: 7 } as const;
 const MAX_SHIPPING_OPTIONS_PER_SELLER = 20;
 
-const money = z
-  .number()
-  .min(0)
-  .max(100_000)
-  .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most 2 decimal places');
+const money = moneyAmount(100_000);
 const days = z.number().int().min(0).max(365);
 
 export const createShippingOptionSchema = z
@@ -70,7 +66,6 @@ export const shippingOptionSchema = z
 export type ShippingOptionResponse = z.infer<typeof shippingOptionSchema>;
 type ShippingOptionRow = typeof shippingOptions.$inferSelect;
 
-const toCents = (amount: number) => Math.round(amount * 100);
 
 function toShippingOptionResponse(row: ShippingOptionRow): ShippingOptionResponse {
   return {
@@ -117,8 +112,8 @@ export async function createShippingOption(db: Db, sellerId: string, input: Crea
     .values({
       sellerId,
       name: input.name,
-      priceCents: toCents(input.price),
-      freeOverCents: input.freeOver === undefined || input.freeOver === null ? null : toCents(input.freeOver),
+      priceCents: amountToCents(input.price),
+      freeOverCents: input.freeOver === undefined || input.freeOver === null ? null : amountToCents(input.freeOver),
       minDays: input.minDays,
       maxDays: input.maxDays,
       active: input.active ?? true,
@@ -143,8 +138,8 @@ export async function updateShippingOption(db: Db, caller: { id: string; role: s
     .update(shippingOptions)
     .set({
       ...(input.name !== undefined && { name: input.name }),
-      ...(input.price !== undefined && { priceCents: toCents(input.price) }),
-      ...(input.freeOver !== undefined && { freeOverCents: input.freeOver === null ? null : toCents(input.freeOver) }),
+      ...(input.price !== undefined && { priceCents: amountToCents(input.price) }),
+      ...(input.freeOver !== undefined && { freeOverCents: input.freeOver === null ? null : amountToCents(input.freeOver) }),
       minDays,
       maxDays,
       ...(input.active !== undefined && { active: input.active }),

@@ -1,8 +1,8 @@
 import { shortOrderNumber } from '@/notifications/service';
-import { centsToAmount } from '@/platform/money';
+import { formatCents } from '@contract/money';
 
 /** An amount as people read it in a notification: `12.50 USD`. */
-export const money = (cents: number, currency = 'USD') => `${centsToAmount(cents).toFixed(2)} ${currency}`;
+export const money = (cents: number, currency = 'USD') => `${formatCents(cents)} ${currency}`;
 
 /** What a notification about an order says: its type, and the title and body people see. */
 export interface OrderNotice {

@@ -12,8 +12,8 @@ const tags = ['Notifications'];
 const security = [{ bearerAuth: [] }];
 
 /**
- * In-app notifications under `/api/v1/orders/notifications`. Mounted before the orders
- * router so these literal paths win over `/api/v1/orders/{id}`.
+ * In-app notifications under `/api/v1/orders/notifications`: literal paths, so they win over the orders router's
+ * `/api/v1/orders/{id}` whatever the mounting order (`mountRouters`).
  */
 export const notificationsRouter = createRouter()
   .openapi(

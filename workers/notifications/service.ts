@@ -1,8 +1,8 @@
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 
-import { publishCommittedNotifications, type CommittedNotification } from '@/live';
 import { notifications } from '@/notifications/tables';
-import { afterCommit, type Db, type Queryable } from '@/platform/db';
+import type { Db, Queryable } from '@/platform/db';
+import { publishLiveAfterCommit, type LiveEvent } from '@/platform/live-events';
 import { notFound } from '@/platform/errors';
 
 /** What a notification links to: exactly one of an order or a product. */
@@ -18,10 +18,12 @@ export type NewNotification = NotificationLink & {
 /**
  * Writes an in-app notification. Pass the open transaction of the state change it announces, so
  * the notice exists exactly when the change does (the seed wrote them outside the
- * transaction and lost them on failure).
+ * transaction and lost them on failure). Once that transaction commits, the recipient's open sockets get it as
+ * `notification.created` with their unread count, counted by the insert itself.
  */
 export async function createNotification(q: Queryable, input: NewNotification): Promise<void> {
-  const [row] = await q
+  // Both clients build the same SQL; the cast only picks one overload of the builder.
+  const [row] = await (q as Db)
     .insert(notifications)
     .values({
       userId: input.userId,
@@ -30,26 +32,31 @@ export async function createNotification(q: Queryable, input: NewNotification): 
       body: input.body ?? null,
       orderId: input.orderId ?? null,
       productId: input.productId ?? null,
+      // The insert's own instant rather than the transaction's start (`now()`): notifications of one transaction get
+      // distinct times, and the live event's age can be told from it (`npm run bench:live`).
+      createdAt: sql`clock_timestamp()`,
     })
-    .returning();
-  if (row) announceAfterCommit(q, row);
+    .returning({
+      id: notifications.id,
+      orderId: notifications.orderId,
+      productId: notifications.productId,
+      title: notifications.title,
+      body: notifications.body,
+      createdAt: notifications.createdAt,
+      // A statement does not see its own insert: the unread rows before it, plus this one.
+      unreadCount: sql<number>`(select count(*) from ${notifications} n where n.user_id = ${input.userId} and not n.is_read) + 1`.mapWith(Number),
+    });
+  if (row) publishLiveAfterCommit(q, [{ userId: input.userId, event: notificationCreated(row) }]);
 }
 
-const pendingLive = new WeakMap<object, CommittedNotification[]>();
-
-/**
- * The one hook of live updates (docs/decisions/live.md): the notifications of a transaction are pushed to their
- * recipients' open sockets, together with the status of the orders they mention, once it has committed.
- */
-function announceAfterCommit(q: Queryable, row: CommittedNotification): void {
-  const pending = pendingLive.get(q);
-  if (pending) {
-    pending.push(row);
-    return;
-  }
-  const batch = [row];
-  pendingLive.set(q, batch);
-  afterCommit(q, (env) => publishCommittedNotifications(env, batch));
+/** The bell's item as `GET /orders/notifications` lists it, with the recipient's unread count. */
+function notificationCreated({ unreadCount, ...n }: { id: string; orderId: string | null; productId: number | null; title: string; body: string | null; createdAt: Date; unreadCount: number }): LiveEvent {
+  return {
+    id: `notification:${n.id}`,
+    type: 'notification.created',
+    version: n.createdAt.getTime(),
+    data: { notification: { ...n, isRead: false, createdAt: n.createdAt.toISOString() }, unreadCount },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount, formatCents } from '@contract/money';
 import { resolveShipping } from '@/marketplace';
 import { createNotification, orderNotices } from '@/notifications';
 import { storedShippingAddress } from '@/orders/address';
@@ -12,7 +12,8 @@ import { enqueue, eventEnvelope, RESERVATION_TTL_MS, toOrderResponse, type Calle
 import { loadPurchasable, orderCommission, orderItemValues, orderMoney, pricingDeps, restoreAdmissions } from '@/orders/placing';
 import { reserveAdmitted, type AdmissionGate } from '@/launches';
 import { redeemPromotions } from '@/promotions';
-import { checkouts, orderItems, orders, orderStatusHistory } from '@/orders/tables';
+import { recordStatusChanges } from '@/orders/status-history';
+import { checkouts, orderItems, orders } from '@/orders/tables';
 import { toPaymentResponse } from '@/payments';
 import { payments } from '@/payments/tables';
 import { newId } from '@/platform/columns';
@@ -175,7 +176,7 @@ export async function placeCheckout(
   }
   if (totalCents <= 0 || centsToAmount(totalCents) > MAX_MESSAGE_AMOUNT) {
     throw new AppError(422, 'ORDER_NOT_PAYABLE', totalCents <= 0 ? 'A checkout must cost more than 0 to be paid' : `A checkout may cost at most ${MAX_MESSAGE_AMOUNT.toFixed(2)}`, {
-      totalAmount: centsToAmount(totalCents).toFixed(2),
+      totalAmount: formatCents(totalCents),
     });
   }
   assertExpectedTotal(input.expectedTotal, pricing, groups.flatMap((g) => g.lines));
@@ -218,7 +219,7 @@ export async function placeCheckout(
         members.push({ order: order!, items });
       }
       await redeemPromotions(tx, caller.id, checkoutId, pricing.uses);
-      await tx.insert(orderStatusHistory).values(groups.map((g) => ({ orderId: g.orderId, oldStatus: null, newStatus: 'PENDING' as const, reason: `checkout ${checkoutId} placed`, changedBy: caller.id })));
+      await recordStatusChanges(tx, members.map(({ order }) => ({ order, oldStatus: null, reason: `checkout ${checkoutId} placed`, changedBy: caller.id })));
       const envelope = eventEnvelope(checkoutId, correlationId);
       const created: CheckoutCreated = {
         type: 'checkout.created',

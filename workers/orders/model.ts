@@ -1,7 +1,7 @@
 /** The orders domain's shared model: its ports and dependencies, the caller, row types, the order's API answer and the outbox envelope. */
 import { asc, eq } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/messages';
 import { toTotals } from '@/orders/pricing';
 import type { OrderResponse } from '@/orders/schema';

@@ -3,7 +3,8 @@ import { asc, eq } from 'drizzle-orm';
 
 import { createNotification, orderNotices } from '@/notifications';
 import { enqueue, eventEnvelope, linesOf, loadItems, type OrderDeps, type OrderRow, SYSTEM_PAYMENTS } from '@/orders/model';
-import { orders, orderStatusHistory, type OrderStatus } from '@/orders/tables';
+import { recordStatusChanges } from '@/orders/status-history';
+import { orders, type OrderStatus } from '@/orders/tables';
 import { syncCheckoutStatus, transitionOrder } from '@/orders/transitions';
 import type { PaymentCompleted, PaymentFailed } from '@/payments';
 import type { Tx } from '@/platform/db';
@@ -105,9 +106,9 @@ async function decidePaymentCompleted(deps: OrderDeps, tx: Tx, order: OrderRow, 
     return { outcome: 'duplicate', status: order.status, stockStep: order.status === 'CANCELLED' ? 'restock' : null, outboxIds: [] };
   }
   if (order.status === 'CANCELLED') {
-    await tx.update(orders).set({ paymentId: event.paymentId, updatedAt: new Date() }).where(eq(orders.id, order.id));
+    const [updated] = await tx.update(orders).set({ paymentId: event.paymentId, updatedAt: new Date() }).where(eq(orders.id, order.id)).returning();
     const reason = 'payment completed after cancellation; refund requested';
-    await tx.insert(orderStatusHistory).values({ orderId: order.id, oldStatus: 'CANCELLED', newStatus: 'CANCELLED', reason, changedBy: SYSTEM_PAYMENTS });
+    await recordStatusChanges(tx, [{ order: updated!, oldStatus: 'CANCELLED', reason, changedBy: SYSTEM_PAYMENTS }]);
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CANCELLED', reason });
     await createNotification(tx, { userId: order.userId, orderId: order.id, ...orderNotices.refundPending(order.id, order) });
     if (order.checkoutId !== null) await syncCheckoutStatus(tx, order.checkoutId);

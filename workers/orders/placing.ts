@@ -1,7 +1,7 @@
 /** Placing orders: merging and pricing the lines, reserving stock and admissions, then the order, its items, history and outbox row in one transaction. */
 import { and, eq } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount, formatCents } from '@contract/money';
 import { findPurchasableProducts } from '@/catalog';
 import { reserveAdmitted, type AdmissionGate } from '@/launches';
 import { commissionCents, DEFAULT_COMMISSION_BPS } from '@/marketplace';
@@ -13,7 +13,8 @@ import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, type PricedGroup, type PricingDeps } from '@/orders/pricing';
 import type { CreateOrder, OrderResponse } from '@/orders/schema';
 import { MAX_LINE_QUANTITY } from '@/orders/schema';
-import { orderItems, orders, orderStatusHistory } from '@/orders/tables';
+import { recordStatusChanges } from '@/orders/status-history';
+import { orderItems, orders } from '@/orders/tables';
 import { newId } from '@/platform/columns';
 import type { Db } from '@/platform/db';
 import { AppError, badRequest, forbidden } from '@/platform/errors';
@@ -150,7 +151,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
   // order could never be paid (it would dead-letter, be re-published, dead-letter again), so refuse it now.
   if (totalCents <= 0 || centsToAmount(totalCents) > MAX_MESSAGE_AMOUNT) {
     throw new AppError(422, 'ORDER_NOT_PAYABLE', totalCents <= 0 ? 'An order must cost more than 0 to be paid' : `An order may cost at most ${MAX_MESSAGE_AMOUNT.toFixed(2)}`, {
-      totalAmount: centsToAmount(totalCents).toFixed(2),
+      totalAmount: formatCents(totalCents),
     });
   }
   assertExpectedTotal(input.expectedTotal, pricing, priced);
@@ -171,7 +172,7 @@ export async function placeOrder(deps: OrderDeps, caller: Caller, input: CreateO
         .values(priced.map((line) => ({ orderId, sellerId, ...orderItemValues(line, group) })))
         .returning();
       await redeemPromotions(tx, caller.id, orderId, pricing.uses);
-      await tx.insert(orderStatusHistory).values({ orderId, oldStatus: null, newStatus: 'PENDING', reason: 'order placed', changedBy: caller.id });
+      await recordStatusChanges(tx, [{ order: order!, oldStatus: null, reason: 'order placed', changedBy: caller.id }]);
       const created: OrderCreated = {
         type: 'order.created',
         ...eventEnvelope(orderId, correlationId),

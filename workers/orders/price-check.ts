@@ -1,4 +1,4 @@
-import { centsToAmount } from '@/platform/money';
+import { amountToCents, formatCents } from '@contract/money';
 import { AppError } from '@/platform/errors';
 
 /**
@@ -16,13 +16,13 @@ export function assertExpectedTotal(
   lines: readonly { productId: number; product: { priceCents: number } }[],
 ): void {
   if (expectedTotal === undefined || expectedTotal === null) return;
-  if (Math.round(expectedTotal * 100) === totals.totalCents) return;
+  if (amountToCents(expectedTotal) === totals.totalCents) return;
   const details: Record<string, string> = {
-    total: centsToAmount(totals.totalCents).toFixed(2),
+    total: formatCents(totals.totalCents),
     expectedTotal: expectedTotal.toFixed(2),
-    discount: centsToAmount(totals.discountCents).toFixed(2),
-    tax: centsToAmount(totals.taxCents).toFixed(2),
+    discount: formatCents(totals.discountCents),
+    tax: formatCents(totals.taxCents),
   };
-  for (const line of lines) details[`items.${line.productId}.unitPrice`] = centsToAmount(line.product.priceCents).toFixed(2);
+  for (const line of lines) details[`items.${line.productId}.unitPrice`] = formatCents(line.product.priceCents);
   throw new AppError(409, 'PRICE_CHANGED', `Prices changed since you looked: the total is now ${details.total}`, details);
 }

@@ -1,4 +1,4 @@
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import { parentCategories } from '@/catalog';
 import type { CheckoutPreviewResponse } from '@/orders/checkout-schema';
 import type { Queryable } from '@/platform/db';

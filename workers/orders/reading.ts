@@ -1,7 +1,7 @@
 /** Reading orders: one order for its buyer, seller or an admin, status history, paged lists, and the facts payments needs. */
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import { sellerProfiles, userProfiles } from '@/identity/tables';
 import { type Caller, loadItems, type OrderRow, toOrderResponse } from '@/orders/model';
 import { findDeliveredPurchase } from '@/orders/purchases';

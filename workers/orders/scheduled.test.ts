@@ -10,6 +10,7 @@ import { orders, outbox } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
 import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
+import { poll } from '@test/support/poll';
 
 const ADDRESS = { street: 's', city: 'c', state: 'st', country: 'VN', zipCode: '7' };
 let buyer: TestUser;
@@ -127,12 +128,10 @@ describe('cron maintenance', () => {
     const [row] = await db.select().from(outbox).where(eq(outbox.aggregateId, order.id));
     expect(row!.publishedAt).not.toBeNull();
 
-    const deadline = Date.now() + 15_000;
-    let status = 'PENDING';
-    while (status === 'PENDING' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      status = (await db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id)))[0]!.status;
-    }
+    const status = await poll(async () => {
+      const [row] = await db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id));
+      return row!.status === 'PENDING' ? undefined : row!.status;
+    });
     expect(status).toBe('CONFIRMED');
   });
 });

@@ -4,7 +4,8 @@ import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
 import { PAYMENT_CONFIRMATIONS } from '@/payments/tables';
 import { pageQuerySchema } from '@/platform/pagination';
-import { addressText, checkPostalCode, countrySchema, optionalAddressText, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
+import { addressText, optionalAddressText } from '@contract/address';
+import { checkPostalCode, countrySchema, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
 import { orderRefundSchema } from '@/payments';
 import { returnSummarySchema } from '@/returns';
 

@@ -6,7 +6,8 @@ import { createNotification, orderNotices } from '@/notifications';
 import { type Caller, enqueue, eventEnvelope, linesOf, loadItems, type OrderChange, type OrderDeps, type OrderItemRow, type OrderRow, toOrderResponse } from '@/orders/model';
 import type { ShipOrder } from '@/orders/shipment';
 import { assertTransition } from '@/orders/state-machine';
-import { checkouts, orders, orderStatusHistory, type OrderStatus } from '@/orders/tables';
+import { recordStatusChanges } from '@/orders/status-history';
+import { checkouts, orders, type OrderStatus } from '@/orders/tables';
 import { payments } from '@/payments/tables';
 import { recordAdminAction } from '@/platform/audit';
 import type { Tx } from '@/platform/db';
@@ -43,7 +44,7 @@ export async function transitionOrder(tx: Tx, orderId: string, spec: TransitionS
     .set({ status: spec.to, ...spec.set, updatedAt: new Date() })
     .where(eq(orders.id, orderId))
     .returning();
-  await tx.insert(orderStatusHistory).values({ orderId, oldStatus: locked.status, newStatus: spec.to, reason: spec.reason, changedBy: spec.changedBy });
+  await recordStatusChanges(tx, [{ order: order!, oldStatus: locked.status, reason: spec.reason, changedBy: spec.changedBy }]);
   // The seller's earnings move with the order, in the same transaction (workers/marketplace/ledger.ts).
   if (spec.to === 'CONFIRMED') await recordSale(tx, order!);
   if (spec.to === 'CANCELLED' && locked.status === 'CONFIRMED') await recordRefund(tx, order!, spec.reason ?? 'cancelled');

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import type { Queryable } from '@/platform/db';
 import { paymentRefunds, payments } from '@/payments/tables';
 

@@ -1,7 +1,7 @@
-import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 
 import { recordAdminAction, type AuditActor } from '@/platform/audit';
-import { centsToAmount } from '@/platform/money';
+import { amountToCents, centsToAmount, formatCents } from '@contract/money';
 import { createNotification, shortOrderNumber } from '@/notifications';
 import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
@@ -11,6 +11,7 @@ import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
+import { publishLiveAfterCommit } from '@/platform/live-events';
 import { pageMeta, pageOffset } from '@/platform/pagination';
 import { PermanentMessageError } from '@/platform/queue-consumer';
 
@@ -51,7 +52,6 @@ export interface PaidOrderPort {
 
 const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
 /** Wire amount (2 decimals) → cents, exact for every 2-decimal amount. */
-const amountToCents = (amount: number) => Math.round(amount * 100);
 
 /**
  * What the buyer's browser needs to confirm a PENDING client-confirmed payment: the simulated provider's page, or
@@ -123,8 +123,8 @@ async function createPendingPayment(
 }
 
 /**
- * Moves a payment still in `from` (PENDING unless told) to its outcome (+ history); a payment that has moved on is
- * left alone.
+ * Moves a payment still in `from` (PENDING unless told) to its outcome (+ history), in one statement; a payment that
+ * has moved on is left alone. Its buyer hears of the change once it has committed (`payment.updated`).
  */
 export async function settlePendingPayment(
   q: Queryable,
@@ -132,17 +132,44 @@ export async function settlePendingPayment(
   next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string },
   from: PaymentStatus = 'PENDING',
 ): Promise<void> {
-  // Both clients run the same SQL; the cast only picks one overload of `execute`.
-  await (q as Db).execute(sql`
-    with updated as (
-      update ${payments}
-      set status = ${next.status}, gateway_reference = coalesce(${next.gatewayReference ?? null}, gateway_reference),
-          failure_reason = ${next.failureReason ?? null}, updated_at = now()
-      where id = ${paymentId} and status = ${from}
-      returning id
-    )
-    insert into ${paymentHistory} (payment_id, old_status, new_status, reason)
-    select id, ${from}, ${next.status}, ${next.reason} from updated`);
+  // Both clients build the same SQL; the cast only picks one overload of the builders.
+  const db = q as Db;
+  const updated = db.$with('updated').as(
+    db
+      .update(payments)
+      .set({ status: next.status, gatewayReference: sql`coalesce(${next.gatewayReference ?? null}, ${payments.gatewayReference})`, failureReason: next.failureReason ?? null, updatedAt: sql`now()` })
+      .where(and(eq(payments.id, paymentId), eq(payments.status, from)))
+      .returning(),
+  );
+  const recorded = db.$with('recorded', {}).as(sql`insert into ${paymentHistory} (payment_id, old_status, new_status, reason) select id, ${from}, ${next.status}, ${next.reason} from ${updated}`);
+  const [row] = await db
+    .with(updated, recorded)
+    .select({ payment: columnsOf(updated), version: paymentVersion(sql`${updated}.id`) })
+    .from(updated);
+  if (row) announcePayment(q, row.payment, row.version);
+}
+
+/** The payment's columns as a CTE over `payments … returning *` names them. */
+function columnsOf<T extends Record<keyof PaymentRow, unknown>>(cte: T): { [K in keyof PaymentRow]: T[K] } {
+  return Object.fromEntries(Object.keys(getTableColumns(payments)).map((key) => [key, cte[key as keyof PaymentRow]])) as { [K in keyof PaymentRow]: T[K] };
+}
+
+/**
+ * The payment's version as seen by a statement that also writes one history row of it: its earlier rows, plus that
+ * one (a statement does not see its own insert).
+ */
+const paymentVersion = (paymentId: SQL) => sql<number>`(select count(*) from ${paymentHistory} h where h.payment_id = ${paymentId}) + 1`.mapWith(Number);
+
+/** Writes one history row of a payment that changed in `tx`; answers the payment's version, this row included. */
+async function recordPaymentHistory(tx: Tx, values: typeof paymentHistory.$inferInsert): Promise<number> {
+  // Spelled out: drizzle writes a column of the insert's table unqualified, which the subquery would read as its own.
+  const [row] = await tx.insert(paymentHistory).values(values).returning({ version: paymentVersion(sql`${paymentHistory}.payment_id`) });
+  return row!.version;
+}
+
+/** Once `q` commits, the buyer's sockets get the payment exactly as `GET /payments/order/{orderId}` shows it. */
+function announcePayment(q: Queryable, payment: PaymentRow, version: number): void {
+  publishLiveAfterCommit(q, [{ userId: payment.userId, event: { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...toPaymentResponse(payment, payment.userId), version } } }]);
 }
 
 async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
@@ -354,12 +381,12 @@ export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelle
     const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
     if (!locked || locked.status !== 'COMPLETED') return locked ?? null;
     const [refunded] = await tx.update(payments).set({ status: 'REFUNDED', refundedCents: locked.amountCents }).where(eq(payments.id, payment.id)).returning();
-    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: 'COMPLETED', newStatus: 'REFUNDED', reason: `order cancelled: ${event.reason}`.slice(0, 255) });
+    announcePayment(tx, refunded!, await recordPaymentHistory(tx, { paymentId: payment.id, oldStatus: 'COMPLETED', newStatus: 'REFUNDED', reason: `order cancelled: ${event.reason}`.slice(0, 255) }));
     await createNotification(tx, {
       userId: payment.userId,
       type: 'REFUND_ISSUED',
       title: `Refund issued for order ${shortOrderNumber(event.orderId)}`,
-      body: `${centsToAmount(payment.amountCents).toFixed(2)} ${payment.currency} will be returned to your payment method.`,
+      body: `${formatCents(payment.amountCents)} ${payment.currency} will be returned to your payment method.`,
       orderId: event.orderId,
     });
     return refunded ?? null;
@@ -419,12 +446,13 @@ async function refundPaymentPart(
     const refundedCents = current.refundedCents + claimed.amountCents;
     const status: PaymentStatus = refundedCents >= current.amountCents ? 'REFUNDED' : current.status;
     const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, payment.id)).returning();
-    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} for ${part.reason}`.slice(0, 255) });
+    const version = await recordPaymentHistory(tx, { paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${formatCents(claimed.amountCents)} ${current.currency} for ${part.reason}`.slice(0, 255) });
+    announcePayment(tx, updated!, version);
     await createNotification(tx, {
       userId: payment.userId,
       type: 'REFUND_ISSUED',
       title: `Refund issued for order ${shortOrderNumber(part.orderId)}`,
-      body: `${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} will be returned to your payment method.`,
+      body: `${formatCents(claimed.amountCents)} ${current.currency} will be returned to your payment method.`,
       orderId: part.orderId,
     });
     await options.inTransaction?.(tx);
@@ -486,7 +514,7 @@ export async function createManualPayment(deps: PaymentDeps, input: ManualPaymen
   const order = await findOrderForPayment(deps.db, input.orderId);
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (amountToCents(input.amount) !== order.totalCents || input.currency.toUpperCase() !== order.currency) {
-    throw badRequest('AMOUNT_MISMATCH', 'The amount and currency must equal the order total', { amount: `Expected ${centsToAmount(order.totalCents).toFixed(2)} ${order.currency}` });
+    throw badRequest('AMOUNT_MISMATCH', 'The amount and currency must equal the order total', { amount: `Expected ${formatCents(order.totalCents)} ${order.currency}` });
   }
   if (order.status !== 'PENDING') throw conflict('ORDER_NOT_PAYABLE', `Only a PENDING order can be paid; this one is ${order.status}`);
   if (order.checkoutId !== null) throw conflict('ORDER_NOT_PAYABLE', 'This order is part of a checkout, which is paid as a whole');

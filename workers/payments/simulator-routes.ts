@@ -4,7 +4,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { z } from 'zod';
 
 import type { AppBindings, AppEnv } from '@/env';
-import { centsToAmount } from '@/platform/money';
+import { formatCents } from '@contract/money';
 import {
   answerSimulatedChallenge,
   confirmSimulatedIntent,
@@ -63,7 +63,7 @@ function layout(title: string, body: HtmlEscapedString | Promise<HtmlEscapedStri
 }
 
 function paymentPage(intent: SimulatedIntent, form: { clientSecret: string; returnUrl: string }, message?: string) {
-  const amount = `${centsToAmount(intent.amountCents).toFixed(2)} ${intent.currency}`;
+  const amount = `${formatCents(intent.amountCents)} ${intent.currency}`;
   const hidden = html`<input type="hidden" name="client_secret" value="${form.clientSecret}" /><input type="hidden" name="return_url" value="${form.returnUrl}" />`;
   const alert = message ? html`<p role="alert">${message}</p>` : '';
   if (intent.status === 'succeeded') {

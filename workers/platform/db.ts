@@ -37,8 +37,13 @@ function requireUrl(env: AppEnv): string {
  */
 export function createDb(env: AppEnv): Db {
   configureNeon(env);
-  return drizzleHttp({ client: neon(requireUrl(env)), casing: CASING });
+  const db = drizzleHttp({ client: neon(requireUrl(env)), casing: CASING });
+  clientEnv.set(db, env);
+  return db;
 }
+
+/** The environment of each plain client, for {@link afterCommit} hooks of writes that commit at once. */
+const clientEnv = new WeakMap<object, AppEnv>();
 
 /**
  * Runs `fn` in one interactive transaction over a WebSocket connection (needed for row locks and
@@ -76,14 +81,17 @@ async function transactionWithHooks<T>(env: AppEnv, db: { transaction<R>(fn: (tx
 const commitHooks = new WeakMap<object, Array<(env: AppEnv) => void>>();
 
 /**
- * Runs `hook` once the transaction `q` has committed (never if it rolls back); on a plain client, whose writes
- * commit statement by statement, it runs at once. The hook must be quick and must not throw: hand slow work to
- * `waitUntil`. Used to push live events only for changes that really happened.
+ * Runs `hook` once the transaction `q` has committed (never if it rolls back); on a plain client made by
+ * {@link createDb}, whose writes commit statement by statement, it runs at once. The hook must be quick and must
+ * not throw: hand slow work to `waitUntil`. Used to push live events only for changes that really happened.
  */
-export function afterCommit(q: Queryable, hook: (env: AppEnv) => void, env?: AppEnv): void {
+export function afterCommit(q: Queryable, hook: (env: AppEnv) => void): void {
   const hooks = commitHooks.get(q);
   if (hooks) hooks.push(hook);
-  else if (env) hook(env);
+  else {
+    const env = clientEnv.get(q);
+    if (env) hook(env);
+  }
 }
 
 /** Interactive transactions over a pool of WebSocket connections that stays open until {@link TransactionPool.close}. */

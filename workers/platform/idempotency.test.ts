@@ -44,11 +44,15 @@ describe('withIdempotencyKey', () => {
     const userId = user();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
     const first = withIdempotencyKey(db, { userId, scope, key: 'slow', body: {} }, async () => {
+      started();
       await gate;
       return { status: 201, body: 'done' };
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The handler runs only once the key is claimed.
+    await running;
     expect(await codeOf(withIdempotencyKey(db, { userId, scope, key: 'slow', body: {} }, async () => ({ status: 201, body: 'other' })))).toBe('409 IDEMPOTENCY_KEY_IN_FLIGHT');
     release();
     expect((await first).body).toBe('done');

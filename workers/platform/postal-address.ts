@@ -3,6 +3,8 @@ import countries from 'i18n-iso-countries';
 import en from 'i18n-iso-countries/langs/en.json';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 
+import { HAS_LETTER_OR_DIGIT, phone, postalCode } from '@contract/address';
+
 /**
  * The rules every postal address of the shop follows, in the profile and at checkout (docs/decisions/orders.md,
  * "Addresses"): a country is stored as its ISO 3166-1 alpha-2 code, whatever a client sent (a code, an alpha-3 code or
@@ -47,43 +49,10 @@ export const countrySchema = z
   })
   .openapi({ description: 'ISO 3166-1 alpha-2 code (stored); an alpha-3 code or the English name is accepted', example: 'US' });
 
-const HAS_LETTER = /\p{L}/u;
-const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-
-/** A line of an address that must say something: at least `min` characters with a letter (or a digit). */
-export const addressText = (max: number, { min = 2, digits = true } = {}) =>
-  z
-    .string()
-    .trim()
-    .min(min, min > 1 ? `Must be at least ${min} characters` : 'Must not be blank')
-    .max(max)
-    .refine((value) => (digits ? HAS_LETTER_OR_DIGIT : HAS_LETTER).test(value), digits ? 'Must contain letters or digits' : 'Must contain letters');
-
-/** Optional free text: blank becomes null; when given it must contain a letter or a digit. */
-export const optionalAddressText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine((value) => value === '' || HAS_LETTER_OR_DIGIT.test(value), 'Must contain letters or digits')
-    .nullish()
-    .transform((value) => value || null);
-
 /** A postal code as typed; its format is checked against the country by {@link checkPostalCode}. */
-export const postalCodeSchema = z
-  .string()
-  .trim()
-  .max(20)
-  .nullish()
-  .transform((value) => value || null);
+export const postalCodeSchema = postalCode();
 
-export const phoneSchema = z
-  .string()
-  .trim()
-  .max(20)
-  .refine((phone) => phone === '' || /^\+?[\d\s().-]{5,}$/.test(phone), 'Use digits, spaces and + ( ) - only')
-  .nullish()
-  .transform((value) => value || null);
+export const phoneSchema = phone();
 
 /**
  * Checks the postal code of an already parsed address against its country's format where one is known; `required`

@@ -1,3 +1,5 @@
+import { formatCents } from '@contract/money';
+
 import type { PromotionFunder, PromotionScope, PromotionType } from '@/promotions/tables';
 
 /**
@@ -63,7 +65,6 @@ export interface PromotionEffect {
 
 export const isRefusal = (value: PromotionEffect | Refusal): value is Refusal => 'code' in value;
 
-const money = (cents: number) => (cents / 100).toFixed(2);
 
 /** Whether the promotion may touch this line: its seller restriction first, then its scope. */
 export function lineInScope(rule: PromotionRule, line: DiscountLine): boolean {
@@ -114,7 +115,7 @@ export function promotionEffect(rule: PromotionRule, lines: readonly DiscountLin
   }
   const eligibleCents = eligible.reduce((sum, line) => sum + line.amountCents, 0);
   if (rule.minSubtotalCents !== null && eligibleCents < rule.minSubtotalCents) {
-    return { code: 'PROMO_CODE_MIN_SUBTOTAL', message: `This promotion needs at least ${money(rule.minSubtotalCents)} of eligible products; this purchase has ${money(eligibleCents)}` };
+    return { code: 'PROMO_CODE_MIN_SUBTOTAL', message: `This promotion needs at least ${formatCents(rule.minSubtotalCents)} of eligible products; this purchase has ${formatCents(eligibleCents)}` };
   }
   const effect: PromotionEffect = { lines: new Map(), shipping: new Map() };
   if (rule.type === 'percentage') {

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 
 import { PROMOTION_FUNDERS, PROMOTION_SCOPES, PROMOTION_TYPES } from '@/promotions/tables';
+import { moneyAmount } from '@contract/money';
 
-const twoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
-const amount = z.number().min(0, 'Must not be negative').max(1_000_000).refine(twoDecimals, 'must have at most 2 decimal places');
+const amount = moneyAmount(1_000_000, { negativeMessage: 'Must not be negative' });
 
 const promoCodeSchema = z
   .string()
@@ -27,7 +27,7 @@ export const createPromotionSchema = z
   .object({
     code: promoCodeSchema.nullish().openapi({ description: 'Left out or null: an automatic promotion (applies to every purchase it fits)', example: 'WELCOME10' }),
     type: z.enum(PROMOTION_TYPES),
-    value: z.number().min(0, 'Must not be negative').max(1_000_000).refine(twoDecimals, 'must have at most 2 decimal places').optional().openapi({
+    value: amount.optional().openapi({
       description: 'percentage: the percent taken off (0 < value ≤ 100); fixed: the amount taken off (> 0); free_shipping: not used',
       example: 10,
     }),

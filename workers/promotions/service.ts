@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, lte, or, gt, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { amountToCents, centsToAmount } from '@contract/money';
 import { isUniqueViolation } from '@/platform/db';
 import { assertCategoryExists, productSellers } from '@/catalog';
 import type { Db, Queryable, Tx } from '@/platform/db';
@@ -18,7 +18,6 @@ interface Caller {
   role: 'customer' | 'seller' | 'admin';
 }
 
-const toCents = (amount: number) => Math.round(amount * 100);
 
 export function toRule(row: PromotionRow): PromotionRule {
   return {
@@ -107,7 +106,7 @@ export async function createPromotion(db: Queryable, caller: Caller, input: Crea
       throw new AppError(403, 'NOT_YOUR_PRODUCTS', `Product ${foreign.join(', ')} belongs to another seller`, Object.fromEntries(foreign.map((id) => [`productIds.${id}`, 'Belongs to another seller'])));
     }
   }
-  const value = input.type === 'percentage' ? Math.round(input.value! * 100) : input.type === 'fixed' ? toCents(input.value!) : 0;
+  const value = input.type === 'percentage' ? Math.round(input.value! * 100) : input.type === 'fixed' ? amountToCents(input.value!) : 0;
   try {
     const [row] = await db
       .insert(promotions)
@@ -120,7 +119,7 @@ export async function createPromotion(db: Queryable, caller: Caller, input: Crea
         sellerId,
         categoryId: input.categoryId ?? null,
         productIds: input.productIds ? [...new Set(input.productIds)] : null,
-        minSubtotalCents: input.minSubtotal === undefined || input.minSubtotal === null ? null : toCents(input.minSubtotal),
+        minSubtotalCents: input.minSubtotal === undefined || input.minSubtotal === null ? null : amountToCents(input.minSubtotal),
         ...(input.startsAt && { startsAt: new Date(input.startsAt) }),
         endsAt: input.endsAt ? new Date(input.endsAt) : null,
         usageLimit: input.usageLimit ?? null,
@@ -159,7 +158,7 @@ export async function updatePromotion(db: Queryable, caller: Caller, id: string,
     .update(promotions)
     .set({
       ...(input.name !== undefined && { name: input.name }),
-      ...(input.minSubtotal !== undefined && { minSubtotalCents: input.minSubtotal === null ? null : toCents(input.minSubtotal) }),
+      ...(input.minSubtotal !== undefined && { minSubtotalCents: input.minSubtotal === null ? null : amountToCents(input.minSubtotal) }),
       startsAt,
       endsAt,
       ...(input.usageLimit !== undefined && { usageLimit: input.usageLimit }),

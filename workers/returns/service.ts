@@ -1,7 +1,13 @@
+/**
+ * The return's life in one place: request, approve/reject, send, receive and refund, each a locked state transition
+ * with its history row, notifications and stock/refund step, beside the reads of returns and the seller's policy. The
+ * transitions share the guards and the row shape, so they stay together (over 300 lines on purpose); what may be
+ * returned and for how much is in `rules.ts`.
+ */
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 
 import { recordAdminAction } from '@/platform/audit';
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import { sellerProfiles } from '@/identity/tables';
 import { recordReturnRefund } from '@/marketplace';
 import { createNotification, money, shortOrderNumber } from '@/notifications';

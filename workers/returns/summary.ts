@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { asc, eq, sql } from 'drizzle-orm';
 
-import { centsToAmount } from '@/platform/money';
+import { centsToAmount } from '@contract/money';
 import type { Queryable } from '@/platform/db';
 import { RETURN_STATUSES, returnLines, returns } from '@/returns/tables';
 

@@ -3,9 +3,9 @@ import { eq } from 'drizzle-orm';
 
 import { createNotification } from '@/notifications/service';
 import { orders, orderStatusHistory } from '@/orders/tables';
-import { payments } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { newActor, send, type Actor, type Role } from '@test/security/support/harness';
+import { poll } from '@test/support/poll';
 import type { Operation } from '@test/security/support/openapi';
 
 /** A valid address body (snake_case). */
@@ -111,21 +111,12 @@ export async function createCheckout(buyer: Actor, seller: Actor): Promise<strin
   return (res.json as { data: { id: string } }).data.id;
 }
 
-/** The payment of an order: the saga's if it appears within ~0.5 s, else one inserted for the test. */
-export async function paymentOf(buyer: Actor, orderId: string): Promise<string> {
-  for (let i = 0; i < 4; i++) {
+/** The payment of an order, once the saga has created it. */
+export const paymentOf = (buyer: Actor, orderId: string): Promise<string> =>
+  poll(async () => {
     const res = await send('GET', `/api/v1/payments/order/${orderId}`, { token: buyer.token });
-    if (res.status === 200) return (res.json as { data: { id: string } }).data.id;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  const [row] = await createDb(env)
-    .insert(payments)
-    .values({ orderId, userId: buyer.id, amountCents: 1250, idempotencyKey: `security-${orderId}` })
-    .onConflictDoNothing()
-    .returning({ id: payments.id });
-  if (row) return row.id;
-  return paymentOf(buyer, orderId);
-}
+    return res.status === 200 ? (res.json as { data: { id: string } }).data.id : undefined;
+  });
 
 /** An in-app notification for `user` about an order, written with the domain's own writer. */
 export async function createOrderNotification(user: Actor, orderId: string): Promise<string> {

@@ -1,3 +1,5 @@
+import { amountToCents, centsToAmount } from '@contract/money';
+
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
@@ -18,4 +20,4 @@ export const shortId = (id: string) => id.replace(/-/g, '').slice(-8).toUpperCas
 export const pluralize = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /** Money math in the SPA (subtotals of a cart group) is done in cents so 0.1 + 0.2 never shows up. */
-export const sumAmounts = (amounts: number[]) => amounts.reduce((sum, a) => sum + Math.round(a * 100), 0) / 100;
+export const sumAmounts = (amounts: number[]) => centsToAmount(amounts.reduce((sum, a) => sum + amountToCents(a), 0));

@@ -1,8 +1,10 @@
 import type { ChangeEvent } from 'react';
+import type { z } from 'zod';
 
+import { addressText, optionalAddressText, phone, postalCode } from '@contract/address';
 import { SelectField, TextField } from '@/components/ui/form-field';
 import { useCountries } from '@/lib/countries';
-import { compactErrors, type FieldErrors, validateMax, validateRequired } from '@/lib/validation';
+import { checkWith, compactErrors, type FieldErrors } from '@/lib/validation';
 import type { Address, Country, ShippingAddress } from '@/types/api';
 
 /**
@@ -71,19 +73,24 @@ export function countryCodeOf(value: string, countries: Country[] | undefined): 
   return match?.code ?? (/^[a-z]{2}$/.test(text) ? text.toUpperCase() : '');
 }
 
-/** Mirrors the server's rules; `postalCodeRequired` when the address is for a shipment (not a saved address). */
+/**
+ * The server's rules for each field (`@contract/address`); a missing required value gets the form's own wording.
+ * `postalCodeRequired` when the address is for a shipment (not a saved address). City and state take the shorter
+ * limit of the two address shapes (a saved address allows 100 characters, an order's 255).
+ */
 export function validateAddressValues(values: AddressValues, countries: Country[] | undefined, { postalCodeRequired }: { postalCodeRequired: boolean }): FieldErrors<AddressField> {
   const code = countryCodeOf(values.country, countries);
   const checked = countries?.find((c) => c.code === code)?.postalCodeChecked ?? false;
+  const required = (value: string, missing: string, schema: z.ZodType) => (value.trim() ? checkWith(schema, value) : missing);
   return compactErrors({
-    recipientName: validateMax(values.recipientName, 100),
-    phone: values.phone.trim() && !/^\+?[\d\s().-]{5,}$/.test(values.phone.trim()) ? 'Use digits, spaces and + ( ) - only.' : undefined,
-    line1: validateRequired(values.line1, 'the street address', 255),
-    line2: validateMax(values.line2, 255),
-    city: validateRequired(values.city, 'the city', 100),
-    state: validateMax(values.state, 100),
+    recipientName: values.recipientName.trim() ? checkWith(addressText(100, { min: 1, digits: false }), values.recipientName) : undefined,
+    phone: checkWith(phone(), values.phone),
+    line1: required(values.line1, 'Enter the street address.', addressText(255)),
+    line2: checkWith(optionalAddressText(255), values.line2),
+    city: required(values.city, 'Enter the city.', addressText(100, { min: 1, digits: false })),
+    state: checkWith(optionalAddressText(100), values.state),
     country: values.country ? undefined : 'Choose the country.',
-    postalCode: postalCodeRequired && checked ? validateRequired(values.postalCode, 'the postal code', 20) : validateMax(values.postalCode, 20),
+    postalCode: postalCodeRequired && checked ? required(values.postalCode, 'Enter the postal code.', postalCode()) : checkWith(postalCode(), values.postalCode),
   });
 }
 

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { useAuthStore } from '@/stores/auth-store';
@@ -228,8 +228,11 @@ describe('search suggestions (combobox)', () => {
     expect(within(listbox).getAllByRole('option').map((o) => o.textContent)).toEqual(['Lava LampProduct']);
     const stale = requests.find(({ url }) => url.endsWith('suggest?q=la'));
     await waitFor(() => expect(stale?.signal.aborted).toBe(true));
-    held.resolve(successResponse({ query: 'la', suggestions: SUGGESTIONS }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The late answer arrives, and whatever React would do with it is flushed before the check.
+    await act(async () => {
+      held.resolve(successResponse({ query: 'la', suggestions: SUGGESTIONS }));
+      await held.promise;
+    });
     expect(within(screen.getByRole('listbox', { name: 'Suggestions' })).getAllByRole('option')).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 
 import { amount, imageAltText, imageUrl, MAX_PRODUCT_IMAGES, productDescription, productName, sku, stockQuantity } from '@contract/catalog';
+import { amountToCents, centsToAmount } from '@contract/money';
 import { FormError, SelectField, TextAreaField, TextField } from '@/components/ui/form-field';
 import { ProductImage } from '@/components/ui/product-image';
 import { CategoryCombobox } from '@/features/seller/components/category-combobox';
@@ -67,7 +68,7 @@ const formHasErrors = (errors: ProductFormErrors) =>
   hasErrors({ ...errors, imageRows: undefined }) || Object.keys(errors.imageRows ?? {}).length > 0;
 
 /** Wire amount from the typed price: cents first, so "19.99" is exactly 19.99 on the wire. */
-const toAmount = (price: string) => Math.round(Number(price) * 100) / 100;
+const toAmount = (price: string) => centsToAmount(amountToCents(Number(price)));
 
 export function toValues(product?: ProductDetail): ProductFormValues {
   return {
