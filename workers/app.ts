@@ -24,6 +24,7 @@ import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { orderDepsFromEnv } from '@/orders/deps';
 import { sagaAdminRouter } from '@/orders/admin-routes';
+import { createPaymentMethodsRouter } from '@/payments/methods-routes';
 import { createPaymentsRouter } from '@/payments/routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { createSimulatorRouter } from '@/payments/simulator-routes';
@@ -166,6 +167,8 @@ function mountRoutes(app: AppRouter) {
   app.route('/', createPaymentWebhooksRouter(paymentDepsFromEnv));
   // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
   app.route('/', createSimulatorRouter((request, env) => app.fetch(request, env)));
+  // Before the payments router: `/payments/methods` must not be taken for `/payments/{id}`.
+  app.route('/', createPaymentMethodsRouter(paymentDepsFromEnv));
   app.route('/', createPaymentsRouter(paymentDepsFromEnv));
   app.route('/', sagaAdminRouter);
   app.route('/', adminRouter);

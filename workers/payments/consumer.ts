@@ -4,6 +4,8 @@ import { createStripeIntent, gatewayFromEnv } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';
 import { chargeCheckout, chargeOrder, refundOrderPayment, type IntentPort, type PaymentDeps } from '@/payments/service';
 import { createSimulatedIntent } from '@/payments/simulator';
+import { createSimulatedVault } from '@/payments/simulator-vault';
+import { createStripeVault, type VaultPort } from '@/payments/vault';
 import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { storeDeadLetter } from '@/platform/dead-letters';
@@ -22,11 +24,19 @@ function intentPortFromEnv(env: AppEnv): IntentPort {
   return { create: async (request) => createSimulatedIntent(db, { ...request, appEnv }) };
 }
 
+/** Customers and saved cards at the configured provider: the real one's API, or the simulator's tables. */
+export function vaultFromEnv(env: AppEnv): VaultPort {
+  const appEnv = getConfig(env).APP_ENV;
+  if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' && env.STRIPE_SECRET_KEY) return createStripeVault({ secretKey: env.STRIPE_SECRET_KEY, appEnv });
+  return createSimulatedVault(createDb(env), appEnv);
+}
+
 export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
   return {
     db: createDb(env),
     gateway: gatewayFromEnv(env),
     intents: intentPortFromEnv(env),
+    vault: vaultFromEnv(env),
     publish: async (event: PaymentEvent) => {
       await sagaQueue(env, 'payment-events').send(event, { contentType: 'json' });
     },

@@ -105,7 +105,7 @@ export function createSimulatedGateway(
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-interface StripeOptions {
+export interface StripeOptions {
   secretKey: string;
   fetch?: Fetch;
   baseUrl?: string;
@@ -115,24 +115,39 @@ interface StripeOptions {
 
 type StripeBody = { id?: string; status?: string; client_secret?: string; error?: { code?: string; decline_code?: string; message?: string; type?: string } };
 
-/** One form-encoded POST to the provider with an idempotency key; network failures are transient. */
-async function stripePost(options: StripeOptions, path: string, form: Record<string, string>, idempotencyKey: string): Promise<{ status: number; body: StripeBody }> {
+/**
+ * One call to the provider: a form-encoded POST with an idempotency key, or a GET (no form); network failures are
+ * transient.
+ */
+export async function stripeRequest<B = StripeBody>(
+  options: StripeOptions,
+  path: string,
+  request: { form: Record<string, string>; idempotencyKey: string } | { method: 'GET' },
+): Promise<{ status: number; body: B & StripeBody }> {
   const doFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const init: RequestInit =
+    'form' in request
+      ? {
+          method: 'POST',
+          headers: { authorization: `Bearer ${options.secretKey}`, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': request.idempotencyKey },
+          body: new URLSearchParams(request.form).toString(),
+        }
+      : { method: 'GET', headers: { authorization: `Bearer ${options.secretKey}` } };
   let res: Response;
   try {
-    res = await doFetch(`${options.baseUrl ?? 'https://api.stripe.com'}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${options.secretKey}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        'idempotency-key': idempotencyKey,
-      },
-      body: new URLSearchParams(form).toString(),
-    });
+    res = await doFetch(`${options.baseUrl ?? 'https://api.stripe.com'}${path}`, init);
   } catch (err) {
     throw new TransientGatewayError(`payment provider unreachable: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as StripeBody };
+  return { status: res.status, body: (await res.json().catch(() => ({}))) as B & StripeBody };
+}
+
+const stripePost = (options: StripeOptions, path: string, form: Record<string, string>, idempotencyKey: string) => stripeRequest(options, path, { form, idempotencyKey });
+
+/** 409 (idempotency conflict), 429 and 5xx are worth retrying; other failures are our request's or credentials' fault. */
+export function stripeFailure(status: number, body: StripeBody, what: string): Error {
+  if (status === 409 || status === 429 || status >= 500) return new TransientGatewayError(`payment provider answered ${status}`);
+  return new Error(`${what} rejected: ${status} ${body.error?.message ?? ''}`.trim());
 }
 
 const intentMetadata = (request: { paymentId: string; orderId: string }, appEnv: string | undefined) => ({
@@ -178,8 +193,7 @@ export function createStripeGateway(options: StripeOptions & { paymentMethod?: s
       if (!request.gatewayReference) throw new Error('cannot refund a payment without a gateway reference');
       const { status, body } = await post('/v1/refunds', { payment_intent: request.gatewayReference, amount: String(request.amountCents) }, request.idempotencyKey ?? `refund-${request.paymentId}`);
       if (status === 200 && body.id) return { refundReference: body.id };
-      if (status === 409 || status === 429 || status >= 500) throw new TransientGatewayError(`payment provider answered ${status}`);
-      throw new Error(`refund rejected: ${status} ${body.error?.message ?? ''}`.trim());
+      throw stripeFailure(status, body, 'refund');
     },
   };
 }
@@ -196,8 +210,7 @@ export async function createStripeIntent(options: StripeOptions, request: { paym
     request.paymentId,
   );
   if (status === 200 && body.id && body.client_secret) return { id: body.id, clientSecret: body.client_secret };
-  if (status === 409 || status === 429 || status >= 500) throw new TransientGatewayError(`payment provider answered ${status}`);
-  throw new Error(`payment intent rejected: ${status} ${body.error?.message ?? ''}`.trim());
+  throw stripeFailure(status, body, 'payment intent');
 }
 
 /** The gateway configured for this environment (`PAYMENT_GATEWAY_MODE`, `PAYMENT_GATEWAY_LATENCY_MS`). */

@@ -6,6 +6,7 @@ import { createNotification, shortOrderNumber } from '@/notifications';
 import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
 import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
 import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
+import type { VaultPort } from '@/payments/vault';
 import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
@@ -27,6 +28,8 @@ export interface PaymentDeps {
   retryDelaysMs?: readonly number[];
   /** Opens the provider intent of a client-confirmed payment; without it, `client` orders cannot be taken. */
   intents?: IntentPort;
+  /** The provider's customers and saved cards (docs/decisions/payments.md); without it, cards cannot be saved. */
+  vault?: VaultPort;
   /**
    * The orders side of an approved payment. When given, the payment is recorded COMPLETED inside
    * the transaction that confirms (or cancels) its order, so a client that reads the payment

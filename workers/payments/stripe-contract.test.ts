@@ -11,22 +11,14 @@ import intentSucceeded from '@test/support/stripe/payment-intent-succeeded.json'
 import rateLimited from '@test/support/stripe/rate-limited-429.json';
 import refundSucceeded from '@test/support/stripe/refund-succeeded.json';
 import searchResult from '@test/support/stripe/search-result.json';
+import { recordedProvider } from '@test/support/stripe/provider';
 
 /**
  * Contract of the real provider's adapter against recorded responses (test/support/stripe/*.json, shaped as the
  * provider answers): fetch is stubbed at the adapter boundary only, and every request is checked as the provider
  * would read it — path, method, bearer key, idempotency key, form fields.
  */
-type Recorded = { url: string; method: string; headers: Record<string, string>; form: URLSearchParams };
-
-function provider(status: number, body: unknown) {
-  const requests: Recorded[] = [];
-  const fetch = async (url: string, init: RequestInit) => {
-    requests.push({ url, method: init.method ?? 'GET', headers: init.headers as Record<string, string>, form: new URLSearchParams(typeof init.body === 'string' ? init.body : '') });
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'request-id': 'req_a1B2c3D4e5F6g7' } });
-  };
-  return { requests, fetch };
-}
+const provider = recordedProvider;
 
 const BASE = 'https://provider.test';
 const PAYMENT_ID = '01939f3c-5a1f-7000-8000-000000000001';

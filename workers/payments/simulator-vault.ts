@@ -1,0 +1,121 @@
+import { and, eq } from 'drizzle-orm';
+
+import { randomHex, TEST_CARDS, type ConfirmResult as PaymentConfirmResult } from '@/payments/simulator';
+import { simulatedPaymentMethods, simulatedSetupIntents, type SimulatedSetupStatus } from '@/payments/tables';
+import type { VaultPort } from '@/payments/vault';
+import type { Db } from '@/platform/db';
+
+/**
+ * The simulated provider's saved cards (docs/decisions/payments.md): customers, setup intents confirmed on its
+ * setup page with the same test cards, and payment methods that remember how the test card behaves when it is
+ * later charged off-session.
+ */
+export type SimulatedSetupIntent = typeof simulatedSetupIntents.$inferSelect;
+export type SimulatedSetupEventType = 'setup_intent.succeeded' | 'setup_intent.setup_failed';
+export type SetupConfirmResult = { intent: SimulatedSetupIntent; event: SimulatedSetupEventType | null } | Extract<PaymentConfirmResult, { error: string }>;
+
+/**
+ * How a saved test card answers an off-session charge: `4242…` succeeds, `4000 0025 0000 3220` needs the buyer
+ * (3-D Secure on every charge), `9995` saves fine and is then declined for insufficient funds.
+ */
+function savedBehaviour(cardNumber: string): string {
+  const behaviour = TEST_CARDS[cardNumber];
+  if (behaviour?.kind === 'challenge') return 'authenticate';
+  if (behaviour?.kind === 'decline') return `decline:${behaviour.code}`;
+  return 'succeed';
+}
+
+const normalise = (cardNumber: string) => cardNumber.replace(/[\s-]/g, '');
+
+export async function findSimulatedSetupIntent(db: Db, id: string): Promise<SimulatedSetupIntent | undefined> {
+  const [intent] = await db.select().from(simulatedSetupIntents).where(eq(simulatedSetupIntents.id, id));
+  return intent;
+}
+
+/** Moves the setup intent from `from` only, so two concurrent confirmations cannot both act. */
+async function transition(db: Db, intent: SimulatedSetupIntent, from: SimulatedSetupStatus, set: Partial<Pick<SimulatedSetupIntent, 'status' | 'paymentMethodId' | 'pendingCard' | 'lastError'>>) {
+  const [moved] = await db
+    .update(simulatedSetupIntents)
+    .set({ lastError: null, ...set, updatedAt: new Date() })
+    .where(and(eq(simulatedSetupIntents.id, intent.id), eq(simulatedSetupIntents.status, from)))
+    .returning();
+  return moved;
+}
+
+/** Attaches a new payment method for the card to the intent's customer and marks the intent succeeded. */
+async function saveCard(db: Db, intent: SimulatedSetupIntent, from: SimulatedSetupStatus, cardNumber: string): Promise<SetupConfirmResult> {
+  const id = `pm_sim_${randomHex(12)}`;
+  await db.insert(simulatedPaymentMethods).values({ id, customerId: intent.customerId, brand: 'visa', last4: cardNumber.slice(-4), expMonth: 12, expYear: new Date().getUTCFullYear() + 3, behaviour: savedBehaviour(cardNumber) });
+  const moved = await transition(db, intent, from, { status: 'succeeded', paymentMethodId: id, pendingCard: null });
+  if (!moved) {
+    await db.delete(simulatedPaymentMethods).where(eq(simulatedPaymentMethods.id, id));
+    return { error: 'not_confirmable' };
+  }
+  return { intent: moved, event: 'setup_intent.succeeded' };
+}
+
+/** The buyer submits a card on the setup page: saved, declined (`4000 0000 0000 0002`) or challenged (3-D Secure). */
+export async function confirmSimulatedSetup(db: Db, intent: SimulatedSetupIntent, rawCardNumber: string): Promise<SetupConfirmResult> {
+  const cardNumber = normalise(rawCardNumber);
+  const behaviour = TEST_CARDS[cardNumber];
+  if (!behaviour) return { error: 'unknown_card' };
+  if (intent.status !== 'requires_payment_method') return { error: 'not_confirmable' };
+  if (behaviour.kind === 'challenge') {
+    const moved = await transition(db, intent, 'requires_payment_method', { status: 'requires_action', pendingCard: cardNumber });
+    return moved ? { intent: moved, event: null } : { error: 'not_confirmable' };
+  }
+  // A card that cannot be charged at all is refused when saved; insufficient funds only shows when it is charged.
+  if (behaviour.kind === 'decline' && behaviour.code === 'card_declined') {
+    const moved = await transition(db, intent, 'requires_payment_method', { status: 'requires_payment_method', lastError: behaviour.code });
+    return moved ? { intent: moved, event: 'setup_intent.setup_failed' } : { error: 'not_confirmable' };
+  }
+  return saveCard(db, intent, 'requires_payment_method', cardNumber);
+}
+
+/** The buyer answers the setup's 3-D Secure challenge. */
+export async function answerSimulatedSetupChallenge(db: Db, intent: SimulatedSetupIntent, approve: boolean): Promise<SetupConfirmResult> {
+  if (intent.status !== 'requires_action' || !intent.pendingCard) return { error: 'not_confirmable' };
+  if (approve) return saveCard(db, intent, 'requires_action', intent.pendingCard);
+  const moved = await transition(db, intent, 'requires_action', { status: 'requires_payment_method', pendingCard: null, lastError: 'authentication_failed' });
+  return moved ? { intent: moved, event: 'setup_intent.setup_failed' } : { error: 'not_confirmable' };
+}
+
+/** The setup intent as the provider's API returns it. */
+export function setupIntentObject(intent: SimulatedSetupIntent) {
+  return {
+    id: intent.id,
+    object: 'setup_intent' as const,
+    status: intent.status,
+    customer: intent.customerId,
+    payment_method: intent.paymentMethodId,
+    usage: 'off_session',
+    metadata: intent.metadata,
+    last_setup_error: intent.lastError ? { code: intent.lastError === 'authentication_failed' ? 'setup_intent_authentication_failure' : 'card_declined', decline_code: intent.lastError } : null,
+  };
+}
+
+export function simulatedSetupEvent(intent: SimulatedSetupIntent, type: SimulatedSetupEventType) {
+  return { id: `evt_sim_${randomHex(12)}`, object: 'event' as const, created: Math.floor(Date.now() / 1000), type, livemode: false, data: { object: setupIntentObject(intent) } };
+}
+
+/** The simulator as the shop's {@link VaultPort}. */
+export function createSimulatedVault(db: Db, appEnv: string): VaultPort {
+  return {
+    provider: 'simulated',
+    // The simulator keeps no customer records of its own: a customer is the id its setup intents and cards carry.
+    createCustomer: async () => ({ id: `cus_sim_${randomHex(12)}` }),
+    async createSetupIntent({ customerId, userId }) {
+      const id = `seti_sim_${randomHex(12)}`;
+      const clientSecret = `${id}_secret_${randomHex(16)}`;
+      await db.insert(simulatedSetupIntents).values({ id, customerId, clientSecret, metadata: { user_id: userId, app_env: appEnv } });
+      return { id, clientSecret };
+    },
+    async retrievePaymentMethod(id) {
+      const [method] = await db.select().from(simulatedPaymentMethods).where(eq(simulatedPaymentMethods.id, id));
+      return method ? { id: method.id, customerId: method.customerId, brand: method.brand, last4: method.last4, expMonth: method.expMonth, expYear: method.expYear } : null;
+    },
+    async detachPaymentMethod(id) {
+      await db.update(simulatedPaymentMethods).set({ customerId: null }).where(eq(simulatedPaymentMethods.id, id));
+    },
+  };
+}
