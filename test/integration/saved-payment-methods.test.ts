@@ -7,7 +7,7 @@ import { paymentWebhookEvents, simulatedPaymentMethods } from '@/payments/tables
 import { signWebhookPayload } from '@/payments/webhook-signature';
 import { createDb } from '@/platform/db';
 import { createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
-import { ORIGIN } from '@test/support/simulated-payments';
+import { ORIGIN, saveTestCard as saveCard, startCardSetup, submitSetupCard as submitCard } from '@test/support/simulated-payments';
 
 /**
  * Saved cards end to end on the real Worker: the buyer starts a setup, confirms a test card on the simulated
@@ -15,7 +15,6 @@ import { ORIGIN } from '@test/support/simulated-payments';
  * default and removes cards — each only their own.
  */
 type Card = { id: string; brand: string; last4: string; expMonth: number; expYear: number; isDefault: boolean };
-type Setup = { setupIntentId: string; nextAction: { type: string; url: string | null; clientSecret: string } };
 
 const db = createDb(env);
 let buyer: TestUser;
@@ -35,18 +34,8 @@ async function page(path: string, form?: Record<string, string>) {
   return { status: res.status, text: await res.text() };
 }
 
-const startSetup = async (user: TestUser) => {
-  const res = await api<Setup>(user, 'POST', '/setup');
-  expect(res.status).toBe(201);
-  return res.body.data;
-};
-const submitCard = (setup: Setup, card: string) => page(`/pay/sim/setup/${setup.setupIntentId}/confirm`, { client_secret: setup.nextAction.clientSecret, card_number: card, return_url: '/profile' });
+const startSetup = startCardSetup;
 const cardsOf = async (user: TestUser) => (await api<Card[]>(user, 'GET', '')).body.data;
-
-async function saveCard(user: TestUser, card: string) {
-  const saved = await submitCard(await startSetup(user), card);
-  expect(saved.text).toContain('Card saved');
-}
 
 describe('saved payment methods', () => {
   it('needs a login; a new buyer has none', async () => {

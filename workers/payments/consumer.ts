@@ -1,10 +1,10 @@
 import { getConfig, type AppEnv } from '@/env';
 import { paidOrderPortFromEnv, aggregateIdOf, orderEventSchema } from '@/orders';
-import { createStripeIntent, gatewayFromEnv } from '@/payments/gateway';
+import { createStripeIntent, gatewayFromEnv, type PaymentGateway } from '@/payments/gateway';
 import type { PaymentEvent } from '@/payments/messages';
 import { chargeCheckout, chargeOrder, refundOrderPayment, type IntentPort, type PaymentDeps } from '@/payments/service';
 import { createSimulatedIntent } from '@/payments/simulator';
-import { createSimulatedVault } from '@/payments/simulator-vault';
+import { createSimulatedVault, withSimulatedSavedCards } from '@/payments/simulator-vault';
 import { createStripeVault, type VaultPort } from '@/payments/vault';
 import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
@@ -31,10 +31,17 @@ export function vaultFromEnv(env: AppEnv): VaultPort {
   return createSimulatedVault(createDb(env), appEnv);
 }
 
+/** The configured gateway; the simulated one also charges the simulator's saved cards (the real one does natively). */
+function savedCardGatewayFromEnv(env: AppEnv): PaymentGateway {
+  const gateway = gatewayFromEnv(env);
+  if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe') return gateway;
+  return withSimulatedSavedCards(gateway, createDb(env), getConfig(env).APP_ENV);
+}
+
 export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
   return {
     db: createDb(env),
-    gateway: gatewayFromEnv(env),
+    gateway: savedCardGatewayFromEnv(env),
     intents: intentPortFromEnv(env),
     vault: vaultFromEnv(env),
     publish: async (event: PaymentEvent) => {

@@ -11,9 +11,20 @@ export interface ChargeRequest {
   orderId: string;
   amountCents: number;
   currency: string;
+  /** The buyer's saved card to charge off-session (docs/decisions/payments.md); without it, the configured gateway's own charge. */
+  savedMethod?: SavedMethodRef;
 }
 
-export type ChargeResult = { outcome: 'approved'; gatewayReference: string } | { outcome: 'declined'; reason: string };
+export interface SavedMethodRef {
+  customerId: string;
+  paymentMethodId: string;
+}
+
+export type ChargeResult =
+  | { outcome: 'approved'; gatewayReference: string }
+  | { outcome: 'declined'; reason: string }
+  /** The provider needs the buyer (3-D Secure on a saved card): they confirm the intent with its client secret. */
+  | { outcome: 'requires_action'; gatewayReference: string; clientSecret: string };
 
 export interface RefundRequest {
   paymentId: string;
@@ -113,7 +124,18 @@ export interface StripeOptions {
   appEnv?: string;
 }
 
-type StripeBody = { id?: string; status?: string; client_secret?: string; error?: { code?: string; decline_code?: string; message?: string; type?: string } };
+type StripeBody = {
+  id?: string;
+  status?: string;
+  client_secret?: string;
+  error?: { code?: string; decline_code?: string; message?: string; type?: string; payment_intent?: { id?: string; client_secret?: string } };
+};
+
+/** An off-session charge the provider wants the buyer to authenticate: 402 `authentication_required`, or a 200 intent in `requires_action`. */
+function actionNeeded(status: number, body: StripeBody): { id: string; clientSecret: string } | null {
+  const intent = status === 402 && body.error?.code === 'authentication_required' ? body.error.payment_intent : status === 200 && body.status === 'requires_action' ? body : undefined;
+  return intent?.id && intent.client_secret ? { id: intent.id, clientSecret: intent.client_secret } : null;
+}
 
 /**
  * One call to the provider: a form-encoded POST with an idempotency key, or a GET (no form); network failures are
@@ -171,7 +193,9 @@ export function createStripeGateway(options: StripeOptions & { paymentMethod?: s
           amount: String(request.amountCents),
           currency: request.currency.toLowerCase(),
           confirm: 'true',
-          payment_method: options.paymentMethod ?? 'pm_card_visa',
+          ...(request.savedMethod
+            ? { customer: request.savedMethod.customerId, payment_method: request.savedMethod.paymentMethodId, off_session: 'true' }
+            : { payment_method: options.paymentMethod ?? 'pm_card_visa' }),
           'automatic_payment_methods[enabled]': 'true',
           'automatic_payment_methods[allow_redirects]': 'never',
           ...intentMetadata(request, options.appEnv),
@@ -179,6 +203,8 @@ export function createStripeGateway(options: StripeOptions & { paymentMethod?: s
         request.paymentId,
       );
       if (status === 200 && body.status === 'succeeded' && body.id) return { outcome: 'approved', gatewayReference: body.id };
+      const action = actionNeeded(status, body);
+      if (action) return { outcome: 'requires_action', gatewayReference: action.id, clientSecret: action.clientSecret };
       if (status === 402 || (status === 200 && body.status === 'requires_payment_method')) {
         const code = body.error?.decline_code ?? body.error?.code ?? 'card_declined';
         return { outcome: 'declined', reason: `gateway declined: ${code} (paymentId=${request.paymentId})`.slice(0, 255) };

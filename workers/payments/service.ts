@@ -4,7 +4,8 @@ import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import { centsToAmount } from '@/platform/money';
 import { createNotification, shortOrderNumber } from '@/notifications';
 import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
-import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
+import { TransientGatewayError, type PaymentGateway, type SavedMethodRef } from '@/payments/gateway';
+import { findDefaultMethod } from '@/payments/methods';
 import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
 import type { VaultPort } from '@/payments/vault';
 import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';
@@ -148,11 +149,11 @@ export async function settlePendingPayment(
     select id, ${from}, ${next.status}, ${next.reason} from updated`);
 }
 
-async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
+async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow, savedMethod: SavedMethodRef | undefined) {
   const delays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.gateway.charge({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency });
+      return await deps.gateway.charge({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency, savedMethod });
     } catch (err) {
       const delay = delays[attempt];
       if (!(err instanceof TransientGatewayError) || delay === undefined) throw err;
@@ -190,9 +191,11 @@ async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlation
     deps.logger.info('payment for an order that is no longer PENDING: not charged', { paymentId: payment.id, reason: nothingToCharge });
     await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: reason, reason });
   } else {
-    const result = await chargeWithRetry(deps, payment);
+    const result = await chargeWithRetry(deps, payment, await savedMethodOf(deps, payment));
     if (result.outcome === 'approved') {
       await recordApproval(deps, payment, result.gatewayReference, correlationId);
+    } else if (result.outcome === 'requires_action') {
+      await awaitBuyerAction(deps, payment, result);
     } else {
       await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: result.reason.slice(0, 255), reason: result.reason.slice(0, 255) });
     }
@@ -200,6 +203,40 @@ async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlation
   const [settled] = await deps.db.select().from(payments).where(eq(payments.id, payment.id));
   if (!settled) throw new Error(`payment ${payment.id} vanished`);
   return settled;
+}
+
+/** The buyer's default saved card at the configured provider, charged off-session; none → the gateway's own charge. */
+async function savedMethodOf(deps: PaymentDeps, payment: PaymentRow): Promise<SavedMethodRef | undefined> {
+  if (!deps.vault) return undefined;
+  const method = await findDefaultMethod(deps.db, deps.vault.provider, payment.userId);
+  return method ? { customerId: method.customerId, paymentMethodId: method.providerMethodId } : undefined;
+}
+
+/**
+ * The provider wants the buyer to authenticate an off-session charge (3-D Secure on a saved card): the payment turns
+ * client-confirmed — it stays PENDING with the provider's intent and client secret, so its buyer gets the next action
+ * (the order page's *Pay now*), a declined attempt there leaves it open for another card, and the stock stays held
+ * until the reservation's reaper — and the buyer is told, in the same transaction.
+ */
+async function awaitBuyerAction(deps: PaymentDeps, payment: PaymentRow, action: { gatewayReference: string; clientSecret: string }): Promise<void> {
+  await deps.transaction(async (tx) => {
+    const [waiting] = await tx
+      .update(payments)
+      .set({ confirmation: 'client', gatewayReference: action.gatewayReference, clientSecret: action.clientSecret, failureReason: `gateway requires action: authentication_required (paymentId=${payment.id})`, updatedAt: new Date() })
+      .where(and(eq(payments.id, payment.id), eq(payments.status, 'PENDING'), eq(payments.confirmation, 'off_session')))
+      .returning();
+    // A checkout's payment is announced on its first order (each order's page offers the same payment).
+    const orderId = payment.orderId ?? (await findCheckoutOrdersForPayment(deps.db, payment.checkoutId!))[0]?.id;
+    if (!waiting || !orderId) return;
+    await createNotification(tx, {
+      userId: payment.userId,
+      type: 'PAYMENT_ACTION_REQUIRED',
+      title: `Finish your payment for order ${shortOrderNumber(orderId)}`,
+      body: 'Your bank asks you to confirm this payment. Open the order and choose Pay now; its items are held for you meanwhile.',
+      orderId,
+    });
+  });
+  deps.logger.info('off-session charge needs the buyer: waiting for them', { paymentId: payment.id });
 }
 
 /**

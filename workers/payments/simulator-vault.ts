@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 
-import { randomHex, TEST_CARDS, type ConfirmResult as PaymentConfirmResult } from '@/payments/simulator';
-import { simulatedPaymentMethods, simulatedSetupIntents, type SimulatedSetupStatus } from '@/payments/tables';
+import type { ChargeRequest, ChargeResult, PaymentGateway } from '@/payments/gateway';
+import { createSimulatedIntent, randomHex, TEST_CARDS, type ConfirmResult as PaymentConfirmResult, type SimulatedIntent } from '@/payments/simulator';
+import { simulatedIntents, simulatedPaymentMethods, simulatedSetupIntents, type SimulatedSetupStatus } from '@/payments/tables';
 import type { VaultPort } from '@/payments/vault';
 import type { Db } from '@/platform/db';
 
@@ -116,6 +117,47 @@ export function createSimulatedVault(db: Db, appEnv: string): VaultPort {
     },
     async detachPaymentMethod(id) {
       await db.update(simulatedPaymentMethods).set({ customerId: null }).where(eq(simulatedPaymentMethods.id, id));
+    },
+  };
+}
+
+/** What the simulator's intent of an off-session charge means for the shop. */
+function chargeResultOf(intent: SimulatedIntent, paymentId: string): ChargeResult {
+  if (intent.status === 'succeeded') return { outcome: 'approved', gatewayReference: intent.id };
+  if (intent.status === 'requires_action') return { outcome: 'requires_action', gatewayReference: intent.id, clientSecret: intent.clientSecret };
+  return { outcome: 'declined', reason: `gateway declined: ${intent.lastError ?? 'canceled'} (paymentId=${paymentId})` };
+}
+
+/** The first answer to an off-session charge of a saved card, decided by how the test card behaves. */
+async function decideSavedCardCharge(gateway: PaymentGateway, request: ChargeRequest, behaviour: string): Promise<{ status: SimulatedIntent['status']; lastError: string | null }> {
+  if (behaviour === 'authenticate') return { status: 'requires_action', lastError: null };
+  if (behaviour.startsWith('decline:')) return { status: 'requires_payment_method', lastError: behaviour.slice('decline:'.length) };
+  // A card that pays still follows the configured simulated mode (declines, timeouts, chaos ratios).
+  const answer = await gateway.charge({ ...request, savedMethod: undefined });
+  return answer.outcome === 'approved' ? { status: 'succeeded', lastError: null } : { status: 'requires_payment_method', lastError: 'card_declined' };
+}
+
+/**
+ * The simulated gateway, charging saved cards off-session as the provider does: one intent per payment id (the
+ * idempotency key), decided once by the saved test card — so a redelivered charge gets the same answer. A charge
+ * without a saved card is the configured gateway's, as before.
+ */
+export function withSimulatedSavedCards(gateway: PaymentGateway, db: Db, appEnv: string): PaymentGateway {
+  return {
+    refund: (request) => gateway.refund(request),
+    async charge(request) {
+      if (!request.savedMethod) return gateway.charge(request);
+      const [method] = await db.select().from(simulatedPaymentMethods).where(eq(simulatedPaymentMethods.id, request.savedMethod.paymentMethodId));
+      if (!method || method.customerId !== request.savedMethod.customerId) return { outcome: 'declined', reason: `gateway declined: payment_method_unavailable (paymentId=${request.paymentId})` };
+      const intent = await createSimulatedIntent(db, { ...request, appEnv });
+      if (intent.status !== 'requires_payment_method' || intent.lastError) return chargeResultOf(intent, request.paymentId);
+      const decided = await decideSavedCardCharge(gateway, request, method.behaviour);
+      await db
+        .update(simulatedIntents)
+        .set({ ...decided, updatedAt: new Date() })
+        .where(and(eq(simulatedIntents.id, intent.id), eq(simulatedIntents.status, 'requires_payment_method')));
+      const [current] = await db.select().from(simulatedIntents).where(eq(simulatedIntents.id, intent.id));
+      return chargeResultOf(current ?? intent, request.paymentId);
     },
   };
 }

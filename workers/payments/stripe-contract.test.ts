@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createStripeGateway, createStripeIntent, TransientGatewayError } from '@/payments/gateway';
 import { retrieveStripeIntent } from '@/payments/reconcile';
 import { intentSchema } from '@/payments/webhooks';
+import authenticationRequired from '@test/support/stripe/authentication-required-402.json';
 import cardDeclined from '@test/support/stripe/card-declined-402.json';
 import succeededEvent from '@test/support/stripe/event-payment-intent-succeeded.json';
 import invalidKey from '@test/support/stripe/invalid-api-key-401.json';
@@ -45,6 +46,23 @@ describe('provider contract: off-session charge (POST /v1/payment_intents, confi
     const misconfigured = createStripeGateway({ secretKey: 'sk', fetch: provider(401, invalidKey).fetch, baseUrl: BASE }).charge(charge);
     await expect(misconfigured).rejects.toThrow(/rejected the request: 401 Invalid API Key/);
     await expect(misconfigured).rejects.not.toBeInstanceOf(TransientGatewayError);
+  });
+});
+
+describe('provider contract: off-session charge of a saved card', () => {
+  const savedMethod = { customerId: 'cus_RUa7kLm2NpQ4sT', paymentMethodId: 'pm_1QbH6m2eZvKYlo2CfGhIjKlM' };
+
+  it("names the buyer's customer and saved payment method, off_session=true; a succeeded intent is approved", async () => {
+    const { requests, fetch } = provider(200, intentSucceeded);
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch, baseUrl: BASE, appEnv: 'production' });
+    expect(await gateway.charge({ ...charge, savedMethod })).toMatchObject({ outcome: 'approved' });
+    expect(requests[0]!.headers['idempotency-key']).toBe(PAYMENT_ID);
+    expect(Object.fromEntries(requests[0]!.form)).toMatchObject({ customer: savedMethod.customerId, payment_method: savedMethod.paymentMethodId, off_session: 'true', confirm: 'true', amount: '8400' });
+  });
+
+  it('402 authentication_required is not a decline: the buyer must confirm the returned intent with its client secret', async () => {
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch: provider(402, authenticationRequired).fetch, baseUrl: BASE });
+    expect(await gateway.charge({ ...charge, savedMethod })).toEqual({ outcome: 'requires_action', gatewayReference: 'pi_3QbH7p2eZvKYlo2C1hIjKlMn', clientSecret: 'pi_3QbH7p2eZvKYlo2C1hIjKlMn_secret_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2R' });
   });
 });
 
