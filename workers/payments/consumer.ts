@@ -4,12 +4,14 @@ import { createStripeIntent, gatewayFromEnv, type PaymentGateway } from '@/payme
 import type { PaymentEvent } from '@/payments/messages';
 import { chargeCheckout, chargeOrder, refundOrderPayment, type IntentPort, type PaymentDeps } from '@/payments/service';
 import { createSimulatedIntent } from '@/payments/simulator';
-import { createSimulatedVault, withSimulatedSavedCards } from '@/payments/simulator-vault';
+import { createSimulatedVault, withSimulatedProvider, type DeliverSimulatedEvent } from '@/payments/simulator-vault';
+import { signWebhookPayload } from '@/payments/webhook-signature';
+import { handleWebhookDelivery, webhookSettingsFromEnv } from '@/payments/webhooks';
 import { createStripeVault, type VaultPort } from '@/payments/vault';
 import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { storeDeadLetter } from '@/platform/dead-letters';
-import { createLogger, type Logger } from '@/platform/logger';
+import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { sagaQueue } from '@/platform/saga-queues';
 import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';
 
@@ -31,17 +33,36 @@ export function vaultFromEnv(env: AppEnv): VaultPort {
   return createSimulatedVault(createDb(env), appEnv);
 }
 
-/** The configured gateway; the simulated one also charges the simulator's saved cards (the real one does natively). */
-function savedCardGatewayFromEnv(env: AppEnv): PaymentGateway {
+/**
+ * The simulated provider's webhook deliveries from inside the saga (its refunds): signed with its secret and handed to
+ * the same handler the webhook route runs — signature check, dedup, matching — without the HTTP hop (a queue
+ * consumer has no app to fetch through). A refused delivery is logged, as a lost webhook.
+ */
+function simulatedDelivery(env: AppEnv): DeliverSimulatedEvent {
+  return async (event) => {
+    const settings = webhookSettingsFromEnv(env, 'simulated');
+    if (!settings) return;
+    const deps = paymentDepsFromEnv(env);
+    const rawBody = JSON.stringify(event);
+    try {
+      await handleWebhookDelivery(deps, settings, { rawBody, signature: await signWebhookPayload(rawBody, env.SIMULATED_WEBHOOK_SECRET ?? ''), correlationId: `simulated:${event.id}` });
+    } catch (err) {
+      deps.logger.warn('the shop refused a simulated webhook', { eventId: event.id, type: event.type, ...describeError(err) });
+    }
+  };
+}
+
+/** The configured gateway; the simulated one also speaks for the simulated provider (saved cards, refund webhooks). */
+function providerGatewayFromEnv(env: AppEnv): PaymentGateway {
   const gateway = gatewayFromEnv(env);
   if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe') return gateway;
-  return withSimulatedSavedCards(gateway, createDb(env), getConfig(env).APP_ENV);
+  return withSimulatedProvider(gateway, createDb(env), getConfig(env).APP_ENV, simulatedDelivery(env));
 }
 
 export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
   return {
     db: createDb(env),
-    gateway: savedCardGatewayFromEnv(env),
+    gateway: providerGatewayFromEnv(env),
     intents: intentPortFromEnv(env),
     vault: vaultFromEnv(env),
     publish: async (event: PaymentEvent) => {

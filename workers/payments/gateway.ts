@@ -32,11 +32,20 @@ export interface RefundRequest {
   amountCents: number;
   /** The provider's idempotency key; default `refund-<paymentId>` (one full refund). Partial refunds pass their own. */
   idempotencyKey?: string;
+  /** Our refund row (`payment_refunds.id`): sent as `metadata.refund_id`, by which the provider's refund webhook finds it. */
+  refundId?: string;
+  currency?: string;
 }
+
+/**
+ * `succeeded`: the money went back, record it now; `pending`: the provider confirms it later by its signed refund
+ * webhook (docs/decisions/payments.md), which records it.
+ */
+export type RefundResult = { refundReference: string; status: 'succeeded' | 'pending' };
 
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
-  refund(request: RefundRequest): Promise<{ refundReference: string }>;
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
 
 /** Timeouts, 5xx, rate limits, network loss: worth retrying. */
@@ -109,7 +118,7 @@ export function createSimulatedGateway(
     async refund(request) {
       await wait(`refund:${request.paymentId}`);
       if (mode.kind === 'transient') throw new TransientGatewayError('simulated gateway timeout');
-      return { refundReference: `MOCK-REFUND-${request.idempotencyKey ?? request.paymentId}`.slice(0, 100) };
+      return { refundReference: `MOCK-REFUND-${request.idempotencyKey ?? request.paymentId}`.slice(0, 100), status: 'succeeded' };
     },
   };
 }
@@ -217,8 +226,16 @@ export function createStripeGateway(options: StripeOptions & { paymentMethod?: s
     },
     async refund(request) {
       if (!request.gatewayReference) throw new Error('cannot refund a payment without a gateway reference');
-      const { status, body } = await post('/v1/refunds', { payment_intent: request.gatewayReference, amount: String(request.amountCents) }, request.idempotencyKey ?? `refund-${request.paymentId}`);
-      if (status === 200 && body.id) return { refundReference: body.id };
+      const form = {
+        payment_intent: request.gatewayReference,
+        amount: String(request.amountCents),
+        'metadata[payment_id]': request.paymentId,
+        ...(request.refundId ? { 'metadata[refund_id]': request.refundId } : {}),
+        ...(options.appEnv ? { 'metadata[app_env]': options.appEnv } : {}),
+      };
+      const { status, body } = await post('/v1/refunds', form, request.idempotencyKey ?? `refund-${request.paymentId}`);
+      if (status === 200 && body.id && body.status === 'succeeded') return { refundReference: body.id, status: 'succeeded' };
+      if (status === 200 && body.id && (body.status === 'pending' || body.status === 'requires_action')) return { refundReference: body.id, status: 'pending' };
       throw stripeFailure(status, body, 'refund');
     },
   };

@@ -389,21 +389,8 @@ export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelle
   const payment = await findPaymentByOrder(deps.db, event.orderId);
   if (!payment || payment.status !== 'COMPLETED') return payment ?? null;
   if (payment.checkoutId !== null) return refundCheckoutOrder(deps, payment, event);
-  await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: payment.amountCents });
-  return deps.transaction(async (tx) => {
-    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
-    if (!locked || locked.status !== 'COMPLETED') return locked ?? null;
-    const [refunded] = await tx.update(payments).set({ status: 'REFUNDED', refundedCents: locked.amountCents }).where(eq(payments.id, payment.id)).returning();
-    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: 'COMPLETED', newStatus: 'REFUNDED', reason: `order cancelled: ${event.reason}`.slice(0, 255) });
-    await createNotification(tx, {
-      userId: payment.userId,
-      type: 'REFUND_ISSUED',
-      title: `Refund issued for order ${shortOrderNumber(event.orderId)}`,
-      body: `${centsToAmount(payment.amountCents).toFixed(2)} ${payment.currency} will be returned to your payment method.`,
-      orderId: event.orderId,
-    });
-    return refunded ?? null;
-  });
+  // The whole payment, as one refund row (unique per order), confirmed like any other refund.
+  return (await refundPaymentPart(deps, payment, { orderId: event.orderId, amountCents: payment.amountCents, reason: `order cancelled: ${event.reason}` })).payment;
 }
 
 /**
@@ -435,10 +422,11 @@ const refundRowOf = (payment: PaymentRow, part: RefundPart) =>
 
 /**
  * Gives back part of a payment exactly once. The refund row is claimed first (unique per cancelled order of the
- * payment, or per return), the gateway is asked with the refund's id as idempotency key (a retry, or a concurrent
- * caller, sends the same key, so the provider refunds once), then the refund, the payment's `refunded_cents`
- * (checked ≤ the amount by the table), the buyer's notice and `inTransaction` commit together — only for the call
- * that finds the refund still PENDING under its row lock; the payment becomes REFUNDED when nothing is left.
+ * payment, or per return), then the gateway is asked with the refund's id as idempotency key (a retry, or a concurrent
+ * caller, sends the same key, so the provider refunds once). A refund the provider answers `succeeded` is recorded at
+ * once ({@link completeRefund}); a `pending` one keeps its row PENDING with the provider's reference until the
+ * provider's signed refund webhook completes it. Whenever the refund is found completed — now, by an earlier call or
+ * by its webhook — `inTransaction` runs (the caller's own step, which must be idempotent).
  */
 async function refundPaymentPart(
   deps: Pick<PaymentDeps, 'db' | 'gateway' | 'transaction'>,
@@ -446,26 +434,46 @@ async function refundPaymentPart(
   part: RefundPart,
   options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
 ): Promise<{ payment: PaymentRow | null; recorded: boolean }> {
-  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: part.orderId, returnId: part.returnId ?? null, amountCents: part.amountCents, reason: part.reason }).onConflictDoNothing();
+  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: part.orderId, returnId: part.returnId ?? null, amountCents: part.amountCents, reason: part.reason.slice(0, 255) }).onConflictDoNothing();
   const [refund] = await deps.db.select().from(paymentRefunds).where(refundRowOf(payment, part));
   if (!refund) throw new Error(`refund of order ${part.orderId} was not visible`);
-  if (refund.status === 'COMPLETED') return { payment, recorded: false };
-  const { refundReference } = await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: refund.amountCents, idempotencyKey: `refund-${refund.id}` });
+  if (refund.status !== 'COMPLETED') {
+    const answer = await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: refund.amountCents, currency: payment.currency, idempotencyKey: `refund-${refund.id}`, refundId: refund.id });
+    if (answer.status === 'succeeded') return completeRefund(deps, refund.id, answer.refundReference, options);
+    await deps.db.update(paymentRefunds).set({ gatewayReference: answer.refundReference.slice(0, 100), updatedAt: new Date() }).where(and(eq(paymentRefunds.id, refund.id), eq(paymentRefunds.status, 'PENDING')));
+  }
+  // Completed before, or by its webhook while the provider was answering: only the caller's step is left.
+  const [now] = await deps.db.select({ status: paymentRefunds.status }).from(paymentRefunds).where(eq(paymentRefunds.id, refund.id));
+  if (now?.status === 'COMPLETED' && options.inTransaction) await deps.transaction(options.inTransaction);
+  return { payment: (await findPaymentById(deps.db, payment.id)) ?? null, recorded: false };
+}
+
+/**
+ * Records a refund the provider confirmed: the refund, the payment's `refunded_cents` (checked ≤ the amount by the
+ * table), the buyer's notice and `inTransaction` commit together — only for the call that finds the refund still
+ * PENDING under its row lock; the payment becomes REFUNDED when nothing is left.
+ */
+export async function completeRefund(
+  deps: Pick<PaymentDeps, 'transaction'>,
+  refundId: string,
+  refundReference: string,
+  options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
+): Promise<{ payment: PaymentRow | null; recorded: boolean }> {
   return deps.transaction(async (tx) => {
-    const [claimed] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.id, refund.id)).for('update');
-    const [current] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
+    const [claimed] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.id, refundId)).for('update');
+    const [current] = claimed ? await tx.select().from(payments).where(eq(payments.id, claimed.paymentId)).for('update') : [];
     if (!claimed || !current || claimed.status === 'COMPLETED') return { payment: current ?? null, recorded: false };
-    await tx.update(paymentRefunds).set({ status: 'COMPLETED', gatewayReference: refundReference.slice(0, 100), updatedAt: new Date() }).where(eq(paymentRefunds.id, refund.id));
+    await tx.update(paymentRefunds).set({ status: 'COMPLETED', gatewayReference: refundReference.slice(0, 100), updatedAt: new Date() }).where(eq(paymentRefunds.id, refundId));
     const refundedCents = current.refundedCents + claimed.amountCents;
     const status: PaymentStatus = refundedCents >= current.amountCents ? 'REFUNDED' : current.status;
-    const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, payment.id)).returning();
-    await tx.insert(paymentHistory).values({ paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} for ${part.reason}`.slice(0, 255) });
+    const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, current.id)).returning();
+    await tx.insert(paymentHistory).values({ paymentId: current.id, oldStatus: current.status, newStatus: status, reason: `refunded ${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} for ${claimed.reason ?? 'a refund'}`.slice(0, 255) });
     await createNotification(tx, {
-      userId: payment.userId,
+      userId: current.userId,
       type: 'REFUND_ISSUED',
-      title: `Refund issued for order ${shortOrderNumber(part.orderId)}`,
+      title: `Refund issued for order ${shortOrderNumber(claimed.orderId)}`,
       body: `${centsToAmount(claimed.amountCents).toFixed(2)} ${current.currency} will be returned to your payment method.`,
-      orderId: part.orderId,
+      orderId: claimed.orderId,
     });
     await options.inTransaction?.(tx);
     return { payment: updated ?? null, recorded: true };

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 
-import type { ChargeRequest, ChargeResult, PaymentGateway } from '@/payments/gateway';
+import type { ChargeRequest, ChargeResult, PaymentGateway, RefundRequest, RefundResult } from '@/payments/gateway';
 import { createSimulatedIntent, randomHex, TEST_CARDS, type ConfirmResult as PaymentConfirmResult, type SimulatedIntent } from '@/payments/simulator';
 import { simulatedIntents, simulatedPaymentMethods, simulatedSetupIntents, type SimulatedSetupStatus } from '@/payments/tables';
 import type { VaultPort } from '@/payments/vault';
@@ -137,14 +137,39 @@ async function decideSavedCardCharge(gateway: PaymentGateway, request: ChargeReq
   return answer.outcome === 'approved' ? { status: 'succeeded', lastError: null } : { status: 'requires_payment_method', lastError: 'card_declined' };
 }
 
+/** Hands a provider event to the shop's webhook handler, signed (see docs/decisions/payments.md). */
+export type DeliverSimulatedEvent = (event: { id: string; object: 'event'; type: string; livemode: boolean; created: number; data: { object: unknown } }) => Promise<void>;
+
 /**
- * The simulated gateway, charging saved cards off-session as the provider does: one intent per payment id (the
- * idempotency key), decided once by the saved test card — so a redelivered charge gets the same answer. A charge
- * without a saved card is the configured gateway's, as before.
+ * A refund as the provider answers it: pending, then a signed `refund.updated` (succeeded) delivered to the shop —
+ * which is what records it. Its id follows from our refund id, so a retried refund is the same refund.
  */
-export function withSimulatedSavedCards(gateway: PaymentGateway, db: Db, appEnv: string): PaymentGateway {
+async function simulatedRefund(gateway: PaymentGateway, request: RefundRequest, appEnv: string, deliver: DeliverSimulatedEvent): Promise<RefundResult> {
+  const answer = await gateway.refund(request);
+  if (!request.refundId) return answer;
+  const id = `re_sim_${request.refundId.replaceAll('-', '')}`;
+  const refund = {
+    id,
+    object: 'refund' as const,
+    amount: request.amountCents,
+    currency: (request.currency ?? 'USD').toLowerCase(),
+    status: 'succeeded',
+    payment_intent: request.gatewayReference?.startsWith('pi_sim_') ? request.gatewayReference : null,
+    metadata: { refund_id: request.refundId, payment_id: request.paymentId, app_env: appEnv },
+  };
+  await deliver({ id: `evt_sim_${randomHex(12)}`, object: 'event', created: Math.floor(Date.now() / 1000), type: 'refund.updated', livemode: false, data: { object: refund } });
+  return { refundReference: id, status: 'pending' };
+}
+
+/**
+ * The simulated provider around the configured simulated gateway: saved cards are charged off-session as the
+ * provider does — one intent per payment id (the idempotency key), decided once by the saved test card, so a
+ * redelivered charge gets the same answer; a charge without a saved card is the gateway's, as before. With
+ * `deliver`, refunds are confirmed by their signed webhook, as the real provider's are.
+ */
+export function withSimulatedProvider(gateway: PaymentGateway, db: Db, appEnv: string, deliver?: DeliverSimulatedEvent): PaymentGateway {
   return {
-    refund: (request) => gateway.refund(request),
+    refund: (request) => (deliver ? simulatedRefund(gateway, request, appEnv, deliver) : gateway.refund(request)),
     async charge(request) {
       if (!request.savedMethod) return gateway.charge(request);
       const [method] = await db.select().from(simulatedPaymentMethods).where(eq(simulatedPaymentMethods.id, request.savedMethod.paymentMethodId));

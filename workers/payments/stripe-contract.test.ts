@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createStripeGateway, createStripeIntent, TransientGatewayError } from '@/payments/gateway';
 import { retrieveStripeIntent } from '@/payments/reconcile';
-import { intentSchema } from '@/payments/webhooks';
+import { intentSchema, refundObjectSchema } from '@/payments/webhooks';
 import authenticationRequired from '@test/support/stripe/authentication-required-402.json';
 import cardDeclined from '@test/support/stripe/card-declined-402.json';
 import succeededEvent from '@test/support/stripe/event-payment-intent-succeeded.json';
@@ -10,7 +10,9 @@ import invalidKey from '@test/support/stripe/invalid-api-key-401.json';
 import intentCreated from '@test/support/stripe/payment-intent-created.json';
 import intentSucceeded from '@test/support/stripe/payment-intent-succeeded.json';
 import rateLimited from '@test/support/stripe/rate-limited-429.json';
+import refundPending from '@test/support/stripe/refund-pending.json';
 import refundSucceeded from '@test/support/stripe/refund-succeeded.json';
+import refundUpdatedEvent from '@test/support/stripe/event-refund-updated.json';
 import searchResult from '@test/support/stripe/search-result.json';
 import { recordedProvider } from '@test/support/stripe/provider';
 
@@ -83,12 +85,20 @@ describe('provider contract: client-confirmed intent (no confirm)', () => {
 });
 
 describe('provider contract: refunds and lookups', () => {
-  it('refunds an amount of the intent with the refund idempotency key', async () => {
+  it('refunds an amount of the intent with the refund idempotency key and our refund id in its metadata; succeeded is recorded now', async () => {
     const { requests, fetch } = provider(200, refundSucceeded);
-    const gateway = createStripeGateway({ secretKey: 'sk', fetch, baseUrl: BASE });
-    expect(await gateway.refund({ paymentId: PAYMENT_ID, gatewayReference: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amountCents: 2000, idempotencyKey: 'refund-r1' })).toEqual({ refundReference: 're_3QbH1e2eZvKYlo2C0bCdEfGh' });
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch, baseUrl: BASE, appEnv: 'production' });
+    const refund = { paymentId: PAYMENT_ID, gatewayReference: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amountCents: 2000, idempotencyKey: 'refund-r1', refundId: 'r1' };
+    expect(await gateway.refund(refund)).toEqual({ refundReference: 're_3QbH1e2eZvKYlo2C0bCdEfGh', status: 'succeeded' });
     expect(requests[0]).toMatchObject({ url: `${BASE}/v1/refunds`, headers: { 'idempotency-key': 'refund-r1' } });
-    expect(Object.fromEntries(requests[0]!.form)).toEqual({ payment_intent: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amount: '2000' });
+    expect(Object.fromEntries(requests[0]!.form)).toEqual({ payment_intent: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amount: '2000', 'metadata[payment_id]': PAYMENT_ID, 'metadata[refund_id]': 'r1', 'metadata[app_env]': 'production' });
+  });
+
+  it('a pending refund is left for its webhook; the recorded refund.updated event carries what the handler reads', async () => {
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch: provider(200, refundPending).fetch, baseUrl: BASE });
+    expect(await gateway.refund({ paymentId: PAYMENT_ID, gatewayReference: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amountCents: 2000 })).toEqual({ refundReference: 're_3QbH8q2eZvKYlo2C0pEnDiNg', status: 'pending' });
+    expect(refundUpdatedEvent).toMatchObject({ object: 'event', type: 'refund.updated' });
+    expect(refundObjectSchema.parse(refundUpdatedEvent.data.object)).toMatchObject({ id: 're_3QbH8q2eZvKYlo2C0pEnDiNg', status: 'succeeded', amount: 2000, currency: 'usd', metadata: { payment_id: PAYMENT_ID } });
   });
 
   it('the reconciliation lookup reads a recorded intent and a search result, both parseable as our intent', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppEnv } from '@/env';
 import {
+  completeRefund,
   findPaymentById,
   paymentOutcomeEvents,
   recordApproval,
@@ -11,7 +12,7 @@ import {
   type PaymentRow,
 } from '@/payments/service';
 import { recordConfirmedSetup } from '@/payments/methods';
-import { payments, paymentWebhookEvents } from '@/payments/tables';
+import { paymentRefunds, payments, paymentWebhookEvents } from '@/payments/tables';
 import { verifyWebhookSignature } from '@/payments/webhook-signature';
 import { AppError, notFound } from '@/platform/errors';
 
@@ -23,6 +24,8 @@ const HANDLED_EVENT_TYPES = ['payment_intent.succeeded', 'payment_intent.payment
 export type HandledType = (typeof HANDLED_EVENT_TYPES)[number];
 /** Saving a card: a succeeded setup records it; a failed one changes nothing here (the buyer saw why on the form). */
 const SETUP_EVENT_TYPES = ['setup_intent.succeeded', 'setup_intent.setup_failed'] as const;
+/** A refund's progress at the provider: only `succeeded` records it (docs/decisions/payments.md). */
+const REFUND_EVENT_TYPES = ['refund.created', 'refund.updated', 'refund.failed'] as const;
 
 /** What a delivery must match besides its signature. */
 export interface WebhookSettings {
@@ -82,6 +85,16 @@ export const setupIntentSchema = z.object({
   metadata: z.record(z.string(), z.string()).default({}),
 });
 
+export const refundObjectSchema = z.object({
+  id: z.string().min(1).max(100),
+  object: z.literal('refund'),
+  status: z.string().max(64).nullish(),
+  amount: z.number().int().positive(),
+  currency: z.string().regex(/^[a-zA-Z]{3}$/),
+  payment_intent: z.string().max(100).nullish(),
+  metadata: z.record(z.string(), z.string()).default({}),
+});
+
 type ProviderEvent = z.infer<typeof eventSchema>;
 export type Intent = z.infer<typeof intentSchema>;
 
@@ -104,6 +117,7 @@ export async function handleWebhookDelivery(
   const event = parseEvent(delivery.rawBody);
   if (await alreadyApplied(deps, settings.provider, event.id)) return { outcome: 'duplicate', eventId: event.id };
   if ((SETUP_EVENT_TYPES as readonly string[]).includes(event.type)) return handleSetupEvent(deps, settings, event);
+  if ((REFUND_EVENT_TYPES as readonly string[]).includes(event.type)) return handleRefundEvent(deps, settings, event);
   if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(event.type)) throw refuse(400, 'WEBHOOK_EVENT_UNSUPPORTED', `Event type ${event.type} is not handled`);
   const intent = intentSchema.safeParse(event.data.object);
   if (!intent.success) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The event does not carry a payment intent');
@@ -155,6 +169,40 @@ async function handleSetupEvent(deps: PaymentDeps, settings: WebhookSettings, ev
     outcome = result.outcome;
   }
   await deps.db.insert(paymentWebhookEvents).values({ provider: settings.provider, eventId: event.id, type: event.type, paymentId: null, outcome }).onConflictDoNothing();
+  return { outcome, eventId: event.id };
+}
+
+/** Our refund row this provider refund is, or a 422 naming the first thing that does not match. */
+async function matchRefund(deps: PaymentDeps, refund: z.infer<typeof refundObjectSchema>) {
+  const refundId = z.guid().safeParse(refund.metadata.refund_id);
+  const [row] = refundId.success ? await deps.db.select().from(paymentRefunds).where(eq(paymentRefunds.id, refundId.data)) : [];
+  const payment = row ? await findPaymentById(deps.db, row.paymentId) : undefined;
+  if (!row || !payment || refund.metadata.payment_id !== payment.id) throw refuse(422, 'WEBHOOK_REFUSED', 'The refund is not one of ours');
+  if ((row.gatewayReference !== null && row.gatewayReference !== refund.id) || (refund.payment_intent && refund.payment_intent !== payment.gatewayReference)) {
+    throw refuse(422, 'WEBHOOK_REFUSED', 'The refund does not belong to this payment');
+  }
+  if (refund.amount !== row.amountCents || refund.currency.toUpperCase() !== payment.currency) throw refuse(422, 'WEBHOOK_REFUSED', 'The refund amount or currency differs from ours');
+  return { row, payment };
+}
+
+/**
+ * A refund's event: `succeeded` completes our PENDING refund (money conserved: `completeRefund` adds it once);
+ * pending, failed or canceled change nothing here — a failed refund stays PENDING, logged for an operator.
+ * Repeated and out-of-order events are harmless: a completed refund is never moved back.
+ */
+async function handleRefundEvent(deps: PaymentDeps, settings: WebhookSettings, event: ProviderEvent): Promise<{ outcome: WebhookOutcome; eventId: string }> {
+  const parsed = refundObjectSchema.safeParse(event.data.object);
+  if (!parsed.success) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The event does not carry a refund');
+  const refund = parsed.data;
+  checkEventScope(settings, event, refund.metadata);
+  const { row, payment } = await matchRefund(deps, refund);
+  let outcome: WebhookOutcome = 'stale';
+  if (refund.status === 'succeeded') {
+    outcome = (await completeRefund(deps, row.id, refund.id)).recorded ? 'applied' : 'stale';
+  } else if (refund.status === 'failed' || refund.status === 'canceled') {
+    deps.logger.error('the provider could not make a refund; it stays PENDING for an operator', { refundId: row.id, paymentId: payment.id, status: refund.status });
+  }
+  await deps.db.insert(paymentWebhookEvents).values({ provider: settings.provider, eventId: event.id, type: event.type, paymentId: payment.id, outcome }).onConflictDoNothing();
   return { outcome, eventId: event.id };
 }
 
