@@ -64,7 +64,7 @@ const amountToCents = (amount: number) => Math.round(amount * 100);
 function nextActionOf(row: PaymentRow) {
   if (row.status !== 'PENDING' || row.confirmation !== 'client' || !row.clientSecret || !row.gatewayReference) return null;
   if (!row.gatewayReference.startsWith('pi_sim_')) return { type: 'use_provider_js' as const, url: null, clientSecret: row.clientSecret };
-  const returnUrl = row.orderId ? `/orders/${row.orderId}/confirmation` : '/orders';
+  const returnUrl = row.orderId ? `/orders/${row.orderId}/confirmation` : `/checkouts/${row.checkoutId}/confirmation`;
   const query = new URLSearchParams({ client_secret: row.clientSecret, return_url: returnUrl });
   return { type: 'redirect' as const, url: `/pay/sim/${row.gatewayReference}?${query.toString()}`, clientSecret: row.clientSecret };
 }
@@ -326,7 +326,7 @@ export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promi
 async function openClientIntent(deps: PaymentDeps, payment: PaymentRow): Promise<PaymentRow> {
   if (payment.status !== 'PENDING' || payment.clientSecret) return payment;
   if (!deps.intents) throw new PermanentMessageError(`payment ${payment.id} must be confirmed by the buyer, but no provider intents are configured`);
-  const intent = await deps.intents.create({ paymentId: payment.id, orderId: payment.orderId!, amountCents: payment.amountCents, currency: payment.currency });
+  const intent = await deps.intents.create({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency });
   const [opened] = await deps.db
     .update(payments)
     .set({ gatewayReference: intent.id, clientSecret: intent.clientSecret, updatedAt: new Date() })
@@ -369,12 +369,14 @@ export async function findPaymentById(db: Db, id: string): Promise<PaymentRow | 
 export async function chargeCheckout(deps: PaymentDeps, event: CheckoutCreated): Promise<PaymentRow> {
   const amountCents = amountToCents(event.totalAmount);
   if (amountCents <= 0) throw new PermanentMessageError(`checkout ${event.checkoutId} has no amount to charge`);
-  await createPendingPayment(deps.db, { checkoutId: event.checkoutId, userId: event.userId, amountCents, currency: event.currency, idempotencyKey: event.idempotencyKey, reason: 'checkout.created received' });
+  await createPendingPayment(deps.db, { checkoutId: event.checkoutId, userId: event.userId, amountCents, currency: event.currency, idempotencyKey: event.idempotencyKey, reason: 'checkout.created received', confirmation: event.paymentConfirmation });
   const payment = await findPaymentByCheckout(deps.db, event.checkoutId);
   if (!payment) throw new PermanentMessageError(`idempotency key ${event.idempotencyKey} belongs to another payment`);
   if (payment.amountCents !== amountCents) {
     throw new PermanentMessageError(`payment ${payment.id} is for ${payment.amountCents} cents, the event says ${amountCents}`);
   }
+  // One intent for the checkout's total: the buyer pays every seller's order at once.
+  if (payment.confirmation === 'client') return openClientIntent(deps, payment);
   const settled = await settlePayment(deps, payment, event.correlationId);
   await Promise.all((await checkoutOutcomeEvents(deps.db, settled, event.correlationId)).map((outcome) => deps.publish(outcome)));
   return settled;

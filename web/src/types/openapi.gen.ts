@@ -9747,6 +9747,11 @@ export interface components {
              * @example WELCOME10
              */
             promoCode?: string | null;
+            /**
+             * @description `client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them
+             * @enum {string}
+             */
+            paymentConfirmation?: "off_session" | "client";
         };
         ShippingOption: {
             id: string;
