@@ -2,11 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
 import { currentUser, requireAuth } from '@/identity';
+import { TransientGatewayError } from '@/payments/gateway';
 import { listSavedMethods, removeMethod, setDefaultMethod, startCardSetup, toSavedMethodResponse, type MethodDeps } from '@/payments/methods';
 import type { MakePaymentDeps } from '@/payments/routes';
 import { cardSetupSchema, paymentMethodIdParamsSchema, savedPaymentMethodSchema } from '@/payments/schema';
 import type { AppBindings } from '@/env';
-import { errorResponses } from '@/platform/errors';
+import { AppError, errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 
@@ -24,6 +25,15 @@ export function createPaymentMethodsRouter(makeDeps: MakePaymentDeps) {
     const deps = makeDeps(c.env, c.get('logger'));
     if (!deps.vault) throw new Error('saved payment methods are not configured');
     return { db: deps.db, vault: deps.vault, transaction: deps.transaction };
+  };
+  /** A provider that does not answer: 504, nothing changed on our side (the buyer may simply try again). */
+  const atProvider = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof TransientGatewayError) throw new AppError(504, 'GATEWAY_TIMEOUT', 'The payment provider did not answer; nothing was changed, try again');
+      throw err;
+    }
   };
   const list = async (c: AppContext) => {
     const deps = methodDeps(c);
@@ -50,9 +60,9 @@ export function createPaymentMethodsRouter(makeDeps: MakePaymentDeps) {
         security,
         summary: "Start saving a card: the provider's setup intent and where the buyer confirms it; the provider's webhook records the card",
         middleware: [requireAuth()] as const,
-        responses: { 201: jsonContent(envelope(cardSetupSchema), 'Setup started'), ...errorResponses(401) },
+        responses: { 201: jsonContent(envelope(cardSetupSchema), 'Setup started'), ...errorResponses(401, 504) },
       }),
-      async (c) => c.json({ success: true as const, data: await startCardSetup(methodDeps(c), currentUser(c).id) }, 201),
+      async (c) => c.json({ success: true as const, data: await atProvider(() => startCardSetup(methodDeps(c), currentUser(c).id)) }, 201),
     )
     .openapi(
       createRoute({
@@ -76,10 +86,10 @@ export function createPaymentMethodsRouter(makeDeps: MakePaymentDeps) {
         summary: 'Remove a saved card (detached at the provider); removing the default makes the newest remaining card the default',
         middleware: [requireAuth()] as const,
         request: { params: paymentMethodIdParamsSchema },
-        responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 404) },
+        responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 404, 504) },
       }),
       async (c) => {
-        await removeMethod(methodDeps(c), currentUser(c).id, c.req.valid('param').id);
+        await atProvider(() => removeMethod(methodDeps(c), currentUser(c).id, c.req.valid('param').id));
         return c.body(null, 204);
       },
     );
