@@ -10,7 +10,7 @@ import { productEmbeddingText } from '../workers/search/embedding-text.ts';
 import { createDb } from '../workers/platform/db.ts';
 import { createEmbedder } from '../workers/search/config.ts';
 import { aiSearchQuerySchema } from '../workers/search/schema.ts';
-import { createSearchCaches, smartSearch } from '../workers/search/service.ts';
+import { createSearchCaches, HYBRID_DEPTH_RATIO, smartSearch, type SearchDeps } from '../workers/search/service.ts';
 import { CATEGORIES, PRODUCTS } from '../scripts/db/seed-data.ts';
 import { MINILM_MIN_SIMILARITY } from '../scripts/embeddings/model.ts';
 import { startSemanticStack } from '../scripts/embeddings/stack.ts';
@@ -22,6 +22,8 @@ type Mode = (typeof MODES)[number];
 const MODE_LABEL: Record<Mode, string> = { keyword: 'keyword', ai: 'semantic (`mode=ai`)', hybrid: 'hybrid (default)' };
 const FLOORS = [0.2, MINILM_MIN_SIMILARITY, 0.3, 0.35].filter((value, index, all) => all.indexOf(value) === index).sort();
 const GOAL_HIT5 = 0.9;
+/** Hybrid's semantic depth as a share of the floor; 1 = no deeper than the floor (the fusion before). */
+const DEPTHS = [0.4, 0.5, HYBRID_DEPTH_RATIO, 0.8, 1].filter((value, index, all) => all.indexOf(value) === index).sort();
 
 /** Every meaning query must share no content word with the text of a product it wants. */
 function checkMeaningQueries(): string[] {
@@ -64,43 +66,52 @@ if (problems.length > 0) {
 console.log('loading all-MiniLM-L6-v2 and embedding the seed catalog…');
 const stack = await startSemanticStack();
 const results: Record<string, Scores> = {};
+const depthResults: Record<number, Scores> = {};
 try {
   console.log(`  model loaded in ${(stack.modelLoadMs / 1000).toFixed(1)} s, ${stack.embedded} products embedded`);
   const embedder = createEmbedder(stack.env);
   const caches = createSearchCaches();
+  const evaluate = async (mode: Mode, overrides: Partial<SearchDeps>): Promise<Scores> => {
+    const deps = { db: createDb(stack.env), embedder, minSimilarity: MINILM_MIN_SIMILARITY, queryTimeoutMs: 30_000, caches, ...overrides };
+    const run = async (q: string) => (await smartSearch(deps, aiSearchQuerySchema.parse({ q, mode, limit: 10 }))).results.map((item) => item.id);
+    let hit5 = 0;
+    let ndcg10 = 0;
+    const byKind = { meaning: [0, 0], keyword: [0, 0] };
+    const misses: string[] = [];
+    for (const query of LABELLED_QUERIES) {
+      const ids = await run(query.q);
+      const hit = hitAt(ids, query.relevant, 5);
+      hit5 += hit;
+      ndcg10 += ndcgAt(ids, query.relevant, 10);
+      byKind[query.kind][0]! += hit;
+      byKind[query.kind][1]!++;
+      if (!hit) misses.push(`${query.q} → [${ids.slice(0, 5).join(', ')}]`);
+    }
+    let nonsenseMax = 0;
+    for (const q of NONSENSE_QUERIES) nonsenseMax = Math.max(nonsenseMax, (await run(q)).length);
+    const n = LABELLED_QUERIES.length;
+    return {
+      hit5: hit5 / n,
+      ndcg10: ndcg10 / n,
+      meaningHit5: byKind.meaning[0]! / byKind.meaning[1]!,
+      keywordHit5: byKind.keyword[0]! / byKind.keyword[1]!,
+      nonsenseMax,
+      misses,
+    };
+  };
+  const print = (label: string, r: Scores) =>
+    console.log(`${label}: hit@5 ${r.hit5.toFixed(3)} (meaning ${r.meaningHit5.toFixed(3)}, keyword ${r.keywordHit5.toFixed(3)}), nDCG@10 ${r.ndcg10.toFixed(3)}, nonsense → ${r.nonsenseMax} results`);
   for (const floor of FLOORS) {
     for (const mode of MODES) {
       if (mode === 'keyword' && floor !== MINILM_MIN_SIMILARITY) continue;
-      const deps = { db: createDb(stack.env), embedder, minSimilarity: floor, queryTimeoutMs: 30_000, caches };
-      const run = async (q: string) => (await smartSearch(deps, aiSearchQuerySchema.parse({ q, mode, limit: 10 }))).results.map((item) => item.id);
-      let hit5 = 0;
-      let ndcg10 = 0;
-      const byKind = { meaning: [0, 0], keyword: [0, 0] };
-      const misses: string[] = [];
-      for (const query of LABELLED_QUERIES) {
-        const ids = await run(query.q);
-        const hit = hitAt(ids, query.relevant, 5);
-        hit5 += hit;
-        ndcg10 += ndcgAt(ids, query.relevant, 10);
-        byKind[query.kind][0]! += hit;
-        byKind[query.kind][1]!++;
-        if (!hit) misses.push(`${query.q} → [${ids.slice(0, 5).join(', ')}]`);
-      }
-      let nonsenseMax = 0;
-      for (const q of NONSENSE_QUERIES) nonsenseMax = Math.max(nonsenseMax, (await run(q)).length);
-      const n = LABELLED_QUERIES.length;
-      results[`${mode}@${floor}`] = {
-        hit5: hit5 / n,
-        ndcg10: ndcg10 / n,
-        meaningHit5: byKind.meaning[0]! / byKind.meaning[1]!,
-        keywordHit5: byKind.keyword[0]! / byKind.keyword[1]!,
-        nonsenseMax,
-        misses,
-      };
-      const r = results[`${mode}@${floor}`]!;
-      console.log(`${mode.padEnd(7)} floor ${floor}: hit@5 ${r.hit5.toFixed(3)} (meaning ${r.meaningHit5.toFixed(3)}, keyword ${r.keywordHit5.toFixed(3)}), nDCG@10 ${r.ndcg10.toFixed(3)}, nonsense → ${nonsenseMax} results`);
-      if (floor === MINILM_MIN_SIMILARITY && misses.length > 0) console.log(`  misses: ${misses.join('; ')}`);
+      const r = (results[`${mode}@${floor}`] = await evaluate(mode, { minSimilarity: floor }));
+      print(`${mode.padEnd(7)} floor ${floor}`, r);
+      if (floor === MINILM_MIN_SIMILARITY && r.misses.length > 0) console.log(`  misses: ${r.misses.join('; ')}`);
     }
+  }
+  for (const depth of DEPTHS) {
+    const r = (depthResults[depth] = await evaluate('hybrid', { hybridDepthRatio: depth }));
+    print(`hybrid  depth ${depth}`, r);
   }
 } finally {
   await stack.close();
@@ -122,6 +133,10 @@ const meaningCount = LABELLED_QUERIES.filter((query) => query.kind === 'meaning'
 const mainRows = MODES.map((mode) => {
   const r = at(mode);
   return `| ${MODE_LABEL[mode]} | ${f3(r.hit5)} | ${f3(r.ndcg10)} | ${f3(r.meaningHit5)} | ${f3(r.keywordHit5)} | ${r.nonsenseMax} |`;
+});
+const depthRows = DEPTHS.map((depth) => {
+  const r = depthResults[depth]!;
+  return `| ${depth}${depth === HYBRID_DEPTH_RATIO ? ' (configured)' : depth === 1 ? ' (floor only)' : ''} | ${f3(depth * MINILM_MIN_SIMILARITY)} | ${f3(r.hit5)} | ${f3(r.ndcg10)} | ${r.nonsenseMax} |`;
 });
 const floorRows = FLOORS.map((floor) => `| ${floor}${floor === MINILM_MIN_SIMILARITY ? ' (configured)' : ''} | ${f3(at('ai', floor).hit5)} | ${f3(at('ai', floor).ndcg10)} | ${f3(at('hybrid', floor).hit5)} | ${f3(at('hybrid', floor).ndcg10)} | ${Math.max(at('ai', floor).nonsenseMax, at('hybrid', floor).nonsenseMax)} |`);
 writeSection(
@@ -145,10 +160,17 @@ Floor sweep (semantic and hybrid):
 |---|---|---|---|---|---|
 ${floorRows.join('\n')}
 
-Where hybrid cannot beat semantic on hit@5 here: MiniLM already places every keyword query's product in its top 5
-(brand names such as "hubline" share word pieces with the product name), and the meaning queries it misses rate their product
-*below* the strongest nonsense match (e.g. "sear a steak" → skillet 0.17, "xqzt blorf" → 0.23), so no floor keeps them while
-dropping nonsense, and the keyword half cannot find a product that shares no word with the query. Fusion still orders better (nDCG).
+How hybrid beats semantic: the floor judges the *query* (its best match reaches the floor, or a keyword matches —
+else nothing, so nonsense stays empty), and an understood query's semantic list reaches deeper, to ${HYBRID_DEPTH_RATIO} × the floor, for
+RRF to rank with the keyword list (docs/decisions/search.md). \`mode=ai\` keeps the per-result floor of its contract. The oblique
+queries MiniLM rates low ("keep my coffee warm during a trek" → bottle 0.21, "sear a steak" → skillet 0.17) come back; a query whose
+*best* match is below nonsense ("listen to songs without bothering others", 0.18) still cannot be told from nonsense.
+
+Depth sweep (hybrid at the configured floor; 1 = candidates no deeper than the floor):
+
+| depth (share of the floor) | semantic candidates down to | hybrid hit@5 | hybrid nDCG@10 | nonsense results |
+|---|---|---|---|---|
+${depthRows.join('\n')}
 
 Hybrid misses at the configured floor (query → top 5 ids): ${hybrid.misses.length === 0 ? 'none' : hybrid.misses.map((miss) => `\`${miss}\``).join('; ')}.
 

@@ -33,7 +33,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 8797);
 const RECALL_QUERIES = 50;
 const K = 10;
 const SELLER_ID = '00000000-0000-0000-0000-000000000003';
-const GOAL = { hybridP95Ms: 40, hybridP95Ratio: 2, recall: 0.95 };
+const GOAL = { hybridP95Ms: 40, hybridP95Ratio: 2, recall: 0.95, readP95Ratio: 1.2 };
 /**
  * The figures before keyword search used indexes (main at 2026-11-25, load average 3.0, the same script): the
  * full-text GIN index had a pending list PGlite never vacuums, and the name `ILIKE '%q%'` had no index, so every
@@ -64,11 +64,33 @@ function requests(path: (q: string) => string): autocannon.Request[] {
   ];
 }
 
+/**
+ * Browsing: the first 5 pages of the list in 3 sorts, and 200 product pages — a hot set a shop's visitors share,
+ * so after the warm-up the public edge cache answers (workers/catalog/read-cache.ts); anonymous, as a visitor.
+ */
+const LIST_PATHS = ['createdAt,desc', 'price,asc', 'soldCount,desc'].flatMap((sort) => [1, 2, 3, 4, 5].map((page) => `/api/v1/products?page=${page}&size=20&sort=${sort}`));
+const DETAIL_PATHS = Array.from({ length: 200 }, (_, i) => `/api/v1/products/${(i * 47) % 10_000 + 1}`);
+function cycle(paths: string[]): autocannon.Request[] {
+  let next = 0;
+  return [
+    {
+      method: 'GET',
+      setupRequest: (request) => {
+        const n = next++;
+        // Its own client address per request, like the search rows (the local /api/* limit is per IP).
+        return { ...request, path: paths[n % paths.length]!, headers: { ...request.headers, 'cf-connecting-ip': `10.200.${(n >> 8) & 255}.${n & 255}` } };
+      },
+    },
+  ];
+}
+
 const SCENARIOS: { name: string; label: string; requests?: autocannon.Request[]; path?: string }[] = [
   { name: 'db', label: '`GET /health/db` (`SELECT 1`, the unit)', path: '/health/db' },
   { name: 'keyword', label: 'keyword `GET /products/search?q=`', requests: requests((q) => `/api/v1/products/search?q=${q}`) },
   { name: 'semantic', label: 'semantic `GET /products/ai-search?mode=ai&q=`', requests: requests((q) => `/api/v1/products/ai-search?mode=ai&q=${q}`) },
   { name: 'hybrid', label: 'hybrid `GET /products/ai-search?q=`', requests: requests((q) => `/api/v1/products/ai-search?q=${q}`) },
+  { name: 'list', label: 'product list `GET /products?page=&sort=` (15 pages, edge-cached)', requests: cycle(LIST_PATHS) },
+  { name: 'detail', label: 'product detail `GET /products/{id}` (200 products, edge-cached)', requests: cycle(DETAIL_PATHS) },
 ];
 
 async function insertCatalog(client: pg.Client): Promise<{ insertMs: number; embedMs: number; embedded: number }> {
@@ -76,9 +98,21 @@ async function insertCatalog(client: pg.Client): Promise<{ insertMs: number; emb
   await insertProducts(client, SELLER_ID, generateProducts(PRODUCTS));
   const inserted = performance.now();
   const db = drizzle({ client, casing: 'snake_case' });
-  const { embedded } = await embedProducts(db, createLocalEmbedder(), { batchSize: 250 });
+  // The embedded database's socket server can interleave this connection with the instance's own queries (the
+  // per-minute cron) and answer `portal "" does not exist` (docs/SECURITY.md F5). The upsert is idempotent and
+  // skips vectors already written, so a failed pass is simply run again.
+  let embedded = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      embedded += (await embedProducts(db, createLocalEmbedder(), { batchSize: 250 })).embedded.length;
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`  embedding pass ${attempt} failed (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err).slice(0, 80)}); running it again`);
+    }
+  }
   await client.query('analyze products; analyze product_embeddings');
-  return { insertMs: inserted - started, embedMs: performance.now() - inserted, embedded: embedded.length };
+  return { insertMs: inserted - started, embedMs: performance.now() - inserted, embedded };
 }
 
 const vectorLiteral = (vector: number[]) => `[${vector.join(',')}]`;
@@ -181,7 +215,12 @@ try {
   });
   const hybrid = results.hybrid!;
   const appRecall = recall[HNSW_EF_SEARCH]!;
-  const met = { latency: hybrid.p95 < GOAL.hybridP95Ms, ratio: hybrid.p95 / unit.p95 <= GOAL.hybridP95Ratio, recall: appRecall >= GOAL.recall };
+  const met = {
+    latency: hybrid.p95 < GOAL.hybridP95Ms,
+    ratio: hybrid.p95 / unit.p95 <= GOAL.hybridP95Ratio,
+    recall: appRecall >= GOAL.recall,
+    reads: (['list', 'detail'] as const).every((name) => results[name]!.p95 / unit.p95 <= GOAL.readP95Ratio && results[name]!.errors + results[name]!.non2xx === 0),
+  };
   const beforeAfter = (['keyword', 'semantic', 'hybrid'] as const).map((name) => {
     const r = results[name]!;
     return `| ${name} | ${ms(BEFORE[name]!.p95)} (${BEFORE[name]!.ratio.toFixed(2)}×) | ${ms(r.p95)} (${ratio(r.p95, unit.p95)}) |`;
@@ -228,11 +267,24 @@ index is what is measured; left to itself, the planner ${usesIndex ? 'uses' : '*
 | hybrid p95 < ${GOAL.hybridP95Ms} ms locally after warm-up | ${ms(hybrid.p95)} | ${yes(met.latency)} |
 | hybrid p95 ≤ ${GOAL.hybridP95Ratio}× \`SELECT 1\` p95 | ${ratio(hybrid.p95, unit.p95)} | ${yes(met.ratio)} |
 | recall@${K} ≥ ${GOAL.recall} | ${appRecall.toFixed(3)} | ${yes(met.recall)} |
+| product list and detail p95 ≤ ${GOAL.readP95Ratio}× \`SELECT 1\` p95 | list ${ratio(results.list!.p95, unit.p95)}, detail ${ratio(results.detail!.p95, unit.p95)} | ${yes(met.reads)} |
+
+Product list and detail: anonymous visitors browsing a hot set (the first 5 pages of the list in 3 sorts; 200 product
+pages) — after the warm-up the public edge cache (Cache API, 10 s, keyed on the catalog generation) answers, which is
+what most catalog reads of a shop are. A miss costs the uncached route (one list query + count, or the product + its
+images) plus two cache look-ups and a put; sellers and admins always bypass the cache.
 
 Seed reference (different hardware and stack, 40-ish products): \`/ai-search\` @20 RPS total p95 8 ms (cached),
 vector layer 990 ms; keyword search p95 7 ms at 147/s. Compare the ratios, not the milliseconds: here the load generator,
 wrangler, workerd, the Neon proxy and PGlite (single-threaded WebAssembly Postgres) share the same cores.`,
   );
+  reportSummary({
+    name: 'catalog reads',
+    figure: `list p95 ${ms(results.list!.p95)} (${ratio(results.list!.p95, unit.p95)} SELECT 1), detail p95 ${ms(results.detail!.p95)} (${ratio(results.detail!.p95, unit.p95)}); edge-cached, 10,000 products`,
+    seed: '—',
+    goal: `list and detail p95 ≤ ${GOAL.readP95Ratio}× SELECT 1 p95`,
+    met: met.reads,
+  });
   reportSummary({
     name: 'search',
     figure: `hybrid p95 ${ms(hybrid.p95)} (${ratio(hybrid.p95, unit.p95)} SELECT 1), keyword p95 ${ms(results.keyword!.p95)}, semantic p95 ${ms(results.semantic!.p95)}; recall@10 ${appRecall.toFixed(3)}`,

@@ -25,6 +25,7 @@ import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { orderDepsFromEnv } from '@/orders/deps';
 import { sagaAdminRouter } from '@/orders/admin-routes';
+import { createPaymentMethodsRouter } from '@/payments/methods-routes';
 import { createPaymentsRouter } from '@/payments/routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { createSimulatorRouter } from '@/payments/simulator-routes';
@@ -175,6 +176,7 @@ function mountRoutes(app: AppRouter) {
     taxRouter,
     createEarningsRouter(),
     createPaymentsRouter(paymentDepsFromEnv),
+    createPaymentMethodsRouter(paymentDepsFromEnv),
     createPaymentWebhooksRouter(paymentDepsFromEnv),
     // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
     createSimulatorRouter((request, env) => app.fetch(request, env)),

@@ -7,6 +7,17 @@ export const SAMPLE_USERS = [
   { id: '00000000-0000-0000-0000-000000000004', email: 'outdoors.seller@example.com', password: 'Seller@123', role: 'seller', firstName: 'Sam', lastName: 'Rivera' },
 ] as const;
 
+/**
+ * Each sample customer's saved test card at the simulated provider (`4242…`, succeeds), their default: an order placed
+ * without a payment step (`POST /orders`, the original scripts) is charged off-session against it.
+ */
+export const SAMPLE_SAVED_CARDS = SAMPLE_USERS.filter((user) => user.role === 'customer').map((user, index) => ({
+  userId: user.id,
+  customerId: `cus_sim_seed${index + 1}`,
+  paymentMethodId: `pm_sim_seed${index + 1}`,
+  last4: '4242',
+}));
+
 export const SELLER_PROFILES = [
   { userId: SAMPLE_USERS[2].id, displayName: 'Jane\u2019s General Store', bio: 'Electronics, home, fashion, books and beauty, shipped fast.' },
   { userId: SAMPLE_USERS[3].id, displayName: 'Rivera Outdoors', bio: 'Gear for training, camping and the trail.' },

@@ -8,9 +8,10 @@ import { sellerProfiles, userProfiles, users } from '../../workers/identity/tabl
 import type { Embedder } from '../../workers/search/embedder.ts';
 import { embedProducts } from '../../workers/search/embedding-store.ts';
 import { createLocalEmbedder } from '../../workers/search/local-embedder.ts';
+import { paymentCustomers, savedPaymentMethods, simulatedPaymentMethods } from '../../workers/payments/tables.ts';
 import { promotions } from '../../workers/promotions/tables.ts';
 import { taxRates } from '../../workers/tax/tables.ts';
-import { CATEGORIES, PRODUCTS, SAMPLE_PROMOTIONS, SAMPLE_TAX_RATES, SAMPLE_USERS, SELLER_PROFILES } from './seed-data.ts';
+import { CATEGORIES, PRODUCTS, SAMPLE_PROMOTIONS, SAMPLE_SAVED_CARDS, SAMPLE_TAX_RATES, SAMPLE_USERS, SELLER_PROFILES } from './seed-data.ts';
 
 export interface SeedResult {
   users: number;
@@ -18,6 +19,27 @@ export interface SeedResult {
   products: number;
   /** Products given a vector by the embedder (those ACTIVE without one from its model). */
   embedded: number;
+}
+
+type SeedTx = Parameters<Parameters<ReturnType<typeof drizzle>['transaction']>[0]>[0];
+
+/**
+ * The sample customers' saved test cards, on the simulated provider's side and ours — only for customers created by
+ * this run, so a card the developer removed stays removed.
+ */
+async function seedSavedCards(tx: SeedTx, newUserIds: string[]) {
+  const cards = SAMPLE_SAVED_CARDS.filter((card) => newUserIds.includes(card.userId));
+  if (cards.length === 0) return;
+  const expYear = new Date().getUTCFullYear() + 3;
+  await tx.insert(paymentCustomers).values(cards.map((card) => ({ userId: card.userId, provider: 'simulated', customerId: card.customerId }))).onConflictDoNothing();
+  await tx
+    .insert(simulatedPaymentMethods)
+    .values(cards.map((card) => ({ id: card.paymentMethodId, customerId: card.customerId, brand: 'visa', last4: card.last4, expMonth: 12, expYear, behaviour: 'succeed' })))
+    .onConflictDoNothing();
+  await tx
+    .insert(savedPaymentMethods)
+    .values(cards.map((card) => ({ userId: card.userId, provider: 'simulated', customerId: card.customerId, providerMethodId: card.paymentMethodId, brand: 'visa', last4: card.last4, expMonth: 12, expYear, isDefault: true })))
+    .onConflictDoNothing();
 }
 
 /**
@@ -57,6 +79,7 @@ export async function seedDatabase(connectionString: string, options: { embedder
       if (images.length > 0) await tx.insert(productImages).values(images);
       await tx.insert(promotions).values(SAMPLE_PROMOTIONS).onConflictDoNothing();
       await tx.insert(taxRates).values(SAMPLE_TAX_RATES).onConflictDoNothing();
+      await seedSavedCards(tx, newUsers.map((user) => user.id));
       for (const table of ['categories', 'products', 'product_images']) {
         await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from ${table}), 1))`));
       }

@@ -78,3 +78,35 @@ test('a card that asks for 3-D Secure pays once the challenge is completed', asy
   await page.getByRole('button', { name: 'Complete authentication' }).click();
   await expectConfirmedBackInShop(page, orderId);
 });
+
+test('a saved 3-D Secure card: saved on the provider setup page, the order placed without a payment step waits, and the buyer finishes it', async ({ page, request }) => {
+  const buyer = await newVerifiedCustomer(request, 'saved');
+  const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${await apiToken(request, buyer)}` }, data: { product_id: PRODUCT_ID, quantity: 1 } });
+  expect(added.status()).toBe(201);
+  await logIn(page, buyer, '/profile');
+  await expect(page.getByText('No saved cards yet.')).toBeVisible();
+  await page.getByRole('button', { name: '+ Add a card' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Save a card' })).toBeVisible();
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.getByLabel('Card number').fill('4000 0025 0000 3220');
+  await page.getByRole('button', { name: 'Save card' }).click();
+  await page.getByRole('button', { name: 'Complete authentication' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Card saved' })).toBeVisible();
+  await page.getByRole('link', { name: 'Return to the shop' }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.locator('strong', { hasText: 'VISA ending 3220' })).toBeVisible();
+
+  // "Saved card" (the default choice): charged off-session, the bank asks for the buyer, the order waits.
+  await page.goto(`/checkout?seller=${SELLER_ID}`);
+  await page.getByRole('radio', { name: 'Enter an address' }).check();
+  await fillAddress(page, { street: '4 Saved Card Street', city: 'Hanoi', state: 'HN', country: 'VN', postalCode: '100000' });
+  await page.getByRole('button', { name: 'Place Order' }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}\/confirmation$/);
+  const orderId = /\/orders\/([0-9a-f-]{36})\/confirmation$/.exec(page.url())?.[1] ?? '';
+  await expect(page.getByRole('heading', { level: 1, name: 'Finish your payment' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  await expect(page.getByRole('alert').filter({ hasText: 'Your bank asks you to confirm this payment' })).toBeVisible();
+  await page.getByRole('link', { name: 'Pay now' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '3-D Secure authentication' })).toBeVisible();
+  await page.getByRole('button', { name: 'Complete authentication' }).click();
+  await expectConfirmedBackInShop(page, orderId);
+});

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { addressBody, createAddress, createCheckout, createOrder, createOrderNotification, createProduct, createReturn, paymentOf, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
+import { addressBody, createAddress, createCheckout, createSavedCard, createOrder, createOrderNotification, createProduct, createReturn, paymentOf, SEEDED_PRODUCT_ID } from '@test/security/support/fixtures';
 import { newActor, send, type Actor, type Answer } from '@test/security/support/harness';
 import { loadOperations, opName } from '@test/security/support/openapi';
 
@@ -249,6 +249,18 @@ const OBJECT_ROUTES: ObjectRoute[] = [
       const payment = (await send('GET', `/api/v1/payments/${ids.split(' ')[0]}`, { token: owner.token })).json as { data: { id: string; orderId: string; userId: string; amount: number } };
       return { id: payment.data.id, orderId: payment.data.orderId, userId: payment.data.userId, amount: payment.data.amount };
     },
+  },
+  {
+    name: 'saved card (its buyer only)',
+    covers: ['/api/v1/payments/methods/{id}', '/api/v1/payments/methods/{id}/default'],
+    owner: 'customer',
+    outsiders: ['customer2', 'seller', 'admin'],
+    create: async (owner) => createSavedCard(owner),
+    attempts: (id) => [
+      { method: 'PUT', path: `/api/v1/payments/methods/${id}/default` },
+      { method: 'DELETE', path: `/api/v1/payments/methods/${id}` },
+    ],
+    snapshot: async (owner) => (await send('GET', '/api/v1/payments/methods', { token: owner.token })).json,
   },
   {
     name: 'notification (recipient only)',

@@ -35,3 +35,25 @@ export const orderAsBuyer = async (buyer: TestUser, orderId: string) =>
   (await SELF.fetch(`${ORIGIN}/api/v1/orders/${orderId}`, { headers: jsonHeaders(buyer) }).then((r) => r.json() as Promise<{ data: { status: string } }>)).data;
 
 export const paymentRow = async (paymentId: string) => (await db.select().from(payments).where(eq(payments.id, paymentId)))[0]!;
+
+export type CardSetup = { setupIntentId: string; nextAction: { type: string; url: string | null; clientSecret: string } };
+
+/** `POST /payments/methods/setup` as the buyer: the setup intent and where to confirm it. */
+export async function startCardSetup(buyer: TestUser): Promise<CardSetup> {
+  const res = await SELF.fetch(`${ORIGIN}/api/v1/payments/methods/setup`, { method: 'POST', headers: jsonHeaders(buyer) });
+  if (res.status !== 201) throw new Error(`card setup answered ${res.status}`);
+  return ((await res.json()) as { data: CardSetup }).data;
+}
+
+/** Submits a card number on the simulated provider's setup page; the page's answer. */
+export async function submitSetupCard(setup: CardSetup, card: string) {
+  const body = new URLSearchParams({ client_secret: setup.nextAction.clientSecret, card_number: card, return_url: '/profile' }).toString();
+  const res = await SELF.fetch(`${ORIGIN}/pay/sim/setup/${setup.setupIntentId}/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Saves a test card that needs no challenge (`4242…`, `9995`) as the buyer's, through the provider's setup page. */
+export async function saveTestCard(buyer: TestUser, card: string): Promise<void> {
+  const saved = await submitSetupCard(await startCardSetup(buyer), card);
+  if (!saved.text.includes('Card saved')) throw new Error(`card ${card} was not saved: ${saved.status}`);
+}

@@ -2,7 +2,7 @@ import { edgeCache } from '@/platform/edge-cache';
 
 /**
  * The catalog's generation in this colo's edge cache: every product or category write stores a new one, so a cache
- * of answers derived from the catalog (search suggestions) keys its entries on it, misses at once in that colo and
+ * of answers derived from the catalog (search suggestions, public product lists and details) keys its entries on it, misses at once in that colo and
  * never reads older entries again (they expire by their TTL).
  */
 const GENERATION_URL = 'https://suggest.cache.internal/generation';

@@ -260,7 +260,8 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
       (input.categoryId !== undefined && (input.categoryId ?? null) !== current.categoryId)
     );
   }));
-  if (input.name !== undefined || input.status !== undefined || input.categoryId !== undefined) await bumpCatalogGeneration();
+  // Every product write: suggestions and the cached public lists and details (price, images, stock set by the seller) change.
+  await bumpCatalogGeneration();
   return { product: await getProductDetail(createDb(env), user, id), textChanged };
 }
 

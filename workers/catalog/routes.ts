@@ -19,6 +19,7 @@ import {
   updateProductSchema,
 } from '@/catalog/schema';
 import { stockSnapshot } from '@/catalog/stock';
+import { cachedCatalogRead, queryKey } from '@/catalog/read-cache';
 import { productSummarySchema } from '@/catalog/summary';
 import { currentUser, optionalAuth, requireAuth } from '@/identity';
 import { createDb, withTransaction } from '@/platform/db';
@@ -97,8 +98,10 @@ export const productsRouter = createRouter()
       responses: { 200: jsonContent(pagedEnvelope(productSummarySchema), 'A page of product summaries'), ...errorResponses(400, 403) },
     }),
     async (c) => {
-      const { items, meta } = await listProducts(createDb(c.env), c.get('user'), c.req.valid('query'));
-      return c.json({ success: true as const, data: items, meta }, 200);
+      const query = c.req.valid('query');
+      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products?${queryKey(query)}`, () => listProducts(createDb(c.env), c.get('user'), query));
+      c.header('x-cache', cache.toUpperCase());
+      return c.json({ success: true as const, data: value.items, meta: value.meta }, 200);
     },
   )
   .openapi(
@@ -112,7 +115,12 @@ export const productsRouter = createRouter()
       request: { params: productIdParamSchema },
       responses: { 200: jsonContent(envelope(productDetailSchema), 'The product'), ...errorResponses(400, 404) },
     }),
-    async (c) => c.json({ success: true as const, data: await getProductDetail(createDb(c.env), c.get('user'), c.req.valid('param').id) }, 200),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products/${id}`, () => getProductDetail(createDb(c.env), c.get('user'), id));
+      c.header('x-cache', cache.toUpperCase());
+      return c.json({ success: true as const, data: value }, 200);
+    },
   )
   .openapi(
     createRoute({

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { PLATFORM_DEFAULT_SHIPPING_ID } from '@/marketplace';
-import { MAX_ORDER_LINES, orderLineSchema, orderSchema, promoCodeField, shippingAddressInputSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
+import { MAX_ORDER_LINES, orderLineSchema, orderSchema, paymentConfirmationField, promoCodeField, shippingAddressInputSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
 import { PROMOTION_FUNDERS, PROMOTION_TYPES } from '@/promotions/tables';
 import { CHECKOUT_STATUSES } from '@/orders/tables';
 import { paymentSchema } from '@/payments';
@@ -36,7 +36,7 @@ const checkoutFields = {
     promoCode: promoCodeField,
 };
 
-export const createCheckoutSchema = z.object(checkoutFields).strict().openapi('CreateCheckout');
+export const createCheckoutSchema = z.object({ ...checkoutFields, paymentConfirmation: paymentConfirmationField }).strict().openapi('CreateCheckout');
 
 export type CreateCheckout = z.infer<typeof createCheckoutSchema>;
 

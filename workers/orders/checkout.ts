@@ -233,6 +233,7 @@ export async function placeCheckout(
         currency: checkout!.currency,
         orders: groups.map((g) => ({ orderId: g.orderId, totalAmount: centsToAmount(g.priced.totalCents) })),
         idempotencyKey: checkoutId,
+        ...(input.paymentConfirmation === 'client' ? { paymentConfirmation: 'client' as const } : {}),
       };
       const outboxId = await enqueue(tx, created);
       for (const g of groups) {

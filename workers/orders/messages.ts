@@ -56,6 +56,8 @@ const checkoutCreatedSchema = z.object({
   /** The seller orders the payment pays for; their totals add up to `totalAmount`. */
   orders: z.array(z.object({ orderId: z.guid(), totalAmount: money })).min(1).max(50),
   idempotencyKey: z.string().min(1).max(255),
+  /** As on `order.created`: `client` → one provider intent for the checkout's total, confirmed by the buyer. */
+  paymentConfirmation: z.enum(['off_session', 'client']).optional(),
 });
 
 export const orderEventSchema = z.discriminatedUnion('type', [orderCreatedSchema, orderCancelledSchema, checkoutCreatedSchema]);

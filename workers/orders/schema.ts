@@ -63,6 +63,15 @@ export const orderLineSchema = z
   })
   .strict();
 
+/** How an order's (or a checkout's) payment is confirmed; shared by `POST /orders` and `POST /checkouts`. */
+export const paymentConfirmationField = z
+  .enum(PAYMENT_CONFIRMATIONS)
+  .optional()
+  .openapi({
+    description:
+      "`client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them",
+  });
+
 export const createOrderSchema = z
   .object({
     /** Stored only (the SPA never sent it; the seed required it). */
@@ -76,13 +85,7 @@ export const createOrderSchema = z
       .optional()
       .openapi({ description: 'The total the buyer was shown (after discount, with tax); when today\'s prices add up to another total the answer is 409 PRICE_CHANGED (nothing reserved or charged)', example: 59.97 }),
     promoCode: promoCodeField,
-    paymentConfirmation: z
-      .enum(PAYMENT_CONFIRMATIONS)
-      .optional()
-      .openapi({
-        description:
-          "`client`: the buyer confirms the payment on the provider's form (`GET /payments/order/{orderId}` then carries `nextAction`); default `off_session`: charged against the buyer's saved card without them",
-      }),
+    paymentConfirmation: paymentConfirmationField,
   })
   .strict()
   .openapi('CreateOrder');

@@ -89,7 +89,7 @@ describe('Stripe PaymentIntents adapter', () => {
   it('refunds by payment intent with a refund idempotency key', async () => {
     const seen: { url: string; init: RequestInit }[] = [];
     const gateway = createStripeGateway({ secretKey: 'k', fetch: fakeFetch(200, { id: 're_1', status: 'succeeded' }, seen), baseUrl: 'http://provider.test' });
-    expect(await gateway.refund({ paymentId: 'p', gatewayReference: 'pi_9', amountCents: 500 })).toEqual({ refundReference: 're_1' });
+    expect(await gateway.refund({ paymentId: 'p', gatewayReference: 'pi_9', amountCents: 500 })).toEqual({ refundReference: 're_1', status: 'succeeded' });
     expect(seen[0]!.url).toBe('http://provider.test/v1/refunds');
     expect((seen[0]!.init.headers as Record<string, string>)['idempotency-key']).toBe('refund-p');
     expect(new URLSearchParams(String(seen[0]!.init.body)).get('payment_intent')).toBe('pi_9');

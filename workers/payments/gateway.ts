@@ -11,9 +11,20 @@ export interface ChargeRequest {
   orderId: string;
   amountCents: number;
   currency: string;
+  /** The buyer's saved card to charge off-session (docs/decisions/payments.md); without it, the configured gateway's own charge. */
+  savedMethod?: SavedMethodRef;
 }
 
-export type ChargeResult = { outcome: 'approved'; gatewayReference: string } | { outcome: 'declined'; reason: string };
+export interface SavedMethodRef {
+  customerId: string;
+  paymentMethodId: string;
+}
+
+export type ChargeResult =
+  | { outcome: 'approved'; gatewayReference: string }
+  | { outcome: 'declined'; reason: string }
+  /** The provider needs the buyer (3-D Secure on a saved card): they confirm the intent with its client secret. */
+  | { outcome: 'requires_action'; gatewayReference: string; clientSecret: string };
 
 export interface RefundRequest {
   paymentId: string;
@@ -21,11 +32,20 @@ export interface RefundRequest {
   amountCents: number;
   /** The provider's idempotency key; default `refund-<paymentId>` (one full refund). Partial refunds pass their own. */
   idempotencyKey?: string;
+  /** Our refund row (`payment_refunds.id`): sent as `metadata.refund_id`, by which the provider's refund webhook finds it. */
+  refundId?: string;
+  currency?: string;
 }
+
+/**
+ * `succeeded`: the money went back, record it now; `pending`: the provider confirms it later by its signed refund
+ * webhook (docs/decisions/payments.md), which records it.
+ */
+export type RefundResult = { refundReference: string; status: 'succeeded' | 'pending' };
 
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
-  refund(request: RefundRequest): Promise<{ refundReference: string }>;
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
 
 /** Timeouts, 5xx, rate limits, network loss: worth retrying. */
@@ -98,14 +118,14 @@ export function createSimulatedGateway(
     async refund(request) {
       await wait(`refund:${request.paymentId}`);
       if (mode.kind === 'transient') throw new TransientGatewayError('simulated gateway timeout');
-      return { refundReference: `MOCK-REFUND-${request.idempotencyKey ?? request.paymentId}`.slice(0, 100) };
+      return { refundReference: `MOCK-REFUND-${request.idempotencyKey ?? request.paymentId}`.slice(0, 100), status: 'succeeded' };
     },
   };
 }
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-interface StripeOptions {
+export interface StripeOptions {
   secretKey: string;
   fetch?: Fetch;
   baseUrl?: string;
@@ -113,26 +133,52 @@ interface StripeOptions {
   appEnv?: string;
 }
 
-type StripeBody = { id?: string; status?: string; client_secret?: string; error?: { code?: string; decline_code?: string; message?: string; type?: string } };
+type StripeBody = {
+  id?: string;
+  status?: string;
+  client_secret?: string;
+  error?: { code?: string; decline_code?: string; message?: string; type?: string; payment_intent?: { id?: string; client_secret?: string } };
+};
 
-/** One form-encoded POST to the provider with an idempotency key; network failures are transient. */
-async function stripePost(options: StripeOptions, path: string, form: Record<string, string>, idempotencyKey: string): Promise<{ status: number; body: StripeBody }> {
+/** An off-session charge the provider wants the buyer to authenticate: 402 `authentication_required`, or a 200 intent in `requires_action`. */
+function actionNeeded(status: number, body: StripeBody): { id: string; clientSecret: string } | null {
+  const intent = status === 402 && body.error?.code === 'authentication_required' ? body.error.payment_intent : status === 200 && body.status === 'requires_action' ? body : undefined;
+  return intent?.id && intent.client_secret ? { id: intent.id, clientSecret: intent.client_secret } : null;
+}
+
+/**
+ * One call to the provider: a form-encoded POST with an idempotency key, or a GET (no form); network failures are
+ * transient.
+ */
+export async function stripeRequest<B = StripeBody>(
+  options: StripeOptions,
+  path: string,
+  request: { form: Record<string, string>; idempotencyKey: string } | { method: 'GET' },
+): Promise<{ status: number; body: B & StripeBody }> {
   const doFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const init: RequestInit =
+    'form' in request
+      ? {
+          method: 'POST',
+          headers: { authorization: `Bearer ${options.secretKey}`, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': request.idempotencyKey },
+          body: new URLSearchParams(request.form).toString(),
+        }
+      : { method: 'GET', headers: { authorization: `Bearer ${options.secretKey}` } };
   let res: Response;
   try {
-    res = await doFetch(`${options.baseUrl ?? 'https://api.stripe.com'}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${options.secretKey}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        'idempotency-key': idempotencyKey,
-      },
-      body: new URLSearchParams(form).toString(),
-    });
+    res = await doFetch(`${options.baseUrl ?? 'https://api.stripe.com'}${path}`, init);
   } catch (err) {
     throw new TransientGatewayError(`payment provider unreachable: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as StripeBody };
+  return { status: res.status, body: (await res.json().catch(() => ({}))) as B & StripeBody };
+}
+
+const stripePost = (options: StripeOptions, path: string, form: Record<string, string>, idempotencyKey: string) => stripeRequest(options, path, { form, idempotencyKey });
+
+/** 409 (idempotency conflict), 429 and 5xx are worth retrying; other failures are our request's or credentials' fault. */
+export function stripeFailure(status: number, body: StripeBody, what: string): Error {
+  if (status === 409 || status === 429 || status >= 500) return new TransientGatewayError(`payment provider answered ${status}`);
+  return new Error(`${what} rejected: ${status} ${body.error?.message ?? ''}`.trim());
 }
 
 const intentMetadata = (request: { paymentId: string; orderId: string }, appEnv: string | undefined) => ({
@@ -156,7 +202,9 @@ export function createStripeGateway(options: StripeOptions & { paymentMethod?: s
           amount: String(request.amountCents),
           currency: request.currency.toLowerCase(),
           confirm: 'true',
-          payment_method: options.paymentMethod ?? 'pm_card_visa',
+          ...(request.savedMethod
+            ? { customer: request.savedMethod.customerId, payment_method: request.savedMethod.paymentMethodId, off_session: 'true' }
+            : { payment_method: options.paymentMethod ?? 'pm_card_visa' }),
           'automatic_payment_methods[enabled]': 'true',
           'automatic_payment_methods[allow_redirects]': 'never',
           ...intentMetadata(request, options.appEnv),
@@ -164,6 +212,8 @@ export function createStripeGateway(options: StripeOptions & { paymentMethod?: s
         request.paymentId,
       );
       if (status === 200 && body.status === 'succeeded' && body.id) return { outcome: 'approved', gatewayReference: body.id };
+      const action = actionNeeded(status, body);
+      if (action) return { outcome: 'requires_action', gatewayReference: action.id, clientSecret: action.clientSecret };
       if (status === 402 || (status === 200 && body.status === 'requires_payment_method')) {
         const code = body.error?.decline_code ?? body.error?.code ?? 'card_declined';
         return { outcome: 'declined', reason: `gateway declined: ${code} (paymentId=${request.paymentId})`.slice(0, 255) };
@@ -176,10 +226,17 @@ export function createStripeGateway(options: StripeOptions & { paymentMethod?: s
     },
     async refund(request) {
       if (!request.gatewayReference) throw new Error('cannot refund a payment without a gateway reference');
-      const { status, body } = await post('/v1/refunds', { payment_intent: request.gatewayReference, amount: String(request.amountCents) }, request.idempotencyKey ?? `refund-${request.paymentId}`);
-      if (status === 200 && body.id) return { refundReference: body.id };
-      if (status === 409 || status === 429 || status >= 500) throw new TransientGatewayError(`payment provider answered ${status}`);
-      throw new Error(`refund rejected: ${status} ${body.error?.message ?? ''}`.trim());
+      const form = {
+        payment_intent: request.gatewayReference,
+        amount: String(request.amountCents),
+        'metadata[payment_id]': request.paymentId,
+        ...(request.refundId ? { 'metadata[refund_id]': request.refundId } : {}),
+        ...(options.appEnv ? { 'metadata[app_env]': options.appEnv } : {}),
+      };
+      const { status, body } = await post('/v1/refunds', form, request.idempotencyKey ?? `refund-${request.paymentId}`);
+      if (status === 200 && body.id && body.status === 'succeeded') return { refundReference: body.id, status: 'succeeded' };
+      if (status === 200 && body.id && (body.status === 'pending' || body.status === 'requires_action')) return { refundReference: body.id, status: 'pending' };
+      throw stripeFailure(status, body, 'refund');
     },
   };
 }
@@ -196,8 +253,7 @@ export async function createStripeIntent(options: StripeOptions, request: { paym
     request.paymentId,
   );
   if (status === 200 && body.id && body.client_secret) return { id: body.id, clientSecret: body.client_secret };
-  if (status === 409 || status === 429 || status >= 500) throw new TransientGatewayError(`payment provider answered ${status}`);
-  throw new Error(`payment intent rejected: ${status} ${body.error?.message ?? ''}`.trim());
+  throw stripeFailure(status, body, 'payment intent');
 }
 
 /** The gateway configured for this environment (`PAYMENT_GATEWAY_MODE`, `PAYMENT_GATEWAY_LATENCY_MS`). */

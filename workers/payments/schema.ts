@@ -47,3 +47,27 @@ export const createPaymentSchema = z
 export const paymentListQuerySchema = pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { field: 'createdAt', direction: 'DESC' } });
 export const paymentIdParamsSchema = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });
 export const paymentOrderParamsSchema = z.object({ orderId: z.guid().openapi({ param: { name: 'orderId', in: 'path' } }) });
+
+/** A card saved at the provider: only what the provider shows of it. */
+export const savedPaymentMethodSchema = z
+  .object({
+    id: z.string(),
+    brand: z.string(),
+    last4: z.string(),
+    expMonth: z.number().int(),
+    expYear: z.number().int(),
+    /** The card off-session orders (no interactive confirmation) are charged against. */
+    isDefault: z.boolean(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('SavedPaymentMethod');
+
+export const cardSetupSchema = z
+  .object({
+    setupIntentId: z.string(),
+    /** `redirect`: open `url` (the simulated provider's setup page); `use_provider_js`: confirm `clientSecret` with the provider's script. */
+    nextAction: z.object({ type: z.enum(['redirect', 'use_provider_js']), url: z.string().nullable(), clientSecret: z.string() }).openapi('CardSetupNextAction'),
+  })
+  .openapi('CardSetup');
+
+export const paymentMethodIdParamsSchema = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });

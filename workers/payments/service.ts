@@ -4,8 +4,10 @@ import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import { amountToCents, centsToAmount, formatCents } from '@contract/money';
 import { createNotification, shortOrderNumber } from '@/notifications';
 import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
-import { TransientGatewayError, type PaymentGateway } from '@/payments/gateway';
+import { TransientGatewayError, type PaymentGateway, type SavedMethodRef } from '@/payments/gateway';
+import { findDefaultMethod } from '@/payments/methods';
 import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
+import type { VaultPort } from '@/payments/vault';
 import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';
 import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
@@ -28,6 +30,8 @@ export interface PaymentDeps {
   retryDelaysMs?: readonly number[];
   /** Opens the provider intent of a client-confirmed payment; without it, `client` orders cannot be taken. */
   intents?: IntentPort;
+  /** The provider's customers and saved cards (docs/decisions/payments.md); without it, cards cannot be saved. */
+  vault?: VaultPort;
   /**
    * The orders side of an approved payment. When given, the payment is recorded COMPLETED inside
    * the transaction that confirms (or cancels) its order, so a client that reads the payment
@@ -60,7 +64,7 @@ const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
 function nextActionOf(row: PaymentRow) {
   if (row.status !== 'PENDING' || row.confirmation !== 'client' || !row.clientSecret || !row.gatewayReference) return null;
   if (!row.gatewayReference.startsWith('pi_sim_')) return { type: 'use_provider_js' as const, url: null, clientSecret: row.clientSecret };
-  const returnUrl = row.orderId ? `/orders/${row.orderId}/confirmation` : '/orders';
+  const returnUrl = row.orderId ? `/orders/${row.orderId}/confirmation` : `/checkouts/${row.checkoutId}/confirmation`;
   const query = new URLSearchParams({ client_secret: row.clientSecret, return_url: returnUrl });
   return { type: 'redirect' as const, url: `/pay/sim/${row.gatewayReference}?${query.toString()}`, clientSecret: row.clientSecret };
 }
@@ -172,11 +176,11 @@ function announcePayment(q: Queryable, payment: PaymentRow, version: number): vo
   publishLiveAfterCommit(q, [{ userId: payment.userId, event: { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...toPaymentResponse(payment, payment.userId), version } } }]);
 }
 
-async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow) {
+async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow, savedMethod: SavedMethodRef | undefined) {
   const delays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.gateway.charge({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency });
+      return await deps.gateway.charge({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency, savedMethod });
     } catch (err) {
       const delay = delays[attempt];
       if (!(err instanceof TransientGatewayError) || delay === undefined) throw err;
@@ -214,9 +218,11 @@ async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlation
     deps.logger.info('payment for an order that is no longer PENDING: not charged', { paymentId: payment.id, reason: nothingToCharge });
     await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: reason, reason });
   } else {
-    const result = await chargeWithRetry(deps, payment);
+    const result = await chargeWithRetry(deps, payment, await savedMethodOf(deps, payment));
     if (result.outcome === 'approved') {
       await recordApproval(deps, payment, result.gatewayReference, correlationId);
+    } else if (result.outcome === 'requires_action') {
+      await awaitBuyerAction(deps, payment, result);
     } else {
       await settlePendingPayment(deps.db, payment.id, { status: 'FAILED', failureReason: result.reason.slice(0, 255), reason: result.reason.slice(0, 255) });
     }
@@ -224,6 +230,40 @@ async function settlePayment(deps: PaymentDeps, payment: PaymentRow, correlation
   const [settled] = await deps.db.select().from(payments).where(eq(payments.id, payment.id));
   if (!settled) throw new Error(`payment ${payment.id} vanished`);
   return settled;
+}
+
+/** The buyer's default saved card at the configured provider, charged off-session; none → the gateway's own charge. */
+async function savedMethodOf(deps: PaymentDeps, payment: PaymentRow): Promise<SavedMethodRef | undefined> {
+  if (!deps.vault) return undefined;
+  const method = await findDefaultMethod(deps.db, deps.vault.provider, payment.userId);
+  return method ? { customerId: method.customerId, paymentMethodId: method.providerMethodId } : undefined;
+}
+
+/**
+ * The provider wants the buyer to authenticate an off-session charge (3-D Secure on a saved card): the payment turns
+ * client-confirmed — it stays PENDING with the provider's intent and client secret, so its buyer gets the next action
+ * (the order page's *Pay now*), a declined attempt there leaves it open for another card, and the stock stays held
+ * until the reservation's reaper — and the buyer is told, in the same transaction.
+ */
+async function awaitBuyerAction(deps: PaymentDeps, payment: PaymentRow, action: { gatewayReference: string; clientSecret: string }): Promise<void> {
+  await deps.transaction(async (tx) => {
+    const [waiting] = await tx
+      .update(payments)
+      .set({ confirmation: 'client', gatewayReference: action.gatewayReference, clientSecret: action.clientSecret, failureReason: `gateway requires action: authentication_required (paymentId=${payment.id})`, updatedAt: new Date() })
+      .where(and(eq(payments.id, payment.id), eq(payments.status, 'PENDING'), eq(payments.confirmation, 'off_session')))
+      .returning();
+    // A checkout's payment is announced on its first order (each order's page offers the same payment).
+    const orderId = payment.orderId ?? (await findCheckoutOrdersForPayment(deps.db, payment.checkoutId!))[0]?.id;
+    if (!waiting || !orderId) return;
+    await createNotification(tx, {
+      userId: payment.userId,
+      type: 'PAYMENT_ACTION_REQUIRED',
+      title: `Finish your payment for order ${shortOrderNumber(orderId)}`,
+      body: 'Your bank asks you to confirm this payment. Open the order and choose Pay now; its items are held for you meanwhile.',
+      orderId,
+    });
+  });
+  deps.logger.info('off-session charge needs the buyer: waiting for them', { paymentId: payment.id });
 }
 
 /**
@@ -313,7 +353,7 @@ export async function chargeOrder(deps: PaymentDeps, event: OrderCreated): Promi
 async function openClientIntent(deps: PaymentDeps, payment: PaymentRow): Promise<PaymentRow> {
   if (payment.status !== 'PENDING' || payment.clientSecret) return payment;
   if (!deps.intents) throw new PermanentMessageError(`payment ${payment.id} must be confirmed by the buyer, but no provider intents are configured`);
-  const intent = await deps.intents.create({ paymentId: payment.id, orderId: payment.orderId!, amountCents: payment.amountCents, currency: payment.currency });
+  const intent = await deps.intents.create({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency });
   const [opened] = await deps.db
     .update(payments)
     .set({ gatewayReference: intent.id, clientSecret: intent.clientSecret, updatedAt: new Date() })
@@ -356,12 +396,14 @@ export async function findPaymentById(db: Db, id: string): Promise<PaymentRow | 
 export async function chargeCheckout(deps: PaymentDeps, event: CheckoutCreated): Promise<PaymentRow> {
   const amountCents = amountToCents(event.totalAmount);
   if (amountCents <= 0) throw new PermanentMessageError(`checkout ${event.checkoutId} has no amount to charge`);
-  await createPendingPayment(deps.db, { checkoutId: event.checkoutId, userId: event.userId, amountCents, currency: event.currency, idempotencyKey: event.idempotencyKey, reason: 'checkout.created received' });
+  await createPendingPayment(deps.db, { checkoutId: event.checkoutId, userId: event.userId, amountCents, currency: event.currency, idempotencyKey: event.idempotencyKey, reason: 'checkout.created received', confirmation: event.paymentConfirmation });
   const payment = await findPaymentByCheckout(deps.db, event.checkoutId);
   if (!payment) throw new PermanentMessageError(`idempotency key ${event.idempotencyKey} belongs to another payment`);
   if (payment.amountCents !== amountCents) {
     throw new PermanentMessageError(`payment ${payment.id} is for ${payment.amountCents} cents, the event says ${amountCents}`);
   }
+  // One intent for the checkout's total: the buyer pays every seller's order at once.
+  if (payment.confirmation === 'client') return openClientIntent(deps, payment);
   const settled = await settlePayment(deps, payment, event.correlationId);
   await Promise.all((await checkoutOutcomeEvents(deps.db, settled, event.correlationId)).map((outcome) => deps.publish(outcome)));
   return settled;
@@ -376,21 +418,8 @@ export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelle
   const payment = await findPaymentByOrder(deps.db, event.orderId);
   if (!payment || payment.status !== 'COMPLETED') return payment ?? null;
   if (payment.checkoutId !== null) return refundCheckoutOrder(deps, payment, event);
-  await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: payment.amountCents });
-  return deps.transaction(async (tx) => {
-    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
-    if (!locked || locked.status !== 'COMPLETED') return locked ?? null;
-    const [refunded] = await tx.update(payments).set({ status: 'REFUNDED', refundedCents: locked.amountCents }).where(eq(payments.id, payment.id)).returning();
-    announcePayment(tx, refunded!, await recordPaymentHistory(tx, { paymentId: payment.id, oldStatus: 'COMPLETED', newStatus: 'REFUNDED', reason: `order cancelled: ${event.reason}`.slice(0, 255) }));
-    await createNotification(tx, {
-      userId: payment.userId,
-      type: 'REFUND_ISSUED',
-      title: `Refund issued for order ${shortOrderNumber(event.orderId)}`,
-      body: `${formatCents(payment.amountCents)} ${payment.currency} will be returned to your payment method.`,
-      orderId: event.orderId,
-    });
-    return refunded ?? null;
-  });
+  // The whole payment, as one refund row (unique per order), confirmed like any other refund.
+  return (await refundPaymentPart(deps, payment, { orderId: event.orderId, amountCents: payment.amountCents, reason: `order cancelled: ${event.reason}` })).payment;
 }
 
 /**
@@ -422,10 +451,11 @@ const refundRowOf = (payment: PaymentRow, part: RefundPart) =>
 
 /**
  * Gives back part of a payment exactly once. The refund row is claimed first (unique per cancelled order of the
- * payment, or per return), the gateway is asked with the refund's id as idempotency key (a retry, or a concurrent
- * caller, sends the same key, so the provider refunds once), then the refund, the payment's `refunded_cents`
- * (checked ≤ the amount by the table), the buyer's notice and `inTransaction` commit together — only for the call
- * that finds the refund still PENDING under its row lock; the payment becomes REFUNDED when nothing is left.
+ * payment, or per return), then the gateway is asked with the refund's id as idempotency key (a retry, or a concurrent
+ * caller, sends the same key, so the provider refunds once). A refund the provider answers `succeeded` is recorded at
+ * once ({@link completeRefund}); a `pending` one keeps its row PENDING with the provider's reference until the
+ * provider's signed refund webhook completes it. Whenever the refund is found completed — now, by an earlier call or
+ * by its webhook — `inTransaction` runs (the caller's own step, which must be idempotent).
  */
 async function refundPaymentPart(
   deps: Pick<PaymentDeps, 'db' | 'gateway' | 'transaction'>,
@@ -433,27 +463,47 @@ async function refundPaymentPart(
   part: RefundPart,
   options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
 ): Promise<{ payment: PaymentRow | null; recorded: boolean }> {
-  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: part.orderId, returnId: part.returnId ?? null, amountCents: part.amountCents, reason: part.reason }).onConflictDoNothing();
+  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: part.orderId, returnId: part.returnId ?? null, amountCents: part.amountCents, reason: part.reason.slice(0, 255) }).onConflictDoNothing();
   const [refund] = await deps.db.select().from(paymentRefunds).where(refundRowOf(payment, part));
   if (!refund) throw new Error(`refund of order ${part.orderId} was not visible`);
-  if (refund.status === 'COMPLETED') return { payment, recorded: false };
-  const { refundReference } = await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: refund.amountCents, idempotencyKey: `refund-${refund.id}` });
+  if (refund.status !== 'COMPLETED') {
+    const answer = await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: refund.amountCents, currency: payment.currency, idempotencyKey: `refund-${refund.id}`, refundId: refund.id });
+    if (answer.status === 'succeeded') return completeRefund(deps, refund.id, answer.refundReference, options);
+    await deps.db.update(paymentRefunds).set({ gatewayReference: answer.refundReference.slice(0, 100), updatedAt: new Date() }).where(and(eq(paymentRefunds.id, refund.id), eq(paymentRefunds.status, 'PENDING')));
+  }
+  // Completed before, or by its webhook while the provider was answering: only the caller's step is left.
+  const [now] = await deps.db.select({ status: paymentRefunds.status }).from(paymentRefunds).where(eq(paymentRefunds.id, refund.id));
+  if (now?.status === 'COMPLETED' && options.inTransaction) await deps.transaction(options.inTransaction);
+  return { payment: (await findPaymentById(deps.db, payment.id)) ?? null, recorded: false };
+}
+
+/**
+ * Records a refund the provider confirmed: the refund, the payment's `refunded_cents` (checked ≤ the amount by the
+ * table), the buyer's notice and `inTransaction` commit together — only for the call that finds the refund still
+ * PENDING under its row lock; the payment becomes REFUNDED when nothing is left.
+ */
+export async function completeRefund(
+  deps: Pick<PaymentDeps, 'transaction'>,
+  refundId: string,
+  refundReference: string,
+  options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
+): Promise<{ payment: PaymentRow | null; recorded: boolean }> {
   return deps.transaction(async (tx) => {
-    const [claimed] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.id, refund.id)).for('update');
-    const [current] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
+    const [claimed] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.id, refundId)).for('update');
+    const [current] = claimed ? await tx.select().from(payments).where(eq(payments.id, claimed.paymentId)).for('update') : [];
     if (!claimed || !current || claimed.status === 'COMPLETED') return { payment: current ?? null, recorded: false };
-    await tx.update(paymentRefunds).set({ status: 'COMPLETED', gatewayReference: refundReference.slice(0, 100), updatedAt: new Date() }).where(eq(paymentRefunds.id, refund.id));
+    await tx.update(paymentRefunds).set({ status: 'COMPLETED', gatewayReference: refundReference.slice(0, 100), updatedAt: new Date() }).where(eq(paymentRefunds.id, refundId));
     const refundedCents = current.refundedCents + claimed.amountCents;
     const status: PaymentStatus = refundedCents >= current.amountCents ? 'REFUNDED' : current.status;
-    const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, payment.id)).returning();
-    const version = await recordPaymentHistory(tx, { paymentId: payment.id, oldStatus: current.status, newStatus: status, reason: `refunded ${formatCents(claimed.amountCents)} ${current.currency} for ${part.reason}`.slice(0, 255) });
+    const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, current.id)).returning();
+    const version = await recordPaymentHistory(tx, { paymentId: current.id, oldStatus: current.status, newStatus: status, reason: `refunded ${formatCents(claimed.amountCents)} ${current.currency} for ${claimed.reason ?? 'a refund'}`.slice(0, 255) });
     announcePayment(tx, updated!, version);
     await createNotification(tx, {
-      userId: payment.userId,
+      userId: current.userId,
       type: 'REFUND_ISSUED',
-      title: `Refund issued for order ${shortOrderNumber(part.orderId)}`,
+      title: `Refund issued for order ${shortOrderNumber(claimed.orderId)}`,
       body: `${formatCents(claimed.amountCents)} ${current.currency} will be returned to your payment method.`,
-      orderId: part.orderId,
+      orderId: claimed.orderId,
     });
     await options.inTransaction?.(tx);
     return { payment: updated ?? null, recorded: true };

@@ -11,10 +11,10 @@ import type { Db } from '@/platform/db';
  */
 export type SimulatedIntent = typeof simulatedIntents.$inferSelect;
 
-type CardBehaviour = { kind: 'succeed' } | { kind: 'decline'; code: string } | { kind: 'challenge' };
+export type CardBehaviour = { kind: 'succeed' } | { kind: 'decline'; code: string } | { kind: 'challenge' };
 
 /** The provider's documented test cards. */
-const TEST_CARDS: Readonly<Record<string, CardBehaviour>> = {
+export const TEST_CARDS: Readonly<Record<string, CardBehaviour>> = {
   '4242424242424242': { kind: 'succeed' },
   '4000000000000002': { kind: 'decline', code: 'card_declined' },
   '4000000000009995': { kind: 'decline', code: 'insufficient_funds' },
@@ -32,7 +32,7 @@ export interface IntentRequest {
   appEnv: string;
 }
 
-const randomHex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+export const randomHex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 export class SimulatedProviderError extends Error {
   override readonly name = 'SimulatedProviderError';
@@ -125,7 +125,7 @@ export type DeliverWebhook = (request: Request) => Promise<Response>;
 const SIMULATED_WEBHOOK_PATH = '/api/v1/payments/webhooks/simulated';
 
 /** Signs the event with the simulator's secret and delivers it; the shop's answer status is returned. */
-export async function deliverSimulatedEvent(deliver: DeliverWebhook, secret: string, origin: string, event: ReturnType<typeof simulatedEvent>): Promise<number> {
+export async function deliverSimulatedEvent(deliver: DeliverWebhook, secret: string, origin: string, event: { id: string; object: 'event'; type: string }): Promise<number> {
   const body = JSON.stringify(event);
   const res = await deliver(
     new Request(new URL(SIMULATED_WEBHOOK_PATH, origin), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': await signWebhookPayload(body, secret) }, body }),

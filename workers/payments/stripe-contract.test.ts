@@ -2,31 +2,26 @@ import { describe, expect, it } from 'vitest';
 
 import { createStripeGateway, createStripeIntent, TransientGatewayError } from '@/payments/gateway';
 import { retrieveStripeIntent } from '@/payments/reconcile';
-import { intentSchema } from '@/payments/webhooks';
+import { intentSchema, refundObjectSchema } from '@/payments/webhooks';
+import authenticationRequired from '@test/support/stripe/authentication-required-402.json';
 import cardDeclined from '@test/support/stripe/card-declined-402.json';
 import succeededEvent from '@test/support/stripe/event-payment-intent-succeeded.json';
 import invalidKey from '@test/support/stripe/invalid-api-key-401.json';
 import intentCreated from '@test/support/stripe/payment-intent-created.json';
 import intentSucceeded from '@test/support/stripe/payment-intent-succeeded.json';
 import rateLimited from '@test/support/stripe/rate-limited-429.json';
+import refundPending from '@test/support/stripe/refund-pending.json';
 import refundSucceeded from '@test/support/stripe/refund-succeeded.json';
+import refundUpdatedEvent from '@test/support/stripe/event-refund-updated.json';
 import searchResult from '@test/support/stripe/search-result.json';
+import { recordedProvider } from '@test/support/stripe/provider';
 
 /**
  * Contract of the real provider's adapter against recorded responses (test/support/stripe/*.json, shaped as the
  * provider answers): fetch is stubbed at the adapter boundary only, and every request is checked as the provider
  * would read it — path, method, bearer key, idempotency key, form fields.
  */
-type Recorded = { url: string; method: string; headers: Record<string, string>; form: URLSearchParams };
-
-function provider(status: number, body: unknown) {
-  const requests: Recorded[] = [];
-  const fetch = async (url: string, init: RequestInit) => {
-    requests.push({ url, method: init.method ?? 'GET', headers: init.headers as Record<string, string>, form: new URLSearchParams(typeof init.body === 'string' ? init.body : '') });
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'request-id': 'req_a1B2c3D4e5F6g7' } });
-  };
-  return { requests, fetch };
-}
+const provider = recordedProvider;
 
 const BASE = 'https://provider.test';
 const PAYMENT_ID = '01939f3c-5a1f-7000-8000-000000000001';
@@ -56,6 +51,23 @@ describe('provider contract: off-session charge (POST /v1/payment_intents, confi
   });
 });
 
+describe('provider contract: off-session charge of a saved card', () => {
+  const savedMethod = { customerId: 'cus_RUa7kLm2NpQ4sT', paymentMethodId: 'pm_1QbH6m2eZvKYlo2CfGhIjKlM' };
+
+  it("names the buyer's customer and saved payment method, off_session=true; a succeeded intent is approved", async () => {
+    const { requests, fetch } = provider(200, intentSucceeded);
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch, baseUrl: BASE, appEnv: 'production' });
+    expect(await gateway.charge({ ...charge, savedMethod })).toMatchObject({ outcome: 'approved' });
+    expect(requests[0]!.headers['idempotency-key']).toBe(PAYMENT_ID);
+    expect(Object.fromEntries(requests[0]!.form)).toMatchObject({ customer: savedMethod.customerId, payment_method: savedMethod.paymentMethodId, off_session: 'true', confirm: 'true', amount: '8400' });
+  });
+
+  it('402 authentication_required is not a decline: the buyer must confirm the returned intent with its client secret', async () => {
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch: provider(402, authenticationRequired).fetch, baseUrl: BASE });
+    expect(await gateway.charge({ ...charge, savedMethod })).toEqual({ outcome: 'requires_action', gatewayReference: 'pi_3QbH7p2eZvKYlo2C1hIjKlMn', clientSecret: 'pi_3QbH7p2eZvKYlo2C1hIjKlMn_secret_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2R' });
+  });
+});
+
 describe('provider contract: client-confirmed intent (no confirm)', () => {
   it('creates the intent for the exact total with the payment id as idempotency key and returns its client secret', async () => {
     const { requests, fetch } = provider(200, intentCreated);
@@ -73,12 +85,20 @@ describe('provider contract: client-confirmed intent (no confirm)', () => {
 });
 
 describe('provider contract: refunds and lookups', () => {
-  it('refunds an amount of the intent with the refund idempotency key', async () => {
+  it('refunds an amount of the intent with the refund idempotency key and our refund id in its metadata; succeeded is recorded now', async () => {
     const { requests, fetch } = provider(200, refundSucceeded);
-    const gateway = createStripeGateway({ secretKey: 'sk', fetch, baseUrl: BASE });
-    expect(await gateway.refund({ paymentId: PAYMENT_ID, gatewayReference: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amountCents: 2000, idempotencyKey: 'refund-r1' })).toEqual({ refundReference: 're_3QbH1e2eZvKYlo2C0bCdEfGh' });
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch, baseUrl: BASE, appEnv: 'production' });
+    const refund = { paymentId: PAYMENT_ID, gatewayReference: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amountCents: 2000, idempotencyKey: 'refund-r1', refundId: 'r1' };
+    expect(await gateway.refund(refund)).toEqual({ refundReference: 're_3QbH1e2eZvKYlo2C0bCdEfGh', status: 'succeeded' });
     expect(requests[0]).toMatchObject({ url: `${BASE}/v1/refunds`, headers: { 'idempotency-key': 'refund-r1' } });
-    expect(Object.fromEntries(requests[0]!.form)).toEqual({ payment_intent: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amount: '2000' });
+    expect(Object.fromEntries(requests[0]!.form)).toEqual({ payment_intent: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amount: '2000', 'metadata[payment_id]': PAYMENT_ID, 'metadata[refund_id]': 'r1', 'metadata[app_env]': 'production' });
+  });
+
+  it('a pending refund is left for its webhook; the recorded refund.updated event carries what the handler reads', async () => {
+    const gateway = createStripeGateway({ secretKey: 'sk', fetch: provider(200, refundPending).fetch, baseUrl: BASE });
+    expect(await gateway.refund({ paymentId: PAYMENT_ID, gatewayReference: 'pi_3QbH1e2eZvKYlo2C0s7LxJ4b', amountCents: 2000 })).toEqual({ refundReference: 're_3QbH8q2eZvKYlo2C0pEnDiNg', status: 'pending' });
+    expect(refundUpdatedEvent).toMatchObject({ object: 'event', type: 'refund.updated' });
+    expect(refundObjectSchema.parse(refundUpdatedEvent.data.object)).toMatchObject({ id: 're_3QbH8q2eZvKYlo2C0pEnDiNg', status: 'succeeded', amount: 2000, currency: 'usd', metadata: { payment_id: PAYMENT_ID } });
   });
 
   it('the reconciliation lookup reads a recorded intent and a search result, both parseable as our intent', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, jsonb, pgTable, primaryKey, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, index, integer, jsonb, pgTable, primaryKey, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
+import { users } from '@/identity/tables';
 import { createdAt, newId, updatedAt } from '@/platform/columns';
 
 export const PAYMENT_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'] as const;
@@ -141,3 +142,74 @@ export const simulatedIntents = pgTable(
   },
   (t) => [check('simulated_payment_intents_amount_check', sql`${t.amountCents} > 0`), index('simulated_payment_intents_status_idx').on(t.status, t.updatedAt)],
 );
+
+/** The buyer's customer at the provider (one per user and provider), created on their first card setup. */
+export const paymentCustomers = pgTable(
+  'payment_customers',
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: varchar({ length: 16 }).notNull(),
+    customerId: varchar({ length: 100 }).notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.provider] })],
+);
+
+/**
+ * The buyer's cards saved at the provider: only the provider's payment method id and what the provider shows of it
+ * (brand, last four digits, expiry) — never card data. At most one default per buyer.
+ */
+export const savedPaymentMethods = pgTable(
+  'saved_payment_methods',
+  {
+    id: uuid().primaryKey().$defaultFn(newId),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: varchar({ length: 16 }).notNull(),
+    customerId: varchar({ length: 100 }).notNull(),
+    providerMethodId: varchar({ length: 100 }).notNull().unique(),
+    brand: varchar({ length: 32 }).notNull(),
+    last4: char({ length: 4 }).notNull(),
+    expMonth: integer().notNull(),
+    expYear: integer().notNull(),
+    isDefault: boolean().notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index('saved_payment_methods_user_idx').on(t.userId, t.createdAt.desc()), uniqueIndex('saved_payment_methods_default_key').on(t.userId).where(sql`${t.isDefault}`)],
+);
+
+export const SIMULATED_SETUP_STATUSES = ['requires_payment_method', 'requires_action', 'succeeded', 'canceled'] as const;
+export type SimulatedSetupStatus = (typeof SIMULATED_SETUP_STATUSES)[number];
+
+/** The simulated provider's setup intents (saving a card for later off-session charges); only the simulator touches it. */
+export const simulatedSetupIntents = pgTable('simulated_setup_intents', {
+  id: varchar({ length: 64 }).primaryKey(),
+  customerId: varchar({ length: 100 }).notNull(),
+  status: varchar({ length: 32 }).$type<SimulatedSetupStatus>().notNull().default('requires_payment_method'),
+  clientSecret: varchar({ length: 128 }).notNull(),
+  paymentMethodId: varchar({ length: 64 }),
+  /** The card the buyer entered, kept until its 3-D Secure challenge is answered (a test card number only). */
+  pendingCard: varchar({ length: 32 }),
+  metadata: jsonb().$type<Record<string, string>>().notNull(),
+  lastError: varchar({ length: 64 }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * The simulated provider's payment methods: a saved test card and how it behaves when charged off-session
+ * (`succeed`, `authenticate` — answers requires_action —, or a decline code). `customerId` null once detached.
+ */
+export const simulatedPaymentMethods = pgTable('simulated_payment_methods', {
+  id: varchar({ length: 64 }).primaryKey(),
+  customerId: varchar({ length: 100 }),
+  brand: varchar({ length: 32 }).notNull(),
+  last4: char({ length: 4 }).notNull(),
+  expMonth: integer().notNull(),
+  expYear: integer().notNull(),
+  behaviour: varchar({ length: 32 }).notNull(),
+  createdAt: createdAt(),
+});

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppEnv } from '@/env';
 import {
+  completeRefund,
   findPaymentById,
   paymentOutcomeEvents,
   recordApproval,
@@ -10,7 +11,8 @@ import {
   type PaymentDeps,
   type PaymentRow,
 } from '@/payments/service';
-import { payments, paymentWebhookEvents } from '@/payments/tables';
+import { recordConfirmedSetup } from '@/payments/methods';
+import { paymentRefunds, payments, paymentWebhookEvents } from '@/payments/tables';
 import { verifyWebhookSignature } from '@/payments/webhook-signature';
 import { AppError, notFound } from '@/platform/errors';
 
@@ -20,6 +22,10 @@ export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 /** The event types this shop subscribes to; anything else is refused (a misconfigured endpoint or a forgery). */
 const HANDLED_EVENT_TYPES = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled'] as const;
 export type HandledType = (typeof HANDLED_EVENT_TYPES)[number];
+/** Saving a card: a succeeded setup records it; a failed one changes nothing here (the buyer saw why on the form). */
+const SETUP_EVENT_TYPES = ['setup_intent.succeeded', 'setup_intent.setup_failed'] as const;
+/** A refund's progress at the provider: only `succeeded` records it (docs/decisions/payments.md). */
+const REFUND_EVENT_TYPES = ['refund.created', 'refund.updated', 'refund.failed'] as const;
 
 /** What a delivery must match besides its signature. */
 export interface WebhookSettings {
@@ -70,6 +76,25 @@ export const intentSchema = z.object({
   last_payment_error: z.object({ code: z.string().max(100).optional(), decline_code: z.string().max(100).optional() }).nullish(),
 });
 
+export const setupIntentSchema = z.object({
+  id: z.string().min(1).max(100),
+  object: z.literal('setup_intent'),
+  status: z.string().max(64).optional(),
+  customer: z.string().max(100).nullable(),
+  payment_method: z.string().max(100).nullable(),
+  metadata: z.record(z.string(), z.string()).default({}),
+});
+
+export const refundObjectSchema = z.object({
+  id: z.string().min(1).max(100),
+  object: z.literal('refund'),
+  status: z.string().max(64).nullish(),
+  amount: z.number().int().positive(),
+  currency: z.string().regex(/^[a-zA-Z]{3}$/),
+  payment_intent: z.string().max(100).nullish(),
+  metadata: z.record(z.string(), z.string()).default({}),
+});
+
 type ProviderEvent = z.infer<typeof eventSchema>;
 export type Intent = z.infer<typeof intentSchema>;
 
@@ -91,6 +116,8 @@ export async function handleWebhookDelivery(
   if (!check.valid) throw refuse(400, 'WEBHOOK_SIGNATURE_INVALID', `The webhook signature is ${check.reason === 'stale' ? 'outside the timestamp tolerance' : 'not valid'}`);
   const event = parseEvent(delivery.rawBody);
   if (await alreadyApplied(deps, settings.provider, event.id)) return { outcome: 'duplicate', eventId: event.id };
+  if ((SETUP_EVENT_TYPES as readonly string[]).includes(event.type)) return handleSetupEvent(deps, settings, event);
+  if ((REFUND_EVENT_TYPES as readonly string[]).includes(event.type)) return handleRefundEvent(deps, settings, event);
   if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(event.type)) throw refuse(400, 'WEBHOOK_EVENT_UNSUPPORTED', `Event type ${event.type} is not handled`);
   const intent = intentSchema.safeParse(event.data.object);
   if (!intent.success) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The event does not carry a payment intent');
@@ -120,11 +147,68 @@ async function alreadyApplied(deps: PaymentDeps, provider: WebhookProvider, even
   return row !== undefined;
 }
 
-/** Our payment for this intent, or a 422 naming the first thing that does not match. */
-async function matchPayment(deps: PaymentDeps, settings: WebhookSettings, event: ProviderEvent, intent: Intent): Promise<PaymentRow> {
+/** The event must be of our mode, account and environment (422 otherwise). */
+function checkEventScope(settings: WebhookSettings, event: ProviderEvent, metadata: Record<string, string>): void {
   if (event.livemode !== settings.livemode) throw refuse(422, 'WEBHOOK_REFUSED', `A ${event.livemode ? 'live' : 'test'}-mode event is not accepted here`);
   if (event.account !== undefined && event.account !== settings.account) throw refuse(422, 'WEBHOOK_REFUSED', 'The event belongs to another provider account');
-  if (intent.metadata.app_env !== settings.appEnv) throw refuse(422, 'WEBHOOK_REFUSED', 'The payment intent belongs to another environment');
+  if (metadata.app_env !== settings.appEnv) throw refuse(422, 'WEBHOOK_REFUSED', 'The intent belongs to another environment');
+}
+
+/** A setup intent's event: a succeeded one records the buyer's new card (see `recordConfirmedSetup`). */
+async function handleSetupEvent(deps: PaymentDeps, settings: WebhookSettings, event: ProviderEvent): Promise<{ outcome: WebhookOutcome; eventId: string }> {
+  const parsed = setupIntentSchema.safeParse(event.data.object);
+  if (!parsed.success) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The event does not carry a setup intent');
+  const setup = parsed.data;
+  checkEventScope(settings, event, setup.metadata);
+  if (!deps.vault) throw new Error('saved payment methods are not configured');
+  let outcome: WebhookOutcome = 'stale';
+  if (event.type === 'setup_intent.succeeded') {
+    if (!setup.customer || !setup.payment_method) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'A succeeded setup intent names its customer and payment method');
+    const result = await recordConfirmedSetup({ db: deps.db, vault: deps.vault, transaction: deps.transaction }, { customerId: setup.customer, userId: setup.metadata.user_id, paymentMethodId: setup.payment_method });
+    if ('refused' in result) throw refuse(422, 'WEBHOOK_REFUSED', result.refused);
+    outcome = result.outcome;
+  }
+  await deps.db.insert(paymentWebhookEvents).values({ provider: settings.provider, eventId: event.id, type: event.type, paymentId: null, outcome }).onConflictDoNothing();
+  return { outcome, eventId: event.id };
+}
+
+/** Our refund row this provider refund is, or a 422 naming the first thing that does not match. */
+async function matchRefund(deps: PaymentDeps, refund: z.infer<typeof refundObjectSchema>) {
+  const refundId = z.guid().safeParse(refund.metadata.refund_id);
+  const [row] = refundId.success ? await deps.db.select().from(paymentRefunds).where(eq(paymentRefunds.id, refundId.data)) : [];
+  const payment = row ? await findPaymentById(deps.db, row.paymentId) : undefined;
+  if (!row || !payment || refund.metadata.payment_id !== payment.id) throw refuse(422, 'WEBHOOK_REFUSED', 'The refund is not one of ours');
+  if ((row.gatewayReference !== null && row.gatewayReference !== refund.id) || (refund.payment_intent && refund.payment_intent !== payment.gatewayReference)) {
+    throw refuse(422, 'WEBHOOK_REFUSED', 'The refund does not belong to this payment');
+  }
+  if (refund.amount !== row.amountCents || refund.currency.toUpperCase() !== payment.currency) throw refuse(422, 'WEBHOOK_REFUSED', 'The refund amount or currency differs from ours');
+  return { row, payment };
+}
+
+/**
+ * A refund's event: `succeeded` completes our PENDING refund (money conserved: `completeRefund` adds it once);
+ * pending, failed or canceled change nothing here — a failed refund stays PENDING, logged for an operator.
+ * Repeated and out-of-order events are harmless: a completed refund is never moved back.
+ */
+async function handleRefundEvent(deps: PaymentDeps, settings: WebhookSettings, event: ProviderEvent): Promise<{ outcome: WebhookOutcome; eventId: string }> {
+  const parsed = refundObjectSchema.safeParse(event.data.object);
+  if (!parsed.success) throw refuse(400, 'WEBHOOK_EVENT_INVALID', 'The event does not carry a refund');
+  const refund = parsed.data;
+  checkEventScope(settings, event, refund.metadata);
+  const { row, payment } = await matchRefund(deps, refund);
+  let outcome: WebhookOutcome = 'stale';
+  if (refund.status === 'succeeded') {
+    outcome = (await completeRefund(deps, row.id, refund.id)).recorded ? 'applied' : 'stale';
+  } else if (refund.status === 'failed' || refund.status === 'canceled') {
+    deps.logger.error('the provider could not make a refund; it stays PENDING for an operator', { refundId: row.id, paymentId: payment.id, status: refund.status });
+  }
+  await deps.db.insert(paymentWebhookEvents).values({ provider: settings.provider, eventId: event.id, type: event.type, paymentId: payment.id, outcome }).onConflictDoNothing();
+  return { outcome, eventId: event.id };
+}
+
+/** Our payment for this intent, or a 422 naming the first thing that does not match. */
+async function matchPayment(deps: PaymentDeps, settings: WebhookSettings, event: ProviderEvent, intent: Intent): Promise<PaymentRow> {
+  checkEventScope(settings, event, intent.metadata);
   const paymentId = z.guid().safeParse(intent.metadata.payment_id);
   const payment = paymentId.success ? await findPaymentById(deps.db, paymentId.data) : undefined;
   if (!payment) throw refuse(422, 'WEBHOOK_REFUSED', 'The payment intent is not one of our payments');

@@ -2,14 +2,18 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 
 import type { ProductSummary } from '@/catalog/summary';
+import { eq } from 'drizzle-orm';
+
 import { products } from '@/catalog/tables';
 import { createDb } from '@/platform/db';
-import type { Embedder } from '@/search/embedder';
+import { cosineSimilarity, type Embedder } from '@/search/embedder';
 import { createLocalEmbedder } from '@/search/local-embedder';
 import { aiSearchQuerySchema } from '@/search/schema';
+import { productEmbeddings } from '@/search/tables';
 import {
   createSearchCaches,
   fuseRankings,
+  HYBRID_DEPTH_RATIO,
   normalizeQuery,
   prefixTsQuery,
   rerankSemantic,
@@ -95,6 +99,54 @@ describe('smartSearch cache', () => {
     const b = await smartSearch(deps({ caches }), query({ q: 'waterproof', mode: 'keyword', limit: 3 }));
     expect(a.results).toHaveLength(1);
     expect(b.results.length).toBeGreaterThan(1);
+  });
+});
+
+describe('hybrid: the floor judges the query, fusion ranks the items', () => {
+  // Misspelt beyond keyword search (no word, prefix or substring matches), close enough for the hashing embedder's trigrams.
+  const q = 'wirelss headphonez';
+
+  /** Similarity of the query to every ACTIVE product's stored vector, best first. */
+  async function similarities(): Promise<{ id: number; similarity: number }[]> {
+    const embedder = createLocalEmbedder();
+    const [vector] = await embedder.embed([q]);
+    const stored = await createDb(env)
+      .select({ id: products.id, status: products.status, embedding: productEmbeddings.embedding })
+      .from(productEmbeddings)
+      .innerJoin(products, eq(products.id, productEmbeddings.productId))
+      .where(eq(productEmbeddings.model, embedder.model));
+    return stored
+      .filter((row) => row.status === 'ACTIVE')
+      .map((row) => ({ id: row.id, similarity: cosineSimilarity(vector!, row.embedding) }))
+      .sort((a, b) => b.similarity - a.similarity);
+  }
+
+  it('goes deeper than the floor for a query whose best match reaches it; mode=ai keeps the floor per result', async () => {
+    expect((await smartSearch(deps(), query({ q, mode: 'keyword' }))).results).toEqual([]);
+    const sims = await similarities();
+    const floor = sims[0]!.similarity - 1e-4;
+    const deep = sims.filter((entry) => entry.similarity >= floor * HYBRID_DEPTH_RATIO).map((entry) => entry.id);
+    expect(deep.length).toBeGreaterThan(1); // the case is only interesting with neighbours below the floor
+
+    const hybrid = await smartSearch(deps({ minSimilarity: floor }), query({ q, mode: 'hybrid', limit: 50 }));
+    expect(hybrid.results.map((p) => p.id)).toEqual(deep.slice(0, 50));
+    const ai = await smartSearch(deps({ minSimilarity: floor }), query({ q, mode: 'ai', limit: 50 }));
+    expect(ai.results.map((p) => p.id)).toEqual(sims.filter((entry) => entry.similarity >= floor).map((entry) => entry.id));
+  });
+
+  it('answers nothing when neither the best semantic match reaches the floor nor a keyword matches', async () => {
+    const sims = await similarities();
+    const floor = sims[0]!.similarity + 1e-3;
+    expect(sims.some((entry) => entry.similarity >= floor * HYBRID_DEPTH_RATIO)).toBe(true); // depth alone would let them in
+    const hybrid = await smartSearch(deps({ minSimilarity: floor }), query({ q, mode: 'hybrid', limit: 50 }));
+    expect(hybrid).toMatchObject({ results: [], scores: [], mode: 'hybrid' });
+  });
+
+  it('a keyword match alone makes the query understood, and its semantic neighbours join it', async () => {
+    const hybrid = await smartSearch(deps({ minSimilarity: 0.99 }), query({ q: 'wireless headphones', mode: 'hybrid', limit: 50 }));
+    const keyword = await smartSearch(deps(), query({ q: 'wireless headphones', mode: 'keyword', limit: 50 }));
+    expect(keyword.results.length).toBeGreaterThan(0);
+    expect(hybrid.results.map((p) => p.id)).toEqual(expect.arrayContaining(keyword.results.map((p) => p.id)));
   });
 });
 

@@ -13,6 +13,12 @@ import type { AiSearchQuery, AiSearchResult, KeywordSearchQuery, ResponseMode } 
 
 /** Reciprocal-rank-fusion constant (the usual k = 60): damps the weight of the very top ranks. */
 const RRF_K = 60;
+/**
+ * Hybrid's semantic candidates reach down to this share of the floor once the query itself is understood
+ * (its best match clears the floor, or a keyword matches): the floor judges the query, fusion ranks the items.
+ * docs/decisions/search.md has the reasoning and the measurements.
+ */
+export const HYBRID_DEPTH_RATIO = 0.6;
 /** Query embeddings never change for a model, so they are kept longer than result lists. */
 const EMBEDDING_TTL_MS = 60 * 60_000;
 /** Cached results live 10 minutes, and any catalog write changes the key before that. */
@@ -49,6 +55,8 @@ export interface SearchDeps {
   caches: SearchCaches | null;
   logger?: Logger;
   now?: () => number;
+  /** How deep hybrid's semantic list goes, as a share of the floor ({@link HYBRID_DEPTH_RATIO}; benchmarks sweep it). */
+  hybridDepthRatio?: number;
 }
 
 interface Scope {
@@ -92,25 +100,25 @@ export function prefixTsQuery(q: string): string | null {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * One page of keyword hits: Postgres full text (`websearch_to_tsquery`, english stemming) OR a prefix
- * query OR a name substring, ACTIVE only. Rank = text rank × (1 + avgRating/5 × 0.2 +
+ * The query for one page of keyword hits: Postgres full text (`websearch_to_tsquery`, english stemming) OR a
+ * prefix query OR a name substring, ACTIVE only. Rank = text rank × (1 + avgRating/5 × 0.2 +
  * min(soldCount, 50)/50 × 0.1); the text rank is the best of the full-text rank, 0.9 × the prefix
  * rank and a small constant for a bare name match, so partial words still sort below whole ones.
  */
-async function findKeywordMatches(
-  db: Queryable,
-  input: Scope & { q: string; limit: number; offset: number },
-): Promise<{ items: ProductSummary[]; scores: number[]; total: number }> {
+function keywordQuery(db: Queryable, input: Scope & { q: string; limit: number; offset: number }) {
   const q = input.q.trim();
   const web = sql`websearch_to_tsquery('english', ${q})`;
   const prefix = prefixTsQuery(q);
   const prefixTs = prefix === null ? null : sql`to_tsquery('english', ${prefix})`;
   const pattern = `%${escapeLike(q)}%`;
 
-  const match = or(
-    sql`${products.searchTsv} @@ ${web}`,
-    prefixTs ? sql`${products.searchTsv} @@ ${prefixTs}` : undefined,
-    ilike(products.name, pattern),
+  const match = and(
+    or(
+      sql`${products.searchTsv} @@ ${web}`,
+      prefixTs ? sql`${products.searchTsv} @@ ${prefixTs}` : undefined,
+      ilike(products.name, pattern),
+    )!,
+    ...scopeConditions(input),
   )!;
   const textRank = sql`greatest(
     ts_rank(${products.searchTsv}, ${web}),
@@ -118,37 +126,42 @@ async function findKeywordMatches(
     case when ${products.name} ilike ${pattern} then 0.01 else 0 end)`;
   const rank = sql<number>`(${textRank}) * (1 + coalesce(${products.avgRating}, 0) / 5 * 0.2 + least(${products.soldCount}, 50) / 50.0 * 0.1)`.mapWith(Number);
 
-  const rows = await db
+  const page = db
     .select({ ...productSummaryColumns, rank, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(products)
     .leftJoin(categories, eq(categories.id, products.categoryId))
-    .where(and(match, ...scopeConditions(input)))
+    .where(match)
     .orderBy(desc(rank), asc(products.id))
     .limit(input.limit)
     .offset(input.offset);
+  return { page, match };
+}
 
+type KeywordRow = Awaited<ReturnType<typeof keywordQuery>['page']>[number];
+const keywordResult = (rows: KeywordRow[]) => ({ items: rows.map(toProductSummary), scores: rows.map((row) => round(row.rank)) });
+
+/** One page of keyword hits ({@link keywordQuery}) with the total; a second count query only for a page past the end. */
+async function findKeywordMatches(
+  db: Queryable,
+  input: Scope & { q: string; limit: number; offset: number },
+): Promise<{ items: ProductSummary[]; scores: number[]; total: number }> {
+  const { page, match } = keywordQuery(db, input);
+  const rows = await page;
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && input.offset > 0) {
-    const [counted] = await db
-      .select({ total: sql<number>`count(*)`.mapWith(Number) })
-      .from(products)
-      .where(and(match, ...scopeConditions(input)));
+    const [counted] = await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(products).where(match);
     total = counted?.total ?? 0;
   }
-  return { items: rows.map(toProductSummary), scores: rows.map((row) => round(row.rank)), total };
+  return { ...keywordResult(rows), total };
 }
 
 /**
  * Nearest ACTIVE products to `vector` by cosine distance (HNSW), only vectors of the same model,
  * only those at least `minSimilarity` alike — unrelated queries get nothing, not the nearest junk.
  */
-async function findSemanticMatches(
-  db: Db,
-  input: Scope & { vector: number[]; model: string; limit: number; minSimilarity: number },
-): Promise<{ item: ProductSummary; similarity: number }[]> {
-  if (input.vector.every((value) => value === 0)) return [];
+function semanticQuery(db: Db, input: SemanticInput) {
   const distance = cosineDistance(productEmbeddings.embedding, input.vector.map((value) => Math.round(value * 1e7) / 1e7));
-  const nearest = db
+  return db
     .select({ ...productSummaryColumns, distance: sql<number>`${distance}`.mapWith(Number) })
     .from(productEmbeddings)
     .innerJoin(products, eq(products.id, productEmbeddings.productId))
@@ -156,14 +169,38 @@ async function findSemanticMatches(
     .where(and(eq(productEmbeddings.model, input.model), sql`${distance} <= ${1 - input.minSimilarity}`, ...scopeConditions(input)))
     .orderBy(distance)
     .limit(input.limit);
-  // An HNSW scan yields at most `ef_search` (default 40) rows before filters; widen it to the limit and let
-  // pgvector ≥ 0.8 keep scanning while filters (status, category, seller, model) discard candidates.
-  // Both settings are transaction-local: the batch is one transaction over Neon's HTTP transport.
-  const [, rows] = await db.batch([
-    db.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, input.limit))}, true), set_config('hnsw.iterative_scan', 'strict_order', true)`),
-    nearest,
-  ]);
-  return rows.map((row) => ({ item: toProductSummary(row), similarity: 1 - row.distance }));
+}
+
+type SemanticInput = Scope & { vector: number[]; model: string; limit: number; minSimilarity: number };
+type SemanticHit = { item: ProductSummary; similarity: number };
+
+/**
+ * An HNSW scan yields at most `ef_search` (default 40) rows before filters; widen it to the limit and let
+ * pgvector ≥ 0.8 keep scanning while filters (status, category, seller, model) discard candidates.
+ * Both settings are transaction-local: they go first in a Neon HTTP batch, which is one transaction.
+ */
+const hnswSettings = (db: Db, limit: number) =>
+  db.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, limit))}, true), set_config('hnsw.iterative_scan', 'strict_order', true)`);
+
+const semanticHits = (rows: Awaited<ReturnType<typeof semanticQuery>>): SemanticHit[] =>
+  rows.map((row) => ({ item: toProductSummary(row), similarity: 1 - row.distance }));
+
+async function findSemanticMatches(db: Db, input: SemanticInput): Promise<SemanticHit[]> {
+  if (input.vector.every((value) => value === 0)) return [];
+  const [, rows] = await db.batch([hnswSettings(db, input.limit), semanticQuery(db, input)]);
+  return semanticHits(rows);
+}
+
+/** Hybrid's two lists in one round trip: the HNSW settings, the vector query and the keyword query in one batch. */
+async function findHybridMatches(
+  db: Db,
+  keyword: Scope & { q: string; limit: number },
+  semantic: SemanticInput,
+): Promise<{ keyword: { items: ProductSummary[] }; semantic: SemanticHit[] }> {
+  const keywordPage = keywordQuery(db, { ...keyword, offset: 0 }).page;
+  if (semantic.vector.every((value) => value === 0)) return { keyword: keywordResult(await keywordPage), semantic: [] };
+  const [, vectorRows, keywordRows] = await db.batch([hnswSettings(db, semantic.limit), semanticQuery(db, semantic), keywordPage]);
+  return { keyword: keywordResult(keywordRows), semantic: semanticHits(vectorRows) };
 }
 
 /** Re-rank: 0.75·similarity + 0.15·avgRating/5 + 0.10·soldCount/maxSold (max over the candidates). */
@@ -188,6 +225,23 @@ export function fuseRankings(lists: ProductSummary[][], k = RRF_K): { item: Prod
     });
   }
   return [...fused.values()].sort((a, b) => b.score - a.score || a.item.id - b.item.id);
+}
+
+/**
+ * Hybrid's fused list. The floor decides whether the query is understood at all — its best semantic match
+ * reaches `minSimilarity`, or keyword search matches — and nothing is returned when it is not (nonsense).
+ * An understood query's semantic list goes deeper, to `HYBRID_DEPTH_RATIO × minSimilarity`, and RRF ranks it
+ * together with the keyword list.
+ */
+async function hybridCandidates(
+  deps: Pick<SearchDeps, 'db' | 'minSimilarity' | 'hybridDepthRatio'>,
+  keyword: Scope & { q: string; limit: number },
+  semantic: Omit<SemanticInput, 'minSimilarity'>,
+): Promise<{ item: ProductSummary; score: number }[]> {
+  const depth = deps.minSimilarity * (deps.hybridDepthRatio ?? HYBRID_DEPTH_RATIO);
+  const found = await findHybridMatches(deps.db, keyword, { ...semantic, minSimilarity: depth });
+  const understood = found.keyword.items.length > 0 || (found.semantic[0]?.similarity ?? 0) >= deps.minSimilarity;
+  return understood ? fuseRankings([found.keyword.items, found.semantic.map((hit) => hit.item)]) : [];
 }
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
@@ -242,18 +296,17 @@ export async function smartSearch(deps: SearchDeps, input: AiSearchQuery): Promi
   const scope = { categoryId: input.categoryId, sellerId: input.sellerId };
   const caches = deps.caches;
   const key = caches
-    ? `ai|${await catalogVersion(deps, caches)}|${deps.embedder.model}|${deps.minSimilarity}|${input.mode}|${query}|${input.limit}|${input.categoryId ?? ''}|${input.sellerId ?? ''}`
+    ? `ai|${await catalogVersion(deps, caches)}|${deps.embedder.model}|${deps.minSimilarity}|${deps.hybridDepthRatio ?? HYBRID_DEPTH_RATIO}|${input.mode}|${query}|${input.limit}|${input.categoryId ?? ''}|${input.sellerId ?? ''}`
     : undefined;
   const cached = key ? caches?.results.get(key) : undefined;
   if (cached) return { query: input.q, results: cached.results, scores: cached.scores, mode: input.mode };
 
   // Hybrid fuses longer lists than it returns, so an item ranked low in one list can still win.
   const pool = input.mode === 'hybrid' ? Math.min(100, Math.max(20, input.limit * 2)) : input.limit;
-  const keyword = () => findKeywordMatches(deps.db, { ...scope, q: query, limit: pool, offset: 0 });
 
   let answer: { results: ProductSummary[]; scores: number[] | null; mode: ResponseMode };
   if (input.mode === 'keyword') {
-    const found = await keyword();
+    const found = await findKeywordMatches(deps.db, { ...scope, q: query, limit: pool, offset: 0 });
     answer = { results: found.items, scores: found.scores, mode: 'keyword' };
   } else {
     let vector: number[];
@@ -264,14 +317,12 @@ export async function smartSearch(deps: SearchDeps, input: AiSearchQuery): Promi
       const found = await findKeywordMatches(deps.db, { ...scope, q: query, limit: input.limit, offset: 0 });
       return { query: input.q, results: found.items, scores: null, mode: 'fallback-keyword' };
     }
-    const semantic = () =>
-      findSemanticMatches(deps.db, { ...scope, vector, model: deps.embedder.model, limit: pool, minSimilarity: deps.minSimilarity });
+    const semantic = { ...scope, vector, model: deps.embedder.model, limit: pool };
     if (input.mode === 'ai') {
-      const ranked = rerankSemantic(await semantic());
+      const ranked = rerankSemantic(await findSemanticMatches(deps.db, { ...semantic, minSimilarity: deps.minSimilarity }));
       answer = { results: ranked.map((entry) => entry.item), scores: ranked.map((entry) => round(entry.score)), mode: 'ai' };
     } else {
-      const [keywordHits, semanticHits] = await Promise.all([keyword(), semantic()]);
-      const fused = fuseRankings([keywordHits.items, semanticHits.map((hit) => hit.item)]).slice(0, input.limit);
+      const fused = (await hybridCandidates(deps, { ...scope, q: query, limit: pool }, semantic)).slice(0, input.limit);
       answer = { results: fused.map((entry) => entry.item), scores: fused.map((entry) => round(entry.score)), mode: 'hybrid' };
     }
   }

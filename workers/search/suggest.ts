@@ -3,7 +3,7 @@ import { and, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { categories, products } from '@/catalog/tables';
 import { catalogGeneration } from '@/catalog';
 import type { Db } from '@/platform/db';
-import { edgeCache } from '@/platform/edge-cache';
+import { cachedJson, edgeCache, type CacheOutcome } from '@/platform/edge-cache';
 import type { Suggestion, SuggestQuery } from '@/search/schema';
 
 const MAX_SUGGESTIONS = 8;
@@ -73,13 +73,9 @@ export async function cachedSuggestions(
   db: Db,
   input: SuggestQuery,
   cache: Cache | undefined = edgeCache(),
-): Promise<{ suggestions: Suggestion[]; cache: 'hit' | 'miss' }> {
+): Promise<{ suggestions: Suggestion[]; cache: CacheOutcome }> {
   const q = input.q.trim().toLowerCase().replace(/\s+/g, ' ');
-  if (!cache) return { suggestions: await findSuggestions(db, input), cache: 'miss' };
-  const key = cacheKey(await catalogGeneration(cache), q);
-  const hit = await cache.match(key);
-  if (hit) return { suggestions: (await hit.json()) as Suggestion[], cache: 'hit' };
-  const suggestions = await findSuggestions(db, input);
-  await cache.put(key, new Response(JSON.stringify(suggestions), { headers: { 'content-type': 'application/json', 'cache-control': `max-age=${SUGGEST_TTL_SECONDS}` } }));
-  return { suggestions, cache: 'miss' };
+  const key = cache ? cacheKey(await catalogGeneration(cache), q) : '';
+  const { value, cache: outcome } = await cachedJson(cache, key, SUGGEST_TTL_SECONDS, () => findSuggestions(db, input));
+  return { suggestions: value, cache: outcome };
 }

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 
 import { createNotification } from '@/notifications/service';
 import { orders, orderStatusHistory } from '@/orders/tables';
+import { savedPaymentMethods } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { newActor, send, type Actor, type Role } from '@test/security/support/harness';
 import { poll } from '@test/support/poll';
@@ -126,4 +127,13 @@ export async function createOrderNotification(user: Actor, orderId: string): Pro
   const mine = items.find((item) => item.orderId === orderId && item.title === 'Security test notice');
   if (!mine) throw new Error(`notification not listed: ${res.text}`);
   return mine.id;
+}
+
+/** A card saved at the simulated provider for `owner` (as its setup webhook would record it), not the default; its id. */
+export async function createSavedCard(owner: Actor): Promise<string> {
+  const [card] = await createDb(env)
+    .insert(savedPaymentMethods)
+    .values({ userId: owner.id, provider: 'simulated', customerId: `cus_sim_${owner.id}`, providerMethodId: `pm_sim_${crypto.randomUUID()}`, brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, isDefault: false })
+    .returning({ id: savedPaymentMethods.id });
+  return card!.id;
 }

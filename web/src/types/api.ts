@@ -127,3 +127,4 @@ export type PromotionUpdate = Schemas['UpdatePromotion'];
 export type TaxRate = Schemas['TaxRate'];
 export type TaxRateInput = Schemas['CreateTaxRate'];
 export type OrderRefund = Schemas['OrderRefund'];
+export type SavedPaymentMethod = Schemas['SavedPaymentMethod'];

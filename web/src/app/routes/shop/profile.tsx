@@ -2,6 +2,7 @@ import { ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useProfile } from '@/features/profile/api/get-profile';
 import { AddressBook } from '@/features/profile/components/address-book';
+import { PaymentMethods } from '@/features/profile/components/payment-methods';
 import { ProfileForm } from '@/features/profile/components/profile-form';
 import { getErrorMessage } from '@/lib/error-message';
 
@@ -21,6 +22,7 @@ export function Component() {
         <>
           <ProfileForm key={profile.data.id} profile={profile.data} />
           <AddressBook addresses={profile.data.addresses} />
+          <PaymentMethods />
         </>
       )}
     </div>

@@ -10,6 +10,7 @@ export const REDIRECT_AFTER_MS = 3_000;
 
 /** The provider's decline code (in the payment's failure reason) as advice for the buyer. */
 export function declineMessage(failureReason: string): string {
+  if (failureReason.includes('authentication_required')) return 'Your bank asks you to confirm this payment with your saved card.';
   if (failureReason.includes('insufficient_funds')) return 'Your last card has insufficient funds. Try another card.';
   if (failureReason.includes('authentication_failed')) return 'The 3-D Secure check of your last card failed. Try again or use another card.';
   return 'Your last card was declined. Try another card.';

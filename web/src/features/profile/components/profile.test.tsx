@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { cart, countries } from '@/testing/fixtures';
 import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
@@ -29,6 +29,7 @@ describe('/profile', () => {
       'GET /api/v1/cart': () => successResponse(cart([])),
       'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
       'GET /api/v1/users/profile': () => successResponse(profile),
+      'GET /api/v1/payments/methods': () => successResponse([]),
       'PUT /api/v1/users/profile': (r) => successResponse({ ...profile, ...(r.body as object) }),
     });
     renderApp('/profile');
@@ -47,6 +48,7 @@ describe('/profile', () => {
       'GET /api/v1/cart': () => successResponse(cart([])),
       'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
       'GET /api/v1/users/profile': () => successResponse(profile),
+      'GET /api/v1/payments/methods': () => successResponse([]),
       'GET /api/v1/countries': () => successResponse(countries()),
       'POST /api/v1/users/addresses': () =>
         errorResponse(400, 'VALIDATION_ERROR', 'Invalid body', { details: { postal_code: 'too long for this country' } }),
@@ -78,5 +80,44 @@ describe('/profile', () => {
       country: 'VN',
       postal_code: '12345',
     });
+  });
+
+  it('lists saved cards, changes the default, removes one and sends "Add a card" to the provider page', async () => {
+    let cards = [
+      { id: 'm1', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2029, isDefault: true, createdAt: '2026-12-01T00:00:00Z' },
+      { id: 'm2', brand: 'visa', last4: '9995', expMonth: 3, expYear: 2030, isDefault: false, createdAt: '2026-12-02T00:00:00Z' },
+    ];
+    const setupUrl = '/pay/sim/setup/seti_sim_1?client_secret=s&return_url=%2Fprofile';
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => undefined);
+    const { requestsTo } = mockFetch({
+      'GET /api/v1/cart': () => successResponse(cart([])),
+      'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+      'GET /api/v1/users/profile': () => successResponse(profile),
+      'GET /api/v1/payments/methods': () => successResponse(cards),
+      'PUT /api/v1/payments/methods/m2/default': () => {
+        cards = cards.map((card) => ({ ...card, isDefault: card.id === 'm2' }));
+        return successResponse(cards[1]);
+      },
+      'DELETE /api/v1/payments/methods/m1': () => {
+        cards = cards.filter((card) => card.id !== 'm1');
+        return new Response(null, { status: 204 });
+      },
+      'POST /api/v1/payments/methods/setup': () => successResponse({ setupIntentId: 'seti_sim_1', nextAction: { type: 'redirect', url: setupUrl, clientSecret: 's' } }, 201),
+    });
+    renderApp('/profile');
+
+    expect(await screen.findByText('VISA ending 4242', { selector: 'strong' })).toBeTruthy();
+    expect(screen.getByText('Expires 03/2030')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Make default (VISA ending 9995)' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Make default (VISA ending 4242)' })).toBeTruthy());
+    expect(requestsTo('PUT /api/v1/payments/methods/m2/default')).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove VISA ending 4242' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm remove' }));
+    await waitFor(() => expect(screen.queryByText('VISA ending 4242', { selector: 'strong' })).toBeNull());
+    expect(requestsTo('DELETE /api/v1/payments/methods/m1')).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('button', { name: '+ Add a card' }));
+    await waitFor(() => expect(assign).toHaveBeenCalledWith(setupUrl));
   });
 });

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+
+import { EmptyState, ErrorState } from '@/components/ui/empty-state';
+import { FormError } from '@/components/ui/form-field';
+import { SkeletonRows } from '@/components/ui/skeleton';
+import { useDeletePaymentMethod, usePaymentMethods, useSetDefaultPaymentMethod, useStartCardSetup } from '@/features/profile/api/payment-methods';
+import { getErrorMessage } from '@/lib/error-message';
+import { toast } from '@/stores/toast-store';
+import type { SavedPaymentMethod } from '@/types/api';
+
+const cardName = (card: SavedPaymentMethod) => `${card.brand.toUpperCase()} ending ${card.last4}`;
+
+function PaymentMethodCard({ card }: { card: SavedPaymentMethod }) {
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const remove = useDeletePaymentMethod();
+  const makeDefault = useSetDefaultPaymentMethod();
+  const name = cardName(card);
+  return (
+    <div className="card">
+      <p>
+        <strong>{name}</strong> {card.isDefault ? <span className="badge badge--info">Default</span> : null}
+      </p>
+      <p>
+        Expires {String(card.expMonth).padStart(2, '0')}/{card.expYear}
+      </p>
+      <div className="form__actions">
+        {!card.isDefault ? (
+          <button type="button" className="button button--secondary button--small" disabled={makeDefault.isPending} onClick={() => makeDefault.mutate(card.id)}>
+            Make default<span className="visually-hidden"> ({name})</span>
+          </button>
+        ) : null}
+        {confirmingDelete ? (
+          <span className="inline-confirm">
+            <button
+              type="button"
+              className="button button--danger button--small"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate(card.id, { onSuccess: () => toast.success('Card removed.') })}
+            >
+              Confirm remove
+            </button>
+            <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingDelete(false)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="button button--danger button--small" onClick={() => setConfirmingDelete(true)}>
+            Remove<span className="visually-hidden"> {name}</span>
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The buyer's cards saved at the payment provider. *Add a card* opens the provider's own page (card numbers never
+ * pass through the shop); the provider brings the buyer back here once the card is saved.
+ */
+export function PaymentMethods() {
+  const methods = usePaymentMethods();
+  const setup = useStartCardSetup();
+  const [unsupported, setUnsupported] = useState(false);
+  const addCard = () =>
+    setup.mutate(undefined, {
+      onSuccess: (started) => {
+        if (started?.nextAction.url) window.location.assign(started.nextAction.url);
+        else setUnsupported(true);
+      },
+    });
+  return (
+    <section aria-labelledby="payment-methods-title">
+      <div className="page__header section-title">
+        <h2 id="payment-methods-title">Payment methods</h2>
+        <button type="button" className="button button--secondary" disabled={setup.isPending} onClick={addCard}>
+          + Add a card
+        </button>
+      </div>
+      <FormError message={unsupported ? 'Cards are saved with the payment provider’s form, which this page cannot show yet.' : null} />
+      {methods.isPending ? (
+        <SkeletonRows rows={2} />
+      ) : methods.isError ? (
+        <ErrorState message={getErrorMessage(methods.error)} onRetry={() => void methods.refetch()} />
+      ) : methods.data?.length ? (
+        <div className="form__row">
+          {methods.data.map((card) => (
+            <PaymentMethodCard key={card.id} card={card} />
+          ))}
+        </div>
+      ) : (
+        <EmptyState title="No saved cards yet.">
+          <p>Save one and orders placed without a payment step are paid with your default card.</p>
+        </EmptyState>
+      )}
+    </section>
+  );
+}
