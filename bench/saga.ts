@@ -19,7 +19,7 @@ import pg from 'pg';
 import { checkInvariants, printInvariantReport } from '../scripts/invariants.ts';
 import { seededRandom } from './lib/random.ts';
 import { processTreeCpuSeconds } from './lib/cpu.ts';
-import { call, login, sampleUser } from './lib/http.ts';
+import { call, login, sampleUser, signedIn } from './lib/http.ts';
 import { startInstance } from './lib/instance.ts';
 import { percentile } from './lib/load.ts';
 import { ms, reportSummary, writeSection } from './lib/report.ts';
@@ -61,8 +61,9 @@ try {
   db.on('error', () => undefined);
   try {
     const base = instance.baseUrl;
-    const token = await login(base, sampleUser('customer@example.com'), 1);
-    const admin = await login(base, sampleUser('admin@example.com'), 2);
+    const customer = signedIn(base, sampleUser('customer@example.com'), 1);
+    const adminToken = signedIn(base, sampleUser('admin@example.com'), 2);
+    const admin = await adminToken();
     await db.connect();
     // Enough stock that no order is refused: this measures the saga, not the shortage path (bench:stock does).
     const restock = await call(base, `/api/v1/inventory/${PRODUCT_ID}`, { method: 'GET', token: admin, client: 5 });
@@ -90,7 +91,7 @@ try {
         while (next < ORDERS) {
           const i = next++;
           const at = Date.now();
-          const answer = await call(base, '/api/v1/orders', { method: 'POST', token, client: 100 + (i % 50_000), body });
+          const answer = await call(base, '/api/v1/orders', { method: 'POST', token: await customer(), client: 100 + (i % 50_000), body });
           answers.push({ status: answer.status, ms: answer.ms });
           if (answers.length % PROGRESS_EVERY === 0) console.log(`    ${answers.length} POSTs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
           const id = (answer.body as { data?: { id?: string } }).data?.id;
@@ -99,7 +100,7 @@ try {
           if (random() < CANCEL_SHARE) {
             const delay = random() * CANCEL_WINDOW_MS;
             cancels.push(
-              new Promise((resolve) => setTimeout(resolve, delay)).then(async () => (await call(base, `/api/v1/orders/${id}/cancel`, { method: 'PUT', token, client: 7, body: '{}' })).status),
+              new Promise((resolve) => setTimeout(resolve, delay)).then(async () => (await call(base, `/api/v1/orders/${id}/cancel`, { method: 'PUT', token: await customer(), client: 7, body: '{}' })).status),
             );
           }
         }
@@ -113,10 +114,10 @@ try {
     if (refused.length > 0) console.log(`  not accepted: ${refused.join(', ')}`);
     const cancelStatuses = await Promise.all(cancels);
 
-    let pending = await count(base, token, 'PENDING', 3);
+    let pending = await count(base, await customer(), 'PENDING', 3);
     while (pending > 0 && performance.now() - started < postSeconds * 1000 + SETTLE_LIMIT_MS) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      pending = await count(base, token, 'PENDING', 3);
+      pending = await count(base, await customer(), 'PENDING', 3);
     }
     const terminalSeconds = (performance.now() - started) / 1000;
     const cpuSeconds = processTreeCpuSeconds(instance.pid) - cpuBefore;
@@ -143,11 +144,11 @@ try {
     );
     await db.query('COMMIT');
     const messages = Number(outboxRows.rows[0]!.n) + Number(decided.rows[0]!.n);
-    const deadLetters = await call(base, '/api/v1/admin/dead-letters', { method: 'GET', token: admin, client: 4 });
+    const deadLetters = await call(base, '/api/v1/admin/dead-letters', { method: 'GET', token: await adminToken(), client: 4 });
     const dlq = (deadLetters.body as { meta?: { totalElements?: number } }).meta?.totalElements ?? Number.NaN;
 
     // Money and stock conserved across every order of the run (scripts/invariants.ts).
-    const report = printInvariantReport(await checkInvariants({ databaseUrl: instance.databaseUrl, baseUrl: base, token: admin, productIds: [PRODUCT_ID], settleMs: 10_000 }));
+    const report = printInvariantReport(await checkInvariants({ databaseUrl: instance.databaseUrl, baseUrl: base, token: await adminToken(), productIds: [PRODUCT_ID], settleMs: 10_000 }));
     const invariants = { ok: report.ok, text: report.ok ? 'hold' : `${report.violations.length} violation(s)` };
 
     const messagesPerSecond = messages / terminalSeconds;

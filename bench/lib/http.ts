@@ -41,3 +41,15 @@ export async function login(baseUrl: string, account: { email: string; password:
   if (answer.status !== 200) throw new Error(`login of ${account.email} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return (answer.body as { data: { access_token: string } }).data.access_token;
 }
+
+/**
+ * A bearer token that stays valid through a long run: logs in again once the last token is 10 minutes old
+ * (access tokens live 15), so a 10,000-order run is never answered 401.
+ */
+export function signedIn(baseUrl: string, account: { email: string; password: string }, client: number): () => Promise<string> {
+  let current: { token: Promise<string>; at: number } | undefined;
+  return () => {
+    if (!current || Date.now() - current.at > 600_000) current = { token: login(baseUrl, account, client), at: Date.now() };
+    return current.token;
+  };
+}
