@@ -67,6 +67,32 @@ test('only the launch page lets Turnstile in (script and frame), under one polic
   expect(violations).toEqual([]);
 });
 
+const STRIPE_JS = 'https://js.stripe.com';
+
+test("only the checkout's payment pages let the payment provider in (script, frames, API), under one policy", async ({ page, request }) => {
+  for (const path of ['/checkout/pay/00000000-0000-4000-8000-000000000001', '/checkout/cards/new']) {
+    const headers = (await request.get(path)).headers();
+    const csp = headers['content-security-policy'] ?? '';
+    expect(csp.split(','), path).toHaveLength(1);
+    expect(directive(csp, 'script-src'), path).toEqual(["'self'", STRIPE_JS]);
+    expect(directive(csp, 'frame-src'), path).toEqual([STRIPE_JS, 'https://hooks.stripe.com']);
+    expect(directive(csp, 'connect-src'), path).toEqual(["'self'", 'https://api.stripe.com']);
+    expect(csp, path).not.toContain('unsafe-inline');
+    expect(csp, path).toContain("frame-ancestors 'none'");
+    expect(headers['x-frame-options'], path).toBe('DENY');
+  }
+  for (const path of ['/', '/products', '/orders', '/profile', '/checkout', '/checkouts/00000000-0000-4000-8000-000000000001/confirmation', '/launch/1']) {
+    const other = (await request.get(path)).headers()['content-security-policy'] ?? '';
+    expect(other, path).not.toContain('stripe.com');
+    expect(directive(other, 'connect-src'), path).toEqual(["'self'"]);
+  }
+  // The page itself runs under that policy without a violation (signed out: the sign-in page; nothing is loaded).
+  const violations = watchCsp(page);
+  await page.goto('/checkout/cards/new');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
 test('the API reference renders under its own CSP (a Worker response, not the SPA one) without a violation', async ({ page, request }) => {
   test.setTimeout(90_000);
   const violations = watchCsp(page);
