@@ -21,7 +21,7 @@ export function payNowUrl(payment: Payment, orderId: string): string | null {
 }
 
 /** The last decline's advice and the link to the provider's payment page. */
-function PayNow({ payment, url }: { payment: Payment; url: string }) {
+export function PayNow({ payment, url }: { payment: Payment; url: string }) {
   return (
     <>
       <FormError message={payment.failureReason ? declineMessage(payment.failureReason) : null} />
