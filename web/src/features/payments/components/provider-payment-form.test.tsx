@@ -47,10 +47,13 @@ async function openPaymentPage(payment = waitingPayment()) {
 
 describe('/checkout/pay/:orderId with the real provider', () => {
   it('loads the provider with the publishable key and mounts its Payment Element with the client secret', async () => {
-    await openPaymentPage();
+    const view = await openPaymentPage();
     expect(stripe.loadStripe).toHaveBeenCalledWith('pk_test_123');
     expect(stripe.provider.elements).toHaveBeenCalledWith({ clientSecret: 'pi_1_secret_abc' });
     expect(stripe.elements.create).toHaveBeenCalledWith('payment');
+    expect(stripe.element.destroy).not.toHaveBeenCalled();
+    view.unmount();
+    expect(stripe.element.destroy).toHaveBeenCalledTimes(1);
   });
 
   it('shows a decline, lets the buyer try again, and follows the payment once the provider accepts the card', async () => {

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { loadStripe } from '@stripe/stripe-js/pure';
-import type { Stripe, StripeElements, StripeError } from '@stripe/stripe-js';
+import type { Stripe, StripeElements, StripeError, StripePaymentElement } from '@stripe/stripe-js';
 
 import { FormError } from '@/components/ui/form-field';
 import { declineMessage } from '@/lib/payment-messages';
@@ -29,15 +29,14 @@ function useMountedPaymentElement(publishableKey: string, clientSecret: string, 
   const [mounted, setMounted] = useState<Mounted | null>(null);
   useEffect(() => {
     let cancelled = false;
-    let destroy = () => undefined as void;
+    let element: StripePaymentElement | undefined;
     loadStripe(publishableKey).then(
       (stripe) => {
         if (cancelled || !target.current) return;
         if (!stripe) return onError(UNREACHABLE);
         const elements = stripe.elements({ clientSecret });
-        const element = elements.create('payment');
+        element = elements.create('payment');
         element.mount(target.current);
-        destroy = () => element.destroy();
         setMounted({ stripe, elements });
       },
       () => {
@@ -46,7 +45,7 @@ function useMountedPaymentElement(publishableKey: string, clientSecret: string, 
     );
     return () => {
       cancelled = true;
-      destroy();
+      element?.destroy();
     };
   }, [publishableKey, clientSecret, onError]);
   return { target, mounted };
