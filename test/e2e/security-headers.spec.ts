@@ -132,23 +132,20 @@ test("the provider's script, form frame and API run under the payment page's CSP
 
   await page.goto(`/checkout/pay/${orderId}`);
   await expect(page.frameLocator('iframe[title="Secure payment input"]').getByText('card form')).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { stripeKey?: string }).stripeKey)).toBe('pk_test_e2e');
+  expect(await page.evaluate('window.stripeKey')).toBe('pk_test_e2e');
   await page.getByRole('button', { name: 'Pay $12.50' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'insufficient funds' })).toHaveText('Your last card has insufficient funds. Try another card.');
   expect(violations).toEqual([]);
 
   // The same script is refused on a page without the checkout's policy.
   await page.goto('/orders');
-  const refused = await page.evaluate(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const script = document.createElement('script');
-        script.src = 'https://js.stripe.com/endive/stripe.js';
-        script.onload = () => resolve(false);
-        script.onerror = () => resolve(true);
-        document.head.appendChild(script);
-      }),
-  );
+  const refused = await page.evaluate(`new Promise((resolve) => {
+    const script = document.createElement('script');
+    script.src = '${STRIPE_JS}/endive/stripe.js';
+    script.onload = () => resolve(false);
+    script.onerror = () => resolve(true);
+    document.head.appendChild(script);
+  })`);
   expect(refused).toBe(true);
 });
 
