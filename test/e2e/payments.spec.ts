@@ -10,6 +10,8 @@ import { apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations
 
 const SELLER_ID = '00000000-0000-0000-0000-000000000003';
 const PRODUCT_ID = 8;
+/** Another seller's product: a cart with both is one multi-seller checkout. */
+const OTHER_SELLER_PRODUCT_ID = 31;
 const SAGA_TIMEOUT = 30_000;
 
 test.describe.configure({ timeout: 90_000 });
@@ -109,4 +111,40 @@ test('a saved 3-D Secure card: saved on the provider setup page, the order place
   await expect(page.getByRole('heading', { level: 1, name: '3-D Secure authentication' })).toBeVisible();
   await page.getByRole('button', { name: 'Complete authentication' }).click();
   await expectConfirmedBackInShop(page, orderId);
+});
+
+test('a multi-seller checkout paid on the provider page: a declined card, then another pays every order of the checkout', async ({ page, request }) => {
+  const buyer = await newVerifiedCustomer(request, 'paymulti');
+  const token = await apiToken(request, buyer);
+  for (const productId of [PRODUCT_ID, OTHER_SELLER_PRODUCT_ID]) {
+    const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${token}` }, data: { product_id: productId, quantity: 1 } });
+    expect(added.status()).toBe(201);
+  }
+  await logIn(page, buyer, '/cart');
+  await page.getByRole('link', { name: 'Check out', exact: true }).click();
+  const summary = page.getByRole('complementary', { name: 'Checkout summary' });
+  await expect(summary.getByText('Sellers')).toBeVisible();
+  await page.getByRole('radio', { name: 'Enter an address' }).check();
+  await fillAddress(page, { street: '5 Two Sellers Lane', city: 'Hanoi', state: 'HN', country: 'VN', postalCode: '100000' });
+  await page.getByRole('radio', { name: /Pay with a card now/ }).check();
+  await summary.getByRole('button', { name: 'Place Order' }).click();
+
+  await expect(page).toHaveURL(/\/checkouts\/[0-9a-f-]{36}\/confirmation$/);
+  const checkoutId = /\/checkouts\/([0-9a-f-]{36})\/confirmation$/.exec(page.url())?.[1] ?? '';
+  await expect(page.getByRole('heading', { level: 1, name: 'Finish your payment' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.getByRole('link', { name: 'Pay now' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Pay \d+\.\d{2} USD$/ })).toBeVisible();
+  await payWith(page, '4000 0000 0000 0002');
+  await expect(page.getByRole('alert')).toHaveText('Your card was declined. Try another card.');
+  await payWith(page, '4242 4242 4242 4242');
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment succeeded' })).toBeVisible();
+  await page.getByRole('link', { name: 'Return to the shop' }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/checkouts/${checkoutId}/confirmation$`));
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment confirmed' })).toBeVisible({ timeout: SAGA_TIMEOUT });
+  await expect(page.getByRole('table', { name: 'Orders of this checkout' }).getByText('Confirmed', { exact: true })).toHaveCount(2);
+  const checkout = await request.get(`/api/v1/checkouts/${checkoutId}`, { headers: { authorization: `Bearer ${token}` } });
+  const { data } = (await checkout.json()) as { data: { payment: { status: string; amount: number; confirmation: string }; totals: { total: number } } };
+  expect(data.payment).toMatchObject({ status: 'COMPLETED', confirmation: 'client', amount: data.totals.total });
 });

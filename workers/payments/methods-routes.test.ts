@@ -42,3 +42,21 @@ describe('saved payment methods when the provider does not answer', () => {
     expect(((await listed.json()) as { data: { id: string; isDefault: boolean }[] }).data).toEqual([expect.objectContaining({ id: card!.id, isDefault: true })]);
   });
 });
+
+describe('GET /api/v1/payments/provider', () => {
+  const provider = async (vars: Record<string, string>) => {
+    const res = await app.request('/api/v1/payments/provider', {}, { ...env, ...vars });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { data: unknown }).data;
+  };
+
+  it('names the simulated provider, with no key, to anyone (no sign-in needed)', async () => {
+    expect(await provider({ PAYMENT_GATEWAY_MODE: 'success' })).toEqual({ provider: 'simulated', publishableKey: null });
+  });
+
+  it("hands the real provider's publishable key to the browser, never its secret key", async () => {
+    const stripe = { PAYMENT_GATEWAY_MODE: 'stripe', STRIPE_SECRET_KEY: 'sk_test_secret', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    expect(await provider({ ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_test_123' })).toEqual({ provider: 'stripe', publishableKey: 'pk_test_123' });
+    expect(await provider({ ...stripe, STRIPE_PUBLISHABLE_KEY: '' })).toEqual({ provider: 'stripe', publishableKey: null });
+  });
+});

@@ -5,8 +5,8 @@ import { currentUser, requireAuth } from '@/identity';
 import { TransientGatewayError } from '@/payments/gateway';
 import { listSavedMethods, removeMethod, setDefaultMethod, startCardSetup, toSavedMethodResponse, type MethodDeps } from '@/payments/methods';
 import type { MakePaymentDeps } from '@/payments/routes';
-import { cardSetupSchema, paymentMethodIdParamsSchema, savedPaymentMethodSchema } from '@/payments/schema';
-import type { AppBindings } from '@/env';
+import { cardSetupSchema, paymentMethodIdParamsSchema, paymentProviderSchema, savedPaymentMethodSchema } from '@/payments/schema';
+import type { AppBindings, AppEnv } from '@/env';
 import { AppError, errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
@@ -16,8 +16,14 @@ type AppContext = Context<AppBindings>;
 const tags = ['Payments'];
 const security = [{ bearerAuth: [] }];
 
+/** The provider whose form the SPA mounts: the real one's publishable key, or the simulated provider (no key). */
+export function paymentProviderOf(env: Pick<AppEnv, 'PAYMENT_GATEWAY_MODE' | 'STRIPE_PUBLISHABLE_KEY'>) {
+  const stripe = env.PAYMENT_GATEWAY_MODE.trim().toLowerCase() === 'stripe';
+  return stripe ? { provider: 'stripe' as const, publishableKey: env.STRIPE_PUBLISHABLE_KEY || null } : { provider: 'simulated' as const, publishableKey: null };
+}
+
 /**
- * `/api/v1/payments/methods`: the caller's saved cards (never another buyer's: those are 404). Mounted before the
+ * `/api/v1/payments/provider` (public) and `/api/v1/payments/methods`: the caller's saved cards (never another buyer's: those are 404). Mounted before the
  * payments router, whose `/payments/{id}` would otherwise take `/payments/methods`.
  */
 export function createPaymentMethodsRouter(makeDeps: MakePaymentDeps) {
@@ -40,6 +46,16 @@ export function createPaymentMethodsRouter(makeDeps: MakePaymentDeps) {
     return (await listSavedMethods(deps.db, deps.vault.provider, currentUser(c).id)).map(toSavedMethodResponse);
   };
   return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/payments/provider',
+        tags,
+        summary: "Which provider takes payments, and its publishable key for the browser's payment form (never a secret)",
+        responses: { 200: jsonContent(envelope(paymentProviderSchema), 'The payment provider') },
+      }),
+      (c) => c.json({ success: true as const, data: paymentProviderOf(c.env) }, 200),
+    )
     .openapi(
       createRoute({
         method: 'get',

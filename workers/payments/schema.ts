@@ -70,4 +70,12 @@ export const cardSetupSchema = z
   })
   .openapi('CardSetup');
 
+export const paymentProviderSchema = z
+  .object({
+    provider: z.enum(['simulated', 'stripe']),
+    /** The real provider's publishable key (public by design) for its browser script; null with the simulated one. */
+    publishableKey: z.string().nullable(),
+  })
+  .openapi('PaymentProvider');
+
 export const paymentMethodIdParamsSchema = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });

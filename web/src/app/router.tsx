@@ -55,6 +55,9 @@ export const appRoutes: RouteObject[] = [
               { path: 'orders/:id/confirmation', lazy: () => import('@/app/routes/shop/order-confirmation') },
               { path: 'checkouts/:id/confirmation', lazy: () => import('@/app/routes/shop/checkout-confirmation') },
               { path: 'profile', lazy: () => import('@/app/routes/shop/profile') },
+              // The provider's card forms: full page loads under /checkout/ only (web/public/_headers admits its origins there).
+              { path: 'checkout/pay/:orderId', lazy: () => import('@/app/routes/shop/checkout-pay') },
+              { path: 'checkout/cards/new', lazy: () => import('@/app/routes/shop/checkout-card') },
             ],
           },
           {

@@ -7880,6 +7880,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which provider takes payments, and its publishable key for the browser's payment form (never a secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The payment provider */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: components["schemas"]["PaymentProvider"];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/methods": {
         parameters: {
             query?: never;
@@ -10414,6 +10454,11 @@ export interface components {
             amount: number;
             currency: string;
             idempotencyKey: string;
+        };
+        PaymentProvider: {
+            /** @enum {string} */
+            provider: "simulated" | "stripe";
+            publishableKey: string | null;
         };
         SavedPaymentMethod: {
             id: string;

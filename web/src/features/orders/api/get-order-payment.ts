@@ -35,12 +35,13 @@ const awaitsIntent = (payment: Payment | null | undefined) => payment?.status ==
 /**
  * Polls every 2 s until the payment is COMPLETED or FAILED, then stops on its own; `stop` ends it early. While the
  * live socket is healthy it does not poll (the `payment.updated` event writes the outcome into the cache), except
- * while a client-confirmed payment waits for its intent.
+ * while a client-confirmed payment waits for its intent. `enabled: false` asks nothing (yet).
  */
-export function useOrderPayment(orderId: string, { stop = false } = {}) {
+export function useOrderPayment(orderId: string, { stop = false, enabled = true } = {}) {
   const isLive = useIsLive();
   return useQuery({
     ...getOrderPaymentQueryOptions(orderId),
+    enabled,
     refetchInterval: (query) => (stop || isSettled(query.state.data) || (isLive && !awaitsIntent(query.state.data)) ? false : POLL_MS),
     // A transient failure keeps polling rather than ending on an error screen.
     retry: 3,

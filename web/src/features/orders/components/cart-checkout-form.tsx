@@ -4,7 +4,7 @@ import { FormError } from '@/components/ui/form-field';
 import { ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useCreateCheckout, useShippingOptionsOf } from '@/features/orders/api/checkouts';
-import { ORDER_ERRORS, ShippingAddressFields, useShippingAddressChoice } from '@/features/orders/components/checkout-form';
+import { ORDER_ERRORS, PaymentChoice, type PaymentConfirmation, ShippingAddressFields, useShippingAddressChoice } from '@/features/orders/components/checkout-form';
 import { PromoSummary, usePromoPreview } from '@/features/orders/components/promo-code';
 import { isApiError } from '@/lib/api-client';
 import { getErrorMessage } from '@/lib/error-message';
@@ -43,7 +43,8 @@ interface CartCheckoutFormProps {
 
 /**
  * The whole cart in one checkout (`POST /checkouts`): each seller's group with its lines and a shipping choice
- * (its cheapest option preselected), one shipping address, and the totals breakdown — one payment for everything.
+ * (its cheapest option preselected), one shipping address, the payment choice (saved card, or a card now on the
+ * provider's form) and the totals breakdown — one payment for everything.
  * The shown total is sent as `expectedTotal`, so a price change is a 409 instead of a surprise.
  */
 export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced }: CartCheckoutFormProps) {
@@ -53,6 +54,7 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
   const options = useShippingOptionsOf(groups.map((g) => g.sellerId));
   const address = useShippingAddressChoice(savedAddresses);
   const [chosen, setChosen] = useState<Record<string, string>>({});
+  const [confirmation, setConfirmation] = useState<PaymentConfirmation>('off_session');
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const createCheckout = useCreateCheckout({ onSuccess: onPlaced });
 
@@ -83,6 +85,7 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
       items: lines,
       shippingAddress,
       shipping: shippingChoice,
+      ...(confirmation === 'client' ? { paymentConfirmation: 'client' as const } : {}),
       ...(preview.promoCode ? { promoCode: preview.promoCode } : {}),
       expectedTotal: preview.fresh ? preview.data!.totals.total : localTotal,
     };
@@ -143,6 +146,7 @@ export function CartCheckoutForm({ items, savedAddresses, renderSeller, onPlaced
           );
         })}
         <ShippingAddressFields state={address} />
+        <PaymentChoice value={confirmation} onChange={setConfirmation} />
       </div>
       <aside className="summary-card" aria-labelledby="checkout-summary-title">
         <h2 id="checkout-summary-title">Checkout summary</h2>

@@ -3,6 +3,8 @@ import { Link } from 'react-router';
 import { ErrorState } from '@/components/ui/empty-state';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { isCheckoutSettled, useCheckout } from '@/features/orders/api/checkouts';
+import { useOrderPayment } from '@/features/orders/api/get-order-payment';
+import { PayNow, payNowUrl } from '@/features/orders/components/payment-confirmation';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatPrice, shortId, taxLabel } from '@/lib/format';
 
@@ -16,6 +18,11 @@ export function CheckoutConfirmation({ checkoutId, renderSeller }: { checkoutId:
   const data = checkout.data;
   const settled = isCheckoutSettled(data);
   const paid = data?.payment?.status === 'COMPLETED' || data?.payment?.status === 'REFUNDED';
+  // A checkout paid on the provider's form: its one payment (with the buyer's next action) is read through any of its orders.
+  const awaitsBuyer = data?.payment?.status === 'PENDING' && data.payment.confirmation === 'client';
+  const firstOrderId = data?.orders[0]?.id ?? '';
+  const payment = useOrderPayment(firstOrderId, { enabled: awaitsBuyer && firstOrderId !== '' }).data;
+  const payUrl = awaitsBuyer && payment ? payNowUrl(payment, firstOrderId) : null;
 
   return (
     <section className="status-page" aria-labelledby="confirmation-title">
@@ -39,6 +46,15 @@ export function CheckoutConfirmation({ checkoutId, renderSeller }: { checkoutId:
             <p className="status-page__text">
               The payment for checkout {shortId(checkoutId)} was declined, so its orders were cancelled and nothing was charged.
             </p>
+          </>
+        ) : payment && payUrl ? (
+          <>
+            <h1 id="confirmation-title">Finish your payment</h1>
+            <p className="status-page__text">
+              Checkout {shortId(checkoutId)} is placed and its items are held for you. Pay {formatPrice(payment.amount)} on the payment
+              provider’s page.
+            </p>
+            <PayNow payment={payment} url={payUrl} />
           </>
         ) : (
           <>

@@ -230,6 +230,36 @@ describe('/checkout for a cart of several sellers', () => {
     });
     expect(await screen.findByRole('heading', { name: 'Confirming your payment…' })).toBeTruthy();
   });
+
+  it('opts the checkout in to paying on the provider page, whose Pay now the confirmation page then offers', async () => {
+    const FIRST_ORDER = '0193a000-9999-7222-8333-444455550001';
+    const url = `/pay/sim/pi_sim_1?client_secret=s&return_url=%2Fcheckouts%2F${CHECKOUT_ID}%2Fconfirmation`;
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 1, quantity: 1, price: 10 }, { productId: 31, quantity: 1, price: 60, sellerId: OTHER_SELLER }])),
+      'GET /api/v1/users/profile': () => successResponse(profile([address('a2', true, 'Home')])),
+      'GET /api/v1/shipping-options': (request) => successResponse([option(request.url.includes(SELLER_ID) ? SELLER_ID : OTHER_SELLER, 'platform-default', 'Standard shipping', 0)]),
+      'POST /api/v1/checkouts': () => successResponse({ id: CHECKOUT_ID, status: 'PENDING', orders: [] }, undefined, 201),
+      [`GET /api/v1/checkouts/${CHECKOUT_ID}`]: () =>
+        successResponse({
+          id: CHECKOUT_ID,
+          status: 'PENDING',
+          totals: { subtotal: 70, shipping: 0, discount: 0, tax: 0, taxIncluded: false, total: 70, currency: 'USD' },
+          orders: [{ id: FIRST_ORDER, sellerId: SELLER_ID, status: 'PENDING', totalAmount: 10, shipping: null }],
+          payment: { id: 'p1', status: 'PENDING', confirmation: 'client', amount: 70, refundedAmount: 0, nextAction: null },
+        }),
+      [`GET /api/v1/payments/order/${FIRST_ORDER}`]: () =>
+        successResponse({ id: 'p1', orderId: null, checkoutId: CHECKOUT_ID, status: 'PENDING', amount: 70, confirmation: 'client', failureReason: null, nextAction: { type: 'redirect', url, clientSecret: 's' } }),
+    });
+    const { router } = renderApp('/checkout');
+
+    fireEvent.click(await screen.findByRole('radio', { name: /Pay with a card now/ }));
+    fireEvent.click(within(screen.getByRole('complementary', { name: 'Checkout summary' })).getByRole('button', { name: 'Place Order' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/checkouts/${CHECKOUT_ID}/confirmation`));
+    expect(requestsTo('POST /api/v1/checkouts')[0]?.body).toMatchObject({ paymentConfirmation: 'client' });
+    expect(await screen.findByRole('heading', { name: 'Finish your payment' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Pay now' }).getAttribute('href')).toBe(url);
+  });
 });
 
 describe('/checkout promo code and tax (the preview)', () => {

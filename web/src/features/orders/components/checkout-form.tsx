@@ -140,10 +140,10 @@ export function ShippingAddressFields({ state }: { state: ShippingAddressChoice 
   );
 }
 
-type PaymentConfirmation = NonNullable<CreateOrderInput['paymentConfirmation']>;
+export type PaymentConfirmation = NonNullable<CreateOrderInput['paymentConfirmation']>;
 
 /** Saved card (charged by the shop, as before) or a card entered now on the payment provider's form. */
-function PaymentChoice({ value, onChange }: { value: PaymentConfirmation; onChange: (value: PaymentConfirmation) => void }) {
+export function PaymentChoice({ value, onChange }: { value: PaymentConfirmation; onChange: (value: PaymentConfirmation) => void }) {
   const groupName = useId();
   return (
     <>

@@ -51,6 +51,20 @@ describe('/orders/:id (buyer)', () => {
     expect(within(notice).getByRole('link', { name: 'Pay now' }).getAttribute('href')).toBe(url);
   });
 
+  it("with the real provider, Pay now opens the shop's payment page holding the provider's form", async () => {
+    logInAs('customer');
+    mockFetch({
+      ...chrome,
+      [`GET /api/v1/orders/${ORDER_ID}`]: () => successResponse(order('PENDING')),
+      [`GET /api/v1/payments/order/${ORDER_ID}`]: () =>
+        successResponse({ id: 'p1', orderId: ORDER_ID, status: 'PENDING', amount: 298, confirmation: 'client', failureReason: null, nextAction: { type: 'use_provider_js', url: null, clientSecret: 'pi_1_secret_abc' } }),
+    });
+    renderApp(`/orders/${ORDER_ID}`);
+
+    const notice = (await screen.findByRole('heading', { name: 'Payment needed' })).closest('section')!;
+    expect(within(notice).getByRole('link', { name: 'Pay now' }).getAttribute('href')).toBe(`/checkout/pay/${ORDER_ID}`);
+  });
+
   it('shows items, address and the status timeline, and cancels after an inline confirm', async () => {
     logInAs('customer');
     let status = 'CONFIRMED';

@@ -4,21 +4,24 @@ import { Link, useNavigate } from 'react-router';
 import { FormError } from '@/components/ui/form-field';
 import { useOrderPayment } from '@/features/orders/api/get-order-payment';
 import { formatPrice, shortId } from '@/lib/format';
+import { declineMessage } from '@/lib/payment-messages';
 import type { Payment } from '@/types/api';
 
 export const REDIRECT_AFTER_MS = 3_000;
 
-/** The provider's decline code (in the payment's failure reason) as advice for the buyer. */
-export function declineMessage(failureReason: string): string {
-  if (failureReason.includes('authentication_required')) return 'Your bank asks you to confirm this payment with your saved card.';
-  if (failureReason.includes('insufficient_funds')) return 'Your last card has insufficient funds. Try another card.';
-  if (failureReason.includes('authentication_failed')) return 'The 3-D Secure check of your last card failed. Try again or use another card.';
-  return 'Your last card was declined. Try another card.';
-}
 export const DELAYED_AFTER_MS = 60_000;
 
+/**
+ * Where the buyer pays a waiting client-confirmed payment: the simulated provider's page, or our page holding the
+ * real provider's form (`/checkout/pay/…`). Both are full page loads (a plain link): the latter's CSP admits the provider.
+ */
+export function payNowUrl(payment: Payment, orderId: string): string | null {
+  if (payment.status !== 'PENDING' || !payment.nextAction) return null;
+  return payment.nextAction.url ?? `/checkout/pay/${orderId}`;
+}
+
 /** The last decline's advice and the link to the provider's payment page. */
-function PayNow({ payment, url }: { payment: Payment; url: string }) {
+export function PayNow({ payment, url }: { payment: Payment; url: string }) {
   return (
     <>
       <FormError message={payment.failureReason ? declineMessage(payment.failureReason) : null} />
@@ -32,7 +35,7 @@ function PayNow({ payment, url }: { payment: Payment; url: string }) {
 /** On the order page: a PENDING order whose payment waits for its buyer says so and offers the payment page. */
 export function AwaitingPaymentNotice({ orderId }: { orderId: string }) {
   const payment = useOrderPayment(orderId);
-  const url = payment.data?.status === 'PENDING' ? payment.data.nextAction?.url : undefined;
+  const url = payment.data ? payNowUrl(payment.data, orderId) : null;
   if (!payment.data || !url) return null;
   return (
     <section className="card" aria-labelledby="awaiting-payment-title">
@@ -55,6 +58,7 @@ export function PaymentConfirmation({ orderId }: { orderId: string }) {
   const [delayed, setDelayed] = useState(false);
   const status = payment.data?.status;
   const settled = status === 'COMPLETED' || status === 'FAILED' || status === 'REFUNDED';
+  const payUrl = payment.data ? payNowUrl(payment.data, orderId) : null;
 
   const { refetch } = payment;
   useEffect(() => {
@@ -103,14 +107,14 @@ export function PaymentConfirmation({ orderId }: { orderId: string }) {
               charged. Taking you to your orders…
             </p>
           </>
-        ) : status === 'PENDING' && payment.data?.nextAction?.url ? (
+        ) : payment.data && payUrl ? (
           <>
             <h1 id="confirmation-title">Finish your payment</h1>
             <p className="status-page__text">
               Order {shortId(orderId)} is placed and its items are held for you. Pay {formatPrice(payment.data.amount)} on the
               payment provider’s page.
             </p>
-            <PayNow payment={payment.data} url={payment.data.nextAction.url} />
+            <PayNow payment={payment.data} url={payUrl} />
           </>
         ) : delayed ? (
           <>

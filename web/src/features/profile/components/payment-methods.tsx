@@ -1,7 +1,6 @@
 import { useState } from 'react';
 
 import { EmptyState, ErrorState } from '@/components/ui/empty-state';
-import { FormError } from '@/components/ui/form-field';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useDeletePaymentMethod, usePaymentMethods, useSetDefaultPaymentMethod, useStartCardSetup } from '@/features/profile/api/payment-methods';
 import { getErrorMessage } from '@/lib/error-message';
@@ -54,19 +53,16 @@ function PaymentMethodCard({ card }: { card: SavedPaymentMethod }) {
 }
 
 /**
- * The buyer's cards saved at the payment provider. *Add a card* opens the provider's own page (card numbers never
- * pass through the shop); the provider brings the buyer back here once the card is saved.
+ * The buyer's cards saved at the payment provider. *Add a card* opens the provider's own page or form (card numbers
+ * never pass through the shop); the buyer comes back here once the card is saved.
  */
 export function PaymentMethods() {
   const methods = usePaymentMethods();
   const setup = useStartCardSetup();
-  const [unsupported, setUnsupported] = useState(false);
+  // A full page load either way: the simulated provider's page, or the real provider's form under /checkout/ (its CSP).
   const addCard = () =>
     setup.mutate(undefined, {
-      onSuccess: (started) => {
-        if (started?.nextAction.url) window.location.assign(started.nextAction.url);
-        else setUnsupported(true);
-      },
+      onSuccess: ({ nextAction }) => window.location.assign(nextAction.url ?? `/checkout/cards/new#${encodeURIComponent(nextAction.clientSecret)}`),
     });
   return (
     <section aria-labelledby="payment-methods-title">
@@ -76,7 +72,6 @@ export function PaymentMethods() {
           + Add a card
         </button>
       </div>
-      <FormError message={unsupported ? 'Cards are saved with the payment provider’s form, which this page cannot show yet.' : null} />
       {methods.isPending ? (
         <SkeletonRows rows={2} />
       ) : methods.isError ? (

@@ -120,4 +120,19 @@ describe('/profile', () => {
     fireEvent.click(screen.getByRole('button', { name: '+ Add a card' }));
     await waitFor(() => expect(assign).toHaveBeenCalledWith(setupUrl));
   });
+
+  it("with the real provider, Add a card opens the shop's card page, the setup's client secret in the fragment only", async () => {
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => undefined);
+    mockFetch({
+      'GET /api/v1/cart': () => successResponse(cart([])),
+      'GET /api/v1/orders/notifications': () => successResponse({ unreadCount: 0, items: [] }),
+      'GET /api/v1/users/profile': () => successResponse(profile),
+      'GET /api/v1/payments/methods': () => successResponse([]),
+      'POST /api/v1/payments/methods/setup': () => successResponse({ setupIntentId: 'seti_1', nextAction: { type: 'use_provider_js', url: null, clientSecret: 'seti_1_secret_xyz' } }, 201),
+    });
+    renderApp('/profile');
+
+    fireEvent.click(await screen.findByRole('button', { name: '+ Add a card' }));
+    await waitFor(() => expect(assign).toHaveBeenCalledWith('/checkout/cards/new#seti_1_secret_xyz'));
+  });
 });
