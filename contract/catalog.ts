@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { moneyAmount } from './money';
+import { moneyAmount } from './money-schema';
 
 /**
  * The product input rules both sides enforce: the Worker's product schemas (`workers/catalog/schema.ts`) are built

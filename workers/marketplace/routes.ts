@@ -31,7 +31,8 @@ import type { Logger } from '@/platform/logger';
 import { pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
-import { amountToCents, moneyAmount } from '@contract/money';
+import { amountToCents } from '@contract/money';
+import { moneyAmount } from '@contract/money-schema';
 
 const security = [{ bearerAuth: [] }];
 const shippingTags = ['Shipping'];

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 
-import { amountToCents, centsToAmount, moneyAmount } from '@contract/money';
+import { amountToCents, centsToAmount } from '@contract/money';
+import { moneyAmount } from '@contract/money-schema';
 import { shippingOptions } from '@/marketplace/tables';
 import type { Db, Queryable } from '@/platform/db';
 import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';

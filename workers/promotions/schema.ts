@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { PROMOTION_FUNDERS, PROMOTION_SCOPES, PROMOTION_TYPES } from '@/promotions/tables';
-import { moneyAmount } from '@contract/money';
+import { moneyAmount } from '@contract/money-schema';
 
 const amount = moneyAmount(1_000_000, { negativeMessage: 'Must not be negative' });
 
