@@ -140,8 +140,10 @@ describe('GET /api/v1/products/ai-search', () => {
       expect(bySeller.body.data.results.map((r) => r.id).sort(), mode).toEqual([ids.parentKettle, ids.childKettle].sort());
       expect(bySeller.body.data.results.every((r) => r.sellerId === sellerId), mode).toBe(true);
 
-      const all = await aiSearch(`q=${word}%20kettle&mode=${mode}`);
-      expect(all.body.data.results.map((r) => r.id).sort(), mode).toEqual([ids.parentKettle, ids.childKettle, ids.otherSellerKettle].sort());
+      // Unscoped, the semantic modes may add weaker matches after them (other test files' kettles): the three lead.
+      const all = (await aiSearch(`q=${word}%20kettle&mode=${mode}`)).body.data.results.map((r) => r.id);
+      expect(all.slice(0, 3).sort(), mode).toEqual([ids.parentKettle, ids.childKettle, ids.otherSellerKettle].sort());
+      if (mode === 'keyword') expect(all, mode).toHaveLength(3);
     }
   });
 
