@@ -29,7 +29,7 @@ import { createPaymentMethodsRouter } from '@/payments/methods-routes';
 import { createPaymentsRouter } from '@/payments/routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { createSimulatorRouter } from '@/payments/simulator-routes';
-import { paymentDepsFromEnv } from '@/payments/consumer';
+import { paymentDepsFromEnv, providerGatewayFromEnv } from '@/payments/consumer';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
 import { createHealthRouter } from '@/platform/health-routes';
@@ -170,7 +170,7 @@ function mountRoutes(app: AppRouter) {
     createOrdersRouter(orderDepsFromEnv),
     createCheckoutsRouter(orderDepsFromEnv),
     notificationsRouter,
-    createReturnsRouter(returnDepsFromEnv),
+    createReturnsRouter((env, logger) => returnDepsFromEnv(env, providerGatewayFromEnv(env), logger)),
     shippingRouter,
     promotionsRouter,
     taxRouter,

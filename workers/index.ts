@@ -3,7 +3,7 @@ import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embed
 import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/prune';
 import { handlePaymentEventsBatch, runScheduled } from '@/orders/entries';
-import { handleOrderEventsBatch } from '@/payments/consumer';
+import { handleOrderEventsBatch, providerGatewayFromEnv } from '@/payments/consumer';
 import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
 import { finishReceivedReturns } from '@/returns/service';
 import { returnDepsFromEnv } from '@/returns/deps';
@@ -54,7 +54,7 @@ export default {
   async scheduled(controller, env, ctx) {
     getConfig(env);
     ctx.waitUntil(runScheduled(env));
-    ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env)).catch(() => 0));
+    ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env, providerGatewayFromEnv(env))).catch(() => 0));
     // Payments stuck between states are asked about at the provider (a lost webhook; docs/decisions/payments.md).
     ctx.waitUntil(reconcilePaymentsFromEnv(env));
     ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
