@@ -20,7 +20,11 @@ describe('payment settings (production fails closed)', () => {
   it('needs both provider secrets for the real provider, in every environment', () => {
     expect(paymentSettingsProblem('production', { PAYMENT_GATEWAY_MODE: 'stripe' })).toBe('PAYMENT_GATEWAY_MODE=stripe needs the STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET secrets');
     expect(paymentSettingsProblem('development', { PAYMENT_GATEWAY_MODE: 'stripe', STRIPE_SECRET_KEY: 'sk' })).toBe('PAYMENT_GATEWAY_MODE=stripe needs the STRIPE_WEBHOOK_SECRET secret');
-    expect(paymentSettingsProblem('production', { PAYMENT_GATEWAY_MODE: 'stripe', STRIPE_SECRET_KEY: 'sk', STRIPE_WEBHOOK_SECRET: 'whsec' })).toBeNull();
+    expect(paymentSettingsProblem('production', { PAYMENT_GATEWAY_MODE: 'stripe', STRIPE_SECRET_KEY: 'sk', STRIPE_WEBHOOK_SECRET: 'whsec' })).toBe(
+      'PAYMENT_GATEWAY_MODE=stripe in production needs the STRIPE_PUBLISHABLE_KEY var (the card form at checkout)',
+    );
+    expect(paymentSettingsProblem('development', { PAYMENT_GATEWAY_MODE: 'stripe', STRIPE_SECRET_KEY: 'sk', STRIPE_WEBHOOK_SECRET: 'whsec' })).toBeNull();
+    expect(paymentSettingsProblem('production', { PAYMENT_GATEWAY_MODE: 'stripe', STRIPE_SECRET_KEY: 'sk', STRIPE_WEBHOOK_SECRET: 'whsec', STRIPE_PUBLISHABLE_KEY: 'pk_live_x' })).toBeNull();
   });
 
   it('getConfig throws a ConfigurationError for refused settings and for an invalid var', () => {

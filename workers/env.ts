@@ -93,18 +93,22 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-type PaymentSettings = Partial<Record<'PAYMENT_GATEWAY_MODE' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'SIMULATED_WEBHOOK_SECRET' | 'ALLOW_SIMULATED_PAYMENTS', string>>;
+type PaymentSettings = Partial<
+  Record<'PAYMENT_GATEWAY_MODE' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_PUBLISHABLE_KEY' | 'SIMULATED_WEBHOOK_SECRET' | 'ALLOW_SIMULATED_PAYMENTS', string>
+>;
 
 /**
  * Why these payment settings must not take orders, or null. Production fails closed: the simulated provider
  * approves without taking money, so it runs there only with `ALLOW_SIMULATED_PAYMENTS = "true"` (staging), and the
- * real one needs its API key and webhook signing secret.
+ * real one needs its API key and webhook signing secret (and, in production, the publishable key its card form needs).
  */
 export function paymentSettingsProblem(appEnv: AppConfig['APP_ENV'], env: PaymentSettings): string | null {
   const mode = (env.PAYMENT_GATEWAY_MODE ?? 'success').trim().toLowerCase();
   if (mode === 'stripe') {
     const missing = (['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const).filter((name) => !env[name]);
-    return missing.length > 0 ? `PAYMENT_GATEWAY_MODE=stripe needs the ${missing.join(' and ')} secret${missing.length > 1 ? 's' : ''}` : null;
+    if (missing.length > 0) return `PAYMENT_GATEWAY_MODE=stripe needs the ${missing.join(' and ')} secret${missing.length > 1 ? 's' : ''}`;
+    // Without it the checkout cannot show the provider's card form, so buyers could not pay.
+    return appEnv === 'production' && !env.STRIPE_PUBLISHABLE_KEY?.trim() ? 'PAYMENT_GATEWAY_MODE=stripe in production needs the STRIPE_PUBLISHABLE_KEY var (the card form at checkout)' : null;
   }
   if (appEnv !== 'production') return null;
   if (env.ALLOW_SIMULATED_PAYMENTS !== 'true') {
