@@ -7,7 +7,7 @@ import { cachedJson, edgeCache, type CacheOutcome } from '@/platform/edge-cache'
  * at once (new catalog generation); stock and sold counts, which orders change without a product write, and
  * other colos lag by at most this. docs/decisions/catalog.md.
  */
-export const CATALOG_READ_TTL_SECONDS = 10;
+const CATALOG_READ_TTL_SECONDS = 10;
 
 /** Anonymous callers and customers see exactly the public catalog; sellers and admins may also see hidden rows. */
 const seesPublicCatalog = (user: AuthUser | undefined) => user === undefined || user.role === 'customer';

@@ -27,7 +27,7 @@ function intentPortFromEnv(env: AppEnv): IntentPort {
 }
 
 /** Customers and saved cards at the configured provider: the real one's API, or the simulator's tables. */
-export function vaultFromEnv(env: AppEnv): VaultPort {
+function vaultFromEnv(env: AppEnv): VaultPort {
   const appEnv = getConfig(env).APP_ENV;
   if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' && env.STRIPE_SECRET_KEY) return createStripeVault({ secretKey: env.STRIPE_SECRET_KEY, appEnv });
   return createSimulatedVault(createDb(env), appEnv);

@@ -1,6 +1,6 @@
 /** The payments domain's front door: what other domains may use (functions, types and schemas, never tables). */
 
-export { TransientGatewayError, gatewayFromEnv } from './gateway';
+export { TransientGatewayError } from './gateway';
 export { paymentEventSchema } from './messages';
 export type { PaymentCompleted, PaymentFailed } from './messages';
 export { orderRefundSchema, orderRefunds } from './order-refunds';

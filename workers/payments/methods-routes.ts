@@ -17,7 +17,7 @@ const tags = ['Payments'];
 const security = [{ bearerAuth: [] }];
 
 /** The provider whose form the SPA mounts: the real one's publishable key, or the simulated provider (no key). */
-export function paymentProviderOf(env: Pick<AppEnv, 'PAYMENT_GATEWAY_MODE' | 'STRIPE_PUBLISHABLE_KEY'>) {
+function paymentProviderOf(env: Pick<AppEnv, 'PAYMENT_GATEWAY_MODE' | 'STRIPE_PUBLISHABLE_KEY'>) {
   const stripe = env.PAYMENT_GATEWAY_MODE.trim().toLowerCase() === 'stripe';
   return stripe ? { provider: 'stripe' as const, publishableKey: env.STRIPE_PUBLISHABLE_KEY || null } : { provider: 'simulated' as const, publishableKey: null };
 }

@@ -66,8 +66,7 @@ export const paymentHistory = pgTable(
   (t) => [index('payment_history_payment_idx').on(t.paymentId, t.createdAt)],
 );
 
-export const REFUND_STATUSES = ['PENDING', 'COMPLETED'] as const;
-export type RefundStatus = (typeof REFUND_STATUSES)[number];
+export type RefundStatus = 'PENDING' | 'COMPLETED';
 
 /**
  * Partial refunds: one per cancelled order of a checkout's payment (unique while `return_id` is null), for that
@@ -118,8 +117,7 @@ export const paymentWebhookEvents = pgTable(
   (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index('payment_webhook_events_received_idx').on(t.receivedAt)],
 );
 
-export const SIMULATED_INTENT_STATUSES = ['requires_payment_method', 'requires_action', 'succeeded', 'canceled'] as const;
-export type SimulatedIntentStatus = (typeof SIMULATED_INTENT_STATUSES)[number];
+export type SimulatedIntentStatus = 'requires_payment_method' | 'requires_action' | 'succeeded' | 'canceled';
 
 /**
  * The simulated provider's own records (docs/decisions/payments.md): its payment intents, one per payment id (the
@@ -181,8 +179,8 @@ export const savedPaymentMethods = pgTable(
   (t) => [index('saved_payment_methods_user_idx').on(t.userId, t.createdAt.desc()), uniqueIndex('saved_payment_methods_default_key').on(t.userId).where(sql`${t.isDefault}`)],
 );
 
-export const SIMULATED_SETUP_STATUSES = ['requires_payment_method', 'requires_action', 'succeeded', 'canceled'] as const;
-export type SimulatedSetupStatus = (typeof SIMULATED_SETUP_STATUSES)[number];
+/** A setup intent moves through the same states as a payment intent. */
+export type SimulatedSetupStatus = SimulatedIntentStatus;
 
 /** The simulated provider's setup intents (saving a card for later off-session charges); only the simulator touches it. */
 export const simulatedSetupIntents = pgTable('simulated_setup_intents', {
