@@ -9,12 +9,12 @@ import {
   useUpdateAddress,
 } from '@/features/profile/api/addresses';
 import { AddressForm } from '@/features/profile/components/address-form';
+import { ConfirmRemove } from '@/features/profile/components/confirm-remove';
 import { toast } from '@/stores/toast-store';
 import type { Address } from '@/types/api';
 
 function AddressCard({ address }: { address: Address }) {
   const [editing, setEditing] = useState(false);
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const update = useUpdateAddress();
   const remove = useDeleteAddress();
   const makeDefault = useSetDefaultAddress();
@@ -64,25 +64,7 @@ function AddressCard({ address }: { address: Address }) {
         <button type="button" className="button button--secondary button--small" onClick={() => setEditing(true)}>
           Edit<span className="visually-hidden"> {name}</span>
         </button>
-        {confirmingDelete ? (
-          <span className="inline-confirm">
-            <button
-              type="button"
-              className="button button--danger button--small"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(address.id, { onSuccess: () => toast.success('Address deleted.') })}
-            >
-              Confirm delete
-            </button>
-            <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingDelete(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="button button--danger button--small" onClick={() => setConfirmingDelete(true)}>
-            Delete<span className="visually-hidden"> {name}</span>
-          </button>
-        )}
+        <ConfirmRemove label="Delete" confirmLabel="Confirm delete" name={name} pending={remove.isPending} onConfirm={() => remove.mutate(address.id, { onSuccess: () => toast.success('Address deleted.') })} />
       </div>
     </div>
   );

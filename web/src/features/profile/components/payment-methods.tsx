@@ -1,7 +1,6 @@
-import { useState } from 'react';
-
 import { EmptyState, ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
+import { ConfirmRemove } from '@/features/profile/components/confirm-remove';
 import { useDeletePaymentMethod, usePaymentMethods, useSetDefaultPaymentMethod, useStartCardSetup } from '@/features/profile/api/payment-methods';
 import { getErrorMessage } from '@/lib/error-message';
 import { toast } from '@/stores/toast-store';
@@ -10,7 +9,6 @@ import type { SavedPaymentMethod } from '@/types/api';
 const cardName = (card: SavedPaymentMethod) => `${card.brand.toUpperCase()} ending ${card.last4}`;
 
 function PaymentMethodCard({ card }: { card: SavedPaymentMethod }) {
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const remove = useDeletePaymentMethod();
   const makeDefault = useSetDefaultPaymentMethod();
   const name = cardName(card);
@@ -28,25 +26,7 @@ function PaymentMethodCard({ card }: { card: SavedPaymentMethod }) {
             Make default<span className="visually-hidden"> ({name})</span>
           </button>
         ) : null}
-        {confirmingDelete ? (
-          <span className="inline-confirm">
-            <button
-              type="button"
-              className="button button--danger button--small"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(card.id, { onSuccess: () => toast.success('Card removed.') })}
-            >
-              Confirm remove
-            </button>
-            <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingDelete(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="button button--danger button--small" onClick={() => setConfirmingDelete(true)}>
-            Remove<span className="visually-hidden"> {name}</span>
-          </button>
-        )}
+        <ConfirmRemove label="Remove" confirmLabel="Confirm remove" name={name} pending={remove.isPending} onConfirm={() => remove.mutate(card.id, { onSuccess: () => toast.success('Card removed.') })} />
       </div>
     </div>
   );
