@@ -1,12 +1,13 @@
 import { env, SELF } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { notifications } from '@/notifications/tables';
 import { savedPaymentMethods } from '@/payments/tables';
 import { createDb } from '@/platform/db';
 import { jsonHeaders, createTestUser, type TestUser } from '@test/support/shop-fixtures';
 import { ADDRESS, buyerAndProduct, orderAsBuyer, ORIGIN, saveTestCard, startCardSetup, submitSetupCard } from '@test/support/simulated-payments';
+import { connectUser, framesOf } from '@test/support/live';
 import { poll } from '@test/support/poll';
 import { SAMPLE_SAVED_CARDS } from '../../scripts/db/seed-data';
 
@@ -80,9 +81,13 @@ describe('off-session orders against saved cards', () => {
     const challenge = await SELF.fetch(`${ORIGIN}/pay/sim/setup/${setup.setupIntentId}/challenge`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_secret: setup.nextAction.clientSecret, action: 'complete' }).toString() });
     expect(await challenge.text()).toContain('Card saved');
 
+    const live = await connectUser(buyer);
     const orderId = await placeOrder(buyer);
     const waiting = await paymentWhen(buyer, orderId, (p) => p.nextAction !== null);
     expect(waiting).toMatchObject({ status: 'PENDING', confirmation: 'client', nextAction: { type: 'redirect', url: expect.stringMatching(/^\/pay\/sim\/pi_sim_\w+\?client_secret=.+&return_url=%2Forders%2F/) } });
+    // A page that stopped polling while its socket is up hears of the next action too.
+    await vi.waitFor(() => expect(framesOf(live, 'payment.updated').map((f) => f.data)).toContainEqual(expect.objectContaining({ id: waiting.id, orderId, status: 'PENDING', nextAction: waiting.nextAction })));
+    live.ws.close(1000, 'test over');
     expect((await orderAsBuyer(buyer, orderId)).status).toBe('PENDING');
     const told = await db.select().from(notifications).where(and(eq(notifications.userId, buyer.id), eq(notifications.type, 'PAYMENT_ACTION_REQUIRED')));
     expect(told).toEqual([expect.objectContaining({ orderId, title: expect.stringContaining('Finish your payment') })]);

@@ -1,10 +1,11 @@
 import { env, SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createSimulatedIntent, SimulatedProviderError } from '@/payments/simulator';
 import { paymentWebhookEvents } from '@/payments/tables';
 import { createDb } from '@/platform/db';
+import { connectUser, framesOf } from '@test/support/live';
 import { createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
 import { ADDRESS, buyerAndProduct, orderAsBuyer, orderWithIntent, ORIGIN, paymentRow } from '@test/support/simulated-payments';
 import { poll } from '@test/support/poll';
@@ -68,12 +69,17 @@ describe('simulated provider: payment page, test cards, signed webhooks', () => 
 
   it('a decline, then insufficient funds, keep the order waiting with the reason; another card then pays', async () => {
     const { orderId, paymentId, intent } = await intentForNewOrder();
+    const live = await connectUser(buyer);
     const declined = await confirm(intent, '4000000000000002');
     expect(declined.text).toContain('Your card was declined. Try another card.');
     expect(await paymentOf(paymentId)).toMatchObject({ status: 'PENDING', failureReason: expect.stringContaining('card_declined') });
     const poor = await confirm(intent, '4000000000009995');
     expect(poor.text).toContain('insufficient funds');
     expect((await orderOf(orderId)).status).toBe('PENDING');
+    // An order page that stopped polling while its socket is up hears of each refused card.
+    const reasons = () => framesOf(live, 'payment.updated').filter((f) => f.data?.id === paymentId).map((f) => [f.data?.status, f.data?.failureReason]);
+    await vi.waitFor(() => expect(reasons()).toEqual([['PENDING', expect.stringContaining('card_declined')], ['PENDING', expect.stringContaining('insufficient_funds')]]));
+    live.ws.close(1000, 'test over');
     expect((await confirm(intent, '1234')).status).toBe(400);
     expect((await confirm(intent, '4242424242424242')).text).toContain('Payment succeeded');
     await poll(async () => ((await orderOf(orderId)).status === 'CONFIRMED' ? true : undefined));

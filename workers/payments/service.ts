@@ -171,6 +171,21 @@ async function recordPaymentHistory(tx: Tx, values: typeof paymentHistory.$infer
   return row!.version;
 }
 
+/**
+ * Changes a payment that stays PENDING (its next action, the last declined card) in `tx`, with a history row, and
+ * announces it: a page that stopped polling while its live socket is up must still see it. Null if it moved on.
+ */
+export async function updateWaitingPayment(tx: Tx, paymentId: string, set: Partial<typeof payments.$inferInsert>, reason: string, also?: SQL): Promise<PaymentRow | null> {
+  const [waiting] = await tx
+    .update(payments)
+    .set({ ...set, updatedAt: new Date() })
+    .where(and(eq(payments.id, paymentId), eq(payments.status, 'PENDING'), also))
+    .returning();
+  if (!waiting) return null;
+  announcePayment(tx, waiting, await recordPaymentHistory(tx, { paymentId, oldStatus: 'PENDING', newStatus: 'PENDING', reason }));
+  return waiting;
+}
+
 /** Once `q` commits, the buyer's sockets get the payment exactly as `GET /payments/order/{orderId}` shows it. */
 function announcePayment(q: Queryable, payment: PaymentRow, version: number): void {
   publishLiveAfterCommit(q, [{ userId: payment.userId, event: { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...toPaymentResponse(payment, payment.userId), version } } }]);
@@ -243,15 +258,13 @@ async function savedMethodOf(deps: PaymentDeps, payment: PaymentRow): Promise<Sa
  * The provider wants the buyer to authenticate an off-session charge (3-D Secure on a saved card): the payment turns
  * client-confirmed — it stays PENDING with the provider's intent and client secret, so its buyer gets the next action
  * (the order page's *Pay now*), a declined attempt there leaves it open for another card, and the stock stays held
- * until the reservation's reaper — and the buyer is told, in the same transaction.
+ * until the reservation's reaper — and the buyer is told, in the same transaction (a notice, and a `payment.updated`
+ * event carrying the next action).
  */
 async function awaitBuyerAction(deps: PaymentDeps, payment: PaymentRow, action: { gatewayReference: string; clientSecret: string }): Promise<void> {
   await deps.transaction(async (tx) => {
-    const [waiting] = await tx
-      .update(payments)
-      .set({ confirmation: 'client', gatewayReference: action.gatewayReference, clientSecret: action.clientSecret, failureReason: `gateway requires action: authentication_required (paymentId=${payment.id})`, updatedAt: new Date() })
-      .where(and(eq(payments.id, payment.id), eq(payments.status, 'PENDING'), eq(payments.confirmation, 'off_session')))
-      .returning();
+    const failureReason = `gateway requires action: authentication_required (paymentId=${payment.id})`;
+    const waiting = await updateWaitingPayment(tx, payment.id, { confirmation: 'client', gatewayReference: action.gatewayReference, clientSecret: action.clientSecret, failureReason }, 'waiting for the buyer to authenticate', eq(payments.confirmation, 'off_session'));
     // A checkout's payment is announced on its first order (each order's page offers the same payment).
     const orderId = payment.orderId ?? (await findCheckoutOrdersForPayment(deps.db, payment.checkoutId!))[0]?.id;
     if (!waiting || !orderId) return;

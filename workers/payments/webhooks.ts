@@ -8,11 +8,12 @@ import {
   paymentOutcomeEvents,
   recordApproval,
   settlePendingPayment,
+  updateWaitingPayment,
   type PaymentDeps,
   type PaymentRow,
 } from '@/payments/service';
 import { recordConfirmedSetup } from '@/payments/methods';
-import { paymentRefunds, payments, paymentWebhookEvents } from '@/payments/tables';
+import { paymentRefunds, paymentWebhookEvents } from '@/payments/tables';
 import { verifyWebhookSignature } from '@/payments/webhook-signature';
 import { AppError, notFound } from '@/platform/errors';
 
@@ -255,8 +256,5 @@ export async function applyIntentEvent(deps: PaymentDeps, payment: PaymentRow, t
 
 /** The payment stays PENDING; its failure reason tells the buyer why the last card was refused. */
 async function recordDeclinedAttempt(deps: PaymentDeps, paymentId: string, intentId: string, reason: string): Promise<void> {
-  await deps.db
-    .update(payments)
-    .set({ failureReason: reason, gatewayReference: intentId, updatedAt: new Date() })
-    .where(and(eq(payments.id, paymentId), eq(payments.status, 'PENDING')));
+  await deps.transaction((tx) => updateWaitingPayment(tx, paymentId, { failureReason: reason, gatewayReference: intentId }, 'the buyer\'s card was declined; waiting for another'));
 }
