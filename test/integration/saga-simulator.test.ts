@@ -108,6 +108,7 @@ describe('simulated provider: payment page, test cards, signed webhooks', () => 
 
   it('through the API: POST /orders with paymentConfirmation=client waits for the buyer, whose payment carries the page to pay on', async () => {
     const admin = await createTestUser('admin');
+    const live = await connectUser(buyer);
     const placed = await SELF.fetch(`${ORIGIN}/api/v1/orders`, { method: 'POST', headers: jsonHeaders(buyer), body: JSON.stringify({ items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS, paymentConfirmation: 'client' }) });
     expect(placed.status).toBe(201);
     const orderId = ((await placed.json()) as { data: { id: string } }).data.id;
@@ -131,5 +132,20 @@ describe('simulated provider: payment page, test cards, signed webhooks', () => 
     expect((await confirm(intent, '4242424242424242')).text).toContain('Payment succeeded');
     await poll(async () => ((await orderOf(orderId)).status === 'CONFIRMED' ? true : undefined));
     expect(await view(buyer)).toMatchObject({ status: 'COMPLETED', nextAction: null });
+    // A page whose socket is up hears of every step: the new payment, its intent (the page to pay on), the declined
+    // card, the outcome — it never has to poll.
+    const steps = () =>
+      framesOf(live, 'payment.updated')
+        .filter((f) => f.data?.orderId === orderId)
+        .map((f) => [f.version, f.data?.status, f.data?.nextAction ? 'pay on the page' : null, f.data?.failureReason ? 'declined' : null])
+        .sort((a, b) => Number(a[0]) - Number(b[0]));
+    await vi.waitFor(() => expect(steps()).toHaveLength(4));
+    expect(steps()).toEqual([
+      [1, 'PENDING', null, null],
+      [2, 'PENDING', 'pay on the page', null],
+      [3, 'PENDING', 'pay on the page', 'declined'],
+      [4, 'COMPLETED', null, null],
+    ]);
+    live.ws.close(1000, 'test over');
   });
 });

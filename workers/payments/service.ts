@@ -1,4 +1,5 @@
 import { and, count, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 
 import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import { amountToCents, centsToAmount, formatCents } from '@contract/money';
@@ -9,7 +10,6 @@ import { findDefaultMethod } from '@/payments/methods';
 import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
 import type { VaultPort } from '@/payments/vault';
 import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';
-import { newId } from '@/platform/columns';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
@@ -106,24 +106,20 @@ async function findPaymentByCheckout(db: Db, checkoutId: string): Promise<Paymen
 
 /**
  * Inserts the order's one PENDING payment (+ its first history row) unless it exists; the unique
- * `order_id` and `idempotency_key` make a concurrent or repeated insert a no-op.
+ * `order_id` and `idempotency_key` make a concurrent or repeated insert a no-op. Its buyer hears of it once committed.
  */
 async function createPendingPayment(
-  db: Queryable,
+  q: Queryable,
   input: { orderId?: string; checkoutId?: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string; confirmation?: PaymentConfirmation },
 ): Promise<boolean> {
-  const id = newId();
-  const result = await db.execute(sql`
-    with inserted as (
-      insert into ${payments} (id, order_id, checkout_id, user_id, amount_cents, currency, status, method, idempotency_key, confirmation)
-      values (${id}, ${input.orderId ?? null}, ${input.checkoutId ?? null}, ${input.userId}, ${input.amountCents}, ${input.currency}, 'PENDING', 'MOCK_CARD', ${input.idempotencyKey}, ${input.confirmation ?? 'off_session'})
-      on conflict do nothing
-      returning id
-    )
-    insert into ${paymentHistory} (payment_id, old_status, new_status, reason)
-    select id, null, 'PENDING', ${input.reason} from inserted
-    returning payment_id`);
-  return result.rows.length > 0;
+  // Both clients build the same SQL; the cast only picks one overload of the builders.
+  const db = q as Db;
+  const { reason, confirmation = 'off_session', ...values } = input;
+  const inserted = db.$with('inserted').as(db.insert(payments).values({ ...values, status: 'PENDING', method: 'MOCK_CARD', confirmation }).onConflictDoNothing().returning());
+  const recorded = db.$with('recorded', {}).as(sql`insert into ${paymentHistory} (payment_id, old_status, new_status, reason) select id, null, 'PENDING', ${reason} from ${inserted}`);
+  const [row] = await db.with(inserted, recorded).select(columnsOf(inserted)).from(inserted);
+  if (row) announcePayment(q, row, 1);
+  return row !== undefined;
 }
 
 /**
@@ -136,21 +132,40 @@ export async function settlePendingPayment(
   next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string },
   from: PaymentStatus = 'PENDING',
 ): Promise<void> {
+  const set = { status: next.status, gatewayReference: sql`coalesce(${next.gatewayReference ?? null}, ${payments.gatewayReference})`, failureReason: next.failureReason ?? null };
+  await changePayment(q, paymentId, from, set, next.reason);
+}
+
+/**
+ * Changes a payment that stays PENDING (its provider intent, its next action, the last declined card): a page that
+ * stopped polling while its live socket is up must still see it. Null if the payment moved on.
+ */
+export function updateWaitingPayment(q: Queryable, paymentId: string, set: PgUpdateSetSource<typeof payments>, reason: string, also?: SQL): Promise<PaymentRow | null> {
+  return changePayment(q, paymentId, 'PENDING', set, reason, also);
+}
+
+/**
+ * Changes a payment still in `from` and writes its history row, in one statement; its buyer hears of the change once
+ * `q` has committed (`payment.updated`). Null (and nothing written) if the payment is no longer in `from`.
+ */
+async function changePayment(q: Queryable, paymentId: string, from: PaymentStatus, set: PgUpdateSetSource<typeof payments>, reason: string, also?: SQL): Promise<PaymentRow | null> {
   // Both clients build the same SQL; the cast only picks one overload of the builders.
   const db = q as Db;
   const updated = db.$with('updated').as(
     db
       .update(payments)
-      .set({ status: next.status, gatewayReference: sql`coalesce(${next.gatewayReference ?? null}, ${payments.gatewayReference})`, failureReason: next.failureReason ?? null, updatedAt: sql`now()` })
-      .where(and(eq(payments.id, paymentId), eq(payments.status, from)))
+      .set({ ...set, updatedAt: sql`now()` })
+      .where(and(eq(payments.id, paymentId), eq(payments.status, from), also))
       .returning(),
   );
-  const recorded = db.$with('recorded', {}).as(sql`insert into ${paymentHistory} (payment_id, old_status, new_status, reason) select id, ${from}, ${next.status}, ${next.reason} from ${updated}`);
+  const recorded = db.$with('recorded', {}).as(sql`insert into ${paymentHistory} (payment_id, old_status, new_status, reason) select id, ${from}, status, ${reason} from ${updated}`);
   const [row] = await db
     .with(updated, recorded)
     .select({ payment: columnsOf(updated), version: paymentVersion(sql`${updated}.id`) })
     .from(updated);
-  if (row) announcePayment(q, row.payment, row.version);
+  if (!row) return null;
+  announcePayment(q, row.payment, row.version);
+  return row.payment;
 }
 
 /** The payment's columns as a CTE over `payments … returning *` names them. */
@@ -169,21 +184,6 @@ async function recordPaymentHistory(tx: Tx, values: typeof paymentHistory.$infer
   // Spelled out: drizzle writes a column of the insert's table unqualified, which the subquery would read as its own.
   const [row] = await tx.insert(paymentHistory).values(values).returning({ version: paymentVersion(sql`${paymentHistory}.payment_id`) });
   return row!.version;
-}
-
-/**
- * Changes a payment that stays PENDING (its next action, the last declined card) in `tx`, with a history row, and
- * announces it: a page that stopped polling while its live socket is up must still see it. Null if it moved on.
- */
-export async function updateWaitingPayment(tx: Tx, paymentId: string, set: Partial<typeof payments.$inferInsert>, reason: string, also?: SQL): Promise<PaymentRow | null> {
-  const [waiting] = await tx
-    .update(payments)
-    .set({ ...set, updatedAt: new Date() })
-    .where(and(eq(payments.id, paymentId), eq(payments.status, 'PENDING'), also))
-    .returning();
-  if (!waiting) return null;
-  announcePayment(tx, waiting, await recordPaymentHistory(tx, { paymentId, oldStatus: 'PENDING', newStatus: 'PENDING', reason }));
-  return waiting;
 }
 
 /** Once `q` commits, the buyer's sockets get the payment exactly as `GET /payments/order/{orderId}` shows it. */
@@ -367,11 +367,7 @@ async function openClientIntent(deps: PaymentDeps, payment: PaymentRow): Promise
   if (payment.status !== 'PENDING' || payment.clientSecret) return payment;
   if (!deps.intents) throw new PermanentMessageError(`payment ${payment.id} must be confirmed by the buyer, but no provider intents are configured`);
   const intent = await deps.intents.create({ paymentId: payment.id, orderId: payment.orderId ?? payment.checkoutId!, amountCents: payment.amountCents, currency: payment.currency });
-  const [opened] = await deps.db
-    .update(payments)
-    .set({ gatewayReference: intent.id, clientSecret: intent.clientSecret, updatedAt: new Date() })
-    .where(and(eq(payments.id, payment.id), eq(payments.status, 'PENDING')))
-    .returning();
+  const opened = await updateWaitingPayment(deps.db, payment.id, { gatewayReference: intent.id, clientSecret: intent.clientSecret }, 'provider intent opened: waiting for the buyer to pay');
   return opened ?? payment;
 }
 

@@ -256,5 +256,5 @@ export async function applyIntentEvent(deps: PaymentDeps, payment: PaymentRow, t
 
 /** The payment stays PENDING; its failure reason tells the buyer why the last card was refused. */
 async function recordDeclinedAttempt(deps: PaymentDeps, paymentId: string, intentId: string, reason: string): Promise<void> {
-  await deps.transaction((tx) => updateWaitingPayment(tx, paymentId, { failureReason: reason, gatewayReference: intentId }, 'the buyer\'s card was declined; waiting for another'));
+  await updateWaitingPayment(deps.db, paymentId, { failureReason: reason, gatewayReference: intentId }, "the buyer's card was declined; waiting for another");
 }

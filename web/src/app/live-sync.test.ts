@@ -33,6 +33,15 @@ describe('live events → query cache', () => {
     expect(client.getQueryData(queryKey)?.status).toBe('COMPLETED');
   });
 
+  it("a checkout's payment (no single order) refetches the payments on screen, which are read through its orders", async () => {
+    const client = new QueryClient();
+    const { queryKey } = getOrderPaymentQueryOptions(crypto.randomUUID());
+    client.setQueryData(queryKey, payment('PENDING'));
+    const checkoutPayment = { ...payment('PENDING'), id: 'p2', orderId: null, version: 2 };
+    await applyOrderLiveEvent(client, { id: 'payment:p2:2', type: 'payment.updated', version: 2, data: checkoutPayment });
+    expect(client.getQueryState(queryKey)?.isInvalidated).toBe(true);
+  });
+
   it('puts a new notification on top of the bell with the server\'s unread count, once', () => {
     const client = new QueryClient();
     const { queryKey } = getNotificationsQueryOptions();

@@ -27,22 +27,16 @@ export const getOrderPaymentQueryOptions = (orderId: string) =>
   });
 
 /**
- * A payment the buyer confirms on the provider's page, before the provider's intent (and so `nextAction`) exists: no
- * live event announces the intent, so this state is polled even while the socket is healthy.
- */
-const awaitsIntent = (payment: Payment | null | undefined) => payment?.status === 'PENDING' && payment.confirmation === 'client' && !payment.nextAction;
-
-/**
  * Polls every 2 s until the payment is COMPLETED or FAILED, then stops on its own; `stop` ends it early. While the
- * live socket is healthy it does not poll (the `payment.updated` event writes the outcome into the cache), except
- * while a client-confirmed payment waits for its intent. `enabled: false` asks nothing (yet).
+ * live socket is healthy it does not poll: every change of a payment, from its creation on, comes as a `payment.updated`
+ * event written into the cache. `enabled: false` asks nothing (yet).
  */
 export function useOrderPayment(orderId: string, { stop = false, enabled = true } = {}) {
   const isLive = useIsLive();
   return useQuery({
     ...getOrderPaymentQueryOptions(orderId),
     enabled,
-    refetchInterval: (query) => (stop || isSettled(query.state.data) || (isLive && !awaitsIntent(query.state.data)) ? false : POLL_MS),
+    refetchInterval: (query) => (stop || isSettled(query.state.data) || isLive ? false : POLL_MS),
     // A transient failure keeps polling rather than ending on an error screen.
     retry: 3,
   });

@@ -21,9 +21,12 @@ function isNewer(key: string, version: number): boolean {
 export async function applyOrderLiveEvent(queryClient: QueryClient, event: LiveEvent): Promise<void> {
   if (event.type === 'payment.updated') {
     const { version, ...payment } = event.data as Payment & { version: number };
-    // A checkout's payment (no single order) reaches its pages through their orders' `order.updated` events.
-    if (payment.orderId === null) return;
-    if (!isNewer(`payment:${payment.orderId}`, version)) return;
+    if (!isNewer(`payment:${payment.id}`, version)) return;
+    // A checkout's payment (no single order) is read through one of its orders: refetch the payments on screen.
+    if (payment.orderId === null) {
+      await queryClient.invalidateQueries({ queryKey: ['payments', 'order'] });
+      return;
+    }
     const { queryKey } = getOrderPaymentQueryOptions(payment.orderId);
     // A fetch still in flight was sent before this change: drop it rather than let it overwrite the event.
     await queryClient.cancelQueries({ queryKey });
