@@ -75,6 +75,12 @@ describe('embeddings server', () => {
     expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.any(String) } });
   });
 
+  it('keeps idle connections open for workerd (no keep-alive timeout)', async () => {
+    const res = await post({ model: MINILM_MODEL, input: 'wool socks' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('keep-alive')).toBeNull();
+  });
+
   it('has a health route and 404/405 for anything else', async () => {
     expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok', model: MINILM_MODEL, dimensions: 384 });
     expect((await fetch(`${server.url}/embed`, { method: 'POST' })).status).toBe(404);

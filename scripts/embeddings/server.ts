@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { z } from 'zod';
 
+import { keepIdleConnectionsOpen } from '../lib/workerd-facing-server.ts';
 import type { SentenceEncoder } from './model.ts';
 
 /** Texts per request (the Worker sends at most 32; OpenAI's own limit is 2048). */
@@ -92,13 +93,15 @@ export function startEmbeddingServer(options: EmbeddingServerOptions): Promise<E
       usage: { prompt_tokens: 0, total_tokens: 0 },
     });
   };
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) return res.destroy();
-      if (err instanceof HttpError) return send(res, err.status, { error: { message: err.message, type: err.type } });
-      send(res, 500, { error: { message: err instanceof Error ? err.message : 'embedding failed', type: 'server_error' } });
-    });
-  });
+  const server = keepIdleConnectionsOpen(
+    createServer((req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        if (res.headersSent) return res.destroy();
+        if (err instanceof HttpError) return send(res, err.status, { error: { message: err.message, type: err.type } });
+        send(res, 500, { error: { message: err instanceof Error ? err.message : 'embedding failed', type: 'server_error' } });
+      });
+    }),
+  );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

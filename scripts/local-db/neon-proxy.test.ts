@@ -51,6 +51,14 @@ afterAll(async () => {
 });
 
 describe('HTTP transport (neon())', () => {
+  it('keeps idle connections open for workerd (no keep-alive timeout that could close one under a reused request)', async () => {
+    // Any route of the server shows it; this one opens no database connection (the tests below count them).
+    const res = await fetch(`http://127.0.0.1:${proxy.port}/`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('connection')).toBe('keep-alive');
+    expect(res.headers.get('keep-alive')).toBeNull();
+  });
+
   it('keeps concurrent single queries and batch transactions apart', async () => {
     // pglite-socket interleaves protocol messages of different connections outside transactions;
     // without the proxy's per-query transaction this mix failed binds and then hung the database.

@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
+import { keepIdleConnectionsOpen } from '../lib/workerd-facing-server.ts';
 import { listenError } from './pglite.ts';
 import { createSqlOverHttp, sendJson } from './sql-over-http.ts';
 import { createTunnelServer } from './ws-tunnel.ts';
@@ -40,11 +41,13 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
   const sql = createSqlOverHttp({ poolSize: opts.poolSize ?? 10, log });
   const tunnels = createTunnelServer({ maxTunnels: opts.maxTunnels ?? 24, log });
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'POST' && url.pathname === '/sql') return sql.handle(req, res);
-    sendJson(res, 404, { message: 'not found: use POST /sql or a WebSocket upgrade on /v2?address=host:port' });
-  });
+  const server = keepIdleConnectionsOpen(
+    http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method === 'POST' && url.pathname === '/sql') return sql.handle(req, res);
+      sendJson(res, 404, { message: 'not found: use POST /sql or a WebSocket upgrade on /v2?address=host:port' });
+    }),
+  );
   server.on('upgrade', (req, socket, head) => tunnels.upgrade(req, socket, head));
 
   await new Promise<void>((resolve, reject) => {
