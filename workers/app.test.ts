@@ -3,6 +3,8 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 import { createApp, createTestApp, MAX_BODY_BYTES } from '@/app';
+import { SELLER } from '@/catalog/test-support';
+import { signAccessToken } from '@/identity/tokens';
 import { AppError, errorResponses } from '@/platform/errors';
 import { pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent } from '@/platform/responses';
@@ -236,5 +238,32 @@ describe('routers sharing a prefix', () => {
   it('serves the shop’s literal paths beside its {id} paths', async () => {
     const res = await createApp().request('/api/v1/products/suggest?q=lam', {}, env);
     expect(res.status).toBe(200);
+  });
+});
+
+describe('cache-first public reads (product list and detail, suggestions)', () => {
+  const shop = createApp();
+  const exhausted = { ...env, API_RATE_LIMITER: { limit: async () => ({ success: false }) } } as unknown as typeof env;
+  const get = async (path: string, bindings: typeof env, headers: Record<string, string> = {}) => {
+    const res = await shop.request(path, { headers }, bindings);
+    return { status: res.status, cache: res.headers.get('x-cache') };
+  };
+
+  it('are limited only when the answer must be produced: a cached answer reaches an exhausted caller, a miss or a bypass is 429', async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const reads = [`/api/v1/products/suggest?q=${tag}`, `/api/v1/products?q=${tag}`, '/api/v1/products/1'];
+    for (const path of reads) {
+      expect(await get(path, env)).toMatchObject({ status: 200 });
+      expect(await get(path, exhausted)).toEqual({ status: 200, cache: 'HIT' });
+    }
+    // Not cached yet, so the database would answer: the limit applies.
+    expect((await get(`/api/v1/products/suggest?q=${tag}x`, exhausted)).status).toBe(429);
+    expect((await get(`/api/v1/products?q=${tag}x`, exhausted)).status).toBe(429);
+    // A seller sees more than the public catalog, so is never served from the cache: always limited.
+    const seller = { authorization: `Bearer ${await signAccessToken(env, SELLER)}` };
+    expect((await get('/api/v1/products/1', exhausted, seller)).status).toBe(429);
+    // Every other route is limited before it runs, as before.
+    expect((await get('/api/v1/categories', exhausted)).status).toBe(429);
+    expect((await get('/api/v1/products/1/reviews', exhausted)).status).toBe(429);
   });
 });

@@ -109,6 +109,9 @@ const API_DOCS_CSP = {
   frameAncestors: ["'none'"],
 };
 
+/** Public reads served from the edge cache (product list and detail, suggestions). docs/decisions/catalog.md */
+const CACHE_FIRST_READS = /^\/api\/v1\/products(?:\/suggest|\/\d+)?$/;
+
 /**
  * Builds the whole application: shared middleware, the error envelope, every domain router and
  * the OpenAPI document. Tests mount single routers with {@link createTestApp}.
@@ -129,7 +132,8 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
       maxAge: 600,
     })(c, next);
   });
-  const apiRateLimit = rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api');
+  // A public read answered from the edge cache costs no database work: its limit is checked only on a miss.
+  const apiRateLimit = rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api', { deferFor: (c) => c.req.method === 'GET' && CACHE_FIRST_READS.test(c.req.path) });
   // The payment provider delivers every shop's webhooks from a few addresses; they are authenticated by signature
   // (an HMAC, refused before any database work), so the per-address shopper limit would only drop genuine events.
   app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path.startsWith(`${API_PREFIX}/payments/webhooks/`) ? next() : apiRateLimit(c, next)));

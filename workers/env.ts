@@ -65,6 +65,8 @@ export interface AppVariables {
   logger: Logger;
   /** Set by hono's secureHeaders where a CSP uses a nonce (the API reference page). */
   secureHeadersNonce?: string;
+  /** A cache-first read's rate limit, left by the `/api` middleware to the handler for a cache miss. */
+  limitBeforeProducing?: () => Promise<void>;
 }
 
 export interface AppBindings {

@@ -4,7 +4,7 @@ import { cachedJson, edgeCache, type CacheOutcome } from '@/platform/edge-cache'
 
 /**
  * How long a colo may serve a cached public product list or detail. A product write in that colo invalidates
- * at once (new catalog generation); stock and sold counts, which orders change without a product write, and
+ * at once in its isolate and within a second in the others (new catalog generation); stock and sold counts, which orders change without a product write, and
  * other colos lag by at most this. docs/decisions/catalog.md.
  */
 const CATALOG_READ_TTL_SECONDS = 10;

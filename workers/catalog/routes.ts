@@ -24,6 +24,7 @@ import { productSummarySchema } from '@/catalog/summary';
 import { currentUser, optionalAuth, requireAuth } from '@/identity';
 import { createDb, withTransaction } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
+import { limitedProducer } from '@/platform/middleware';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { runAfterResponse } from '@/platform/background';
 import { createRouter } from '@/platform/router';
@@ -99,7 +100,7 @@ export const productsRouter = createRouter()
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products?${queryKey(query)}`, () => listProducts(createDb(c.env), c.get('user'), query));
+      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products?${queryKey(query)}`, limitedProducer(c, () => listProducts(createDb(c.env), c.get('user'), query)));
       c.header('x-cache', cache.toUpperCase());
       return c.json({ success: true as const, data: value.items, meta: value.meta }, 200);
     },
@@ -117,7 +118,7 @@ export const productsRouter = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products/${id}`, () => getProductDetail(createDb(c.env), c.get('user'), id));
+      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products/${id}`, limitedProducer(c, () => getProductDetail(createDb(c.env), c.get('user'), id)));
       c.header('x-cache', cache.toUpperCase());
       return c.json({ success: true as const, data: value }, 200);
     },

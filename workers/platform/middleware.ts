@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 import { getConfig, type AppBindings } from '@/env';
 import { addressKey } from '@/platform/client-address';
@@ -36,15 +36,33 @@ export const clientIp = (header: (name: string) => string | undefined) => header
  * Per-IP throttle backed by a Workers Rate Limiting binding. Limits live in wrangler.toml
  * (production vs local values), never in code; the check runs before any database or hashing work.
  * An IPv6 client is keyed by its /64 ({@link addressKey}), so rotating through one network's addresses
- * buys nothing.
+ * buys nothing. For the requests `deferFor` picks (cache-first reads) the check is left to the handler, which makes it
+ * only when the answer must be produced ({@link limitedProducer}).
  */
-export function rateLimit(pick: (env: AppBindings['Bindings']) => RateLimit, retryAfterSeconds: number, scope: string): MiddlewareHandler<AppBindings> {
-  return async (c, next) => {
+export function rateLimit(
+  pick: (env: AppBindings['Bindings']) => RateLimit,
+  retryAfterSeconds: number,
+  scope: string,
+  { deferFor }: { deferFor?: (c: Context<AppBindings>) => boolean } = {},
+): MiddlewareHandler<AppBindings> {
+  const check = async (c: Context<AppBindings>) => {
     const { success } = await pick(c.env).limit({ key: `${scope}:${addressKey(clientIp((name) => c.req.header(name)))}` });
     if (!success) {
       throw new AppError(429, 'TOO_MANY_REQUESTS', 'Too many requests, slow down', undefined, { 'Retry-After': String(retryAfterSeconds) });
     }
+  };
+  return async (c, next) => {
+    if (deferFor?.(c)) c.set('limitBeforeProducing', () => check(c));
+    else await check(c);
     await next();
+  };
+}
+
+/** `produce`, behind the rate limit the middleware deferred for this request (if it deferred one). */
+export function limitedProducer<T>(c: Context<AppBindings>, produce: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    await c.get('limitBeforeProducing')?.();
+    return produce();
   };
 }
 

@@ -5,11 +5,12 @@ import { productSummarySchema } from '@/catalog';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
+import { limitedProducer } from '@/platform/middleware';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 import { createEmbedder, getSearchConfig } from '@/search/config';
 import { aiSearchQuerySchema, aiSearchResultSchema, keywordSearchQuerySchema, suggestQuerySchema, suggestResultSchema } from '@/search/schema';
-import { cachedSuggestions, SUGGEST_TTL_SECONDS } from '@/search/suggest';
+import { cachedSuggestions, findSuggestions, SUGGEST_TTL_SECONDS } from '@/search/suggest';
 import { isolateSearchCaches, searchProducts, smartSearch, type SearchDeps } from '@/search/service';
 
 /** The query gets 2 s to embed, whatever the embedder's own (batch) timeout is. */
@@ -60,7 +61,7 @@ const suggestRoute = createRoute({
   summary: 'Suggestions as you type: up to 8 categories and products',
   description:
     'Names that start with the text (or have a word that does) first; from the third character also names with a similar word ' +
-    '(typos, pg_trgm word similarity). Cached at the edge per colo; a product or category write invalidates that colo at once, ' +
+    '(typos, pg_trgm word similarity). Cached at the edge per colo; a product or category write invalidates that colo within a second, ' +
     `others within ${SUGGEST_TTL_SECONDS} s.`,
   request: { query: suggestQuerySchema },
   responses: { 200: jsonContent(envelope(suggestResultSchema), 'Suggestions, categories first'), ...errorResponses(400, 429, 503) },
@@ -69,7 +70,7 @@ const suggestRoute = createRoute({
 export const searchRouter = createRouter()
   .openapi(suggestRoute, async (c) => {
     const query = c.req.valid('query');
-    const { suggestions, cache } = await cachedSuggestions(createDb(c.env), query);
+    const { suggestions, cache } = await cachedSuggestions(query, limitedProducer(c, () => findSuggestions(createDb(c.env), query)));
     c.header('x-cache', cache === 'hit' ? 'HIT' : 'MISS');
     return c.json({ success: true as const, data: { query: query.q, suggestions } }, 200);
   })

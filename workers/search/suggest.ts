@@ -11,7 +11,7 @@ const MAX_SUGGESTIONS = 8;
 const FUZZY_FROM_CHARS = 3;
 /** pg_trgm word similarity at which a name counts as a typo'd match (`skilet` ~ `Skillet` is 0.86). */
 const WORD_SIMILARITY = 0.5;
-/** How long a colo serves a cached answer at most; a product write there invalidates at once. */
+/** How long a colo serves a cached answer at most; a product write there invalidates it within a second. */
 export const SUGGEST_TTL_SECONDS = 60;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -22,7 +22,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * are *like* the text (pg_trgm `<%`, trigram GIN index) count too, ranked by word similarity. Categories
  * come first when they match (at most 3), then products by match quality and sales.
  */
-async function findSuggestions(db: Db, input: SuggestQuery): Promise<Suggestion[]> {
+export async function findSuggestions(db: Db, input: SuggestQuery): Promise<Suggestion[]> {
   const q = input.q.trim().toLowerCase().replace(/\s+/g, ' ');
   const starts = `${escapeLike(q)}%`;
   const wordStarts = `% ${escapeLike(q)}%`;
@@ -70,12 +70,12 @@ async function findSuggestions(db: Db, input: SuggestQuery): Promise<Suggestion[
 const cacheKey = (generation: string, q: string) => `https://suggest.cache.internal/${generation}/${encodeURIComponent(q)}`;
 
 export async function cachedSuggestions(
-  db: Db,
   input: SuggestQuery,
+  produce: () => Promise<Suggestion[]>,
   cache: Cache | undefined = edgeCache(),
 ): Promise<{ suggestions: Suggestion[]; cache: CacheOutcome }> {
   const q = input.q.trim().toLowerCase().replace(/\s+/g, ' ');
   const key = cache ? cacheKey(await catalogGeneration(cache), q) : '';
-  const { value, cache: outcome } = await cachedJson(cache, key, SUGGEST_TTL_SECONDS, () => findSuggestions(db, input));
+  const { value, cache: outcome } = await cachedJson(cache, key, SUGGEST_TTL_SECONDS, produce);
   return { suggestions: value, cache: outcome };
 }

@@ -2372,7 +2372,7 @@ export interface paths {
         };
         /**
          * Suggestions as you type: up to 8 categories and products
-         * @description Names that start with the text (or have a word that does) first; from the third character also names with a similar word (typos, pg_trgm word similarity). Cached at the edge per colo; a product or category write invalidates that colo at once, others within 60 s.
+         * @description Names that start with the text (or have a word that does) first; from the third character also names with a similar word (typos, pg_trgm word similarity). Cached at the edge per colo; a product or category write invalidates that colo within a second, others within 60 s.
          */
         get: {
             parameters: {
