@@ -1,7 +1,7 @@
 import { and, asc, desc, count, eq, inArray, sql } from 'drizzle-orm';
 
 import { centsToAmount } from '@contract/money';
-import { commissionShareCents } from '@/returns';
+import { commissionShareCents } from '@/marketplace/commission';
 import { sellerLedgerEntries, type LedgerEntryType } from '@/marketplace/tables';
 import { orders, orderStatusHistory } from '@/orders/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';
