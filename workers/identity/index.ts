@@ -1,6 +1,7 @@
 /** The identity domain's front door: what other domains may use (functions, types and schemas, never tables). */
 
 export { currentSessionVersion, currentUser, optionalAuth, requireAuth } from './auth';
+export { publicDisplayNames } from './display-names';
 export { createEmailSender } from './email';
 export { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from './lockout';
 export { sha256Hex, sixDigitCode } from './secrets';
