@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
+import { orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
@@ -23,13 +24,11 @@ import { countStaleOutboxRows } from '@/orders/outbox';
 import { findDeliveredPurchase } from '@/orders/purchases';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
-import { orderDepsFromEnv } from '@/orders/deps';
 import { sagaAdminRouter } from '@/orders/admin-routes';
 import { createPaymentMethodsRouter } from '@/payments/methods-routes';
 import { createPaymentsRouter } from '@/payments/routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { createSimulatorRouter } from '@/payments/simulator-routes';
-import { paymentDepsFromEnv, providerGatewayFromEnv } from '@/payments/consumer';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
 import { createHealthRouter } from '@/platform/health-routes';
@@ -38,7 +37,6 @@ import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middl
 import { createRouter, mountRouters, type AppRouter } from '@/platform/router';
 import { promotionsRouter } from '@/promotions/routes';
 import { createReturnsRouter } from '@/returns/routes';
-import { returnDepsFromEnv } from '@/returns/deps';
 import { searchRouter } from '@/search/routes';
 import { taxRouter } from '@/tax/routes';
 
@@ -170,11 +168,11 @@ function mountRoutes(app: AppRouter) {
     createOrdersRouter(orderDepsFromEnv),
     createCheckoutsRouter(orderDepsFromEnv),
     notificationsRouter,
-    createReturnsRouter((env, logger) => returnDepsFromEnv(env, providerGatewayFromEnv(env), logger)),
+    createReturnsRouter(returnDepsFromEnv),
     shippingRouter,
     promotionsRouter,
     taxRouter,
-    createEarningsRouter(),
+    createEarningsRouter(payoutDepsFromEnv),
     createPaymentsRouter(paymentDepsFromEnv),
     createPaymentMethodsRouter(paymentDepsFromEnv),
     createPaymentWebhooksRouter(paymentDepsFromEnv),

@@ -1,12 +1,9 @@
 import { createApp } from '@/app';
+import { handleOrderEventsBatch, handlePaymentEventsBatch, reconcilePaymentsFromEnv, returnDepsFromEnv, runOrderMaintenance } from '@/composition';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
 import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/prune';
-import { handlePaymentEventsBatch, runScheduled } from '@/orders/entries';
-import { handleOrderEventsBatch, providerGatewayFromEnv } from '@/payments/consumer';
-import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
 import { finishReceivedReturns } from '@/returns/service';
-import { returnDepsFromEnv } from '@/returns/deps';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 import { QUEUES } from '@/platform/queues';
@@ -53,9 +50,8 @@ export default {
   /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), stuck return refunds, payment reconciliation, expired identity rows. */
   async scheduled(controller, env, ctx) {
     getConfig(env);
-    ctx.waitUntil(runScheduled(env));
-    ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env, providerGatewayFromEnv(env))).catch(() => 0));
-    // Payments stuck between states are asked about at the provider (a lost webhook; docs/decisions/payments.md).
+    ctx.waitUntil(runOrderMaintenance(env));
+    ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env)).catch(() => 0));
     ctx.waitUntil(reconcilePaymentsFromEnv(env));
     ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
   },

@@ -6,4 +6,3 @@ export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdPar
 export { toOrderResponse } from './model';
 export type { Caller, StockLine } from './model';
 export { findCheckoutOrdersForPayment, findOrderForPayment, orderSummaryColumns } from './reading';
-export { paidOrderPortFromEnv } from './deps';

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import worker from '@/index';
-import { orderDepsFromEnv } from '@/orders/deps';
+import { orderDepsFromEnv } from '@/composition';
 import { releaseShippedEarnings } from '@/orders/maintenance';
 import { applyPaymentCompleted } from '@/orders/payment-events';
 import { runScheduledMaintenance } from '@/orders/scheduled';
