@@ -9,7 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { adminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
-import { orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv } from '@/composition';
+import { orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
@@ -37,7 +37,7 @@ import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middl
 import { createRouter, mountRouters, type AppRouter } from '@/platform/router';
 import { promotionsRouter } from '@/promotions/routes';
 import { createReturnsRouter } from '@/returns/routes';
-import { searchRouter } from '@/search/routes';
+import { createSearchRouter } from '@/search/routes';
 import { taxRouter } from '@/tax/routes';
 
 const API_PREFIX = '/api/v1';
@@ -162,7 +162,7 @@ function mountRoutes(app: AppRouter) {
     inventoryRouter,
     imagesRouter,
     createReviewsRouter({ findDeliveredPurchase }),
-    searchRouter,
+    createSearchRouter(searchDepsFromEnv),
     launchesRouter,
     cartRouter,
     createOrdersRouter(orderDepsFromEnv),

@@ -30,6 +30,9 @@ import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
 import { sagaQueue } from '@/platform/saga-queues';
 import type { ReturnDeps } from '@/returns/service';
+import { createEmbedder, getSearchConfig } from '@/search/config';
+import type { EmbeddingConsumerDeps } from '@/search/embedding-jobs';
+import { isolateSearchCaches, QUERY_EMBED_TIMEOUT_MS, type SearchDeps } from '@/search/service';
 import { taxCalculatorFromEnv } from '@/tax';
 
 /** The logger of one domain (or job) at the configured level. */
@@ -175,6 +178,28 @@ export function payoutDepsFromEnv(env: AppEnv, logger: Logger): PayoutDeps {
   const db = createDb(env);
   return { db, transaction: (fn) => withTransaction(env, fn), provider: payoutProviderFromEnv(env, db), logger };
 }
+
+// ── search ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The search service: Postgres, the embedder `EMBEDDER` selects, the ranking settings and the isolate's caches. */
+export function searchDepsFromEnv(env: AppEnv, logger: Logger): SearchDeps {
+  const config = getSearchConfig(env);
+  return {
+    db: createDb(env),
+    embedder: createEmbedder(env),
+    minSimilarity: config.AI_MIN_SIMILARITY,
+    queryTimeoutMs: Math.min(QUERY_EMBED_TIMEOUT_MS, config.EMBEDDINGS_TIMEOUT_MS),
+    caches: isolateSearchCaches,
+    logger,
+  };
+}
+
+/** The `embedding-jobs` consumer (and its dead letters): Postgres, the embedder, a logger named after the queue. */
+export const embeddingConsumerDepsFromEnv = (env: AppEnv, queue: string): EmbeddingConsumerDeps => ({
+  db: createDb(env),
+  embedder: createEmbedder(env),
+  logger: loggerFor(env, { queue }),
+});
 
 // ── queue consumers and cron jobs (workers/index.ts) ───────────────────────────────────────────────────────────
 

@@ -1,5 +1,5 @@
 import { createApp } from '@/app';
-import { handleOrderEventsBatch, handlePaymentEventsBatch, reconcilePaymentsFromEnv, returnDepsFromEnv, runOrderMaintenance } from '@/composition';
+import { embeddingConsumerDepsFromEnv, handleOrderEventsBatch, handlePaymentEventsBatch, reconcilePaymentsFromEnv, returnDepsFromEnv, runOrderMaintenance } from '@/composition';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
 import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/prune';
@@ -37,9 +37,9 @@ export default {
       case QUEUES.sagaDeadLetters:
         return handleDeadLetterBatch(batch, env);
       case QUEUES.embeddingJobs:
-        return handleEmbeddingBatch(batch, env);
+        return handleEmbeddingBatch(batch, embeddingConsumerDepsFromEnv(env, batch.queue));
       case QUEUES.embeddingDeadLetters:
-        return handleEmbeddingDeadLetters(batch, env);
+        return handleEmbeddingDeadLetters(batch, embeddingConsumerDepsFromEnv(env, batch.queue));
       default:
         // An unknown queue is a deployment mistake: retrying would not fix it, so say it loudly and let the messages retry/DLQ.
         createLogger('error').error('no consumer for queue', { queue: batch.queue });
