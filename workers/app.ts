@@ -7,15 +7,15 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import { adminRouter } from '@/admin/routes';
+import { createAdminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
-import { orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
+import { emailSenderFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
 import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
-import { identityRouter } from '@/identity/routes';
+import { createIdentityRouter } from '@/identity/routes';
 import { launchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
@@ -156,7 +156,7 @@ function mountRoutes(app: AppRouter) {
   // Every router under the API, in any order (mountRouters puts literal paths before parameters).
   mountRouters(app, [
     createHealthRouter({ countStaleEvents: countStaleOutboxRows }),
-    identityRouter,
+    createIdentityRouter(identityDepsFromEnv),
     categoriesRouter,
     productsRouter,
     inventoryRouter,
@@ -179,7 +179,7 @@ function mountRoutes(app: AppRouter) {
     // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
     createSimulatorRouter((request, env) => app.fetch(request, env)),
     sagaAdminRouter,
-    adminRouter,
+    createAdminRouter(emailSenderFromEnv),
     liveRouter,
     stockFeedRouter,
   ]);

@@ -8,6 +8,8 @@
 import { cartStub, removeOrderedFromCart } from '@/cart';
 import { commitStock, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
 import { getConfig, type AppEnv } from '@/env';
+import type { MakeIdentityDeps } from '@/identity/accounts';
+import { createEmailSender } from '@/identity/email';
 import { commissionBpsFromEnv } from '@/marketplace';
 import { payoutProviderFromEnv, type PayoutDeps } from '@/marketplace/payouts';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
@@ -40,6 +42,21 @@ const loggerFor = (env: AppEnv, context: Record<string, string>) => createLogger
 
 /** `PAYMENT_GATEWAY_MODE = "stripe"` with a secret key: the real provider's API, else the simulated provider. */
 const stripeKey = (env: AppEnv): string | undefined => (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' ? env.STRIPE_SECRET_KEY : undefined);
+
+// ── identity (and the operator console's mail) ─────────────────────────────────────────────────────────────────
+
+/** The e-mail transport `EMAIL_TRANSPORT` selects. */
+export const emailSenderFromEnv = (env: AppEnv, logger: Logger) => createEmailSender(env, logger);
+
+/** Accounts and sessions: the env (database, signing key), the configured e-mail transport and its per-address limiter. */
+export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) => ({
+  env,
+  email: emailSenderFromEnv(env, logger),
+  now: () => new Date(),
+  logger,
+  defer,
+  emailCooldown: async (key) => (await env.EMAIL_RATE_LIMITER.limit({ key })).success,
+});
 
 // ── orders ──────────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -2,7 +2,7 @@
 
 export { currentSessionVersion, currentUser, optionalAuth, requireAuth } from './auth';
 export { publicDisplayNames } from './display-names';
-export { createEmailSender } from './email';
+export type { EmailSender } from './email';
 export { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from './lockout';
 export { sha256Hex, sixDigitCode } from './secrets';
 export { VERIFICATION_CODE_TTL_MS, verificationEmail } from './registration';
