@@ -31,6 +31,7 @@ import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
 import { sagaQueue } from '@/platform/saga-queues';
+import { returnSummaries } from '@/returns';
 import type { ReturnDeps } from '@/returns/service';
 import { createEmbedder, getSearchConfig } from '@/search/config';
 import type { EmbeddingConsumerDeps } from '@/search/embedding-jobs';
@@ -80,6 +81,7 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
       lines: async (userId) => (await cartStub(env, userId).getCart()).lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     },
     commissionBps: commissionBpsFromEnv(env.PLATFORM_COMMISSION_BPS),
+    returnSummaries,
     orderEvents: sagaQueue(env, 'order-events'),
     logger: logger ?? loggerFor(env, { domain: 'orders' }),
   };
