@@ -30,8 +30,8 @@ const featureBoundaries = features.map((feature) => ({
 // front door, `@/<domain>` (workers/<domain>/index.ts). platform is the shared kernel: any file may import it, it
 // imports no domain. Allowed exceptions: a tables.ts may import another domain's tables.ts (foreign keys), a domain
 // listed in scripts/domain-boundaries.json `tableReads` may still read those owners' tables (debt), tests reach into
-// internals, and the composition layer (workers/app.ts, workers/index.ts) wires routers and consumers from their own
-// files. `npm run lint` also runs scripts/check-domain-graph.ts (the same rule, plus no cycles between domains).
+// internals, and the composition layer (workers/app.ts, workers/index.ts, workers/composition.ts) wires routers and
+// consumers from their own files. `npm run lint` also runs scripts/check-domain-graph.ts (the same rule, plus no cycles between domains).
 const boundaries = JSON.parse(readFileSync(new URL('./scripts/domain-boundaries.json', import.meta.url), 'utf8'));
 const domains = readdirSync(new URL('./workers', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

@@ -8,3 +8,6 @@ import { z } from 'zod';
 
 /** How many days after delivery buyers may ask to return (0 = no returns). */
 export const returnWindowDays = () => z.number().int().min(0).max(365);
+
+/** requested → approved | rejected; approved → sent (buyer) → received (seller) → refunded (docs/decisions/returns.md). */
+export const RETURN_STATUSES = ['REQUESTED', 'APPROVED', 'REJECTED', 'SENT', 'RECEIVED', 'REFUNDED'] as const;

@@ -7,14 +7,15 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import { adminRouter } from '@/admin/routes';
+import { createAdminRouter } from '@/admin/routes';
 import { cartRouter } from '@/cart/routes';
+import { emailSenderFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
 import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
-import { identityRouter } from '@/identity/routes';
+import { createIdentityRouter } from '@/identity/routes';
 import { launchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
@@ -23,13 +24,11 @@ import { countStaleOutboxRows } from '@/orders/outbox';
 import { findDeliveredPurchase } from '@/orders/purchases';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
-import { orderDepsFromEnv } from '@/orders/deps';
 import { sagaAdminRouter } from '@/orders/admin-routes';
 import { createPaymentMethodsRouter } from '@/payments/methods-routes';
 import { createPaymentsRouter } from '@/payments/routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
 import { createSimulatorRouter } from '@/payments/simulator-routes';
-import { paymentDepsFromEnv, providerGatewayFromEnv } from '@/payments/consumer';
 import { isDatabaseUnavailable } from '@/platform/db';
 import { AppError, type ErrorCode, type ErrorEnvelope } from '@/platform/errors';
 import { createHealthRouter } from '@/platform/health-routes';
@@ -38,8 +37,7 @@ import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middl
 import { createRouter, mountRouters, type AppRouter } from '@/platform/router';
 import { promotionsRouter } from '@/promotions/routes';
 import { createReturnsRouter } from '@/returns/routes';
-import { returnDepsFromEnv } from '@/returns/deps';
-import { searchRouter } from '@/search/routes';
+import { createSearchRouter } from '@/search/routes';
 import { taxRouter } from '@/tax/routes';
 
 const API_PREFIX = '/api/v1';
@@ -162,30 +160,30 @@ function mountRoutes(app: AppRouter) {
   // Every router under the API, in any order (mountRouters puts literal paths before parameters).
   mountRouters(app, [
     createHealthRouter({ countStaleEvents: countStaleOutboxRows }),
-    identityRouter,
+    createIdentityRouter(identityDepsFromEnv),
     categoriesRouter,
     productsRouter,
     inventoryRouter,
     imagesRouter,
     createReviewsRouter({ findDeliveredPurchase }),
-    searchRouter,
+    createSearchRouter(searchDepsFromEnv),
     launchesRouter,
     cartRouter,
     createOrdersRouter(orderDepsFromEnv),
     createCheckoutsRouter(orderDepsFromEnv),
     notificationsRouter,
-    createReturnsRouter((env, logger) => returnDepsFromEnv(env, providerGatewayFromEnv(env), logger)),
+    createReturnsRouter(returnDepsFromEnv),
     shippingRouter,
     promotionsRouter,
     taxRouter,
-    createEarningsRouter(),
+    createEarningsRouter(payoutDepsFromEnv),
     createPaymentsRouter(paymentDepsFromEnv),
     createPaymentMethodsRouter(paymentDepsFromEnv),
     createPaymentWebhooksRouter(paymentDepsFromEnv),
     // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
     createSimulatorRouter((request, env) => app.fetch(request, env)),
     sagaAdminRouter,
-    adminRouter,
+    createAdminRouter(emailSenderFromEnv),
     liveRouter,
     stockFeedRouter,
   ]);

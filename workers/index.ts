@@ -1,12 +1,9 @@
 import { createApp } from '@/app';
+import { embeddingConsumerDepsFromEnv, handleOrderEventsBatch, handlePaymentEventsBatch, reconcilePaymentsFromEnv, returnDepsFromEnv, runOrderMaintenance } from '@/composition';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
 import { getConfig, type AppEnv } from '@/env';
 import { pruneIdentityData } from '@/identity/prune';
-import { handlePaymentEventsBatch, runScheduled } from '@/orders/entries';
-import { handleOrderEventsBatch, providerGatewayFromEnv } from '@/payments/consumer';
-import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
 import { finishReceivedReturns } from '@/returns/service';
-import { returnDepsFromEnv } from '@/returns/deps';
 import { handleDeadLetterBatch } from '@/platform/dead-letters';
 import { createLogger } from '@/platform/logger';
 import { QUEUES } from '@/platform/queues';
@@ -40,9 +37,9 @@ export default {
       case QUEUES.sagaDeadLetters:
         return handleDeadLetterBatch(batch, env);
       case QUEUES.embeddingJobs:
-        return handleEmbeddingBatch(batch, env);
+        return handleEmbeddingBatch(batch, embeddingConsumerDepsFromEnv(env, batch.queue));
       case QUEUES.embeddingDeadLetters:
-        return handleEmbeddingDeadLetters(batch, env);
+        return handleEmbeddingDeadLetters(batch, embeddingConsumerDepsFromEnv(env, batch.queue));
       default:
         // An unknown queue is a deployment mistake: retrying would not fix it, so say it loudly and let the messages retry/DLQ.
         createLogger('error').error('no consumer for queue', { queue: batch.queue });
@@ -53,9 +50,8 @@ export default {
   /** Every minute: outbox sweep, PENDING reaper, pruning (workers/orders/scheduled.ts), stuck return refunds, payment reconciliation, expired identity rows. */
   async scheduled(controller, env, ctx) {
     getConfig(env);
-    ctx.waitUntil(runScheduled(env));
-    ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env, providerGatewayFromEnv(env))).catch(() => 0));
-    // Payments stuck between states are asked about at the provider (a lost webhook; docs/decisions/payments.md).
+    ctx.waitUntil(runOrderMaintenance(env));
+    ctx.waitUntil(finishReceivedReturns(returnDepsFromEnv(env)).catch(() => 0));
     ctx.waitUntil(reconcilePaymentsFromEnv(env));
     ctx.waitUntil(pruneIdentityData(env, new Date(controller.scheduledTime)));
   },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '@/app';
 import { inventoryRouter, productsRouter } from '@/catalog/routes';
 import { shardName } from '@/catalog/stock-shards';
-import { orderDepsFromEnv } from '@/orders/deps';
+import { orderDepsFromEnv } from '@/composition';
 import { createOrdersRouter } from '@/orders/routes';
 import { FakeQueue } from '@test/support/saga-fakes';
 import { createTestProduct, createTestUser } from '@test/support/shop-fixtures';

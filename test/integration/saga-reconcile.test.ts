@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { reconcilePaymentsFromEnv } from '@/payments/reconcile';
+import { reconcilePaymentsFromEnv } from '@/composition';
 import { confirmSimulatedIntent, simulatedEvent } from '@/payments/simulator';
 import type { PaymentConfirmation } from '@/payments/tables';
 import { createDb } from '@/platform/db';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { products } from '@/catalog/tables';
-import { orderDepsFromEnv } from '@/orders/deps';
+import { orderDepsFromEnv } from '@/composition';
 import { placeOrder } from '@/orders/placing';
 import { orders } from '@/orders/tables';
 import { payments } from '@/payments/tables';

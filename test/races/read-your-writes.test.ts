@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
-import { paidOrderPortFromEnv } from '@/orders/deps';
+import { paidOrderPortFromEnv } from '@/composition';
 import { Gate } from '@test/support/gate';
 import { quietLogger } from '@test/support/saga-fakes';
 import { jsonHeaders } from '@test/support/shop-fixtures';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { createApp, createTestApp } from '@/app';
-import { orderDepsFromEnv } from '@/orders/deps';
+import { orderDepsFromEnv } from '@/composition';
 import { createOrdersRouter } from '@/orders/routes';
 import { placeOrder } from '@/orders/placing';
 import { orders } from '@/orders/tables';

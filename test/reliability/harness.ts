@@ -6,7 +6,7 @@ import { stockSnapshot } from '@/catalog/stock';
 import { products } from '@/catalog/tables';
 import { notifications } from '@/notifications/tables';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
-import { orderDepsFromEnv } from '@/orders/deps';
+import { orderDepsFromEnv } from '@/composition';
 import type { OrderEvent } from '@/orders/messages';
 import { placeOrder } from '@/orders/placing';
 import { orders, orderStatusHistory, outbox } from '@/orders/tables';

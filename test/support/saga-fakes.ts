@@ -4,6 +4,7 @@ import type { OrderConsumerDeps } from '@/orders/consumer';
 import type { CartPort, StockLine, StockPort } from '@/orders/model';
 import { createDb, withTransaction } from '@/platform/db';
 import { AppError } from '@/platform/errors';
+import { returnSummaries } from '@/returns';
 import type { Logger } from '@/platform/logger';
 import type { QueueMessage } from '@/platform/queue-consumer';
 import { partitionBindings, type SagaStage } from '@/platform/saga-queues';
@@ -105,6 +106,7 @@ export function fakeOrderDeps(overrides: Partial<OrderConsumerDeps> = {}) {
     cart,
     orderEvents: orderEvents.asQueue(),
     logger: quietLogger(),
+    returnSummaries,
     ...overrides,
   };
   return { deps, stock, cart, orderEvents };

@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 
-import { orderDepsFromEnv } from '@/orders/deps';
+import { orderDepsFromEnv } from '@/composition';
 import { placeOrder } from '@/orders/placing';
 import { orders } from '@/orders/tables';
 import { createSimulatedIntent } from '@/payments/simulator';

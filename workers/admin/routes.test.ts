@@ -2,12 +2,13 @@ import { env } from 'cloudflare:test';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
-import { adminRouter } from '@/admin/routes';
+import { createAdminRouter } from '@/admin/routes';
 import { adminAuditLog } from '@/platform/tables';
 import { createTestApp } from '@/app';
 import { categories } from '@/catalog/tables';
 import { categoriesRouter, productsRouter } from '@/catalog/routes';
-import { identityRouter } from '@/identity/routes';
+import { emailSenderFromEnv, identityDepsFromEnv } from '@/composition';
+import { createIdentityRouter } from '@/identity/routes';
 import { issueRefreshToken } from '@/identity/sessions';
 import { emailVerifications, loginAttempts, refreshTokens, users } from '@/identity/tables';
 import { sagaAdminRouter } from '@/orders/admin-routes';
@@ -23,10 +24,11 @@ import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@
 import { fakeOrderDeps, FakeQueue, stageTo } from '@test/support/saga-fakes';
 
 const fakes = fakeOrderDeps();
+const adminRouter = createAdminRouter(emailSenderFromEnv);
 const app = createTestApp(adminRouter);
 // The routers whose admin actions must leave an audit record.
 const combined = createRouter();
-for (const router of [adminRouter, sagaAdminRouter, identityRouter, createOrdersRouter(() => fakes.deps), categoriesRouter, productsRouter]) combined.route('/', router);
+for (const router of [adminRouter, sagaAdminRouter, createIdentityRouter(identityDepsFromEnv), createOrdersRouter(() => fakes.deps), categoriesRouter, productsRouter]) combined.route('/', router);
 const all = createTestApp(combined);
 
 type Envelope<T> = { success: boolean; data: T; meta?: { page: number; size: number; totalElements: number; totalPages: number }; error?: { code: string; message: string } };

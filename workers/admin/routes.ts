@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 import { AUDIT_TARGET_TYPES } from '@/platform/audit';
+import type { AppEnv } from '@/env';
 import { adminOrderDetail, adminSummary, deleteCategory, listAuditLog, renameCategory, resendUserVerification, searchOrders, searchUsers, unlockUser } from '@/admin/service';
-import { currentUser, requireAuth, createEmailSender } from '@/identity';
+import { currentUser, requireAuth, type EmailSender } from '@/identity';
 import { USER_ROLES } from '@/identity/tables';
 import { orderSchema } from '@/orders';
 import { ORDER_STATUSES } from '@/orders/tables';
@@ -10,7 +11,7 @@ import { paymentSchema } from '@/payments';
 import { runAfterResponse } from '@/platform/background';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
-import { describeError } from '@/platform/logger';
+import { describeError, type Logger } from '@/platform/logger';
 import { pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
@@ -107,158 +108,163 @@ const categoryParams = z.object({ id: z.coerce.number().int().positive().max(Num
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
 /** The operator console's API: overview, audit log, order and user search, account and category actions. */
-export const adminRouter = createRouter()
-  .openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/admin/summary',
-      tags,
-      security,
-      summary: 'Operator overview: orders and revenue, orders by status, saga backlog, health',
-      middleware: [requireAuth('admin')] as const,
-      responses: { 200: jsonContent(envelope(summarySchema), 'Summary'), ...errorResponses(401, 403) },
-    }),
-    async (c) => c.json({ success: true as const, data: await adminSummary(c.env) }, 200),
-  )
-  .openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/admin/audit-log',
-      tags,
-      security,
-      summary: 'Every admin action (who, what, when, before/after), newest first',
-      middleware: [requireAuth('admin')] as const,
-      request: {
-        query: pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({
-          action: trimmed(64).optional().openapi({ description: 'Exact action, e.g. `user.role_changed`' }),
-          actorId: z.guid().optional(),
-          targetType: z.enum(AUDIT_TARGET_TYPES).optional(),
-          targetId: trimmed(128).optional(),
-          from: dateParam('Created at or after'),
-          to: dateParam('Created before'),
-        }),
+/** Makes the e-mail sender of a request (the composition root's: the configured transport). */
+export type MakeEmailSender = (env: AppEnv, logger: Logger) => EmailSender;
+
+export function createAdminRouter(makeEmailSender: MakeEmailSender) {
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/admin/summary',
+        tags,
+        security,
+        summary: 'Operator overview: orders and revenue, orders by status, saga backlog, health',
+        middleware: [requireAuth('admin')] as const,
+        responses: { 200: jsonContent(envelope(summarySchema), 'Summary'), ...errorResponses(401, 403) },
+      }),
+      async (c) => c.json({ success: true as const, data: await adminSummary(c.env) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/admin/audit-log',
+        tags,
+        security,
+        summary: 'Every admin action (who, what, when, before/after), newest first',
+        middleware: [requireAuth('admin')] as const,
+        request: {
+          query: pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({
+            action: trimmed(64).optional().openapi({ description: 'Exact action, e.g. `user.role_changed`' }),
+            actorId: z.guid().optional(),
+            targetType: z.enum(AUDIT_TARGET_TYPES).optional(),
+            targetId: trimmed(128).optional(),
+            from: dateParam('Created at or after'),
+            to: dateParam('Created before'),
+          }),
+        },
+        responses: { 200: jsonContent(pagedEnvelope(auditEntrySchema), 'Audit entries'), ...errorResponses(400, 401, 403) },
+      }),
+      async (c) => c.json({ success: true as const, ...(await listAuditLog(createDb(c.env), c.req.valid('query'))) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/admin/orders',
+        tags,
+        security,
+        summary: 'Search all orders by number, buyer e-mail, seller, status and creation date',
+        description: '`orderNumber` is the full id or its 8-character short form; `seller` is a seller id or e-mail; `from` inclusive, `to` exclusive.',
+        middleware: [requireAuth('admin')] as const,
+        request: {
+          query: pageQuerySchema({ sortFields: ['createdAt', 'totalAmount'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({
+            orderNumber: trimmed(64).optional(),
+            buyerEmail: trimmed(255).optional(),
+            seller: trimmed(255).optional(),
+            status: z.enum(ORDER_STATUSES).optional(),
+            from: dateParam('Created at or after'),
+            to: dateParam('Created before'),
+          }),
+        },
+        responses: { 200: jsonContent(pagedEnvelope(adminOrderSchema), 'Orders'), ...errorResponses(400, 401, 403) },
+      }),
+      async (c) => c.json({ success: true as const, ...(await searchOrders(createDb(c.env), c.req.valid('query'))) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/admin/orders/{id}',
+        tags,
+        security,
+        summary: 'One order with buyer and seller e-mail, status timeline, payment and payment history',
+        middleware: [requireAuth('admin')] as const,
+        request: { params: uuidParams },
+        responses: { 200: jsonContent(envelope(adminOrderDetailSchema), 'Order detail'), ...errorResponses(400, 401, 403, 404) },
+      }),
+      async (c) => c.json({ success: true as const, data: await adminOrderDetail(createDb(c.env), c.req.valid('param').id) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/admin/users',
+        tags,
+        security,
+        summary: 'Search users by e-mail, name or id; filter by role or state',
+        middleware: [requireAuth('admin')] as const,
+        request: {
+          query: pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({
+            q: trimmed(255).optional(),
+            role: z.enum(USER_ROLES).optional(),
+            state: z.enum(['locked', 'unverified']).optional(),
+          }),
+        },
+        responses: { 200: jsonContent(pagedEnvelope(adminUserSchema), 'Users'), ...errorResponses(400, 401, 403) },
+      }),
+      async (c) => c.json({ success: true as const, ...(await searchUsers(createDb(c.env), c.req.valid('query'))) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/v1/admin/users/{id}/unlock',
+        tags,
+        security,
+        summary: 'Clear the login lock and failure counts of an account',
+        middleware: [requireAuth('admin')] as const,
+        request: { params: uuidParams },
+        responses: { 200: jsonContent(envelope(z.object({ unlocked: z.boolean() })), '`unlocked: false` when nothing was recorded'), ...errorResponses(400, 401, 403, 404) },
+      }),
+      async (c) => c.json({ success: true as const, data: await unlockUser(c.env, currentUser(c), c.req.valid('param').id) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/v1/admin/users/{id}/resend-verification',
+        tags,
+        security,
+        summary: 'Mail a fresh verification code to an unverified account',
+        middleware: [requireAuth('admin')] as const,
+        request: { params: uuidParams },
+        responses: { 200: jsonContent(envelope(z.object({ sent: z.boolean() })), 'Code issued'), ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => {
+        const logger = c.get('logger');
+        const sender = makeEmailSender(c.env, logger);
+        const message = await resendUserVerification(c.env, currentUser(c), c.req.valid('param').id);
+        await runAfterResponse(c, sender.send(message).catch((err: unknown) => logger.error('verification email failed', describeError(err))));
+        const data = { sent: true };
+        return c.json({ success: true as const, data }, 200);
       },
-      responses: { 200: jsonContent(pagedEnvelope(auditEntrySchema), 'Audit entries'), ...errorResponses(400, 401, 403) },
-    }),
-    async (c) => c.json({ success: true as const, ...(await listAuditLog(createDb(c.env), c.req.valid('query'))) }, 200),
-  )
-  .openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/admin/orders',
-      tags,
-      security,
-      summary: 'Search all orders by number, buyer e-mail, seller, status and creation date',
-      description: '`orderNumber` is the full id or its 8-character short form; `seller` is a seller id or e-mail; `from` inclusive, `to` exclusive.',
-      middleware: [requireAuth('admin')] as const,
-      request: {
-        query: pageQuerySchema({ sortFields: ['createdAt', 'totalAmount'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({
-          orderNumber: trimmed(64).optional(),
-          buyerEmail: trimmed(255).optional(),
-          seller: trimmed(255).optional(),
-          status: z.enum(ORDER_STATUSES).optional(),
-          from: dateParam('Created at or after'),
-          to: dateParam('Created before'),
-        }),
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/api/v1/admin/categories/{id}',
+        tags,
+        security,
+        summary: 'Rename a category (the slug stays, so links keep working)',
+        middleware: [requireAuth('admin')] as const,
+        request: { params: categoryParams, body: { required: true, content: { 'application/json': { schema: z.object({ name: trimmed(100) }).strict().openapi('RenameCategory') } } } },
+        responses: {
+          200: jsonContent(envelope(z.object({ id: z.number().int(), name: z.string(), slug: z.string(), parentId: z.number().int().nullable() })), 'Renamed'),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      }),
+      async (c) => c.json({ success: true as const, data: await renameCategory(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json').name) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/api/v1/admin/categories/{id}',
+        tags,
+        security,
+        summary: 'Delete an empty category (no products, no subcategories)',
+        middleware: [requireAuth('admin')] as const,
+        request: { params: categoryParams },
+        responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
+      }),
+      async (c) => {
+        await deleteCategory(c.env, currentUser(c), c.req.valid('param').id);
+        return c.body(null, 204);
       },
-      responses: { 200: jsonContent(pagedEnvelope(adminOrderSchema), 'Orders'), ...errorResponses(400, 401, 403) },
-    }),
-    async (c) => c.json({ success: true as const, ...(await searchOrders(createDb(c.env), c.req.valid('query'))) }, 200),
-  )
-  .openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/admin/orders/{id}',
-      tags,
-      security,
-      summary: 'One order with buyer and seller e-mail, status timeline, payment and payment history',
-      middleware: [requireAuth('admin')] as const,
-      request: { params: uuidParams },
-      responses: { 200: jsonContent(envelope(adminOrderDetailSchema), 'Order detail'), ...errorResponses(400, 401, 403, 404) },
-    }),
-    async (c) => c.json({ success: true as const, data: await adminOrderDetail(createDb(c.env), c.req.valid('param').id) }, 200),
-  )
-  .openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/admin/users',
-      tags,
-      security,
-      summary: 'Search users by e-mail, name or id; filter by role or state',
-      middleware: [requireAuth('admin')] as const,
-      request: {
-        query: pageQuerySchema({ sortFields: ['createdAt'], defaultSort: { field: 'createdAt', direction: 'DESC' } }).extend({
-          q: trimmed(255).optional(),
-          role: z.enum(USER_ROLES).optional(),
-          state: z.enum(['locked', 'unverified']).optional(),
-        }),
-      },
-      responses: { 200: jsonContent(pagedEnvelope(adminUserSchema), 'Users'), ...errorResponses(400, 401, 403) },
-    }),
-    async (c) => c.json({ success: true as const, ...(await searchUsers(createDb(c.env), c.req.valid('query'))) }, 200),
-  )
-  .openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/v1/admin/users/{id}/unlock',
-      tags,
-      security,
-      summary: 'Clear the login lock and failure counts of an account',
-      middleware: [requireAuth('admin')] as const,
-      request: { params: uuidParams },
-      responses: { 200: jsonContent(envelope(z.object({ unlocked: z.boolean() })), '`unlocked: false` when nothing was recorded'), ...errorResponses(400, 401, 403, 404) },
-    }),
-    async (c) => c.json({ success: true as const, data: await unlockUser(c.env, currentUser(c), c.req.valid('param').id) }, 200),
-  )
-  .openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/v1/admin/users/{id}/resend-verification',
-      tags,
-      security,
-      summary: 'Mail a fresh verification code to an unverified account',
-      middleware: [requireAuth('admin')] as const,
-      request: { params: uuidParams },
-      responses: { 200: jsonContent(envelope(z.object({ sent: z.boolean() })), 'Code issued'), ...errorResponses(400, 401, 403, 404, 409) },
-    }),
-    async (c) => {
-      const logger = c.get('logger');
-      const sender = createEmailSender(c.env, logger);
-      const message = await resendUserVerification(c.env, currentUser(c), c.req.valid('param').id);
-      await runAfterResponse(c, sender.send(message).catch((err: unknown) => logger.error('verification email failed', describeError(err))));
-      const data = { sent: true };
-      return c.json({ success: true as const, data }, 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: 'put',
-      path: '/api/v1/admin/categories/{id}',
-      tags,
-      security,
-      summary: 'Rename a category (the slug stays, so links keep working)',
-      middleware: [requireAuth('admin')] as const,
-      request: { params: categoryParams, body: { required: true, content: { 'application/json': { schema: z.object({ name: trimmed(100) }).strict().openapi('RenameCategory') } } } },
-      responses: {
-        200: jsonContent(envelope(z.object({ id: z.number().int(), name: z.string(), slug: z.string(), parentId: z.number().int().nullable() })), 'Renamed'),
-        ...errorResponses(400, 401, 403, 404),
-      },
-    }),
-    async (c) => c.json({ success: true as const, data: await renameCategory(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json').name) }, 200),
-  )
-  .openapi(
-    createRoute({
-      method: 'delete',
-      path: '/api/v1/admin/categories/{id}',
-      tags,
-      security,
-      summary: 'Delete an empty category (no products, no subcategories)',
-      middleware: [requireAuth('admin')] as const,
-      request: { params: categoryParams },
-      responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
-    }),
-    async (c) => {
-      await deleteCategory(c.env, currentUser(c), c.req.valid('param').id);
-      return c.body(null, 204);
-    },
-  );
+    );
+}

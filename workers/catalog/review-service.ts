@@ -4,7 +4,7 @@ import { productNotFound } from '@/catalog/product-service';
 import type { CreateReview, PublicReview, Review, UpdateReview } from '@/catalog/schema';
 import { productReviews, products } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
-import { userProfiles } from '@/identity/tables';
+import { publicDisplayNames } from '@/identity';
 import { createNotification } from '@/notifications';
 import type { Queryable, Tx } from '@/platform/db';
 import { withTransaction } from '@/platform/db';
@@ -28,16 +28,6 @@ type ReviewRow = Omit<Review, 'createdAt' | 'updatedAt'> & { createdAt: Date; up
 
 const toReview = (row: ReviewRow): Review => ({ ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() });
 
-const ANONYMOUS_AUTHOR = 'Verified buyer';
-
-/** "Ada L.": the first name and the last name's initial; a buyer without a first name is a "Verified buyer". */
-function authorDisplayName(firstName: string | null | undefined, lastName: string | null | undefined): string {
-  const first = firstName?.trim() ?? '';
-  if (!first) return ANONYMOUS_AUTHOR;
-  const initial = Array.from(lastName?.trim() ?? '')[0];
-  return initial ? `${first} ${initial.toUpperCase()}.` : first;
-}
-
 /** A product's reviews, newest first by default. Public: the author is a display name, not an account id. */
 export async function listReviews(
   q: Queryable,
@@ -46,21 +36,20 @@ export async function listReviews(
 ): Promise<{ items: PublicReview[]; meta: PageMeta }> {
   const column = page.sort.field === 'rating' ? productReviews.rating : productReviews.createdAt;
   const direction = page.sort.direction === 'ASC' ? asc : desc;
-  const { customerId: _customerId, ...publicColumns } = reviewColumns;
   const [rows, [total]] = await Promise.all([
     q
-      .select({ ...publicColumns, firstName: userProfiles.firstName, lastName: userProfiles.lastName })
+      .select(reviewColumns)
       .from(productReviews)
-      .leftJoin(userProfiles, eq(userProfiles.userId, productReviews.customerId))
       .where(eq(productReviews.productId, productId))
       .orderBy(direction(column), desc(productReviews.id))
       .limit(page.size)
       .offset(pageOffset(page)),
     q.select({ total: count() }).from(productReviews).where(eq(productReviews.productId, productId)),
   ]);
-  const items = rows.map(({ firstName, lastName, ...row }) => ({
+  const authors = await publicDisplayNames(q, rows.map((row) => row.customerId));
+  const items = rows.map(({ customerId, ...row }) => ({
     ...row,
-    authorName: authorDisplayName(firstName, lastName),
+    authorName: authors.get(customerId)!,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }));

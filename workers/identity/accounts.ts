@@ -31,6 +31,9 @@ export interface IdentityDeps {
   logger: Logger;
 }
 
+/** Builds the identity services' collaborators for one request, given its logger and its after-response hook. */
+export type MakeIdentityDeps = (env: AppEnv, request: Pick<IdentityDeps, 'logger' | 'defer'>) => IdentityDeps;
+
 const tooManyAttempts = (retryAfterSeconds: number) =>
   new AppError(429, 'TOO_MANY_REQUESTS', 'Too many wrong attempts from this client; try again later', undefined, { 'Retry-After': String(retryAfterSeconds) });
 export const cooldown = () =>

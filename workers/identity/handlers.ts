@@ -4,9 +4,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
 import type { AppBindings } from '@/env';
 import { currentUser } from '@/identity/auth';
-import { createEmailSender } from '@/identity/email';
 import type * as routes from '@/identity/routes';
-import type { IdentityDeps } from '@/identity/accounts';
+import type { IdentityDeps, MakeIdentityDeps } from '@/identity/accounts';
 import * as signIn from '@/identity/login';
 import * as passwordReset from '@/identity/password-reset';
 import * as registration from '@/identity/registration';
@@ -22,18 +21,9 @@ type Handler<R extends RouteConfig> = RouteHandler<R, AppBindings>;
 export const REFRESH_COOKIE = 'refresh_token';
 const REFRESH_COOKIE_OPTIONS = { path: '/api/v1/auth', httpOnly: true, secure: true, sameSite: 'Strict' } as const;
 
-/** Per-request dependencies of the identity services. */
-function deps(c: Context<AppBindings>): IdentityDeps {
-  const logger = c.get('logger');
-  return {
-    env: c.env,
-    email: createEmailSender(c.env, logger),
-    now: () => new Date(),
-    logger,
-    defer: (task) => void runAfterResponse(c, task),
-    emailCooldown: async (key) => (await c.env.EMAIL_RATE_LIMITER.limit({ key })).success,
-  };
-}
+/** Per-request dependencies of the identity services, from the composition root's factory (or a test's). */
+const deps = (makeDeps: MakeIdentityDeps, c: Context<AppBindings>): IdentityDeps =>
+  makeDeps(c.env, { logger: c.get('logger'), defer: (task) => void runAfterResponse(c, task) });
 
 const client = (c: Context<AppBindings>) => ({ ip: clientIp((name) => c.req.header(name)), userAgent: c.req.header('user-agent') });
 
@@ -42,46 +32,46 @@ const setRefreshCookie = (c: Context<AppBindings>, token: string) =>
 
 const ok = <T>(data: T) => ({ success: true as const, data });
 
-export const register: Handler<typeof routes.registerRoute> = async (c) =>
-  c.json(ok(await registration.registerCustomer(deps(c), c.req.valid('json'))), 201);
+export const register = (makeDeps: MakeIdentityDeps): Handler<typeof routes.registerRoute> => async (c) =>
+  c.json(ok(await registration.registerCustomer(deps(makeDeps, c), c.req.valid('json'))), 201);
 
-export const login: Handler<typeof routes.loginRoute> = async (c) => {
-  const tokens = await signIn.login(deps(c), c.req.valid('json'), client(c));
+export const login = (makeDeps: MakeIdentityDeps): Handler<typeof routes.loginRoute> => async (c) => {
+  const tokens = await signIn.login(deps(makeDeps, c), c.req.valid('json'), client(c));
   setRefreshCookie(c, tokens.refresh_token);
   return c.json(ok(tokens), 200);
 };
 
-export const refresh: Handler<typeof routes.refreshRoute> = async (c) => {
+export const refresh = (makeDeps: MakeIdentityDeps): Handler<typeof routes.refreshRoute> => async (c) => {
   const raw = c.req.valid('json').refresh_token ?? getCookie(c, REFRESH_COOKIE);
-  const tokens = await signIn.refreshSession(deps(c), raw, client(c));
+  const tokens = await signIn.refreshSession(deps(makeDeps, c), raw, client(c));
   setRefreshCookie(c, tokens.refresh_token);
   return c.json(ok(tokens), 200);
 };
 
-export const logout: Handler<typeof routes.logoutRoute> = async (c) => {
-  await signIn.logout(deps(c), currentUser(c).id);
+export const logout = (makeDeps: MakeIdentityDeps): Handler<typeof routes.logoutRoute> => async (c) => {
+  await signIn.logout(deps(makeDeps, c), currentUser(c).id);
   deleteCookie(c, REFRESH_COOKIE, REFRESH_COOKIE_OPTIONS);
   return c.json(ok({ message: 'Signed out from every session' }), 200);
 };
 
-export const verifyEmail: Handler<typeof routes.verifyEmailRoute> = async (c) => {
-  const tokens = await registration.verifyEmail(deps(c), c.req.valid('json'), client(c));
+export const verifyEmail = (makeDeps: MakeIdentityDeps): Handler<typeof routes.verifyEmailRoute> => async (c) => {
+  const tokens = await registration.verifyEmail(deps(makeDeps, c), c.req.valid('json'), client(c));
   setRefreshCookie(c, tokens.refresh_token);
   return c.json(ok({ message: 'Email verified; you are signed in', ...tokens }), 200);
 };
 
-export const resendVerification: Handler<typeof routes.resendVerificationRoute> = async (c) => {
-  await registration.resendVerification(deps(c), c.req.valid('json').email);
+export const resendVerification = (makeDeps: MakeIdentityDeps): Handler<typeof routes.resendVerificationRoute> => async (c) => {
+  await registration.resendVerification(deps(makeDeps, c), c.req.valid('json').email);
   return c.json(ok({ message: registration.GENERIC_RESEND_MESSAGE }), 200);
 };
 
-export const forgotPassword: Handler<typeof routes.forgotPasswordRoute> = async (c) => {
-  await passwordReset.requestPasswordReset(deps(c), c.req.valid('json').email, c.env.APP_URL);
+export const forgotPassword = (makeDeps: MakeIdentityDeps): Handler<typeof routes.forgotPasswordRoute> => async (c) => {
+  await passwordReset.requestPasswordReset(deps(makeDeps, c), c.req.valid('json').email, c.env.APP_URL);
   return c.json(ok({ message: passwordReset.GENERIC_FORGOT_MESSAGE }), 200);
 };
 
-export const resetPassword: Handler<typeof routes.resetPasswordRoute> = async (c) => {
-  await passwordReset.resetPassword(deps(c), c.req.valid('json'), client(c));
+export const resetPassword = (makeDeps: MakeIdentityDeps): Handler<typeof routes.resetPasswordRoute> => async (c) => {
+  await passwordReset.resetPassword(deps(makeDeps, c), c.req.valid('json'), client(c));
   return c.json(ok({ message: 'Password changed; sign in again on every device' }), 200);
 };
 

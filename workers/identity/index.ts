@@ -1,7 +1,8 @@
 /** The identity domain's front door: what other domains may use (functions, types and schemas, never tables). */
 
 export { currentSessionVersion, currentUser, optionalAuth, requireAuth } from './auth';
-export { createEmailSender } from './email';
+export { publicDisplayNames } from './display-names';
+export type { EmailSender } from './email';
 export { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from './lockout';
 export { sha256Hex, sixDigitCode } from './secrets';
 export { VERIFICATION_CODE_TTL_MS, verificationEmail } from './registration';

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
+import type { MakeIdentityDeps } from '@/identity/accounts';
 import * as handlers from '@/identity/handlers';
 import { requireAuth } from '@/identity/auth';
 import {
@@ -211,26 +212,28 @@ const addressIdHook = invalidIdHook('INVALID_ADDRESS_ID', 'The address id is not
  * Auth, users and the JWKS. Every `/api/v1/auth/*` request passes the per-IP
  * limiter first, so a password spray is turned away before any hashing or database work.
  */
-export const identityRouter = createRouter();
-identityRouter.use('/api/v1/auth/*', rateLimit((env) => env.AUTH_RATE_LIMITER, AUTH_RATE_LIMIT_PERIOD_SECONDS, 'auth'));
-identityRouter
-  .openapi(registerRoute, handlers.register)
-  .openapi(loginRoute, handlers.login)
-  .openapi(refreshRoute, handlers.refresh)
-  .openapi(logoutRoute, handlers.logout)
-  .openapi(verifyEmailRoute, handlers.verifyEmail)
-  .openapi(resendVerificationRoute, handlers.resendVerification)
-  .openapi(forgotPasswordRoute, handlers.forgotPassword)
-  .openapi(resetPasswordRoute, handlers.resetPassword)
-  .openapi(jwksRoute, handlers.jwks)
-  // Static `/users/profile` before `/users/{id}`: the first registered match answers.
-  .openapi(countriesRoute, handlers.countries)
-  .openapi(getProfileRoute, handlers.getProfile)
-  .openapi(updateProfileRoute, handlers.updateProfile)
-  .openapi(createAddressRoute, handlers.createAddress)
-  .openapi(updateAddressRoute, handlers.updateAddress, addressIdHook)
-  .openapi(deleteAddressRoute, handlers.deleteAddress, addressIdHook)
-  .openapi(setDefaultAddressRoute, handlers.setDefaultAddress, addressIdHook)
-  .openapi(sellerCardRoute, handlers.sellerCard, invalidIdHook('INVALID_SELLER_ID', 'The seller id is not a valid UUID'))
-  .openapi(getUserRoute, handlers.getUser, invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'))
-  .openapi(changeRoleRoute, handlers.changeRole, invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'));
+export function createIdentityRouter(makeDeps: MakeIdentityDeps) {
+  const router = createRouter();
+  router.use('/api/v1/auth/*', rateLimit((env) => env.AUTH_RATE_LIMITER, AUTH_RATE_LIMIT_PERIOD_SECONDS, 'auth'));
+  return router
+    .openapi(registerRoute, handlers.register(makeDeps))
+    .openapi(loginRoute, handlers.login(makeDeps))
+    .openapi(refreshRoute, handlers.refresh(makeDeps))
+    .openapi(logoutRoute, handlers.logout(makeDeps))
+    .openapi(verifyEmailRoute, handlers.verifyEmail(makeDeps))
+    .openapi(resendVerificationRoute, handlers.resendVerification(makeDeps))
+    .openapi(forgotPasswordRoute, handlers.forgotPassword(makeDeps))
+    .openapi(resetPasswordRoute, handlers.resetPassword(makeDeps))
+    .openapi(jwksRoute, handlers.jwks)
+    // Static `/users/profile` before `/users/{id}`: the first registered match answers.
+    .openapi(countriesRoute, handlers.countries)
+    .openapi(getProfileRoute, handlers.getProfile)
+    .openapi(updateProfileRoute, handlers.updateProfile)
+    .openapi(createAddressRoute, handlers.createAddress)
+    .openapi(updateAddressRoute, handlers.updateAddress, addressIdHook)
+    .openapi(deleteAddressRoute, handlers.deleteAddress, addressIdHook)
+    .openapi(setDefaultAddressRoute, handlers.setDefaultAddress, addressIdHook)
+    .openapi(sellerCardRoute, handlers.sellerCard, invalidIdHook('INVALID_SELLER_ID', 'The seller id is not a valid UUID'))
+    .openapi(getUserRoute, handlers.getUser, invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'))
+    .openapi(changeRoleRoute, handlers.changeRole, invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'));
+}

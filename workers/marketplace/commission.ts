@@ -35,3 +35,7 @@ export async function commissionCents(q: Queryable, lines: readonly CommissionLi
   const exact = lines.reduce((sum, line) => sum + line.lineCents * ((line.categoryId !== null ? overrides.get(line.categoryId) : undefined) ?? defaultBps), 0) / 10_000;
   return Math.round(exact);
 }
+
+/** The platform's share of a refund: the order's commission prorated by the refunded part of its total. */
+export const commissionShareCents = (refundCents: number, order: { totalCents: number; commissionCents: number }) =>
+  order.totalCents <= 0 ? 0 : Math.round((order.commissionCents * refundCents) / order.totalCents);

@@ -1,9 +1,8 @@
-import { and, asc, desc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, count, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 
 import { centsToAmount } from '@contract/money';
-import { commissionShareCents } from '@/returns';
+import { commissionShareCents } from '@/marketplace/commission';
 import { sellerLedgerEntries, type LedgerEntryType } from '@/marketplace/tables';
-import { orders, orderStatusHistory } from '@/orders/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import { pageMeta, pageOffset } from '@/platform/pagination';
 
@@ -13,7 +12,15 @@ import { pageMeta, pageOffset } from '@/platform/pagination';
  * never disagree; each is unique per order, so a repeated step writes nothing.
  */
 
-type LedgerOrder = Pick<typeof orders.$inferSelect, 'id' | 'sellerId' | 'checkoutId' | 'totalCents' | 'commissionCents' | 'currency'>;
+/** What the ledger needs of an order (the orders domain passes its row). */
+interface LedgerOrder {
+  id: string;
+  sellerId: string;
+  checkoutId: string | null;
+  totalCents: number;
+  commissionCents: number;
+  currency: string;
+}
 
 const insertOnce = (tx: Tx, values: typeof sellerLedgerEntries.$inferInsert) => tx.insert(sellerLedgerEntries).values(values).onConflictDoNothing();
 
@@ -156,30 +163,21 @@ export async function listLedger(db: Db, query: { page: number; size: number; se
 }
 
 /** Days after shipping at which a SHIPPED order's earnings are released even without a delivery confirmation. */
-const RELEASE_AFTER_SHIPPING_DAYS = 14;
+export const RELEASE_AFTER_SHIPPING_DAYS = 14;
 
 /**
- * Cron: releases the earnings of orders SHIPPED more than {@link RELEASE_AFTER_SHIPPING_DAYS} days ago that the
- * buyer never marked delivered. Each release is its own insert, unique per order (a repeat writes nothing).
+ * A condition for the orders domain's query of the orders whose earnings a cron may release: the order (its id
+ * column) has a SALE and no RELEASE yet. A condition rather than a list of ids, so the query's limit counts only
+ * orders still to release.
  */
-export async function releaseShippedEarnings(db: Db, transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, limit = 100, days = RELEASE_AFTER_SHIPPING_DAYS): Promise<number> {
-  const due = await db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(
-      and(
-        eq(orders.status, 'SHIPPED'),
-        sql`exists (select 1 from ${orderStatusHistory} h where h.order_id = ${orders.id} and h.new_status = 'SHIPPED' and h.changed_at < now() - make_interval(days => ${days}))`,
-        sql`exists (select 1 from ${sellerLedgerEntries} s where s.order_id = ${orders.id} and s.type = 'SALE')`,
-        sql`not exists (select 1 from ${sellerLedgerEntries} r where r.order_id = ${orders.id} and r.type = 'RELEASE')`,
-      ),
-    )
-    .orderBy(asc(orders.updatedAt))
-    .limit(limit);
+export const awaitingRelease = (orderId: SQLWrapper): SQL =>
+  sql`exists (select 1 from ${sellerLedgerEntries} s where s.order_id = ${orderId} and s.type = 'SALE') and not exists (select 1 from ${sellerLedgerEntries} r where r.order_id = ${orderId} and r.type = 'RELEASE')`;
+
+/** Releases the earnings of each order, each in its own transaction (a repeat writes nothing); how many were released. */
+export async function releaseEarnings(transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, orderIds: readonly string[], memo: string): Promise<number> {
   let released = 0;
-  for (const { id } of due) {
-    if (await transaction((tx) => recordRelease(tx, { id }, `released ${days} days after shipping`))) released++;
+  for (const id of orderIds) {
+    if (await transaction((tx) => recordRelease(tx, { id }, memo))) released++;
   }
   return released;
 }
-

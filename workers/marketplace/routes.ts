@@ -9,7 +9,7 @@ import { recordAdminAction } from '@/platform/audit';
 import type { AppEnv } from '@/env';
 import { currentUser, requireAuth } from '@/identity';
 import { listLedger, sellerBalance } from '@/marketplace/ledger';
-import { createPayout, listPayouts, payoutProviderFromEnv, type PayoutDeps } from '@/marketplace/payouts';
+import { createPayout, listPayouts, type PayoutDeps } from '@/marketplace/payouts';
 import { categoryCommissionRates, LEDGER_ENTRY_TYPES, PAYOUT_STATUSES } from '@/marketplace/tables';
 import {
   createShippingOption,
@@ -166,13 +166,8 @@ const setCommissionRateSchema = z
 
 export type MakePayoutDeps = (env: AppEnv, logger: Logger) => PayoutDeps;
 
-const payoutDepsFromEnv: MakePayoutDeps = (env, logger) => {
-  const db = createDb(env);
-  return { db, transaction: (fn) => withTransaction(env, fn), provider: payoutProviderFromEnv(env, db), logger };
-};
-
 /** The seller's balance and ledger; the admin's view of every seller, payouts and commission overrides. */
-export function createEarningsRouter(makeDeps: MakePayoutDeps = payoutDepsFromEnv) {
+export function createEarningsRouter(makeDeps: MakePayoutDeps) {
   return createRouter()
     .openapi(
       createRoute({

@@ -2,8 +2,8 @@
 
 export { aggregateIdOf, orderEventSchema } from './messages';
 export type { CheckoutCreated, OrderCancelled, OrderCreated } from './messages';
-export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdParamsSchema, orderSchema } from './schema';
+export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, idempotencyHeaderSchema, orderIdParamsSchema, orderSchema, returnSummarySchema } from './schema';
+export type { ReturnSummary } from './schema';
 export { toOrderResponse } from './model';
-export type { Caller, StockLine } from './model';
+export type { Caller, ReturnSummariesPort, StockLine } from './model';
 export { findCheckoutOrdersForPayment, findOrderForPayment, orderSummaryColumns } from './reading';
-export { paidOrderPortFromEnv } from './deps';

@@ -1,11 +1,12 @@
 /** Scheduled maintenance: re-publishing stuck orders, cancelling timed-out unpaid ones (the reaper), and the pending-age stats. */
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 
+import { awaitingRelease, RELEASE_AFTER_SHIPPING_DAYS, releaseEarnings } from '@/marketplace';
 import { createNotification, orderNotices } from '@/notifications';
 import { enqueue, eventEnvelope, loadItems, type OrderDeps, RESERVATION_TTL_MS, SYSTEM_REAPER } from '@/orders/model';
-import { checkouts, orders, outbox } from '@/orders/tables';
+import { checkouts, orders, orderStatusHistory, outbox } from '@/orders/tables';
 import { runStockStep, transitionOrder } from '@/orders/transitions';
-import type { Db } from '@/platform/db';
+import type { Db, Tx } from '@/platform/db';
 import { describeError } from '@/platform/logger';
 
 /** Minutes after which an unpaid order's `order.created` is re-published, and the cap on re-publications. */
@@ -112,4 +113,28 @@ export async function pendingOrderStats(db: Db) {
     .from(orders)
     .where(eq(orders.status, 'PENDING'));
   return { pending: row?.pending ?? 0, olderThan2m: row?.olderThan2m ?? 0, olderThan15m: row?.olderThan15m ?? 0, oldestAgeSeconds: row?.oldestAgeSeconds ?? null };
+}
+
+/**
+ * Cron: releases the sellers' earnings of orders SHIPPED more than `days` days ago that the buyer never marked
+ * delivered (and whose earnings the ledger has not released yet).
+ */
+export async function releaseShippedEarnings(db: Db, transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, limit = 100, days = RELEASE_AFTER_SHIPPING_DAYS): Promise<number> {
+  const due = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.status, 'SHIPPED'),
+        sql`exists (select 1 from ${orderStatusHistory} h where h.order_id = ${orders.id} and h.new_status = 'SHIPPED' and h.changed_at < now() - make_interval(days => ${days}))`,
+        awaitingRelease(orders.id),
+      ),
+    )
+    .orderBy(asc(orders.updatedAt))
+    .limit(limit);
+  return releaseEarnings(
+    transaction,
+    due.map(({ id }) => id),
+    `released ${days} days after shipping`,
+  );
 }

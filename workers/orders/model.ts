@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import { centsToAmount } from '@contract/money';
 import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/messages';
 import { toTotals } from '@/orders/pricing';
-import type { OrderResponse } from '@/orders/schema';
+import type { OrderResponse, ReturnSummary } from '@/orders/schema';
 import { toShipment } from '@/orders/shipment';
 import { orderItems, type orders, outbox } from '@/orders/tables';
 import { newId } from '@/platform/columns';
@@ -43,7 +43,12 @@ export interface OrderDeps {
   commissionBps?: number;
   /** `TAX_CALCULATOR`'s calculator; the rates table on `db` when absent. */
   tax?: TaxCalculator;
+  /** The returns of an order, for its page (the returns domain's `returnSummaries`, wired by the composition root). */
+  returnSummaries: ReturnSummariesPort;
 }
+
+/** What the returns domain, above orders, tells an order's page about the order's returns. */
+export type ReturnSummariesPort = (q: Queryable, orderId: string) => Promise<ReturnSummary[]>;
 
 export interface Caller {
   id: string;

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 
 import { centsToAmount } from '@contract/money';
 import { sellerProfiles, userProfiles } from '@/identity/tables';
-import { type Caller, loadItems, type OrderRow, toOrderResponse } from '@/orders/model';
+import { type Caller, loadItems, type OrderDeps, type OrderRow, toOrderResponse } from '@/orders/model';
 import { findDeliveredPurchase } from '@/orders/purchases';
 import type { OrderResponse } from '@/orders/schema';
 import { orderItems, orders, orderStatusHistory, type OrderStatus } from '@/orders/tables';
@@ -11,28 +11,30 @@ import { orderRefunds } from '@/payments';
 import type { Db } from '@/platform/db';
 import { forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
-import { returnSummaries } from '@/returns';
+
+/** What reading one order needs: the database and the returns domain's port. */
+type OrderReaders = Pick<OrderDeps, 'db' | 'returnSummaries'>;
 
 /** An order as its own page shows it: lines, and what happened after the sale (returns, refunds). */
-async function orderWithAfterSales(db: Db, order: OrderRow): Promise<OrderResponse> {
+async function orderWithAfterSales({ db, returnSummaries }: OrderReaders, order: OrderRow): Promise<OrderResponse> {
   const [items, orderReturns, refunds] = await Promise.all([loadItems(db, order.id), returnSummaries(db, order.id), orderRefunds(db, order.id)]);
   return { ...toOrderResponse(order, items), returns: orderReturns, refunds };
 }
 
 /** Reads an order the caller may see: the buyer or an admin (403 `ACCESS_DENIED` for anyone else). */
-export async function getOrder(db: Db, caller: Caller, orderId: string): Promise<OrderResponse> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+export async function getOrder(deps: OrderReaders, caller: Caller, orderId: string): Promise<OrderResponse> {
+  const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (caller.role !== 'admin' && order.userId !== caller.id) throw forbidden();
-  return orderWithAfterSales(db, order);
+  return orderWithAfterSales(deps, order);
 }
 
 /** The order's seller (or an admin) reads it from the seller dashboard. */
-export async function getSellerOrder(db: Db, caller: Caller, orderId: string): Promise<OrderResponse> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+export async function getSellerOrder(deps: OrderReaders, caller: Caller, orderId: string): Promise<OrderResponse> {
+  const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   if (caller.role !== 'admin' && order.sellerId !== caller.id) throw forbidden();
-  return orderWithAfterSales(db, order);
+  return orderWithAfterSales(deps, order);
 }
 
 /** Status history, oldest first, for the buyer, the order's seller or an admin. */

@@ -147,7 +147,7 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         request: { params: orderIdParamsSchema },
         responses: { 200: jsonContent(orderEnvelope, 'Order'), ...errorResponses(400, 401, 403, 404) },
       }),
-      async (c) => c.json({ success: true as const, data: await getSellerOrder(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+      async (c) => c.json({ success: true as const, data: await getSellerOrder(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id) }, 200),
     )
     .openapi(
       createRoute({
@@ -177,7 +177,7 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         request: { params: orderIdParamsSchema },
         responses: { 200: jsonContent(orderEnvelope, 'Order'), ...errorResponses(400, 401, 403, 404) },
       }),
-      async (c) => c.json({ success: true as const, data: await getOrder(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+      async (c) => c.json({ success: true as const, data: await getOrder(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id) }, 200),
     )
     .openapi(
       createRoute({

@@ -1,12 +1,16 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import worker from '@/index';
-import { orderDepsFromEnv } from '@/orders/deps';
+import { orderDepsFromEnv } from '@/composition';
+import { releaseShippedEarnings } from '@/orders/maintenance';
+import { applyPaymentCompleted } from '@/orders/payment-events';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { placeOrder } from '@/orders/placing';
-import { orders, outbox } from '@/orders/tables';
+import { sellerLedgerEntries } from '@/marketplace/tables';
+import { orders, orderStatusHistory, outbox } from '@/orders/tables';
+import { shipOrder } from '@/orders/transitions';
 import { createDb } from '@/platform/db';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
 import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
@@ -111,6 +115,26 @@ describe('cron maintenance', () => {
     const report = await runScheduledMaintenance(t.deps);
     expect(report.prunedOutbox).toBeGreaterThanOrEqual(1);
     expect(await outboxOf(id)).toHaveLength(0);
+  });
+
+  it("releases the earnings of orders shipped over 14 days ago once, and not those shipped since", async () => {
+    const t = setup();
+    const seller = await createTestUser('seller');
+    const { id: product } = await createTestProduct(seller.id, { priceCents: 1_000 });
+    const shipped = async (daysAgo: number) => {
+      const { order } = await placeOrder(t.deps, { id: buyer.id, role: 'customer' }, { items: [{ productId: product, quantity: 1 }], shippingAddress: ADDRESS }, 'release');
+      await applyPaymentCompleted(t.deps, { type: 'payment.completed', version: 1, correlationId: 'release', eventId: crypto.randomUUID(), orderId: order.id, paymentId: crypto.randomUUID(), amount: order.totalAmount, occurredAt: new Date().toISOString() });
+      await shipOrder(t.deps, { id: seller.id, role: 'seller' }, order.id);
+      await createDb(env).update(orderStatusHistory).set({ changedAt: sql`now() - make_interval(days => ${daysAgo})` }).where(and(eq(orderStatusHistory.orderId, order.id), eq(orderStatusHistory.newStatus, 'SHIPPED')));
+      return order.id;
+    };
+    const [due, recent] = [await shipped(15), await shipped(2)];
+    const releases = () => createDb(env).select({ orderId: sellerLedgerEntries.orderId }).from(sellerLedgerEntries).where(and(inArray(sellerLedgerEntries.orderId, [due, recent]), eq(sellerLedgerEntries.type, 'RELEASE')));
+
+    expect(await releaseShippedEarnings(t.deps.db, t.deps.transaction, 1_000)).toBeGreaterThanOrEqual(1);
+    expect(await releases()).toEqual([{ orderId: due }]);
+    await releaseShippedEarnings(t.deps.db, t.deps.transaction, 1_000);
+    expect(await releases()).toEqual([{ orderId: due }]);
   });
 
   // In this file (not beside the dispatcher tests) so no other test's aged rows race this real cron run.

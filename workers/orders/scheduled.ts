@@ -1,7 +1,6 @@
-import { releaseShippedEarnings } from '@/marketplace';
 import { prunePublishedOutbox, publishOutboxRows, sweepOutbox } from '@/orders/outbox';
 import type { OrderConsumerDeps } from '@/orders/consumer';
-import { cancelTimedOutOrders, requeueStuckOrders } from '@/orders/maintenance';
+import { cancelTimedOutOrders, releaseShippedEarnings, requeueStuckOrders } from '@/orders/maintenance';
 import { pruneIdempotencyKeys } from '@/platform/idempotency';
 import { describeError } from '@/platform/logger';
 

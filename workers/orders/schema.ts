@@ -5,9 +5,15 @@ import { ORDER_STATUSES } from '@/orders/tables';
 import { PAYMENT_CONFIRMATIONS } from '@/payments/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 import { addressText, optionalAddressText } from '@contract/address';
+import { RETURN_STATUSES } from '@contract/returns';
 import { checkPostalCode, countrySchema, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
 import { orderRefundSchema } from '@/payments';
-import { returnSummarySchema } from '@/returns';
+
+/** What an order shows of each of its returns (the order response's `returns`; the returns domain fills it in). */
+export const returnSummarySchema = z
+  .object({ id: z.string(), status: z.enum(RETURN_STATUSES), itemCount: z.number().int(), refundAmount: z.number().nullable(), createdAt: z.string().openapi({ format: 'date-time' }) })
+  .openapi('ReturnSummary');
+export type ReturnSummary = z.infer<typeof returnSummarySchema>;
 
 /**
  * Where an order goes, as a client sends it. Fields were added after the first clients (recipient, phone, second line)

@@ -1,13 +1,11 @@
 import { and, asc, eq, lt } from 'drizzle-orm';
 
-import { getConfig, type AppEnv } from '@/env';
-import { paymentDepsFromEnv } from '@/payments/consumer';
 import type { PaymentDeps, PaymentRow } from '@/payments/service';
 import { intentObject } from '@/payments/simulator';
 import { payments, simulatedIntents } from '@/payments/tables';
 import { applyIntentEvent, intentSchema, type HandledType, type Intent } from '@/payments/webhooks';
 import type { Db } from '@/platform/db';
-import { createLogger, describeError } from '@/platform/logger';
+import { describeError } from '@/platform/logger';
 
 /** Asks the provider for the intent of one payment (its recorded intent id, or else its payment id); null when it has none. */
 export type IntentLookup = (payment: PaymentRow) => Promise<unknown>;
@@ -17,7 +15,7 @@ const RECONCILE_AFTER_MS = 2 * 60_000;
 const RECONCILE_BATCH = 50;
 
 /** The simulated provider's side: its intent of this payment, in the provider's JSON shape. */
-function simulatedIntentLookup(db: Db): IntentLookup {
+export function simulatedIntentLookup(db: Db): IntentLookup {
   return async (payment) => {
     const [intent] = await db.select().from(simulatedIntents).where(eq(simulatedIntents.paymentId, payment.id));
     return intent ? intentObject(intent) : null;
@@ -39,7 +37,7 @@ function settledEventType(intent: Intent, payment: PaymentRow): HandledType | nu
  * PENDING until the reaper. An intent whose amount or currency differs from the payment is logged and left alone.
  * Returns how many payments moved.
  */
-async function reconcileStuckPayments(deps: PaymentDeps, lookup: IntentLookup, options: { now?: Date; staleAfterMs?: number } = {}): Promise<number> {
+export async function reconcileStuckPayments(deps: PaymentDeps, lookup: IntentLookup, options: { now?: Date; staleAfterMs?: number } = {}): Promise<number> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? RECONCILE_AFTER_MS));
   const stuck = await deps.db.select().from(payments).where(and(eq(payments.status, 'PENDING'), lt(payments.updatedAt, cutoff))).orderBy(asc(payments.updatedAt)).limit(RECONCILE_BATCH);
   let moved = 0;
@@ -63,24 +61,6 @@ async function reconcileStuckPayments(deps: PaymentDeps, lookup: IntentLookup, o
     }
   }
   return moved;
-}
-
-/** Cron entry with the real collaborators and the configured provider. */
-export async function reconcilePaymentsFromEnv(env: AppEnv, lookup?: IntentLookup): Promise<number> {
-  const logger = createLogger(getConfig(env).LOG_LEVEL, { job: 'reconcile-payments' });
-  const deps = paymentDepsFromEnv(env, logger);
-  const moved = await reconcileStuckPayments(deps, lookup ?? intentLookupFromEnv(env, deps.db));
-  logger.info('payment reconciliation', { moved });
-  return moved;
-}
-
-/** The provider configured for this Worker: the real one's API, or the simulator's table. */
-function intentLookupFromEnv(env: AppEnv, db: Db): IntentLookup {
-  if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' && env.STRIPE_SECRET_KEY) {
-    const secretKey = env.STRIPE_SECRET_KEY;
-    return (payment) => retrieveStripeIntent({ secretKey }, payment);
-  }
-  return simulatedIntentLookup(db);
 }
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;

@@ -46,7 +46,7 @@ export interface IntentPort {
   create(request: { paymentId: string; orderId: string; amountCents: number; currency: string }): Promise<{ id: string; clientSecret: string }>;
 }
 
-/** What the payments step may ask of the orders domain (workers/orders/deps.ts wires the real one). */
+/** What the payments step may ask of the orders domain (the composition root, workers/composition.ts, wires the real one). */
 export interface PaidOrderPort {
   /** Commits the order's stock and decides the order; `inTransaction` runs inside the deciding transaction. */
   applyPaymentCompleted(event: PaymentCompleted, options: { inTransaction: (tx: Tx) => Promise<void> }): Promise<unknown>;

@@ -1,4 +1,3 @@
 /** The returns domain's front door: what other domains may use (functions, types and schemas, never tables). */
 
-export { commissionShareCents } from './rules';
-export { returnSummaries, returnSummarySchema } from './summary';
+export { returnSummaries } from './summary';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { assertReturnable, canTransitionReturn, commissionShareCents, lineRefundCents, returnRefundCents, RETURN_TRANSITIONS, shippingPaidCents, type OrderForReturn, type ReturnableLine } from '@/returns/rules';
+import { assertReturnable, canTransitionReturn, lineRefundCents, returnRefundCents, RETURN_TRANSITIONS, shippingPaidCents, type OrderForReturn, type ReturnableLine } from '@/returns/rules';
 import { RETURN_STATUSES } from '@/returns/tables';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -85,10 +85,5 @@ describe('refund amount', () => {
   it('never refunds more than what is left of what was paid', () => {
     expect(returnRefundCents({ ...base, alreadyRefundedCents: 3500, lines: [{ line: order.lines[0]!, quantity: 1 }] })).toBe(250);
     expect(returnRefundCents({ ...base, alreadyRefundedCents: 3750, lines: [{ line: order.lines[0]!, quantity: 1 }] })).toBe(0);
-  });
-
-  it("prorates the platform's commission by the refunded part", () => {
-    expect(commissionShareCents(1000, { totalCents: 4000, commissionCents: 400 })).toBe(100);
-    expect(commissionShareCents(1000, { totalCents: 0, commissionCents: 0 })).toBe(0);
   });
 });

@@ -123,7 +123,3 @@ export function returnRefundCents(input: RefundInput): number {
   const wanted = lines + (wholeOrder ? input.shippingCents : 0);
   return Math.max(0, Math.min(wanted, input.paidCents - input.alreadyRefundedCents));
 }
-
-/** The platform's share of a refund: the order's commission prorated by the refunded part of its total. */
-export const commissionShareCents = (refundCents: number, order: { totalCents: number; commissionCents: number }) =>
-  order.totalCents <= 0 ? 0 : Math.round((order.commissionCents * refundCents) / order.totalCents);

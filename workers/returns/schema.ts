@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '@/orders';
 import { pageQuerySchema } from '@/platform/pagination';
-import { returnSummarySchema } from '@/returns/summary';
+import { returnSummarySchema } from '@/orders';
 import { RETURN_STATUSES } from '@/returns/tables';
 
 const note = z.string().trim().min(1, 'Must not be blank').max(500);

@@ -1,20 +1,14 @@
-import { z } from '@hono/zod-openapi';
 import { asc, eq, sql } from 'drizzle-orm';
 
 import { centsToAmount } from '@contract/money';
 import type { Queryable } from '@/platform/db';
-import { RETURN_STATUSES, returnLines, returns } from '@/returns/tables';
-
-/** What an order shows of its returns (the order response's `returns`). */
-export const returnSummarySchema = z
-  .object({ id: z.string(), status: z.enum(RETURN_STATUSES), itemCount: z.number().int(), refundAmount: z.number().nullable(), createdAt: z.string().openapi({ format: 'date-time' }) })
-  .openapi('ReturnSummary');
-export type ReturnSummary = z.infer<typeof returnSummarySchema>;
+import type { ReturnSummary } from '@/orders';
+import { returnLines, returns } from '@/returns/tables';
 
 /** How many units a return (a row of `returns` in the outer query) covers. */
 export const returnItemCount = () => sql<number>`(select coalesce(sum(rl.quantity), 0)::int from ${returnLines} rl where rl.return_id = ${returns}.id)`.mapWith(Number);
 
-/** The returns of one order, oldest first, with how many units each covers. */
+/** The returns of one order, oldest first, with how many units each covers (orders' `ReturnSummariesPort`). */
 export async function returnSummaries(q: Queryable, orderId: string): Promise<ReturnSummary[]> {
   const rows = await q
     .select({

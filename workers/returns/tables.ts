@@ -3,9 +3,10 @@ import { bigint, boolean, check, index, integer, pgTable, timestamp, unique, uui
 
 import { orderItems, orders } from '@/orders/tables';
 import { createdAt, newId, updatedAt } from '@/platform/columns';
+import { RETURN_STATUSES } from '@contract/returns';
 
-/** requested → approved | rejected; approved → sent (buyer) → received (seller) → refunded (docs/decisions/returns.md). */
-export const RETURN_STATUSES = ['REQUESTED', 'APPROVED', 'REJECTED', 'SENT', 'RECEIVED', 'REFUNDED'] as const;
+// The statuses are on the wire too (an order's answer lists its returns'), so the list lives in the shared contract.
+export { RETURN_STATUSES };
 export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 /**

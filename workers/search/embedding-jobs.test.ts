@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
+import { embeddingConsumerDepsFromEnv } from '@/composition';
 import { handleEmbeddingBatch, handleEmbeddingDeadLetters } from '@/search/embedding-jobs';
 import { products } from '@/catalog/tables';
 import { productEmbeddings } from '@/search/tables';
@@ -62,12 +63,12 @@ describe('embedding-jobs consumer', () => {
     const embed = vi.fn(createLocalEmbedder().embed);
     const counting: Embedder = { ...createLocalEmbedder(), embed };
     const again = createMessageBatch('embedding-jobs', [message({ type: 'product.embed', productId: id })]);
-    await handleEmbeddingBatch(again, env, { embedder: counting });
+    await handleEmbeddingBatch(again, { ...embeddingConsumerDepsFromEnv(env, 'embedding-jobs'), embedder: counting });
     expect(embed).not.toHaveBeenCalled();
     expect((await storedVector(id))!.embeddedAt).toEqual(first!.embeddedAt);
 
     await db.update(products).set({ name: 'Queue Test Compass Pro' }).where(eq(products.id, id));
-    await handleEmbeddingBatch(createMessageBatch('embedding-jobs', [message({ type: 'product.embed', productId: id })]), env, { embedder: counting });
+    await handleEmbeddingBatch(createMessageBatch('embedding-jobs', [message({ type: 'product.embed', productId: id })]), { ...embeddingConsumerDepsFromEnv(env, 'embedding-jobs'), embedder: counting });
     expect(embed).toHaveBeenCalledOnce();
     expect((await storedVector(id))!.sourceHash).not.toBe(first!.sourceHash);
   });
@@ -101,7 +102,7 @@ describe('embedding-jobs consumer', () => {
     const ack = vi.spyOn(batch.messages[0]!, 'ack');
     const retry = vi.spyOn(batch.messages[1]!, 'retry');
     const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn(), child: vi.fn() };
-    await handleEmbeddingBatch(batch, env, { embedder: picky, logger });
+    await handleEmbeddingBatch(batch, { ...embeddingConsumerDepsFromEnv(env, batch.queue), embedder: picky, logger });
     expect(logger.error).toHaveBeenCalledWith('embedding a product failed', expect.objectContaining({ productId: poisoned }));
     expect(ack).toHaveBeenCalledOnce();
     expect(retry).toHaveBeenCalledOnce();
@@ -122,7 +123,7 @@ describe('embedding-jobs consumer', () => {
   it('keeps jobs that exhausted their retries in dead_letters (stage process)', async () => {
     const batch = createMessageBatch('embedding-jobs-dlq', [message({ type: 'product.embed', productId: 42 }, 4)]);
     const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn(), child: vi.fn() };
-    await handleEmbeddingDeadLetters(batch, env, { logger });
+    await handleEmbeddingDeadLetters(batch, { ...embeddingConsumerDepsFromEnv(env, batch.queue), logger });
     expect(logger.error).toHaveBeenCalledOnce();
     const [row] = await db.select().from(deadLetters).where(and(eq(deadLetters.queue, 'embedding-jobs'), eq(deadLetters.messageId, batch.messages[0]!.id)));
     expect(row).toMatchObject({ errorStage: 'process', attempts: 4, originalKey: '42' });

@@ -1,10 +1,8 @@
 import { embeddingJobSchema } from '@/catalog';
 import { QUEUES } from '@/platform/queues';
-import { getConfig, type AppEnv } from '@/env';
-import { createDb, type Db } from '@/platform/db';
-import { createLogger, describeError, type Logger } from '@/platform/logger';
+import type { Db } from '@/platform/db';
+import { describeError, type Logger } from '@/platform/logger';
 import { deadLetters, type DeadLetterStage } from '@/platform/tables';
-import { createEmbedder } from '@/search/config';
 import type { Embedder } from '@/search/embedder';
 import { embedProducts } from '@/search/embedding-store';
 
@@ -50,10 +48,7 @@ async function recordDeadLetter(db: Db, queue: string, message: Message, stage: 
  * messages are retried (after `max_retries` they land on `embedding-jobs-dlq`). Bodies that do not parse
  * are written to `dead_letters` (stage `deserialize`) and acked — retrying cannot fix them.
  */
-export async function handleEmbeddingBatch(batch: MessageBatch, env: AppEnv, deps?: Partial<EmbeddingConsumerDeps>): Promise<void> {
-  const db = deps?.db ?? createDb(env);
-  const logger = deps?.logger ?? createLogger(getConfig(env).LOG_LEVEL, { queue: batch.queue });
-  const embedder = deps?.embedder ?? createEmbedder(env);
+export async function handleEmbeddingBatch(batch: MessageBatch, { db, logger, embedder }: EmbeddingConsumerDeps): Promise<void> {
 
   const jobs = new Map<number, Message[]>();
   for (const message of batch.messages) {
@@ -96,9 +91,7 @@ export async function handleEmbeddingBatch(batch: MessageBatch, env: AppEnv, dep
  * Consumer of `embedding-jobs-dlq`: jobs that failed `max_retries` times are kept in `dead_letters`
  * (stage `process`, queue `embedding-jobs` so a replay goes back there) and acked.
  */
-export async function handleEmbeddingDeadLetters(batch: MessageBatch, env: AppEnv, deps?: Partial<Pick<EmbeddingConsumerDeps, 'db' | 'logger'>>): Promise<void> {
-  const db = deps?.db ?? createDb(env);
-  const logger = deps?.logger ?? createLogger(getConfig(env).LOG_LEVEL, { queue: batch.queue });
+export async function handleEmbeddingDeadLetters(batch: MessageBatch, { db, logger }: Pick<EmbeddingConsumerDeps, 'db' | 'logger'>): Promise<void> {
   for (const message of batch.messages) {
     try {
       await recordDeadLetter(db, QUEUES.embeddingJobs, message, 'process', 'embedding failed after the maximum number of retries');

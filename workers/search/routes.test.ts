@@ -9,9 +9,10 @@ import { createDb } from '@/platform/db';
 import { cosineSimilarity } from '@/search/embedder';
 import { embedProducts } from '@/search/embedding-store';
 import { createLocalEmbedder, embedText } from '@/search/local-embedder';
-import { searchRouter } from '@/search/routes';
+import { searchDepsFromEnv } from '@/composition';
+import { createSearchRouter } from '@/search/routes';
 
-const app = createTestApp(searchRouter);
+const app = createTestApp(createSearchRouter(searchDepsFromEnv));
 
 interface Summary {
   id: number;

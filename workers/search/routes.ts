@@ -2,31 +2,17 @@ import { createRoute } from '@hono/zod-openapi';
 
 import type { AppEnv } from '@/env';
 import { productSummarySchema } from '@/catalog';
-import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
 import { limitedProducer } from '@/platform/middleware';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
-import { createEmbedder, getSearchConfig } from '@/search/config';
 import { aiSearchQuerySchema, aiSearchResultSchema, keywordSearchQuerySchema, suggestQuerySchema, suggestResultSchema } from '@/search/schema';
 import { cachedSuggestions, findSuggestions, SUGGEST_TTL_SECONDS } from '@/search/suggest';
-import { isolateSearchCaches, searchProducts, smartSearch, type SearchDeps } from '@/search/service';
+import { searchProducts, smartSearch, type SearchDeps } from '@/search/service';
 
-/** The query gets 2 s to embed, whatever the embedder's own (batch) timeout is. */
-const QUERY_EMBED_TIMEOUT_MS = 2_000;
-
-function searchDeps(env: AppEnv, logger: Logger): SearchDeps {
-  const config = getSearchConfig(env);
-  return {
-    db: createDb(env),
-    embedder: createEmbedder(env),
-    minSimilarity: config.AI_MIN_SIMILARITY,
-    queryTimeoutMs: Math.min(QUERY_EMBED_TIMEOUT_MS, config.EMBEDDINGS_TIMEOUT_MS),
-    caches: isolateSearchCaches,
-    logger,
-  };
-}
+/** Builds the search service's collaborators for a request (the composition root's in the app, fakes in tests). */
+export type MakeSearchDeps = (env: AppEnv, logger: Logger) => SearchDeps;
 
 const keywordSearchRoute = createRoute({
   method: 'get',
@@ -67,18 +53,21 @@ const suggestRoute = createRoute({
   responses: { 200: jsonContent(envelope(suggestResultSchema), 'Suggestions, categories first'), ...errorResponses(400, 429, 503) },
 });
 
-export const searchRouter = createRouter()
-  .openapi(suggestRoute, async (c) => {
-    const query = c.req.valid('query');
-    const { suggestions, cache } = await cachedSuggestions(query, limitedProducer(c, () => findSuggestions(createDb(c.env), query)));
-    c.header('x-cache', cache === 'hit' ? 'HIT' : 'MISS');
-    return c.json({ success: true as const, data: { query: query.q, suggestions } }, 200);
-  })
-  .openapi(keywordSearchRoute, async (c) => {
-    const { items, meta } = await searchProducts(searchDeps(c.env, c.get('logger')), c.req.valid('query'));
-    return c.json({ success: true as const, data: items, meta }, 200);
-  })
-  .openapi(aiSearchRoute, async (c) => {
-    const data = await smartSearch(searchDeps(c.env, c.get('logger')), c.req.valid('query'));
-    return c.json({ success: true as const, data }, 200);
-  });
+/** Keyword, semantic and hybrid search, and suggestions as you type. */
+export function createSearchRouter(makeDeps: MakeSearchDeps) {
+  return createRouter()
+    .openapi(suggestRoute, async (c) => {
+      const query = c.req.valid('query');
+      const { suggestions, cache } = await cachedSuggestions(query, limitedProducer(c, () => findSuggestions(makeDeps(c.env, c.get('logger')).db, query)));
+      c.header('x-cache', cache === 'hit' ? 'HIT' : 'MISS');
+      return c.json({ success: true as const, data: { query: query.q, suggestions } }, 200);
+    })
+    .openapi(keywordSearchRoute, async (c) => {
+      const { items, meta } = await searchProducts(makeDeps(c.env, c.get('logger')), c.req.valid('query'));
+      return c.json({ success: true as const, data: items, meta }, 200);
+    })
+    .openapi(aiSearchRoute, async (c) => {
+      const data = await smartSearch(makeDeps(c.env, c.get('logger')), c.req.valid('query'));
+      return c.json({ success: true as const, data }, 200);
+    });
+}

@@ -44,6 +44,9 @@ export function createSearchCaches(): SearchCaches {
 /** This isolate's caches (module state: values only, shared by the isolate's requests). */
 export const isolateSearchCaches = createSearchCaches();
 
+/** The query gets 2 s to embed, whatever the embedder's own (batch) timeout is. */
+export const QUERY_EMBED_TIMEOUT_MS = 2_000;
+
 export interface SearchDeps {
   db: Db;
   embedder: Embedder;

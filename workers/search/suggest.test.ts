@@ -5,10 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '@/app';
 import { products } from '@/catalog/tables';
 import { createDb } from '@/platform/db';
-import { searchRouter } from '@/search/routes';
+import { searchDepsFromEnv } from '@/composition';
+import { createSearchRouter } from '@/search/routes';
 import { bumpCatalogGeneration as invalidateSuggestions } from '@/catalog/generation';
 
-const app = createTestApp(searchRouter);
+const app = createTestApp(createSearchRouter(searchDepsFromEnv));
 
 type Suggestion = { type: 'product' | 'category'; id: number; name: string; slug?: string };
 interface Body {
