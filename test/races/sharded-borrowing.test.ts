@@ -53,10 +53,10 @@ describe('race: borrowing from a shard that is selling its own units', () => {
     gate.arm('reservePart:0');
     const buyerB = outcome(reserveStock(gatedEnv, b, [{ productId, quantity: 3 }], TTL));
     await gate.reached('reservePart:0'); // B holds shard 1's 2 units, on its way to shard 0
-    // A finds shard 1 empty, gives its 2 units back and starts its second pass (held at shard 0).
+    // A finds shard 1 empty, gives its 2 units back and starts its second pass (held at shard 0, behind B).
     gate.arm('reservePart:0');
     gate.release('reservePart:1');
-    await gate.reached('reservePart:0');
+    await gate.reached('reservePart:0', 2);
     // B reaches shard 0 and finds A's units back: B completes.
     gate.release('reservePart:0');
     expect(await buyerB).toBe('held');

@@ -40,12 +40,21 @@ export class Gate {
     return this;
   }
 
-  /** Resolves with the arguments of the held call once a call of `name` is waiting at the gate. */
-  reached(name: string): Promise<unknown[]> {
+  /**
+   * Resolves with the arguments of the newest held call once `count` calls of `name` wait at the gate together (a call
+   * already held counts: to wait for a second arrival while one is held, ask for 2).
+   */
+  reached(name: string, count = 1): Promise<unknown[]> {
     const station = this.station(name);
-    const waiting = station.held[0];
-    if (waiting) return Promise.resolve(waiting.args);
-    return new Promise((resolve) => station.waiters.push((held) => resolve(held.args)));
+    const newest = station.held[count - 1];
+    if (newest) return Promise.resolve(newest.args);
+    return new Promise((resolve) => {
+      const waiter = (held: Held) => {
+        if (station.held.length >= count) resolve(held.args);
+        else station.waiters.push(waiter);
+      };
+      station.waiters.push(waiter);
+    });
   }
 
   /** Lets the oldest held call of `name` run. */
