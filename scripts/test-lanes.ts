@@ -3,8 +3,7 @@
  * runs its files one after another on a 2-core machine (its default `maxWorkers` is cores − 1), so a second core
  * sat mostly idle. Files of one Workers project must not run at the same time against the same database, so the
  * split is between processes, each with its own global setup (its own PGlite or PostgreSQL and Neon proxy) — never
- * `maxWorkers: 2` inside one. Extra arguments go to every Vitest command (options such as `--reporter=verbose`;
- * not file filters, which would add to the fuzz command's own filter).
+ * `maxWorkers: 2` inside one. Extra arguments go to every lane (e.g. `-- --reporter=verbose`).
  *
  * Lanes are balanced by measured time (docs/decisions/tests.md): the `workers` project is split by file, its
  * write-route fuzz (a third of its time) going beside the real-PostgreSQL project and the small ones.
@@ -32,9 +31,7 @@ const REPORT_DIR = process.env.VITEST_LANES_REPORT_DIR;
 const children: ChildProcess[] = [];
 
 function runVitest(name: string, args: string[]): Promise<number> {
-  // Piped output has no colours; keep them when the lanes print to a terminal.
-  const env = process.stdout.isTTY && process.env.FORCE_COLOR === undefined ? { ...process.env, FORCE_COLOR: '1' } : process.env;
-  const child = spawn(vitest, ['run', ...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(vitest, ['run', ...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') } });
   children.push(child);
   const prefix = `[${name}] `;
   for (const [stream, out] of [
