@@ -14,7 +14,7 @@ const alias = {
 /**
  * Every package the Worker, its Durable Objects, the shared rules and the tests import (`hono`, `hono/cors`,
  * `drizzle-orm/pg-core`, …), found in the sources so a new import is never missed. The Workers projects have them
- * pre-bundled once per run (Vite's dependency optimizer) instead of fetching each of their ~hundreds of files into
+ * pre-bundled once per run (Vite's dependency optimizer) instead of fetching each of their hundreds of files into
  * every test file's fresh runtime: a third less import time (docs/decisions/tests.md). All subpaths of a package
  * must be listed together, or one left out would load a second copy of the package's classes.
  */
