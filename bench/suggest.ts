@@ -122,8 +122,9 @@ ${DURATION_SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up, the suggest r
 ${row('`GET /health/live` (no I/O, the unit)', live)}
 ${row('`GET /api/v1/products/suggest?q=` (warm cache)', suggest)}
 
-Goal: suggest p95 ≤ ${GOAL_RATIO}× \`/health/live\` p95 on a warm cache: **${ratio.toFixed(2)}×** ${met ? '✅' : '❌'}. A warm answer costs two
-Cache API lookups (the catalog's generation, then the entry keyed by it) and no database round trip.`,
+Goal: suggest p95 ≤ ${GOAL_RATIO}× \`/health/live\` p95 on a warm cache: **${ratio.toFixed(2)}×** ${met ? '✅' : '❌'}. A warm answer in a warm
+isolate costs no lookup at all (the isolate keeps the answer and, for a second, the catalog's generation), no rate-limit
+call (a cached public read is limited only when it must be produced) and no database round trip.`,
   );
   reportSummary({
     name: 'suggest',
