@@ -32,22 +32,31 @@ if (!customer) throw new Error('the seed has no customer@example.com');
  */
 function cartRequests(): autocannon.Request[] {
   let next = 0;
-  const productOf = (context: object) => {
-    const ctx = context as { productId?: number };
-    ctx.productId ??= PRODUCT_IDS[next++ % PRODUCT_IDS.length]!;
-    return ctx.productId;
+  /**
+   * Each connection's product, and its own client address: the local `/api/*` limit (1,000 per 10 s) is per address,
+   * and from one address a cart past 100 req/s would be measuring fast 429s.
+   */
+  const connection = (context: object) => {
+    const ctx = context as { productId?: number; ip?: string };
+    if (ctx.productId === undefined) {
+      const n = next++;
+      ctx.productId = PRODUCT_IDS[n % PRODUCT_IDS.length]!;
+      ctx.ip = `10.77.0.${n + 1}`;
+    }
+    return ctx as { productId: number; ip: string };
   };
+  const fromItsAddress = (req: autocannon.Request, context: object) => ({ ...req, headers: { ...req.headers, 'cf-connecting-ip': connection(context).ip } });
   return [
     {
       method: 'POST',
       path: '/api/v1/cart/items',
-      setupRequest: (req, context) => ({ ...req, body: JSON.stringify({ product_id: productOf(context), quantity: 1 }) }),
+      setupRequest: (req, context) => ({ ...fromItsAddress(req, context), body: JSON.stringify({ product_id: connection(context).productId, quantity: 1 }) }),
     },
     {
       method: 'PUT',
-      setupRequest: (req, context) => ({ ...req, path: `/api/v1/cart/items/${productOf(context)}`, body: JSON.stringify({ quantity: 1 }) }),
+      setupRequest: (req, context) => ({ ...fromItsAddress(req, context), path: `/api/v1/cart/items/${connection(context).productId}`, body: JSON.stringify({ quantity: 1 }) }),
     },
-    { method: 'GET', path: '/api/v1/cart' },
+    { method: 'GET', path: '/api/v1/cart', setupRequest: fromItsAddress },
   ];
 }
 
