@@ -60,6 +60,14 @@ export async function apiToken(request: APIRequestContext, user: { email: string
   return ((await response.json()) as { data: { access_token: string } }).data.access_token;
 }
 
+/** One unit of each product in `buyerToken`'s user's cart, put there through the API (for journeys that start at the cart). */
+export async function addToCartViaApi(request: APIRequestContext, buyerToken: string, productIds: number[]) {
+  for (const productId of productIds) {
+    const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${buyerToken}` }, data: { product_id: productId, quantity: 1 } });
+    expect(added.status()).toBe(201);
+  }
+}
+
 /** An order placed through the API by `buyerToken`'s user, returned once the saga has CONFIRMED it. */
 export async function placeConfirmedOrder(request: APIRequestContext, buyerToken: string, items: { productId: number; quantity: number }[], timeout = 20_000): Promise<string> {
   const placed = await request.post('/api/v1/orders', {

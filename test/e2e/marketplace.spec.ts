@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type APIRequestContext, type Browser, expect, test } from '@playwright/test';
 
-import { apiToken, fillAddress, logIn, newVerifiedCustomer, shortId } from './fixtures.ts';
+import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, shortId } from './fixtures.ts';
 
 /**
  * The marketplace journey against the real API (docs/decisions/marketplace.md): a cart with two sellers' products →
@@ -50,10 +50,7 @@ test('two sellers, one checkout, one payment; each seller ships its own; cancell
   // A buyer of its own, with one product of each seller in the cart.
   const buyer = await newVerifiedCustomer(request, 'market');
   const buyerToken = await apiToken(request, buyer);
-  for (const productId of [JANE_PRODUCT, SAM_PRODUCT]) {
-    const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${buyerToken}` }, data: { product_id: productId, quantity: 1 } });
-    expect(added.status()).toBe(201);
-  }
+  await addToCartViaApi(request, buyerToken, [JANE_PRODUCT, SAM_PRODUCT]);
   await logIn(page, buyer, '/cart');
   await page.getByRole('link', { name: 'Check out', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 
-import { apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, shortId } from './fixtures.ts';
+import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, shortId } from './fixtures.ts';
 
 /**
  * The buyer pays on the (simulated) provider's page (issue 19): checkout with "Pay with a card now", the local
@@ -19,8 +19,7 @@ test.describe.configure({ timeout: 90_000 });
 /** A new buyer with one product in the cart, on the checkout page, who places the order to pay by card now. */
 async function placeOrderPayingNow(page: Page, request: APIRequestContext) {
   const buyer = await newVerifiedCustomer(request, 'pay');
-  const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${await apiToken(request, buyer)}` }, data: { product_id: PRODUCT_ID, quantity: 1 } });
-  expect(added.status()).toBe(201);
+  await addToCartViaApi(request, await apiToken(request, buyer), [PRODUCT_ID]);
   await logIn(page, buyer, `/checkout?seller=${SELLER_ID}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
   await page.getByRole('radio', { name: 'Enter an address' }).check();
@@ -83,8 +82,7 @@ test('a card that asks for 3-D Secure pays once the challenge is completed', asy
 
 test('a saved 3-D Secure card: saved on the provider setup page, the order placed without a payment step waits, and the buyer finishes it', async ({ page, request }) => {
   const buyer = await newVerifiedCustomer(request, 'saved');
-  const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${await apiToken(request, buyer)}` }, data: { product_id: PRODUCT_ID, quantity: 1 } });
-  expect(added.status()).toBe(201);
+  await addToCartViaApi(request, await apiToken(request, buyer), [PRODUCT_ID]);
   await logIn(page, buyer, '/profile');
   await expect(page.getByText('No saved cards yet.')).toBeVisible();
   await page.getByRole('button', { name: '+ Add a card' }).click();
@@ -116,10 +114,7 @@ test('a saved 3-D Secure card: saved on the provider setup page, the order place
 test('a multi-seller checkout paid on the provider page: a declined card, then another pays every order of the checkout', async ({ page, request }) => {
   const buyer = await newVerifiedCustomer(request, 'paymulti');
   const token = await apiToken(request, buyer);
-  for (const productId of [PRODUCT_ID, OTHER_SELLER_PRODUCT_ID]) {
-    const added = await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${token}` }, data: { product_id: productId, quantity: 1 } });
-    expect(added.status()).toBe(201);
-  }
+  await addToCartViaApi(request, token, [PRODUCT_ID, OTHER_SELLER_PRODUCT_ID]);
   await logIn(page, buyer, '/cart');
   await page.getByRole('link', { name: 'Check out', exact: true }).click();
   const summary = page.getByRole('complementary', { name: 'Checkout summary' });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
+import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
 
 /**
  * Promotions and tax against the real API (docs/decisions/promotions.md): a two-seller cart shipped to Germany
@@ -26,9 +26,7 @@ type Totals = { subtotal: number; shipping: number; discount: number; tax: numbe
 test('a code applied at checkout: discount and tax shown, the checkout placed and paid with those totals', async ({ page, request }) => {
   const buyer = await newVerifiedCustomer(request, 'promo');
   const token = await apiToken(request, buyer);
-  for (const productId of PRODUCTS) {
-    expect((await request.post('/api/v1/cart/items', { headers: { authorization: `Bearer ${token}` }, data: { product_id: productId, quantity: 1 } })).status()).toBe(201);
-  }
+  await addToCartViaApi(request, token, PRODUCTS);
   // What the server will charge: the page must show exactly this. A seller with shipping options of its own (another
   // journey may have added some) needs a choice; the page preselects the cheapest, so the preview takes it too.
   const shipping: Record<string, string> = {};
