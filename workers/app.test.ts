@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createApp, createTestApp, MAX_BODY_BYTES } from '@/app';
 import { SELLER } from '@/catalog/test-support';
+import { MAX_PASSWORD_WORK_IN_FLIGHT, withPasswordSlot } from '@/identity/overload';
 import { signAccessToken } from '@/identity/tokens';
 import { AppError, errorResponses } from '@/platform/errors';
 import { pageQuerySchema } from '@/platform/pagination';
@@ -265,5 +266,35 @@ describe('cache-first public reads (product list and detail, suggestions)', () =
     // Every other route is limited before it runs, as before.
     expect((await get('/api/v1/categories', exhausted)).status).toBe(429);
     expect((await get('/api/v1/products/1/reviews', exhausted)).status).toBe(429);
+  });
+});
+
+describe('password work under overload', () => {
+  it('is refused 503 before the rate limiters are asked while every password slot is taken; other auth routes pass', async () => {
+    let limiterCalls = 0;
+    const counting = { limit: async () => (limiterCalls++, { success: true }) };
+    const bindings = { ...env, API_RATE_LIMITER: counting, AUTH_RATE_LIMITER: counting } as unknown as typeof env;
+    const shop = createApp();
+    const post = (path: string, body: unknown) =>
+      shop.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, bindings);
+    const login = () => post('/api/v1/auth/login', { email: `nobody-${crypto.randomUUID()}@example.com`, password: 'Whatever-1' });
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slots = Array.from({ length: MAX_PASSWORD_WORK_IN_FLIGHT }, () => withPasswordSlot(() => held));
+    const refused = await login();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toMatchObject({ success: false, error: { code: 'SERVICE_OVERLOADED' } });
+    expect((await post('/api/v1/auth/register', { email: 'new@example.com', password: 'Whatever-1' })).status).toBe(503);
+    expect(limiterCalls).toBe(0);
+    // A route without password work is not shed: it meets both limiters and answers for itself.
+    expect((await post('/api/v1/auth/refresh', {})).status).toBe(401);
+    expect(limiterCalls).toBe(2);
+
+    release();
+    await Promise.all(slots);
+    expect((await login()).status).toBe(401);
+    expect(limiterCalls).toBe(4);
   });
 });

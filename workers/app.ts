@@ -15,7 +15,7 @@ import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
 import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
-import { createIdentityRouter } from '@/identity/routes';
+import { createIdentityRouter, shedPasswordWorkWhenFull } from '@/identity/routes';
 import { launchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
@@ -130,6 +130,7 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
       maxAge: 600,
     })(c, next);
   });
+  app.use(`${API_PREFIX}/auth/*`, shedPasswordWorkWhenFull());
   // A public read answered from the edge cache costs no database work: its limit is checked only on a miss.
   const apiRateLimit = rateLimit((env) => env.API_RATE_LIMITER, API_RATE_LIMIT_PERIOD_SECONDS, 'api', { deferFor: (c) => c.req.method === 'GET' && CACHE_FIRST_READS.test(c.req.path) });
   // The payment provider delivers every shop's webhooks from a few addresses; they are authenticated by signature

@@ -133,13 +133,19 @@ export type ThrottledAttempt = { admitted: true; failures: number } | { admitted
  * the key (the caller deletes its row).
  */
 export async function reserveThrottledAttempt(db: Db, key: string, policy: ThrottlePolicy, now: Date): Promise<ThrottledAttempt> {
+  const [row] = await throttleUpsert(db, key, policy, now).returning({ failures: loginAttempts.failures });
+  return row ? { admitted: true, failures: row.failures } : throttleRefusal(db, key, now);
+}
+
+/** The upsert of {@link reserveThrottledAttempt}: it writes no row while the key is waiting. */
+function throttleUpsert(db: Db, key: string, policy: ThrottlePolicy, now: Date) {
   const nowText = now.toISOString();
   const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
   const waiting = sql`(${loginAttempts.lockedUntil} is not null and ${loginAttempts.lockedUntil} > ${nowText}::timestamptz)`;
   const stale = sql`(${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz)`;
   const next = sql`(case when ${stale} then 1 else ${loginAttempts.failures} + 1 end)`;
   const delayMs = sql`least(${policy.maxDelayMs}::double precision, ${policy.firstDelayMs}::double precision * power(2::double precision, least(${next} - ${policy.free}, 20)))`;
-  const [row] = await db
+  return db
     .insert(loginAttempts)
     .values({ email: key, failures: 1, firstFailureAt: now, lockedUntil: policy.free <= 1 ? new Date(now.getTime() + policy.firstDelayMs) : null })
     .onConflictDoUpdate({
@@ -150,32 +156,40 @@ export async function reserveThrottledAttempt(db: Db, key: string, policy: Throt
         lockedUntil: sql`case when ${next} >= ${policy.free} then ${nowText}::timestamptz + ${delayMs} * interval '1 millisecond' else null end`,
       },
       setWhere: sql`not ${waiting}`,
-    })
-    .returning({ failures: loginAttempts.failures });
-  if (row) return { admitted: true, failures: row.failures };
+    });
+}
+
+/** A throttled key's refusal, with the rest of its wait. */
+async function throttleRefusal(db: Db, key: string, now: Date): Promise<{ admitted: false; retryAfterSeconds: number }> {
   const [current] = await db.select({ lockedUntil: loginAttempts.lockedUntil }).from(loginAttempts).where(eq(loginAttempts.email, key));
   const waitMs = current?.lockedUntil ? current.lockedUntil.getTime() - now.getTime() : 0;
   return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
 }
 
+export type LoginReservation = { admitted: true; email: AttemptRecord; pair: AttemptRecord } | { admitted: false; retryAfterSeconds: number };
 
 /**
- * Counts this attempt as a failure on both keys **before** the password is checked (one atomic upsert
- * each: a record whose window and lock have passed starts over; reaching the limit (re)starts a
- * 15-minute lock), and returns the records as they are now. Counting first is what stops a burst of
- * parallel guesses from all passing the gate before any of them is recorded; a correct password then
- * clears the records with {@link clearLoginFailures}.
+ * Counts this attempt **before** the password is checked, in one statement: on the account throttle
+ * ({@link ACCOUNT_THROTTLE}, as {@link reserveThrottledAttempt}), and — only when that admits it — as a failure on
+ * the email and on the (email, address) pair (a record whose window and lock have passed starts over; reaching
+ * the limit (re)starts a 15-minute lock). Returns the two records as they are now. Counting first is what stops a
+ * burst of parallel guesses from all passing the gate before any of them is recorded; a correct password then
+ * clears the records with {@link clearLoginFailures}. The three keys are distinct rows, so the statement's parts
+ * never write one row twice.
  */
-export async function reserveLoginAttempt(db: Db, keys: LoginKeys, now: Date): Promise<{ email: AttemptRecord; pair: AttemptRecord }> {
+export async function reserveLoginAttempt(db: Db, keys: LoginKeys, now: Date): Promise<LoginReservation> {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
   const nowText = now.toISOString();
   const lockEnd = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString();
   const stale = sql`(${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz and (${loginAttempts.lockedUntil} is null or ${loginAttempts.lockedUntil} <= ${nowText}::timestamptz))`;
   const nextFailures = sql`case when ${stale} then 1 else ${loginAttempts.failures} + 1 end`;
-  const upsert = (key: string) =>
+  const throttle = db.$with('throttle').as(throttleUpsert(db, keys.accountKey, ACCOUNT_THROTTLE, now).returning({ failures: loginAttempts.failures }));
+  const counted = db.$with('counted').as(
     db
       .insert(loginAttempts)
-      .values({ email: key, failures: 1, firstFailureAt: now, lockedUntil: null })
+      .select(
+        sql`select k.key, 1, ${nowText}::timestamptz, null::timestamptz from (values (${keys.emailKey}), (${keys.pairKey})) as k(key) where exists (select 1 from ${throttle})`,
+      )
       .onConflictDoUpdate({
         target: loginAttempts.email,
         set: {
@@ -184,10 +198,13 @@ export async function reserveLoginAttempt(db: Db, keys: LoginKeys, now: Date): P
           lockedUntil: sql`case when ${nextFailures} >= ${LOCKOUT_MAX_FAILURES} then ${lockEnd}::timestamptz else ${loginAttempts.lockedUntil} end`,
         },
       })
-      .returning({ failures: loginAttempts.failures, firstFailureAt: loginAttempts.firstFailureAt, lockedUntil: loginAttempts.lockedUntil });
-  // Two single statements, not a batch: each is atomic on its own and they need not be atomic together.
-  const [[email], [pair]] = await Promise.all([upsert(keys.emailKey), upsert(keys.pairKey)]);
-  return { email: email!, pair: pair! };
+      .returning({ key: loginAttempts.email, failures: loginAttempts.failures, firstFailureAt: loginAttempts.firstFailureAt, lockedUntil: loginAttempts.lockedUntil }),
+  );
+  const rows = await db.with(throttle, counted).select().from(counted);
+  const email = rows.find((row) => row.key === keys.emailKey);
+  const pair = rows.find((row) => row.key === keys.pairKey);
+  if (!email || !pair) return throttleRefusal(db, keys.accountKey, now);
+  return { admitted: true, email, pair };
 }
 
 /**

@@ -2,15 +2,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 
 import { byEmail, findActiveUser, startSession, toSummary, type IdentityDeps } from '@/identity/accounts';
-import {
-  ACCOUNT_THROTTLE,
-  admitReservedAttempt,
-  attemptKeys,
-  clearLoginFailures,
-  readLoginGate,
-  reserveLoginAttempt,
-  reserveThrottledAttempt,
-} from '@/identity/lockout';
+import { admitReservedAttempt, attemptKeys, clearLoginFailures, readLoginGate, reserveLoginAttempt } from '@/identity/lockout';
 import { withPasswordSlot } from '@/identity/overload';
 import { verifyPassword } from '@/identity/password';
 import type { LoginInput, TokenResponse } from '@/identity/schema';
@@ -32,12 +24,12 @@ const accountLocked = (retryAfterSeconds: number) =>
   });
 
 /**
- * Login: lockout gate (before hashing: the address's own lock, the email's lock for addresses
- * that failed against it, and the account-wide throttle) → user lookup, and the attempt counted on the
- * account throttle, which refuses it (not counted) while the account waits out its delay → the attempt
- * counted as a failure on email and (email, address), re-checked against the allowance → password
- * (correct: the counts are cleared) → unverified 403 only after a correct password → tokens. Unknown
- * emails take every step too.
+ * Login in three database round trips around the hash: the lockout gate (the address's own lock, the email's
+ * lock for addresses that failed against it, the account-wide throttle) beside the user lookup → one statement
+ * that counts the attempt on the account throttle, which refuses it (not counted) while the account waits out
+ * its delay, and otherwise as a failure on email and (email, address), re-checked against the allowance →
+ * password → the counts cleared (correct password) beside the new session; unverified 403 only after a correct
+ * password. Unknown emails take every step too.
  */
 export function login(deps: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<TokenResponse> {
   return withPasswordSlot(() => checkCredentials(deps, input, client));
@@ -47,22 +39,25 @@ async function checkCredentials(deps: IdentityDeps, input: LoginInput, client: C
   const db = createDb(deps.env);
   const now = deps.now();
   const keys = await attemptKeys(input.email, client.ip);
-  const gate = await readLoginGate(db, keys, now);
+  // The user is read beside the gate (one round trip), although a blocked attempt does not need it.
+  const [gate, user] = await Promise.all([readLoginGate(db, keys, now), findActiveUser(db, byEmail(input.email))]);
   if (gate.blocked) throw accountLocked(gate.retryAfterSeconds);
   // Unknown emails go through the same steps as real ones — the attempt is counted (so they lock alike), and a
   // password is hashed (a dummy one) — so neither the answer nor the work done reveals whether the account exists.
-  const [user, account] = await Promise.all([findActiveUser(db, byEmail(input.email)), reserveThrottledAttempt(db, keys.accountKey, ACCOUNT_THROTTLE, now)]);
-  if (!account.admitted) throw accountLocked(account.retryAfterSeconds);
-  const { pair } = await reserveLoginAttempt(db, keys, now);
-  const admitted = admitReservedAttempt(gate, pair, now);
+  const reserved = await reserveLoginAttempt(db, keys, now);
+  if (!reserved.admitted) throw accountLocked(reserved.retryAfterSeconds);
+  const admitted = admitReservedAttempt(gate, reserved.pair, now);
   if (admitted.blocked) throw accountLocked(admitted.retryAfterSeconds);
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !passwordOk) {
     throw gate.emailLocked ? accountLocked(gate.retryAfterSeconds) : invalidCredentials();
   }
-  await clearLoginFailures(db, keys);
-  if (!user.isVerified) throw new AppError(403, 'EMAIL_NOT_VERIFIED', 'Verify your email address before signing in');
-  return startSession(deps, user, client, now);
+  if (!user.isVerified) {
+    await clearLoginFailures(db, keys);
+    throw new AppError(403, 'EMAIL_NOT_VERIFIED', 'Verify your email address before signing in');
+  }
+  const [, session] = await Promise.all([clearLoginFailures(db, keys), startSession(deps, user, client, now)]);
+  return session;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 
 import type { MakeIdentityDeps } from '@/identity/accounts';
 import * as handlers from '@/identity/handlers';
 import { requireAuth } from '@/identity/auth';
+import { refuseWhenPasswordWorkFull } from '@/identity/overload';
 import {
   addressBodySchema,
   addressSchema,
@@ -24,6 +26,7 @@ import {
   verifiedSchema,
   verifyEmailBodySchema,
 } from '@/identity/schema';
+import type { AppBindings } from '@/env';
 import { AppError, errorResponses, zodIssuesToDetails, type ErrorCode } from '@/platform/errors';
 import { rateLimit } from '@/platform/middleware';
 import { envelope, jsonContent } from '@/platform/responses';
@@ -207,6 +210,20 @@ function invalidIdHook(code: ErrorCode, message: string) {
   };
 }
 const addressIdHook = invalidIdHook('INVALID_ADDRESS_ID', 'The address id is not a valid UUID');
+
+/**
+ * Turns a password route's request away with the 503 of `withPasswordSlot` while every slot is taken, before
+ * anything else is spent on it: mounted ahead of the rate limiters (each a call to the limiter) and the body. Under
+ * a login flood most requests are this answer, so its cost decides how much of the CPU is left for the logins that
+ * are admitted. The handler still takes its slot, so a request that passes here in a race is refused there.
+ */
+export function shedPasswordWorkWhenFull(): MiddlewareHandler<AppBindings> {
+  const paths = new Set<string>([loginRoute.path, registerRoute.path, resetPasswordRoute.path]);
+  return async (c, next) => {
+    if (c.req.method === 'POST' && paths.has(c.req.path)) refuseWhenPasswordWorkFull();
+    await next();
+  };
+}
 
 /**
  * Auth, users and the JWKS. Every `/api/v1/auth/*` request passes the per-IP
