@@ -16,15 +16,30 @@ function children(pid: number): number[] {
   }
 }
 
-function ownTicks(pid: number): number {
+function ownTicks(pid: number): { command: string; ticks: number } {
   try {
     // Fields after the command (which may hold spaces) start at ") "; utime and stime are the 12th and 13th of them.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(fields[11]) + Number(fields[12]) };
   } catch {
-    return 0;
+    return { command: '?', ticks: 0 };
   }
+}
+
+/** CPU seconds used so far by each live process of a tree, by process id (Linux /proc; empty elsewhere). */
+export function processTreeCpu(rootPid: number | undefined): Map<number, { command: string; seconds: number }> {
+  const byPid = new Map<number, { command: string; seconds: number }>();
+  if (rootPid === undefined || process.platform !== 'linux') return byPid;
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    if (byPid.has(pid)) continue;
+    const { command, ticks } = ownTicks(pid);
+    byPid.set(pid, { command, seconds: ticks / TICKS_PER_SECOND });
+    stack.push(...children(pid));
+  }
+  return byPid;
 }
 
 /**
@@ -34,15 +49,5 @@ function ownTicks(pid: number): number {
  */
 export function processTreeCpuSeconds(rootPid: number | undefined): number {
   if (rootPid === undefined || process.platform !== 'linux') return Number.NaN;
-  let ticks = 0;
-  const seen = new Set<number>();
-  const stack = [rootPid];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    ticks += ownTicks(pid);
-    stack.push(...children(pid));
-  }
-  return ticks / TICKS_PER_SECOND;
+  return [...processTreeCpu(rootPid).values()].reduce((sum, { seconds }) => sum + seconds, 0);
 }
