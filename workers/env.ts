@@ -67,6 +67,8 @@ export interface AppVariables {
   secureHeadersNonce?: string;
   /** A cache-first read's rate limit, left by the `/api` middleware to the handler for a cache miss. */
   limitBeforeProducing?: () => Promise<void>;
+  /** Behind `requireAuthBesideHandler`: resolves once the session check running beside the handler has passed. */
+  sessionProven?: () => Promise<void>;
 }
 
 export interface AppBindings {

@@ -1,9 +1,13 @@
 import { env, SELF } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestProduct, createTestUser, updateTestProduct, type TestUser } from '@/cart/test-fixtures';
 import type { CartView } from '@/cart/schema';
 import { cartStub } from '@/cart/service';
+import { users } from '@/identity/tables';
+import { signAccessToken } from '@/identity/tokens';
+import { createDb } from '@/platform/db';
 
 type Json = Record<string, unknown>;
 
@@ -360,6 +364,36 @@ describe('bad input never reaches the cart', () => {
     // X-User-Id is ignored: identity comes only from the token.
     expect((await api('/cart', { user: intruder, headers: { 'x-user-id': owner.id } })).status).toBe(200);
     expect(await cartOf(owner)).toEqual(before);
+  });
+
+  it('a revoked session (logout everywhere) gets 401 INVALID_TOKEN on every cart route, sees nothing and changes nothing', async () => {
+    // The session check runs beside the cart's reads (requireAuthBesideHandler): writes wait for it, answers too.
+    const owner = await createTestUser();
+    await add(owner, widget, 2);
+    await createDb(env).update(users).set({ sessionVersion: 1 }).where(eq(users.id, owner.id));
+    const current = { ...owner, auth: { ...owner.auth, authorization: `Bearer ${await signAccessToken(env, { userId: owner.id, email: owner.email, role: owner.role, sessionVersion: 1 })}` } };
+    const before = await cartOf(current);
+    const answers = [
+      await api('/cart', { user: owner }),
+      await add(owner, widget, 1),
+      await add(owner, 999_999_999, 1),
+      await setQuantity(owner, widget, 5),
+      await api(`/cart/items/${widget}`, { method: 'DELETE', user: owner }),
+      await api('/cart', { method: 'DELETE', user: owner }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(401);
+      expect((await errorOf(res)).error.code).toBe('INVALID_TOKEN');
+    }
+    expect(await cartOf(current)).toEqual(before);
+  });
+
+  it('a revoked admin token is 401 INVALID_TOKEN, as before, not the 403 its role would get', async () => {
+    const admin = await createTestUser('admin');
+    await createDb(env).update(users).set({ sessionVersion: 1 }).where(eq(users.id, admin.id));
+    const res = await api('/cart', { user: admin });
+    expect(res.status).toBe(401);
+    expect((await errorOf(res)).error.code).toBe('INVALID_TOKEN');
   });
 
   it('a request without a token changes nothing', async () => {

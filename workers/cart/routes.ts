@@ -1,14 +1,18 @@
 import { createRoute } from '@hono/zod-openapi';
 
 import { addCartItemSchema, cartItemParamsSchema, cartSchema, updateCartItemSchema } from '@/cart/schema';
-import { addToCart, cartDeps, clearCart, getCart, removeCartItem, setCartItemQuantity } from '@/cart/service';
-import { currentUser, requireAuth } from '@/identity';
+import type { Context } from 'hono';
+
+import { addToCart, cartDeps, clearCart, getCart, removeCartItem, setCartItemQuantity, type CartDeps } from '@/cart/service';
+import type { AppBindings } from '@/env';
+import { currentUser, requireAuthBesideHandler, sessionProven } from '@/identity';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 
-// Shoppers only: admins cannot place orders, so a cart would be a dead end for them.
-const shopper = requireAuth('customer', 'seller');
+// Shoppers only: admins cannot place orders, so a cart would be a dead end for them. The session's database check
+// runs beside the cart's own reads (the CartDO, the catalog): every CartDO write below waits for it first.
+const shopper = requireAuthBesideHandler('customer', 'seller');
 const common = { tags: ['Cart'], security: [{ bearerAuth: [] }], middleware: shopper };
 const cartResponse = (description: string) => jsonContent(envelope(cartSchema), description);
 
@@ -60,28 +64,45 @@ const clear = createRoute({
   responses: { 204: { description: 'Emptied' }, ...errorResponses(401, 403, 429) },
 });
 
+/** The caller's cart dependencies, whose CartDO writes are made only once the caller's session is proven. */
+function callerCart(c: Context<AppBindings>, userId: string): CartDeps {
+  const deps = cartDeps(c.env, userId);
+  const { cart } = deps;
+  const proven = () => sessionProven(c);
+  return {
+    ...deps,
+    cart: {
+      getCart: () => cart.getCart(),
+      addItem: async (...args) => (await proven(), cart.addItem(...args)),
+      setItemQuantity: async (...args) => (await proven(), cart.setItemQuantity(...args)),
+      removeItem: async (...args) => (await proven(), cart.removeItem(...args)),
+      clear: async (...args) => (await proven(), cart.clear(...args)),
+    },
+  };
+}
+
 export const cartRouter = createRouter()
   .openapi(get, async (c) => {
     const user = currentUser(c);
-    return c.json({ success: true as const, data: await getCart(cartDeps(c.env, user.id), user.id) }, 200);
+    return c.json({ success: true as const, data: await getCart(callerCart(c, user.id), user.id) }, 200);
   })
   .openapi(addItem, async (c) => {
     const user = currentUser(c);
-    return c.json({ success: true as const, data: await addToCart(cartDeps(c.env, user.id), user, c.req.valid('json')) }, 201);
+    return c.json({ success: true as const, data: await addToCart(callerCart(c, user.id), user, c.req.valid('json')) }, 201);
   })
   .openapi(updateItem, async (c) => {
     const user = currentUser(c);
     const { productId } = c.req.valid('param');
-    const data = await setCartItemQuantity(cartDeps(c.env, user.id), user, productId, c.req.valid('json').quantity);
+    const data = await setCartItemQuantity(callerCart(c, user.id), user, productId, c.req.valid('json').quantity);
     return c.json({ success: true as const, data }, 200);
   })
   .openapi(removeItem, async (c) => {
     const user = currentUser(c);
-    await removeCartItem(cartDeps(c.env, user.id), user.id, c.req.valid('param').productId);
+    await removeCartItem(callerCart(c, user.id), user.id, c.req.valid('param').productId);
     return c.body(null, 204);
   })
   .openapi(clear, async (c) => {
     const user = currentUser(c);
-    await clearCart(cartDeps(c.env, user.id), user.id);
+    await clearCart(callerCart(c, user.id), user.id);
     return c.body(null, 204);
   });

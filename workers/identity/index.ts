@@ -1,6 +1,6 @@
 /** The identity domain's front door: what other domains may use (functions, types and schemas, never tables). */
 
-export { currentSessionVersion, currentUser, optionalAuth, requireAuth } from './auth';
+export { currentSessionVersion, currentUser, optionalAuth, requireAuth, requireAuthBesideHandler, sessionProven } from './auth';
 export { publicDisplayNames } from './display-names';
 export type { EmailSender } from './email';
 export { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from './lockout';
