@@ -19,7 +19,7 @@ import pg from 'pg';
 import { buildWeb, webBuildIsStale } from '../scripts/build-web.ts';
 import { embedProducts } from '../workers/search/embedding-store.ts';
 import { createLocalEmbedder, embedText, LOCAL_EMBEDDER_MODEL } from '../workers/search/local-embedder.ts';
-import { HNSW_EF_SEARCH } from '../workers/search/service.ts';
+import { HNSW_EF_SEARCH } from '../workers/search/queries.ts';
 import { generateProducts, generateQueries, insertProducts } from './lib/catalog.ts';
 import { startInstance } from './lib/instance.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';

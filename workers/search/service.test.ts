@@ -8,6 +8,7 @@ import { products } from '@/catalog/tables';
 import { createDb } from '@/platform/db';
 import { cosineSimilarity, type Embedder } from '@/search/embedder';
 import { createLocalEmbedder } from '@/search/local-embedder';
+import { prefixTsQuery } from '@/search/queries';
 import { aiSearchQuerySchema } from '@/search/schema';
 import { productEmbeddings } from '@/search/tables';
 import {
@@ -15,7 +16,6 @@ import {
   fuseRankings,
   HYBRID_DEPTH_RATIO,
   normalizeQuery,
-  prefixTsQuery,
   rerankSemantic,
   smartSearch,
   type SearchDeps,

@@ -1,15 +1,20 @@
-import { and, asc, cosineDistance, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+/**
+ * Search's answers: keyword pages, and `ai` / `hybrid` lists (query embedding, the similarity floor, re-ranking and
+ * reciprocal-rank fusion), cached per catalog version in the isolate. The SQL is in `queries.ts`.
+ */
+import { sql } from 'drizzle-orm';
 
-import { productSummaryColumns, toProductSummary, type ProductSummary } from '@/catalog';
-import { categories, products } from '@/catalog/tables';
-import { productEmbeddings } from '@/search/tables';
-import type { Db, Queryable } from '@/platform/db';
+import type { ProductSummary } from '@/catalog';
+import { products } from '@/catalog/tables';
+import type { Db } from '@/platform/db';
 import { describeError, type Logger } from '@/platform/logger';
 import { pageMeta, type PageMeta } from '@/platform/pagination';
 import { withTimeout } from '@/platform/timeout';
 import { LruCache } from '@/search/cache';
 import type { Embedder } from '@/search/embedder';
+import { findHybridMatches, findKeywordMatches, findSemanticMatches, round, type Scope, type SemanticInput } from '@/search/queries';
 import type { AiSearchQuery, AiSearchResult, KeywordSearchQuery, ResponseMode } from '@/search/schema';
+import { productEmbeddings } from '@/search/tables';
 
 /** Reciprocal-rank-fusion constant (the usual k = 60): damps the weight of the very top ranks. */
 const RRF_K = 60;
@@ -25,9 +30,6 @@ const EMBEDDING_TTL_MS = 60 * 60_000;
 const RESULT_TTL_MS = 10 * 60_000;
 /** How long an isolate trusts the catalog version it read: the most a cached list can lag a write. */
 const VERSION_TTL_MS = 2_000;
-const MAX_PREFIX_TOKENS = 8;
-/** pgvector's HNSW candidate list for a query; raised to the requested limit when that is larger. */
-export const HNSW_EF_SEARCH = 100;
 
 export interface SearchCaches {
   embeddings: LruCache<number[]>;
@@ -62,149 +64,8 @@ export interface SearchDeps {
   hybridDepthRatio?: number;
 }
 
-interface Scope {
-  categoryId?: number | undefined;
-  sellerId?: string | undefined;
-}
-
 /** Trim, lower-case and collapse whitespace: the cache key of a query. */
 export const normalizeQuery = (q: string) => q.trim().toLowerCase().replace(/\s+/g, ' ');
-
-/** ACTIVE products, optionally in a category (or one of its children — the tree has two levels) and of one seller. */
-function scopeConditions(scope: Scope): SQL[] {
-  const conditions: SQL[] = [eq(products.status, 'ACTIVE')];
-  if (scope.categoryId !== undefined) {
-    const { categoryId } = scope;
-    conditions.push(
-      inArray(
-        products.categoryId,
-        sql`(select ${categories.id} from ${categories} where ${categories.id} = ${categoryId} or ${categories.parentId} = ${categoryId})`,
-      ),
-    );
-  }
-  if (scope.sellerId !== undefined) conditions.push(eq(products.sellerId, scope.sellerId));
-  return conditions;
-}
-
-/** `wire:* & head:*` for partial words as typed ("wire head" finds "wireless headphones"); null when nothing is left. */
-export function prefixTsQuery(q: string): string | null {
-  const tokens = q
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .match(/[a-z0-9]+/g);
-  if (!tokens) return null;
-  return tokens
-    .slice(0, MAX_PREFIX_TOKENS)
-    .map((token) => `${token}:*`)
-    .join(' & ');
-}
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/**
- * The query for one page of keyword hits: Postgres full text (`websearch_to_tsquery`, english stemming) OR a
- * prefix query OR a name substring, ACTIVE only. Rank = text rank × (1 + avgRating/5 × 0.2 +
- * min(soldCount, 50)/50 × 0.1); the text rank is the best of the full-text rank, 0.9 × the prefix
- * rank and a small constant for a bare name match, so partial words still sort below whole ones.
- */
-function keywordQuery(db: Queryable, input: Scope & { q: string; limit: number; offset: number }) {
-  const q = input.q.trim();
-  const web = sql`websearch_to_tsquery('english', ${q})`;
-  const prefix = prefixTsQuery(q);
-  const prefixTs = prefix === null ? null : sql`to_tsquery('english', ${prefix})`;
-  const pattern = `%${escapeLike(q)}%`;
-
-  const match = and(
-    or(
-      sql`${products.searchTsv} @@ ${web}`,
-      prefixTs ? sql`${products.searchTsv} @@ ${prefixTs}` : undefined,
-      ilike(products.name, pattern),
-    )!,
-    ...scopeConditions(input),
-  )!;
-  const textRank = sql`greatest(
-    ts_rank(${products.searchTsv}, ${web}),
-    ${prefixTs ? sql`0.9 * ts_rank(${products.searchTsv}, ${prefixTs})` : sql`0`},
-    case when ${products.name} ilike ${pattern} then 0.01 else 0 end)`;
-  const rank = sql<number>`(${textRank}) * (1 + coalesce(${products.avgRating}, 0) / 5 * 0.2 + least(${products.soldCount}, 50) / 50.0 * 0.1)`.mapWith(Number);
-
-  const page = db
-    .select({ ...productSummaryColumns, rank, total: sql<number>`count(*) over ()`.mapWith(Number) })
-    .from(products)
-    .leftJoin(categories, eq(categories.id, products.categoryId))
-    .where(match)
-    .orderBy(desc(rank), asc(products.id))
-    .limit(input.limit)
-    .offset(input.offset);
-  return { page, match };
-}
-
-type KeywordRow = Awaited<ReturnType<typeof keywordQuery>['page']>[number];
-const keywordResult = (rows: KeywordRow[]) => ({ items: rows.map(toProductSummary), scores: rows.map((row) => round(row.rank)) });
-
-/** One page of keyword hits ({@link keywordQuery}) with the total; a second count query only for a page past the end. */
-async function findKeywordMatches(
-  db: Queryable,
-  input: Scope & { q: string; limit: number; offset: number },
-): Promise<{ items: ProductSummary[]; scores: number[]; total: number }> {
-  const { page, match } = keywordQuery(db, input);
-  const rows = await page;
-  let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && input.offset > 0) {
-    const [counted] = await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(products).where(match);
-    total = counted?.total ?? 0;
-  }
-  return { ...keywordResult(rows), total };
-}
-
-/**
- * Nearest ACTIVE products to `vector` by cosine distance (HNSW), only vectors of the same model,
- * only those at least `minSimilarity` alike — unrelated queries get nothing, not the nearest junk.
- */
-function semanticQuery(db: Db, input: SemanticInput) {
-  const distance = cosineDistance(productEmbeddings.embedding, input.vector.map((value) => Math.round(value * 1e7) / 1e7));
-  return db
-    .select({ ...productSummaryColumns, distance: sql<number>`${distance}`.mapWith(Number) })
-    .from(productEmbeddings)
-    .innerJoin(products, eq(products.id, productEmbeddings.productId))
-    .leftJoin(categories, eq(categories.id, products.categoryId))
-    .where(and(eq(productEmbeddings.model, input.model), sql`${distance} <= ${1 - input.minSimilarity}`, ...scopeConditions(input)))
-    .orderBy(distance)
-    .limit(input.limit);
-}
-
-type SemanticInput = Scope & { vector: number[]; model: string; limit: number; minSimilarity: number };
-type SemanticHit = { item: ProductSummary; similarity: number };
-
-/**
- * An HNSW scan yields at most `ef_search` (default 40) rows before filters; widen it to the limit and let
- * pgvector ≥ 0.8 keep scanning while filters (status, category, seller, model) discard candidates.
- * Both settings are transaction-local: they go first in a Neon HTTP batch, which is one transaction.
- */
-const hnswSettings = (db: Db, limit: number) =>
-  db.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, limit))}, true), set_config('hnsw.iterative_scan', 'strict_order', true)`);
-
-const semanticHits = (rows: Awaited<ReturnType<typeof semanticQuery>>): SemanticHit[] =>
-  rows.map((row) => ({ item: toProductSummary(row), similarity: 1 - row.distance }));
-
-async function findSemanticMatches(db: Db, input: SemanticInput): Promise<SemanticHit[]> {
-  if (input.vector.every((value) => value === 0)) return [];
-  const [, rows] = await db.batch([hnswSettings(db, input.limit), semanticQuery(db, input)]);
-  return semanticHits(rows);
-}
-
-/** Hybrid's two lists in one round trip: the HNSW settings, the vector query and the keyword query in one batch. */
-async function findHybridMatches(
-  db: Db,
-  keyword: Scope & { q: string; limit: number },
-  semantic: SemanticInput,
-): Promise<{ keyword: { items: ProductSummary[] }; semantic: SemanticHit[] }> {
-  const keywordPage = keywordQuery(db, { ...keyword, offset: 0 }).page;
-  if (semantic.vector.every((value) => value === 0)) return { keyword: keywordResult(await keywordPage), semantic: [] };
-  const [, vectorRows, keywordRows] = await db.batch([hnswSettings(db, semantic.limit), semanticQuery(db, semantic), keywordPage]);
-  return { keyword: keywordResult(keywordRows), semantic: semanticHits(vectorRows) };
-}
 
 /** Re-rank: 0.75·similarity + 0.15·avgRating/5 + 0.10·soldCount/maxSold (max over the candidates). */
 export function rerankSemantic(candidates: { item: ProductSummary; similarity: number }[]): { item: ProductSummary; score: number }[] {
@@ -247,7 +108,6 @@ async function hybridCandidates(
   return understood ? fuseRankings([found.keyword.items, found.semantic.map((hit) => hit.item)]) : [];
 }
 
-const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
 
 /**
