@@ -31,8 +31,8 @@ import { ROOT } from '../scripts/lib/platform.ts';
 import type { FlashResult } from './sim/calibration.ts';
 
 const PORT = Number(process.env.BENCH_PORT ?? 8817);
-export const FLASH_UNITS = 500;
-export const FLASH_BUYERS = 2000;
+const FLASH_UNITS = 500;
+const FLASH_BUYERS = 2000;
 /**
  * Requests in flight at once (`BENCH_FLASH_CONNECTIONS`). All buyers arrive at once and queue in arrival order for a
  * connection: wrangler's local proxy drops connections ("Network connection lost") when 2,000 open together, which
@@ -62,7 +62,7 @@ export interface FlashScenario {
   buy?: (ctx: FlashContext, i: number) => Promise<Answer>;
 }
 
-export const FLASH_SCENARIOS: FlashScenario[] = [
+const FLASH_SCENARIOS: FlashScenario[] = [
   { name: 'N = 1', shards: 1, description: 'one StockDO holds all units (the default for every product)' },
   { name: 'N = 8', shards: 8, description: '8 stock shards of 62–63 units; a buyer starts at its home shard and borrows from the others' },
 ];
@@ -209,7 +209,7 @@ async function measureFloor(baseUrl: string): Promise<{ p95: number; perSecond: 
 }
 
 /** Starts a fresh shop, runs every scenario in order, prints and writes the report. */
-export async function runFlashBench(scenarios: readonly FlashScenario[] = FLASH_SCENARIOS): Promise<boolean> {
+async function runFlashBench(scenarios: readonly FlashScenario[] = FLASH_SCENARIOS): Promise<boolean> {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'shop-bench-flash-'));
   try {
     console.log('starting the shop with a fresh data folder…');

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import { z } from 'zod';
 
-export const flashResultSchema = z.object({
+const flashResultSchema = z.object({
   /** Stock calls per second one shard answered (reserve, commit, release, borrow). */
   perShardRequestsPerSecond: z.number().positive(),
   shards: z.number().int().positive(),

@@ -6,7 +6,7 @@
 import { delay, exponential, hold, percentile, Resource, runSteps, seededRandom, Simulation, span, type Step } from './engine.ts';
 
 /** Documented limits (docs/scale.md cites each one). */
-export const LIMITS = {
+const LIMITS = {
   /** Durable Objects: soft limit of 1,000 requests per second per object. */
   durableObjectRequestsPerSecond: 1000,
   /** Queues: per-queue message throughput. */
@@ -175,7 +175,7 @@ function transaction(c: Components, profile: Profile, n: number): Step {
  * overloaded component refuses it: a 503 the buyer may retry) and the saga after it (its messages wait in the
  * queues' backlog instead, as Queues keep them until a consumer is free).
  */
-export function checkoutSteps(c: Components, profile: Profile, route: { product: number; shard: number; partition: number }): { request: Step[]; saga: Step[] } {
+function checkoutSteps(c: Components, profile: Profile, route: { product: number; shard: number; partition: number }): { request: Step[]; saga: Step[] } {
   const { request, payment, order } = PER_CHECKOUT;
   const shard = c.shard(route.product, route.shard);
   const stockCall = [delay(profile.doRttMs), hold(shard, 1000 / profile.shardRequestsPerSecond)];
@@ -214,7 +214,7 @@ export interface SimOptions {
 }
 
 /** A measured window of at least 2 s and 20,000 arrivals (Poisson noise under 1 %), after a 2 s warm-up. */
-export function defaultWindow(offered: number): Required<Omit<SimOptions, 'seed'>> {
+function defaultWindow(offered: number): Required<Omit<SimOptions, 'seed'>> {
   const warmupMs = 2000;
   return { warmupMs, durationMs: warmupMs + Math.max(2000, (20_000 / offered) * 1000) };
 }

@@ -52,7 +52,7 @@ export function realOrderDeps(overrides: Partial<OrderConsumerDeps> = {}) {
 }
 
 /** A simulated gateway whose mode can be switched between deliveries; counts charges and refunds. */
-export function switchableGateway(initial: SimulatedMode = { kind: 'success' }) {
+function switchableGateway(initial: SimulatedMode = { kind: 'success' }) {
   const state = { mode: initial, charges: 0, refunds: 0 };
   const gateway: PaymentGateway = {
     charge: (request) => {

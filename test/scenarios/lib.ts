@@ -69,7 +69,7 @@ export const ADMIN = { email: 'admin@example.com', password: 'Admin@123' };
 
 export const HCM_ADDRESS = { street: '268 Ly Thuong Kiet', city: 'Ho Chi Minh City', state: 'HCM', country: 'Vietnam', zipCode: '700000' };
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` every `intervalMs` until it returns a value or `timeoutMs` passes. */
 export async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 1_000): Promise<T | undefined> {

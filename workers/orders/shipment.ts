@@ -1,8 +1,6 @@
 import { carrierName, KNOWN_CARRIERS, trackingNumber } from '@contract/orders';
 import { z } from '@hono/zod-openapi';
 
-export { KNOWN_CARRIERS };
-
 /** Carriers whose public tracking page we can link to; any other carrier name is shown as typed, without a link. */
 const TRACKING_PAGES: Record<string, (trackingNumber: string) => string> = {
   ups: (n) => `https://www.ups.com/track?tracknum=${n}`,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { JsonSchema } from '@test/security/support/openapi';
 
 /** Strings an attacker sends to look for SQL, HTML, template or path handling mistakes. */
-export const INJECTION_STRINGS = [
+const INJECTION_STRINGS = [
   "'; DROP TABLE users; --",
   "' OR '1'='1' --",
   '<script>alert(1)</script>',
@@ -41,7 +41,7 @@ function typeOf(schema: JsonSchema): string | undefined {
 }
 
 /** A value that satisfies (or nearly satisfies) a JSON Schema: the base of the mutated bodies. */
-export function validLooking(schema: JsonSchema, name = ''): fc.Arbitrary<unknown> {
+function validLooking(schema: JsonSchema, name = ''): fc.Arbitrary<unknown> {
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const union = schema.anyOf ?? schema.oneOf;

@@ -8,7 +8,7 @@ import { cacheSessionLookups, fuzzOptions, inBatches, send, verdict, withoutRate
 import { fillPath, isWrite, loadOperations, opName, type JsonSchema, type Operation } from '@test/security/support/openapi';
 
 /** Fixed so a failure reproduces: the route's index in the OpenAPI document is added per route. */
-export const FUZZ_SEED = 20_261_125;
+const FUZZ_SEED = 20_261_125;
 const RUNS_PER_ROUTE = 1000;
 /**
  * Bodies the route would accept (and ids of a valid format) reach the database or password hashing; the

@@ -9,11 +9,11 @@ import type { FuzzBody } from '@test/security/support/arbitraries';
 import { createUserWithToken } from '@test/support/identity';
 
 /** The whole app, in process: far faster than `SELF.fetch`, same middleware and routers. */
-export const app = createApp();
+const app = createApp();
 
 let ipCounter = 0;
 /** A new client address per request, so the shared per-IP limiters measure nothing but the test that wants them. */
-export const freshIp = () => {
+const freshIp = () => {
   ipCounter += 1;
   return `172.${16 + ((ipCounter >> 16) & 15)}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 };
@@ -84,7 +84,7 @@ const LEAK_PATTERNS: [string, RegExp][] = [
 ];
 
 /** Returns the name of the first leak found in an answer body, if any. */
-export function findLeak(text: string): string | undefined {
+function findLeak(text: string): string | undefined {
   return LEAK_PATTERNS.find(([, pattern]) => pattern.test(text))?.[0];
 }
 
@@ -100,7 +100,7 @@ function withoutEchoedFieldNames(answer: Answer): string {
 }
 
 /** Checks the one error envelope `{success:false,error:{code,message,details?,requestId}}`. */
-export function envelopeProblem(answer: Answer): string | undefined {
+function envelopeProblem(answer: Answer): string | undefined {
   const body = answer.json as { success?: unknown; error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | undefined;
   if (!body || typeof body !== 'object') return 'body is not a JSON object';
   if (body.success !== false) return 'success is not false';

@@ -56,7 +56,7 @@ interface OpenApiDocument {
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-export const WRITE_METHODS: readonly Operation['method'][] = ['post', 'put', 'patch', 'delete'];
+const WRITE_METHODS: readonly Operation['method'][] = ['post', 'put', 'patch', 'delete'];
 
 function resolveRefs(schema: JsonSchema, components: Record<string, JsonSchema>, depth = 0): JsonSchema {
   if (depth > 12) return {};
