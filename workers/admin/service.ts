@@ -10,7 +10,7 @@ import { listAuditLog, recordAdminAction, type AuditActor } from '@/platform/aud
 import { amountToCents, centsToAmount } from '@contract/money';
 import { categories, products } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
-import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix, sha256Hex, sixDigitCode, verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity';
+import { accountKeyOf, allLoginFailuresOf, deleteLoginRecords, pairKeyPrefix, sha256Hex, sixDigitCode, verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity';
 import { emailVerifications, loginAttempts, userProfiles, users, type UserRole } from '@/identity/tables';
 import { shortOrderNumber } from '@/notifications';
 import { orderSummaryColumns, toOrderResponse } from '@/orders';
@@ -293,10 +293,7 @@ export async function unlockUser(env: AppEnv, actor: AuditActor, userId: string)
     const user = await findUser(tx, userId);
     const email = user.email.toLowerCase();
     const accountKey = await accountKeyOf(email);
-    const cleared = await tx
-      .delete(loginAttempts)
-      .where(allLoginFailuresOf(email, await pairKeyPrefix(email), accountKey))
-      .returning({ email: loginAttempts.email, failures: loginAttempts.failures, lockedUntil: loginAttempts.lockedUntil });
+    const cleared = await deleteLoginRecords(tx, allLoginFailuresOf(email, await pairKeyPrefix(email), accountKey)).returning({ email: loginAttempts.email, failures: loginAttempts.failures, lockedUntil: loginAttempts.lockedUntil });
     const own = cleared.find((row) => row.email === email);
     const ceiling = cleared.find((row) => row.email === accountKey);
     const before = {

@@ -1,9 +1,9 @@
-import { eq, inArray, like, or, sql } from 'drizzle-orm';
+import { eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 
 import { loginAttempts } from '@/identity/tables';
 import { sha256Hex } from '@/identity/secrets';
 import { addressKey } from '@/platform/client-address';
-import type { Db } from '@/platform/db';
+import type { Db, Queryable } from '@/platform/db';
 
 /**
  * Login guard. Failures are counted twice in `login_attempts`: once per
@@ -175,7 +175,8 @@ export type LoginReservation = { admitted: true; email: AttemptRecord; pair: Att
  * the limit (re)starts a 15-minute lock). Returns the two records as they are now. Counting first is what stops a
  * burst of parallel guesses from all passing the gate before any of them is recorded; a correct password then
  * clears the records with {@link clearLoginFailures}. The three keys are distinct rows, so the statement's parts
- * never write one row twice.
+ * never write one row twice, and it takes their locks in the order of {@link deleteLoginRecords}: the throttle
+ * (the second part waits for its answer), then the email, then the pair.
  */
 export async function reserveLoginAttempt(db: Db, keys: LoginKeys, now: Date): Promise<LoginReservation> {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
@@ -219,13 +220,30 @@ export function admitReservedAttempt(gate: LoginGate, pair: AttemptRecord, now: 
 
 /** A correct password clears the email's record, this address's pair record and the account throttle. */
 export async function clearLoginFailures(db: Db, keys: LoginKeys): Promise<void> {
-  await db.delete(loginAttempts).where(inArray(loginAttempts.email, [keys.emailKey, keys.pairKey, keys.accountKey]));
+  await deleteLoginRecords(db, inArray(loginAttempts.email, [keys.emailKey, keys.pairKey, keys.accountKey]));
+}
+
+/** A key's place in the lock order: the account throttle, then the email, then pair and code records. */
+const lockRank = sql`case when ${loginAttempts.email} like 'account:%' then 0 when ${loginAttempts.email} like 'pair:%' or ${loginAttempts.email} like 'code:%' then 2 else 1 end`;
+
+/**
+ * Deletes the login records `where` picks, locking them first in the one order every statement that writes
+ * several of them follows: the account throttle, then the email, then pair and code records, each group by key —
+ * the order {@link reserveLoginAttempt} takes them in. Deleted in whatever order a scan finds them, a delete and a
+ * reservation of one account could each hold a row the other waits for: a deadlock, which Postgres ends by
+ * failing one of them. The caller adds `returning` when it needs the rows.
+ */
+export function deleteLoginRecords(q: Queryable, where: SQL) {
+  // Both clients build the same SQL; the cast only picks one overload of the builders.
+  const db = q as Db;
+  const locked = db.$with('locked').as(db.select({ key: loginAttempts.email }).from(loginAttempts).where(where).orderBy(lockRank, loginAttempts.email).for('update'));
+  return db.with(locked).delete(loginAttempts).where(inArray(loginAttempts.email, db.select({ key: locked.key }).from(locked)));
 }
 
 /**
  * Every login record of one email (its own, all its pairs and the account throttle): a password reset proves
  * ownership and clears them — the "unlock by the reset e-mail".
  */
-export function allLoginFailuresOf(email: string, pairPrefix: string, accountKey: string) {
-  return or(sql`${loginAttempts.email} = ${email}`, sql`${loginAttempts.email} = ${accountKey}`, like(loginAttempts.email, `${pairPrefix}%`));
+export function allLoginFailuresOf(email: string, pairPrefix: string, accountKey: string): SQL {
+  return or(sql`${loginAttempts.email} = ${email}`, sql`${loginAttempts.email} = ${accountKey}`, like(loginAttempts.email, `${pairPrefix}%`))!;
 }

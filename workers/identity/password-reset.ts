@@ -3,7 +3,7 @@ import { and, eq, isNull, or, sql } from 'drizzle-orm';
 
 import type { EmailMessage } from '@/identity/email';
 import { byEmail, consumeAttempt, cooldown, findActiveUser, RESEND_COOLDOWN_MS, sendLater, storeOneTimeSecret, type IdentityDeps } from '@/identity/accounts';
-import { accountKeyOf, allLoginFailuresOf, pairKeyPrefix } from '@/identity/lockout';
+import { accountKeyOf, allLoginFailuresOf, deleteLoginRecords, pairKeyPrefix } from '@/identity/lockout';
 import { withPasswordSlot } from '@/identity/overload';
 import { hashPassword } from '@/identity/password';
 import type { ResetPasswordInput } from '@/identity/schema';
@@ -72,7 +72,7 @@ async function applyPasswordReset(deps: IdentityDeps, input: ResetPasswordInput,
       .returning({ id: users.id, sessionVersion: users.sessionVersion });
     if (!user) return false;
     await revokeAllRefreshTokens(tx, user.id, now);
-    await tx.delete(loginAttempts).where(or(allLoginFailuresOf(input.email, pairPrefix, accountKey), eq(loginAttempts.email, throttleKey)));
+    await deleteLoginRecords(tx, or(allLoginFailuresOf(input.email, pairPrefix, accountKey), eq(loginAttempts.email, throttleKey))!);
     await tx.delete(emailVerifications).where(eq(emailVerifications.email, input.email));
     return user;
   });

@@ -1,7 +1,7 @@
 import { like, sql } from 'drizzle-orm';
 
 import type { AppEnv } from '@/env';
-import { ACCOUNT_THROTTLE, LOCKOUT_WINDOW_MS } from '@/identity/lockout';
+import { ACCOUNT_THROTTLE, deleteLoginRecords, LOCKOUT_WINDOW_MS } from '@/identity/lockout';
 import { emailVerifications, loginAttempts, passwordResets, refreshTokens } from '@/identity/tables';
 import { createDb } from '@/platform/db';
 
@@ -26,12 +26,10 @@ export async function pruneIdentityData(env: AppEnv, now: Date): Promise<{ refre
       .returning({ id: refreshTokens.id }),
     db.delete(emailVerifications).where(sql`${emailVerifications.expiresAt} < ${nowText}::timestamptz`).returning({ email: emailVerifications.email }),
     db.delete(passwordResets).where(sql`${passwordResets.expiresAt} < ${nowText}::timestamptz`).returning({ email: passwordResets.email }),
-    db
-      .delete(loginAttempts)
-      .where(
-        sql`(case when ${like(loginAttempts.email, 'account:%')} then ${loginAttempts.firstFailureAt} <= ${accountWindowStart}::timestamptz else ${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz end) and (${loginAttempts.lockedUntil} is null or ${loginAttempts.lockedUntil} <= ${nowText}::timestamptz)`,
-      )
-      .returning({ email: loginAttempts.email }),
+    deleteLoginRecords(
+      db,
+      sql`(case when ${like(loginAttempts.email, 'account:%')} then ${loginAttempts.firstFailureAt} <= ${accountWindowStart}::timestamptz else ${loginAttempts.firstFailureAt} <= ${windowStart}::timestamptz end) and (${loginAttempts.lockedUntil} is null or ${loginAttempts.lockedUntil} <= ${nowText}::timestamptz)`,
+    ).returning({ email: loginAttempts.email }),
   ]);
   return { refreshTokens: tokens.length, codes: codes.length, resets: resets.length, loginAttempts: attempts.length };
 }
