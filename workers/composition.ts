@@ -16,9 +16,10 @@ import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer'
 import { publishOutboxRows } from '@/orders/outbox';
 import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/payment-events';
 import { runScheduledMaintenance } from '@/orders/scheduled';
+import { paymentFacts } from '@/payments';
 import { consumeOrderEvents } from '@/payments/consumer';
 import { createStripeIntent, gatewayFromEnv, type PaymentGateway } from '@/payments/gateway';
-import type { PaymentEvent } from '@/payments/messages';
+import type { PaymentEvent } from '@/orders/messages';
 import { reconcileStuckPayments, retrieveStripeIntent, simulatedIntentLookup, type IntentLookup } from '@/payments/reconcile';
 import type { IntentPort, PaidOrderPort, PaymentDeps } from '@/payments/service';
 import { createSimulatedIntent } from '@/payments/simulator';
@@ -82,6 +83,7 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
     },
     commissionBps: commissionBpsFromEnv(env.PLATFORM_COMMISSION_BPS),
     returnSummaries,
+    payments: paymentFacts,
     orderEvents: sagaQueue(env, 'order-events'),
     logger: logger ?? loggerFor(env, { domain: 'orders' }),
   };

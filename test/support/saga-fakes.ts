@@ -4,6 +4,7 @@ import type { OrderConsumerDeps } from '@/orders/consumer';
 import type { CartPort, StockLine, StockPort } from '@/orders/model';
 import { createDb, withTransaction } from '@/platform/db';
 import { AppError } from '@/platform/errors';
+import { paymentFacts } from '@/payments';
 import { returnSummaries } from '@/returns';
 import type { Logger } from '@/platform/logger';
 import type { QueueMessage } from '@/platform/queue-consumer';
@@ -107,6 +108,7 @@ export function fakeOrderDeps(overrides: Partial<OrderConsumerDeps> = {}) {
     orderEvents: orderEvents.asQueue(),
     logger: quietLogger(),
     returnSummaries,
+    payments: paymentFacts,
     ...overrides,
   };
   return { deps, stock, cart, orderEvents };

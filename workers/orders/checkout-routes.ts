@@ -77,6 +77,6 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
         request: { params: checkoutIdParamsSchema },
         responses: { 200: jsonContent(checkoutEnvelope, 'Checkout'), ...errorResponses(400, 401, 403, 404) },
       }),
-      async (c) => c.json({ success: true as const, data: await getCheckout(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+      async (c) => c.json({ success: true as const, data: await getCheckout(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id) }, 200),
     );
 }
