@@ -8,8 +8,8 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { createAdminRouter } from '@/admin/routes';
-import { cartRouter } from '@/cart/routes';
-import { emailSenderFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
+import { createCartRouter } from '@/cart/routes';
+import { cartDepsFromEnv, emailSenderFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
@@ -168,7 +168,7 @@ function mountRoutes(app: AppRouter) {
     createReviewsRouter({ findDeliveredPurchase }),
     createSearchRouter(searchDepsFromEnv),
     launchesRouter,
-    cartRouter,
+    createCartRouter(cartDepsFromEnv),
     createOrdersRouter(orderDepsFromEnv),
     createCheckoutsRouter(orderDepsFromEnv),
     notificationsRouter,

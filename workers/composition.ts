@@ -5,8 +5,9 @@
  * (workers/index.ts) get their collaborators here; tests take the same factories and override a field
  * (`{ ...orderDepsFromEnv(env), stock: fake }`). Nothing but the composition layer imports this file.
  */
-import { cartStub, removeOrderedFromCart } from '@/cart';
-import { commitStock, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
+import { removeOrderedFromCart } from '@/cart';
+import type { CartDeps } from '@/cart/service';
+import { commitStock, getCartProducts, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
 import { getConfig, type AppEnv } from '@/env';
 import type { MakeIdentityDeps } from '@/identity/accounts';
 import { createEmailSender } from '@/identity/email';
@@ -60,6 +61,17 @@ export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) =>
   emailCooldown: async (key) => (await env.EMAIL_RATE_LIMITER.limit({ key })).success,
 });
 
+// ── cart ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The shopper's CartDO: one per user id, so a cart follows the account across logins and devices. */
+export const cartStubFromEnv = (env: AppEnv, userId: string) => env.CART_DO.get(env.CART_DO.idFromName(userId));
+
+/** One shopper's cart: their CartDO and the catalog's live rows for its lines. */
+export function cartDepsFromEnv(env: AppEnv, userId: string): CartDeps {
+  const db = createDb(env);
+  return { cart: cartStubFromEnv(env, userId), products: (ids) => getCartProducts(db, ids), now: () => new Date() };
+}
+
 // ── orders ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
@@ -77,9 +89,9 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
     },
     cart: {
       removeOrdered: async (userId, orderId, items) => {
-        await removeOrderedFromCart(env, userId, orderId, items);
+        await removeOrderedFromCart(cartStubFromEnv(env, userId), orderId, items);
       },
-      lines: async (userId) => (await cartStub(env, userId).getCart()).lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+      lines: async (userId) => (await cartStubFromEnv(env, userId).getCart()).lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     },
     commissionBps: commissionBpsFromEnv(env.PLATFORM_COMMISSION_BPS),
     returnSummaries,

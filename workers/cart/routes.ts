@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 
 import { addCartItemSchema, cartItemParamsSchema, cartSchema, updateCartItemSchema } from '@/cart/schema';
-import { addToCart, cartDeps, clearCart, getCart, removeCartItem, setCartItemQuantity } from '@/cart/service';
+import { addToCart, clearCart, getCart, removeCartItem, setCartItemQuantity, type MakeCartDeps } from '@/cart/service';
 import { currentUser, requireAuth } from '@/identity';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
@@ -60,28 +60,30 @@ const clear = createRoute({
   responses: { 204: { description: 'Emptied' }, ...errorResponses(401, 403, 429) },
 });
 
-export const cartRouter = createRouter()
-  .openapi(get, async (c) => {
-    const user = currentUser(c);
-    return c.json({ success: true as const, data: await getCart(cartDeps(c.env, user.id), user.id) }, 200);
-  })
-  .openapi(addItem, async (c) => {
-    const user = currentUser(c);
-    return c.json({ success: true as const, data: await addToCart(cartDeps(c.env, user.id), user, c.req.valid('json')) }, 201);
-  })
-  .openapi(updateItem, async (c) => {
-    const user = currentUser(c);
-    const { productId } = c.req.valid('param');
-    const data = await setCartItemQuantity(cartDeps(c.env, user.id), user, productId, c.req.valid('json').quantity);
-    return c.json({ success: true as const, data }, 200);
-  })
-  .openapi(removeItem, async (c) => {
-    const user = currentUser(c);
-    await removeCartItem(cartDeps(c.env, user.id), user.id, c.req.valid('param').productId);
-    return c.body(null, 204);
-  })
-  .openapi(clear, async (c) => {
-    const user = currentUser(c);
-    await clearCart(cartDeps(c.env, user.id), user.id);
-    return c.body(null, 204);
-  });
+/** The cart's routes, with each shopper's collaborators from `makeDeps` (the composition root's `cartDepsFromEnv`). */
+export const createCartRouter = (makeDeps: MakeCartDeps) =>
+  createRouter()
+    .openapi(get, async (c) => {
+      const user = currentUser(c);
+      return c.json({ success: true as const, data: await getCart(makeDeps(c.env, user.id), user.id) }, 200);
+    })
+    .openapi(addItem, async (c) => {
+      const user = currentUser(c);
+      return c.json({ success: true as const, data: await addToCart(makeDeps(c.env, user.id), user, c.req.valid('json')) }, 201);
+    })
+    .openapi(updateItem, async (c) => {
+      const user = currentUser(c);
+      const { productId } = c.req.valid('param');
+      const data = await setCartItemQuantity(makeDeps(c.env, user.id), user, productId, c.req.valid('json').quantity);
+      return c.json({ success: true as const, data }, 200);
+    })
+    .openapi(removeItem, async (c) => {
+      const user = currentUser(c);
+      await removeCartItem(makeDeps(c.env, user.id), user.id, c.req.valid('param').productId);
+      return c.body(null, 204);
+    })
+    .openapi(clear, async (c) => {
+      const user = currentUser(c);
+      await clearCart(makeDeps(c.env, user.id), user.id);
+      return c.body(null, 204);
+    });
