@@ -9,9 +9,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { createAdminRouter } from '@/admin/routes';
 import { createCartRouter } from '@/cart/routes';
-import { cartDepsFromEnv, emailSenderFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
+import { cartDepsFromEnv, emailSenderFromEnv, imageBucketFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
-import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
+import { createImagesRouter, IMAGE_UPLOAD_PATH } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
 import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
@@ -164,7 +164,7 @@ function mountRoutes(app: AppRouter) {
     categoriesRouter,
     productsRouter,
     inventoryRouter,
-    imagesRouter,
+    createImagesRouter(imageBucketFromEnv),
     createReviewsRouter({ findDeliveredPurchase }),
     createSearchRouter(searchDepsFromEnv),
     launchesRouter,

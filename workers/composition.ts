@@ -72,6 +72,11 @@ export function cartDepsFromEnv(env: AppEnv, userId: string): CartDeps {
   return { cart: cartStubFromEnv(env, userId), products: (ids) => getCartProducts(db, ids), now: () => new Date() };
 }
 
+// ── catalog ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The R2 bucket product images are uploaded to and served from. */
+export const imageBucketFromEnv = (env: AppEnv) => env.IMAGES;
+
 // ── orders ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
