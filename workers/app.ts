@@ -9,14 +9,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { createAdminRouter } from '@/admin/routes';
 import { createCartRouter } from '@/cart/routes';
-import { cartDepsFromEnv, emailSenderFromEnv, imageBucketFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
+import { cartDepsFromEnv, emailSenderFromEnv, imageBucketFromEnv, launchDepsFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { createImagesRouter, IMAGE_UPLOAD_PATH } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
 import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { createIdentityRouter } from '@/identity/routes';
-import { launchesRouter } from '@/launches/routes';
+import { createLaunchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
 import { notificationsRouter } from '@/notifications/routes';
@@ -167,7 +167,7 @@ function mountRoutes(app: AppRouter) {
     createImagesRouter(imageBucketFromEnv),
     createReviewsRouter({ findDeliveredPurchase }),
     createSearchRouter(searchDepsFromEnv),
-    launchesRouter,
+    createLaunchesRouter(launchDepsFromEnv),
     createCartRouter(cartDepsFromEnv),
     createOrdersRouter(orderDepsFromEnv),
     createCheckoutsRouter(orderDepsFromEnv),

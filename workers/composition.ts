@@ -9,8 +9,12 @@ import { removeOrderedFromCart } from '@/cart';
 import type { CartDeps } from '@/cart/service';
 import { commitStock, getCartProducts, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
 import { getConfig, type AppEnv } from '@/env';
+import { signScopedToken, verifyScopedToken } from '@/identity';
 import type { MakeIdentityDeps } from '@/identity/accounts';
 import { createEmailSender } from '@/identity/email';
+import type { AdmissionDeps } from '@/launches';
+import { botCheckFromEnv } from '@/launches/bot-check';
+import { ADMISSION_AUDIENCE, type LaunchDeps } from '@/launches/service';
 import { commissionBpsFromEnv } from '@/marketplace';
 import { payoutProviderFromEnv, type PayoutDeps } from '@/marketplace/payouts';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
@@ -77,6 +81,29 @@ export function cartDepsFromEnv(env: AppEnv, userId: string): CartDeps {
 /** The R2 bucket product images are uploaded to and served from. */
 export const imageBucketFromEnv = (env: AppEnv) => env.IMAGES;
 
+// ── launches ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A launch's WaitingRoomDO and the admission tokens it hands out (signed with the shop's key, their own audience). */
+export const admissionDepsFromEnv = (env: AppEnv): AdmissionDeps => ({
+  waitingRoom: (launchId) => env.WAITING_ROOM_DO.get(env.WAITING_ROOM_DO.idFromName(launchId)),
+  admissionTokens: {
+    sign: (account, claims, options) => signScopedToken(env, ADMISSION_AUDIENCE, account, claims, options),
+    verify: (token) => verifyScopedToken(env, token, ADMISSION_AUDIENCE),
+  },
+});
+
+/**
+ * The launch routes: Postgres, the waiting rooms, the `BOT_CHECK` verifier (built at a join, so a misconfigured one
+ * refuses joins, not reads) and what the SPA renders for it (from the vars only: the secret is checked at the join).
+ */
+export const launchDepsFromEnv = (env: AppEnv): LaunchDeps => ({
+  ...admissionDepsFromEnv(env),
+  db: createDb(env),
+  transaction: (fn) => withTransaction(env, fn),
+  botCheck: () => botCheckFromEnv(env),
+  botCheckView: (env.BOT_CHECK ?? 'off').trim().toLowerCase() === 'turnstile' ? { provider: 'turnstile', siteKey: env.TURNSTILE_SITE_KEY ?? '' } : null,
+});
+
 // ── orders ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
@@ -101,6 +128,7 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
     commissionBps: commissionBpsFromEnv(env.PLATFORM_COMMISSION_BPS),
     returnSummaries,
     payments: paymentFacts,
+    admissions: admissionDepsFromEnv(env),
     orderEvents: sagaQueue(env, 'order-events'),
     logger: logger ?? loggerFor(env, { domain: 'orders' }),
   };

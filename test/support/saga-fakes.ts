@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 
+import { admissionDepsFromEnv } from '@/composition';
 import type { OrderConsumerDeps } from '@/orders/consumer';
 import type { CartPort, StockLine, StockPort } from '@/orders/model';
 import { createDb, withTransaction } from '@/platform/db';
@@ -109,6 +110,7 @@ export function fakeOrderDeps(overrides: Partial<OrderConsumerDeps> = {}) {
     logger: quietLogger(),
     returnSummaries,
     payments: paymentFacts,
+    admissions: admissionDepsFromEnv(env),
     ...overrides,
   };
   return { deps, stock, cart, orderEvents };

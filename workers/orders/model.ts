@@ -9,6 +9,7 @@ import type { OrderResponse, ReturnSummary } from '@/orders/schema';
 import { toShipment } from '@/orders/shipment';
 import { orderItems, type orders, outbox } from '@/orders/tables';
 import { newId } from '@/platform/columns';
+import type { AdmissionDeps } from '@/launches';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import type { Logger } from '@/platform/logger';
 import type { TaxCalculator } from '@/tax';
@@ -48,6 +49,8 @@ export interface OrderDeps {
   returnSummaries: ReturnSummariesPort;
   /** What payments tells a checkout's and an order's answer and a checkout's status (wired by the composition root). */
   payments: PaymentFactsPort;
+  /** The launches' waiting rooms and admission tokens, for the admission gate of launched products. */
+  admissions: AdmissionDeps;
 }
 
 /** What the returns domain, above orders, tells an order's page about the order's returns. */
