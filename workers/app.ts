@@ -9,7 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { createAdminRouter } from '@/admin/routes';
 import { createCartRouter } from '@/cart/routes';
-import { cartDepsFromEnv, emailSenderFromEnv, imageBucketFromEnv, launchDepsFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
+import { cartDepsFromEnv, emailSenderFromEnv, identityDepsFromEnv, imageBucketFromEnv, launchDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv, usersDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
 import { createImagesRouter, IMAGE_UPLOAD_PATH } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
@@ -160,7 +160,7 @@ function mountRoutes(app: AppRouter) {
   // Every router under the API, in any order (mountRouters puts literal paths before parameters).
   mountRouters(app, [
     createHealthRouter({ countStaleEvents: countStaleOutboxRows }),
-    createIdentityRouter(identityDepsFromEnv),
+    createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv),
     categoriesRouter,
     productsRouter,
     inventoryRouter,

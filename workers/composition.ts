@@ -12,6 +12,7 @@ import { getConfig, type AppEnv } from '@/env';
 import { signScopedToken, verifyScopedToken } from '@/identity';
 import type { MakeIdentityDeps } from '@/identity/accounts';
 import { createEmailSender } from '@/identity/email';
+import type { MakeUsersDeps } from '@/identity/users-service';
 import type { AdmissionDeps } from '@/launches';
 import { botCheckFromEnv } from '@/launches/bot-check';
 import { ADMISSION_AUDIENCE, type LaunchDeps } from '@/launches/service';
@@ -34,6 +35,7 @@ import { signWebhookPayload } from '@/payments/webhook-signature';
 import { handleWebhookDelivery, webhookSettingsFromEnv } from '@/payments/webhooks';
 import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
+import { endLiveSessions } from '@/platform/live-events';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
 import { sagaQueue } from '@/platform/saga-queues';
@@ -63,6 +65,13 @@ export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) =>
   logger,
   defer,
   emailCooldown: async (key) => (await env.EMAIL_RATE_LIMITER.limit({ key })).success,
+});
+
+/** Profiles, addresses and user records: Postgres, and the live port that closes a demoted user's sockets. */
+export const usersDepsFromEnv: MakeUsersDeps = (env) => ({
+  db: createDb(env),
+  transaction: (fn) => withTransaction(env, fn),
+  endLiveSessions: (userId, sessionVersion) => endLiveSessions(env, userId, sessionVersion),
 });
 
 // ── cart ────────────────────────────────────────────────────────────────────────────────────────────────────────
