@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { InlineConfirm } from '@/components/ui/inline-confirm';
@@ -63,5 +63,14 @@ describe('InlineConfirm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
     rerender(<InlineConfirm label="Delete" confirmLabel="Confirm delete" pendingLabel="Deleting…" pending onConfirm={() => undefined} />);
     expect((screen.getByRole('button', { name: 'Deleting…' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('names the back-out button as asked', () => {
+    const onConfirm = vi.fn();
+    render(<InlineConfirm label="Cancel order" question="Cancel this order?" confirmLabel="Yes, cancel" keepLabel="Keep order" danger onConfirm={onConfirm} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
+    fireEvent.click(within(screen.getByRole('group', { name: 'Cancel this order?' })).getByRole('button', { name: 'Keep order' }));
+    expect(onConfirm).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Cancel order' })).toBeTruthy();
   });
 });

@@ -19,6 +19,8 @@ interface InlineConfirmProps {
   /** Red buttons for what cannot be undone; the primary colour otherwise. */
   danger?: boolean;
   disabled?: boolean;
+  /** The button that backs out. */
+  keepLabel?: string;
   /** The opening button's classes when it differs from the confirm button (a full-size secondary button). */
   triggerClassName?: string;
 }
@@ -27,7 +29,7 @@ interface InlineConfirmProps {
  * The shop's "are you sure?": the first click asks, the second acts, "Keep" backs out. Nothing irreversible is one
  * click, and the question stays in place (no dialog to trap focus in).
  */
-export function InlineConfirm({ label, name, question, confirmLabel, pendingLabel = 'Working…', onConfirm, pending = false, danger = false, disabled = false, triggerClassName }: InlineConfirmProps) {
+export function InlineConfirm({ label, name, question, confirmLabel, pendingLabel = 'Working…', onConfirm, pending = false, danger = false, disabled = false, keepLabel = 'Keep', triggerClassName }: InlineConfirmProps) {
   const [asking, setAsking] = useState(false);
   const buttonClass = `button ${danger ? 'button--danger' : 'button--primary'} button--small`;
   if (!asking) {
@@ -50,7 +52,7 @@ export function InlineConfirm({ label, name, question, confirmLabel, pendingLabe
         {pending ? pendingLabel : confirmLabel}
       </button>
       <button type="button" className="button button--secondary button--small" onClick={() => setAsking(false)}>
-        Keep
+        {keepLabel}
       </button>
     </span>
   );
