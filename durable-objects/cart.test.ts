@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { cartItems, carts } from '@/cart/tables';
 import type { CartView } from '@/cart/schema';
-import { cartStub, removeOrderedFromCart } from '@/cart/service';
+import { removeOrderedFromCart } from '@/cart/service';
+import { cartStubFromEnv } from '@/composition';
 import { createTestProduct, createTestUser, type TestUser } from '@/cart/test-fixtures';
 import { CART_TTL_MS } from '@/cart/rules';
 import { createDb } from '@/platform/db';
@@ -45,7 +46,7 @@ describe('CartDO.removeOrdered (used by ORDERS)', () => {
     const shopper = await createTestUser();
     await add(shopper, first, 3);
     await add(shopper, second, 2);
-    expect(await removeOrderedFromCart(env, shopper.id, 'order-a', [{ productId: first, quantity: 1 }, { productId: second, quantity: 2 }])).toBe(true);
+    expect(await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-a', [{ productId: first, quantity: 1 }, { productId: second, quantity: 2 }])).toBe(true);
     expect((await cartOf(shopper)).items.map((item) => [item.product_id, item.quantity])).toEqual([[first, 2]]);
   });
 
@@ -53,23 +54,23 @@ describe('CartDO.removeOrdered (used by ORDERS)', () => {
     const shopper = await createTestUser();
     await add(shopper, first, 5);
     const items = [{ productId: first, quantity: 2 }];
-    expect(await removeOrderedFromCart(env, shopper.id, 'order-b', items)).toBe(true);
-    expect(await removeOrderedFromCart(env, shopper.id, 'order-b', items)).toBe(false);
+    expect(await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-b', items)).toBe(true);
+    expect(await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-b', items)).toBe(false);
     expect((await cartOf(shopper)).items[0]!.quantity).toBe(3);
-    expect(await removeOrderedFromCart(env, shopper.id, 'order-c', items)).toBe(true);
+    expect(await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-c', items)).toBe(true);
     expect((await cartOf(shopper)).items[0]!.quantity).toBe(1);
   });
 
   it('sums duplicate items, ignores products not in the cart, and never goes below 0', async () => {
     const shopper = await createTestUser();
     await add(shopper, first, 4);
-    await removeOrderedFromCart(env, shopper.id, 'order-d', [
+    await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-d', [
       { productId: first, quantity: 1 },
       { productId: first, quantity: 1 },
       { productId: 987_654_321, quantity: 9 },
     ]);
     expect((await cartOf(shopper)).items[0]!.quantity).toBe(2);
-    await removeOrderedFromCart(env, shopper.id, 'order-e', [{ productId: first, quantity: 50 }]);
+    await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-e', [{ productId: first, quantity: 50 }]);
     expect((await cartOf(shopper)).items).toEqual([]);
   });
 
@@ -77,15 +78,15 @@ describe('CartDO.removeOrdered (used by ORDERS)', () => {
     const shopper = await createTestUser();
     await add(shopper, first, 2);
     const orderLines = [{ productId: first, quantity: 1, unitPrice: 15, productName: 'x' }];
-    expect(await removeOrderedFromCart(env, shopper.id, 'order-h', orderLines)).toBe(true);
+    expect(await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-h', orderLines)).toBe(true);
     expect((await cartOf(shopper)).items[0]!.quantity).toBe(1);
   });
 
   it('rejects malformed items before touching the cart', async () => {
     const shopper = await createTestUser();
     await add(shopper, first, 2);
-    await expect(removeOrderedFromCart(env, shopper.id, 'order-f', [{ productId: first, quantity: 0 }])).rejects.toThrow();
-    await expect(removeOrderedFromCart(env, shopper.id, '', [{ productId: first, quantity: 1 }])).rejects.toThrow();
+    await expect(removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-f', [{ productId: first, quantity: 0 }])).rejects.toThrow();
+    await expect(removeOrderedFromCart(cartStubFromEnv(env, shopper.id), '', [{ productId: first, quantity: 1 }])).rejects.toThrow();
     expect((await cartOf(shopper)).items[0]!.quantity).toBe(2);
   });
 });
@@ -95,7 +96,7 @@ describe('Postgres mirror', () => {
     const shopper = await createTestUser();
     await add(shopper, first, 2);
     await add(shopper, second, 1);
-    const stub = cartStub(env, shopper.id);
+    const stub = cartStubFromEnv(env, shopper.id);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const [row] = await mirrorCarts(shopper.id);
     expect(row).toMatchObject({ status: 'ACTIVE', userId: shopper.id });
@@ -114,10 +115,10 @@ describe('Postgres mirror', () => {
 
   it('marks the mirror CHECKED_OUT when an order empties the cart, and starts a new ACTIVE row on the next add', async () => {
     const shopper = await createTestUser();
-    const stub = cartStub(env, shopper.id);
+    const stub = cartStubFromEnv(env, shopper.id);
     await add(shopper, first, 2);
     await runDurableObjectAlarm(stub);
-    await removeOrderedFromCart(env, shopper.id, 'order-g', [{ productId: first, quantity: 2 }]);
+    await removeOrderedFromCart(cartStubFromEnv(env, shopper.id), 'order-g', [{ productId: first, quantity: 2 }]);
     await runDurableObjectAlarm(stub);
     const [checkedOut] = await mirrorCarts(shopper.id);
     expect(checkedOut!.status).toBe('CHECKED_OUT');
@@ -132,7 +133,7 @@ describe('Postgres mirror', () => {
 
   it('survives a failed mirror write: the request succeeds, the alarm retries, and the next run writes it', async () => {
     const shopper = await createTestUser();
-    const stub = cartStub(env, shopper.id);
+    const stub = cartStubFromEnv(env, shopper.id);
     type Writer = { writeMirror: (mirror: unknown) => Promise<void> };
     let realWriter: Writer['writeMirror'] | undefined;
     await runInDurableObject(stub, (instance) => {
@@ -162,7 +163,7 @@ describe('Postgres mirror', () => {
 describe('expiry', () => {
   it('keeps the alarm at last write + 7 days once the mirror is written', async () => {
     const shopper = await createTestUser();
-    const stub = cartStub(env, shopper.id);
+    const stub = cartStubFromEnv(env, shopper.id);
     await add(shopper, first, 1);
     await runDurableObjectAlarm(stub);
     const { alarm, expiresAt } = await runInDurableObject(stub, async (_instance, state) => ({
@@ -175,7 +176,7 @@ describe('expiry', () => {
 
   it('clears the cart 7 days after the last write and marks the mirror ABANDONED', async () => {
     const shopper = await createTestUser();
-    const stub = cartStub(env, shopper.id);
+    const stub = cartStubFromEnv(env, shopper.id);
     await add(shopper, first, 2);
     await add(shopper, second, 1);
     await runDurableObjectAlarm(stub);
@@ -201,7 +202,7 @@ describe('expiry', () => {
 
   it('keeps a cart whose expiry is not due', async () => {
     const shopper = await createTestUser();
-    const stub = cartStub(env, shopper.id);
+    const stub = cartStubFromEnv(env, shopper.id);
     await add(shopper, first, 1);
     await runDurableObjectAlarm(stub);
     expect(await runDurableObjectAlarm(stub)).toBe(true);

@@ -17,6 +17,7 @@ review.layers.forEach((layer, depth) => {
 });
 console.log(`Open cycles, allowed back edges (debt, scripts/domain-boundaries.json):`);
 for (const [edge, why] of review.openBackEdges) console.log(`    ${edge}: ${why}`);
+if (review.openBackEdges.length === 0) console.log('    none');
 
 for (const error of review.errors) console.error(error);
 if (review.errors.length > 0) process.exit(1);

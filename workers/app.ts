@@ -8,15 +8,15 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { createAdminRouter } from '@/admin/routes';
-import { cartRouter } from '@/cart/routes';
-import { emailSenderFromEnv, identityDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv } from '@/composition';
+import { createCartRouter } from '@/cart/routes';
+import { cartDepsFromEnv, emailSenderFromEnv, identityDepsFromEnv, imageBucketFromEnv, launchDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv, usersDepsFromEnv } from '@/composition';
 import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
-import { IMAGE_UPLOAD_PATH, imagesRouter } from '@/catalog/images';
+import { createImagesRouter, IMAGE_UPLOAD_PATH } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
 import { stockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { createIdentityRouter, shedPasswordWorkWhenFull } from '@/identity/routes';
-import { launchesRouter } from '@/launches/routes';
+import { createLaunchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
 import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
 import { notificationsRouter } from '@/notifications/routes';
@@ -161,15 +161,15 @@ function mountRoutes(app: AppRouter) {
   // Every router under the API, in any order (mountRouters puts literal paths before parameters).
   mountRouters(app, [
     createHealthRouter({ countStaleEvents: countStaleOutboxRows }),
-    createIdentityRouter(identityDepsFromEnv),
+    createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv),
     categoriesRouter,
     productsRouter,
     inventoryRouter,
-    imagesRouter,
+    createImagesRouter(imageBucketFromEnv),
     createReviewsRouter({ findDeliveredPurchase }),
     createSearchRouter(searchDepsFromEnv),
-    launchesRouter,
-    cartRouter,
+    createLaunchesRouter(launchDepsFromEnv),
+    createCartRouter(cartDepsFromEnv),
     createOrdersRouter(orderDepsFromEnv),
     createCheckoutsRouter(orderDepsFromEnv),
     notificationsRouter,

@@ -5,20 +5,27 @@
  * (workers/index.ts) get their collaborators here; tests take the same factories and override a field
  * (`{ ...orderDepsFromEnv(env), stock: fake }`). Nothing but the composition layer imports this file.
  */
-import { cartStub, removeOrderedFromCart } from '@/cart';
-import { commitStock, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
+import { removeOrderedFromCart } from '@/cart';
+import type { CartDeps } from '@/cart/service';
+import { commitStock, getCartProducts, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
 import { getConfig, type AppEnv } from '@/env';
+import { signScopedToken, verifyScopedToken } from '@/identity';
 import type { MakeIdentityDeps } from '@/identity/accounts';
 import { createEmailSender } from '@/identity/email';
+import type { MakeUsersDeps } from '@/identity/users-service';
+import type { AdmissionDeps } from '@/launches';
+import { botCheckFromEnv } from '@/launches/bot-check';
+import { ADMISSION_AUDIENCE, type LaunchDeps } from '@/launches/service';
 import { commissionBpsFromEnv } from '@/marketplace';
 import { payoutProviderFromEnv, type PayoutDeps } from '@/marketplace/payouts';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
 import { publishOutboxRows } from '@/orders/outbox';
 import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/payment-events';
 import { runScheduledMaintenance } from '@/orders/scheduled';
+import { paymentFacts } from '@/payments';
 import { consumeOrderEvents } from '@/payments/consumer';
 import { createStripeIntent, gatewayFromEnv, type PaymentGateway } from '@/payments/gateway';
-import type { PaymentEvent } from '@/payments/messages';
+import type { PaymentEvent } from '@/orders/messages';
 import { reconcileStuckPayments, retrieveStripeIntent, simulatedIntentLookup, type IntentLookup } from '@/payments/reconcile';
 import type { IntentPort, PaidOrderPort, PaymentDeps } from '@/payments/service';
 import { createSimulatedIntent } from '@/payments/simulator';
@@ -28,6 +35,7 @@ import { signWebhookPayload } from '@/payments/webhook-signature';
 import { handleWebhookDelivery, webhookSettingsFromEnv } from '@/payments/webhooks';
 import { coalescedSender } from '@/platform/coalesce';
 import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
+import { endLiveSessions } from '@/platform/live-events';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
 import { sagaQueue } from '@/platform/saga-queues';
@@ -59,6 +67,52 @@ export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) =>
   emailCooldown: async (key) => (await env.EMAIL_RATE_LIMITER.limit({ key })).success,
 });
 
+/** Profiles, addresses and user records: Postgres, and the live port that closes a demoted user's sockets. */
+export const usersDepsFromEnv: MakeUsersDeps = (env) => ({
+  db: createDb(env),
+  transaction: (fn) => withTransaction(env, fn),
+  endLiveSessions: (userId, sessionVersion) => endLiveSessions(env, userId, sessionVersion),
+});
+
+// ── cart ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The shopper's CartDO: one per user id, so a cart follows the account across logins and devices. */
+export const cartStubFromEnv = (env: AppEnv, userId: string) => env.CART_DO.get(env.CART_DO.idFromName(userId));
+
+/** One shopper's cart: their CartDO and the catalog's live rows for its lines. */
+export function cartDepsFromEnv(env: AppEnv, userId: string): CartDeps {
+  const db = createDb(env);
+  return { cart: cartStubFromEnv(env, userId), products: (ids) => getCartProducts(db, ids), now: () => new Date() };
+}
+
+// ── catalog ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The R2 bucket product images are uploaded to and served from. */
+export const imageBucketFromEnv = (env: AppEnv) => env.IMAGES;
+
+// ── launches ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A launch's WaitingRoomDO and the admission tokens it hands out (signed with the shop's key, their own audience). */
+export const admissionDepsFromEnv = (env: AppEnv): AdmissionDeps => ({
+  waitingRoom: (launchId) => env.WAITING_ROOM_DO.get(env.WAITING_ROOM_DO.idFromName(launchId)),
+  admissionTokens: {
+    sign: (account, claims, options) => signScopedToken(env, ADMISSION_AUDIENCE, account, claims, options),
+    verify: (token) => verifyScopedToken(env, token, ADMISSION_AUDIENCE),
+  },
+});
+
+/**
+ * The launch routes: Postgres, the waiting rooms, the `BOT_CHECK` verifier (built at a join, so a misconfigured one
+ * refuses joins, not reads) and what the SPA renders for it (from the vars only: the secret is checked at the join).
+ */
+export const launchDepsFromEnv = (env: AppEnv): LaunchDeps => ({
+  ...admissionDepsFromEnv(env),
+  db: createDb(env),
+  transaction: (fn) => withTransaction(env, fn),
+  botCheck: () => botCheckFromEnv(env),
+  botCheckView: (env.BOT_CHECK ?? 'off').trim().toLowerCase() === 'turnstile' ? { provider: 'turnstile', siteKey: env.TURNSTILE_SITE_KEY ?? '' } : null,
+});
+
 // ── orders ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
@@ -76,12 +130,14 @@ export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDep
     },
     cart: {
       removeOrdered: async (userId, orderId, items) => {
-        await removeOrderedFromCart(env, userId, orderId, items);
+        await removeOrderedFromCart(cartStubFromEnv(env, userId), orderId, items);
       },
-      lines: async (userId) => (await cartStub(env, userId).getCart()).lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+      lines: async (userId) => (await cartStubFromEnv(env, userId).getCart()).lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     },
     commissionBps: commissionBpsFromEnv(env.PLATFORM_COMMISSION_BPS),
     returnSummaries,
+    payments: paymentFacts,
+    admissions: admissionDepsFromEnv(env),
     orderEvents: sagaQueue(env, 'order-events'),
     logger: logger ?? loggerFor(env, { domain: 'orders' }),
   };

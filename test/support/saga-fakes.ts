@@ -1,9 +1,11 @@
 import { env } from 'cloudflare:test';
 
+import { admissionDepsFromEnv } from '@/composition';
 import type { OrderConsumerDeps } from '@/orders/consumer';
 import type { CartPort, StockLine, StockPort } from '@/orders/model';
 import { createDb, withTransaction } from '@/platform/db';
 import { AppError } from '@/platform/errors';
+import { paymentFacts } from '@/payments';
 import { returnSummaries } from '@/returns';
 import type { Logger } from '@/platform/logger';
 import type { QueueMessage } from '@/platform/queue-consumer';
@@ -107,6 +109,8 @@ export function fakeOrderDeps(overrides: Partial<OrderConsumerDeps> = {}) {
     orderEvents: orderEvents.asQueue(),
     logger: quietLogger(),
     returnSummaries,
+    payments: paymentFacts,
+    admissions: admissionDepsFromEnv(env),
     ...overrides,
   };
   return { deps, stock, cart, orderEvents };

@@ -7,7 +7,7 @@ import { adminAuditLog } from '@/platform/tables';
 import { createTestApp } from '@/app';
 import { categories } from '@/catalog/tables';
 import { categoriesRouter, productsRouter } from '@/catalog/routes';
-import { emailSenderFromEnv, identityDepsFromEnv } from '@/composition';
+import { emailSenderFromEnv, identityDepsFromEnv, usersDepsFromEnv } from '@/composition';
 import { createIdentityRouter } from '@/identity/routes';
 import { issueRefreshToken } from '@/identity/sessions';
 import { emailVerifications, loginAttempts, refreshTokens, users } from '@/identity/tables';
@@ -28,7 +28,7 @@ const adminRouter = createAdminRouter(emailSenderFromEnv);
 const app = createTestApp(adminRouter);
 // The routers whose admin actions must leave an audit record.
 const combined = createRouter();
-for (const router of [adminRouter, sagaAdminRouter, createIdentityRouter(identityDepsFromEnv), createOrdersRouter(() => fakes.deps), categoriesRouter, productsRouter]) combined.route('/', router);
+for (const router of [adminRouter, sagaAdminRouter, createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv), createOrdersRouter(() => fakes.deps), categoriesRouter, productsRouter]) combined.route('/', router);
 const all = createTestApp(combined);
 
 type Envelope<T> = { success: boolean; data: T; meta?: { page: number; size: number; totalElements: number; totalPages: number }; error?: { code: string; message: string } };

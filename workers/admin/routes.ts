@@ -7,7 +7,7 @@ import { currentUser, requireAuth, type EmailSender } from '@/identity';
 import { USER_ROLES } from '@/identity/tables';
 import { orderSchema } from '@/orders';
 import { ORDER_STATUSES } from '@/orders/tables';
-import { paymentSchema } from '@/payments';
+import { paymentSchema } from '@/orders';
 import { runAfterResponse } from '@/platform/background';
 import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';

@@ -1,3 +1,3 @@
 /** The cart domain's front door: what other domains may use (functions, types and schemas, never tables). */
 
-export { cartStub, removeOrderedFromCart } from './service';
+export { removeOrderedFromCart } from './service';

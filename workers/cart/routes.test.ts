@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestProduct, createTestUser, updateTestProduct, type TestUser } from '@/cart/test-fixtures';
 import type { CartView } from '@/cart/schema';
-import { cartStub } from '@/cart/service';
+import { cartStubFromEnv } from '@/composition';
 import { users } from '@/identity/tables';
 import { signAccessToken } from '@/identity/tokens';
 import { createDb } from '@/platform/db';
@@ -166,7 +166,7 @@ describe('POST /api/v1/cart/items', () => {
   it('answers 409 CART_FULL for a 101st product but still adds to an existing line', async () => {
     const shopper = await createTestUser();
     await add(shopper, widget, 1);
-    const stub = cartStub(env, shopper.id);
+    const stub = cartStubFromEnv(env, shopper.id);
     // 99 more lines straight into the CartDO (products that are not in the catalog keep their snapshot).
     for (let i = 1; i <= 99; i++) {
       const result = await stub.addItem(shopper.id, { productId: 900_000_000 + i, name: `Filler ${i}`, priceCents: 100, sellerId: otherSeller.id, stockAvailable: 10 }, 1);

@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { addCartItemSchema, cartItemParamsSchema, cartSchema, updateCartItemSchema } from '@/cart/schema';
 import type { Context } from 'hono';
 
-import { addToCart, cartDeps, clearCart, getCart, removeCartItem, setCartItemQuantity, type CartDeps } from '@/cart/service';
+import { addToCart, clearCart, getCart, removeCartItem, setCartItemQuantity, type CartDeps, type MakeCartDeps } from '@/cart/service';
 import type { AppBindings } from '@/env';
 import { currentUser, requireAuthBesideHandler, sessionProven } from '@/identity';
 import { errorResponses } from '@/platform/errors';
@@ -64,9 +64,9 @@ const clear = createRoute({
   responses: { 204: { description: 'Emptied' }, ...errorResponses(401, 403, 429) },
 });
 
-/** The caller's cart dependencies, whose CartDO writes are made only once the caller's session is proven. */
-function callerCart(c: Context<AppBindings>, userId: string): CartDeps {
-  const deps = cartDeps(c.env, userId);
+/** The shopper's cart dependencies from `makeDeps`, whose CartDO writes are made only once the session is proven. */
+function callerCart(c: Context<AppBindings>, makeDeps: MakeCartDeps, userId: string): CartDeps {
+  const deps = makeDeps(c.env, userId);
   const { cart } = deps;
   const proven = () => sessionProven(c);
   return {
@@ -81,28 +81,30 @@ function callerCart(c: Context<AppBindings>, userId: string): CartDeps {
   };
 }
 
-export const cartRouter = createRouter()
-  .openapi(get, async (c) => {
-    const user = currentUser(c);
-    return c.json({ success: true as const, data: await getCart(callerCart(c, user.id), user.id) }, 200);
-  })
-  .openapi(addItem, async (c) => {
-    const user = currentUser(c);
-    return c.json({ success: true as const, data: await addToCart(callerCart(c, user.id), user, c.req.valid('json')) }, 201);
-  })
-  .openapi(updateItem, async (c) => {
-    const user = currentUser(c);
-    const { productId } = c.req.valid('param');
-    const data = await setCartItemQuantity(callerCart(c, user.id), user, productId, c.req.valid('json').quantity);
-    return c.json({ success: true as const, data }, 200);
-  })
-  .openapi(removeItem, async (c) => {
-    const user = currentUser(c);
-    await removeCartItem(callerCart(c, user.id), user.id, c.req.valid('param').productId);
-    return c.body(null, 204);
-  })
-  .openapi(clear, async (c) => {
-    const user = currentUser(c);
-    await clearCart(callerCart(c, user.id), user.id);
-    return c.body(null, 204);
-  });
+/** The cart's routes, with each shopper's collaborators from `makeDeps` (the composition root's `cartDepsFromEnv`). */
+export const createCartRouter = (makeDeps: MakeCartDeps) =>
+  createRouter()
+    .openapi(get, async (c) => {
+      const user = currentUser(c);
+      return c.json({ success: true as const, data: await getCart(callerCart(c, makeDeps, user.id), user.id) }, 200);
+    })
+    .openapi(addItem, async (c) => {
+      const user = currentUser(c);
+      return c.json({ success: true as const, data: await addToCart(callerCart(c, makeDeps, user.id), user, c.req.valid('json')) }, 201);
+    })
+    .openapi(updateItem, async (c) => {
+      const user = currentUser(c);
+      const { productId } = c.req.valid('param');
+      const data = await setCartItemQuantity(callerCart(c, makeDeps, user.id), user, productId, c.req.valid('json').quantity);
+      return c.json({ success: true as const, data }, 200);
+    })
+    .openapi(removeItem, async (c) => {
+      const user = currentUser(c);
+      await removeCartItem(callerCart(c, makeDeps, user.id), user.id, c.req.valid('param').productId);
+      return c.body(null, 204);
+    })
+    .openapi(clear, async (c) => {
+      const user = currentUser(c);
+      await clearCart(callerCart(c, makeDeps, user.id), user.id);
+      return c.body(null, 204);
+    });

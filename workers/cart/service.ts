@@ -2,10 +2,9 @@ import type { CartMutationResult } from '@do/cart';
 
 import { orderedItemsSchema, type AddCartItem, type CartView } from '@/cart/schema';
 import type { CartRuleViolation, CartSnapshot, ProductQuote } from '@/cart/rules';
-import { getCartProducts, type CartProduct } from '@/catalog';
+import type { CartProduct } from '@/catalog';
 import { centsToAmount } from '@contract/money';
 import type { AppEnv, AuthUser } from '@/env';
-import { createDb } from '@/platform/db';
 import { conflict, forbidden, notFound, type AppError } from '@/platform/errors';
 
 /** The CartDO methods the service uses (the RPC stub satisfies it; unit tests pass a fake). */
@@ -24,12 +23,12 @@ export interface CartDeps {
   now(): Date;
 }
 
-/** The shopper's CartDO: one per user id, so a cart follows the account across logins and devices. */
-export const cartStub = (env: AppEnv, userId: string) => env.CART_DO.get(env.CART_DO.idFromName(userId));
+/** The collaborators of one shopper's cart (built by the composition root: their CartDO and the catalog). */
+export type MakeCartDeps = (env: AppEnv, userId: string) => CartDeps;
 
-export function cartDeps(env: AppEnv, userId: string): CartDeps {
-  const db = createDb(env);
-  return { cart: cartStub(env, userId), products: (ids) => getCartProducts(db, ids), now: () => new Date() };
+/** The CartDO method an order uses to take its lines out of the buyer's cart. */
+export interface OrderedCart {
+  removeOrdered(orderId: string, items: { productId: number; quantity: number }[]): Promise<{ applied: boolean }>;
 }
 
 /**
@@ -136,19 +135,14 @@ export async function clearCart(deps: CartDeps, userId: string): Promise<void> {
 }
 
 /**
- * For ORDERS, after an order was created: takes the ordered quantities out of the buyer's cart
+ * For ORDERS, after an order was created: takes the ordered quantities out of the buyer's cart (their CartDO)
  * (lines reaching 0 disappear; other sellers' lines are untouched). Idempotent per `orderId`, so a
  * retried call changes nothing. Returns false when this order was already applied. Throws only on
  * a programming error (bad input) or an unreachable Durable Object — the order itself stands either way.
  */
-export async function removeOrderedFromCart(
-  env: AppEnv,
-  userId: string,
-  orderId: string,
-  items: { productId: number; quantity: number }[],
-): Promise<boolean> {
+export async function removeOrderedFromCart(cart: OrderedCart, orderId: string, items: { productId: number; quantity: number }[]): Promise<boolean> {
   if (!orderId) throw new Error('removeOrderedFromCart needs an order id');
   const parsed = orderedItemsSchema.parse(items);
-  const result = await cartStub(env, userId).removeOrdered(orderId, parsed);
+  const result = await cart.removeOrdered(orderId, parsed);
   return result.applied;
 }

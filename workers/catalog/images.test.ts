@@ -2,11 +2,12 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
-import { imagesRouter, MAX_IMAGE_BYTES, sniffImageType } from '@/catalog/images';
+import { createImagesRouter, MAX_IMAGE_BYTES, sniffImageType } from '@/catalog/images';
+import { imageBucketFromEnv } from '@/composition';
 import { CUSTOMER, errorOf, SELLER, type Who } from '@/catalog/test-support';
 import { signAccessToken } from '@/identity/tokens';
 
-const app = createTestApp(imagesRouter);
+const app = createTestApp(createImagesRouter(imageBucketFromEnv));
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3]);
 const WEBP = Uint8Array.from([...'RIFF'].map((c) => c.charCodeAt(0)).concat([0, 0, 0, 0], [...'WEBPVP8 '].map((c) => c.charCodeAt(0)), [9, 9]));

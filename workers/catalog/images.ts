@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 
+import type { AppEnv } from '@/env';
 import { requireAuth, currentUser } from '@/identity';
 import { AppError, errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
@@ -71,28 +72,33 @@ const uploadRoute = createRoute({
   responses: { 201: jsonContent(envelope(uploadedSchema), 'Stored'), ...errorResponses(400, 401, 403, 413, 415) },
 });
 
-export const imagesRouter = createRouter()
-  .openapi(uploadRoute, async (c) => {
-    const form = c.req.valid('form');
-    const image = await readImage(form.image, 'image');
-    const thumb = form.thumb ? await readImage(form.thumb, 'thumb') : null;
-    const id = crypto.randomUUID();
-    const ext = TYPES[image.type];
-    const put = (name: string, file: { bytes: Uint8Array; type: ImageType }) =>
-      c.env.IMAGES.put(`uploads/${name}.${ext}`, file.bytes, {
-        httpMetadata: { contentType: file.type, cacheControl: 'public, max-age=31536000, immutable' },
-        customMetadata: { uploadedBy: currentUser(c).id },
-      });
-    await Promise.all([put(id, image), put(`${id}-thumb`, thumb ?? image)]);
-    return c.json({ success: true as const, data: { url: `${UPLOADS_PREFIX}${id}.${ext}`, thumbnailUrl: `${UPLOADS_PREFIX}${id}-thumb.${ext}` } }, 201);
-  })
-  // The files themselves: never change once written (a new upload gets a new name), so caches may keep them a year.
-  .get(`${UPLOADS_PREFIX}:name{[0-9a-f-]{36}(-thumb)?\\.(jpg|png|webp|avif)}`, async (c) => {
-    const object = await c.env.IMAGES.get(`uploads/${c.req.param('name')}`);
-    if (!object) throw new AppError(404, 'NOT_FOUND', 'No such image');
-    const headers = new Headers();
-    object.writeHttpMetadata(headers);
-    headers.set('ETag', object.httpEtag);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(object.body, { headers });
-  });
+/** Where the uploaded images are kept (the `IMAGES` R2 bucket; the composition root's `imageBucketFromEnv`). */
+export type ImageBucket = Pick<R2Bucket, 'put' | 'get'>;
+
+/** Uploads and the files themselves, kept in the bucket `bucketOf` names for the request's env. */
+export const createImagesRouter = (bucketOf: (env: AppEnv) => ImageBucket) =>
+  createRouter()
+    .openapi(uploadRoute, async (c) => {
+      const form = c.req.valid('form');
+      const image = await readImage(form.image, 'image');
+      const thumb = form.thumb ? await readImage(form.thumb, 'thumb') : null;
+      const id = crypto.randomUUID();
+      const ext = TYPES[image.type];
+      const put = (name: string, file: { bytes: Uint8Array; type: ImageType }) =>
+        bucketOf(c.env).put(`uploads/${name}.${ext}`, file.bytes, {
+          httpMetadata: { contentType: file.type, cacheControl: 'public, max-age=31536000, immutable' },
+          customMetadata: { uploadedBy: currentUser(c).id },
+        });
+      await Promise.all([put(id, image), put(`${id}-thumb`, thumb ?? image)]);
+      return c.json({ success: true as const, data: { url: `${UPLOADS_PREFIX}${id}.${ext}`, thumbnailUrl: `${UPLOADS_PREFIX}${id}-thumb.${ext}` } }, 201);
+    })
+    // The files themselves: never change once written (a new upload gets a new name), so caches may keep them a year.
+    .get(`${UPLOADS_PREFIX}:name{[0-9a-f-]{36}(-thumb)?\\.(jpg|png|webp|avif)}`, async (c) => {
+      const object = await bucketOf(c.env).get(`uploads/${c.req.param('name')}`);
+      if (!object) throw new AppError(404, 'NOT_FOUND', 'No such image');
+      const headers = new Headers();
+      object.writeHttpMetadata(headers);
+      headers.set('ETag', object.httpEtag);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(object.body, { headers });
+    });

@@ -12,6 +12,7 @@ import * as registration from '@/identity/registration';
 import { REFRESH_TOKEN_TTL_MS } from '@/identity/sessions';
 import { publicJwks } from '@/identity/tokens';
 import * as users from '@/identity/users-service';
+import type { MakeUsersDeps } from '@/identity/users-service';
 import { runAfterResponse } from '@/platform/background';
 import { countryList } from '@/platform/postal-address';
 import { clientIp } from '@/platform/middleware';
@@ -87,28 +88,31 @@ export const jwks: Handler<typeof routes.jwksRoute> = async (c) => {
   return c.json({ keys: keys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty: kty!, crv: crv!, x: x!, y: y!, kid: kid!, alg: alg!, use: use! })) }, 200);
 };
 
-export const getProfile: Handler<typeof routes.getProfileRoute> = async (c) => c.json(ok(await users.getProfile(c.env, currentUser(c).id)), 200);
+export const getProfile = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.getProfileRoute> => async (c) =>
+  c.json(ok(await users.getProfile(makeUsersDeps(c.env), currentUser(c).id)), 200);
 
-export const updateProfile: Handler<typeof routes.updateProfileRoute> = async (c) =>
-  c.json(ok(await users.updateProfile(c.env, currentUser(c).id, c.req.valid('json'))), 200);
+export const updateProfile = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.updateProfileRoute> => async (c) =>
+  c.json(ok(await users.updateProfile(makeUsersDeps(c.env), currentUser(c).id, c.req.valid('json'))), 200);
 
-export const createAddress: Handler<typeof routes.createAddressRoute> = async (c) =>
-  c.json(ok(await users.createAddress(c.env, currentUser(c).id, c.req.valid('json'))), 201);
+export const createAddress = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.createAddressRoute> => async (c) =>
+  c.json(ok(await users.createAddress(makeUsersDeps(c.env), currentUser(c).id, c.req.valid('json'))), 201);
 
-export const updateAddress: Handler<typeof routes.updateAddressRoute> = async (c) =>
-  c.json(ok(await users.updateAddress(c.env, currentUser(c).id, c.req.valid('param').id, c.req.valid('json'))), 200);
+export const updateAddress = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.updateAddressRoute> => async (c) =>
+  c.json(ok(await users.updateAddress(makeUsersDeps(c.env), currentUser(c).id, c.req.valid('param').id, c.req.valid('json'))), 200);
 
-export const deleteAddress: Handler<typeof routes.deleteAddressRoute> = async (c) => {
-  await users.deleteAddress(c.env, currentUser(c).id, c.req.valid('param').id);
+export const deleteAddress = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.deleteAddressRoute> => async (c) => {
+  await users.deleteAddress(makeUsersDeps(c.env), currentUser(c).id, c.req.valid('param').id);
   return c.body(null, 204);
 };
 
-export const setDefaultAddress: Handler<typeof routes.setDefaultAddressRoute> = async (c) =>
-  c.json(ok(await users.setDefaultAddress(c.env, currentUser(c).id, c.req.valid('param').id)), 200);
+export const setDefaultAddress = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.setDefaultAddressRoute> => async (c) =>
+  c.json(ok(await users.setDefaultAddress(makeUsersDeps(c.env), currentUser(c).id, c.req.valid('param').id)), 200);
 
-export const sellerCard: Handler<typeof routes.sellerCardRoute> = async (c) => c.json(ok(await users.getSellerCard(c.env, c.req.valid('param').id)), 200);
+export const sellerCard = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.sellerCardRoute> => async (c) =>
+  c.json(ok(await users.getSellerCard(makeUsersDeps(c.env), c.req.valid('param').id)), 200);
 
-export const getUser: Handler<typeof routes.getUserRoute> = async (c) => c.json(ok(await users.getUserRecord(c.env, c.req.valid('param').id)), 200);
+export const getUser = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.getUserRoute> => async (c) =>
+  c.json(ok(await users.getUserRecord(makeUsersDeps(c.env), c.req.valid('param').id)), 200);
 
-export const changeRole: Handler<typeof routes.changeRoleRoute> = async (c) =>
-  c.json(ok(await users.changeUserRole(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json').role)), 200);
+export const changeRole = (makeUsersDeps: MakeUsersDeps): Handler<typeof routes.changeRoleRoute> => async (c) =>
+  c.json(ok(await users.changeUserRole(makeUsersDeps(c.env), currentUser(c), c.req.valid('param').id, c.req.valid('json').role)), 200);

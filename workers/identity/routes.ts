@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 
 import type { MakeIdentityDeps } from '@/identity/accounts';
+import type { MakeUsersDeps } from '@/identity/users-service';
 import * as handlers from '@/identity/handlers';
 import { requireAuth } from '@/identity/auth';
 import { refuseWhenPasswordWorkFull } from '@/identity/overload';
@@ -229,7 +230,7 @@ export function shedPasswordWorkWhenFull(): MiddlewareHandler<AppBindings> {
  * Auth, users and the JWKS. Every `/api/v1/auth/*` request passes the per-IP
  * limiter first, so a password spray is turned away before any hashing or database work.
  */
-export function createIdentityRouter(makeDeps: MakeIdentityDeps) {
+export function createIdentityRouter(makeDeps: MakeIdentityDeps, makeUsersDeps: MakeUsersDeps) {
   const router = createRouter();
   router.use('/api/v1/auth/*', rateLimit((env) => env.AUTH_RATE_LIMITER, AUTH_RATE_LIMIT_PERIOD_SECONDS, 'auth'));
   return router
@@ -244,13 +245,13 @@ export function createIdentityRouter(makeDeps: MakeIdentityDeps) {
     .openapi(jwksRoute, handlers.jwks)
     // Static `/users/profile` before `/users/{id}`: the first registered match answers.
     .openapi(countriesRoute, handlers.countries)
-    .openapi(getProfileRoute, handlers.getProfile)
-    .openapi(updateProfileRoute, handlers.updateProfile)
-    .openapi(createAddressRoute, handlers.createAddress)
-    .openapi(updateAddressRoute, handlers.updateAddress, addressIdHook)
-    .openapi(deleteAddressRoute, handlers.deleteAddress, addressIdHook)
-    .openapi(setDefaultAddressRoute, handlers.setDefaultAddress, addressIdHook)
-    .openapi(sellerCardRoute, handlers.sellerCard, invalidIdHook('INVALID_SELLER_ID', 'The seller id is not a valid UUID'))
-    .openapi(getUserRoute, handlers.getUser, invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'))
-    .openapi(changeRoleRoute, handlers.changeRole, invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'));
+    .openapi(getProfileRoute, handlers.getProfile(makeUsersDeps))
+    .openapi(updateProfileRoute, handlers.updateProfile(makeUsersDeps))
+    .openapi(createAddressRoute, handlers.createAddress(makeUsersDeps))
+    .openapi(updateAddressRoute, handlers.updateAddress(makeUsersDeps), addressIdHook)
+    .openapi(deleteAddressRoute, handlers.deleteAddress(makeUsersDeps), addressIdHook)
+    .openapi(setDefaultAddressRoute, handlers.setDefaultAddress(makeUsersDeps), addressIdHook)
+    .openapi(sellerCardRoute, handlers.sellerCard(makeUsersDeps), invalidIdHook('INVALID_SELLER_ID', 'The seller id is not a valid UUID'))
+    .openapi(getUserRoute, handlers.getUser(makeUsersDeps), invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'))
+    .openapi(changeRoleRoute, handlers.changeRole(makeUsersDeps), invalidIdHook('INVALID_USER_ID', 'The user id is not a valid UUID'));
 }

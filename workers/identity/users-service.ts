@@ -5,11 +5,20 @@ import type { AppEnv } from '@/env';
 import type { Address, AddressInput, Profile, SellerCard, UpdateProfileInput, UserSummary } from '@/identity/schema';
 import { revokeAllRefreshTokens } from '@/identity/sessions';
 import { sellerProfiles, userAddresses, userProfiles, users, type UserRole } from '@/identity/tables';
-import { createDb, type Db, isUniqueViolation, withTransaction } from '@/platform/db';
+import { type Db, isUniqueViolation, type Tx } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';
-import { endLiveSessions } from '@/platform/live-events';
 
 export const MAX_ADDRESSES_PER_USER = 20;
+
+/** The collaborators of profiles, addresses and user records, built by the composition root (`usersDepsFromEnv`). */
+export interface UsersDeps {
+  db: Db;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Closes the user's live sockets once their sessions ended (the kernel's live port), after the response. */
+  endLiveSessions(userId: string, sessionVersion: number): void;
+}
+
+export type MakeUsersDeps = (env: AppEnv) => UsersDeps;
 
 const userNotFound = () => notFound('USER_NOT_FOUND', 'User not found');
 const addressNotFound = () => notFound('ADDRESS_NOT_FOUND', 'Address not found');
@@ -63,8 +72,8 @@ async function findUserSummary(db: Db, userId: string) {
 }
 
 /** The caller's profile with addresses, default first then newest first. */
-export async function getProfile(env: AppEnv, userId: string): Promise<Profile> {
-  const db = createDb(env);
+export async function getProfile(deps: UsersDeps, userId: string): Promise<Profile> {
+  const { db } = deps;
   const [user, addresses] = await Promise.all([
     findUserSummary(db, userId),
     db.select().from(userAddresses).where(eq(userAddresses.userId, userId)).orderBy(desc(userAddresses.isDefault), desc(userAddresses.createdAt)),
@@ -83,22 +92,22 @@ export async function getProfile(env: AppEnv, userId: string): Promise<Profile> 
 }
 
 /** Replaces the editable profile fields (creating the profile row if an old account lacks one). */
-export async function updateProfile(env: AppEnv, userId: string, input: UpdateProfileInput): Promise<Profile> {
-  const db = createDb(env);
+export async function updateProfile(deps: UsersDeps, userId: string, input: UpdateProfileInput): Promise<Profile> {
+  const { db } = deps;
   const fields = { firstName: input.first_name, lastName: input.last_name, phone: input.phone, avatarUrl: input.avatar_url };
   await db
     .insert(userProfiles)
     .values({ userId, ...fields })
     .onConflictDoUpdate({ target: userProfiles.userId, set: { ...fields, updatedAt: new Date() } });
-  return getProfile(env, userId);
+  return getProfile(deps, userId);
 }
 
 /**
  * Adds an address (at most {@link MAX_ADDRESSES_PER_USER}); it becomes the default when the user has none. The partial unique index is the
  * guard: if a concurrent request made a default first, this one is stored as a non-default.
  */
-export async function createAddress(env: AppEnv, userId: string, input: AddressInput): Promise<Address> {
-  const db = createDb(env);
+export async function createAddress(deps: UsersDeps, userId: string, input: AddressInput): Promise<Address> {
+  const { db } = deps;
   // The profile lists every address unpaginated, so the list is bounded here (a soft cap: checked, not locked).
   if ((await db.$count(userAddresses, eq(userAddresses.userId, userId))) >= MAX_ADDRESSES_PER_USER) {
     throw conflict('ADDRESS_LIMIT_REACHED', `At most ${MAX_ADDRESSES_PER_USER} addresses per account`);
@@ -120,8 +129,8 @@ export async function createAddress(env: AppEnv, userId: string, input: AddressI
 }
 
 /** Full replace of the caller's own address; someone else's id is a 404 and changes nothing. */
-export async function updateAddress(env: AppEnv, userId: string, addressId: string, input: AddressInput): Promise<Address> {
-  const db = createDb(env);
+export async function updateAddress(deps: UsersDeps, userId: string, addressId: string, input: AddressInput): Promise<Address> {
+  const { db } = deps;
   const [row] = await db
     .update(userAddresses)
     .set({ ...addressColumns(input), updatedAt: new Date() })
@@ -132,8 +141,8 @@ export async function updateAddress(env: AppEnv, userId: string, addressId: stri
 }
 
 /** Deletes the caller's address; when it was the default, the newest remaining one takes over. */
-export async function deleteAddress(env: AppEnv, userId: string, addressId: string): Promise<void> {
-  const deleted = await withTransaction(env, async (tx) => {
+export async function deleteAddress(deps: UsersDeps, userId: string, addressId: string): Promise<void> {
+  const deleted = await deps.transaction(async (tx) => {
     const [row] = await tx.delete(userAddresses).where(ownAddress(userId, addressId)).returning({ isDefault: userAddresses.isDefault });
     if (!row) return false;
     if (row.isDefault) {
@@ -155,8 +164,8 @@ export async function deleteAddress(env: AppEnv, userId: string, addressId: stri
  * so concurrent switches queue up; the old default is cleared before the new one is set because
  * the partial unique index is checked per statement.
  */
-export async function setDefaultAddress(env: AppEnv, userId: string, addressId: string): Promise<Address> {
-  const row = await withTransaction(env, async (tx) => {
+export async function setDefaultAddress(deps: UsersDeps, userId: string, addressId: string): Promise<Address> {
+  const row = await deps.transaction(async (tx) => {
     const owned = await tx.select({ id: userAddresses.id }).from(userAddresses).where(eq(userAddresses.userId, userId)).for('update');
     if (!owned.some((address) => address.id === addressId)) return undefined;
     await tx
@@ -171,8 +180,8 @@ export async function setDefaultAddress(env: AppEnv, userId: string, addressId: 
 }
 
 /** The public card of a seller: name, avatar, join date — never the email. Non-sellers are 404. */
-export async function getSellerCard(env: AppEnv, sellerId: string): Promise<SellerCard> {
-  const [row] = await createDb(env)
+export async function getSellerCard(deps: UsersDeps, sellerId: string): Promise<SellerCard> {
+  const [row] = await deps.db
     .select({
       id: users.id,
       createdAt: users.createdAt,
@@ -196,8 +205,8 @@ export async function getSellerCard(env: AppEnv, sellerId: string): Promise<Sell
 }
 
 /** Basic record of any user, for admins. */
-export async function getUserRecord(env: AppEnv, userId: string): Promise<UserSummary> {
-  const user = await findUserSummary(createDb(env), userId);
+export async function getUserRecord(deps: UsersDeps, userId: string): Promise<UserSummary> {
+  const user = await findUserSummary(deps.db, userId);
   if (!user) throw userNotFound();
   return { id: user.id, email: user.email, role: user.role, first_name: user.firstName ?? '', last_name: user.lastName ?? '' };
 }
@@ -207,8 +216,8 @@ export async function getUserRecord(env: AppEnv, userId: string): Promise<UserSu
  * revokes the user's refresh tokens, so their open session (and its live sockets) ends. The admins are locked first: the
  * last admin cannot be demoted (409 `LAST_ADMIN`). The audit record commits with the change.
  */
-export async function changeUserRole(env: AppEnv, actor: AuditActor, userId: string, role: UserRole): Promise<UserSummary> {
-  const sessionVersion = await withTransaction(env, async (tx) => {
+export async function changeUserRole(deps: UsersDeps, actor: AuditActor, userId: string, role: UserRole): Promise<UserSummary> {
+  const sessionVersion = await deps.transaction(async (tx) => {
     const [target] = await tx.select({ role: users.role }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).for('update');
     if (!target) throw userNotFound();
     if (target.role === 'admin' && role !== 'admin') {
@@ -220,6 +229,6 @@ export async function changeUserRole(env: AppEnv, actor: AuditActor, userId: str
     await recordAdminAction(tx, { actor, action: 'user.role_changed', targetType: 'user', targetId: userId, before: { role: target.role }, after: { role } });
     return bumped!.sessionVersion;
   });
-  endLiveSessions(env, userId, sessionVersion);
-  return getUserRecord(env, userId);
+  deps.endLiveSessions(userId, sessionVersion);
+  return getUserRecord(deps, userId);
 }

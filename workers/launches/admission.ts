@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-import type { AppEnv } from '@/env';
-import { verifyScopedToken } from '@/identity';
-import { ADMISSION_AUDIENCE, activeLaunches, waitingRoom } from '@/launches/service';
+import { activeLaunches, type AdmissionDeps, type AdmissionTokens } from '@/launches/service';
 import type { LaunchRow } from '@/launches/tables';
 import type { Queryable } from '@/platform/db';
 import { AppError } from '@/platform/errors';
@@ -32,8 +30,8 @@ const CONSUME_ERRORS = {
   USED: (launch: LaunchRow) => new AppError(409, 'ADMISSION_USED', `Your admission for product ${launch.productId} was already used`),
 } as const;
 
-async function readAdmissions(env: AppEnv, tokens: readonly string[]): Promise<Admission[]> {
-  const verified = await Promise.all(tokens.map((token) => verifyScopedToken(env, token, ADMISSION_AUDIENCE)));
+async function readAdmissions(admissionTokens: AdmissionTokens, tokens: readonly string[]): Promise<Admission[]> {
+  const verified = await Promise.all(tokens.map((token) => admissionTokens.verify(token)));
   return verified.flatMap((payload) => {
     const parsed = claimsSchema.safeParse(payload);
     return parsed.success ? [parsed.data] : [];
@@ -47,7 +45,7 @@ async function readAdmissions(env: AppEnv, tokens: readonly string[]): Promise<A
  * admission buys (422 `ADMISSION_QUANTITY_EXCEEDED`).
  */
 export async function admissionGate(
-  env: AppEnv,
+  deps: AdmissionDeps,
   db: Queryable,
   buyerId: string,
   lines: readonly { productId: number; quantity: number }[],
@@ -55,7 +53,7 @@ export async function admissionGate(
 ): Promise<AdmissionGate | undefined> {
   const launched = await activeLaunches(db, [...new Set(lines.map((line) => line.productId))]);
   if (launched.length === 0) return undefined;
-  const admissions = await readAdmissions(env, tokens ?? []);
+  const admissions = await readAdmissions(deps.admissionTokens, tokens ?? []);
   const claims = launched.map((launch) => {
     const matching = admissions.filter((admission) => admission.lid === launch.id && admission.pid === launch.productId);
     const own = matching.find((admission) => admission.sub === buyerId);
@@ -67,13 +65,13 @@ export async function admissionGate(
     return { launch, jti: own.jti };
   });
   const restoreAll = async (orderId: string, which = claims) => {
-    await Promise.all(which.map(({ launch, jti }) => waitingRoom(env, launch.id).restore(jti, orderId)));
+    await Promise.all(which.map(({ launch, jti }) => deps.waitingRoom(launch.id).restore(jti, orderId)));
   };
   return {
     async claim(orderId) {
       const taken: typeof claims = [];
       for (const claim of claims) {
-        const result = await waitingRoom(env, claim.launch.id).consume(claim.jti, buyerId, orderId);
+        const result = await deps.waitingRoom(claim.launch.id).consume(claim.jti, buyerId, orderId);
         if (!result.ok) {
           await restoreAll(orderId, taken);
           throw CONSUME_ERRORS[result.reason](claim.launch);

@@ -2,4 +2,5 @@
 
 export { admissionGate, reserveAdmitted } from './admission';
 export type { AdmissionGate } from './admission';
+export type { AdmissionDeps } from './service';
 export { admissionHeaderSchema } from './schema';

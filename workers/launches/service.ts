@@ -3,18 +3,41 @@ import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { WaitingRoomConfig, TicketView } from '@do/waiting-room';
 import { lockOwnedProduct, productNotFound } from '@/catalog';
 import type { AppEnv, AuthUser } from '@/env';
-import { signScopedToken } from '@/identity';
-import { botCheckFromEnv } from '@/launches/bot-check';
+import type { TurnstileVerifier } from '@/launches/bot-check';
 import type { LaunchResponse, PutLaunch, TicketResponse } from '@/launches/schema';
 import { launches, type LaunchRow } from '@/launches/tables';
 import { newId } from '@/platform/columns';
-import { createDb, withTransaction, type Queryable } from '@/platform/db';
+import type { Db, Queryable, Tx } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';
 
 /** `aud` of admission tokens: never an access token, and an access token is never an admission. */
 export const ADMISSION_AUDIENCE = 'edge-shop-admission';
 
-export const waitingRoom = (env: AppEnv, launchId: string) => env.WAITING_ROOM_DO.get(env.WAITING_ROOM_DO.idFromName(launchId));
+/** One launch's WaitingRoomDO (its RPC stub). */
+export type WaitingRoomStub = ReturnType<AppEnv['WAITING_ROOM_DO']['get']>;
+
+/** Admission tokens: JWTs of the shop's signing key with the {@link ADMISSION_AUDIENCE} audience (identity's scoped tokens). */
+export interface AdmissionTokens {
+  sign(account: string, claims: Record<string, unknown>, options: { jti: string; expiresAt: number }): Promise<string>;
+  /** The token's claims, or null when it is not a valid admission. */
+  verify(token: string): Promise<Record<string, unknown> | null>;
+}
+
+/** What checkout needs of launches to admit a buyer: the waiting rooms and the admission tokens. */
+export interface AdmissionDeps {
+  waitingRoom(launchId: string): WaitingRoomStub;
+  admissionTokens: AdmissionTokens;
+}
+
+/** The collaborators of the launch routes, built by the composition root (`launchDepsFromEnv`). */
+export interface LaunchDeps extends AdmissionDeps {
+  db: Db;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** The configured browser check, built when a join needs it (a misconfigured one refuses joins, not reads). */
+  botCheck(): TurnstileVerifier;
+  /** What the SPA must render for the join: the Turnstile widget's public key, or nothing. */
+  botCheckView: LaunchResponse['botCheck'];
+}
 
 const notEnded = (now: Date) => or(isNull(launches.endsAt), gt(launches.endsAt, now));
 
@@ -38,10 +61,6 @@ const roomConfig = (launch: LaunchRow): WaitingRoomConfig => ({
   perClientLimit: launch.perClientLimit,
 });
 
-/** What the SPA must render for the join: the Turnstile widget's public key, or nothing (read from the vars only: the secret is checked at the join). */
-const botCheckView = (env: AppEnv): LaunchResponse['botCheck'] =>
-  (env.BOT_CHECK ?? 'off').trim().toLowerCase() === 'turnstile' ? { provider: 'turnstile', siteKey: env.TURNSTILE_SITE_KEY ?? '' } : null;
-
 function toLaunchResponse(launch: LaunchRow, botCheck: LaunchResponse['botCheck'], now = new Date()): LaunchResponse {
   return {
     id: launch.id,
@@ -57,17 +76,17 @@ function toLaunchResponse(launch: LaunchRow, botCheck: LaunchResponse['botCheck'
 }
 
 /** `GET /products/{id}/launch`: the product's launch unless it ended, else null. */
-export async function getLaunch(env: AppEnv, productId: number): Promise<LaunchResponse | null> {
-  const launch = await activeLaunch(createDb(env), productId);
-  return launch ? toLaunchResponse(launch, botCheckView(env)) : null;
+export async function getLaunch(deps: LaunchDeps, productId: number): Promise<LaunchResponse | null> {
+  const launch = await activeLaunch(deps.db, productId);
+  return launch ? toLaunchResponse(launch, deps.botCheckView) : null;
 }
 
 /**
  * Marks a product as a launch, or changes its launch, by the product's seller or an admin. A change keeps the
  * launch's id (and so its line); the waiting room takes the new rate and start at once.
  */
-export async function putLaunch(env: AppEnv, user: AuthUser, productId: number, input: PutLaunch): Promise<LaunchResponse> {
-  const launch = await withTransaction(env, async (tx) => {
+export async function putLaunch(deps: LaunchDeps, user: AuthUser, productId: number, input: PutLaunch): Promise<LaunchResponse> {
+  const launch = await deps.transaction(async (tx) => {
     const product = await lockOwnedProduct(tx, user, productId);
     if (product.status === 'DELETED') throw productNotFound(productId);
     const values = {
@@ -84,23 +103,23 @@ export async function putLaunch(env: AppEnv, user: AuthUser, productId: number, 
       .returning();
     return row!;
   });
-  await waitingRoom(env, launch.id).configure(roomConfig(launch));
-  return toLaunchResponse(launch, botCheckView(env));
+  await deps.waitingRoom(launch.id).configure(roomConfig(launch));
+  return toLaunchResponse(launch, deps.botCheckView);
 }
 
 /** Ends the launch now (the product sells normally again); 404 when it has none. */
-export async function deleteLaunch(env: AppEnv, user: AuthUser, productId: number): Promise<void> {
-  await withTransaction(env, async (tx) => {
+export async function deleteLaunch(deps: LaunchDeps, user: AuthUser, productId: number): Promise<void> {
+  await deps.transaction(async (tx) => {
     await lockOwnedProduct(tx, user, productId);
     const removed = await tx.delete(launches).where(eq(launches.productId, productId)).returning({ id: launches.id });
     if (removed.length === 0) throw notFound('LAUNCH_NOT_FOUND', `Product ${productId} has no launch`);
   });
 }
 
-async function toTicketResponse(env: AppEnv, launch: LaunchRow, account: string, view: TicketView): Promise<TicketResponse> {
+async function toTicketResponse(deps: LaunchDeps, launch: LaunchRow, account: string, view: TicketView): Promise<TicketResponse> {
   const admission = view.admission
     ? {
-        token: await signScopedToken(env, ADMISSION_AUDIENCE, account, { pid: launch.productId, lid: launch.id, tid: view.ticketId }, view.admission),
+        token: await deps.admissionTokens.sign(account, { pid: launch.productId, lid: launch.id, tid: view.ticketId }, view.admission),
         expiresAt: new Date(view.admission.expiresAt).toISOString(),
         maxQuantity: launch.maxQuantity,
       }
@@ -126,15 +145,15 @@ const noLaunch = (productId: number) => notFound('LAUNCH_NOT_FOUND', `Product ${
  * Joins the product's line (or answers the ticket the account already holds): the bot check first, then the
  * waiting room decides the place and the per-client limit (429 `TOO_MANY_TICKETS`).
  */
-export async function joinLine(env: AppEnv, user: AuthUser, productId: number, client: { key: string; ip: string }, turnstileToken: string | undefined): Promise<{ ticket: TicketResponse; created: boolean }> {
-  const launch = await activeLaunch(createDb(env), productId);
+export async function joinLine(deps: LaunchDeps, user: AuthUser, productId: number, client: { key: string; ip: string }, turnstileToken: string | undefined): Promise<{ ticket: TicketResponse; created: boolean }> {
+  const launch = await activeLaunch(deps.db, productId);
   if (!launch) throw noLaunch(productId);
-  if (!(await botCheckFromEnv(env).verify(turnstileToken, client.ip))) throw new AppError(403, 'BOT_CHECK_FAILED', 'The browser check did not pass; please try again');
-  const result = await waitingRoom(env, launch.id).join(roomConfig(launch), user.id, client.key);
+  if (!(await deps.botCheck().verify(turnstileToken, client.ip))) throw new AppError(403, 'BOT_CHECK_FAILED', 'The browser check did not pass; please try again');
+  const result = await deps.waitingRoom(launch.id).join(roomConfig(launch), user.id, client.key);
   if (!result.ok) {
     throw new AppError(429, 'TOO_MANY_TICKETS', `This network already holds ${launch.perClientLimit} places in this line`, undefined, { 'Retry-After': '60' });
   }
-  return { ticket: await toTicketResponse(env, launch, user.id, result.ticket), created: result.created };
+  return { ticket: await toTicketResponse(deps, launch, user.id, result.ticket), created: result.created };
 }
 
 /**
@@ -145,22 +164,22 @@ export async function joinLine(env: AppEnv, user: AuthUser, productId: number, c
 const pollCache = new Map<number, { until: number; launch: Promise<LaunchRow | null> }>();
 const POLL_CACHE_MS = 1000;
 
-function polledLaunch(env: AppEnv, productId: number): Promise<LaunchRow | null> {
+function polledLaunch(db: Queryable, productId: number): Promise<LaunchRow | null> {
   const now = Date.now();
   const cached = pollCache.get(productId);
   if (cached && cached.until > now) return cached.launch;
   if (pollCache.size > 1000) pollCache.clear();
-  const launch = activeLaunch(createDb(env), productId);
+  const launch = activeLaunch(db, productId);
   pollCache.set(productId, { until: now + POLL_CACHE_MS, launch });
   launch.catch(() => pollCache.delete(productId));
   return launch;
 }
 
 /** The caller's place in the product's line (404 `TICKET_NOT_FOUND` before joining). */
-export async function getTicket(env: AppEnv, user: AuthUser, productId: number): Promise<TicketResponse> {
-  const launch = await polledLaunch(env, productId);
+export async function getTicket(deps: LaunchDeps, user: AuthUser, productId: number): Promise<TicketResponse> {
+  const launch = await polledLaunch(deps.db, productId);
   if (!launch) throw noLaunch(productId);
-  const view = await waitingRoom(env, launch.id).status(user.id);
+  const view = await deps.waitingRoom(launch.id).status(user.id);
   if (!view) throw notFound('TICKET_NOT_FOUND', 'You have no place in this line yet');
-  return toTicketResponse(env, launch, user.id, view);
+  return toTicketResponse(deps, launch, user.id, view);
 }

@@ -55,7 +55,7 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
         const deps = makeDeps(c.env, c.get('logger'));
         // The lines are read once (the cart's when left out), so the admissions are checked for what is bought.
         const lines = input.items ?? (await deps.cart.lines(user.id));
-        const admission = await admissionGate(c.env, deps.db, user.id, lines, c.req.valid('header')['admission-token']);
+        const admission = await admissionGate(deps.admissions, deps.db, user.id, lines, c.req.valid('header')['admission-token']);
         const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'checkouts.create', key, body: input }, async ({ seed }) => {
           // A retry that takes over an abandoned key gets the same checkout id (and so the same order ids).
           const change = await placeCheckout(deps, user, { ...input, items: lines }, c.get('correlationId'), { admission, ...(seed === null ? {} : { checkoutId: await idFromSeed(seed) }) });
@@ -77,6 +77,6 @@ export function createCheckoutsRouter(makeDeps: MakeOrderDeps) {
         request: { params: checkoutIdParamsSchema },
         responses: { 200: jsonContent(checkoutEnvelope, 'Checkout'), ...errorResponses(400, 401, 403, 404) },
       }),
-      async (c) => c.json({ success: true as const, data: await getCheckout(makeDeps(c.env, c.get('logger')).db, currentUser(c), c.req.valid('param').id) }, 200),
+      async (c) => c.json({ success: true as const, data: await getCheckout(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id) }, 200),
     );
 }

@@ -4,7 +4,7 @@ import { PLATFORM_DEFAULT_SHIPPING_ID } from '@/marketplace';
 import { MAX_ORDER_LINES, orderLineSchema, orderSchema, paymentConfirmationField, promoCodeField, shippingAddressInputSchema, shippingAddressSchema, totalsSchema } from '@/orders/schema';
 import { PROMOTION_FUNDERS, PROMOTION_TYPES } from '@/promotions/tables';
 import { CHECKOUT_STATUSES } from '@/orders/tables';
-import { paymentSchema } from '@/payments';
+import { paymentSchema } from '@/orders/payment-schema';
 
 /** A checkout names at most this many sellers' shipping choices (one per seller, at most one seller per line). */
 const MAX_SHIPPING_CHOICES = MAX_ORDER_LINES;

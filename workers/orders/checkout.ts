@@ -5,19 +5,18 @@ import { resolveShipping } from '@/marketplace';
 import { createNotification, orderNotices } from '@/notifications';
 import { storedShippingAddress } from '@/orders/address';
 import type { CheckoutInput, CheckoutPreviewResponse, CheckoutResponse, CreateCheckout } from '@/orders/checkout-schema';
+import type { PaymentResponse } from '@/orders/payment-schema';
 import { MAX_MESSAGE_AMOUNT, type CheckoutCreated } from '@/orders/messages';
 import { assertExpectedTotal } from '@/orders/price-check';
 import { pricePurchase, refusedCodeError, toPreviewResponse, toTotals, type PricedGroup, type Pricing } from '@/orders/pricing';
-import { enqueue, eventEnvelope, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type StockLine } from '@/orders/model';
+import { enqueue, eventEnvelope, RESERVATION_TTL_MS, toOrderResponse, type Caller, type OrderDeps, type OrderItemRow, type OrderRow, type PaymentFactsPort, type StockLine } from '@/orders/model';
 import { loadPurchasable, orderCommission, orderItemValues, orderMoney, pricingDeps, restoreAdmissions } from '@/orders/placing';
 import { reserveAdmitted, type AdmissionGate } from '@/launches';
 import { redeemPromotions } from '@/promotions';
 import { recordStatusChanges } from '@/orders/status-history';
 import { checkouts, orderItems, orders } from '@/orders/tables';
-import { toPaymentResponse } from '@/payments';
-import { payments } from '@/payments/tables';
 import { newId } from '@/platform/columns';
-import type { Db, Queryable } from '@/platform/db';
+import type { Queryable } from '@/platform/db';
 import { AppError, badRequest, forbidden, notFound } from '@/platform/errors';
 import { idFromSeed } from '@/platform/idempotency';
 import { describeError } from '@/platform/logger';
@@ -37,7 +36,7 @@ export interface CheckoutChange {
   outboxRows?: { id: number; payload: CheckoutCreated }[];
 }
 
-function toCheckoutResponse(checkout: CheckoutRow, members: { order: OrderRow; items: OrderItemRow[] }[], payment: typeof payments.$inferSelect | null): CheckoutResponse {
+function toCheckoutResponse(checkout: CheckoutRow, members: { order: OrderRow; items: OrderItemRow[] }[], payment: PaymentResponse | null): CheckoutResponse {
   return {
     id: checkout.id,
     userId: checkout.userId,
@@ -46,35 +45,38 @@ function toCheckoutResponse(checkout: CheckoutRow, members: { order: OrderRow; i
     totals: toTotals(checkout, checkout.taxIncluded, checkout.currency),
     shippingAddress: checkout.shippingAddress,
     orders: members.map(({ order, items }) => toOrderResponse(order, items)),
-    payment: payment ? toPaymentResponse(payment) : null,
+    payment,
     createdAt: checkout.createdAt.toISOString(),
     updatedAt: checkout.updatedAt.toISOString(),
   };
 }
 
-async function loadCheckout(q: Queryable, checkout: CheckoutRow): Promise<CheckoutResponse> {
+/** What reading a checkout needs: the database and the payments domain's port (the checkout's payment). */
+type CheckoutReaders = Pick<OrderDeps, 'db' | 'payments'>;
+
+async function loadCheckout(q: Queryable, payments: PaymentFactsPort, checkout: CheckoutRow): Promise<CheckoutResponse> {
   const members = await q.select().from(orders).where(eq(orders.checkoutId, checkout.id)).orderBy(asc(orders.sellerId), asc(orders.id));
   const ids = members.map((order) => order.id);
   const items = ids.length === 0 ? [] : await q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.productId));
-  const [payment] = await q.select().from(payments).where(eq(payments.checkoutId, checkout.id));
+  const payment = await payments.checkoutPayment(q, checkout.id);
   return toCheckoutResponse(
     checkout,
     members.map((order) => ({ order, items: items.filter((item) => item.orderId === order.id) })),
-    payment ?? null,
+    payment,
   );
 }
 
 /** A checkout for its buyer or an admin (404 `CHECKOUT_NOT_FOUND`, 403 `ACCESS_DENIED` for anyone else). */
-export async function getCheckout(db: Db, caller: Caller, checkoutId: string): Promise<CheckoutResponse> {
+export async function getCheckout({ db, payments }: CheckoutReaders, caller: Caller, checkoutId: string): Promise<CheckoutResponse> {
   const [checkout] = await db.select().from(checkouts).where(eq(checkouts.id, checkoutId));
   if (!checkout) throw notFound('CHECKOUT_NOT_FOUND', 'Checkout not found');
   if (caller.role !== 'admin' && checkout.userId !== caller.id) throw forbidden();
-  return loadCheckout(db, checkout);
+  return loadCheckout(db, payments, checkout);
 }
 
-async function findPlacedCheckout(db: Db, caller: Caller, checkoutId: string): Promise<CheckoutResponse | null> {
+async function findPlacedCheckout({ db, payments }: CheckoutReaders, caller: Caller, checkoutId: string): Promise<CheckoutResponse | null> {
   const [checkout] = await db.select().from(checkouts).where(and(eq(checkouts.id, checkoutId), eq(checkouts.userId, caller.id)));
-  return checkout ? loadCheckout(db, checkout) : null;
+  return checkout ? loadCheckout(db, payments, checkout) : null;
 }
 
 /** Lines as given; a product named twice is a 400 (a checkout line is one product, unlike an order's merged lines). */
@@ -163,7 +165,7 @@ export async function placeCheckout(
   options: { checkoutId?: string; admission?: AdmissionGate | undefined } = {},
 ): Promise<CheckoutChange> {
   if (options.checkoutId) {
-    const placed = await findPlacedCheckout(deps.db, caller, options.checkoutId);
+    const placed = await findPlacedCheckout(deps, caller, options.checkoutId);
     if (placed) return { checkout: placed, outboxIds: [] };
   }
   const checkoutId = options.checkoutId ?? newId();
@@ -248,7 +250,7 @@ export async function placeCheckout(
   } catch (err) {
     // A twin of this request (same Idempotency-Key, taken over) committed the same checkout first.
     if (options.checkoutId) {
-      const placed = await findPlacedCheckout(deps.db, caller, checkoutId).catch(() => null);
+      const placed = await findPlacedCheckout(deps, caller, checkoutId).catch(() => null);
       if (placed) return { checkout: placed, outboxIds: [] };
     }
     await releaseAll(deps, groups);

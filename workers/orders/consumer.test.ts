@@ -7,7 +7,7 @@ import { consumePaymentEvents } from '@/orders/consumer';
 import { placeOrder } from '@/orders/placing';
 import { cancelOrder } from '@/orders/transitions';
 import { orders, orderStatusHistory, outbox } from '@/orders/tables';
-import type { PaymentEvent } from '@/payments/messages';
+import type { PaymentEvent } from '@/orders/messages';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 import { deadLetters } from '@/platform/tables';

@@ -1,7 +1,7 @@
 import { publishOutboxRows } from '@/orders/outbox';
 import { type OrderDeps } from '@/orders/model';
 import { applyPaymentCompleted, applyPaymentFailed } from '@/orders/payment-events';
-import { paymentEventSchema } from '@/payments';
+import { paymentEventSchema } from '@/orders/messages';
 import { createCoalescer } from '@/platform/coalesce';
 import { storeDeadLetter } from '@/platform/dead-letters';
 import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';

@@ -85,7 +85,7 @@ export async function cancelTimedOutOrders(deps: OrderDeps, limit = 50): Promise
           .where(eq(orders.id, id))
           .for('update');
         if (!locked || locked.status !== 'PENDING' || !locked.timedOut) return null;
-        const changed = await transitionOrder(tx, id, { to: 'CANCELLED', changedBy: SYSTEM_REAPER, reason: 'payment timeout', set: { cancelReason: 'payment timeout' } });
+        const changed = await transitionOrder(deps, tx, id, { to: 'CANCELLED', changedBy: SYSTEM_REAPER, reason: 'payment timeout', set: { cancelReason: 'payment timeout' } });
         const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(id, `reaper-${id}`), previousStatus: changed.from, reason: 'payment timeout' });
         await createNotification(tx, { userId: changed.order.userId, orderId: id, ...orderNotices.paymentTimedOut(id) });
         return { items: await loadItems(tx, id), outboxId };

@@ -69,3 +69,28 @@ export type CheckoutCreated = z.infer<typeof checkoutCreatedSchema>;
 export type OrderCreated = z.infer<typeof orderCreatedSchema>;
 export type OrderCancelled = z.infer<typeof orderCancelledSchema>;
 export type OrderEvent = z.infer<typeof orderEventSchema>;
+
+/**
+ * Messages on the `payment-events` queue, produced by the payment consumer, consumed by orders (the orders side of the
+ * saga). Orders owns this contract, as it owns `order-events`: payments, above orders, imports both.
+ */
+
+const paymentEnvelopeFields = { ...envelopeFields, paymentId: z.guid() };
+
+const paymentCompletedSchema = z.object({
+  type: z.literal('payment.completed'),
+  ...paymentEnvelopeFields,
+  amount: z.number().positive(),
+});
+
+const paymentFailedSchema = z.object({
+  type: z.literal('payment.failed'),
+  ...paymentEnvelopeFields,
+  reason: z.string().max(255),
+});
+
+export const paymentEventSchema = z.discriminatedUnion('type', [paymentCompletedSchema, paymentFailedSchema]);
+
+export type PaymentCompleted = z.infer<typeof paymentCompletedSchema>;
+export type PaymentFailed = z.infer<typeof paymentFailedSchema>;
+export type PaymentEvent = z.infer<typeof paymentEventSchema>;

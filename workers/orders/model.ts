@@ -4,10 +4,12 @@ import { asc, eq } from 'drizzle-orm';
 import { centsToAmount } from '@contract/money';
 import type { CheckoutCreated, OrderCancelled, OrderCreated } from '@/orders/messages';
 import { toTotals } from '@/orders/pricing';
+import type { OrderRefund, PaymentResponse } from '@/orders/payment-schema';
 import type { OrderResponse, ReturnSummary } from '@/orders/schema';
 import { toShipment } from '@/orders/shipment';
 import { orderItems, type orders, outbox } from '@/orders/tables';
 import { newId } from '@/platform/columns';
+import type { AdmissionDeps } from '@/launches';
 import type { Db, Queryable, Tx } from '@/platform/db';
 import type { Logger } from '@/platform/logger';
 import type { TaxCalculator } from '@/tax';
@@ -45,10 +47,33 @@ export interface OrderDeps {
   tax?: TaxCalculator;
   /** The returns of an order, for its page (the returns domain's `returnSummaries`, wired by the composition root). */
   returnSummaries: ReturnSummariesPort;
+  /** What payments tells a checkout's and an order's answer and a checkout's status (wired by the composition root). */
+  payments: PaymentFactsPort;
+  /** The launches' waiting rooms and admission tokens, for the admission gate of launched products. */
+  admissions: AdmissionDeps;
 }
 
 /** What the returns domain, above orders, tells an order's page about the order's returns. */
 export type ReturnSummariesPort = (q: Queryable, orderId: string) => Promise<ReturnSummary[]>;
+
+/** What a checkout's payment decides of the checkout's status, and the payment's id (null: no payment yet). */
+export interface CheckoutSettlement {
+  paymentId: string | null;
+  /** `PAID` once the payment completed (later refunds do not undo it), `PAYMENT_FAILED` once declined, else null. */
+  status: 'PAID' | 'PAYMENT_FAILED' | null;
+}
+
+/**
+ * What the payments domain, above orders, tells orders about money: read with the caller's `q` (inside a
+ * transaction, its own uncommitted writes), so a checkout's status follows a payment recorded in the same transaction.
+ */
+export interface PaymentFactsPort {
+  /** The checkout's one payment as the API shows it (no next action: no viewer), or null before the saga created it. */
+  checkoutPayment(q: Queryable, checkoutId: string): Promise<PaymentResponse | null>;
+  /** The completed refunds of one order, oldest first. */
+  orderRefunds(q: Queryable, orderId: string): Promise<OrderRefund[]>;
+  checkoutSettlement(q: Queryable, checkoutId: string): Promise<CheckoutSettlement>;
+}
 
 export interface Caller {
   id: string;

@@ -6,7 +6,7 @@ import { enqueue, eventEnvelope, linesOf, loadItems, type OrderDeps, type OrderR
 import { recordStatusChanges } from '@/orders/status-history';
 import { orders, type OrderStatus } from '@/orders/tables';
 import { syncCheckoutStatus, transitionOrder } from '@/orders/transitions';
-import type { PaymentCompleted, PaymentFailed } from '@/payments';
+import type { PaymentCompleted, PaymentFailed } from '@/orders/messages';
 import type { Tx } from '@/platform/db';
 import { AppError } from '@/platform/errors';
 import { describeError } from '@/platform/logger';
@@ -90,13 +90,13 @@ async function commitForPayment(deps: OrderDeps, orderId: string, attempts: numb
 /** The decision of `payment.completed` for one order already locked in `tx` (see {@link applyPaymentCompleted}). */
 async function decidePaymentCompleted(deps: OrderDeps, tx: Tx, order: OrderRow, event: { paymentId: string; correlationId: string }, cancelReason: string | null): Promise<PaymentEventResult> {
   if (order.status === 'PENDING' && cancelReason === null) {
-    const { order: confirmed } = await transitionOrder(tx, order.id, { to: 'CONFIRMED', changedBy: SYSTEM_PAYMENTS, reason: `payment ${event.paymentId} completed`, set: { paymentId: event.paymentId } });
+    const { order: confirmed } = await transitionOrder(deps, tx, order.id, { to: 'CONFIRMED', changedBy: SYSTEM_PAYMENTS, reason: `payment ${event.paymentId} completed`, set: { paymentId: event.paymentId } });
     await createNotification(tx, { userId: confirmed.sellerId, orderId: order.id, ...orderNotices.paid(order.id, order) });
     await createNotification(tx, { userId: confirmed.userId, orderId: order.id, ...orderNotices.paymentConfirmed(order.id, order) });
     return { outcome: 'applied', status: 'CONFIRMED', stockStep: null, outboxIds: [] };
   }
   if (order.status === 'PENDING' && cancelReason !== null) {
-    await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
+    await transitionOrder(deps, tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'PENDING', reason: cancelReason });
     await createNotification(tx, { userId: order.userId, orderId: order.id, ...orderNotices.unfulfillableToBuyer(order.id, order) });
     await createNotification(tx, { userId: order.sellerId, orderId: order.id, ...orderNotices.unfulfillableToSeller(order.id) });
@@ -111,7 +111,7 @@ async function decidePaymentCompleted(deps: OrderDeps, tx: Tx, order: OrderRow, 
     await recordStatusChanges(tx, [{ order: updated!, oldStatus: 'CANCELLED', reason, changedBy: SYSTEM_PAYMENTS }]);
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(order.id, event.correlationId), previousStatus: 'CANCELLED', reason });
     await createNotification(tx, { userId: order.userId, orderId: order.id, ...orderNotices.refundPending(order.id, order) });
-    if (order.checkoutId !== null) await syncCheckoutStatus(tx, order.checkoutId);
+    if (order.checkoutId !== null) await syncCheckoutStatus(deps, tx, order.checkoutId);
     return { outcome: 'refund-requested', status: 'CANCELLED', stockStep: 'restock', outboxIds: [outboxId] };
   }
   deps.logger.warn('payment.completed ignored', { orderId: order.id, status: order.status, paymentId: event.paymentId, orderPaymentId: order.paymentId });
@@ -148,7 +148,7 @@ export async function applyCheckoutPaymentCompleted(
     await options.inTransaction?.(tx);
     const decided: (PaymentEventResult & { orderId: string })[] = [];
     for (const order of locked) decided.push({ orderId: order.id, ...(await decidePaymentCompleted(deps, tx, order, event, reasons.get(order.id) ?? null)) });
-    await syncCheckoutStatus(tx, event.checkoutId);
+    await syncCheckoutStatus(deps, tx, event.checkoutId);
     return decided;
   });
   await Promise.all(results.filter((r) => r.stockStep === 'restock').map(async (r) => deps.stock.restock(r.orderId, linesOf(await loadItems(deps.db, r.orderId)))));
@@ -166,7 +166,7 @@ export async function applyPaymentFailed(deps: OrderDeps, event: PaymentFailed):
     const order = await lockOrderForEvent(tx, event.orderId);
     if (order.status === 'PENDING') {
       const cancelReason = `${PAYMENT_FAILED_PREFIX}: ${event.reason}`.slice(0, 255);
-      await transitionOrder(tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
+      await transitionOrder(deps, tx, order.id, { to: 'CANCELLED', changedBy: SYSTEM_PAYMENTS, reason: cancelReason, set: { cancelReason, paymentId: event.paymentId } });
       await createNotification(tx, { userId: order.userId, orderId: order.id, ...orderNotices.paymentFailed(order.id) });
       return { outcome: 'applied', status: 'CANCELLED', stockStep: 'release', outboxIds: [] };
     }

@@ -7,17 +7,16 @@ import { type Caller, loadItems, type OrderDeps, type OrderRow, toOrderResponse 
 import { findDeliveredPurchase } from '@/orders/purchases';
 import type { OrderResponse } from '@/orders/schema';
 import { orderItems, orders, orderStatusHistory, type OrderStatus } from '@/orders/tables';
-import { orderRefunds } from '@/payments';
 import type { Db } from '@/platform/db';
 import { forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 
-/** What reading one order needs: the database and the returns domain's port. */
-type OrderReaders = Pick<OrderDeps, 'db' | 'returnSummaries'>;
+/** What reading one order needs: the database and the returns and payments domains' ports. */
+type OrderReaders = Pick<OrderDeps, 'db' | 'returnSummaries' | 'payments'>;
 
 /** An order as its own page shows it: lines, and what happened after the sale (returns, refunds). */
-async function orderWithAfterSales({ db, returnSummaries }: OrderReaders, order: OrderRow): Promise<OrderResponse> {
-  const [items, orderReturns, refunds] = await Promise.all([loadItems(db, order.id), returnSummaries(db, order.id), orderRefunds(db, order.id)]);
+async function orderWithAfterSales({ db, returnSummaries, payments }: OrderReaders, order: OrderRow): Promise<OrderResponse> {
+  const [items, orderReturns, refunds] = await Promise.all([loadItems(db, order.id), returnSummaries(db, order.id), payments.orderRefunds(db, order.id)]);
   return { ...toOrderResponse(order, items), returns: orderReturns, refunds };
 }
 

@@ -99,7 +99,7 @@ export function createOrdersRouter(makeDeps: MakeOrderDeps) {
         const input = c.req.valid('json');
         const key = parseIdempotencyKey(c.req.header('idempotency-key'));
         const deps = makeDeps(c.env, c.get('logger'));
-        const admission = await admissionGate(c.env, deps.db, user.id, input.items, c.req.valid('header')['admission-token']);
+        const admission = await admissionGate(deps.admissions, deps.db, user.id, input.items, c.req.valid('header')['admission-token']);
         const result = await withIdempotencyKey(deps.db, { userId: user.id, scope: 'orders.create', key, body: input }, async ({ seed }) => {
           // A retry that takes over an abandoned key gets the same order id, so it finds a committed order instead of placing a second.
           const change = await placeOrder(deps, user, input, c.get('correlationId'), { admission, ...(seed === null ? {} : { orderId: await idFromSeed(seed) }) });

@@ -2,12 +2,12 @@ import { z } from '@hono/zod-openapi';
 
 import { shipmentSchema } from '@/orders/shipment';
 import { ORDER_STATUSES } from '@/orders/tables';
-import { PAYMENT_CONFIRMATIONS } from '@/payments/tables';
 import { pageQuerySchema } from '@/platform/pagination';
 import { addressText, optionalAddressText } from '@contract/address';
 import { RETURN_STATUSES } from '@contract/returns';
 import { checkPostalCode, countrySchema, phoneSchema, postalCodeSchema } from '@/platform/postal-address';
-import { orderRefundSchema } from '@/payments';
+import { orderRefundSchema } from '@/orders/payment-schema';
+import { PAYMENT_CONFIRMATIONS } from '@contract/payments';
 
 /** What an order shows of each of its returns (the order response's `returns`; the returns domain fills it in). */
 export const returnSummarySchema = z

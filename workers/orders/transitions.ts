@@ -8,12 +8,14 @@ import type { ShipOrder } from '@/orders/shipment';
 import { assertTransition } from '@/orders/state-machine';
 import { recordStatusChanges } from '@/orders/status-history';
 import { checkouts, orders, type OrderStatus } from '@/orders/tables';
-import { payments } from '@/payments/tables';
 import { recordAdminAction } from '@/platform/audit';
 import type { Tx } from '@/platform/db';
 import { forbidden, notFound } from '@/platform/errors';
 import { describeError } from '@/platform/logger';
 import { releasePromotionUses } from '@/promotions';
+
+/** A transition re-reads the checkout's payment for the checkout's status (orders' `PaymentFactsPort`). */
+type PaymentFacts = Pick<OrderDeps, 'payments'>;
 
 interface TransitionSpec {
   to: OrderStatus;
@@ -34,7 +36,7 @@ async function countLiveOrders(tx: Tx, order: { id: string; checkoutId: string |
 }
 
 /** Locks the order (`SELECT … FOR UPDATE`), checks the caller and the state machine, applies and records the transition. */
-export async function transitionOrder(tx: Tx, orderId: string, spec: TransitionSpec): Promise<{ order: OrderRow; from: OrderStatus }> {
+export async function transitionOrder(deps: PaymentFacts, tx: Tx, orderId: string, spec: TransitionSpec): Promise<{ order: OrderRow; from: OrderStatus }> {
   const [locked] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
   if (!locked) throw notFound('ORDER_NOT_FOUND', 'Order not found');
   spec.authorize?.(locked);
@@ -51,25 +53,25 @@ export async function transitionOrder(tx: Tx, orderId: string, spec: TransitionS
   // A cancelled purchase gives its promotions' uses back (docs/decisions/promotions.md).
   if (spec.to === 'CANCELLED') await releasePromotionUses(tx, order!, countLiveOrders);
   if (spec.to === 'DELIVERED') await recordRelease(tx, order!, 'order delivered');
-  if (order!.checkoutId !== null) await syncCheckoutStatus(tx, order!.checkoutId);
+  if (order!.checkoutId !== null) await syncCheckoutStatus(deps, tx, order!.checkoutId);
   return { order: order!, from: locked.status };
 }
 
 /**
  * A checkout's status follows its payment and its orders: PAID once its payment completed (refunds of some orders
- * do not undo that), PAYMENT_FAILED once it was declined, CANCELLED when every order was cancelled before any
+ * do not undo that), PAYMENT_FAILED once it was declined (both as payments tells them, in this transaction), CANCELLED when every order was cancelled before any
  * payment, PENDING otherwise. Called inside each transaction that changes one of its orders (after the order's
  * row lock: checkout rows are always locked last, so two such transactions cannot deadlock).
  */
-export async function syncCheckoutStatus(tx: Tx, checkoutId: string): Promise<void> {
+export async function syncCheckoutStatus({ payments }: PaymentFacts, tx: Tx, checkoutId: string): Promise<void> {
+  const settlement = await payments.checkoutSettlement(tx, checkoutId);
   await tx.execute(sql`
     update ${checkouts} c set
-      status = case
-        when exists (select 1 from ${payments} p where p.checkout_id = c.id and p.status in ('COMPLETED', 'REFUNDED')) then 'PAID'
-        when exists (select 1 from ${payments} p where p.checkout_id = c.id and p.status = 'FAILED') then 'PAYMENT_FAILED'
-        when not exists (select 1 from ${orders} o where o.checkout_id = c.id and o.status <> 'CANCELLED') then 'CANCELLED'
-        else 'PENDING' end,
-      payment_id = coalesce((select p.id from ${payments} p where p.checkout_id = c.id), c.payment_id),
+      status = coalesce(
+        ${settlement.status}::text,
+        case when not exists (select 1 from ${orders} o where o.checkout_id = c.id and o.status <> 'CANCELLED') then 'CANCELLED' else 'PENDING' end
+      ),
+      payment_id = coalesce(${settlement.paymentId}::uuid, c.payment_id),
       updated_at = now()
     where c.id = ${checkoutId}`);
 }
@@ -100,7 +102,7 @@ export async function runStockStep(deps: OrderDeps, step: 'release' | 'restock' 
 export async function cancelOrder(deps: OrderDeps, caller: Caller, orderId: string, reason: string | undefined, correlationId: string): Promise<OrderChange> {
   const cancelReason = (reason ?? (caller.role === 'admin' ? 'cancelled by admin' : 'cancelled by buyer')).slice(0, 255);
   const { order, from, items, outboxId } = await deps.transaction(async (tx) => {
-    const changed = await transitionOrder(tx, orderId, { to: 'CANCELLED', changedBy: caller.id, reason: cancelReason, authorize: isBuyerOrAdmin(caller), set: { cancelReason } });
+    const changed = await transitionOrder(deps, tx, orderId, { to: 'CANCELLED', changedBy: caller.id, reason: cancelReason, authorize: isBuyerOrAdmin(caller), set: { cancelReason } });
     const outboxId = await enqueue(tx, { type: 'order.cancelled', ...eventEnvelope(orderId, correlationId), previousStatus: changed.from, reason: cancelReason });
     await auditIfAdmin(tx, caller, 'order.cancelled', changed);
     await createNotification(tx, { userId: changed.order.sellerId, orderId, ...orderNotices.cancelled(orderId, caller.role === 'admin' ? 'admin' : 'buyer', cancelReason) });
@@ -113,7 +115,7 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, orderId: stri
 /** The order's seller (or an admin) ships a CONFIRMED order, with the carrier and tracking number when given. */
 export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string, shipment: ShipOrder = {}): Promise<OrderChange> {
   const { order, items } = await deps.transaction(async (tx) => {
-    const changed = await transitionOrder(tx, orderId, {
+    const changed = await transitionOrder(deps, tx, orderId, {
       to: 'SHIPPED',
       changedBy: caller.id,
       reason: shipment.carrier ? `shipped with ${shipment.carrier} (${shipment.trackingNumber})` : 'shipped',
@@ -132,7 +134,7 @@ export async function shipOrder(deps: OrderDeps, caller: Caller, orderId: string
 /** The buyer (or an admin) confirms delivery of a SHIPPED order; this enables reviews. */
 export async function deliverOrder(deps: OrderDeps, caller: Caller, orderId: string): Promise<OrderChange> {
   const { order, items } = await deps.transaction(async (tx) => {
-    const changed = await transitionOrder(tx, orderId, { to: 'DELIVERED', changedBy: caller.id, reason: 'delivered', authorize: isBuyerOrAdmin(caller) });
+    const changed = await transitionOrder(deps, tx, orderId, { to: 'DELIVERED', changedBy: caller.id, reason: 'delivered', authorize: isBuyerOrAdmin(caller) });
     await auditIfAdmin(tx, caller, 'order.delivered', changed);
     await createNotification(tx, { userId: changed.order.sellerId, orderId, ...orderNotices.delivered(orderId) });
     return { ...changed, items: await loadItems(tx, orderId) };

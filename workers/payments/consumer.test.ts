@@ -3,10 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { notifications } from '@/notifications/tables';
-import type { OrderCancelled, OrderCreated } from '@/orders/messages';
+import type { OrderCancelled, OrderCreated, PaymentEvent } from '@/orders/messages';
 import { consumeOrderEvents } from '@/payments/consumer';
 import { createSimulatedGateway, TransientGatewayError, type ChargeRequest, type PaymentGateway, type SimulatedMode } from '@/payments/gateway';
-import type { PaymentEvent } from '@/payments/messages';
 import type { PaymentDeps } from '@/payments/service';
 import { paymentHistory, payments } from '@/payments/tables';
 import { newId } from '@/platform/columns';

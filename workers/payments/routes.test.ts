@@ -6,7 +6,7 @@ import { createTestApp } from '@/app';
 import { placeOrder } from '@/orders/placing';
 import { consumeOrderEvents } from '@/payments/consumer';
 import { createSimulatedGateway, type SimulatedMode } from '@/payments/gateway';
-import type { PaymentEvent } from '@/payments/messages';
+import type { PaymentEvent } from '@/orders/messages';
 import { createPaymentsRouter } from '@/payments/routes';
 import type { PaymentDeps } from '@/payments/service';
 import { payments } from '@/payments/tables';

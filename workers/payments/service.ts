@@ -7,7 +7,7 @@ import { createNotification, shortOrderNumber } from '@/notifications';
 import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
 import { TransientGatewayError, type PaymentGateway, type SavedMethodRef } from '@/payments/gateway';
 import { findDefaultMethod } from '@/payments/methods';
-import type { PaymentCompleted, PaymentEvent } from '@/payments/messages';
+import type { PaymentCompleted, PaymentEvent } from '@/orders';
 import type { VaultPort } from '@/payments/vault';
 import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';
 import type { Db, Queryable, Tx } from '@/platform/db';

@@ -3,17 +3,10 @@ import { bigint, boolean, char, check, index, integer, jsonb, pgTable, primaryKe
 
 import { users } from '@/identity/tables';
 import { createdAt, newId, updatedAt } from '@/platform/columns';
+import type { PaymentConfirmation, PaymentMethod, PaymentStatus } from '@contract/payments';
 
-export const PAYMENT_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-export const PAYMENT_METHODS = ['MOCK_CARD', 'MOCK_WALLET'] as const;
-/**
- * How a payment is confirmed: `off_session` — charged by the saga without the buyer (a decline is final);
- * `client` — the buyer confirms it on the provider's form (a declined attempt leaves it PENDING for another card).
- */
-export const PAYMENT_CONFIRMATIONS = ['off_session', 'client'] as const;
-export type PaymentConfirmation = (typeof PAYMENT_CONFIRMATIONS)[number];
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+/** The vocabulary is shared with orders' answers (contract/payments.ts); re-exported for payments' own modules. */
+export { PAYMENT_CONFIRMATIONS, PAYMENT_METHODS, PAYMENT_STATUSES, type PaymentConfirmation, type PaymentMethod, type PaymentStatus } from '@contract/payments';
 
 export const payments = pgTable(
   'payments',

@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
 import { placeOrder } from '@/orders/placing';
-import type { PaymentEvent } from '@/payments/messages';
+import type { PaymentEvent } from '@/orders/messages';
 import type { PaymentDeps } from '@/payments/service';
 import { paymentHistory, payments, paymentWebhookEvents } from '@/payments/tables';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';

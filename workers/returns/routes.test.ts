@@ -12,6 +12,7 @@ import { createDb } from '@/platform/db';
 import type { ReturnResponse } from '@/returns/schema';
 import { finishReceivedReturns, SYSTEM_RETURNS } from '@/returns/service';
 import { returnSummaries } from '@/returns/summary';
+import { paymentFacts } from '@/payments/order-facts';
 import { returns } from '@/returns/tables';
 import { deliveredCheckout, deliveredOrder, returnsHttpHarness } from '@test/support/returns-http';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
@@ -97,7 +98,7 @@ describe('a return from request to refund', () => {
     expect(types(buyer.id)).toEqual(expect.arrayContaining(['RETURN_APPROVED', 'RETURN_RECEIVED', 'REFUND_ISSUED']));
 
     // The order shows its returns; every money invariant holds.
-    expect((await getOrder({ db: db(), returnSummaries }, { id: buyer.id, role: 'customer' }, order.id)).returns).toEqual([{ id, status: 'REFUNDED', itemCount: 2, refundAmount: 39.98, createdAt: expect.any(String) }]);
+    expect((await getOrder({ db: db(), returnSummaries, payments: paymentFacts }, { id: buyer.id, role: 'customer' }, order.id)).returns).toEqual([{ id, status: 'REFUNDED', itemCount: 2, refundAmount: 39.98, createdAt: expect.any(String) }]);
     await expectMoneyInvariants(order.id);
   });
 
@@ -112,7 +113,7 @@ describe('a return from request to refund', () => {
     const [payment] = await db().select().from(payments).where(eq(payments.id, paymentId));
     expect(payment).toMatchObject({ status: 'REFUNDED', refundedCents: totalCents });
     // The order lists both refunds as returns (the payment turning REFUNDED adds no third one).
-    const refunds = (await getOrder({ db: db(), returnSummaries }, { id: buyer.id, role: 'customer' }, order.id)).refunds;
+    const refunds = (await getOrder({ db: db(), returnSummaries, payments: paymentFacts }, { id: buyer.id, role: 'customer' }, order.id)).refunds;
     expect(refunds?.map((r) => [r.reason, r.amount])).toEqual([
       ['return', 59.97],
       ['return', 10],

@@ -7,7 +7,7 @@ import { SkeletonRows } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useCreateCategory, useDeleteCategory, useRenameCategory, useSetProductStatus } from '@/features/admin/api/admin-api';
 import { adminErrorMessage } from '@/features/admin/components/admin-error';
-import { ConfirmAction } from '@/features/admin/components/confirm-action';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';
 import { usePageParam } from '@/hooks/use-page-param';
@@ -68,9 +68,9 @@ function Products({ onError }: { onError: (message: string) => void }) {
                   </td>
                   <td data-label="Moderation">
                     {product.status === 'ACTIVE' ? (
-                      <ConfirmAction label="Hide" question={`Hide ${product.name}?`} confirmLabel="Yes, hide" danger pending={setStatus.isPending} onConfirm={() => act(product.id, product.name, 'INACTIVE')} />
+                      <InlineConfirm label="Hide" question={`Hide ${product.name}?`} confirmLabel="Yes, hide" danger pending={setStatus.isPending} onConfirm={() => act(product.id, product.name, 'INACTIVE')} />
                     ) : (
-                      <ConfirmAction label="Restore" question={`Show ${product.name} again?`} confirmLabel="Yes, restore" pending={setStatus.isPending} onConfirm={() => act(product.id, product.name, 'ACTIVE')} />
+                      <InlineConfirm label="Restore" question={`Show ${product.name} again?`} confirmLabel="Yes, restore" pending={setStatus.isPending} onConfirm={() => act(product.id, product.name, 'ACTIVE')} />
                     )}
                   </td>
                 </tr>
@@ -103,7 +103,7 @@ function CategoryRow({ category, onError }: { category: Category; onError: (mess
         <button type="submit" className="button button--secondary button--small" disabled={rename.isPending || name.trim() === category.name}>
           Rename
         </button>
-        <ConfirmAction
+        <InlineConfirm
           label="Delete"
           question={`Delete ${category.name}?`}
           confirmLabel="Yes, delete"

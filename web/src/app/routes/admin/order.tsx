@@ -6,7 +6,7 @@ import { SkeletonRows } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { type AdminOrderAction, useAdminOrder, useAdminOrderAction } from '@/features/admin/api/admin-api';
 import { adminErrorMessage } from '@/features/admin/components/admin-error';
-import { ConfirmAction } from '@/features/admin/components/confirm-action';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatDateTime, formatPrice } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
@@ -75,7 +75,7 @@ export function Component() {
           </ul>
           <div className="form__actions">
             {order.status === 'PENDING' || order.status === 'CONFIRMED' ? (
-              <ConfirmAction
+              <InlineConfirm
                 label="Cancel order"
                 question={order.status === 'CONFIRMED' ? 'Cancel and refund the payment?' : 'Cancel this order?'}
                 confirmLabel="Yes, cancel"
@@ -85,10 +85,10 @@ export function Component() {
               />
             ) : null}
             {order.status === 'CONFIRMED' ? (
-              <ConfirmAction label="Mark shipped" question="Mark as shipped?" confirmLabel="Yes, shipped" pending={action.isPending} onConfirm={() => run('ship')} />
+              <InlineConfirm label="Mark shipped" question="Mark as shipped?" confirmLabel="Yes, shipped" pending={action.isPending} onConfirm={() => run('ship')} />
             ) : null}
             {order.status === 'SHIPPED' ? (
-              <ConfirmAction label="Mark delivered" question="Mark as delivered?" confirmLabel="Yes, delivered" pending={action.isPending} onConfirm={() => run('deliver')} />
+              <InlineConfirm label="Mark delivered" question="Mark as delivered?" confirmLabel="Yes, delivered" pending={action.isPending} onConfirm={() => run('deliver')} />
             ) : null}
           </div>
         </section>

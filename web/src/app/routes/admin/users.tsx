@@ -6,7 +6,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useAdminUsers, useChangeRole, useResendVerification, useUnlockUser } from '@/features/admin/api/admin-api';
 import { adminErrorMessage } from '@/features/admin/components/admin-error';
-import { ConfirmAction } from '@/features/admin/components/confirm-action';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { usePageParam } from '@/hooks/use-page-param';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatDate, formatDateTime } from '@/lib/format';
@@ -31,7 +31,7 @@ function RoleChanger({ user, onError }: { user: AdminUser; onError: (message: st
           ))}
         </select>
       </label>
-      <ConfirmAction
+      <InlineConfirm
         label="Change role"
         question={`Make ${user.email} ${role}? Their session ends.`}
         confirmLabel="Yes, change"

@@ -3,6 +3,7 @@ import { Link, Navigate, useParams } from 'react-router';
 
 import { NotFoundMessage } from '@/components/errors/not-found-message';
 import { ErrorState } from '@/components/ui/empty-state';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useOrder } from '@/features/orders/api/get-order';
 import { useChangeOrderStatus } from '@/features/orders/api/order-actions';
@@ -20,12 +21,10 @@ export function Component() {
   const { id = '' } = useParams();
   const order = useOrder(id);
   const user = useCurrentUser();
-  const [confirmingCancel, setConfirmingCancel] = useState(false);
   const [confirmingDelivery, setConfirmingDelivery] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const change = useChangeOrderStatus({
     onSuccess: (_order, action) => {
-      setConfirmingCancel(false);
       if (action === 'deliver') setReviewing(true);
     },
   });
@@ -72,26 +71,17 @@ export function Component() {
           </section>
           <div className="form__actions">
             {canCancel ? (
-              confirmingCancel ? (
-                <div className="inline-confirm">
-                  <span>Cancel this order?</span>
-                  <button
-                    type="button"
-                    className="button button--danger button--small"
-                    disabled={change.isPending}
-                    onClick={() => change.mutate({ id: o.id, action: 'cancel' })}
-                  >
-                    {change.isPending ? 'Cancelling…' : 'Yes, cancel'}
-                  </button>
-                  <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingCancel(false)}>
-                    Keep order
-                  </button>
-                </div>
-              ) : (
-                <button type="button" className="button button--danger" onClick={() => setConfirmingCancel(true)}>
-                  Cancel order
-                </button>
-              )
+              <InlineConfirm
+                label="Cancel order"
+                triggerClassName="button button--danger"
+                question="Cancel this order?"
+                confirmLabel="Yes, cancel"
+                pendingLabel="Cancelling…"
+                keepLabel="Keep order"
+                danger
+                pending={change.isPending}
+                onConfirm={() => change.mutateAsync({ id: o.id, action: 'cancel' })}
+              />
             ) : null}
             {o.status === 'SHIPPED' ? (
               confirmingDelivery ? (

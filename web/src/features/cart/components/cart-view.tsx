@@ -1,7 +1,8 @@
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import { EmptyState, ErrorState } from '@/components/ui/empty-state';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { QuantityStepper } from '@/components/ui/quantity-stepper';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { useCart } from '@/features/cart/api/get-cart';
@@ -92,7 +93,6 @@ function CartLine({ item }: { item: CartItem }) {
 export function CartView({ renderSeller }: { renderSeller: (sellerId: string) => ReactNode }) {
   const cart = useCart();
   const clear = useClearCart();
-  const [confirmingClear, setConfirmingClear] = useState(false);
 
   if (cart.isPending) return <SkeletonRows rows={4} />;
   if (cart.isError) return <ErrorState message={getErrorMessage(cart.error)} onRetry={() => void cart.refetch()} />;
@@ -170,26 +170,16 @@ export function CartView({ renderSeller }: { renderSeller: (sellerId: string) =>
             <p className="field__hint">One checkout and one payment for every seller; each seller ships its own order.</p>
           </>
         ) : null}
-        {confirmingClear ? (
-          <div className="inline-confirm">
-            <span>Remove everything?</span>
-            <button
-              type="button"
-              className="button button--danger button--small"
-              disabled={clear.isPending}
-              onClick={() => clear.mutate(undefined, { onSettled: () => setConfirmingClear(false) })}
-            >
-              Yes, clear cart
-            </button>
-            <button type="button" className="button button--secondary button--small" onClick={() => setConfirmingClear(false)}>
-              Keep
-            </button>
-          </div>
-        ) : (
-          <button type="button" className="button button--secondary" onClick={() => setConfirmingClear(true)}>
-            Clear cart
-          </button>
-        )}
+        <InlineConfirm
+          label="Clear cart"
+          triggerClassName="button button--secondary"
+          question="Remove everything?"
+          confirmLabel="Yes, clear cart"
+          pendingLabel="Clearing…"
+          danger
+          pending={clear.isPending}
+          onConfirm={() => clear.mutateAsync(undefined)}
+        />
       </aside>
     </div>
   );

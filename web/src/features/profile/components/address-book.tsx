@@ -9,7 +9,7 @@ import {
   useUpdateAddress,
 } from '@/features/profile/api/addresses';
 import { AddressForm } from '@/features/profile/components/address-form';
-import { ConfirmRemove } from '@/features/profile/components/confirm-remove';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { toast } from '@/stores/toast-store';
 import type { Address } from '@/types/api';
 
@@ -64,7 +64,15 @@ function AddressCard({ address }: { address: Address }) {
         <button type="button" className="button button--secondary button--small" onClick={() => setEditing(true)}>
           Edit<span className="visually-hidden"> {name}</span>
         </button>
-        <ConfirmRemove label="Delete" confirmLabel="Confirm delete" name={name} pending={remove.isPending} onConfirm={() => remove.mutate(address.id, { onSuccess: () => toast.success('Address deleted.') })} />
+        <InlineConfirm
+          label="Delete"
+          name={name}
+          confirmLabel="Confirm delete"
+          pendingLabel="Deleting…"
+          danger
+          pending={remove.isPending}
+          onConfirm={() => remove.mutateAsync(address.id).then(() => toast.success('Address deleted.'))}
+        />
       </div>
     </div>
   );

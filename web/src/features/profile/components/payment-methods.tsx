@@ -1,6 +1,6 @@
 import { EmptyState, ErrorState } from '@/components/ui/empty-state';
 import { SkeletonRows } from '@/components/ui/skeleton';
-import { ConfirmRemove } from '@/features/profile/components/confirm-remove';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { useDeletePaymentMethod, usePaymentMethods, useSetDefaultPaymentMethod, useStartCardSetup } from '@/features/profile/api/payment-methods';
 import { getErrorMessage } from '@/lib/error-message';
 import { toast } from '@/stores/toast-store';
@@ -26,7 +26,15 @@ function PaymentMethodCard({ card }: { card: SavedPaymentMethod }) {
             Make default<span className="visually-hidden"> ({name})</span>
           </button>
         ) : null}
-        <ConfirmRemove label="Remove" confirmLabel="Confirm remove" name={name} pending={remove.isPending} onConfirm={() => remove.mutate(card.id, { onSuccess: () => toast.success('Card removed.') })} />
+        <InlineConfirm
+          label="Remove"
+          name={name}
+          confirmLabel="Confirm remove"
+          pendingLabel="Removing…"
+          danger
+          pending={remove.isPending}
+          onConfirm={() => remove.mutateAsync(card.id).then(() => toast.success('Card removed.'))}
+        />
       </div>
     </div>
   );

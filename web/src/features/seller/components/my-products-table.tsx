@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 
 import { EmptyState, ErrorState } from '@/components/ui/empty-state';
+import { InlineConfirm } from '@/components/ui/inline-confirm';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useDeleteProduct } from '@/features/seller/api/product-writes';
@@ -10,30 +10,10 @@ import { formatDate, formatPrice } from '@/lib/format';
 import type { ProductSummary } from '@/types/api';
 
 function DeleteButton({ product }: { product: ProductSummary }) {
-  const [confirming, setConfirming] = useState(false);
   const remove = useDeleteProduct();
   if (product.status === 'DELETED') return null;
-  if (!confirming) {
-    return (
-      <button type="button" className="button button--danger button--small" onClick={() => setConfirming(true)}>
-        Delete<span className="visually-hidden"> {product.name}</span>
-      </button>
-    );
-  }
   return (
-    <span className="inline-confirm">
-      <button
-        type="button"
-        className="button button--danger button--small"
-        disabled={remove.isPending}
-        onClick={() => remove.mutate(product.id, { onSettled: () => setConfirming(false) })}
-      >
-        {remove.isPending ? 'Deleting…' : 'Confirm delete'}
-      </button>
-      <button type="button" className="button button--secondary button--small" onClick={() => setConfirming(false)}>
-        Keep
-      </button>
-    </span>
+    <InlineConfirm label="Delete" name={product.name} confirmLabel="Confirm delete" pendingLabel="Deleting…" danger pending={remove.isPending} onConfirm={() => remove.mutateAsync(product.id)} />
   );
 }
 

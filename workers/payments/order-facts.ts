@@ -1,21 +1,11 @@
-import { z } from '@hono/zod-openapi';
+/** What payments tells orders (orders' `PaymentFactsPort`, wired by the composition root): a checkout's payment and status, an order's refunds. */
 import { and, asc, eq } from 'drizzle-orm';
 
 import { centsToAmount } from '@contract/money';
-import type { Queryable } from '@/platform/db';
+import type { CheckoutSettlement, OrderRefund, PaymentFactsPort } from '@/orders';
+import { toPaymentResponse } from '@/payments/service';
 import { paymentRefunds, payments } from '@/payments/tables';
-
-/** What an order shows of the money it got back (the order response's `refunds`), oldest first. */
-export const orderRefundSchema = z
-  .object({
-    amount: z.number(),
-    currency: z.string(),
-    /** `cancellation`: the order was cancelled after it was paid; `return`: returned items were paid back. */
-    reason: z.enum(['cancellation', 'return']),
-    refundedAt: z.string().openapi({ format: 'date-time' }),
-  })
-  .openapi('OrderRefund');
-export type OrderRefund = z.infer<typeof orderRefundSchema>;
+import type { Queryable } from '@/platform/db';
 
 /**
  * The completed refunds of one order. A checkout's payment and every return pay back through `payment_refunds`
@@ -44,3 +34,19 @@ export async function orderRefunds(q: Queryable, orderId: string): Promise<Order
   }
   return refunds.sort((a, b) => a.refundedAt.localeCompare(b.refundedAt));
 }
+
+/** The checkout's one payment as its answer shows it, or null before the saga created it. */
+async function checkoutPayment(q: Queryable, checkoutId: string) {
+  const [payment] = await q.select().from(payments).where(eq(payments.checkoutId, checkoutId));
+  return payment ? toPaymentResponse(payment) : null;
+}
+
+/** PAID once the checkout's payment completed (refunded or not), PAYMENT_FAILED once it was declined. */
+async function checkoutSettlement(q: Queryable, checkoutId: string): Promise<CheckoutSettlement> {
+  const [payment] = await q.select({ id: payments.id, status: payments.status }).from(payments).where(eq(payments.checkoutId, checkoutId));
+  if (!payment) return { paymentId: null, status: null };
+  const status = payment.status === 'COMPLETED' || payment.status === 'REFUNDED' ? 'PAID' : payment.status === 'FAILED' ? 'PAYMENT_FAILED' : null;
+  return { paymentId: payment.id, status };
+}
+
+export const paymentFacts: PaymentFactsPort = { checkoutPayment, orderRefunds, checkoutSettlement };
