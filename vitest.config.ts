@@ -120,6 +120,16 @@ function workersProject(
   };
 }
 
+/**
+ * SPA test files that replace a module (`vi.mock`). The other SPA files share one environment and module graph
+ * (`isolate: false`: no happy-dom and React start per file); a replaced module would stay replaced for the files after
+ * it, or not be replaced at all when an earlier file had loaded the real one — so these keep a fresh one each.
+ */
+const WEB_TESTS = readdirSync(join(import.meta.dirname, 'web/src'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.test\.tsx?$/.test(file));
+const mocksModules = (file: string) => /\bvi\.(mock|doMock)\(/.test(readFileSync(join(import.meta.dirname, 'web/src', file), 'utf8'));
+const WEB_MOCKS = WEB_TESTS.filter(mocksModules).map((file) => `src/${file}`);
+const WEB_SHARED = WEB_TESTS.filter((file) => !mocksModules(file)).map((file) => `src/${file}`);
+
 export default defineConfig({
   test: {
     projects: [
@@ -141,7 +151,9 @@ export default defineConfig({
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
       workersProject('workers-pg', PG_ONLY),
       // The SPA's own Vite config carries its aliases, plugins and test environment.
-      'web/vite.config.ts',
+      // (`extends` adds to its include and exclude lists, so each project excludes the other's files.)
+      { extends: './web/vite.config.ts', root: 'web', test: { name: 'web', isolate: false, exclude: [...configDefaults.exclude, ...WEB_MOCKS] } },
+      { extends: './web/vite.config.ts', root: 'web', test: { name: 'web-mocks', exclude: [...configDefaults.exclude, ...WEB_SHARED] } },
       // The security suite once more on the production settings (`npm run test:security:production`); not part
       // of `npm test`, which would run the fuzz twice.
       ...(process.env.SECURITY_SETTINGS === 'production' ? [workersProject('security-production', ['test/security/**/*.test.ts'], { environment: 'production' })] : []),
