@@ -15,7 +15,10 @@ configure({ asyncUtilTimeout: 5_000 });
 // `isolate: false`), so nothing a store holds may pass from one file to the next.
 beforeEach(() => {
   localStorage.clear();
-  for (const store of [useAuthStore, useLiveStore, useThemeStore, useToastStore]) store.setState(store.getInitialState(), true);
+  useAuthStore.setState(useAuthStore.getInitialState(), true);
+  useLiveStore.setState(useLiveStore.getInitialState(), true);
+  useThemeStore.setState(useThemeStore.getInitialState(), true);
+  useToastStore.setState(useToastStore.getInitialState(), true);
 });
 
 afterEach(() => {
