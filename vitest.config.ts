@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { configDefaults, defineConfig } from 'vitest/config';
@@ -36,6 +36,35 @@ const WORKER_DEPS = bareImports(['workers', 'durable-objects', 'contract', 'test
 
 const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts'];
 
+/** The repository file a local import (`@/…`, `@test/…`, `./…`) of `from` names, if any. */
+function localFile(from: string, specifier: string): string | undefined {
+  const aliased = Object.entries(alias).find(([prefix]) => specifier.startsWith(`${prefix}/`));
+  const base = aliased ? join(aliased[1], specifier.slice(aliased[0].length + 1)) : specifier.startsWith('.') ? join(import.meta.dirname, from, '..', specifier) : undefined;
+  return base === undefined ? undefined : [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((path) => existsSync(path) && statSync(path).isFile());
+}
+
+/** True when a test file, or anything it imports from the repository, imports `cloudflare:test` (bindings, `SELF`). */
+function reachesBindings(file: string, seen = new Set<string>()): boolean {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  const text = readFileSync(join(import.meta.dirname, file), 'utf8');
+  if (/from\s*'cloudflare:test'/.test(text)) return true;
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].some(([, specifier]) => {
+    const path = localFile(file, specifier!);
+    return path !== undefined && reachesBindings(relative(import.meta.dirname, path), seen);
+  });
+}
+
+/**
+ * The Workers-runtime test files that never touch a binding, the database or `SELF` (domain rules, schemas, parsers
+ * with injected fakes): nothing of theirs can still be running when the next file starts, so they share one runtime
+ * (`isolate: false`) instead of paying a fresh `workerd` and Worker import each (docs/decisions/tests.md).
+ */
+const RUNTIME_FREE = ['workers', 'durable-objects']
+  .flatMap((dir) => readdirSync(join(import.meta.dirname, dir), { recursive: true, encoding: 'utf8' }).map((file) => `${dir}/${file}`))
+  .filter((file) => file.endsWith('.test.ts') && !reachesBindings(file))
+  .sort();
+
 /**
  * Tests in the Workers runtime (Miniflare) against the database `test/global-setup.ts` starts for `name`.
  * `environment: 'production'` loads `[env.production]` of wrangler.toml instead — its vars and rate limits —
@@ -43,7 +72,11 @@ const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 't
  * (tests read codes from the log transport), the embedder (Workers AI needs the cloud) and the payment provider
  * (the simulated one, allowed explicitly as on a staging deploy).
  */
-function workersProject(name: string, include: string[], { exclude = [], environment }: { exclude?: string[]; environment?: 'production' } = {}) {
+function workersProject(
+  name: string,
+  include: string[],
+  { exclude = [], environment, database = true }: { exclude?: string[]; environment?: 'production'; database?: boolean } = {},
+) {
   // Production's payment provider needs the network: these runs are a staging deploy of the simulated one.
   const offline: Record<string, string> =
     environment === 'production'
@@ -67,9 +100,7 @@ function workersProject(name: string, include: string[], { exclude = [], environ
           bindings: {
             ...offline,
             LOG_LEVEL: 'warn',
-            DATABASE_URL: inject('databaseUrl'),
-            NEON_LOCAL_PROXY: inject('neonProxy'),
-            JWT_PRIVATE_KEY: inject('jwtPrivateKey'),
+            ...(database ? { DATABASE_URL: inject('databaseUrl'), NEON_LOCAL_PROXY: inject('neonProxy'), JWT_PRIVATE_KEY: inject('jwtPrivateKey') } : {}),
           },
         },
       })),
@@ -78,7 +109,9 @@ function workersProject(name: string, include: string[], { exclude = [], environ
       name,
       include,
       exclude: [...configDefaults.exclude, ...exclude],
-      globalSetup: ['test/global-setup.ts'],
+      globalSetup: database ? ['test/global-setup.ts'] : [],
+      // One runtime for all files only where no file reaches a binding (see RUNTIME_FREE).
+      isolate: database,
       deps: { optimizer: { ssr: { enabled: true, include: WORKER_DEPS } } },
       // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
       testTimeout: 30_000,
@@ -86,6 +119,16 @@ function workersProject(name: string, include: string[], { exclude = [], environ
     },
   };
 }
+
+/**
+ * SPA test files that replace a module (`vi.mock`). The other SPA files share one environment and module graph
+ * (`isolate: false`: no happy-dom and React start per file); a replaced module would stay replaced for the files after
+ * it, or not be replaced at all when an earlier file had loaded the real one — so these keep a fresh one each.
+ */
+const WEB_TESTS = readdirSync(join(import.meta.dirname, 'web/src'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.test\.tsx?$/.test(file));
+const mocksModules = (file: string) => /\bvi\.(mock|doMock)\(/.test(readFileSync(join(import.meta.dirname, 'web/src', file), 'utf8'));
+const WEB_MOCKS = WEB_TESTS.filter(mocksModules).map((file) => `src/${file}`);
+const WEB_SHARED = WEB_TESTS.filter((file) => !mocksModules(file)).map((file) => `src/${file}`);
 
 export default defineConfig({
   test: {
@@ -99,12 +142,18 @@ export default defineConfig({
         },
       },
       // The saga, race and reliability files run once, on real PostgreSQL (below), not on PGlite as well.
-      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], { exclude: PG_ONLY }),
+      workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], {
+        exclude: [...PG_ONLY, ...RUNTIME_FREE],
+      }),
+      // Domain rules in the Workers runtime, no database: one runtime shared by all their files.
+      workersProject('workers-unit', RUNTIME_FREE, { database: false }),
       // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
       workersProject('workers-pg', PG_ONLY),
       // The SPA's own Vite config carries its aliases, plugins and test environment.
-      'web/vite.config.ts',
+      // (`extends` adds to its include and exclude lists, so each project excludes the other's files.)
+      { extends: './web/vite.config.ts', root: 'web', test: { name: 'web', isolate: false, exclude: [...configDefaults.exclude, ...WEB_MOCKS] } },
+      { extends: './web/vite.config.ts', root: 'web', test: { name: 'web-mocks', exclude: [...configDefaults.exclude, ...WEB_SHARED] } },
       // The security suite once more on the production settings (`npm run test:security:production`); not part
       // of `npm test`, which would run the fuzz twice.
       ...(process.env.SECURITY_SETTINGS === 'production' ? [workersProject('security-production', ['test/security/**/*.test.ts'], { environment: 'production' })] : []),

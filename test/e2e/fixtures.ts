@@ -106,6 +106,22 @@ export async function seriousAxeViolations(page: Page) {
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
 }
 
+/**
+ * Runs `check` on the page in the light theme, then switches that same page to dark in place and runs it again: one
+ * page load for both palettes. The page must have been opened with no saved theme (the app then follows the system
+ * setting, which starts light here); the switch is the system setting changing, which the app applies at once. CSS
+ * transitions of the switch (button colours) are waited out first, so contrast is measured on the final colours.
+ */
+export async function inLightAndDark(page: Page, check: (theme: 'light' | 'dark') => Promise<void>) {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    // A string keeps browser globals out of the Node-typed test project.
+    await page.evaluate('Promise.allSettled(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished))');
+    await check(theme);
+  }
+}
+
 /** Fills the shop's one address form (profile and checkout); the country is chosen from the list by its code. */
 export async function fillAddress(page: Page, address: { recipient?: string; street: string; line2?: string; city: string; state?: string; country: string; postalCode?: string }) {
   if (address.recipient) await page.getByLabel('Recipient name').fill(address.recipient);
