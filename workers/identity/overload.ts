@@ -2,11 +2,14 @@ import { AppError } from '@/platform/errors';
 
 /**
  * How many password-hashing requests (login, register, reset) one isolate works on at once. A
- * PBKDF2 check costs ~25 ms of CPU here, so more in flight only lengthens everyone's wait: past
+ * PBKDF2 check costs ~20 ms of CPU, so more in flight only lengthens everyone's wait: past
  * this, callers get an immediate 503 `SERVICE_OVERLOADED` with `Retry-After: 1` instead of a
  * queue that grows until every request times out (the seed's login fell to p95 ≈ 60 s at 100/s).
+ * A login's latency is about this many logins over the rate the CPU serves (`bench:login`: 16 gave
+ * p95 1.5 s at the same rate that 8 serves with p95 0.8 s); 8 still keeps one isolate's CPU busy
+ * while each login waits on its three database round trips.
  */
-export const MAX_PASSWORD_WORK_IN_FLIGHT = 16;
+export const MAX_PASSWORD_WORK_IN_FLIGHT = 8;
 
 let inFlight = 0;
 
