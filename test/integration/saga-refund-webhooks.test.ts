@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createSimulatedGateway } from '@/payments/gateway';
-import { refundOrderPart } from '@/payments/service';
+import { refundOrderPart } from '@/payments/refunds';
 import { paymentRefunds, paymentWebhookEvents } from '@/payments/tables';
 import { signWebhookPayload } from '@/payments/webhook-signature';
 import { newId } from '@/platform/columns';

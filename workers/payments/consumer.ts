@@ -1,5 +1,6 @@
 import { aggregateIdOf, orderEventSchema } from '@/orders';
-import { chargeCheckout, chargeOrder, refundOrderPayment, type PaymentDeps } from '@/payments/service';
+import { refundOrderPayment } from '@/payments/refunds';
+import { chargeCheckout, chargeOrder, type PaymentDeps } from '@/payments/service';
 import { storeDeadLetter } from '@/platform/dead-letters';
 import { consumeBatch, SAGA_BATCH_CONCURRENCY, type QueueBatch } from '@/platform/queue-consumer';
 

@@ -2,5 +2,6 @@
 
 export { TransientGatewayError } from './gateway';
 export { paymentFacts } from './order-facts';
-export { refundOrderPart, toPaymentResponse } from './service';
+export { toPaymentResponse } from './records';
+export { refundOrderPart } from './refunds';
 export type { PaidOrderPort, PaymentDeps } from './service';

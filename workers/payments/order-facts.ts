@@ -3,7 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 
 import { centsToAmount } from '@contract/money';
 import type { CheckoutSettlement, OrderRefund, PaymentFactsPort } from '@/orders';
-import { toPaymentResponse } from '@/payments/service';
+import { toPaymentResponse } from '@/payments/records';
 import { paymentRefunds, payments } from '@/payments/tables';
 import type { Queryable } from '@/platform/db';
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, lt } from 'drizzle-orm';
 
-import type { PaymentDeps, PaymentRow } from '@/payments/service';
+import type { PaymentRow } from '@/payments/records';
+import type { PaymentDeps } from '@/payments/service';
 import { intentObject } from '@/payments/simulator';
 import { payments, simulatedIntents } from '@/payments/tables';
 import { applyIntentEvent, intentSchema, type HandledType, type Intent } from '@/payments/webhooks';

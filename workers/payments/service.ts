@@ -1,23 +1,33 @@
-import { and, count, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+/**
+ * Charging: an order's or a checkout's one payment taken from the saga's messages (with the in-consumer retry of
+ * transient gateway errors, the buyer's 3-D Secure step and the client-confirmed intent), its approval recorded
+ * with the order's decision, its outcome published; and the admin's manual charge. The row writes are in
+ * `records.ts`, refunds in `refunds.ts`. A little over 300 lines on purpose: every entry shares the charge, settle
+ * and publish steps below, which nothing outside this file may call.
+ */
+import { eq } from 'drizzle-orm';
 
-import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import { amountToCents, centsToAmount, formatCents } from '@contract/money';
 import { createNotification, shortOrderNumber } from '@/notifications';
-import { type CheckoutCreated, type OrderCancelled, type OrderCreated, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
+import { type CheckoutCreated, type OrderCreated, type PaymentCompleted, type PaymentEvent, findCheckoutOrdersForPayment, findOrderForPayment } from '@/orders';
 import { TransientGatewayError, type PaymentGateway, type SavedMethodRef } from '@/payments/gateway';
 import { findDefaultMethod } from '@/payments/methods';
-import type { PaymentCompleted, PaymentEvent } from '@/orders';
+import {
+  createPendingPayment,
+  findPaymentByCheckout,
+  findPaymentByOrder,
+  settlePendingPayment,
+  toPaymentResponse,
+  updateWaitingPayment,
+  type PaymentRow,
+} from '@/payments/records';
+import { payments } from '@/payments/tables';
 import type { VaultPort } from '@/payments/vault';
-import { paymentHistory, paymentRefunds, payments, type PaymentConfirmation, type PaymentStatus } from '@/payments/tables';
+import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import type { Db, Queryable, Tx } from '@/platform/db';
-import { AppError, badRequest, conflict, forbidden, notFound } from '@/platform/errors';
+import { AppError, badRequest, conflict, notFound } from '@/platform/errors';
 import type { Logger } from '@/platform/logger';
-import { publishLiveAfterCommit } from '@/platform/live-events';
-import { pageMeta, pageOffset } from '@/platform/pagination';
 import { PermanentMessageError } from '@/platform/queue-consumer';
-
-export type PaymentRow = typeof payments.$inferSelect;
 
 export interface PaymentDeps {
   db: Db;
@@ -56,140 +66,6 @@ export interface PaidOrderPort {
 
 const DEFAULT_RETRY_DELAYS_MS = [100, 200, 400] as const;
 /** Wire amount (2 decimals) → cents, exact for every 2-decimal amount. */
-
-/**
- * What the buyer's browser needs to confirm a PENDING client-confirmed payment: the simulated provider's page, or
- * the real provider's client secret (for its own script). Only ever given to the payment's buyer.
- */
-function nextActionOf(row: PaymentRow) {
-  if (row.status !== 'PENDING' || row.confirmation !== 'client' || !row.clientSecret || !row.gatewayReference) return null;
-  if (!row.gatewayReference.startsWith('pi_sim_')) return { type: 'use_provider_js' as const, url: null, clientSecret: row.clientSecret };
-  const returnUrl = row.orderId ? `/orders/${row.orderId}/confirmation` : `/checkouts/${row.checkoutId}/confirmation`;
-  const query = new URLSearchParams({ client_secret: row.clientSecret, return_url: returnUrl });
-  return { type: 'redirect' as const, url: `/pay/sim/${row.gatewayReference}?${query.toString()}`, clientSecret: row.clientSecret };
-}
-
-/** The API view of a payment; `viewerId` = the caller, who sees the next action only when it is their payment. */
-export function toPaymentResponse(row: PaymentRow, viewerId?: string) {
-  return {
-    id: row.id,
-    orderId: row.orderId,
-    checkoutId: row.checkoutId,
-    userId: row.userId,
-    amount: centsToAmount(row.amountCents),
-    refundedAmount: centsToAmount(row.refundedCents),
-    currency: row.currency,
-    status: row.status,
-    method: row.method,
-    gatewayReference: row.gatewayReference,
-    failureReason: row.failureReason,
-    confirmation: row.confirmation,
-    nextAction: viewerId === row.userId ? nextActionOf(row) : null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/** The payment that pays for this order: its own, or its checkout's. */
-async function findPaymentByOrder(db: Db, orderId: string): Promise<PaymentRow | undefined> {
-  const [row] = await db.select().from(payments).where(eq(payments.orderId, orderId));
-  if (row) return row;
-  const order = await findOrderForPayment(db, orderId);
-  if (!order?.checkoutId) return undefined;
-  return findPaymentByCheckout(db, order.checkoutId);
-}
-
-async function findPaymentByCheckout(db: Db, checkoutId: string): Promise<PaymentRow | undefined> {
-  const [row] = await db.select().from(payments).where(eq(payments.checkoutId, checkoutId));
-  return row;
-}
-
-/**
- * Inserts the order's one PENDING payment (+ its first history row) unless it exists; the unique
- * `order_id` and `idempotency_key` make a concurrent or repeated insert a no-op. Its buyer hears of it once committed.
- */
-async function createPendingPayment(
-  q: Queryable,
-  input: { orderId?: string; checkoutId?: string; userId: string; amountCents: number; currency: string; idempotencyKey: string; reason: string; confirmation?: PaymentConfirmation },
-): Promise<boolean> {
-  // Both clients build the same SQL; the cast only picks one overload of the builders.
-  const db = q as Db;
-  const { reason, confirmation = 'off_session', ...values } = input;
-  const inserted = db.$with('inserted').as(db.insert(payments).values({ ...values, status: 'PENDING', method: 'MOCK_CARD', confirmation }).onConflictDoNothing().returning());
-  const recorded = db.$with('recorded', {}).as(sql`insert into ${paymentHistory} (payment_id, old_status, new_status, reason) select id, null, 'PENDING', ${reason} from ${inserted}`);
-  const [row] = await db.with(inserted, recorded).select(columnsOf(inserted)).from(inserted);
-  if (row) announcePayment(q, row, 1);
-  return row !== undefined;
-}
-
-/**
- * Moves a payment still in `from` (PENDING unless told) to its outcome (+ history), in one statement; a payment that
- * has moved on is left alone. Its buyer hears of the change once it has committed (`payment.updated`).
- */
-export async function settlePendingPayment(
-  q: Queryable,
-  paymentId: string,
-  next: { status: PaymentStatus; gatewayReference?: string; failureReason?: string; reason: string },
-  from: PaymentStatus = 'PENDING',
-): Promise<void> {
-  const set = { status: next.status, gatewayReference: sql`coalesce(${next.gatewayReference ?? null}, ${payments.gatewayReference})`, failureReason: next.failureReason ?? null };
-  await changePayment(q, paymentId, from, set, next.reason);
-}
-
-/**
- * Changes a payment that stays PENDING (its provider intent, its next action, the last declined card): a page that
- * stopped polling while its live socket is up must still see it. Null if the payment moved on.
- */
-export function updateWaitingPayment(q: Queryable, paymentId: string, set: PgUpdateSetSource<typeof payments>, reason: string, also?: SQL): Promise<PaymentRow | null> {
-  return changePayment(q, paymentId, 'PENDING', set, reason, also);
-}
-
-/**
- * Changes a payment still in `from` and writes its history row, in one statement; its buyer hears of the change once
- * `q` has committed (`payment.updated`). Null (and nothing written) if the payment is no longer in `from`.
- */
-async function changePayment(q: Queryable, paymentId: string, from: PaymentStatus, set: PgUpdateSetSource<typeof payments>, reason: string, also?: SQL): Promise<PaymentRow | null> {
-  // Both clients build the same SQL; the cast only picks one overload of the builders.
-  const db = q as Db;
-  const updated = db.$with('updated').as(
-    db
-      .update(payments)
-      .set({ ...set, updatedAt: sql`now()` })
-      .where(and(eq(payments.id, paymentId), eq(payments.status, from), also))
-      .returning(),
-  );
-  const recorded = db.$with('recorded', {}).as(sql`insert into ${paymentHistory} (payment_id, old_status, new_status, reason) select id, ${from}, status, ${reason} from ${updated}`);
-  const [row] = await db
-    .with(updated, recorded)
-    .select({ payment: columnsOf(updated), version: paymentVersion(sql`${updated}.id`) })
-    .from(updated);
-  if (!row) return null;
-  announcePayment(q, row.payment, row.version);
-  return row.payment;
-}
-
-/** The payment's columns as a CTE over `payments … returning *` names them. */
-function columnsOf<T extends Record<keyof PaymentRow, unknown>>(cte: T): { [K in keyof PaymentRow]: T[K] } {
-  return Object.fromEntries(Object.keys(getTableColumns(payments)).map((key) => [key, cte[key as keyof PaymentRow]])) as { [K in keyof PaymentRow]: T[K] };
-}
-
-/**
- * The payment's version as seen by a statement that also writes one history row of it: its earlier rows, plus that
- * one (a statement does not see its own insert).
- */
-const paymentVersion = (paymentId: SQL) => sql<number>`(select count(*) from ${paymentHistory} h where h.payment_id = ${paymentId}) + 1`.mapWith(Number);
-
-/** Writes one history row of a payment that changed in `tx`; answers the payment's version, this row included. */
-async function recordPaymentHistory(tx: Tx, values: typeof paymentHistory.$inferInsert): Promise<number> {
-  // Spelled out: drizzle writes a column of the insert's table unqualified, which the subquery would read as its own.
-  const [row] = await tx.insert(paymentHistory).values(values).returning({ version: paymentVersion(sql`${paymentHistory}.payment_id`) });
-  return row!.version;
-}
-
-/** Once `q` commits, the buyer's sockets get the payment exactly as `GET /payments/order/{orderId}` shows it. */
-function announcePayment(q: Queryable, payment: PaymentRow, version: number): void {
-  publishLiveAfterCommit(q, [{ userId: payment.userId, event: { id: `payment:${payment.id}:${version}`, type: 'payment.updated', version, data: { ...toPaymentResponse(payment, payment.userId), version } } }]);
-}
 
 async function chargeWithRetry(deps: PaymentDeps, payment: PaymentRow, savedMethod: SavedMethodRef | undefined) {
   const delays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
@@ -392,11 +268,6 @@ export async function paymentOutcomeEvents(db: Db, payment: PaymentRow, correlat
   return outcome ? [outcome] : [];
 }
 
-export async function findPaymentById(db: Db, id: string): Promise<PaymentRow | undefined> {
-  const [row] = await db.select().from(payments).where(eq(payments.id, id));
-  return row;
-}
-
 /**
  * `checkout.created` → exactly one payment for the whole checkout (unique checkout id, idempotency key = checkout
  * id), charged like an order's, then its outcome published once per order of the checkout — the orders side
@@ -416,145 +287,6 @@ export async function chargeCheckout(deps: PaymentDeps, event: CheckoutCreated):
   const settled = await settlePayment(deps, payment, event.correlationId);
   await Promise.all((await checkoutOutcomeEvents(deps.db, settled, event.correlationId)).map((outcome) => deps.publish(outcome)));
   return settled;
-}
-
-/**
- * `order.cancelled` → refund when the order's payment is COMPLETED (the seed never
- * refunded). Anything else is a no-op: no payment yet, PENDING (its later `payment.completed` makes
- * the order side ask again), FAILED, or already REFUNDED.
- */
-export async function refundOrderPayment(deps: PaymentDeps, event: OrderCancelled): Promise<PaymentRow | null> {
-  const payment = await findPaymentByOrder(deps.db, event.orderId);
-  if (!payment || payment.status !== 'COMPLETED') return payment ?? null;
-  if (payment.checkoutId !== null) return refundCheckoutOrder(deps, payment, event);
-  // The whole payment, as one refund row (unique per order), confirmed like any other refund.
-  return (await refundPaymentPart(deps, payment, { orderId: event.orderId, amountCents: payment.amountCents, reason: `order cancelled: ${event.reason}` })).payment;
-}
-
-/**
- * One order of a checkout was cancelled after its payment completed: only that order's total (lines + its
- * shipping) goes back, once, as a partial refund of the checkout's payment ({@link refundPaymentPart}).
- */
-async function refundCheckoutOrder(deps: PaymentDeps, payment: PaymentRow, event: OrderCancelled): Promise<PaymentRow | null> {
-  const order = await findOrderForPayment(deps.db, event.orderId);
-  if (!order || order.status !== 'CANCELLED') {
-    deps.logger.warn('order.cancelled for an order that is not cancelled: nothing refunded', { orderId: event.orderId, status: order?.status ?? null });
-    return payment;
-  }
-  const reason = `order ${shortOrderNumber(order.id)} cancelled: ${event.reason}`.slice(0, 255);
-  return (await refundPaymentPart(deps, payment, { orderId: order.id, amountCents: order.totalCents, reason })).payment;
-}
-
-/** A part of a payment to give back: a cancelled order of a checkout, or a return (`returnId`) of any order. */
-export interface RefundPart {
-  orderId: string;
-  returnId?: string;
-  amountCents: number;
-  reason: string;
-}
-
-const refundRowOf = (payment: PaymentRow, part: RefundPart) =>
-  part.returnId === undefined
-    ? and(eq(paymentRefunds.paymentId, payment.id), eq(paymentRefunds.orderId, part.orderId), isNull(paymentRefunds.returnId))
-    : eq(paymentRefunds.returnId, part.returnId);
-
-/**
- * Gives back part of a payment exactly once. The refund row is claimed first (unique per cancelled order of the
- * payment, or per return), then the gateway is asked with the refund's id as idempotency key (a retry, or a concurrent
- * caller, sends the same key, so the provider refunds once). A refund the provider answers `succeeded` is recorded at
- * once ({@link completeRefund}); a `pending` one keeps its row PENDING with the provider's reference until the
- * provider's signed refund webhook completes it. Whenever the refund is found completed — now, by an earlier call or
- * by its webhook — `inTransaction` runs (the caller's own step, which must be idempotent).
- */
-async function refundPaymentPart(
-  deps: Pick<PaymentDeps, 'db' | 'gateway' | 'transaction'>,
-  payment: PaymentRow,
-  part: RefundPart,
-  options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
-): Promise<{ payment: PaymentRow | null; recorded: boolean }> {
-  await deps.db.insert(paymentRefunds).values({ paymentId: payment.id, orderId: part.orderId, returnId: part.returnId ?? null, amountCents: part.amountCents, reason: part.reason.slice(0, 255) }).onConflictDoNothing();
-  const [refund] = await deps.db.select().from(paymentRefunds).where(refundRowOf(payment, part));
-  if (!refund) throw new Error(`refund of order ${part.orderId} was not visible`);
-  if (refund.status !== 'COMPLETED') {
-    const answer = await deps.gateway.refund({ paymentId: payment.id, gatewayReference: payment.gatewayReference, amountCents: refund.amountCents, currency: payment.currency, idempotencyKey: `refund-${refund.id}`, refundId: refund.id });
-    if (answer.status === 'succeeded') return completeRefund(deps, refund.id, answer.refundReference, options);
-    await deps.db.update(paymentRefunds).set({ gatewayReference: answer.refundReference.slice(0, 100), updatedAt: new Date() }).where(and(eq(paymentRefunds.id, refund.id), eq(paymentRefunds.status, 'PENDING')));
-  }
-  // Completed before, or by its webhook while the provider was answering: only the caller's step is left.
-  const [now] = await deps.db.select({ status: paymentRefunds.status }).from(paymentRefunds).where(eq(paymentRefunds.id, refund.id));
-  if (now?.status === 'COMPLETED' && options.inTransaction) await deps.transaction(options.inTransaction);
-  return { payment: (await findPaymentById(deps.db, payment.id)) ?? null, recorded: false };
-}
-
-/**
- * Records a refund the provider confirmed: the refund, the payment's `refunded_cents` (checked ≤ the amount by the
- * table), the buyer's notice and `inTransaction` commit together — only for the call that finds the refund still
- * PENDING under its row lock; the payment becomes REFUNDED when nothing is left.
- */
-export async function completeRefund(
-  deps: Pick<PaymentDeps, 'transaction'>,
-  refundId: string,
-  refundReference: string,
-  options: { inTransaction?: (tx: Tx) => Promise<void> } = {},
-): Promise<{ payment: PaymentRow | null; recorded: boolean }> {
-  return deps.transaction(async (tx) => {
-    const [claimed] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.id, refundId)).for('update');
-    const [current] = claimed ? await tx.select().from(payments).where(eq(payments.id, claimed.paymentId)).for('update') : [];
-    if (!claimed || !current || claimed.status === 'COMPLETED') return { payment: current ?? null, recorded: false };
-    await tx.update(paymentRefunds).set({ status: 'COMPLETED', gatewayReference: refundReference.slice(0, 100), updatedAt: new Date() }).where(eq(paymentRefunds.id, refundId));
-    const refundedCents = current.refundedCents + claimed.amountCents;
-    const status: PaymentStatus = refundedCents >= current.amountCents ? 'REFUNDED' : current.status;
-    const [updated] = await tx.update(payments).set({ refundedCents, status, updatedAt: new Date() }).where(eq(payments.id, current.id)).returning();
-    const version = await recordPaymentHistory(tx, { paymentId: current.id, oldStatus: current.status, newStatus: status, reason: `refunded ${formatCents(claimed.amountCents)} ${current.currency} for ${claimed.reason ?? 'a refund'}`.slice(0, 255) });
-    announcePayment(tx, updated!, version);
-    await createNotification(tx, {
-      userId: current.userId,
-      type: 'REFUND_ISSUED',
-      title: `Refund issued for order ${shortOrderNumber(claimed.orderId)}`,
-      body: `${formatCents(claimed.amountCents)} ${current.currency} will be returned to your payment method.`,
-      orderId: claimed.orderId,
-    });
-    await options.inTransaction?.(tx);
-    return { payment: updated ?? null, recorded: true };
-  });
-}
-
-/**
- * Refunds part of the payment that paid for `orderId` (its own, or its checkout's), once (see
- * {@link refundPaymentPart}). 409 `PAYMENT_NOT_REFUNDABLE` when there is no completed payment to take it from.
- */
-export async function refundOrderPart(deps: Pick<PaymentDeps, 'db' | 'gateway' | 'transaction'>, part: RefundPart, options: { inTransaction?: (tx: Tx) => Promise<void> } = {}) {
-  const payment = await findPaymentByOrder(deps.db, part.orderId);
-  if (!payment) throw conflict('PAYMENT_NOT_REFUNDABLE', 'This order has no payment to refund');
-  const [done] = await deps.db.select({ status: paymentRefunds.status }).from(paymentRefunds).where(refundRowOf(payment, part));
-  if (done?.status !== 'COMPLETED' && payment.status !== 'COMPLETED') throw conflict('PAYMENT_NOT_REFUNDABLE', `The order's payment is ${payment.status}`, { status: payment.status });
-  return refundPaymentPart(deps, payment, part, options);
-}
-
-export async function listUserPayments(db: Db, userId: string, page: { page: number; size: number }) {
-  const [rows, [total]] = await Promise.all([
-    db.select().from(payments).where(eq(payments.userId, userId)).orderBy(desc(payments.createdAt), desc(payments.id)).limit(page.size).offset(pageOffset(page)),
-    db.select({ total: count() }).from(payments).where(eq(payments.userId, userId)),
-  ]);
-  return { data: rows.map((row) => toPaymentResponse(row, userId)), meta: pageMeta(page.page, page.size, total?.total ?? 0) };
-}
-
-type Caller = { id: string; role: string };
-const canSee = (caller: Caller, payment: PaymentRow) => caller.role === 'admin' || payment.userId === caller.id;
-
-export async function getPayment(db: Db, caller: Caller, id: string) {
-  const row = await findPaymentById(db, id);
-  if (!row) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
-  if (!canSee(caller, row)) throw forbidden();
-  return toPaymentResponse(row, caller.id);
-}
-
-/** The order's payment; 404 until the saga has created it (clients poll this). */
-export async function getPaymentForOrder(db: Db, caller: Caller, orderId: string) {
-  const row = await findPaymentByOrder(db, orderId);
-  if (!row) throw notFound('PAYMENT_NOT_FOUND', 'No payment exists for this order yet');
-  if (!canSee(caller, row)) throw forbidden();
-  return toPaymentResponse(row, caller.id);
 }
 
 export interface ManualPaymentInput {

@@ -2,17 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 
 import type { AppEnv } from '@/env';
-import {
-  completeRefund,
-  findPaymentById,
-  paymentOutcomeEvents,
-  recordApproval,
-  settlePendingPayment,
-  updateWaitingPayment,
-  type PaymentDeps,
-  type PaymentRow,
-} from '@/payments/service';
 import { recordConfirmedSetup } from '@/payments/methods';
+import { findPaymentById, settlePendingPayment, updateWaitingPayment, type PaymentRow } from '@/payments/records';
+import { completeRefund } from '@/payments/refunds';
+import { paymentOutcomeEvents, recordApproval, type PaymentDeps } from '@/payments/service';
 import { paymentRefunds, paymentWebhookEvents } from '@/payments/tables';
 import { verifyWebhookSignature } from '@/payments/webhook-signature';
 import { AppError, notFound } from '@/platform/errors';
