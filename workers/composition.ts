@@ -3,7 +3,8 @@
  * Durable Object stubs, queues, the payment provider's gateway, vault and intents, loggers) and wires one domain's
  * implementation into another's port. The routers (workers/app.ts), the queue consumers and the cron
  * (workers/index.ts) get their collaborators here; tests take the same factories and override a field
- * (`{ ...orderDepsFromEnv(env), stock: fake }`). Nothing but the composition layer imports this file.
+ * (`{ ...orderDepsFromEnv(env), stock: fake }`). Nothing but the composition layer imports this file. Over 300
+ * lines on purpose: a list of small factories, one section per domain, read top to bottom.
  */
 import { removeOrderedFromCart } from '@/cart';
 import type { CartDeps } from '@/cart/service';
