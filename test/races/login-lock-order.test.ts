@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { attemptKeys, clearLoginFailures, reserveLoginAttempt } from '@/identity/lockout';
 import { loginAttempts } from '@/identity/tables';
 import { createDb, withTransaction } from '@/platform/db';
+import { deferred, lockWaiters, type LockWaiter } from '@test/support/pg-locks';
 
 /**
  * A login's reservation (one statement: the account throttle, then the email and pair records) racing another
@@ -14,20 +15,7 @@ import { createDb, withTransaction } from '@/platform/db';
  * looks at who waits for whom in PostgreSQL.
  */
 
-interface Waiter {
-  pid: number;
-  blockers: number[];
-  query: string;
-}
-
-async function waiters(): Promise<Waiter[]> {
-  const result = await createDb(env).execute(
-    sql`select pid, pg_blocking_pids(pid) as blockers, query from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-  );
-  return result.rows as unknown as Waiter[];
-}
-
-const waiting = (all: Waiter[], cte: string) => all.find((waiter) => waiter.query.includes(`with "${cte}"`));
+const waiting = (all: LockWaiter[], cte: string) => all.find((waiter) => waiter.query.includes(`with "${cte}"`));
 
 describe('login records: a reservation and a clear of one account', () => {
   it('the clear waits behind the reservation for the account row, holding none of the rows the reservation still needs', { timeout: 60_000 }, async () => {
@@ -40,24 +28,22 @@ describe('login records: a reservation and a clear of one account', () => {
     const db = createDb(env);
     await db.insert(loginAttempts).values([email, first.pairKey, first.accountKey].map((key) => ({ email: key, failures: 1, firstFailureAt: now })));
 
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
+    const release = deferred();
+    const held = deferred();
     const holder = withTransaction(env, async (tx) => {
       await tx.select().from(loginAttempts).where(eq(loginAttempts.email, email)).for('update');
-      holding();
-      await released;
+      held.resolve();
+      await release.promise;
     });
-    await held;
+    await held.promise;
 
     const reserving = reserveLoginAttempt(db, second, now);
-    await expect.poll(async () => waiting(await waiters(), 'throttle') !== undefined, { timeout: 15_000, interval: 50 }).toBe(true);
+    await expect.poll(async () => waiting(await lockWaiters(), 'throttle') !== undefined, { timeout: 15_000, interval: 50 }).toBe(true);
     const clearing = clearLoginFailures(db, first);
     await expect
       .poll(
         async () => {
-          const all = await waiters();
+          const all = await lockWaiters();
           const reservation = waiting(all, 'throttle');
           const clear = waiting(all, 'locked');
           return clear && reservation ? clear.blockers.includes(reservation.pid) : false;
@@ -66,7 +52,7 @@ describe('login records: a reservation and a clear of one account', () => {
       )
       .toBe(true);
 
-    release();
+    release.resolve();
     await holder;
     await expect(reserving).resolves.toMatchObject({ admitted: true, email: { failures: 2 }, pair: { failures: 1 } });
     await expect(clearing).resolves.toBeUndefined();

@@ -13,6 +13,7 @@ import { passwordResets } from '@/identity/tables';
 import { createDb } from '@/platform/db';
 import { createLogger } from '@/platform/logger';
 import { createUserWithToken } from '@test/support/identity';
+import { deferred, lockWaiters } from '@test/support/pg-locks';
 
 /**
  * Hardening item 1: a refresh-token rotation racing a logout or a password reset. The rotation is held inside
@@ -33,12 +34,6 @@ const deps: IdentityDeps = {
   logger,
 };
 
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 let embedded = false;
 beforeAll(async () => {
   const result = await createDb(env).execute(sql`select version() as version`);
@@ -46,10 +41,7 @@ beforeAll(async () => {
 });
 
 /** Backends of this database waiting on a lock right now (PostgreSQL only). */
-async function blockedOnLocks(): Promise<number> {
-  const result = await createDb(env).execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-  return (result.rows[0] as { n: number }).n;
-}
+const blockedOnLocks = async () => (await lockWaiters()).length;
 
 const profileStatus = async (accessToken: string) =>
   (await createApp().request('/api/v1/users/profile', { headers: { authorization: `Bearer ${accessToken}`, 'cf-connecting-ip': client.ip } }, env, createExecutionContext())).status;
