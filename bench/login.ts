@@ -125,17 +125,16 @@ try {
     const url = `${instance.baseUrl}/api/v1/auth/login`;
     // Every request comes from its own client address, as many shoppers signing in would: the per-IP
     // limiter (wrangler.toml) stays in the path but does not turn the test into a test of the limiter.
-    const init = (i: number): RequestInit => ({
+    const loginAs = (i: number, address: string): RequestInit => ({
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'cf-connecting-ip': `10.77.${(i >> 8) & 255}.${i & 255}` },
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': address },
       body: JSON.stringify({ email: emails[i % emails.length], password: PASSWORD }),
     });
-    const probe = await fetch(url, { ...init(65_535), headers: { 'content-type': 'application/json', 'cf-connecting-ip': '10.78.0.1' } });
+    const init = (i: number) => loginAs(i, `10.77.${(i >> 8) & 255}.${i & 255}`);
+    const probe = await fetch(url, loginAs(65_535, '10.78.0.1'));
     if (probe.status !== 200) throw new Error(`a single login answered ${probe.status}: ${await probe.text()}`);
     console.log(`measuring the shop's CPU per login (${CALIBRATION_LOGINS} sequential logins)…`);
-    cost = await measureStackCost(instance, (i) =>
-      fetch(url, { ...init(i), headers: { 'content-type': 'application/json', 'cf-connecting-ip': `10.79.0.${i + 1}` } }),
-    );
+    cost = await measureStackCost(instance, (i) => fetch(url, loginAs(i, `10.79.0.${i + 1}`)));
 
     console.log(`load: ${RATE} logins/s offered for ${DURATION_SECONDS} s (open model, ${TIMEOUT_MS / 1000} s client timeout)…`);
     const [result, floor] = await Promise.all([
