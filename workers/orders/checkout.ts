@@ -54,13 +54,19 @@ function toCheckoutResponse(checkout: CheckoutRow, members: { order: OrderRow; i
 /** What reading a checkout needs: the database and the payments domain's port (the checkout's payment). */
 type CheckoutReaders = Pick<OrderDeps, 'db' | 'payments'>;
 
+/**
+ * A checkout's answer. Its own row is read again last, after its orders and payment: its status is written in each
+ * transaction that decides one of its orders, so read after them it is never behind the orders shown. Read first, a
+ * decision committing in between gave every order CONFIRMED and the payment COMPLETED beside a PENDING checkout.
+ */
 async function loadCheckout(q: Queryable, payments: PaymentFactsPort, checkout: CheckoutRow): Promise<CheckoutResponse> {
   const members = await q.select().from(orders).where(eq(orders.checkoutId, checkout.id)).orderBy(asc(orders.sellerId), asc(orders.id));
   const ids = members.map((order) => order.id);
   const items = ids.length === 0 ? [] : await q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.productId));
   const payment = await payments.checkoutPayment(q, checkout.id);
+  const [current] = await q.select().from(checkouts).where(eq(checkouts.id, checkout.id));
   return toCheckoutResponse(
-    checkout,
+    current ?? checkout,
     members.map((order) => ({ order, items: items.filter((item) => item.orderId === order.id) })),
     payment,
   );
