@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { cart, countries, pageMeta, SELLER_ID } from '@/testing/fixtures';
-import { errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
+import { deferred, errorResponse, mockFetch, successResponse } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/render-app';
 import { logInAs } from '@/testing/session';
 
@@ -43,6 +43,9 @@ const profile = (addresses: ReturnType<typeof address>[]) => ({
   avatar_url: null,
   addresses,
 });
+
+/** Place Order once it is offered: it waits for the server's totals (here the preview, unmocked, fails: the form's own sums). */
+const placeOrder = async (scope: Pick<typeof screen, 'findByRole'> = screen) => fireEvent.click(await scope.findByRole('button', { name: 'Place Order' }));
 
 beforeEach(() => {
   logInAs();
@@ -115,9 +118,9 @@ describe('/checkout', () => {
     expect(screen.getByText('2 × Product 1')).toBeTruthy();
     expect(screen.queryByText(/Product 31/)).toBeNull();
 
-    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await placeOrder();
     await screen.findByText('Something went wrong on our side. Please try again in a moment.');
-    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await placeOrder();
     await waitFor(() => expect(router.state.location.pathname).toBe(`/orders/${ORDER_ID}/confirmation`));
 
     const posts = requestsTo('POST /api/v1/orders');
@@ -140,13 +143,13 @@ describe('/checkout', () => {
     });
     renderApp('/checkout');
 
-    fireEvent.click(await screen.findByRole('button', { name: 'Place Order' }));
+    await placeOrder();
     expect(await screen.findByText('Enter the street address.')).toBeTruthy();
     expect(requestsTo('POST /api/v1/orders')).toHaveLength(0);
 
     await screen.findByRole('option', { name: 'Vietnam' });
     fireEvent.change(screen.getByLabelText('Country *'), { target: { value: 'VN' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await placeOrder();
     // Vietnam has postal codes: once it is chosen, one is asked for.
     expect(await screen.findByText('Enter the postal code.')).toBeTruthy();
     for (const [label, value] of [
@@ -157,12 +160,12 @@ describe('/checkout', () => {
     ] as const) {
       fireEvent.change(screen.getByLabelText(label), { target: { value } });
     }
-    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await placeOrder();
     expect(await screen.findByText(/no longer have enough stock/)).toBeTruthy();
     expect((requestsTo('POST /api/v1/orders')[0]?.body as { shippingAddress: unknown }).shippingAddress).toEqual({ street: '1 Main St', line2: 'Unit 4', city: 'Hue', country: 'VN', zipCode: '530000' });
 
     fireEvent.change(screen.getByLabelText('City *'), { target: { value: 'Da Nang' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await placeOrder();
     await waitFor(() => expect(requestsTo('POST /api/v1/orders')).toHaveLength(2));
     const [first, second] = requestsTo('POST /api/v1/orders');
     expect(first?.headers.get('Idempotency-Key')).not.toBe(second?.headers.get('Idempotency-Key'));
@@ -215,7 +218,7 @@ describe('/checkout for a cart of several sellers', () => {
     fireEvent.click(within(jane).getByRole('radio', { name: /Express/ }));
     expect(within(summary).getByText('$92.00')).toBeTruthy();
 
-    fireEvent.click(within(summary).getByRole('button', { name: 'Place Order' }));
+    await placeOrder(within(summary));
     await waitFor(() => expect(router.state.location.pathname).toBe(`/checkouts/${CHECKOUT_ID}/confirmation`));
     const [post] = requestsTo('POST /api/v1/checkouts');
     expect(post?.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
@@ -229,6 +232,50 @@ describe('/checkout for a cart of several sellers', () => {
       expectedTotal: 92,
     });
     expect(await screen.findByRole('heading', { name: 'Confirming your payment…' })).toBeTruthy();
+  });
+
+  it('offers Place Order only once the server priced exactly what is on screen, from the first answer on', async () => {
+    const held: ReturnType<typeof deferred<Response>>[] = [];
+    const priced = (total: number) =>
+      successResponse({ totals: { subtotal: 80, shipping: total - 80, discount: 0, tax: 0, taxIncluded: false, total, currency: 'USD' }, orders: [], promotions: [], promoCode: null });
+    const { requestsTo } = mockFetch({
+      ...baseRoutes,
+      'GET /api/v1/cart': () => successResponse(cart([{ productId: 1, quantity: 2, price: 10 }, { productId: 31, quantity: 1, price: 60, sellerId: OTHER_SELLER }])),
+      'GET /api/v1/users/profile': () => successResponse(profile([address('a2', true, 'Home')])),
+      'GET /api/v1/shipping-options': (request) =>
+        successResponse(
+          request.url.includes(SELLER_ID)
+            ? [option(SELLER_ID, 'opt-std', 'Standard', 3), option(SELLER_ID, 'opt-exp', 'Express', 12)]
+            : [option(OTHER_SELLER, 'platform-default', 'Standard shipping', 0)],
+        ),
+      'POST /api/v1/checkouts/preview': () => {
+        held.push(deferred<Response>());
+        return held.at(-1)!.promise;
+      },
+      'POST /api/v1/checkouts': () => successResponse({ id: CHECKOUT_ID, status: 'PENDING', orders: [] }, undefined, 201),
+      [`GET /api/v1/checkouts/${CHECKOUT_ID}`]: () => errorResponse(404, 'NOT_FOUND', 'not yet'),
+    });
+    renderApp('/checkout');
+    const summary = await screen.findByRole('complementary', { name: 'Checkout summary' });
+    const button = () => within(summary).getByRole('button', { name: /Place Order|Updating totals/ }) as HTMLButtonElement;
+
+    // Before the first answer: no total of the server's yet, so a click is refused by the button itself.
+    await waitFor(() => expect(held).toHaveLength(1));
+    expect(button().disabled).toBe(true);
+    fireEvent.click(button());
+    held[0]!.resolve(priced(83));
+    await waitFor(() => expect(button().textContent).toBe('Place Order'));
+    expect(button().disabled).toBe(false);
+
+    // A change disables it in the same render, before the debounced preview is even asked.
+    fireEvent.click(within(screen.getByRole('region', { name: `Seller ${SELLER_ID}` })).getByRole('radio', { name: /Express/ }));
+    expect(button().disabled).toBe(true);
+    await waitFor(() => expect(held).toHaveLength(2));
+    held[1]!.resolve(priced(92));
+    await waitFor(() => expect(button().disabled).toBe(false));
+    fireEvent.click(button());
+    await waitFor(() => expect(requestsTo('POST /api/v1/checkouts')).toHaveLength(1));
+    expect(requestsTo('POST /api/v1/checkouts')[0]?.body).toMatchObject({ shipping: { [SELLER_ID]: 'opt-exp' }, expectedTotal: 92 });
   });
 
   it('opts the checkout in to paying on the provider page, whose Pay now the confirmation page then offers', async () => {
@@ -254,7 +301,7 @@ describe('/checkout for a cart of several sellers', () => {
     const { router } = renderApp('/checkout');
 
     fireEvent.click(await screen.findByRole('radio', { name: /Pay with a card now/ }));
-    fireEvent.click(within(screen.getByRole('complementary', { name: 'Checkout summary' })).getByRole('button', { name: 'Place Order' }));
+    await placeOrder(within(screen.getByRole('complementary', { name: 'Checkout summary' })));
     await waitFor(() => expect(router.state.location.pathname).toBe(`/checkouts/${CHECKOUT_ID}/confirmation`));
     expect(requestsTo('POST /api/v1/checkouts')[0]?.body).toMatchObject({ paymentConfirmation: 'client' });
     expect(await screen.findByRole('heading', { name: 'Finish your payment' })).toBeTruthy();
@@ -384,7 +431,7 @@ describe('/checkout payment choice', () => {
     const saved = await screen.findByRole('radio', { name: /Saved card/ });
     expect((saved as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByRole('radio', { name: /Pay with a card now/ }));
-    fireEvent.click(screen.getByRole('button', { name: 'Place Order' }));
+    await placeOrder();
     await waitFor(() => expect(requestsTo('POST /api/v1/orders')).toHaveLength(1));
     expect(requestsTo('POST /api/v1/orders')[0]?.body).toMatchObject({ paymentConfirmation: 'client' });
   });

@@ -20,12 +20,17 @@ export function usePromoPreview(path: PreviewPath, body: Omit<CheckoutPreviewInp
   const preview = usePricePreview(path, settledKey === null ? null : (JSON.parse(settledKey) as CheckoutPreviewInput));
   // A failed preview (the server says why on submit) falls back to the form's own sums, as before previews.
   const data = preview.isError ? undefined : preview.data;
-  const fresh = !!data && settledKey === key && !preview.isPlaceholderData && !preview.isFetching;
+  const settled = settledKey === key && !preview.isPlaceholderData;
+  const fresh = !!data && settled;
   return {
     data,
     fresh,
-    /** Still working out the totals for what is on screen: Place Order waits. */
-    updating: !!data && !fresh,
+    /**
+     * The totals on screen are not yet the server's for what the form would send (the first answer included), and
+     * asking did not fail: Place Order waits. Its button is disabled from the change that starts the wait, so a
+     * click can never land in a gap and be dropped.
+     */
+    updating: key !== null && !fresh && !(settled && preview.isError),
     hasAddress: address !== null,
     /** What to send: the code only when the preview applied it (a refused one is shown and left out). */
     promoCode: data?.promoCode?.applied ? data.promoCode.code : undefined,
