@@ -8,9 +8,13 @@ import type { CheckoutResponse } from '@/orders/checkout-schema';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { checkouts, orders, outbox } from '@/orders/tables';
+import { syncCheckoutStatus } from '@/orders/transitions';
+import { paymentFacts } from '@/payments';
+import { payments } from '@/payments/tables';
 import { newId } from '@/platform/columns';
-import { createDb } from '@/platform/db';
+import { createDb, withTransaction } from '@/platform/db';
 import { createRouter } from '@/platform/router';
+import { Gate } from '@test/support/gate';
 import { ordersHttpHarness } from '@test/support/orders-http';
 import { fakeOrderDeps, FakeQueue } from '@test/support/saga-fakes';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
@@ -231,5 +235,33 @@ describe('GET /api/v1/checkouts/{id}', () => {
     expect(missing.body.error!.code).toBe('CHECKOUT_NOT_FOUND');
     expect((await t.call('GET', '/api/v1/checkouts/nope', buyer)).status).toBe(400);
     expect((await t.call('GET', `/api/v1/checkouts/${id}`, null)).status).toBe(401);
+  });
+
+  it('is never behind a decision that commits while it is being read: the status is read after the payment', async () => {
+    const gate = new Gate();
+    const t = ordersHttpHarness<CheckoutResponse>(
+      (makeDeps) => createRouter().route('/', createCheckoutsRouter(makeDeps)).route('/', createOrdersRouter(makeDeps)),
+      { payments: gate.port('payments', paymentFacts) },
+    );
+    const placed = await t.call('POST', '/api/v1/checkouts', buyer, body([{ productId: b1.id, quantity: 1 }]));
+    const id = placed.body.data.id;
+
+    // The answer's reads stop at the payment (its orders and lines already read); the payment's outcome then
+    // commits the way the saga records it: the payment, the orders and the checkout's status in one transaction.
+    gate.arm('payments.checkoutPayment');
+    const reading = t.call('GET', `/api/v1/checkouts/${id}`, buyer);
+    await gate.reached('payments.checkoutPayment');
+    await withTransaction(env, async (tx) => {
+      await tx.insert(payments).values({ checkoutId: id, userId: buyer.id, amountCents: Math.round(placed.body.data.totals.total * 100), currency: 'USD', idempotencyKey: id, status: 'COMPLETED' });
+      await tx.update(orders).set({ status: 'CONFIRMED' }).where(eq(orders.checkoutId, id));
+      await syncCheckoutStatus({ payments: paymentFacts }, tx, id);
+    });
+    gate.release('payments.checkoutPayment');
+
+    const answer = (await reading).body.data;
+    expect(answer.payment?.status).toBe('COMPLETED');
+    // Read first (as before), the status was PENDING beside a completed payment, and the page kept waiting.
+    expect(answer.status).toBe('PAID');
+    expect((await t.call('GET', `/api/v1/checkouts/${id}`, buyer)).body.data).toMatchObject({ status: 'PAID', orders: [{ status: 'CONFIRMED' }] });
   });
 });
