@@ -5,11 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '@/app';
 import { categories, products } from '@/catalog/tables';
 import { createSimulatedPayoutProvider } from '@/marketplace/payouts';
-import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
+import { createEarningsRouter, createShippingRouter } from '@/marketplace/routes';
+import { dbDepsFromEnv } from '@/composition';
 import { placeCheckout } from '@/orders/checkout';
 import { applyPaymentCompleted } from '@/orders/payment-events';
 import { cancelOrder, deliverOrder, shipOrder } from '@/orders/transitions';
-import { createDb, withTransaction } from '@/platform/db';
+import { createDb } from '@/platform/db';
 import { createRouter } from '@/platform/router';
 import { fakeOrderDeps, quietLogger } from '@test/support/saga-fakes';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
@@ -20,8 +21,8 @@ type Balance = { pending: number; available: number; grossSales: number; commiss
 
 function app(payoutMode: 'success' | 'fail' = 'success') {
   const router = createRouter()
-    .route('/', shippingRouter)
-    .route('/', createEarningsRouter((e) => ({ db: createDb(e), transaction: (fn) => withTransaction(e, fn), provider: createSimulatedPayoutProvider(payoutMode), logger: quietLogger() })));
+    .route('/', createShippingRouter(dbDepsFromEnv))
+    .route('/', createEarningsRouter((e) => ({ ...dbDepsFromEnv(e), provider: createSimulatedPayoutProvider(payoutMode), logger: quietLogger() }), dbDepsFromEnv));
   const built = createTestApp(router);
   return async <T>(method: string, path: string, user: TestUser | null, body?: unknown) => {
     const res = await built.request(path, { method, headers: user ? jsonHeaders(user) : { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, env);
