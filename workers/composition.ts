@@ -58,6 +58,8 @@ const loggerFor = (env: AppEnv, context: Record<string, string>) => createLogger
 /** `PAYMENT_GATEWAY_MODE = "stripe"` with a secret key: the real provider's API, else the simulated provider. */
 const stripeKey = (env: AppEnv): string | undefined => (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' ? env.STRIPE_SECRET_KEY : undefined);
 
+// ── platform ────────────────────────────────────────────────────────────────────────────────────────────────────
+
 /**
  * A request's database: a plain client and interactive transactions. The routers whose only collaborator is the
  * database take this; the richer factories below start from it.
@@ -70,7 +72,7 @@ export const healthDepsFromEnv = (env: AppEnv): HealthDeps => ({ db: createDb(en
 // ── identity (and the operator console's mail) ─────────────────────────────────────────────────────────────────
 
 /** The e-mail transport `EMAIL_TRANSPORT` selects. */
-export const emailSenderFromEnv = (env: AppEnv, logger: Logger) => createEmailSender(env, logger);
+const emailSenderFromEnv = (env: AppEnv, logger: Logger) => createEmailSender(env, logger);
 
 /** Accounts and sessions: the env (database, signing key), the configured e-mail transport and its per-address limiter. */
 export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) => ({

@@ -157,6 +157,12 @@ const SETUP_KIND: PageKind<SimulatedSetupIntent, SimulatedSetupEventType> = { pr
 type FormInput = z.infer<typeof formSchema>;
 type StepResult<I, E> = { intent: I; event: E | null } | { error: 'unknown_card' | 'not_confirmable' };
 
+/** What the simulator's pages need: the database (its intents) and the shop to deliver its signed webhooks to. */
+export interface SimulatorDeps {
+  makeDeps: MakeDbDeps;
+  dispatch: (request: Request, env: AppEnv) => Response | Promise<Response>;
+}
+
 /**
  * The pages of one intent kind: its page and its two form posts. A state change is reported to the shop as a signed
  * webhook, delivered with `dispatch` before the page answers (so the page, and the buyer's next look at the order or
@@ -194,12 +200,6 @@ function mountKind<I extends Authorizable, E extends string>(
 
   router.post(`${kind.prefix}/:intentId/confirm`, act(steps.confirm));
   router.post(`${kind.prefix}/:intentId/challenge`, act(steps.challenge));
-}
-
-/** What the simulator's pages need: the database (its intents) and the shop to deliver its signed webhooks to. */
-export interface SimulatorDeps {
-  makeDeps: MakeDbDeps;
-  dispatch: (request: Request, env: AppEnv) => Response | Promise<Response>;
 }
 
 /** The simulated provider's payment page (`/pay/sim/{intent}`) and setup page (`/pay/sim/setup/{setup intent}`). */
