@@ -9,22 +9,36 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { createAdminRouter } from '@/admin/routes';
 import { createCartRouter } from '@/cart/routes';
-import { cartDepsFromEnv, emailSenderFromEnv, identityDepsFromEnv, imageBucketFromEnv, launchDepsFromEnv, orderDepsFromEnv, paymentDepsFromEnv, payoutDepsFromEnv, returnDepsFromEnv, searchDepsFromEnv, usersDepsFromEnv } from '@/composition';
-import { categoriesRouter, inventoryRouter, productsRouter } from '@/catalog/routes';
+import {
+  adminDepsFromEnv,
+  cartDepsFromEnv,
+  dbDepsFromEnv,
+  deadLetterDepsFromEnv,
+  healthDepsFromEnv,
+  identityDepsFromEnv,
+  imageBucketFromEnv,
+  launchDepsFromEnv,
+  orderDepsFromEnv,
+  paymentDepsFromEnv,
+  payoutDepsFromEnv,
+  returnDepsFromEnv,
+  reviewDepsFromEnv,
+  searchDepsFromEnv,
+  usersDepsFromEnv,
+} from '@/composition';
+import { createCategoriesRouter, createInventoryRouter, createProductsRouter } from '@/catalog/routes';
 import { createImagesRouter, IMAGE_UPLOAD_PATH } from '@/catalog/images';
 import { createReviewsRouter } from '@/catalog/review-routes';
-import { stockFeedRouter } from '@/catalog/stock-feed-routes';
+import { createStockFeedRouter } from '@/catalog/stock-feed-routes';
 import { ConfigurationError, getConfig, type AppBindings } from '@/env';
 import { createIdentityRouter, shedPasswordWorkWhenFull } from '@/identity/routes';
 import { createLaunchesRouter } from '@/launches/routes';
 import { liveRouter } from '@/live/routes';
-import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
-import { notificationsRouter } from '@/notifications/routes';
-import { countStaleOutboxRows } from '@/orders/outbox';
-import { findDeliveredPurchase } from '@/orders/purchases';
+import { createEarningsRouter, createShippingRouter } from '@/marketplace/routes';
+import { createNotificationsRouter } from '@/notifications/routes';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
 import { createOrdersRouter } from '@/orders/routes';
-import { sagaAdminRouter } from '@/orders/admin-routes';
+import { createSagaAdminRouter } from '@/orders/admin-routes';
 import { createPaymentMethodsRouter } from '@/payments/methods-routes';
 import { createPaymentsRouter } from '@/payments/routes';
 import { createPaymentWebhooksRouter } from '@/payments/webhook-routes';
@@ -35,10 +49,10 @@ import { createHealthRouter } from '@/platform/health-routes';
 import { createLogger, describeError } from '@/platform/logger';
 import { rateLimit, rejectNulCharacters, requestContext } from '@/platform/middleware';
 import { createRouter, mountRouters, type AppRouter } from '@/platform/router';
-import { promotionsRouter } from '@/promotions/routes';
+import { createPromotionsRouter } from '@/promotions/routes';
 import { createReturnsRouter } from '@/returns/routes';
 import { createSearchRouter } from '@/search/routes';
-import { taxRouter } from '@/tax/routes';
+import { createTaxRouter } from '@/tax/routes';
 
 const API_PREFIX = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -160,33 +174,33 @@ export function createApp(mount: (app: AppRouter) => void = mountRoutes) {
 function mountRoutes(app: AppRouter) {
   // Every router under the API, in any order (mountRouters puts literal paths before parameters).
   mountRouters(app, [
-    createHealthRouter({ countStaleEvents: countStaleOutboxRows }),
+    createHealthRouter(healthDepsFromEnv),
     createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv),
-    categoriesRouter,
-    productsRouter,
-    inventoryRouter,
+    createCategoriesRouter(dbDepsFromEnv),
+    createProductsRouter(dbDepsFromEnv),
+    createInventoryRouter(dbDepsFromEnv),
     createImagesRouter(imageBucketFromEnv),
-    createReviewsRouter({ findDeliveredPurchase }),
+    createReviewsRouter(reviewDepsFromEnv),
     createSearchRouter(searchDepsFromEnv),
     createLaunchesRouter(launchDepsFromEnv),
     createCartRouter(cartDepsFromEnv),
     createOrdersRouter(orderDepsFromEnv),
     createCheckoutsRouter(orderDepsFromEnv),
-    notificationsRouter,
+    createNotificationsRouter(dbDepsFromEnv),
     createReturnsRouter(returnDepsFromEnv),
-    shippingRouter,
-    promotionsRouter,
-    taxRouter,
-    createEarningsRouter(payoutDepsFromEnv),
+    createShippingRouter(dbDepsFromEnv),
+    createPromotionsRouter(dbDepsFromEnv),
+    createTaxRouter(dbDepsFromEnv),
+    createEarningsRouter(payoutDepsFromEnv, dbDepsFromEnv),
     createPaymentsRouter(paymentDepsFromEnv),
     createPaymentMethodsRouter(paymentDepsFromEnv),
     createPaymentWebhooksRouter(paymentDepsFromEnv),
     // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
-    createSimulatorRouter((request, env) => app.fetch(request, env)),
-    sagaAdminRouter,
-    createAdminRouter(emailSenderFromEnv),
+    createSimulatorRouter({ makeDeps: dbDepsFromEnv, dispatch: (request, env) => app.fetch(request, env) }),
+    createSagaAdminRouter(deadLetterDepsFromEnv),
+    createAdminRouter(adminDepsFromEnv),
     liveRouter,
-    stockFeedRouter,
+    createStockFeedRouter(dbDepsFromEnv),
   ]);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

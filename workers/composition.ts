@@ -6,9 +6,11 @@
  * (`{ ...orderDepsFromEnv(env), stock: fake }`). Nothing but the composition layer imports this file. Over 300
  * lines on purpose: a list of small factories, one section per domain, read top to bottom.
  */
+import type { MakeAdminDeps } from '@/admin/service';
 import { removeOrderedFromCart } from '@/cart';
 import type { CartDeps } from '@/cart/service';
 import { commitStock, getCartProducts, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
+import type { MakeReviewDeps } from '@/catalog/review-service';
 import { getConfig, type AppEnv } from '@/env';
 import { signScopedToken, verifyScopedToken } from '@/identity';
 import type { MakeIdentityDeps } from '@/identity/accounts';
@@ -20,8 +22,9 @@ import { ADMISSION_AUDIENCE, type LaunchDeps } from '@/launches/service';
 import { commissionBpsFromEnv } from '@/marketplace';
 import { payoutProviderFromEnv, type PayoutDeps } from '@/marketplace/payouts';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
-import { publishOutboxRows } from '@/orders/outbox';
+import { countStaleOutboxRows, publishOutboxRows } from '@/orders/outbox';
 import { applyCheckoutPaymentCompleted, applyPaymentCompleted } from '@/orders/payment-events';
+import { findDeliveredPurchase } from '@/orders/purchases';
 import { runScheduledMaintenance } from '@/orders/scheduled';
 import { paymentFacts } from '@/payments';
 import { consumeOrderEvents } from '@/payments/consumer';
@@ -35,7 +38,9 @@ import { createStripeVault, type VaultPort } from '@/payments/vault';
 import { signWebhookPayload } from '@/payments/webhook-signature';
 import { handleWebhookDelivery, webhookSettingsFromEnv } from '@/payments/webhooks';
 import { coalescedSender } from '@/platform/coalesce';
-import { createDb, openTransactionPool, withTransaction } from '@/platform/db';
+import { createDb, openTransactionPool, withTransaction, type MakeDbDeps } from '@/platform/db';
+import type { MakeDeadLetterDeps } from '@/platform/dead-letters';
+import type { HealthDeps } from '@/platform/health-routes';
 import { endLiveSessions } from '@/platform/live-events';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { SAGA_BATCH_CONCURRENCY } from '@/platform/queue-consumer';
@@ -53,10 +58,21 @@ const loggerFor = (env: AppEnv, context: Record<string, string>) => createLogger
 /** `PAYMENT_GATEWAY_MODE = "stripe"` with a secret key: the real provider's API, else the simulated provider. */
 const stripeKey = (env: AppEnv): string | undefined => (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe' ? env.STRIPE_SECRET_KEY : undefined);
 
+// ── platform ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A request's database: a plain client and interactive transactions. The routers whose only collaborator is the
+ * database take this; the richer factories below start from it.
+ */
+export const dbDepsFromEnv: MakeDbDeps = (env) => ({ db: createDb(env), transaction: (fn) => withTransaction(env, fn) });
+
+/** Health checks: the database and readiness' outbox-lag probe (orders' outbox, so platform imports no domain). */
+export const healthDepsFromEnv = (env: AppEnv): HealthDeps => ({ db: createDb(env), countStaleEvents: countStaleOutboxRows });
+
 // ── identity (and the operator console's mail) ─────────────────────────────────────────────────────────────────
 
 /** The e-mail transport `EMAIL_TRANSPORT` selects. */
-export const emailSenderFromEnv = (env: AppEnv, logger: Logger) => createEmailSender(env, logger);
+const emailSenderFromEnv = (env: AppEnv, logger: Logger) => createEmailSender(env, logger);
 
 /** Accounts and sessions: the env (database, signing key), the configured e-mail transport and its per-address limiter. */
 export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) => ({
@@ -70,8 +86,7 @@ export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) =>
 
 /** Profiles, addresses and user records: Postgres, and the live port that closes a demoted user's sockets. */
 export const usersDepsFromEnv: MakeUsersDeps = (env) => ({
-  db: createDb(env),
-  transaction: (fn) => withTransaction(env, fn),
+  ...dbDepsFromEnv(env),
   endLiveSessions: (userId, sessionVersion) => endLiveSessions(env, userId, sessionVersion),
 });
 
@@ -91,6 +106,9 @@ export function cartDepsFromEnv(env: AppEnv, userId: string): CartDeps {
 /** The R2 bucket product images are uploaded to and served from. */
 export const imageBucketFromEnv = (env: AppEnv) => env.IMAGES;
 
+/** Reviews: Postgres and orders' verified-purchase check (a review needs a delivered purchase). */
+export const reviewDepsFromEnv: MakeReviewDeps = (env) => ({ ...dbDepsFromEnv(env), findDeliveredPurchase });
+
 // ── launches ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** A launch's WaitingRoomDO and the admission tokens it hands out (signed with the shop's key, their own audience). */
@@ -108,8 +126,7 @@ export const admissionDepsFromEnv = (env: AppEnv): AdmissionDeps => ({
  */
 export const launchDepsFromEnv = (env: AppEnv): LaunchDeps => ({
   ...admissionDepsFromEnv(env),
-  db: createDb(env),
-  transaction: (fn) => withTransaction(env, fn),
+  ...dbDepsFromEnv(env),
   botCheck: () => botCheckFromEnv(env),
   botCheckView: (env.BOT_CHECK ?? 'off').trim().toLowerCase() === 'turnstile' ? { provider: 'turnstile', siteKey: env.TURNSTILE_SITE_KEY ?? '' } : null,
 });
@@ -251,8 +268,8 @@ export function returnDepsFromEnv(env: AppEnv, logger?: Logger): ReturnDeps {
 
 /** Payouts to sellers: Postgres and the configured payout provider. */
 export function payoutDepsFromEnv(env: AppEnv, logger: Logger): PayoutDeps {
-  const db = createDb(env);
-  return { db, transaction: (fn) => withTransaction(env, fn), provider: payoutProviderFromEnv(env, db), logger };
+  const deps = dbDepsFromEnv(env);
+  return { ...deps, provider: payoutProviderFromEnv(env, deps.db), logger };
 }
 
 // ── search ──────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -275,6 +292,18 @@ export const embeddingConsumerDepsFromEnv = (env: AppEnv, queue: string): Embedd
   db: createDb(env),
   embedder: createEmbedder(env),
   logger: loggerFor(env, { queue }),
+});
+
+// ── admin ───────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The operator console: Postgres and the configured e-mail transport (a resent verification code). */
+export const adminDepsFromEnv: MakeAdminDeps = (env, logger) => ({ ...dbDepsFromEnv(env), email: emailSenderFromEnv(env, logger) });
+
+/** The console's dead letters: Postgres, the saga's producers (a replay goes back to its stage) and the request's logger. */
+export const deadLetterDepsFromEnv: MakeDeadLetterDeps = (env, logger) => ({
+  ...dbDepsFromEnv(env),
+  queues: { 'order-events': sagaQueue(env, 'order-events'), 'payment-events': sagaQueue(env, 'payment-events') },
+  logger,
 });
 
 // ── queue consumers and cron jobs (workers/index.ts) ───────────────────────────────────────────────────────────

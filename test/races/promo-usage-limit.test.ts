@@ -4,10 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { CheckoutResponse } from '@/orders/checkout-schema';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
+import { dbDepsFromEnv } from '@/composition';
 import { createOrdersRouter } from '@/orders/routes';
 import { createDb } from '@/platform/db';
 import { createRouter } from '@/platform/router';
-import { promotionsRouter } from '@/promotions/routes';
+import { createPromotionsRouter } from '@/promotions/routes';
 import type { PromotionResponse } from '@/promotions/schema';
 import { promotionRedemptions, promotions } from '@/promotions/tables';
 import { expectInvariants } from '@test/support/invariants';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   product = await createTestProduct(seller.id, { priceCents: 2000, stock: 1000 });
 });
 
-const setup = () => ordersHttpHarness<CheckoutResponse>((makeDeps) => createRouter().route('/', createCheckoutsRouter(makeDeps)).route('/', createOrdersRouter(makeDeps)).route('/', promotionsRouter));
+const setup = () => ordersHttpHarness<CheckoutResponse>((makeDeps) => createRouter().route('/', createCheckoutsRouter(makeDeps)).route('/', createOrdersRouter(makeDeps)).route('/', createPromotionsRouter(dbDepsFromEnv)));
 
 /**
  * The usage limit under concurrency (docs/decisions/promotions.md): the checkout takes a use with a conditional

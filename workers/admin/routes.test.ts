@@ -6,12 +6,12 @@ import { createAdminRouter } from '@/admin/routes';
 import { adminAuditLog } from '@/platform/tables';
 import { createTestApp } from '@/app';
 import { categories } from '@/catalog/tables';
-import { categoriesRouter, productsRouter } from '@/catalog/routes';
-import { emailSenderFromEnv, identityDepsFromEnv, usersDepsFromEnv } from '@/composition';
+import { createCategoriesRouter, createProductsRouter } from '@/catalog/routes';
+import { adminDepsFromEnv, dbDepsFromEnv, deadLetterDepsFromEnv, identityDepsFromEnv, usersDepsFromEnv } from '@/composition';
 import { createIdentityRouter } from '@/identity/routes';
 import { issueRefreshToken } from '@/identity/sessions';
 import { emailVerifications, loginAttempts, refreshTokens, users } from '@/identity/tables';
-import { sagaAdminRouter } from '@/orders/admin-routes';
+import { createSagaAdminRouter } from '@/orders/admin-routes';
 import { createOrdersRouter } from '@/orders/routes';
 import { orders } from '@/orders/tables';
 import { createDb } from '@/platform/db';
@@ -24,11 +24,11 @@ import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@
 import { fakeOrderDeps, FakeQueue, stageTo } from '@test/support/saga-fakes';
 
 const fakes = fakeOrderDeps();
-const adminRouter = createAdminRouter(emailSenderFromEnv);
+const adminRouter = createAdminRouter(adminDepsFromEnv);
 const app = createTestApp(adminRouter);
 // The routers whose admin actions must leave an audit record.
 const combined = createRouter();
-for (const router of [adminRouter, sagaAdminRouter, createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv), createOrdersRouter(() => fakes.deps), categoriesRouter, productsRouter]) combined.route('/', router);
+for (const router of [adminRouter, createSagaAdminRouter(deadLetterDepsFromEnv), createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv), createOrdersRouter(() => fakes.deps), createCategoriesRouter(dbDepsFromEnv), createProductsRouter(dbDepsFromEnv)]) combined.route('/', router);
 const all = createTestApp(combined);
 
 type Envelope<T> = { success: boolean; data: T; meta?: { page: number; size: number; totalElements: number; totalPages: number }; error?: { code: string; message: string } };

@@ -1,17 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 import { AUDIT_TARGET_TYPES } from '@/platform/audit';
-import type { AppEnv } from '@/env';
-import { adminOrderDetail, adminSummary, deleteCategory, listAuditLog, renameCategory, resendUserVerification, searchOrders, searchUsers, unlockUser } from '@/admin/service';
-import { currentUser, requireAuth, type EmailSender } from '@/identity';
+import { adminOrderDetail, adminSummary, deleteCategory, listAuditLog, renameCategory, resendUserVerification, searchOrders, searchUsers, unlockUser, type MakeAdminDeps } from '@/admin/service';
+import { currentUser, requireAuth } from '@/identity';
 import { USER_ROLES } from '@/identity/tables';
 import { orderSchema } from '@/orders';
 import { ORDER_STATUSES } from '@/orders/tables';
 import { paymentSchema } from '@/orders';
 import { runAfterResponse } from '@/platform/background';
-import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
-import { describeError, type Logger } from '@/platform/logger';
+import { describeError } from '@/platform/logger';
 import { pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
@@ -108,10 +106,7 @@ const categoryParams = z.object({ id: z.coerce.number().int().positive().max(Num
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
 /** The operator console's API: overview, audit log, order and user search, account and category actions. */
-/** Makes the e-mail sender of a request (the composition root's: the configured transport). */
-export type MakeEmailSender = (env: AppEnv, logger: Logger) => EmailSender;
-
-export function createAdminRouter(makeEmailSender: MakeEmailSender) {
+export function createAdminRouter(makeDeps: MakeAdminDeps) {
   return createRouter()
     .openapi(
       createRoute({
@@ -123,7 +118,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
         middleware: [requireAuth('admin')] as const,
         responses: { 200: jsonContent(envelope(summarySchema), 'Summary'), ...errorResponses(401, 403) },
       }),
-      async (c) => c.json({ success: true as const, data: await adminSummary(c.env) }, 200),
+      async (c) => c.json({ success: true as const, data: await adminSummary(makeDeps(c.env, c.get('logger')).db, Boolean(c.env.ORDER_EVENTS)) }, 200),
     )
     .openapi(
       createRoute({
@@ -145,7 +140,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
         },
         responses: { 200: jsonContent(pagedEnvelope(auditEntrySchema), 'Audit entries'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, ...(await listAuditLog(createDb(c.env), c.req.valid('query'))) }, 200),
+      async (c) => c.json({ success: true as const, ...(await listAuditLog(makeDeps(c.env, c.get('logger')).db, c.req.valid('query'))) }, 200),
     )
     .openapi(
       createRoute({
@@ -168,7 +163,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
         },
         responses: { 200: jsonContent(pagedEnvelope(adminOrderSchema), 'Orders'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, ...(await searchOrders(createDb(c.env), c.req.valid('query'))) }, 200),
+      async (c) => c.json({ success: true as const, ...(await searchOrders(makeDeps(c.env, c.get('logger')).db, c.req.valid('query'))) }, 200),
     )
     .openapi(
       createRoute({
@@ -181,7 +176,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
         request: { params: uuidParams },
         responses: { 200: jsonContent(envelope(adminOrderDetailSchema), 'Order detail'), ...errorResponses(400, 401, 403, 404) },
       }),
-      async (c) => c.json({ success: true as const, data: await adminOrderDetail(createDb(c.env), c.req.valid('param').id) }, 200),
+      async (c) => c.json({ success: true as const, data: await adminOrderDetail(makeDeps(c.env, c.get('logger')).db, c.req.valid('param').id) }, 200),
     )
     .openapi(
       createRoute({
@@ -200,7 +195,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
         },
         responses: { 200: jsonContent(pagedEnvelope(adminUserSchema), 'Users'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, ...(await searchUsers(createDb(c.env), c.req.valid('query'))) }, 200),
+      async (c) => c.json({ success: true as const, ...(await searchUsers(makeDeps(c.env, c.get('logger')).db, c.req.valid('query'))) }, 200),
     )
     .openapi(
       createRoute({
@@ -213,7 +208,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
         request: { params: uuidParams },
         responses: { 200: jsonContent(envelope(z.object({ unlocked: z.boolean() })), '`unlocked: false` when nothing was recorded'), ...errorResponses(400, 401, 403, 404) },
       }),
-      async (c) => c.json({ success: true as const, data: await unlockUser(c.env, currentUser(c), c.req.valid('param').id) }, 200),
+      async (c) => c.json({ success: true as const, data: await unlockUser(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id) }, 200),
     )
     .openapi(
       createRoute({
@@ -228,9 +223,9 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
       }),
       async (c) => {
         const logger = c.get('logger');
-        const sender = makeEmailSender(c.env, logger);
-        const message = await resendUserVerification(c.env, currentUser(c), c.req.valid('param').id);
-        await runAfterResponse(c, sender.send(message).catch((err: unknown) => logger.error('verification email failed', describeError(err))));
+        const deps = makeDeps(c.env, logger);
+        const message = await resendUserVerification(deps, currentUser(c), c.req.valid('param').id);
+        await runAfterResponse(c, deps.email.send(message).catch((err: unknown) => logger.error('verification email failed', describeError(err))));
         const data = { sent: true };
         return c.json({ success: true as const, data }, 200);
       },
@@ -249,7 +244,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
           ...errorResponses(400, 401, 403, 404),
         },
       }),
-      async (c) => c.json({ success: true as const, data: await renameCategory(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json').name) }, 200),
+      async (c) => c.json({ success: true as const, data: await renameCategory(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id, c.req.valid('json').name) }, 200),
     )
     .openapi(
       createRoute({
@@ -263,7 +258,7 @@ export function createAdminRouter(makeEmailSender: MakeEmailSender) {
         responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
       }),
       async (c) => {
-        await deleteCategory(c.env, currentUser(c), c.req.valid('param').id);
+        await deleteCategory(makeDeps(c.env, c.get('logger')), currentUser(c), c.req.valid('param').id);
         return c.body(null, 204);
       },
     );

@@ -10,17 +10,26 @@ import { listAuditLog, recordAdminAction, type AuditActor } from '@/platform/aud
 import { amountToCents, centsToAmount } from '@contract/money';
 import { categories, products } from '@/catalog/tables';
 import type { AppEnv } from '@/env';
-import { accountKeyOf, allLoginFailuresOf, deleteLoginRecords, pairKeyPrefix, sha256Hex, sixDigitCode, verificationEmail, VERIFICATION_CODE_TTL_MS } from '@/identity';
+import { accountKeyOf, allLoginFailuresOf, deleteLoginRecords, pairKeyPrefix, sha256Hex, sixDigitCode, verificationEmail, VERIFICATION_CODE_TTL_MS, type EmailSender } from '@/identity';
 import { emailVerifications, loginAttempts, userProfiles, users, type UserRole } from '@/identity/tables';
 import { shortOrderNumber } from '@/notifications';
 import { orderSummaryColumns, toOrderResponse } from '@/orders';
 import { orderItems, orders, orderStatusHistory, outbox, ORDER_STATUSES, type OrderStatus } from '@/orders/tables';
 import { toPaymentResponse } from '@/payments';
 import { paymentHistory, payments } from '@/payments/tables';
-import { createDb, withTransaction, type Db, type Queryable } from '@/platform/db';
+import type { Db, DbDeps, Queryable } from '@/platform/db';
 import { conflict, notFound } from '@/platform/errors';
+import type { Logger } from '@/platform/logger';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 import { deadLetters } from '@/platform/tables';
+
+/** What the console's routes need: the request's database and the configured e-mail transport. */
+export interface AdminDeps extends DbDeps {
+  email: EmailSender;
+}
+
+/** Builds a request's {@link AdminDeps} (the composition root's `adminDepsFromEnv`). */
+export type MakeAdminDeps = (env: AppEnv, logger: Logger) => AdminDeps;
 
 /** Orders in these states have been paid; their totals are revenue. */
 const PAID_STATUSES = ['CONFIRMED', 'SHIPPED', 'DELIVERED'] as const satisfies readonly OrderStatus[];
@@ -43,10 +52,9 @@ export interface DailyFigure {
  * The operator's overview in one round of parallel, index-backed queries: the last 30 UTC days of
  * orders (range scan on `orders_created_idx`), counts per status and old PENDING orders
  * (`orders_status_created_idx`), unpublished outbox rows (partial index) and open dead letters
- * (partial index), plus a timed database round trip.
+ * (partial index), plus a timed database round trip. `orderEventsBound`: the saga's producer binding exists.
  */
-export async function adminSummary(env: AppEnv, now = new Date()) {
-  const db = createDb(env);
+export async function adminSummary(db: Db, orderEventsBound: boolean, now = new Date()) {
   const todayStart = Date.parse(`${utcDay(now)}T00:00:00Z`);
   const windowStart = new Date(todayStart - (SUMMARY_DAYS - 1) * DAY_MS);
   const started = performance.now();
@@ -102,7 +110,7 @@ export async function adminSummary(env: AppEnv, now = new Date()) {
     deadLettersWaiting: dlq?.total ?? 0,
     health: {
       database: { status: 'UP' as const, latencyMs },
-      queue: { status: env.ORDER_EVENTS && staleOutbox === 0 ? ('UP' as const) : ('DOWN' as const), staleOutboxRows: staleOutbox },
+      queue: { status: orderEventsBound && staleOutbox === 0 ? ('UP' as const) : ('DOWN' as const), staleOutboxRows: staleOutbox },
     },
   };
 }
@@ -288,8 +296,8 @@ async function findUser(q: Queryable, userId: string) {
 }
 
 /** Clears every login-failure record of the account (its own, per client address, and the account-wide ceiling). */
-export async function unlockUser(env: AppEnv, actor: AuditActor, userId: string) {
-  return withTransaction(env, async (tx) => {
+export async function unlockUser(deps: DbDeps, actor: AuditActor, userId: string) {
+  return deps.transaction(async (tx) => {
     const user = await findUser(tx, userId);
     const email = user.email.toLowerCase();
     const accountKey = await accountKeyOf(email);
@@ -310,10 +318,10 @@ export async function unlockUser(env: AppEnv, actor: AuditActor, userId: string)
 }
 
 /** Issues a fresh verification code to an unverified account; returns the e-mail to send after commit. */
-export async function resendUserVerification(env: AppEnv, actor: AuditActor, userId: string) {
+export async function resendUserVerification(deps: DbDeps, actor: AuditActor, userId: string) {
   const code = sixDigitCode();
   const codeHash = await sha256Hex(code);
-  const email = await withTransaction(env, async (tx) => {
+  const email = await deps.transaction(async (tx) => {
     const user = await findUser(tx, userId);
     if (user.isVerified) throw conflict('ALREADY_VERIFIED', 'This account is already verified');
     const normalized = user.email.toLowerCase();
@@ -332,8 +340,8 @@ export async function resendUserVerification(env: AppEnv, actor: AuditActor, use
 // ---------------------------------------------------------------------------------------------
 // Categories
 
-export async function renameCategory(env: AppEnv, actor: AuditActor, id: number, name: string) {
-  return withTransaction(env, async (tx) => {
+export async function renameCategory(deps: DbDeps, actor: AuditActor, id: number, name: string) {
+  return deps.transaction(async (tx) => {
     const [current] = await tx.select().from(categories).where(eq(categories.id, id)).for('update');
     if (!current) throw notFound('CATEGORY_NOT_FOUND', 'Category not found');
     const [updated] = await tx.update(categories).set({ name, updatedAt: new Date() }).where(eq(categories.id, id)).returning();
@@ -343,8 +351,8 @@ export async function renameCategory(env: AppEnv, actor: AuditActor, id: number,
 }
 
 /** Deletes an empty category; one with products or subcategories is refused (409 `CATEGORY_IN_USE`). */
-export async function deleteCategory(env: AppEnv, actor: AuditActor, id: number) {
-  await withTransaction(env, async (tx) => {
+export async function deleteCategory(deps: DbDeps, actor: AuditActor, id: number) {
+  await deps.transaction(async (tx) => {
     const [current] = await tx.select().from(categories).where(eq(categories.id, id)).for('update');
     if (!current) throw notFound('CATEGORY_NOT_FOUND', 'Category not found');
     const [[children], [used]] = await Promise.all([

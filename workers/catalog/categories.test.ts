@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { nextFreeSlug, slugify } from '@/catalog/category-service';
-import { categoriesRouter } from '@/catalog/routes';
+import { createCategoriesRouter } from '@/catalog/routes';
+import { dbDepsFromEnv } from '@/composition';
 import type { Category } from '@/catalog/schema';
 import { ADMIN, apiClient, CUSTOMER, errorOf, SELLER, uniqueTag, type Who } from '@/catalog/test-support';
 
-const api = apiClient(categoriesRouter);
+const api = apiClient(createCategoriesRouter(dbDepsFromEnv));
 
 async function create(name: string, extra: Record<string, unknown> = {}, who: Who = SELLER) {
   const res = await api.post('/api/v1/categories', { name, ...extra }, who);

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
-import { inventoryRouter, productsRouter } from '@/catalog/routes';
+import { createInventoryRouter, createProductsRouter } from '@/catalog/routes';
+import { dbDepsFromEnv } from '@/composition';
 import type { ProductDetail } from '@/catalog/schema';
 import { reserveStock } from '@/catalog/stock';
 import { ADMIN, apiClient, CUSTOMER, errorOf, insertCategory, OTHER_SELLER, SELLER, uniqueTag } from '@/catalog/test-support';
 import { signAccessToken } from '@/identity/tokens';
 
-const api = apiClient(productsRouter, inventoryRouter);
+const api = apiClient(createProductsRouter(dbDepsFromEnv), createInventoryRouter(dbDepsFromEnv));
 
 const validProduct = (extra: Record<string, unknown> = {}) => ({
   name: `Trail Lantern ${uniqueTag()}`,
@@ -89,7 +90,7 @@ describe('POST /api/v1/products', () => {
   it('asks for an embedding when a product is created or its text changes, not for a price edit', async () => {
     const sent: unknown[] = [];
     const queueEnv = { ...env, EMBEDDING_JOBS: { send: async (body: unknown) => void sent.push(body) } };
-    const app = createTestApp(productsRouter);
+    const app = createTestApp(createProductsRouter(dbDepsFromEnv));
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${await signAccessToken(env, SELLER)}` };
     const res = await app.request('/api/v1/products', { method: 'POST', headers, body: JSON.stringify(validProduct()) }, queueEnv);
     const { data } = await res.json<{ data: ProductDetail }>();

@@ -2,12 +2,14 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createApp } from '@/app';
-import { productsRouter } from '@/catalog/routes';
+import { createProductsRouter } from '@/catalog/routes';
+import { dbDepsFromEnv } from '@/composition';
 import type { ProductDetail } from '@/catalog/schema';
 import type { ProductSummary } from '@/catalog/summary';
 import { ADMIN, apiClient, CUSTOMER, errorOf, insertCategory, insertProduct, OTHER_SELLER, type Paged, SELLER } from '@/catalog/test-support';
 import { createRouter, mountRouters } from '@/platform/router';
 
+const productsRouter = createProductsRouter(dbDepsFromEnv);
 const api = apiClient(productsRouter);
 
 const list = async (query: string, who?: Parameters<typeof api.get>[1]) => {

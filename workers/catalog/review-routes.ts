@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 
-import { createReview, findReviewByOrderItem, listReviews, updateReview, type FindDeliveredPurchase } from '@/catalog/review-service';
+import { createReview, findReviewByOrderItem, listReviews, updateReview, type MakeReviewDeps } from '@/catalog/review-service';
 import {
   createReviewSchema,
   orderItemReviewParamSchema,
@@ -12,15 +12,14 @@ import {
   updateReviewSchema,
 } from '@/catalog/schema';
 import { currentUser, requireAuth } from '@/identity';
-import { createDb } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
 
 const bearer = [{ bearerAuth: [] }];
 
-/** Product reviews: public list, verified-purchase writes by the author. */
-export const createReviewsRouter = ({ findDeliveredPurchase }: { findDeliveredPurchase: FindDeliveredPurchase }) =>
+/** Product reviews: public list, verified-purchase writes by the author, with what `makeDeps` builds (the composition root's `reviewDepsFromEnv`). */
+export const createReviewsRouter = (makeDeps: MakeReviewDeps) =>
   createRouter()
   .openapi(
     createRoute({
@@ -32,7 +31,7 @@ export const createReviewsRouter = ({ findDeliveredPurchase }: { findDeliveredPu
       responses: { 200: jsonContent(pagedEnvelope(publicReviewSchema), 'A page of reviews (authors by display name)'), ...errorResponses(400) },
     }),
     async (c) => {
-      const { items, meta } = await listReviews(createDb(c.env), c.req.valid('param').productId, c.req.valid('query'));
+      const { items, meta } = await listReviews(makeDeps(c.env).db, c.req.valid('param').productId, c.req.valid('query'));
       return c.json({ success: true as const, data: items, meta }, 200);
     },
   )
@@ -47,7 +46,7 @@ export const createReviewsRouter = ({ findDeliveredPurchase }: { findDeliveredPu
       request: { params: productReviewsParamSchema, body: { content: { 'application/json': { schema: createReviewSchema } }, required: true } },
       responses: { 201: jsonContent(envelope(reviewSchema), 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json({ success: true as const, data: await createReview(c.env, currentUser(c), c.req.valid('param').productId, c.req.valid('json'), findDeliveredPurchase) }, 201),
+    async (c) => c.json({ success: true as const, data: await createReview(makeDeps(c.env), currentUser(c), c.req.valid('param').productId, c.req.valid('json')) }, 201),
   )
   .openapi(
     createRoute({
@@ -62,7 +61,7 @@ export const createReviewsRouter = ({ findDeliveredPurchase }: { findDeliveredPu
     }),
     async (c) => {
       const { productId, reviewId } = c.req.valid('param');
-      return c.json({ success: true as const, data: await updateReview(c.env, currentUser(c), productId, reviewId, c.req.valid('json')) }, 200);
+      return c.json({ success: true as const, data: await updateReview(makeDeps(c.env), currentUser(c), productId, reviewId, c.req.valid('json')) }, 200);
     },
   )
   .openapi(
@@ -78,6 +77,6 @@ export const createReviewsRouter = ({ findDeliveredPurchase }: { findDeliveredPu
     }),
     async (c) => {
       const { productId, orderItemId } = c.req.valid('param');
-      return c.json({ success: true as const, data: await findReviewByOrderItem(createDb(c.env), currentUser(c), productId, orderItemId) }, 200);
+      return c.json({ success: true as const, data: await findReviewByOrderItem(makeDeps(c.env).db, currentUser(c), productId, orderItemId) }, 200);
     },
   );

@@ -6,8 +6,7 @@ import { productReviews, products } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
 import { publicDisplayNames } from '@/identity';
 import { createNotification } from '@/notifications';
-import type { Queryable, Tx } from '@/platform/db';
-import { withTransaction } from '@/platform/db';
+import type { DbDeps, Queryable, Tx } from '@/platform/db';
 import { AppError, conflict, forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type PageMeta, type Sort } from '@/platform/pagination';
 
@@ -102,10 +101,17 @@ function reviewBody(rating: number, comment: string | null | undefined): string 
  */
 export type FindDeliveredPurchase = (q: Queryable, input: { customerId: string; orderItemId: string; productId: number }) => Promise<object | null>;
 
-export async function createReview(env: AppEnv, user: AuthUser, productId: number, input: CreateReview, findDeliveredPurchase: FindDeliveredPurchase): Promise<Review> {
-  return withTransaction(env, async (tx) => {
+/** What the review routes need: the database and orders' verified-purchase check. */
+export interface ReviewDeps extends DbDeps {
+  findDeliveredPurchase: FindDeliveredPurchase;
+}
+
+export type MakeReviewDeps = (env: AppEnv) => ReviewDeps;
+
+export async function createReview(deps: ReviewDeps, user: AuthUser, productId: number, input: CreateReview): Promise<Review> {
+  return deps.transaction(async (tx) => {
     const product = await lockProduct(tx, productId);
-    const purchase = await findDeliveredPurchase(tx, { customerId: user.id, orderItemId: input.orderItemId, productId });
+    const purchase = await deps.findDeliveredPurchase(tx, { customerId: user.id, orderItemId: input.orderItemId, productId });
     if (!purchase) throw new AppError(403, 'PURCHASE_NOT_VERIFIED', 'Only a delivered purchase of this product can be reviewed');
     const [row] = await tx
       .insert(productReviews)
@@ -126,8 +132,8 @@ export async function createReview(env: AppEnv, user: AuthUser, productId: numbe
 }
 
 /** The author edits their review; the aggregate is recomputed and the seller told. */
-export async function updateReview(env: AppEnv, user: AuthUser, productId: number, reviewId: number, input: UpdateReview): Promise<Review> {
-  return withTransaction(env, async (tx) => {
+export async function updateReview(deps: DbDeps, user: AuthUser, productId: number, reviewId: number, input: UpdateReview): Promise<Review> {
+  return deps.transaction(async (tx) => {
     const product = await lockProduct(tx, productId);
     const [existing] = await tx
       .select({ customerId: productReviews.customerId, rating: productReviews.rating, comment: productReviews.comment })

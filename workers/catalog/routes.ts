@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { recordAdminAction } from '@/platform/audit';
+import { withAdminAudit } from '@/platform/audit';
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
 import { assertProductVisible, createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
@@ -22,7 +22,7 @@ import { stockSnapshot } from '@/catalog/stock';
 import { cachedCatalogRead, queryKey } from '@/catalog/read-cache';
 import { productSummarySchema } from '@/catalog/summary';
 import { currentUser, optionalAuth, requireAuth } from '@/identity';
-import { createDb, withTransaction } from '@/platform/db';
+import type { MakeDbDeps } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { limitedProducer } from '@/platform/middleware';
 import { envelope, jsonContent, pagedEnvelope } from '@/platform/responses';
@@ -32,7 +32,8 @@ import { createRouter } from '@/platform/router';
 const bearer = [{ bearerAuth: [] }];
 
 /** Categories: public reads, seller/admin creation. */
-export const categoriesRouter = createRouter()
+export const createCategoriesRouter = (makeDeps: MakeDbDeps) =>
+  createRouter()
   .openapi(
     createRoute({
       method: 'get',
@@ -42,7 +43,7 @@ export const categoriesRouter = createRouter()
       request: { query: categoryListQuerySchema },
       responses: { 200: jsonContent(envelope(z.array(categorySchema)), 'Categories by sort order'), ...errorResponses(400) },
     }),
-    async (c) => c.json({ success: true as const, data: await listCategories(createDb(c.env), c.req.valid('query').q) }, 200),
+    async (c) => c.json({ success: true as const, data: await listCategories(makeDeps(c.env).db, c.req.valid('query').q) }, 200),
   )
   .openapi(
     createRoute({
@@ -53,7 +54,7 @@ export const categoriesRouter = createRouter()
       request: { params: categorySlugParamSchema },
       responses: { 200: jsonContent(envelope(categorySchema), 'The category'), ...errorResponses(400, 404) },
     }),
-    async (c) => c.json({ success: true as const, data: await getCategoryBySlug(createDb(c.env), c.req.valid('param').slug) }, 200),
+    async (c) => c.json({ success: true as const, data: await getCategoryBySlug(makeDeps(c.env).db, c.req.valid('param').slug) }, 200),
   )
   .openapi(
     createRoute({
@@ -70,14 +71,7 @@ export const categoriesRouter = createRouter()
       const user = currentUser(c);
       const input = c.req.valid('json');
       // An admin's creation commits with its audit record; a seller's is a plain insert.
-      const category =
-        user.role === 'admin'
-          ? await withTransaction(c.env, async (tx) => {
-              const created = await createCategory(tx, input);
-              await recordAdminAction(tx, { actor: user, action: 'category.created', targetType: 'category', targetId: created.id, after: created });
-              return created;
-            })
-          : await createCategory(createDb(c.env), input);
+      const category = await withAdminAudit(makeDeps(c.env), user, { action: 'category.created', targetType: 'category', targetId: (created: { id: number }) => String(created.id) }, (q) => createCategory(q, input));
       return c.json({ success: true as const, data: category }, 201);
     },
   );
@@ -86,7 +80,8 @@ export const categoriesRouter = createRouter()
  * Products (public reads). `{id}` must be a positive integer; the literal `/products/search`, `/suggest` and
  * `/ai-search` of the search router win over it whatever the mounting order (`mountRouters`).
  */
-export const productsRouter = createRouter()
+export const createProductsRouter = (makeDeps: MakeDbDeps) =>
+  createRouter()
   .openapi(
     createRoute({
       method: 'get',
@@ -100,7 +95,7 @@ export const productsRouter = createRouter()
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products?${queryKey(query)}`, limitedProducer(c, () => listProducts(createDb(c.env), c.get('user'), query)));
+      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products?${queryKey(query)}`, limitedProducer(c, () => listProducts(makeDeps(c.env).db, c.get('user'), query)));
       c.header('x-cache', cache.toUpperCase());
       return c.json({ success: true as const, data: value.items, meta: value.meta }, 200);
     },
@@ -118,7 +113,7 @@ export const productsRouter = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products/${id}`, limitedProducer(c, () => getProductDetail(createDb(c.env), c.get('user'), id)));
+      const { value, cache } = await cachedCatalogRead(c.get('user'), `/products/${id}`, limitedProducer(c, () => getProductDetail(makeDeps(c.env).db, c.get('user'), id)));
       c.header('x-cache', cache.toUpperCase());
       return c.json({ success: true as const, data: value }, 200);
     },
@@ -134,7 +129,7 @@ export const productsRouter = createRouter()
       responses: { 200: jsonContent(pagedEnvelope(productSummarySchema), 'A page of related products'), ...errorResponses(400, 404) },
     }),
     async (c) => {
-      const { items, meta } = await listRelatedProducts(createDb(c.env), c.get('user'), c.req.valid('param').id, c.req.valid('query'));
+      const { items, meta } = await listRelatedProducts(makeDeps(c.env).db, c.get('user'), c.req.valid('param').id, c.req.valid('query'));
       return c.json({ success: true as const, data: items, meta }, 200);
     },
   )
@@ -196,7 +191,8 @@ export const productsRouter = createRouter()
  * products for everyone, hidden ones for their seller and admins. The row is checked first, so an unknown or
  * hidden id never reaches (or creates) a StockDO.
  */
-export const inventoryRouter = createRouter().openapi(
+export const createInventoryRouter = (makeDeps: MakeDbDeps) =>
+  createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/api/v1/inventory/{productId}',
@@ -209,7 +205,7 @@ export const inventoryRouter = createRouter().openapi(
   }),
   async (c) => {
     const productId = c.req.valid('param').productId;
-    const db = createDb(c.env);
+    const { db } = makeDeps(c.env);
     await assertProductVisible(db, c.get('user'), productId);
     const snapshot = await stockSnapshot(c.env, productId, db);
     const data = { productId: snapshot.productId, stockQuantity: snapshot.onHand, stockReserved: snapshot.reserved, availableStock: snapshot.available };

@@ -2,7 +2,8 @@ import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
-import { inventoryRouter, productsRouter } from '@/catalog/routes';
+import { createInventoryRouter, createProductsRouter } from '@/catalog/routes';
+import { dbDepsFromEnv } from '@/composition';
 import { commitStock, releaseStock, reserveStock, restockStock, stockLedger, stockSnapshot } from '@/catalog/stock';
 import { shardName, splitEvenly } from '@/catalog/stock-shards';
 import { products } from '@/catalog/tables';
@@ -11,7 +12,7 @@ import { createDb } from '@/platform/db';
 import { AppError } from '@/platform/errors';
 
 const TTL = 60_000;
-const api = apiClient(productsRouter, inventoryRouter);
+const api = apiClient(createProductsRouter(dbDepsFromEnv), createInventoryRouter(dbDepsFromEnv));
 
 const shardStub = (productId: number, shard: number) => env.STOCK_DO.get(env.STOCK_DO.idFromName(shardName(productId, shard)));
 const shardSnapshots = (productId: number, shards: number) => Promise.all(Array.from({ length: shards }, (_, i) => shardStub(productId, i).snapshot()));

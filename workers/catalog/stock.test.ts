@@ -2,7 +2,8 @@ import { env, listDurableObjectIds } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
-import { inventoryRouter } from '@/catalog/routes';
+import { createInventoryRouter } from '@/catalog/routes';
+import { dbDepsFromEnv } from '@/composition';
 import { commitStock, mirrorStock, releaseStock, reserveStock, restockStock, stockSnapshot } from '@/catalog/stock';
 import { products } from '@/catalog/tables';
 import { ADMIN, apiClient, CUSTOMER, errorOf, insertProduct, OTHER_SELLER, SELLER } from '@/catalog/test-support';
@@ -11,7 +12,7 @@ import { AppError } from '@/platform/errors';
 import { poll } from '@test/support/poll';
 
 const TTL = 60_000;
-const api = apiClient(inventoryRouter);
+const api = apiClient(createInventoryRouter(dbDepsFromEnv));
 
 async function mirrorRow(productId: number) {
   const [row] = await createDb(env)

@@ -5,11 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '@/app';
 import { categories, products } from '@/catalog/tables';
 import { createSimulatedPayoutProvider } from '@/marketplace/payouts';
-import { createEarningsRouter, shippingRouter } from '@/marketplace/routes';
+import { createEarningsRouter, createShippingRouter, type MakePayoutDeps } from '@/marketplace/routes';
+import { dbDepsFromEnv, payoutDepsFromEnv } from '@/composition';
 import { placeCheckout } from '@/orders/checkout';
 import { applyPaymentCompleted } from '@/orders/payment-events';
 import { cancelOrder, deliverOrder, shipOrder } from '@/orders/transitions';
-import { createDb, withTransaction } from '@/platform/db';
+import { createDb } from '@/platform/db';
 import { createRouter } from '@/platform/router';
 import { fakeOrderDeps, quietLogger } from '@test/support/saga-fakes';
 import { createTestProduct, createTestUser, jsonHeaders, type TestUser } from '@test/support/shop-fixtures';
@@ -18,10 +19,8 @@ const ADDRESS = { street: '1 Ledger Way', city: 'Hanoi', state: 'HN', country: '
 type Envelope<T> = { success: boolean; data: T; meta?: { totalElements: number }; error?: { code: string; details?: Record<string, string> } };
 type Balance = { pending: number; available: number; grossSales: number; commission: number; paidOut: number };
 
-function app(payoutMode: 'success' | 'fail' = 'success') {
-  const router = createRouter()
-    .route('/', shippingRouter)
-    .route('/', createEarningsRouter((e) => ({ db: createDb(e), transaction: (fn) => withTransaction(e, fn), provider: createSimulatedPayoutProvider(payoutMode), logger: quietLogger() })));
+function app(payoutMode: 'success' | 'fail' = 'success', makePayoutDeps: MakePayoutDeps = (e) => ({ ...dbDepsFromEnv(e), provider: createSimulatedPayoutProvider(payoutMode), logger: quietLogger() })) {
+  const router = createRouter().route('/', createShippingRouter(dbDepsFromEnv)).route('/', createEarningsRouter(makePayoutDeps, dbDepsFromEnv));
   const built = createTestApp(router);
   return async <T>(method: string, path: string, user: TestUser | null, body?: unknown) => {
     const res = await built.request(path, { method, headers: user ? jsonHeaders(user) : { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, env);
@@ -137,6 +136,19 @@ describe('seller earnings and payouts', () => {
     expect((await call<Balance>('GET', '/api/v1/sellers/me/balance', shop)).body.data).toMatchObject({ available: 30, paidOut: 60 });
     const payouts = await call<{ status: string }[]>('GET', '/api/v1/sellers/me/payouts', shop);
     expect(payouts.body.data.map((p) => p.status)).toEqual(['FAILED', 'PAID']);
+  });
+
+  it('refuses payouts, not the balance, ledger and payout reads, when PAYOUT_PROVIDER is misconfigured', async () => {
+    const call = app('success', (e, logger) => payoutDepsFromEnv({ ...e, PAYOUT_PROVIDER: 'nonsense' } as unknown as typeof e, logger));
+    const shop = await createTestUser('seller');
+    expect((await call<Balance>('GET', '/api/v1/sellers/me/balance', shop)).body.data).toMatchObject({ available: 0, paidOut: 0 });
+    expect((await call<unknown[]>('GET', '/api/v1/sellers/me/ledger', shop)).status).toBe(200);
+    expect((await call<unknown[]>('GET', `/api/v1/admin/payouts?sellerId=${shop.id}`, admin)).body.data).toEqual([]);
+    expect((await call<unknown[]>('GET', '/api/v1/admin/commission-rates', admin)).status).toBe(200);
+    const payout = await call('POST', '/api/v1/admin/payouts', admin, { sellerId: shop.id, amount: 1 });
+    expect(payout.status).toBe(500);
+    expect(payout.body.error!.code).toBe('INTERNAL_ERROR');
+    expect((await call<unknown[]>('GET', `/api/v1/admin/payouts?sellerId=${shop.id}`, admin)).body.data).toEqual([]);
   });
 
   it('never lets two concurrent payouts spend the same balance', async () => {

@@ -5,7 +5,7 @@ import { centsToAmount, formatCents } from '@contract/money';
 import { balanceCents } from '@/marketplace/ledger';
 import { payouts, sellerLedgerEntries, sellerPayoutAccounts } from '@/marketplace/tables';
 import { users } from '@/identity/tables';
-import type { Db, Tx } from '@/platform/db';
+import type { Db, DbDeps } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';
 import { describeError, type Logger } from '@/platform/logger';
 import { pageMeta, pageOffset } from '@/platform/pagination';
@@ -100,9 +100,7 @@ export function payoutProviderFromEnv(env: { PAYOUT_PROVIDER?: string; STRIPE_SE
   throw new Error(`PAYOUT_PROVIDER must be simulated, simulated-fail or stripe, got "${env.PAYOUT_PROVIDER}"`);
 }
 
-export interface PayoutDeps {
-  db: Db;
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+export interface PayoutDeps extends DbDeps {
   provider: PayoutProvider;
   logger: Logger;
 }

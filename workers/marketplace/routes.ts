@@ -24,7 +24,7 @@ import {
 import { asc, eq } from 'drizzle-orm';
 
 import { categories } from '@/catalog/tables';
-import { createDb, withTransaction } from '@/platform/db';
+import type { MakeDbDeps } from '@/platform/db';
 import { errorResponses, notFound } from '@/platform/errors';
 import { idFromSeed, parseIdempotencyKey, withIdempotencyKey } from '@/platform/idempotency';
 import type { Logger } from '@/platform/logger';
@@ -39,7 +39,8 @@ const shippingTags = ['Shipping'];
 const optionIdParams = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 /** Shipping options: public listing per seller, and the seller portal's own options (docs/decisions/marketplace.md). */
-export const shippingRouter = createRouter()
+export const createShippingRouter = (makeDeps: MakeDbDeps) =>
+  createRouter()
   .openapi(
     createRoute({
       method: 'get',
@@ -49,7 +50,7 @@ export const shippingRouter = createRouter()
       request: { query: z.object({ sellerId: z.guid() }) },
       responses: { 200: jsonContent(envelope(z.array(shippingOptionSchema)), 'Options'), ...errorResponses(400) },
     }),
-    async (c) => c.json({ success: true as const, data: await listActiveShippingOptions(createDb(c.env), c.req.valid('query').sellerId) }, 200),
+    async (c) => c.json({ success: true as const, data: await listActiveShippingOptions(makeDeps(c.env).db, c.req.valid('query').sellerId) }, 200),
   )
   .openapi(
     createRoute({
@@ -61,7 +62,7 @@ export const shippingRouter = createRouter()
       middleware: [requireAuth('seller')] as const,
       responses: { 200: jsonContent(envelope(z.array(shippingOptionSchema)), 'Options'), ...errorResponses(401, 403) },
     }),
-    async (c) => c.json({ success: true as const, data: await listOwnShippingOptions(createDb(c.env), currentUser(c).id) }, 200),
+    async (c) => c.json({ success: true as const, data: await listOwnShippingOptions(makeDeps(c.env).db, currentUser(c).id) }, 200),
   )
   .openapi(
     createRoute({
@@ -74,7 +75,7 @@ export const shippingRouter = createRouter()
       request: { body: { content: { 'application/json': { schema: createShippingOptionSchema } }, required: true } },
       responses: { 201: jsonContent(envelope(shippingOptionSchema), 'Created'), ...errorResponses(400, 401, 403, 409) },
     }),
-    async (c) => c.json({ success: true as const, data: await createShippingOption(createDb(c.env), currentUser(c).id, c.req.valid('json')) }, 201),
+    async (c) => c.json({ success: true as const, data: await createShippingOption(makeDeps(c.env).db, currentUser(c).id, c.req.valid('json')) }, 201),
   )
   .openapi(
     createRoute({
@@ -87,7 +88,7 @@ export const shippingRouter = createRouter()
       request: { params: optionIdParams, body: { content: { 'application/json': { schema: updateShippingOptionSchema } }, required: true } },
       responses: { 200: jsonContent(envelope(shippingOptionSchema), 'Updated'), ...errorResponses(400, 401, 403, 404) },
     }),
-    async (c) => c.json({ success: true as const, data: await updateShippingOption(createDb(c.env), currentUser(c), c.req.valid('param').id, c.req.valid('json')) }, 200),
+    async (c) => c.json({ success: true as const, data: await updateShippingOption(makeDeps(c.env).db, currentUser(c), c.req.valid('param').id, c.req.valid('json')) }, 200),
   )
   .openapi(
     createRoute({
@@ -101,7 +102,7 @@ export const shippingRouter = createRouter()
       responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
-      await deleteShippingOption(createDb(c.env), currentUser(c), c.req.valid('param').id);
+      await deleteShippingOption(makeDeps(c.env).db, currentUser(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -166,8 +167,12 @@ const setCommissionRateSchema = z
 
 export type MakePayoutDeps = (env: AppEnv, logger: Logger) => PayoutDeps;
 
-/** The seller's balance and ledger; the admin's view of every seller, payouts and commission overrides. */
-export function createEarningsRouter(makeDeps: MakePayoutDeps) {
+/**
+ * The seller's balance and ledger; the admin's view of every seller, payouts and commission overrides. Only a payout
+ * builds the payout provider (`makeDeps`); the other routes need the database alone (`makeDbDeps`), so a
+ * misconfigured `PAYOUT_PROVIDER` refuses payouts, not reads.
+ */
+export function createEarningsRouter(makeDeps: MakePayoutDeps, makeDbDeps: MakeDbDeps) {
   return createRouter()
     .openapi(
       createRoute({
@@ -179,7 +184,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
         middleware: [requireAuth('seller')] as const,
         responses: { 200: jsonContent(envelope(balanceSchema), 'Balance'), ...errorResponses(401, 403) },
       }),
-      async (c) => c.json({ success: true as const, data: await sellerBalance(createDb(c.env), currentUser(c).id) }, 200),
+      async (c) => c.json({ success: true as const, data: await sellerBalance(makeDbDeps(c.env).db, currentUser(c).id) }, 200),
     )
     .openapi(
       createRoute({
@@ -192,7 +197,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
         request: { query: ledgerQuery },
         responses: { 200: jsonContent(pagedEnvelope(ledgerEntrySchema), 'Entries'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, ...(await listLedger(createDb(c.env), { ...c.req.valid('query'), sellerId: currentUser(c).id })) }, 200),
+      async (c) => c.json({ success: true as const, ...(await listLedger(makeDbDeps(c.env).db, { ...c.req.valid('query'), sellerId: currentUser(c).id })) }, 200),
     )
     .openapi(
       createRoute({
@@ -205,7 +210,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
         request: { query: payoutQuery.omit({ sellerId: true }) },
         responses: { 200: jsonContent(pagedEnvelope(payoutSchema), 'Payouts'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, ...(await listPayouts(createDb(c.env), { ...c.req.valid('query'), sellerId: currentUser(c).id })) }, 200),
+      async (c) => c.json({ success: true as const, ...(await listPayouts(makeDbDeps(c.env).db, { ...c.req.valid('query'), sellerId: currentUser(c).id })) }, 200),
     )
     .openapi(
       createRoute({
@@ -218,7 +223,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
         request: { query: z.object({ sellerId: z.guid() }) },
         responses: { 200: jsonContent(envelope(balanceSchema), 'Balance'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, data: await sellerBalance(createDb(c.env), c.req.valid('query').sellerId) }, 200),
+      async (c) => c.json({ success: true as const, data: await sellerBalance(makeDbDeps(c.env).db, c.req.valid('query').sellerId) }, 200),
     )
     .openapi(
       createRoute({
@@ -231,7 +236,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
         request: { query: adminLedgerQuery },
         responses: { 200: jsonContent(pagedEnvelope(ledgerEntrySchema), 'Entries'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, ...(await listLedger(createDb(c.env), c.req.valid('query'))) }, 200),
+      async (c) => c.json({ success: true as const, ...(await listLedger(makeDbDeps(c.env).db, c.req.valid('query'))) }, 200),
     )
     .openapi(
       createRoute({
@@ -244,7 +249,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
         request: { query: payoutQuery },
         responses: { 200: jsonContent(pagedEnvelope(payoutSchema), 'Payouts'), ...errorResponses(400, 401, 403) },
       }),
-      async (c) => c.json({ success: true as const, ...(await listPayouts(createDb(c.env), c.req.valid('query'))) }, 200),
+      async (c) => c.json({ success: true as const, ...(await listPayouts(makeDbDeps(c.env).db, c.req.valid('query'))) }, 200),
     )
     .openapi(
       createRoute({
@@ -284,7 +289,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
         responses: { 200: jsonContent(envelope(z.array(commissionRateSchema)), 'Overrides'), ...errorResponses(401, 403) },
       }),
       async (c) => {
-        const rows = await createDb(c.env).select({ categoryId: categoryCommissionRates.categoryId, rateBps: categoryCommissionRates.rateBps }).from(categoryCommissionRates).orderBy(asc(categoryCommissionRates.categoryId));
+        const rows = await makeDbDeps(c.env).db.select({ categoryId: categoryCommissionRates.categoryId, rateBps: categoryCommissionRates.rateBps }).from(categoryCommissionRates).orderBy(asc(categoryCommissionRates.categoryId));
         return c.json({ success: true as const, data: rows }, 200);
       },
     )
@@ -302,7 +307,7 @@ export function createEarningsRouter(makeDeps: MakePayoutDeps) {
       async (c) => {
         const user = currentUser(c);
         const { categoryId, rateBps } = c.req.valid('json');
-        await withTransaction(c.env, async (tx) => {
+        await makeDbDeps(c.env).transaction(async (tx) => {
           const [category] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId));
           if (!category) throw notFound('CATEGORY_NOT_FOUND', 'Category not found');
           const [before] = await tx.select().from(categoryCommissionRates).where(eq(categoryCommissionRates.categoryId, categoryId));

@@ -2,13 +2,14 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
-import { notificationsRouter } from '@/notifications/routes';
+import { createNotificationsRouter } from '@/notifications/routes';
+import { dbDepsFromEnv } from '@/composition';
 import { createNotification } from '@/notifications/service';
 import { createDb } from '@/platform/db';
 import { newId } from '@/platform/columns';
 import { createTestUser } from '@test/support/shop-fixtures';
 
-const app = createTestApp(notificationsRouter);
+const app = createTestApp(createNotificationsRouter(dbDepsFromEnv));
 type ListBody = { data: { unreadCount: number; items: { id: string; orderId: string | null; isRead: boolean; title: string }[] } };
 
 async function seedNotices(userId: string, n: number) {

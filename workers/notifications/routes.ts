@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { currentUser, requireAuth } from '@/identity';
 import { notificationIdParamsSchema, notificationListSchema } from '@/notifications/schema';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '@/notifications/service';
-import { createDb } from '@/platform/db';
+import type { MakeDbDeps } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
@@ -15,7 +15,8 @@ const security = [{ bearerAuth: [] }];
  * In-app notifications under `/api/v1/orders/notifications`: literal paths, so they win over the orders router's
  * `/api/v1/orders/{id}` whatever the mounting order (`mountRouters`).
  */
-export const notificationsRouter = createRouter()
+export const createNotificationsRouter = (makeDeps: MakeDbDeps) =>
+  createRouter()
   .openapi(
     createRoute({
       method: 'get',
@@ -26,7 +27,7 @@ export const notificationsRouter = createRouter()
       middleware: [requireAuth()] as const,
       responses: { 200: jsonContent(envelope(notificationListSchema), 'Notifications'), ...errorResponses(401) },
     }),
-    async (c) => c.json({ success: true as const, data: await listNotifications(createDb(c.env), currentUser(c).id) }, 200),
+    async (c) => c.json({ success: true as const, data: await listNotifications(makeDeps(c.env).db, currentUser(c).id) }, 200),
   )
   .openapi(
     createRoute({
@@ -39,7 +40,7 @@ export const notificationsRouter = createRouter()
       responses: { 200: jsonContent(envelope(z.null()), 'Marked'), ...errorResponses(401) },
     }),
     async (c) => {
-      await markAllNotificationsRead(createDb(c.env), currentUser(c).id);
+      await markAllNotificationsRead(makeDeps(c.env).db, currentUser(c).id);
       return c.json({ success: true as const, data: null }, 200);
     },
   )
@@ -55,7 +56,7 @@ export const notificationsRouter = createRouter()
       responses: { 200: jsonContent(envelope(z.null()), 'Marked'), ...errorResponses(400, 401, 404) },
     }),
     async (c) => {
-      await markNotificationRead(createDb(c.env), currentUser(c).id, c.req.valid('param').id);
+      await markNotificationRead(makeDeps(c.env).db, currentUser(c).id, c.req.valid('param').id);
       return c.json({ success: true as const, data: null }, 200);
     },
   );

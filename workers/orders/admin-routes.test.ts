@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { createTestApp } from '@/app';
 import { reserveStock } from '@/catalog/stock';
-import { sagaAdminRouter } from '@/orders/admin-routes';
+import { createSagaAdminRouter } from '@/orders/admin-routes';
+import { deadLetterDepsFromEnv } from '@/composition';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 import { consumeDeadLetterQueue, storeDeadLetter } from '@/platform/dead-letters';
@@ -13,7 +14,7 @@ import { deadLetters } from '@/platform/tables';
 import { createTestProduct, createTestUser, jsonHeaders } from '@test/support/shop-fixtures';
 import { fakeBatch, FakeQueue, quietLogger, stageTo } from '@test/support/saga-fakes';
 
-const app = createTestApp(sagaAdminRouter);
+const app = createTestApp(createSagaAdminRouter(deadLetterDepsFromEnv));
 
 type Letter = { id: number; queue: string; replayedAt: string | null; body: unknown; errorStage: string };
 

@@ -4,13 +4,11 @@ import { stockLedger } from '@/catalog';
 import { currentUser, requireAuth } from '@/identity';
 import { countStaleOutboxRows } from '@/orders/outbox';
 import { pendingOrderStats } from '@/orders/maintenance';
-import { createDb, withTransaction } from '@/platform/db';
-import { countOpenDeadLetters, decodeBody, listDeadLetters, replayDeadLetter, type DeadLetterRow } from '@/platform/dead-letters';
+import { countOpenDeadLetters, decodeBody, listDeadLetters, replayDeadLetter, type DeadLetterRow, type MakeDeadLetterDeps } from '@/platform/dead-letters';
 import { errorResponses } from '@/platform/errors';
 import { pageMeta, pageMetaSchema, pageQuerySchema } from '@/platform/pagination';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
-import { sagaQueue } from '@/platform/saga-queues';
 import { DEAD_LETTER_STAGES } from '@/platform/tables';
 
 const tags = ['Admin'];
@@ -73,8 +71,9 @@ const stockLedgerSchema = z
   })
   .openapi('StockLedger');
 
-/** Saga operations: inspect and replay dead letters, see backlog and PENDING ages. */
-export const sagaAdminRouter = createRouter()
+/** Saga operations: inspect and replay dead letters, see backlog and PENDING ages (`makeDeps`: the composition root's `deadLetterDepsFromEnv`). */
+export const createSagaAdminRouter = (makeDeps: MakeDeadLetterDeps) =>
+  createRouter()
   .openapi(
     createRoute({
       method: 'get',
@@ -95,7 +94,7 @@ export const sagaAdminRouter = createRouter()
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const db = createDb(c.env);
+      const { db } = makeDeps(c.env, c.get('logger'));
       const [{ rows, total }, outboxBacklog, dlqDepth, pending] = await Promise.all([
         listDeadLetters(db, query, query.open === 'true'),
         countStaleOutboxRows(db, 30),
@@ -121,16 +120,7 @@ export const sagaAdminRouter = createRouter()
       },
     }),
     async (c) => {
-      const { row, requeued } = await replayDeadLetter(
-        {
-          db: createDb(c.env),
-          transaction: (fn) => withTransaction(c.env, fn),
-          queues: { 'order-events': sagaQueue(c.env, 'order-events'), 'payment-events': sagaQueue(c.env, 'payment-events') },
-          logger: c.get('logger'),
-        },
-        c.req.valid('param').id,
-        currentUser(c),
-      );
+      const { row, requeued } = await replayDeadLetter(makeDeps(c.env, c.get('logger')), c.req.valid('param').id, currentUser(c));
       return c.json({ success: true as const, data: { requeued, deadLetter: toDeadLetter(row) } }, 200);
     },
   )

@@ -24,7 +24,7 @@ import {
   type SimulatedSetupIntent,
 } from '@/payments/simulator-vault';
 import { webhookSettingsFromEnv } from '@/payments/webhooks';
-import { createDb, type Db } from '@/platform/db';
+import type { Db, MakeDbDeps } from '@/platform/db';
 import { createRouter } from '@/platform/router';
 
 /** The simulated provider's pages: the stand-in for the provider's hosted forms. */
@@ -115,9 +115,9 @@ interface PageKind<I extends Authorizable, E extends string> {
 }
 
 /** The intent when the simulated provider is the configured one and the client secret matches; else undefined (→ 404). */
-async function authorizedIntent<I extends Authorizable>(env: AppEnv, kind: PageKind<I, string>, intentId: string, clientSecret: string | undefined): Promise<I | undefined> {
+async function authorizedIntent<I extends Authorizable>(env: AppEnv, makeDeps: MakeDbDeps, kind: PageKind<I, string>, intentId: string, clientSecret: string | undefined): Promise<I | undefined> {
   if (!webhookSettingsFromEnv(env, 'simulated') || !clientSecret) return undefined;
-  const intent = await kind.find(createDb(env), intentId.slice(0, 64));
+  const intent = await kind.find(makeDeps(env).db, intentId.slice(0, 64));
   return intent && intent.clientSecret === clientSecret ? intent : undefined;
 }
 
@@ -157,6 +157,12 @@ const SETUP_KIND: PageKind<SimulatedSetupIntent, SimulatedSetupEventType> = { pr
 type FormInput = z.infer<typeof formSchema>;
 type StepResult<I, E> = { intent: I; event: E | null } | { error: 'unknown_card' | 'not_confirmable' };
 
+/** What the simulator's pages need: the database (its intents) and the shop to deliver its signed webhooks to. */
+export interface SimulatorDeps {
+  makeDeps: MakeDbDeps;
+  dispatch: (request: Request, env: AppEnv) => Response | Promise<Response>;
+}
+
 /**
  * The pages of one intent kind: its page and its two form posts. A state change is reported to the shop as a signed
  * webhook, delivered with `dispatch` before the page answers (so the page, and the buyer's next look at the order or
@@ -166,20 +172,20 @@ function mountKind<I extends Authorizable, E extends string>(
   router: ReturnType<typeof createRouter>,
   kind: PageKind<I, E>,
   steps: { confirm: (db: Db, intent: I, form: FormInput) => Promise<StepResult<I, E>>; challenge: (db: Db, intent: I, form: FormInput) => Promise<StepResult<I, E>> },
-  dispatch: (request: Request, env: AppEnv) => Response | Promise<Response>,
+  { makeDeps, dispatch }: SimulatorDeps,
 ) {
   router.get(`${kind.prefix}/:intentId`, async (c) => {
-    const intent = await authorizedIntent(c.env, kind, c.req.param('intentId'), c.req.query('client_secret'));
+    const intent = await authorizedIntent(c.env, makeDeps, kind, c.req.param('intentId'), c.req.query('client_secret'));
     if (!intent) return c.html(notFoundPage(), 404);
     return c.html(kind.page(intent, { clientSecret: intent.clientSecret, returnUrl: safeReturnUrl(c.req.query('return_url')) }));
   });
 
   const act = (step: (db: Db, intent: I, form: FormInput) => Promise<StepResult<I, E>>): Handler<AppBindings> => async (c) => {
     const parsed = formSchema.safeParse(await c.req.parseBody().catch(() => ({})));
-    const intent = parsed.success ? await authorizedIntent(c.env, kind, c.req.param('intentId') ?? '', parsed.data.client_secret) : undefined;
+    const intent = parsed.success ? await authorizedIntent(c.env, makeDeps, kind, c.req.param('intentId') ?? '', parsed.data.client_secret) : undefined;
     if (!parsed.success || !intent) return c.html(notFoundPage(), 404);
     const form = { clientSecret: intent.clientSecret, returnUrl: safeReturnUrl(parsed.data.return_url) };
-    const result = await step(createDb(c.env), intent, parsed.data);
+    const result = await step(makeDeps(c.env).db, intent, parsed.data);
     if ('error' in result) {
       const message = result.error === 'unknown_card' ? 'That is not one of the test card numbers listed below.' : 'This payment cannot be confirmed any more.';
       return c.html(kind.page(intent, form, message), result.error === 'unknown_card' ? 400 : 409);
@@ -197,7 +203,7 @@ function mountKind<I extends Authorizable, E extends string>(
 }
 
 /** The simulated provider's payment page (`/pay/sim/{intent}`) and setup page (`/pay/sim/setup/{setup intent}`). */
-export function createSimulatorRouter(dispatch: (request: Request, env: AppEnv) => Response | Promise<Response>) {
+export function createSimulatorRouter(deps: SimulatorDeps) {
   const router = createRouter();
   router.use(`${SIMULATOR_PAGE_PREFIX}/*`, async (c, next) => {
     await next();
@@ -205,7 +211,7 @@ export function createSimulatorRouter(dispatch: (request: Request, env: AppEnv) 
     c.header('Cache-Control', 'no-store');
   });
   // The setup pages first: `/pay/sim/setup/{id}` must not be read as a payment's `/pay/sim/{id}/confirm`.
-  mountKind(router, SETUP_KIND, { confirm: (db, intent, form) => confirmSimulatedSetup(db, intent, form.card_number ?? ''), challenge: (db, intent, form) => answerSimulatedSetupChallenge(db, intent, form.action === 'complete') }, dispatch);
-  mountKind(router, PAYMENT_KIND, { confirm: (db, intent, form) => confirmSimulatedIntent(db, intent, form.card_number ?? ''), challenge: (db, intent, form) => answerSimulatedChallenge(db, intent, form.action === 'complete') }, dispatch);
+  mountKind(router, SETUP_KIND, { confirm: (db, intent, form) => confirmSimulatedSetup(db, intent, form.card_number ?? ''), challenge: (db, intent, form) => answerSimulatedSetupChallenge(db, intent, form.action === 'complete') }, deps);
+  mountKind(router, PAYMENT_KIND, { confirm: (db, intent, form) => confirmSimulatedIntent(db, intent, form.card_number ?? ''), challenge: (db, intent, form) => answerSimulatedChallenge(db, intent, form.action === 'complete') }, deps);
   return router;
 }

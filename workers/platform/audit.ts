@@ -1,8 +1,7 @@
 import { and, asc, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 
 import { adminAuditLog } from '@/platform/tables';
-import type { AppEnv } from '@/env';
-import { createDb, withTransaction, type Queryable } from '@/platform/db';
+import type { DbDeps, Queryable } from '@/platform/db';
 import { pageMeta, pageOffset, type Sort } from '@/platform/pagination';
 
 export const AUDIT_TARGET_TYPES = ['user', 'order', 'payment', 'dead_letter', 'product', 'category', 'payout', 'commission', 'return', 'promotion', 'tax_rate'] as const;
@@ -90,13 +89,13 @@ export async function listAuditLog(q: Queryable, query: AuditQuery) {
  * result, e.g. a created row's id). Anyone else's change runs as it is, unaudited.
  */
 export async function withAdminAudit<T>(
-  env: AppEnv,
+  deps: DbDeps,
   user: AuditActor & { role: string },
   entry: { action: string; targetType: AuditTargetType; targetId: string | ((result: T) => string) },
   run: (q: Queryable) => Promise<T>,
 ): Promise<T> {
-  if (user.role !== 'admin') return run(createDb(env));
-  return withTransaction(env, async (tx) => {
+  if (user.role !== 'admin') return run(deps.db);
+  return deps.transaction(async (tx) => {
     const result = await run(tx);
     const targetId = typeof entry.targetId === 'string' ? entry.targetId : entry.targetId(result);
     await recordAdminAction(tx, { actor: { id: user.id, email: user.email }, action: entry.action, targetType: entry.targetType, targetId, after: result ?? null });

@@ -10,6 +10,18 @@ export type Tx = Parameters<Parameters<NeonDatabase['transaction']>[0]>[0];
 /** Either a one-shot HTTP client or an open transaction: read helpers accept both. */
 export type Queryable = Db | Tx;
 
+/**
+ * The database of one request, as the composition root hands it to a router (`dbDepsFromEnv`): a plain client for
+ * reads and single writes, and interactive transactions. Built per request, inside the handler.
+ */
+export interface DbDeps {
+  db: Db;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/** Builds a request's {@link DbDeps} from its `env`. */
+export type MakeDbDeps = (env: AppEnv) => DbDeps;
+
 const CASING = 'snake_case' as const;
 
 /**

@@ -3,12 +3,12 @@ import { z } from 'zod';
 
 import { recordAdminAction, type AuditActor } from '@/platform/audit';
 import { getConfig, type AppEnv } from '@/env';
-import { createDb, type Db, type Queryable, type Tx } from '@/platform/db';
+import { createDb, type Db, type DbDeps, type Queryable } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';
 import { createLogger, describeError, type Logger } from '@/platform/logger';
 import { pageOffset } from '@/platform/pagination';
 import { consumeBatch, SAGA_MAX_DELIVERIES, type DeadLetterInput, type QueueBatch } from '@/platform/queue-consumer';
-import { sagaStageOf } from '@/platform/saga-queues';
+import { sagaStageOf, type SagaStage } from '@/platform/saga-queues';
 import { deadLetters } from '@/platform/tables';
 
 /** The message body as stored: base64 of its JSON text (or of its bytes). */
@@ -90,6 +90,15 @@ export async function countOpenDeadLetters(db: Queryable): Promise<number> {
   return row?.total ?? 0;
 }
 
+/** What the operator console's dead-letter routes need: the database, the saga's producers (a replay) and a logger. */
+export interface DeadLetterDeps extends DbDeps {
+  queues: Record<SagaStage, Queue>;
+  logger: Logger;
+}
+
+/** Builds a request's {@link DeadLetterDeps} (the composition root's `deadLetterDepsFromEnv`). */
+export type MakeDeadLetterDeps = (env: AppEnv, logger: Logger) => DeadLetterDeps;
+
 /**
  * Re-enqueues a dead letter to the queue it came from. Idempotent: the row is claimed by stamping
  * `replayed_at` inside a transaction that also sends the message and writes the admin's audit
@@ -97,7 +106,7 @@ export async function countOpenDeadLetters(db: Queryable): Promise<number> {
  * reports `requeued: false`, and a failed send rolls the claim and the record back.
  */
 export async function replayDeadLetter(
-  deps: { db: Db; transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>; queues: Record<'order-events' | 'payment-events', Queue>; logger: Logger },
+  deps: DeadLetterDeps,
   id: number,
   actor: AuditActor,
 ): Promise<{ row: DeadLetterRow; requeued: boolean }> {

@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 
 import { createRouter } from '@/platform/router';
-import { getConfig } from '@/env';
-import { createDb, type Queryable } from '@/platform/db';
+import { getConfig, type AppEnv } from '@/env';
+import type { Db, Queryable } from '@/platform/db';
 import { describeError } from '@/platform/logger';
 import { rateLimit } from '@/platform/middleware';
 import { withTimeout } from '@/platform/timeout';
@@ -56,14 +56,16 @@ const databaseKey = (env: { DATABASE_URL?: string }) => env.DATABASE_URL ?? '';
 const healthLimit = rateLimit((env) => env.HEALTH_RATE_LIMITER, HEALTH_RETRY_AFTER_SECONDS, 'health');
 
 /**
- * What readiness asks of the domains, handed in by the composition point (workers/app.ts) so that platform imports
- * no domain: how many saga events have waited unpublished for longer than `olderThanSeconds` (the orders outbox).
+ * What the health routes need, handed in by the composition root (`healthDepsFromEnv`) so that platform imports no
+ * domain: the request's database and how many saga events have waited unpublished for longer than
+ * `olderThanSeconds` (the orders outbox).
  */
-export interface ReadinessProbes {
+export interface HealthDeps {
+  db: Db;
   countStaleEvents(db: Queryable, olderThanSeconds: number): Promise<number>;
 }
 
-export const createHealthRouter = (probes: ReadinessProbes) =>
+export const createHealthRouter = (makeDeps: (env: AppEnv) => HealthDeps) =>
   createRouter()
   .openapi(
     createRoute({
@@ -89,11 +91,11 @@ export const createHealthRouter = (probes: ReadinessProbes) =>
     async (c) => {
       const cached = fresh(cache.ready.get(databaseKey(c.env)), Date.now());
       if (cached) return c.json(cached, cached.status === 'UP' ? 200 : 503);
-      const db = createDb(c.env);
+      const { db, countStaleEvents } = makeDeps(c.env);
       let postgres: 'UP' | 'DOWN' = 'DOWN';
       let queue: 'UP' | 'DOWN' = 'DOWN';
       try {
-        const stale = await withTimeout(probes.countStaleEvents(db, OUTBOX_STALE_SECONDS), CHECK_TIMEOUT_MS);
+        const stale = await withTimeout(countStaleEvents(db, OUTBOX_STALE_SECONDS), CHECK_TIMEOUT_MS);
         postgres = 'UP';
         queue = c.env.ORDER_EVENTS && stale === 0 ? 'UP' : 'DOWN';
       } catch (err) {
@@ -122,7 +124,7 @@ export const createHealthRouter = (probes: ReadinessProbes) =>
       const cached = reuse ? fresh(cache.db.get(databaseKey(c.env)), Date.now()) : undefined;
       if (cached) return c.json(cached, 200);
       const started = performance.now();
-      await createDb(c.env).execute(sql`select 1`);
+      await makeDeps(c.env).db.execute(sql`select 1`);
       const answer: DbAnswer = { status: 'UP', latencyMs: Math.round((performance.now() - started) * 100) / 100 };
       if (reuse) cache.db.set(databaseKey(c.env), { at: Date.now(), answer });
       return c.json(answer, 200);

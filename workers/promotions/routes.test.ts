@@ -6,15 +6,16 @@ import { adminAuditLog } from '@/platform/tables';
 import { categories, products } from '@/catalog/tables';
 import type { CheckoutPreviewResponse, CheckoutResponse } from '@/orders/checkout-schema';
 import { createCheckoutsRouter } from '@/orders/checkout-routes';
+import { dbDepsFromEnv } from '@/composition';
 import { createOrdersRouter } from '@/orders/routes';
 import { checkouts, orderItems, orders } from '@/orders/tables';
 import { createDb } from '@/platform/db';
 import { createRouter } from '@/platform/router';
 import type { PromotionResponse } from '@/promotions/schema';
-import { promotionsRouter } from '@/promotions/routes';
+import { createPromotionsRouter } from '@/promotions/routes';
 import { promotions } from '@/promotions/tables';
 import { TableTaxCalculator } from '@/tax/calculator';
-import { taxRouter } from '@/tax/routes';
+import { createTaxRouter } from '@/tax/routes';
 import type { TaxRateResponse } from '@/tax/service';
 import { checkInvariantsHere, expectInvariants } from '@test/support/invariants';
 import { ordersHttpHarness } from '@test/support/orders-http';
@@ -32,7 +33,7 @@ const ADDRESS = { street: '1 Main St', city: 'Capital', state: 'North', country:
 
 const setup = (overrides: Parameters<typeof ordersHttpHarness>[1] = {}) =>
   ordersHttpHarness<CheckoutResponse>(
-    (makeDeps) => createRouter().route('/', createCheckoutsRouter(makeDeps)).route('/', createOrdersRouter(makeDeps)).route('/', promotionsRouter).route('/', taxRouter),
+    (makeDeps) => createRouter().route('/', createCheckoutsRouter(makeDeps)).route('/', createOrdersRouter(makeDeps)).route('/', createPromotionsRouter(dbDepsFromEnv)).route('/', createTaxRouter(dbDepsFromEnv)),
     overrides,
   );
 

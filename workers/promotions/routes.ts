@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 
 import { withAdminAudit } from '@/platform/audit';
 import { currentUser, requireAuth } from '@/identity';
-import { createDb } from '@/platform/db';
+import type { MakeDbDeps } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
@@ -17,12 +17,12 @@ const one = envelope(promotionSchema);
  * The same five routes under `/api/v1/admin/promotions` (platform-funded, every promotion) and
  * `/api/v1/sellers/me/promotions` (seller-funded, the caller's own products only). Pause = `PATCH {"active": false}`.
  */
-function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
+function promotionRoutes(makeDeps: MakeDbDeps, base: string, role: 'admin' | 'seller', who: string) {
   const auth = [requireAuth(role)];
   return createRouter()
     .openapi(
       createRoute({ method: 'get', path: base, tags, security, summary: `${who} promotions, newest first, with their usage`, middleware: auth, responses: { 200: jsonContent(envelope(z.array(promotionSchema)), 'Promotions'), ...errorResponses(401, 403) } }),
-      async (c) => c.json({ success: true as const, data: await listPromotions(createDb(c.env), currentUser(c)) }, 200),
+      async (c) => c.json({ success: true as const, data: await listPromotions(makeDeps(c.env).db, currentUser(c)) }, 200),
     )
     .openapi(
       createRoute({
@@ -37,13 +37,13 @@ function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
       }),
       async (c) => {
         const user = currentUser(c);
-        const data = await withAdminAudit(c.env, user, { action: 'promotion.created', targetType: 'promotion', targetId: (p: { id: string }) => p.id }, (q) => createPromotion(q, user, c.req.valid('json')));
+        const data = await withAdminAudit(makeDeps(c.env), user, { action: 'promotion.created', targetType: 'promotion', targetId: (p: { id: string }) => p.id }, (q) => createPromotion(q, user, c.req.valid('json')));
         return c.json({ success: true as const, data }, 201);
       },
     )
     .openapi(
       createRoute({ method: 'get', path: `${base}/{id}`, tags, security, summary: 'One promotion with its usage', middleware: auth, request: { params: promotionIdParamsSchema }, responses: { 200: jsonContent(one, 'Promotion'), ...errorResponses(400, 401, 403, 404) } }),
-      async (c) => c.json({ success: true as const, data: await getPromotion(createDb(c.env), currentUser(c), c.req.valid('param').id) }, 200),
+      async (c) => c.json({ success: true as const, data: await getPromotion(makeDeps(c.env).db, currentUser(c), c.req.valid('param').id) }, 200),
     )
     .openapi(
       createRoute({
@@ -59,7 +59,7 @@ function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
       async (c) => {
         const user = currentUser(c);
         const { id } = c.req.valid('param');
-        const data = await withAdminAudit(c.env, user, { action: 'promotion.updated', targetType: 'promotion', targetId: id }, (q) => updatePromotion(q, user, id, c.req.valid('json')));
+        const data = await withAdminAudit(makeDeps(c.env), user, { action: 'promotion.updated', targetType: 'promotion', targetId: id }, (q) => updatePromotion(q, user, id, c.req.valid('json')));
         return c.json({ success: true as const, data }, 200);
       },
     )
@@ -77,12 +77,13 @@ function promotionRoutes(base: string, role: 'admin' | 'seller', who: string) {
       async (c) => {
         const user = currentUser(c);
         const { id } = c.req.valid('param');
-        await withAdminAudit(c.env, user, { action: 'promotion.deleted', targetType: 'promotion', targetId: id }, (q) => deletePromotion(q, user, id));
+        await withAdminAudit(makeDeps(c.env), user, { action: 'promotion.deleted', targetType: 'promotion', targetId: id }, (q) => deletePromotion(q, user, id));
         return c.body(null, 204);
       },
     );
 }
 
-export const promotionsRouter = createRouter()
-  .route('/', promotionRoutes('/api/v1/admin/promotions', 'admin', 'Every'))
-  .route('/', promotionRoutes('/api/v1/sellers/me/promotions', 'seller', "The calling seller's"));
+export const createPromotionsRouter = (makeDeps: MakeDbDeps) =>
+  createRouter()
+    .route('/', promotionRoutes(makeDeps, '/api/v1/admin/promotions', 'admin', 'Every'))
+    .route('/', promotionRoutes(makeDeps, '/api/v1/sellers/me/promotions', 'seller', "The calling seller's"));

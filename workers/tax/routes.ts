@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 
 import { withAdminAudit } from '@/platform/audit';
 import { currentUser, requireAuth } from '@/identity';
-import { createDb } from '@/platform/db';
+import type { MakeDbDeps } from '@/platform/db';
 import { errorResponses } from '@/platform/errors';
 import { envelope, jsonContent } from '@/platform/responses';
 import { createRouter } from '@/platform/router';
@@ -14,10 +14,11 @@ const auth = [requireAuth('admin')];
 const idParams = z.object({ id: z.guid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 /** `/api/v1/admin/tax-rates`: the rates the `table` tax calculator uses (docs/decisions/promotions.md). */
-export const taxRouter = createRouter()
+export const createTaxRouter = (makeDeps: MakeDbDeps) =>
+  createRouter()
   .openapi(
     createRoute({ method: 'get', path: '/api/v1/admin/tax-rates', tags, security, summary: 'Every tax rate (admin)', middleware: auth, responses: { 200: jsonContent(envelope(z.array(taxRateSchema)), 'Rates'), ...errorResponses(401, 403) } }),
-    async (c) => c.json({ success: true as const, data: await listTaxRates(createDb(c.env)) }, 200),
+    async (c) => c.json({ success: true as const, data: await listTaxRates(makeDeps(c.env).db) }, 200),
   )
   .openapi(
     createRoute({
@@ -30,7 +31,7 @@ export const taxRouter = createRouter()
       request: { body: { content: { 'application/json': { schema: createTaxRateSchema } }, required: true } },
       responses: { 201: jsonContent(envelope(taxRateSchema), 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json({ success: true as const, data: await withAdminAudit(c.env, currentUser(c), { action: 'tax_rate.created', targetType: 'tax_rate', targetId: (r: { id: string }) => r.id }, (q) => createTaxRate(q, c.req.valid('json'))) }, 201),
+    async (c) => c.json({ success: true as const, data: await withAdminAudit(makeDeps(c.env), currentUser(c), { action: 'tax_rate.created', targetType: 'tax_rate', targetId: (r: { id: string }) => r.id }, (q) => createTaxRate(q, c.req.valid('json'))) }, 201),
   )
   .openapi(
     createRoute({
@@ -45,7 +46,7 @@ export const taxRouter = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json({ success: true as const, data: await withAdminAudit(c.env, currentUser(c), { action: 'tax_rate.updated', targetType: 'tax_rate', targetId: id }, (q) => updateTaxRate(q, id, c.req.valid('json'))) }, 200);
+      return c.json({ success: true as const, data: await withAdminAudit(makeDeps(c.env), currentUser(c), { action: 'tax_rate.updated', targetType: 'tax_rate', targetId: id }, (q) => updateTaxRate(q, id, c.req.valid('json'))) }, 200);
     },
   )
   .openapi(
@@ -61,7 +62,7 @@ export const taxRouter = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      await withAdminAudit(c.env, currentUser(c), { action: 'tax_rate.deleted', targetType: 'tax_rate', targetId: id }, (q) => deleteTaxRate(q, id));
+      await withAdminAudit(makeDeps(c.env), currentUser(c), { action: 'tax_rate.deleted', targetType: 'tax_rate', targetId: id }, (q) => deleteTaxRate(q, id));
       return c.body(null, 204);
     },
   );
