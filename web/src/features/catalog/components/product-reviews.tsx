@@ -7,7 +7,10 @@ import { useProductReviews } from '@/features/catalog/api/get-product-reviews';
 import { getErrorMessage } from '@/lib/error-message';
 import { formatDate } from '@/lib/format';
 
-/** Reviews, 10 per page; paged in place (not in the URL) so the product page's own URL stays clean. */
+/**
+ * Reviews, 10 per page; paged in place (not in the URL) so the product page's own URL stays clean. The pager waits
+ * only while the asked page is not shown yet: a background refetch of the shown page does not grey it out.
+ */
 export function ProductReviews({ productId }: { productId: number }) {
   const [page, setPage] = useState(1);
   const reviews = useProductReviews(productId, page);
@@ -37,7 +40,7 @@ export function ProductReviews({ productId }: { productId: number }) {
           <button
             type="button"
             className="button button--secondary button--small"
-            disabled={page <= 1 || reviews.isFetching}
+            disabled={page <= 1 || reviews.isPlaceholderData}
             onClick={() => setPage((p) => p - 1)}
           >
             ← Newer
@@ -48,7 +51,7 @@ export function ProductReviews({ productId }: { productId: number }) {
           <button
             type="button"
             className="button button--secondary button--small"
-            disabled={page >= meta.totalPages || reviews.isFetching}
+            disabled={page >= meta.totalPages || reviews.isPlaceholderData}
             onClick={() => setPage((p) => p + 1)}
           >
             Older →
