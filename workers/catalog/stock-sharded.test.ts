@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 
 import { createInventoryRouter, createProductsRouter } from '@/catalog/routes';
 import { catalogDepsFromEnv, stockDepsFromEnv } from '@/composition';
-import { commitStock, releaseStock, reserveStock, restockStock, stockLedger, stockSnapshot } from '@/catalog/stock';
+import { commitStock, releaseStock, reserveStock, restockStock, stockLedger, stockSnapshot, type StockDeps } from '@/catalog/stock';
 import { shardName, splitEvenly } from '@/catalog/stock-shards';
 import { products } from '@/catalog/tables';
 import { apiClient, errorOf, insertProduct, OTHER_SELLER, SELLER } from '@/catalog/test-support';
 import { createDb } from '@/platform/db';
 import { AppError } from '@/platform/errors';
+import { quietLogger } from '@test/support/saga-fakes';
+import { interceptedStock, orderIdHomedAt } from '@test/support/sharded-stock';
 
 const stock = stockDepsFromEnv(env);
 
@@ -149,5 +151,31 @@ describe('stock shards: reservations', () => {
     expect(new Set((await stockLedger(stock, id))!.reservations.filter((p) => p.orderId === late).map((p) => p.status))).toEqual(new Set(['EXPIRED']));
     await commitStock(stock, late, [{ productId: id, quantity: 5 }]);
     expect(await stockSnapshot(stock, id)).toMatchObject({ onHand: 4, reserved: 0, sold: 5 });
+  });
+});
+
+describe('stock shards: the stock port (StockDeps) decides where levels and warnings go', () => {
+  it('hands the summed level of every accepted shard mirror to the port’s stock feed, and works without one', async () => {
+    const id = await shardedProduct(10, 4);
+    const levels: unknown[] = [];
+    const feeding: StockDeps = { ...stock, stockFeed: (productId) => ({ update: async (level) => void levels.push({ asked: productId, ...level }) }) };
+    await reserveStock(feeding, crypto.randomUUID(), [{ productId: id, quantity: 7 }], TTL);
+    // 7 units span several shards (3, 3, 2, 2): one level per accepted mirror, each the product's sum, the last the total.
+    expect(levels.length).toBeGreaterThan(1);
+    expect(levels.at(-1)).toMatchObject({ asked: id, productId: id, available: 3 });
+    await reserveStock({ ...stock, stockFeed: null }, crypto.randomUUID(), [{ productId: id, quantity: 2 }], TTL);
+    expect(await mirrorRow(id)).toMatchObject({ stockQuantity: 10, stockReserved: 9 });
+  });
+
+  it('reports an unreachable shard to the port’s logger and serves the buyer from the others', async () => {
+    const id = await shardedProduct(8, 4);
+    const warnings: { msg: string; fields: Record<string, unknown> | undefined }[] = [];
+    const down = interceptedStock((method, shard, call) => (shard === 1 && method !== 'unreserve' ? () => Promise.reject(new Error('shard 1 unreachable')) : call));
+    const logger = { ...quietLogger(), warn: (msg: string, fields?: Record<string, unknown>) => void warnings.push({ msg, fields }) };
+    // Homed at the unreachable shard, the order asks it first, then takes 2 + 2 + 1 from the others.
+    await reserveStock({ ...down, logger }, orderIdHomedAt(1, 4), [{ productId: id, quantity: 5 }], TTL);
+    expect(await stockSnapshot(stock, id)).toMatchObject({ onHand: 8, reserved: 5 });
+    expect((await shardStub(id, 1).snapshot())!.reserved).toBe(0);
+    expect(warnings.map((w) => [w.msg, w.fields?.productId, w.fields?.shard])).toContainEqual(['stock shard unreachable while reserving; skipped', id, 1]);
   });
 });
