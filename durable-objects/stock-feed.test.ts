@@ -3,11 +3,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { StockFeedDO } from '@do/stock-feed';
 import { changeOnHand, growStockShards, reserveStock } from '@/catalog/stock';
+import { stockDepsFromEnv } from '@/composition';
 import { stockFeedStub } from '@/live';
 import { LIVE_CLOSE, STOCK_FEED_LIMITS } from '@/live/protocol';
 import { createDb, withTransaction } from '@/platform/db';
 import { connectStock, framesOf, LIVE_ORIGIN, waitForClose, type LiveClient } from '@test/support/live';
 import { createTestProduct, createTestUser } from '@test/support/shop-fixtures';
+
+const stock = stockDepsFromEnv(env);
 
 const open: LiveClient[] = [];
 const track = (client: LiveClient) => {
@@ -49,12 +52,12 @@ describe('GET /api/v1/products/{id}/stock/live: anonymous viewers', () => {
   it('pushes each reservation and seller edit to every viewer of that product only', async () => {
     const [productId, otherId] = [await product(10), await product(10)];
     const [a, b, other] = [await viewer(productId), await viewer(productId), await viewer(otherId)];
-    await reserveStock(env, crypto.randomUUID(), [{ productId, quantity: 3 }], 60_000);
+    await reserveStock(stock, crypto.randomUUID(), [{ productId, quantity: 3 }], 60_000);
     await vi.waitFor(() => {
       expect(lastStock(a)).toMatchObject({ productId, available: 7 });
       expect(lastStock(b)).toMatchObject({ productId, available: 7 });
     });
-    await changeOnHand(env, createDb(env), productId, { delta: -5 });
+    await changeOnHand(stock, createDb(env), productId, { delta: -5 });
     await vi.waitFor(() => expect(lastStock(a)).toMatchObject({ available: 2 }));
     expect(stockFrames(other)).toEqual([{ type: 'stock', productId: otherId, available: 10, version: 0 }]);
   });
@@ -62,12 +65,12 @@ describe('GET /api/v1/products/{id}/stock/live: anonymous viewers', () => {
   it("pushes units freed by the StockDO's expiry alarm, which no request ever sees", async () => {
     const productId = await product(4);
     const client = await viewer(productId);
-    await reserveStock(env, crypto.randomUUID(), [{ productId, quantity: 4 }], 60_000);
+    await reserveStock(stock, crypto.randomUUID(), [{ productId, quantity: 4 }], 60_000);
     await vi.waitFor(() => expect(lastStock(client)).toMatchObject({ available: 0 }));
-    const stock = env.STOCK_DO.get(env.STOCK_DO.idFromName(String(productId)));
+    const stockDo = env.STOCK_DO.get(env.STOCK_DO.idFromName(String(productId)));
     // The reservation's time is up: what the StockDO's alarm does then reaches the page without any request.
-    await runInDurableObject(stock, (_instance, state) => void state.storage.sql.exec('update reservations set expires_at = 0'));
-    expect(await runDurableObjectAlarm(stock)).toBe(true);
+    await runInDurableObject(stockDo, (_instance, state) => void state.storage.sql.exec('update reservations set expires_at = 0'));
+    expect(await runDurableObjectAlarm(stockDo)).toBe(true);
     await vi.waitFor(() => expect(lastStock(client)).toMatchObject({ available: 4 }));
   });
 
@@ -150,7 +153,7 @@ describe('StockFeedDO: throttle and ordering', () => {
     const productId = await product(100);
     const client = await viewer(productId);
     const started = Date.now();
-    await Promise.all(Array.from({ length: 40 }, () => reserveStock(env, crypto.randomUUID(), [{ productId, quantity: 1 }], 60_000)));
+    await Promise.all(Array.from({ length: 40 }, () => reserveStock(stock, crypto.randomUUID(), [{ productId, quantity: 1 }], 60_000)));
     await vi.waitFor(() => expect(lastStock(client)).toMatchObject({ available: 60 }), { timeout: 5_000 });
     const elapsed = Date.now() - started;
     const pushed = stockFrames(client).slice(1);
@@ -176,11 +179,11 @@ describe('StockFeedDO: throttle and ordering', () => {
 describe('live stock of a sharded product (docs/decisions/flash-sales.md)', () => {
   it('shows viewers the summed count of every shard, never one shard’s slice', async () => {
     const productId = await product(10);
-    await withTransaction(env, (tx) => growStockShards(env, tx, productId, 1, 4));
+    await withTransaction(env, (tx) => growStockShards(stock, tx, productId, 1, 4));
     const client = await viewer(productId);
     expect(lastStock(client)).toMatchObject({ productId, available: 10 });
     // 7 units cannot come from one shard (3, 3, 2, 2): the buyer borrows, and the page follows the total.
-    await reserveStock(env, crypto.randomUUID(), [{ productId, quantity: 7 }], 60_000);
+    await reserveStock(stock, crypto.randomUUID(), [{ productId, quantity: 7 }], 60_000);
     await vi.waitFor(() => expect(lastStock(client)).toMatchObject({ productId, available: 3 }));
     expect(stockFrames(client).every((frame) => (frame as { available: number }).available >= 3)).toBe(true);
   });

@@ -12,6 +12,7 @@ import { createCartRouter } from '@/cart/routes';
 import {
   adminDepsFromEnv,
   cartDepsFromEnv,
+  catalogDepsFromEnv,
   dbDepsFromEnv,
   deadLetterDepsFromEnv,
   healthDepsFromEnv,
@@ -24,6 +25,7 @@ import {
   returnDepsFromEnv,
   reviewDepsFromEnv,
   searchDepsFromEnv,
+  stockDepsFromEnv,
   usersDepsFromEnv,
 } from '@/composition';
 import { createCategoriesRouter, createInventoryRouter, createProductsRouter } from '@/catalog/routes';
@@ -177,8 +179,8 @@ function mountRoutes(app: AppRouter) {
     createHealthRouter(healthDepsFromEnv),
     createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv),
     createCategoriesRouter(dbDepsFromEnv),
-    createProductsRouter(dbDepsFromEnv),
-    createInventoryRouter(dbDepsFromEnv),
+    createProductsRouter(catalogDepsFromEnv),
+    createInventoryRouter(catalogDepsFromEnv),
     createImagesRouter(imageBucketFromEnv),
     createReviewsRouter(reviewDepsFromEnv),
     createSearchRouter(searchDepsFromEnv),
@@ -197,7 +199,7 @@ function mountRoutes(app: AppRouter) {
     createPaymentWebhooksRouter(paymentDepsFromEnv),
     // The simulated provider's page delivers its signed webhooks to this same app, in process (no network).
     createSimulatorRouter({ makeDeps: dbDepsFromEnv, dispatch: (request, env) => app.fetch(request, env) }),
-    createSagaAdminRouter(deadLetterDepsFromEnv),
+    createSagaAdminRouter(deadLetterDepsFromEnv, stockDepsFromEnv),
     createAdminRouter(adminDepsFromEnv),
     liveRouter,
     createStockFeedRouter(dbDepsFromEnv),

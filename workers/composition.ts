@@ -9,13 +9,15 @@
 import type { MakeAdminDeps } from '@/admin/service';
 import { removeOrderedFromCart } from '@/cart';
 import type { CartDeps } from '@/cart/service';
-import { commitStock, getCartProducts, releaseStock, reserveStock, restockStock, returnStock } from '@/catalog';
+import { commitStock, getCartProducts, releaseStock, reserveStock, restockStock, returnStock, type StockDeps } from '@/catalog';
+import type { MakeCatalogDeps } from '@/catalog/product-service';
 import type { MakeReviewDeps } from '@/catalog/review-service';
 import { getConfig, type AppEnv } from '@/env';
 import { signScopedToken, verifyScopedToken } from '@/identity';
 import type { MakeIdentityDeps } from '@/identity/accounts';
 import { createEmailSender } from '@/identity/email';
 import type { MakeUsersDeps } from '@/identity/users-service';
+import { stockFeedStub } from '@/live';
 import type { AdmissionDeps } from '@/launches';
 import { botCheckFromEnv } from '@/launches/bot-check';
 import { ADMISSION_AUDIENCE, type LaunchDeps } from '@/launches/service';
@@ -38,7 +40,7 @@ import { createStripeVault, type VaultPort } from '@/payments/vault';
 import { signWebhookPayload } from '@/payments/webhook-signature';
 import { handleWebhookDelivery, webhookSettingsFromEnv } from '@/payments/webhooks';
 import { coalescedSender } from '@/platform/coalesce';
-import { createDb, openTransactionPool, withTransaction, type MakeDbDeps } from '@/platform/db';
+import { createDb, openTransactionPool, withTransaction, type Db, type MakeDbDeps } from '@/platform/db';
 import type { MakeDeadLetterDeps } from '@/platform/dead-letters';
 import type { HealthDeps } from '@/platform/health-routes';
 import { endLiveSessions } from '@/platform/live-events';
@@ -106,6 +108,23 @@ export function cartDepsFromEnv(env: AppEnv, userId: string): CartDeps {
 /** The R2 bucket product images are uploaded to and served from. */
 export const imageBucketFromEnv = (env: AppEnv) => env.IMAGES;
 
+/**
+ * The catalog's stock port: the StockDOs by name, the products' live stock feeds (when the Worker has them), the plain
+ * client for reads and mirrors outside a transaction (`db`: a caller's own, so a request uses one) and a logger.
+ */
+export const stockDepsFromEnv = (env: AppEnv, db: Db = createDb(env)): StockDeps => ({
+  stockObject: (name) => env.STOCK_DO.get(env.STOCK_DO.idFromName(name)),
+  stockFeed: env.STOCK_FEED_DO ? (productId) => stockFeedStub(env, productId) : null,
+  db,
+  logger: loggerFor(env, { domain: 'catalog' }),
+});
+
+/** The product and inventory routes: Postgres and the stock port on the same client (a product write seeds and changes stock). */
+export const catalogDepsFromEnv: MakeCatalogDeps = (env) => {
+  const deps = dbDepsFromEnv(env);
+  return { ...deps, stock: stockDepsFromEnv(env, deps.db) };
+};
+
 /** Reviews: Postgres and orders' verified-purchase check (a review needs a delivered purchase). */
 export const reviewDepsFromEnv: MakeReviewDeps = (env) => ({ ...dbDepsFromEnv(env), findDeliveredPurchase });
 
@@ -136,15 +155,16 @@ export const launchDepsFromEnv = (env: AppEnv): LaunchDeps => ({
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
 export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDeps {
   const db = createDb(env);
+  const stock = stockDepsFromEnv(env, db);
   return {
     db,
     tax: taxCalculatorFromEnv(env, db),
     transaction: (fn) => withTransaction(env, fn),
     stock: {
-      reserve: (orderId, lines, ttlMs) => reserveStock(env, orderId, lines, ttlMs),
-      commit: (orderId, lines) => commitStock(env, orderId, lines),
-      release: (orderId, lines) => releaseStock(env, orderId, lines),
-      restock: (orderId, lines) => restockStock(env, orderId, lines),
+      reserve: (orderId, lines, ttlMs) => reserveStock(stock, orderId, lines, ttlMs),
+      commit: (orderId, lines) => commitStock(stock, orderId, lines),
+      release: (orderId, lines) => releaseStock(stock, orderId, lines),
+      restock: (orderId, lines) => restockStock(stock, orderId, lines),
     },
     cart: {
       removeOrdered: async (userId, orderId, items) => {
@@ -257,11 +277,12 @@ function intentLookupFromEnv(env: AppEnv, deps: PaymentDeps): IntentLookup {
 export function returnDepsFromEnv(env: AppEnv, logger?: Logger): ReturnDeps {
   const db = createDb(env);
   const transaction: ReturnDeps['transaction'] = (fn) => withTransaction(env, fn);
+  const stock = stockDepsFromEnv(env, db);
   return {
     db,
     transaction,
     payments: { db, gateway: providerGatewayFromEnv(env), transaction },
-    stock: { returnUnits: (returnId, lines) => returnStock(env, returnId, lines) },
+    stock: { returnUnits: (returnId, lines) => returnStock(stock, returnId, lines) },
     logger: logger ?? loggerFor(env, { domain: 'returns' }),
   };
 }

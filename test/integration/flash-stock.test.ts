@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '@/app';
 import { createInventoryRouter, createProductsRouter } from '@/catalog/routes';
 import { shardName } from '@/catalog/stock-shards';
-import { dbDepsFromEnv, orderDepsFromEnv } from '@/composition';
+import { catalogDepsFromEnv, orderDepsFromEnv } from '@/composition';
 import { createOrdersRouter } from '@/orders/routes';
 import { FakeQueue } from '@test/support/saga-fakes';
 import { createTestProduct, createTestUser } from '@test/support/shop-fixtures';
@@ -22,8 +22,8 @@ describe('flash sale: 20 units over 8 stock shards, 60 concurrent buyers', () =>
     const [seller, ...buyers] = await Promise.all([createTestUser('seller'), ...Array.from({ length: 60 }, () => createTestUser('customer'))]);
     const product = await createTestProduct(seller!.id, { stock: 20, priceCents: 1500 });
     const app = createTestApp(createOrdersRouter((e, logger) => orderDepsFromEnv(e, logger)));
-    app.route('/', createProductsRouter(dbDepsFromEnv));
-    app.route('/', createInventoryRouter(dbDepsFromEnv));
+    app.route('/', createProductsRouter(catalogDepsFromEnv));
+    app.route('/', createInventoryRouter(catalogDepsFromEnv));
     const testEnv = { ...env, ORDER_EVENTS: new FakeQueue().asQueue() };
     const request = (path: string, init: RequestInit) => app.request(path, init, testEnv);
 

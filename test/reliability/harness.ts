@@ -6,7 +6,7 @@ import { stockSnapshot } from '@/catalog/stock';
 import { products } from '@/catalog/tables';
 import { notifications } from '@/notifications/tables';
 import { consumePaymentEvents, type OrderConsumerDeps } from '@/orders/consumer';
-import { orderDepsFromEnv } from '@/composition';
+import { orderDepsFromEnv, stockDepsFromEnv } from '@/composition';
 import type { OrderEvent, PaymentEvent } from '@/orders/messages';
 import { placeOrder } from '@/orders/placing';
 import { orders, orderStatusHistory, outbox } from '@/orders/tables';
@@ -19,6 +19,8 @@ import { deadLetters } from '@/platform/tables';
 import { poll as pollUntil } from '@test/support/poll';
 import { createTestProduct, createTestUser, type TestUser } from '@test/support/shop-fixtures';
 import { fakeBatch, FakeQueue, quietLogger } from '@test/support/saga-fakes';
+
+const stock = stockDepsFromEnv(env);
 
 /**
  * The reliability harness: the REAL order service with the real StockDOs, CartDOs and Postgres
@@ -137,7 +139,7 @@ export const deadLettersOf = (orderId: string) => db().select().from(deadLetters
 
 /** The StockDO's counts (the truth) and the Postgres mirror of the same product. */
 export async function stockOf(productId: number) {
-  const snapshot = await stockSnapshot(env, productId);
+  const snapshot = await stockSnapshot(stock, productId);
   const [row] = await db()
     .select({ onHand: products.stockQuantity, reserved: products.stockReserved, sold: products.soldCount, version: products.stockVersion })
     .from(products)

@@ -3,8 +3,11 @@ import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
 
 import { stockLedger } from '@/catalog/stock';
+import { stockDepsFromEnv } from '@/composition';
 import { gatherAndEvaluate, gatherMoneyViolations, type InvariantReport } from '@/orders/invariants';
 import { createDb } from '@/platform/db';
+
+const stock = stockDepsFromEnv(env);
 
 /**
  * The checkout invariant (workers/orders/invariants.ts) inside workerd: the database through the
@@ -14,7 +17,7 @@ import { createDb } from '@/platform/db';
 export async function checkInvariantsHere(productIds: number[]): Promise<InvariantReport> {
   createDb(env); // points the Neon driver at the local proxy
   const sql = neon(env.DATABASE_URL!);
-  return gatherAndEvaluate(async (text, params) => (await sql.query(text, params)) as Record<string, unknown>[], (productId) => stockLedger(env, productId), { productIds });
+  return gatherAndEvaluate(async (text, params) => (await sql.query(text, params)) as Record<string, unknown>[], (productId) => stockLedger(stock, productId), { productIds });
 }
 
 /** Fails the test with every violation listed. */

@@ -1,15 +1,16 @@
 import { env } from 'cloudflare:test';
 
-import { growStockShards } from '@/catalog/stock';
+import { growStockShards, type StockDeps } from '@/catalog/stock';
 import { homeShard, shardName } from '@/catalog/stock-shards';
 import { insertProduct } from '@/catalog/test-support';
+import { stockDepsFromEnv } from '@/composition';
 import { withTransaction } from '@/platform/db';
 import type { Gate } from '@test/support/gate';
 
 /** A product with `units` on hand split over `shards` StockDO shards (as the seller's `stockShards` edit does it). */
 export async function shardedProduct(units: number, shards: number): Promise<number> {
   const id = await insertProduct({ stockQuantity: units });
-  await withTransaction(env, (tx) => growStockShards(env, tx, id, 1, shards));
+  await withTransaction(env, (tx) => growStockShards(stockDepsFromEnv(env), tx, id, 1, shards));
   return id;
 }
 
@@ -27,41 +28,26 @@ export function orderIdHomedAt(shard: number, shards: number): string {
 type RpcCall = (...args: unknown[]) => Promise<unknown>;
 
 /**
- * `env` whose StockDO stubs route every method call through `around(method, shard, call)`: a test can hold, fail or
- * count one method on one shard while everything else reaches the real objects.
+ * The stock port whose StockDO stubs route every method call through `around(method, shard, call)`: a test can hold,
+ * fail or count one method on one shard while everything else reaches the real objects.
  */
-export function interceptedStockEnv(around: (method: string, shard: number, call: RpcCall) => RpcCall): typeof env {
-  const namespace = env.STOCK_DO;
-  const names = new Map<string, string>();
-  const intercepted = new Proxy(namespace, {
-    get(target, prop) {
-      if (prop === 'idFromName') {
-        return (name: string) => {
-          const id = target.idFromName(name);
-          names.set(id.toString(), name);
-          return id;
-        };
-      }
-      if (prop === 'get') {
-        return (id: DurableObjectId) => {
-          const stub = target.get(id);
-          const shard = Number(names.get(id.toString())?.split(':')[1] ?? 0);
-          return new Proxy(stub, {
-            get(real, key) {
-              // RPC stubs answer any property with a remote method: call through them, never `.bind` them.
-              if (key === 'then' || typeof key !== 'string') return undefined;
-              return around(key, shard, (...args) => (real as unknown as Record<string, RpcCall>)[key]!(...args));
-            },
-          });
-        };
-      }
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+export function interceptedStock(around: (method: string, shard: number, call: RpcCall) => RpcCall): StockDeps {
+  const real = stockDepsFromEnv(env);
+  return {
+    ...real,
+    stockObject: (name) => {
+      const shard = Number(name.split(':')[1] ?? 0);
+      return new Proxy(real.stockObject(name), {
+        get(stub, key) {
+          // RPC stubs answer any property with a remote method: call through them, never `.bind` them.
+          if (key === 'then' || typeof key !== 'string') return undefined;
+          return around(key, shard, (...args) => (stub as unknown as Record<string, RpcCall>)[key]!(...args));
+        },
+      });
     },
-  });
-  return { ...env, STOCK_DO: intercepted };
+  };
 }
 
-/** `env` whose StockDO stubs pass `method` through the gate `<method>:<shard>` (e.g. `reservePart:1`). */
-export const gatedStockEnv = (gate: Gate, method: 'reservePart' | 'unreserve' | 'commitPart') =>
-  interceptedStockEnv((name, shard, call) => (name === method ? gate.wrap(`${method}:${shard}`, call) : call));
+/** The stock port whose StockDO stubs pass `method` through the gate `<method>:<shard>` (e.g. `reservePart:1`). */
+export const gatedStock = (gate: Gate, method: 'reservePart' | 'unreserve' | 'commitPart') =>
+  interceptedStock((name, shard, call) => (name === method ? gate.wrap(`${method}:${shard}`, call) : call));

@@ -7,7 +7,7 @@ import { adminAuditLog } from '@/platform/tables';
 import { createTestApp } from '@/app';
 import { categories } from '@/catalog/tables';
 import { createCategoriesRouter, createProductsRouter } from '@/catalog/routes';
-import { adminDepsFromEnv, dbDepsFromEnv, deadLetterDepsFromEnv, identityDepsFromEnv, usersDepsFromEnv } from '@/composition';
+import { adminDepsFromEnv, catalogDepsFromEnv, dbDepsFromEnv, deadLetterDepsFromEnv, identityDepsFromEnv, stockDepsFromEnv, usersDepsFromEnv } from '@/composition';
 import { createIdentityRouter } from '@/identity/routes';
 import { issueRefreshToken } from '@/identity/sessions';
 import { emailVerifications, loginAttempts, refreshTokens, users } from '@/identity/tables';
@@ -28,7 +28,7 @@ const adminRouter = createAdminRouter(adminDepsFromEnv);
 const app = createTestApp(adminRouter);
 // The routers whose admin actions must leave an audit record.
 const combined = createRouter();
-for (const router of [adminRouter, createSagaAdminRouter(deadLetterDepsFromEnv), createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv), createOrdersRouter(() => fakes.deps), createCategoriesRouter(dbDepsFromEnv), createProductsRouter(dbDepsFromEnv)]) combined.route('/', router);
+for (const router of [adminRouter, createSagaAdminRouter(deadLetterDepsFromEnv, stockDepsFromEnv), createIdentityRouter(identityDepsFromEnv, usersDepsFromEnv), createOrdersRouter(() => fakes.deps), createCategoriesRouter(dbDepsFromEnv), createProductsRouter(catalogDepsFromEnv)]) combined.route('/', router);
 const all = createTestApp(combined);
 
 type Envelope<T> = { success: boolean; data: T; meta?: { page: number; size: number; totalElements: number; totalPages: number }; error?: { code: string; message: string } };

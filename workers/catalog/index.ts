@@ -5,6 +5,7 @@ export type { CartProduct } from './cart-lookup';
 export { lockOwnedProduct, productNotFound } from './product-service';
 export { productIdParamSchema } from './schema';
 export { commitStock, releaseStock, reserveStock, restockStock, returnStock, stockLedger } from './stock';
+export type { StockDeps } from './stock';
 export { productSummaryColumns, productSummarySchema, toProductSummary } from './summary';
 export type { ProductSummary } from './summary';
 export { embeddingJobSchema } from './embedding-jobs';

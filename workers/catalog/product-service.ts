@@ -3,17 +3,25 @@ import { and, asc, count, desc, eq, gt, gte, ilike, inArray, lte, ne, or, sql, t
 import { recordAdminAction } from '@/platform/audit';
 import { assertCategoryExists, categoryWithChildren } from '@/catalog/category-service';
 import { type CreateProduct, type ProductDetail, type ProductListQuery, type PRODUCT_SORT_FIELDS, type UpdateProduct } from '@/catalog/schema';
-import { changeOnHand, growStockShards, initProductStock, mirrorStock } from '@/catalog/stock';
+import { changeOnHand, growStockShards, initProductStock, mirrorStock, type StockDeps } from '@/catalog/stock';
 import { productSummaryColumns, toProductSummary, type ProductSummary, type ProductSummaryRow } from '@/catalog/summary';
 import { categories, productImages, products, type ProductStatus } from '@/catalog/tables';
 import type { AppEnv, AuthUser } from '@/env';
-import { createDb, isUniqueViolation, withTransaction, type Queryable, type Tx } from '@/platform/db';
+import { isUniqueViolation, type DbDeps, type Queryable, type Tx } from '@/platform/db';
 import { conflict, forbidden, notFound } from '@/platform/errors';
 import { pageMeta, pageOffset, type PageMeta, type Sort } from '@/platform/pagination';
 import { bumpCatalogGeneration } from '@/catalog/generation';
 import { amountToCents } from '@contract/money';
 
 type ProductSortField = (typeof PRODUCT_SORT_FIELDS)[number];
+
+/** What the catalog's product and inventory routes need: the request's database and the stock port. */
+export interface CatalogDeps extends DbDeps {
+  stock: StockDeps;
+}
+
+/** Builds a request's {@link CatalogDeps} from its `env` (the composition root's `catalogDepsFromEnv`). */
+export type MakeCatalogDeps = (env: AppEnv) => CatalogDeps;
 
 const SORT_COLUMNS = {
   createdAt: products.createdAt,
@@ -152,8 +160,8 @@ const imageRows = (productId: number, images: readonly ImageInput[]) =>
  * The row and its images are written in one transaction; the DO is seeded after the commit (if
  * that call is lost, the DO seeds itself lazily from the same row).
  */
-export async function createProduct(env: AppEnv, seller: AuthUser, input: CreateProduct): Promise<ProductDetail> {
-  const id = await skuMustBeFree(() => withTransaction(env, async (tx) => {
+export async function createProduct(deps: CatalogDeps, seller: AuthUser, input: CreateProduct): Promise<ProductDetail> {
+  const id = await skuMustBeFree(() => deps.transaction(async (tx) => {
     if (input.categoryId) await assertCategoryExists(tx, input.categoryId);
     const [row] = await tx
       .insert(products)
@@ -171,9 +179,9 @@ export async function createProduct(env: AppEnv, seller: AuthUser, input: Create
     if (input.images.length > 0) await tx.insert(productImages).values(imageRows(row!.id, input.images));
     return row!.id;
   }));
-  await initProductStock(env, id, input.stockQuantity);
+  await initProductStock(deps.stock, id, input.stockQuantity);
   await bumpCatalogGeneration();
-  return getProductDetail(createDb(env), seller, id);
+  return getProductDetail(deps.db, seller, id);
 }
 
 /** A write that reuses one of the seller's SKUs is a 409 `SKU_TAKEN` (the partial unique index decides, not a read). */
@@ -219,8 +227,8 @@ export interface ProductWrite {
  * reserved units — and the DO's new counts are mirrored in the same transaction. All checks run
  * before the DO is touched, so a refused update changes nothing.
  */
-export async function updateProduct(env: AppEnv, user: AuthUser, id: number, input: UpdateProduct): Promise<ProductWrite> {
-  const textChanged = await skuMustBeFree(() => withTransaction(env, async (tx) => {
+export async function updateProduct(deps: CatalogDeps, user: AuthUser, id: number, input: UpdateProduct): Promise<ProductWrite> {
+  const textChanged = await skuMustBeFree(() => deps.transaction(async (tx) => {
     const current = await lockOwnedProduct(tx, user, id);
     if (input.version !== undefined && input.version !== current.version) {
       throw conflict('CONCURRENT_MODIFICATION', `The product was changed meanwhile (version ${current.version}); reload and retry`);
@@ -228,10 +236,10 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
     if (input.categoryId) await assertCategoryExists(tx, input.categoryId);
 
     // Shards grow before a stock edit, so the edit is spread over the new shards.
-    if (input.stockShards !== undefined) await growStockShards(env, tx, id, current.stockShards, input.stockShards);
+    if (input.stockShards !== undefined) await growStockShards(deps.stock, tx, id, current.stockShards, input.stockShards);
     if (input.stockDelta !== undefined || input.stockQuantity !== undefined) {
       const change = input.stockDelta !== undefined ? { delta: input.stockDelta } : { onHand: input.stockQuantity! };
-      await mirrorStock(tx, await changeOnHand(env, tx, id, change));
+      await mirrorStock(tx, await changeOnHand(deps.stock, tx, id, change));
     }
     await tx
       .update(products)
@@ -262,12 +270,12 @@ export async function updateProduct(env: AppEnv, user: AuthUser, id: number, inp
   }));
   // Every product write: suggestions and the cached public lists and details (price, images, stock set by the seller) change.
   await bumpCatalogGeneration();
-  return { product: await getProductDetail(createDb(env), user, id), textChanged };
+  return { product: await getProductDetail(deps.db, user, id), textChanged };
 }
 
 /** Soft delete (status DELETED) by the owner or an admin; deleting twice changes nothing. */
-export async function deleteProduct(env: AppEnv, user: AuthUser, id: number): Promise<void> {
-  await withTransaction(env, async (tx) => {
+export async function deleteProduct(deps: DbDeps, user: AuthUser, id: number): Promise<void> {
+  await deps.transaction(async (tx) => {
     const current = await lockOwnedProduct(tx, user, id);
     if (current.status === 'DELETED') return;
     await tx

@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '@/app';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
 import { createInventoryRouter, createProductsRouter } from '@/catalog/routes';
-import { dbDepsFromEnv } from '@/composition';
+import { catalogDepsFromEnv, stockDepsFromEnv } from '@/composition';
 import type { ProductDetail } from '@/catalog/schema';
 import { reserveStock } from '@/catalog/stock';
 import { ADMIN, apiClient, CUSTOMER, errorOf, insertCategory, OTHER_SELLER, SELLER, uniqueTag } from '@/catalog/test-support';
 import { signAccessToken } from '@/identity/tokens';
 
-const api = apiClient(createProductsRouter(dbDepsFromEnv), createInventoryRouter(dbDepsFromEnv));
+const stock = stockDepsFromEnv(env);
+
+const api = apiClient(createProductsRouter(catalogDepsFromEnv), createInventoryRouter(catalogDepsFromEnv));
 
 const validProduct = (extra: Record<string, unknown> = {}) => ({
   name: `Trail Lantern ${uniqueTag()}`,
@@ -90,7 +92,7 @@ describe('POST /api/v1/products', () => {
   it('asks for an embedding when a product is created or its text changes, not for a price edit', async () => {
     const sent: unknown[] = [];
     const queueEnv = { ...env, EMBEDDING_JOBS: { send: async (body: unknown) => void sent.push(body) } };
-    const app = createTestApp(createProductsRouter(dbDepsFromEnv));
+    const app = createTestApp(createProductsRouter(catalogDepsFromEnv));
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${await signAccessToken(env, SELLER)}` };
     const res = await app.request('/api/v1/products', { method: 'POST', headers, body: JSON.stringify(validProduct()) }, queueEnv);
     const { data } = await res.json<{ data: ProductDetail }>();
@@ -127,7 +129,7 @@ describe('PUT /api/v1/products/{id}', () => {
 
   it('restocks with stockDelta through the StockDO, keeping reservations', async () => {
     const product = await createProduct({ stockQuantity: 5 });
-    await reserveStock(env, crypto.randomUUID(), [{ productId: product.id, quantity: 4 }], 60_000);
+    await reserveStock(stock, crypto.randomUUID(), [{ productId: product.id, quantity: 4 }], 60_000);
     const res = await api.put(`/api/v1/products/${product.id}`, { stockDelta: 10 }, SELLER);
     expect((await res.json<{ data: ProductDetail }>()).data).toMatchObject({ stockQuantity: 15, stockReserved: 4, stockAvailable: 11 });
     expect(await inventory(product.id)).toMatchObject({ stockQuantity: 15, stockReserved: 4, availableStock: 11 });
@@ -135,7 +137,7 @@ describe('PUT /api/v1/products/{id}', () => {
 
   it('never lets stock on hand drop below the reserved units', async () => {
     const product = await createProduct({ stockQuantity: 5 });
-    await reserveStock(env, crypto.randomUUID(), [{ productId: product.id, quantity: 3 }], 60_000);
+    await reserveStock(stock, crypto.randomUUID(), [{ productId: product.id, quantity: 3 }], 60_000);
     for (const body of [{ stockQuantity: 2 }, { stockDelta: -3, name: 'Should not stick' }]) {
       const res = await api.put(`/api/v1/products/${product.id}`, body, SELLER);
       expect(res.status).toBe(409);

@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createApp } from '@/app';
 import { createProductsRouter } from '@/catalog/routes';
-import { dbDepsFromEnv } from '@/composition';
+import { catalogDepsFromEnv } from '@/composition';
 import type { ProductDetail } from '@/catalog/schema';
 import type { ProductSummary } from '@/catalog/summary';
 import { ADMIN, apiClient, CUSTOMER, errorOf, insertCategory, insertProduct, OTHER_SELLER, type Paged, SELLER } from '@/catalog/test-support';
 import { createRouter, mountRouters } from '@/platform/router';
 
-const productsRouter = createProductsRouter(dbDepsFromEnv);
+const productsRouter = createProductsRouter(catalogDepsFromEnv);
 const api = apiClient(productsRouter);
 
 const list = async (query: string, who?: Parameters<typeof api.get>[1]) => {

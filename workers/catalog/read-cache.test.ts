@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { createInventoryRouter, createProductsRouter } from '@/catalog/routes';
-import { dbDepsFromEnv } from '@/composition';
+import { catalogDepsFromEnv } from '@/composition';
 import { queryKey } from '@/catalog/read-cache';
 import type { ProductDetail } from '@/catalog/schema';
 import { ADMIN, apiClient, CUSTOMER, SELLER, uniqueTag } from '@/catalog/test-support';
 
-const api = apiClient(createProductsRouter(dbDepsFromEnv), createInventoryRouter(dbDepsFromEnv));
+const api = apiClient(createProductsRouter(catalogDepsFromEnv), createInventoryRouter(catalogDepsFromEnv));
 
 async function createProduct() {
   const res = await api.post('/api/v1/products', { name: `Cache Lamp ${uniqueTag()}`, description: 'read cache test', price: 10, stockQuantity: 5 }, SELLER);

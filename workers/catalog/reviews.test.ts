@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createReviewsRouter } from '@/catalog/review-routes';
 import { createProductsRouter } from '@/catalog/routes';
-import { dbDepsFromEnv, reviewDepsFromEnv } from '@/composition';
+import { catalogDepsFromEnv, reviewDepsFromEnv } from '@/composition';
 import type { ProductDetail, Review } from '@/catalog/schema';
 import { apiClient, CUSTOMER, errorOf, insertProduct, OTHER_SELLER, type Paged, SELLER } from '@/catalog/test-support';
 import { notifications } from '@/notifications/tables';
@@ -13,7 +13,7 @@ import { orderItems, orders, type OrderStatus } from '@/orders/tables';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 
-const api = apiClient(createReviewsRouter(reviewDepsFromEnv), createProductsRouter(dbDepsFromEnv));
+const api = apiClient(createReviewsRouter(reviewDepsFromEnv), createProductsRouter(catalogDepsFromEnv));
 
 /** Inserts an order with one line of `productId` for `buyer` (orders are another domain's rows; tests write them directly). */
 async function purchase(productId: number, buyer = CUSTOMER.userId, status: OrderStatus = 'DELIVERED') {

@@ -3,7 +3,16 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { withAdminAudit } from '@/platform/audit';
 import { createCategory, getCategoryBySlug, listCategories } from '@/catalog/category-service';
 import { enqueueEmbedding } from '@/catalog/embedding-jobs';
-import { assertProductVisible, createProduct, deleteProduct, getProductDetail, listProducts, listRelatedProducts, updateProduct } from '@/catalog/product-service';
+import {
+  assertProductVisible,
+  createProduct,
+  deleteProduct,
+  getProductDetail,
+  listProducts,
+  listRelatedProducts,
+  updateProduct,
+  type MakeCatalogDeps,
+} from '@/catalog/product-service';
 import {
   categoryListQuerySchema,
   categorySchema,
@@ -80,7 +89,7 @@ export const createCategoriesRouter = (makeDeps: MakeDbDeps) =>
  * Products (public reads). `{id}` must be a positive integer; the literal `/products/search`, `/suggest` and
  * `/ai-search` of the search router win over it whatever the mounting order (`mountRouters`).
  */
-export const createProductsRouter = (makeDeps: MakeDbDeps) =>
+export const createProductsRouter = (makeDeps: MakeCatalogDeps) =>
   createRouter()
   .openapi(
     createRoute({
@@ -145,7 +154,7 @@ export const createProductsRouter = (makeDeps: MakeDbDeps) =>
       responses: { 201: jsonContent(envelope(productDetailSchema), 'Created, ACTIVE'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => {
-      const product = await createProduct(c.env, currentUser(c), c.req.valid('json'));
+      const product = await createProduct(makeDeps(c.env), currentUser(c), c.req.valid('json'));
       void runAfterResponse(c, enqueueEmbedding(c.env, product.id));
       return c.json({ success: true as const, data: product }, 201);
     },
@@ -164,7 +173,7 @@ export const createProductsRouter = (makeDeps: MakeDbDeps) =>
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { product, textChanged } = await updateProduct(c.env, currentUser(c), id, c.req.valid('json'));
+      const { product, textChanged } = await updateProduct(makeDeps(c.env), currentUser(c), id, c.req.valid('json'));
       if (textChanged) void runAfterResponse(c, enqueueEmbedding(c.env, id));
       return c.json({ success: true as const, data: product }, 200);
     },
@@ -181,7 +190,7 @@ export const createProductsRouter = (makeDeps: MakeDbDeps) =>
       responses: { 204: { description: 'Deleted (status DELETED)' }, ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
-      await deleteProduct(c.env, currentUser(c), c.req.valid('param').id);
+      await deleteProduct(makeDeps(c.env), currentUser(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -191,7 +200,7 @@ export const createProductsRouter = (makeDeps: MakeDbDeps) =>
  * products for everyone, hidden ones for their seller and admins. The row is checked first, so an unknown or
  * hidden id never reaches (or creates) a StockDO.
  */
-export const createInventoryRouter = (makeDeps: MakeDbDeps) =>
+export const createInventoryRouter = (makeDeps: MakeCatalogDeps) =>
   createRouter().openapi(
   createRoute({
     method: 'get',
@@ -205,9 +214,9 @@ export const createInventoryRouter = (makeDeps: MakeDbDeps) =>
   }),
   async (c) => {
     const productId = c.req.valid('param').productId;
-    const { db } = makeDeps(c.env);
+    const { db, stock } = makeDeps(c.env);
     await assertProductVisible(db, c.get('user'), productId);
-    const snapshot = await stockSnapshot(c.env, productId, db);
+    const snapshot = await stockSnapshot(stock, productId);
     const data = { productId: snapshot.productId, stockQuantity: snapshot.onHand, stockReserved: snapshot.reserved, availableStock: snapshot.available };
     return c.json({ success: true as const, data }, 200);
   },

@@ -8,11 +8,10 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 
 import { MAX_STOCK_SHARDS, rebalanceMoves, reservationPasses, shardName, splitEvenly, takeFromShards, type ShardMove } from '@/catalog/stock-shards';
 import { products, type ShardMirror } from '@/catalog/tables';
-import type { AppEnv } from '@/env';
-import { stockFeedStub } from '@/live';
-import { createDb, type Db, type Queryable } from '@/platform/db';
+import type { StockLevel } from '@/live';
+import type { Db, Queryable } from '@/platform/db';
 import { AppError, notFound } from '@/platform/errors';
-import { createLogger, describeError } from '@/platform/logger';
+import { describeError, type Logger } from '@/platform/logger';
 
 export type { StockSnapshot } from '@do/stock';
 
@@ -29,8 +28,23 @@ type StockRpc = {
   ) => Promise<Awaited<ReturnType<StockDO[K]>>>;
 };
 
+/**
+ * The catalog's stock port: what every stock operation needs, built once per request (or batch) by the composition
+ * root's `stockDepsFromEnv`. Tests pass the same factory's answer, or one with a field swapped.
+ */
+export interface StockDeps {
+  /** The StockDO of that name ({@link shardName}: the product id, or `<id>:<shard>` for a shard of a sharded product). */
+  stockObject(name: string): DurableObjectStub<StockDO>;
+  /** The product's live stock feed; null when the Worker has none (a sharded product's summed level then goes nowhere). */
+  stockFeed: ((productId: number) => { update(level: StockLevel): Promise<unknown> }) | null;
+  /** The plain client: reads and mirrors outside a caller's transaction. */
+  db: Db;
+  /** Where a lost mirror, an unreachable shard or a piece not given back is reported. */
+  logger: Logger;
+}
+
 /** The StockDO of one shard of a product (shard 0 = the product's only StockDO when it is not sharded). */
-const stockStub = (env: AppEnv, productId: number, shard = 0) => env.STOCK_DO.get(env.STOCK_DO.idFromName(shardName(productId, shard))) as unknown as StockRpc;
+const stockStub = (deps: StockDeps, productId: number, shard = 0) => deps.stockObject(shardName(productId, shard)) as unknown as StockRpc;
 
 const productMissing = (productId: number) => notFound('PRODUCT_NOT_FOUND', `Product ${productId} was not found`);
 
@@ -43,31 +57,31 @@ const productMissing = (productId: number) => notFound('PRODUCT_NOT_FOUND', `Pro
  * which would multiply units — and a shard never mirrored starts empty. The row's shard count is
  * read here, not taken from the caller, so a caller holding a stale count cannot seed wrongly.
  */
-async function initShard(env: AppEnv, q: Queryable, productId: number, shard: number): Promise<StockSnapshot> {
+async function initShard(deps: StockDeps, q: Queryable, productId: number, shard: number): Promise<StockSnapshot> {
   const [row] = await q
     .select({ onHand: products.stockQuantity, sold: products.soldCount, version: products.stockVersion, shards: products.stockShards, mirror: products.stockShardMirror })
     .from(products)
     .where(eq(products.id, productId));
   if (!row) throw productMissing(productId);
-  if (row.shards === 1 && shard === 0) return stockStub(env, productId).init(productId, row.onHand, { sold: row.sold, version: row.version });
+  if (row.shards === 1 && shard === 0) return stockStub(deps, productId).init(productId, row.onHand, { sold: row.sold, version: row.version });
   const mirrored = row.mirror?.[String(shard)];
-  return stockStub(env, productId, shard).init(productId, mirrored?.onHand ?? 0, { sold: mirrored?.sold ?? 0, version: mirrored?.version ?? 0, sharded: true });
+  return stockStub(deps, productId, shard).init(productId, mirrored?.onHand ?? 0, { sold: mirrored?.sold ?? 0, version: mirrored?.version ?? 0, sharded: true });
 }
 
 /**
  * Runs one DO method on one shard, initialising it lazily ({@link initShard}) when it answers `null` (not yet seeded).
  */
 async function onStock<T extends StockChange | StockSnapshot | HeldPart>(
-  env: AppEnv,
+  deps: StockDeps,
   q: Queryable,
   productId: number,
   call: (stub: StockRpc) => Promise<T | null>,
   shard: Shard = SINGLE,
 ): Promise<T> {
-  const stub = stockStub(env, productId, shard.index);
+  const stub = stockStub(deps, productId, shard.index);
   const first = await call(stub);
   if (first !== null) return first;
-  await initShard(env, q, productId, shard.index);
+  await initShard(deps, q, productId, shard.index);
   const second = await call(stub);
   if (second === null) throw new Error(`StockDO ${shardName(productId, shard.index)} did not initialise`);
   return second;
@@ -170,16 +184,16 @@ async function mirrorShard(q: Queryable, shard: number, snapshot: StockSnapshot)
  * on the shared HTTP client the DO already holds the truth and the next change re-mirrors, so a
  * failure is only logged.
  */
-async function mirrorAfterChange(env: AppEnv, q: Queryable | undefined, snapshot: StockSnapshot, shard: Shard = SINGLE): Promise<void> {
-  const write = (db: Queryable) => (shard.of === 1 ? mirrorStock(db, snapshot) : mirrorShardAndFeed(env, db, shard.index, snapshot));
+async function mirrorAfterChange(deps: StockDeps, q: Queryable | undefined, snapshot: StockSnapshot, shard: Shard = SINGLE): Promise<void> {
+  const write = (db: Queryable) => (shard.of === 1 ? mirrorStock(db, snapshot) : mirrorShardAndFeed(deps, db, shard.index, snapshot));
   if (q) {
     await write(q);
     return;
   }
   try {
-    await write(createDb(env));
+    await write(deps.db);
   } catch (err) {
-    createLogger('warn').warn('stock mirror failed', { productId: snapshot.productId, shard: shard.index, version: snapshot.version, ...describeError(err) });
+    deps.logger.warn('stock mirror failed', { productId: snapshot.productId, shard: shard.index, version: snapshot.version, ...describeError(err) });
   }
 }
 
@@ -187,10 +201,10 @@ async function mirrorAfterChange(env: AppEnv, q: Queryable | undefined, snapshot
  * A sharded product's shards feed nobody (each holds a slice); the Worker hands the summed level to the live feed
  * after the mirror accepted it. A lost call is repaired by the next change, as for the StockDO's own feed.
  */
-async function mirrorShardAndFeed(env: AppEnv, q: Queryable, shard: number, snapshot: StockSnapshot): Promise<void> {
+async function mirrorShardAndFeed(deps: StockDeps, q: Queryable, shard: number, snapshot: StockSnapshot): Promise<void> {
   const level = await mirrorShard(q, shard, snapshot);
-  if (!level || !env.STOCK_FEED_DO) return;
-  await stockFeedStub(env, snapshot.productId)
+  if (!level || !deps.stockFeed) return;
+  await deps.stockFeed(snapshot.productId)
     .update({ productId: snapshot.productId, available: Math.max(0, level.available), version: level.version })
     .catch(() => undefined);
 }
@@ -211,7 +225,7 @@ const distinctProducts = (lines: readonly StockLine[]) => [...new Set(lines.map(
 
 /** What one order's reservation needs on every shard it visits. */
 interface ReserveContext {
-  env: AppEnv;
+  deps: StockDeps;
   orderId: string;
   ttlMs: number;
   /** Reads product rows (the caller's transaction, or the shared HTTP client). */
@@ -224,10 +238,10 @@ const RELEASED_DETAIL = 'reservation for this order was already released';
 
 /** A product with one StockDO: the whole line there or nothing. Returns why not, or null when held. */
 async function reserveWhole(ctx: ReserveContext, line: StockLine, taken: StockLine[]): Promise<string | null> {
-  const result = await onStock(ctx.env, ctx.reader, line.productId, (stub) => stub.reserve(ctx.orderId, line.quantity, ctx.ttlMs));
+  const result = await onStock(ctx.deps, ctx.reader, line.productId, (stub) => stub.reserve(ctx.orderId, line.quantity, ctx.ttlMs));
   if (!result.ok) return result.reason === 'RESERVATION_RELEASED' ? RELEASED_DETAIL : `only ${result.available} available`;
   taken.push(line);
-  await mirrorAfterChange(ctx.env, ctx.q, result.snapshot);
+  await mirrorAfterChange(ctx.deps, ctx.q, result.snapshot);
   return null;
 }
 
@@ -265,10 +279,10 @@ async function takePieces(ctx: ReserveContext, line: StockLine, order: readonly 
     const shard = { index, of: shards };
     let result: HeldPart;
     try {
-      result = await onStock(ctx.env, ctx.reader, line.productId, (stub) => stub.reservePart(ctx.orderId, line.quantity - held, ctx.ttlMs), shard);
+      result = await onStock(ctx.deps, ctx.reader, line.productId, (stub) => stub.reservePart(ctx.orderId, line.quantity - held, ctx.ttlMs), shard);
     } catch (err) {
-      createLogger('warn').warn('stock shard unreachable while reserving; skipped', { productId: line.productId, shard: index, ...describeError(err) });
-      await stockStub(ctx.env, line.productId, index).unreserve(ctx.orderId).catch(() => undefined);
+      ctx.deps.logger.warn('stock shard unreachable while reserving; skipped', { productId: line.productId, shard: index, ...describeError(err) });
+      await stockStub(ctx.deps, line.productId, index).unreserve(ctx.orderId).catch(() => undefined);
       continue;
     }
     if (!result.ok) {
@@ -277,7 +291,7 @@ async function takePieces(ctx: ReserveContext, line: StockLine, order: readonly 
     }
     pieces.push(index);
     held += result.held;
-    await mirrorAfterChange(ctx.env, ctx.q, result.snapshot, shard);
+    await mirrorAfterChange(ctx.deps, ctx.q, result.snapshot, shard);
   }
   return { held, pieces, released: false };
 }
@@ -288,10 +302,10 @@ async function giveBack(ctx: ReserveContext, productId: number, pieces: readonly
     pieces.map(async (index) => {
       const shard = { index, of: shards };
       try {
-        const result = await onStock(ctx.env, ctx.reader, productId, (stub) => stub.unreserve(ctx.orderId), shard);
-        await mirrorAfterChange(ctx.env, ctx.q, result.snapshot, shard);
+        const result = await onStock(ctx.deps, ctx.reader, productId, (stub) => stub.unreserve(ctx.orderId), shard);
+        await mirrorAfterChange(ctx.deps, ctx.q, result.snapshot, shard);
       } catch (err) {
-        createLogger('warn').warn('giving back a stock piece failed; its expiry frees it', { productId, shard: index, ...describeError(err) });
+        ctx.deps.logger.warn('giving back a stock piece failed; its expiry frees it', { productId, shard: index, ...describeError(err) });
       }
     }),
   );
@@ -304,12 +318,12 @@ async function giveBack(ctx: ReserveContext, productId: number, pieces: readonly
  * is reserved by {@link reserveSharded}. Idempotent per `orderId`: a retry holds nothing twice. Pass `q` when
  * calling inside an open transaction (the mirror then writes through it).
  */
-export async function reserveStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], ttlMs: number, q?: Queryable): Promise<void> {
+export async function reserveStock(deps: StockDeps, orderId: string, lines: { productId: number; quantity: number }[], ttlMs: number, q?: Queryable): Promise<void> {
   // Checked here, not only in the DO: a rejected DO RPC surfaces as an unhandled rejection.
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be a positive number of milliseconds');
   if (typeof orderId !== 'string' || orderId.length === 0 || orderId.length > 64) throw new RangeError('orderId must be 1–64 characters');
   const merged = mergeLines(lines);
-  const ctx: ReserveContext = { env, orderId, ttlMs, reader: q ?? createDb(env), q };
+  const ctx: ReserveContext = { deps, orderId, ttlMs, reader: q ?? deps.db, q };
   const counts = await shardCounts(ctx.reader, distinctProducts(merged), true);
   const reserveLine = (line: StockLine, shards: number, taken: StockLine[]) => (shards === 1 ? reserveWhole(ctx, line, taken) : reserveSharded(ctx, line, shards, taken));
   const taken: StockLine[] = [];
@@ -329,11 +343,11 @@ export async function reserveStock(env: AppEnv, orderId: string, lines: { produc
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) {
     // The original failure is what the caller must see; the expiry alarm frees anything this misses.
-    await releaseStock(env, orderId, taken, q).catch(() => undefined);
+    await releaseStock(deps, orderId, taken, q).catch(() => undefined);
     throw failed.reason;
   }
   if (Object.keys(short).length > 0) {
-    await releaseStock(env, orderId, taken, q);
+    await releaseStock(deps, orderId, taken, q);
     throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock for some products', short);
   }
 }
@@ -346,13 +360,13 @@ type ShardAnswers<T> = { productId: number; shards: number; answers: T[] };
  * and throws the first error after all ran. Shard counts are read fresh: every shard a piece can be in is reached.
  */
 async function forEachProduct<T extends StockChange | HeldPart>(
-  env: AppEnv,
+  deps: StockDeps,
   lines: readonly StockLine[],
   q: Queryable | undefined,
   change: (stub: StockRpc, productId: number, sharded: boolean) => Promise<T | null>,
   firstShardOnly = false,
 ): Promise<ShardAnswers<T>[]> {
-  const reader = q ?? createDb(env);
+  const reader = q ?? deps.db;
   const counts = await shardCounts(reader, distinctProducts(lines), false);
   const results = await Promise.allSettled(
     distinctProducts(lines).map(async (productId): Promise<ShardAnswers<T>> => {
@@ -360,8 +374,8 @@ async function forEachProduct<T extends StockChange | HeldPart>(
       const visited = firstShardOnly ? [{ index: 0, of: shards }] : shardsOf(shards);
       const answers = await Promise.all(
         visited.map(async (shard) => {
-          const result = await onStock(env, reader, productId, (stub) => change(stub, productId, shards > 1), shard);
-          if (result.ok) await mirrorAfterChange(env, q, result.snapshot, shard);
+          const result = await onStock(deps, reader, productId, (stub) => change(stub, productId, shards > 1), shard);
+          if (result.ok) await mirrorAfterChange(deps, q, result.snapshot, shard);
           return result;
         }),
       );
@@ -399,11 +413,11 @@ function shardedCommitFailure(answers: readonly HeldPart[], quantity: number): s
  * order. Throws 409 `STOCK_COMMIT_FAILED` when a product has no reservation for the order, or its
  * reservation expired and the units are gone (the other lines are still committed).
  */
-export async function commitStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
+export async function commitStock(deps: StockDeps, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
   const merged = mergeLines(lines);
   const quantities = new Map(merged.map((line) => [line.productId, line.quantity]));
   const failures: Record<string, string> = {};
-  const products = await forEachProduct(env, merged, q, (stub, _productId, sharded) => (sharded ? stub.commitPart(orderId) : stub.commit(orderId)));
+  const products = await forEachProduct(deps, merged, q, (stub, _productId, sharded) => (sharded ? stub.commitPart(orderId) : stub.commit(orderId)));
   for (const { productId, shards, answers } of products) {
     const failure = shards === 1 ? (answers[0]!.ok ? null : commitRefusal(answers[0] as Extract<StockChange, { ok: false }>)) : shardedCommitFailure(answers as HeldPart[], quantities.get(productId)!);
     if (failure) failures[productId] = failure;
@@ -412,20 +426,20 @@ export async function commitStock(env: AppEnv, orderId: string, lines: { product
 }
 
 /** The order will not be paid: held units become available again. Idempotent; unknown orders are a no-op. */
-export async function releaseStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
-  await forEachProduct(env, mergeLines(lines), q, (stub) => stub.release(orderId));
+export async function releaseStock(deps: StockDeps, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
+  await forEachProduct(deps, mergeLines(lines), q, (stub) => stub.release(orderId));
 }
 
 /** A paid order was cancelled: committed units return to the shelf once (held ones are released). */
-export async function restockStock(env: AppEnv, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
-  await forEachProduct(env, mergeLines(lines), q, (stub) => stub.restock(orderId));
+export async function restockStock(deps: StockDeps, orderId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
+  await forEachProduct(deps, mergeLines(lines), q, (stub) => stub.restock(orderId));
 }
 
 /** A received return's units go back on the shelf, once per return id (a retry moves nothing twice); a sharded product's to shard 0. */
-export async function returnStock(env: AppEnv, returnId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
+export async function returnStock(deps: StockDeps, returnId: string, lines: { productId: number; quantity: number }[], q?: Queryable): Promise<void> {
   const merged = mergeLines(lines);
   const quantities = new Map(merged.map((line) => [line.productId, line.quantity]));
-  await forEachProduct(env, merged, q, (stub, productId) => stub.returnUnits(returnId, quantities.get(productId)!), true);
+  await forEachProduct(deps, merged, q, (stub, productId) => stub.returnUnits(returnId, quantities.get(productId)!), true);
 }
 
 /** The summed counts of a sharded product's shards (`version` = the sum of the shards' versions, so it still only grows). */
@@ -435,16 +449,16 @@ function sumSnapshots(productId: number, snapshots: readonly StockSnapshot[]): S
 }
 
 /** Every shard's current counts, initialising shards lazily. */
-async function shardSnapshots(env: AppEnv, q: Queryable, productId: number, shards: number): Promise<StockSnapshot[]> {
-  return Promise.all(shardsOf(shards).map((shard) => onStock(env, q, productId, (stub) => stub.snapshot(), shard)));
+async function shardSnapshots(deps: StockDeps, q: Queryable, productId: number, shards: number): Promise<StockSnapshot[]> {
+  return Promise.all(shardsOf(shards).map((shard) => onStock(deps, q, productId, (stub) => stub.snapshot(), shard)));
 }
 
 /** The DO's current counts for one product, summed over its shards (404 `PRODUCT_NOT_FOUND` when there is no such product). */
-export async function stockSnapshot(env: AppEnv, productId: number, q?: Queryable): Promise<StockSnapshot> {
-  const reader = q ?? createDb(env);
+export async function stockSnapshot(deps: StockDeps, productId: number, q?: Queryable): Promise<StockSnapshot> {
+  const reader = q ?? deps.db;
   const shards = (await shardCounts(reader, [productId], false)).get(productId)!;
-  if (shards === 1) return onStock(env, reader, productId, (stub) => stub.snapshot());
-  return sumSnapshots(productId, await shardSnapshots(env, reader, productId, shards));
+  if (shards === 1) return onStock(deps, reader, productId, (stub) => stub.snapshot());
+  return sumSnapshots(productId, await shardSnapshots(deps, reader, productId, shards));
 }
 
 /**
@@ -452,9 +466,9 @@ export async function stockSnapshot(env: AppEnv, productId: number, q?: Queryabl
  * when the product's DO was never touched (it would init from the row, so nothing to compare).
  * A sharded product answers its summed counts and every shard's pieces (an order may have one per shard).
  */
-export async function stockLedger(env: AppEnv, productId: number) {
-  const shards = (await shardCounts(createDb(env), [productId], false)).get(productId)!;
-  const stubs = Array.from({ length: shards }, (_, shard) => stockStub(env, productId, shard));
+export async function stockLedger(deps: StockDeps, productId: number) {
+  const shards = (await shardCounts(deps.db, [productId], false)).get(productId)!;
+  const stubs = Array.from({ length: shards }, (_, shard) => stockStub(deps, productId, shard));
   const snapshots = await Promise.all(stubs.map((stub) => stub.snapshot()));
   if (snapshots[0] === null) return null;
   const reservations = (await Promise.all(stubs.map((stub) => stub.reservations()))).flat();
@@ -463,8 +477,8 @@ export async function stockLedger(env: AppEnv, productId: number) {
 }
 
 /** A new product's starting stock (its DO is fresh, so this is the first and only init). */
-export async function initProductStock(env: AppEnv, productId: number, onHand: number): Promise<StockSnapshot> {
-  return stockStub(env, productId).init(productId, onHand);
+export async function initProductStock(deps: StockDeps, productId: number, onHand: number): Promise<StockSnapshot> {
+  return stockStub(deps, productId).init(productId, onHand);
 }
 
 const belowReserved = (field: string, snapshot: StockSnapshot) =>
@@ -478,11 +492,11 @@ const belowReserved = (field: string, snapshot: StockSnapshot) =>
  * caller mirrors it inside its own transaction (a sharded product's shards are mirrored here, see
  * {@link changeShardedOnHand}, and the caller's `mirrorStock` then changes nothing).
  */
-export async function changeOnHand(env: AppEnv, q: Queryable, productId: number, change: { delta: number } | { onHand: number }): Promise<StockSnapshot> {
+export async function changeOnHand(deps: StockDeps, q: Queryable, productId: number, change: { delta: number } | { onHand: number }): Promise<StockSnapshot> {
   const field = 'delta' in change ? 'stockDelta' : 'stockQuantity';
   const shards = (await shardCounts(q, [productId], false)).get(productId)!;
-  if (shards > 1) return changeShardedOnHand(env, q, productId, shards, change, field);
-  const result = await onStock(env, q, productId, (stub) => ('delta' in change ? stub.adjust(change.delta) : stub.setOnHand(change.onHand)));
+  if (shards > 1) return changeShardedOnHand(deps, q, productId, shards, change, field);
+  const result = await onStock(deps, q, productId, (stub) => ('delta' in change ? stub.adjust(change.delta) : stub.setOnHand(change.onHand)));
   if (!result.ok) throw belowReserved(field, result.snapshot);
   return result.snapshot;
 }
@@ -493,13 +507,13 @@ export async function changeOnHand(env: AppEnv, q: Queryable, productId: number,
  * units removed come from the shards with most available, each `adjust` checked by its shard; when one is refused
  * (a reservation raced in) the removals already made are put back and the edit is a 409.
  */
-async function changeShardedOnHand(env: AppEnv, q: Queryable, productId: number, shards: number, change: { delta: number } | { onHand: number }, field: string): Promise<StockSnapshot> {
-  const before = await shardSnapshots(env, q, productId, shards);
+async function changeShardedOnHand(deps: StockDeps, q: Queryable, productId: number, shards: number, change: { delta: number } | { onHand: number }, field: string): Promise<StockSnapshot> {
+  const before = await shardSnapshots(deps, q, productId, shards);
   const delta = 'delta' in change ? change.delta : change.onHand - sumSnapshots(productId, before).onHand;
-  const adjust = async (index: number, by: number) => onStock(env, q, productId, (stub) => stub.adjust(by), { index, of: shards });
+  const adjust = async (index: number, by: number) => onStock(deps, q, productId, (stub) => stub.adjust(by), { index, of: shards });
   if (delta >= 0) {
     const after = await Promise.all(splitEvenly(delta, shards).map((share, index) => adjust(index, share)));
-    return mirrorShards(env, q, productId, shards, after.map((result) => result.snapshot));
+    return mirrorShards(deps, q, productId, shards, after.map((result) => result.snapshot));
   }
   const takes = takeFromShards(
     before.map((s) => s.available),
@@ -511,16 +525,16 @@ async function changeShardedOnHand(env: AppEnv, q: Queryable, productId: number,
     const result = await adjust(take.shard, -take.quantity);
     if (!result.ok) {
       await Promise.all(done.map((d) => adjust(d.shard, d.quantity)));
-      throw belowReserved(field, sumSnapshots(productId, await shardSnapshots(env, q, productId, shards)));
+      throw belowReserved(field, sumSnapshots(productId, await shardSnapshots(deps, q, productId, shards)));
     }
     done.push(take);
   }
-  return mirrorShards(env, q, productId, shards, await shardSnapshots(env, q, productId, shards));
+  return mirrorShards(deps, q, productId, shards, await shardSnapshots(deps, q, productId, shards));
 }
 
 /** Mirrors every shard's snapshot (inside the caller's transaction) and answers their sum. */
-async function mirrorShards(env: AppEnv, q: Queryable, productId: number, shards: number, snapshots: readonly StockSnapshot[]): Promise<StockSnapshot> {
-  for (const [index, snapshot] of snapshots.entries()) await mirrorAfterChange(env, q, snapshot, { index, of: shards });
+async function mirrorShards(deps: StockDeps, q: Queryable, productId: number, shards: number, snapshots: readonly StockSnapshot[]): Promise<StockSnapshot> {
+  for (const [index, snapshot] of snapshots.entries()) await mirrorAfterChange(deps, q, snapshot, { index, of: shards });
   return sumSnapshots(productId, snapshots);
 }
 
@@ -532,26 +546,26 @@ async function mirrorShards(env: AppEnv, q: Queryable, productId: number, shards
  * (409 `STOCK_SHARDS_SHRINK`): a reservation that read the old count visits fewer shards, never a missing one.
  * The row's `stock_shards` is written here; the shards are mirrored through the same transaction.
  */
-export async function growStockShards(env: AppEnv, q: Queryable, productId: number, from: number, to: number): Promise<void> {
+export async function growStockShards(deps: StockDeps, q: Queryable, productId: number, from: number, to: number): Promise<void> {
   if (!Number.isSafeInteger(to) || to < 1 || to > MAX_STOCK_SHARDS) throw new AppError(400, 'VALIDATION_ERROR', `stockShards must be 1–${MAX_STOCK_SHARDS}`);
   if (to === from) return;
   if (to < from) throw new AppError(409, 'STOCK_SHARDS_SHRINK', `A product's stock shards only grow (it has ${from})`, { stockShards: `at least ${from}` });
-  const current = await shardSnapshots(env, q, productId, from);
+  const current = await shardSnapshots(deps, q, productId, from);
   const reserved = current.reduce((sum, s) => sum + s.reserved, 0);
   if (reserved > 0) throw new AppError(409, 'STOCK_RESERVED', 'Stock shards change only while no units are reserved', { stockShards: `${reserved} units are reserved` });
   await q.update(products).set({ stockShards: to, updatedAt: sql`${products.updatedAt}` }).where(eq(products.id, productId));
   shardCountCache.delete(productId);
   const shards = shardsOf(to);
   // Every shard (old ones too) stops feeding its slice to the live feed; new shards start empty.
-  await Promise.all(shards.map((shard) => onStock(env, q, productId, (stub) => stub.init(productId, 0, { sharded: true }), shard)));
-  const before = await shardSnapshots(env, q, productId, to);
-  await moveUnits(env, q, productId, to, rebalanceMoves(before.map((s) => s.onHand)));
-  await mirrorShards(env, q, productId, to, await shardSnapshots(env, q, productId, to));
+  await Promise.all(shards.map((shard) => onStock(deps, q, productId, (stub) => stub.init(productId, 0, { sharded: true }), shard)));
+  const before = await shardSnapshots(deps, q, productId, to);
+  await moveUnits(deps, q, productId, to, rebalanceMoves(before.map((s) => s.onHand)));
+  await mirrorShards(deps, q, productId, to, await shardSnapshots(deps, q, productId, to));
 }
 
 /** Applies rebalancing moves: every take first (each checked by its shard), then every add; a refused take puts back what was taken. */
-async function moveUnits(env: AppEnv, q: Queryable, productId: number, shards: number, moves: readonly ShardMove[]): Promise<void> {
-  const adjust = (index: number, by: number) => onStock(env, q, productId, (stub) => stub.adjust(by), { index, of: shards });
+async function moveUnits(deps: StockDeps, q: Queryable, productId: number, shards: number, moves: readonly ShardMove[]): Promise<void> {
+  const adjust = (index: number, by: number) => onStock(deps, q, productId, (stub) => stub.adjust(by), { index, of: shards });
   const taken: ShardMove[] = [];
   for (const move of moves) {
     const result = await adjust(move.from, -move.quantity);

@@ -8,6 +8,7 @@ import { publishLiveEvents, type LiveEvent } from '@/platform/live-events';
  * not come here to push events: they hand them to the port in `platform/live-events.ts` (docs/decisions/live.md).
  */
 
+export type { StockLevel } from '@do/stock-feed';
 export { LIVE_CLOSE, originAllowed, refuseSocket, STOCK_FEED_HEADERS, STOCK_FEED_LIMITS } from './protocol';
 
 export const liveStub = (env: AppEnv, userId: string) => env.LIVE_DO.get(env.LIVE_DO.idFromName(userId)) as unknown as DurableObjectStub<LiveDO>;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '@/app';
 import { reserveStock } from '@/catalog/stock';
 import { createSagaAdminRouter } from '@/orders/admin-routes';
-import { deadLetterDepsFromEnv } from '@/composition';
+import { deadLetterDepsFromEnv, stockDepsFromEnv } from '@/composition';
 import { newId } from '@/platform/columns';
 import { createDb } from '@/platform/db';
 import { consumeDeadLetterQueue, storeDeadLetter } from '@/platform/dead-letters';
@@ -14,7 +14,7 @@ import { deadLetters } from '@/platform/tables';
 import { createTestProduct, createTestUser, jsonHeaders } from '@test/support/shop-fixtures';
 import { fakeBatch, FakeQueue, quietLogger, stageTo } from '@test/support/saga-fakes';
 
-const app = createTestApp(createSagaAdminRouter(deadLetterDepsFromEnv));
+const app = createTestApp(createSagaAdminRouter(deadLetterDepsFromEnv, stockDepsFromEnv));
 
 type Letter = { id: number; queue: string; replayedAt: string | null; body: unknown; errorStage: string };
 
@@ -100,7 +100,7 @@ describe('admin stock ledger', () => {
     expect(await untouched.json()).toEqual({ success: true, data: { productId, touched: false, snapshot: null, reservations: [] } });
 
     const orderId = newId();
-    await reserveStock(env, orderId, [{ productId, quantity: 3 }], 60_000);
+    await reserveStock(stockDepsFromEnv(env), orderId, [{ productId, quantity: 3 }], 60_000);
     const res = await app.request(`/api/v1/admin/stock/${productId}/ledger`, { headers: admin.auth }, env);
     expect(res.status).toBe(200);
     expect((await res.json<{ data: unknown }>()).data).toEqual({

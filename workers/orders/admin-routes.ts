@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
-import { stockLedger } from '@/catalog';
+import { stockLedger, type StockDeps } from '@/catalog';
+import type { AppEnv } from '@/env';
 import { currentUser, requireAuth } from '@/identity';
 import { countStaleOutboxRows } from '@/orders/outbox';
 import { pendingOrderStats } from '@/orders/maintenance';
@@ -71,8 +72,11 @@ const stockLedgerSchema = z
   })
   .openapi('StockLedger');
 
-/** Saga operations: inspect and replay dead letters, see backlog and PENDING ages (`makeDeps`: the composition root's `deadLetterDepsFromEnv`). */
-export const createSagaAdminRouter = (makeDeps: MakeDeadLetterDeps) =>
+/**
+ * Saga operations: inspect and replay dead letters, see backlog and PENDING ages, read a product's stock ledger
+ * (`makeDeps` and `makeStock`: the composition root's `deadLetterDepsFromEnv` and `stockDepsFromEnv`).
+ */
+export const createSagaAdminRouter = (makeDeps: MakeDeadLetterDeps, makeStock: (env: AppEnv) => StockDeps) =>
   createRouter()
   .openapi(
     createRoute({
@@ -137,7 +141,7 @@ export const createSagaAdminRouter = (makeDeps: MakeDeadLetterDeps) =>
     }),
     async (c) => {
       const { productId } = c.req.valid('param');
-      const ledger = await stockLedger(c.env, productId);
+      const ledger = await stockLedger(makeStock(c.env), productId);
       return c.json({ success: true as const, data: { productId, touched: ledger !== null, snapshot: ledger?.snapshot ?? null, reservations: ledger?.reservations ?? [] } }, 200);
     },
   );
