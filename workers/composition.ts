@@ -119,10 +119,13 @@ export const stockDepsFromEnv = (env: AppEnv, db: Db = createDb(env)): StockDeps
   logger: loggerFor(env, { domain: 'catalog' }),
 });
 
-/** The product and inventory routes: Postgres and the stock port on the same client (a product write seeds and changes stock). */
+/**
+ * The product and inventory routes: Postgres and the stock port on the same client (a product write seeds and changes
+ * stock), and the embedding-jobs queue a changed product's text is sent to.
+ */
 export const catalogDepsFromEnv: MakeCatalogDeps = (env) => {
   const deps = dbDepsFromEnv(env);
-  return { ...deps, stock: stockDepsFromEnv(env, deps.db) };
+  return { ...deps, stock: stockDepsFromEnv(env, deps.db), embeddingJobs: env.EMBEDDING_JOBS };
 };
 
 /** Reviews: Postgres and orders' verified-purchase check (a review needs a delivered purchase). */

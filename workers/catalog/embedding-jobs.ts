@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-import type { AppEnv } from '@/env';
-
-
 /**
  * The one message on `embedding-jobs`: (re)embed this product. Extra fields are tolerated (forward compatible).
  * The catalog announces that a product's text may have changed; search consumes it (workers/search/embedding-jobs.ts).
@@ -14,12 +11,15 @@ export const embeddingJobSchema = z.object({
 });
 export type EmbeddingJob = z.infer<typeof embeddingJobSchema>;
 
+/** The `embedding-jobs` queue as the catalog sends to it (the composition root hands it over; null where unbound). */
+export type EmbeddingJobQueue = Pick<Queue<EmbeddingJob>, 'send'>;
+
 /**
  * Asks for a product's vector to be (re)computed. Call it after the product's transaction committed
  * (a job that runs first would embed the old text). A no-op where the queue binding is absent.
  */
-export async function enqueueEmbedding(env: AppEnv, productId: number, correlationId?: string): Promise<void> {
-  if (!env.EMBEDDING_JOBS) return;
+export async function enqueueEmbedding(queue: EmbeddingJobQueue | null, productId: number, correlationId?: string): Promise<void> {
+  if (!queue) return;
   const job: EmbeddingJob = { type: 'product.embed', productId, ...(correlationId ? { correlationId } : {}) };
-  await env.EMBEDDING_JOBS.send(job);
+  await queue.send(job);
 }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gt, gte, ilike, inArray, lte, ne, or, sql, t
 
 import { recordAdminAction } from '@/platform/audit';
 import { assertCategoryExists, categoryWithChildren } from '@/catalog/category-service';
+import type { EmbeddingJobQueue } from '@/catalog/embedding-jobs';
 import { type CreateProduct, type ProductDetail, type ProductListQuery, type PRODUCT_SORT_FIELDS, type UpdateProduct } from '@/catalog/schema';
 import { changeOnHand, growStockShards, initProductStock, mirrorStock, type StockDeps } from '@/catalog/stock';
 import { productSummaryColumns, toProductSummary, type ProductSummary, type ProductSummaryRow } from '@/catalog/summary';
@@ -15,9 +16,11 @@ import { amountToCents } from '@contract/money';
 
 type ProductSortField = (typeof PRODUCT_SORT_FIELDS)[number];
 
-/** What the catalog's product and inventory routes need: the request's database and the stock port. */
+/** What the catalog's product and inventory routes need: the request's database, the stock port and the embedding-jobs queue. */
 export interface CatalogDeps extends DbDeps {
   stock: StockDeps;
+  /** Where a product whose text changed is sent to be embedded again (null: no queue bound). */
+  embeddingJobs: EmbeddingJobQueue | null;
 }
 
 /** Builds a request's {@link CatalogDeps} from its `env` (the composition root's `catalogDepsFromEnv`). */

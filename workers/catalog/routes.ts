@@ -154,8 +154,9 @@ export const createProductsRouter = (makeDeps: MakeCatalogDeps) =>
       responses: { 201: jsonContent(envelope(productDetailSchema), 'Created, ACTIVE'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => {
-      const product = await createProduct(makeDeps(c.env), currentUser(c), c.req.valid('json'));
-      void runAfterResponse(c, enqueueEmbedding(c.env, product.id));
+      const deps = makeDeps(c.env);
+      const product = await createProduct(deps, currentUser(c), c.req.valid('json'));
+      void runAfterResponse(c, enqueueEmbedding(deps.embeddingJobs, product.id));
       return c.json({ success: true as const, data: product }, 201);
     },
   )
@@ -173,8 +174,9 @@ export const createProductsRouter = (makeDeps: MakeCatalogDeps) =>
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { product, textChanged } = await updateProduct(makeDeps(c.env), currentUser(c), id, c.req.valid('json'));
-      if (textChanged) void runAfterResponse(c, enqueueEmbedding(c.env, id));
+      const deps = makeDeps(c.env);
+      const { product, textChanged } = await updateProduct(deps, currentUser(c), id, c.req.valid('json'));
+      if (textChanged) void runAfterResponse(c, enqueueEmbedding(deps.embeddingJobs, id));
       return c.json({ success: true as const, data: product }, 200);
     },
   )

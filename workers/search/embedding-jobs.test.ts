@@ -40,7 +40,7 @@ async function runThroughEntry(queue: string, bodies: unknown[]) {
 describe('embedding-jobs consumer', () => {
   it('is wired to the queue: a job sent with enqueueEmbedding gets the product embedded', async () => {
     const id = await newProduct('Queue Test Hammock');
-    await enqueueEmbedding(env, id);
+    await enqueueEmbedding(env.EMBEDDING_JOBS, id);
     await vi.waitFor(async () => expect(await storedVector(id)).toBeDefined(), { timeout: 5_000, interval: 100 });
   });
 
