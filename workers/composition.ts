@@ -242,7 +242,7 @@ function simulatedDelivery(env: AppEnv): DeliverSimulatedEvent {
 }
 
 /** The configured gateway; the simulated one also speaks for the simulated provider (saved cards, refund webhooks). */
-export function providerGatewayFromEnv(env: AppEnv): PaymentGateway {
+function providerGatewayFromEnv(env: AppEnv): PaymentGateway {
   const gateway = gatewayFromEnv(env);
   if (env.PAYMENT_GATEWAY_MODE?.trim().toLowerCase() === 'stripe') return gateway;
   return withSimulatedProvider(gateway, createDb(env), getConfig(env).APP_ENV, simulatedDelivery(env));

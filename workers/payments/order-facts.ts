@@ -12,7 +12,7 @@ import type { Queryable } from '@/platform/db';
  * rows; a single order's cancellation refunds its own payment whole (the payment becomes REFUNDED), which counts
  * as one more refund for what the rows do not already cover.
  */
-export async function orderRefunds(q: Queryable, orderId: string): Promise<OrderRefund[]> {
+async function orderRefunds(q: Queryable, orderId: string): Promise<OrderRefund[]> {
   const [parts, [own]] = await Promise.all([
     q
       .select({ amountCents: paymentRefunds.amountCents, returnId: paymentRefunds.returnId, at: paymentRefunds.updatedAt, currency: payments.currency })
