@@ -73,13 +73,10 @@ export const healthDepsFromEnv = (env: AppEnv): HealthDeps => ({ db: createDb(en
 
 // ── identity (and the operator console's mail) ─────────────────────────────────────────────────────────────────
 
-/** The e-mail transport `EMAIL_TRANSPORT` selects. */
-const emailSenderFromEnv = (env: AppEnv, logger: Logger) => createEmailSender(env, logger);
-
 /** Accounts and sessions: the env (database, signing key), the configured e-mail transport and its per-address limiter. */
 export const identityDepsFromEnv: MakeIdentityDeps = (env, { logger, defer }) => ({
   env,
-  email: emailSenderFromEnv(env, logger),
+  email: createEmailSender(env, logger),
   now: () => new Date(),
   logger,
   defer,
@@ -157,12 +154,12 @@ export const launchDepsFromEnv = (env: AppEnv): LaunchDeps => ({
 
 /** The real collaborators of the order service: Postgres, the catalog's StockDOs and the buyer's CartDO. */
 export function orderDepsFromEnv(env: AppEnv, logger?: Logger): OrderConsumerDeps {
-  const db = createDb(env);
+  const { db, transaction } = dbDepsFromEnv(env);
   const stock = stockDepsFromEnv(env, db);
   return {
     db,
     tax: taxCalculatorFromEnv(env, db),
-    transaction: (fn) => withTransaction(env, fn),
+    transaction,
     stock: {
       reserve: (orderId, lines, ttlMs) => reserveStock(stock, orderId, lines, ttlMs),
       commit: (orderId, lines) => commitStock(stock, orderId, lines),
@@ -250,14 +247,13 @@ function providerGatewayFromEnv(env: AppEnv): PaymentGateway {
 
 export function paymentDepsFromEnv(env: AppEnv, logger?: Logger): PaymentDeps {
   return {
-    db: createDb(env),
+    ...dbDepsFromEnv(env),
     gateway: providerGatewayFromEnv(env),
     intents: intentPortFromEnv(env),
     vault: vaultFromEnv(env),
     publish: async (event: PaymentEvent) => {
       await sagaQueue(env, 'payment-events').send(event, { contentType: 'json' });
     },
-    transaction: (fn) => withTransaction(env, fn),
     logger: logger ?? loggerFor(env, { domain: 'payments' }),
     // The order is confirmed in the transaction that records its payment (read-your-writes).
     orders: paidOrderPortFromEnv(env, logger),
@@ -278,8 +274,7 @@ function intentLookupFromEnv(env: AppEnv, deps: PaymentDeps): IntentLookup {
  * refund is asked of the provider and confirmed by its signed webhook like any other refund) and the StockDOs.
  */
 export function returnDepsFromEnv(env: AppEnv, logger?: Logger): ReturnDeps {
-  const db = createDb(env);
-  const transaction: ReturnDeps['transaction'] = (fn) => withTransaction(env, fn);
+  const { db, transaction } = dbDepsFromEnv(env);
   const stock = stockDepsFromEnv(env, db);
   return {
     db,
@@ -321,7 +316,7 @@ export const embeddingConsumerDepsFromEnv = (env: AppEnv, queue: string): Embedd
 // ── admin ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The operator console: Postgres and the configured e-mail transport (a resent verification code). */
-export const adminDepsFromEnv: MakeAdminDeps = (env, logger) => ({ ...dbDepsFromEnv(env), email: emailSenderFromEnv(env, logger) });
+export const adminDepsFromEnv: MakeAdminDeps = (env, logger) => ({ ...dbDepsFromEnv(env), email: createEmailSender(env, logger) });
 
 /** The console's dead letters: Postgres, the saga's producers (a replay goes back to its stage) and the request's logger. */
 export const deadLetterDepsFromEnv: MakeDeadLetterDeps = (env, logger) => ({
