@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const alias = {
@@ -15,7 +16,7 @@ const alias = {
  * Every package the Worker, its Durable Objects, the shared rules and the tests import (`hono`, `hono/cors`,
  * `drizzle-orm/pg-core`, …), found in the sources so a new import is never missed. The Workers projects have them
  * pre-bundled once per run (Vite's dependency optimizer) instead of fetching each of their hundreds of files into
- * every test file's fresh runtime: a third less import time (docs/decisions/tests.md). All subpaths of a package
+ * the runtime one by one (docs/decisions/tests.md). All subpaths of a package
  * must be listed together, or one left out would load a second copy of the package's classes.
  */
 function bareImports(dirs: string[]): string[] {
@@ -36,34 +37,21 @@ const WORKER_DEPS = bareImports(['workers', 'durable-objects', 'contract', 'test
 
 const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts'];
 
-/** The repository file a local import (`@/…`, `@test/…`, `./…`) of `from` names, if any. */
-function localFile(from: string, specifier: string): string | undefined {
-  const aliased = Object.entries(alias).find(([prefix]) => specifier.startsWith(`${prefix}/`));
-  const base = aliased ? join(aliased[1], specifier.slice(aliased[0].length + 1)) : specifier.startsWith('.') ? join(import.meta.dirname, from, '..', specifier) : undefined;
-  return base === undefined ? undefined : [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((path) => existsSync(path) && statSync(path).isFile());
-}
-
-/** True when a test file, or anything it imports from the repository, imports `cloudflare:test` (bindings, `SELF`). */
-function reachesBindings(file: string, seen = new Set<string>()): boolean {
-  if (seen.has(file)) return false;
-  seen.add(file);
-  const text = readFileSync(join(import.meta.dirname, file), 'utf8');
-  if (/from\s*'cloudflare:test'/.test(text)) return true;
-  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].some(([, specifier]) => {
-    const path = localFile(file, specifier!);
-    return path !== undefined && reachesBindings(relative(import.meta.dirname, path), seen);
-  });
-}
-
 /**
- * The Workers-runtime test files that never touch a binding, the database or `SELF` (domain rules, schemas, parsers
- * with injected fakes): nothing of theirs can still be running when the next file starts, so they share one runtime
- * (`isolate: false`) instead of paying a fresh `workerd` and Worker import each (docs/decisions/tests.md).
+ * The Workers plugin resolves packages for workerd (`workerd`, `worker`, `browser` conditions, no `node`), and Vitest
+ * imports the global setup with the same resolve options. The setup runs in Node (it starts the database and the
+ * Neon proxy), so its environment gets Node's conditions back: `ws` would otherwise load its browser stub.
  */
-const RUNTIME_FREE = ['workers', 'durable-objects']
-  .flatMap((dir) => readdirSync(join(import.meta.dirname, dir), { recursive: true, encoding: 'utf8' }).map((file) => `${dir}/${file}`))
-  .filter((file) => file.endsWith('.test.ts') && !reachesBindings(file))
-  .sort();
+const globalSetupInNode: Plugin = {
+  name: 'edge-shop:global-setup-in-node',
+  configEnvironment: {
+    order: 'post',
+    handler(name, config) {
+      if (name !== '__vitest__') return;
+      config.resolve = { ...config.resolve, conditions: ['node', 'import', 'module', 'default'], mainFields: ['module', 'main'] };
+    },
+  },
+};
 
 /**
  * Tests in the Workers runtime (Miniflare) against the database `test/global-setup.ts` starts for `name`.
@@ -75,7 +63,7 @@ const RUNTIME_FREE = ['workers', 'durable-objects']
 function workersProject(
   name: string,
   include: string[],
-  { exclude = [], environment, database = true }: { exclude?: string[]; environment?: 'production'; database?: boolean } = {},
+  { exclude = [], environment }: { exclude?: string[]; environment?: 'production' } = {},
 ) {
   // Production's payment provider needs the network: these runs are a staging deploy of the simulated one.
   const offline: Record<string, string> =
@@ -93,6 +81,7 @@ function workersProject(
   return {
     resolve: { alias },
     plugins: [
+      globalSetupInNode,
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml', environment },
         remoteBindings: false,
@@ -100,7 +89,9 @@ function workersProject(
           bindings: {
             ...offline,
             LOG_LEVEL: 'warn',
-            ...(database ? { DATABASE_URL: inject('databaseUrl'), NEON_LOCAL_PROXY: inject('neonProxy'), JWT_PRIVATE_KEY: inject('jwtPrivateKey') } : {}),
+            DATABASE_URL: inject('databaseUrl'),
+            NEON_LOCAL_PROXY: inject('neonProxy'),
+            JWT_PRIVATE_KEY: inject('jwtPrivateKey'),
           },
         },
       })),
@@ -109,9 +100,10 @@ function workersProject(
       name,
       include,
       exclude: [...configDefaults.exclude, ...exclude],
-      globalSetup: database ? ['test/global-setup.ts'] : [],
-      // One runtime for all files only where no file reaches a binding (see RUNTIME_FREE).
-      isolate: database,
+      globalSetup: ['test/global-setup.ts'],
+      // All files of the project share one runtime (docs/decisions/tests.md): the runtime and the Worker's import
+      // are paid once, not per file. Tests build what they need and reset what they change.
+      isolate: false,
       deps: { optimizer: { ssr: { enabled: true, include: WORKER_DEPS } } },
       // Two shared cores run workerd, the database and the proxy: a loaded CI box is slow, not wrong.
       testTimeout: 30_000,
@@ -143,10 +135,8 @@ export default defineConfig({
       },
       // The saga, race and reliability files run once, on real PostgreSQL (below), not on PGlite as well.
       workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], {
-        exclude: [...PG_ONLY, ...RUNTIME_FREE],
+        exclude: PG_ONLY,
       }),
-      // Domain rules in the Workers runtime, no database: one runtime shared by all their files.
-      workersProject('workers-unit', RUNTIME_FREE, { database: false }),
       // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
       workersProject('workers-pg', PG_ONLY),
