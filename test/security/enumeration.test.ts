@@ -1,7 +1,6 @@
-import { neonConfig } from '@neondatabase/serverless';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { newActor, send, withoutRateLimits, type Answer } from '@test/security/support/harness';
+import { countWork, newActor, send, withoutRateLimits, type Answer } from '@test/security/support/harness';
 
 const unlimited = withoutRateLimits();
 
@@ -18,26 +17,6 @@ const comparable = (answer: Answer) => {
   return { status: answer.status, retryAfter: answer.headers.get('retry-after') !== null, body };
 };
 
-/** Counts database round trips (Neon HTTP queries and batches) and PBKDF2 derivations while `work` runs. */
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; queries: number; hashes: number }> {
-  const original = neonConfig.fetchFunction as typeof fetch | undefined;
-  let queries = 0;
-  neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => {
-    queries += 1;
-    return (original ?? fetch)(input, init);
-  };
-  const derive = vi.spyOn(crypto.subtle, 'deriveBits');
-  try {
-    const result = await work();
-    return { result, queries, hashes: derive.mock.calls.filter(([algorithm]) => (algorithm as { name?: string }).name === 'PBKDF2').length };
-  } finally {
-    neonConfig.fetchFunction = original;
-    derive.mockRestore();
-  }
-}
-
-afterEach(() => vi.restoreAllMocks());
-
 describe('no account enumeration (hardening item 4)', () => {
   it('login: wrong passwords for a real account and any password for an unknown one get the same answers, lock alike, and cost the same work', { timeout: 60_000 }, async () => {
     const real = await newActor('customer', 'enum-login');
@@ -46,8 +25,8 @@ describe('no account enumeration (hardening item 4)', () => {
     const unknownAnswers: ReturnType<typeof comparable>[] = [];
     for (let i = 0; i < 7; i++) {
       // Without the per-address limiter: its 5/60 s in production would answer both 429 before the lock this compares.
-      const a = await measure(() => send('POST', '/api/v1/auth/login', { ip: '192.0.2.70', body: { email: real.email, password: `Wrong-${i}-pass` }, env: unlimited }));
-      const b = await measure(() => send('POST', '/api/v1/auth/login', { ip: '192.0.2.71', body: { email: unknown, password: `Wrong-${i}-pass` }, env: unlimited }));
+      const a = await countWork(() => send('POST', '/api/v1/auth/login', { ip: '192.0.2.70', body: { email: real.email, password: `Wrong-${i}-pass` }, env: unlimited }));
+      const b = await countWork(() => send('POST', '/api/v1/auth/login', { ip: '192.0.2.71', body: { email: unknown, password: `Wrong-${i}-pass` }, env: unlimited }));
       realAnswers.push(comparable(a.result));
       unknownAnswers.push(comparable(b.result));
       expect({ queries: b.queries, hashes: b.hashes }, `attempt ${i + 1}`).toEqual({ queries: a.queries, hashes: a.hashes });
@@ -71,8 +50,8 @@ describe('no account enumeration (hardening item 4)', () => {
     const real = await newActor('customer', 'enum-mail');
     for (const path of ['/api/v1/auth/resend-verification', '/api/v1/auth/forgot-password']) {
       const unknown = `nobody-${crypto.randomUUID()}@example.com`;
-      const a = await measure(() => send('POST', path, { body: { email: real.email } }));
-      const b = await measure(() => send('POST', path, { body: { email: unknown } }));
+      const a = await countWork(() => send('POST', path, { body: { email: real.email } }));
+      const b = await countWork(() => send('POST', path, { body: { email: unknown } }));
       expect(comparable(b.result), path).toEqual(comparable(a.result));
       expect(b.hashes, path).toBe(a.hashes);
     }

@@ -1,20 +1,10 @@
 import { env } from 'cloudflare:test';
-import { neonConfig } from '@neondatabase/serverless';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { beforeEach, describe, expect, it } from 'vitest';
 
+import { createDb } from '@/platform/db';
 import { clearHealthCache, HEALTH_CACHE_MS } from '@/platform/health-routes';
-import { send } from '@test/security/support/harness';
-
-/** Counts the SQL requests the app sends over Neon's HTTP transport while installed. */
-function countQueries(): { count: () => number; restore: () => void } {
-  const original = neonConfig.fetchFunction as typeof fetch | undefined;
-  let queries = 0;
-  neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => {
-    queries += 1;
-    return (original ?? fetch)(input, init);
-  };
-  return { count: () => queries, restore: () => void (neonConfig.fetchFunction = original) };
-}
+import { countWork, send } from '@test/security/support/harness';
 
 /** A limiter that allows `allowed` calls per key, then refuses (what the production binding does at its limit). */
 function limiter(allowed: number): RateLimit {
@@ -28,30 +18,42 @@ function limiter(allowed: number): RateLimit {
 }
 
 describe('health probes are not a free database query (hardening item 9)', () => {
-  let counter: ReturnType<typeof countQueries>;
-  beforeEach(() => {
-    clearHealthCache();
-    counter = countQueries();
+  beforeEach(() => clearHealthCache());
+
+  it('counts only the queries of the work it runs, not of work running beside it (files share one runtime)', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const beside = held.then(() => createDb(env).execute(sql`select 1`));
+    const counted = await countWork(async () => {
+      release();
+      await beside;
+      return send('GET', '/health/live');
+    });
+    expect(counted.result.status).toBe(200);
+    expect(counted.queries).toBe(0);
   });
-  afterEach(() => counter.restore());
 
   it('answers /health/ready from one check per interval, however many probes arrive', async () => {
-    const first = await send('GET', '/health/ready');
+    const { result: first, queries } = await countWork(() => send('GET', '/health/ready'));
     expect(first.status).toBe(200);
-    const afterFirst = counter.count();
-    expect(afterFirst).toBeGreaterThan(0);
-    for (let i = 0; i < 20; i++) expect((await send('GET', '/health/ready')).json).toEqual(first.json);
-    expect(counter.count()).toBe(afterFirst);
+    expect(queries).toBeGreaterThan(0);
+    const repeated = await countWork(async () => {
+      for (let i = 0; i < 20; i++) expect((await send('GET', '/health/ready')).json).toEqual(first.json);
+    });
+    expect(repeated.queries).toBe(0);
     expect(HEALTH_CACHE_MS).toBeLessThanOrEqual(2_000);
   });
 
   it('answers /health/db from one query per interval outside local development', async () => {
     // `test` here, `production` in the security-production project: both cache (only `development` asks the database each time).
     expect(env.APP_ENV).not.toBe('development');
-    expect((await send('GET', '/health/db')).status).toBe(200);
-    const afterFirst = counter.count();
-    for (let i = 0; i < 20; i++) expect((await send('GET', '/health/db')).status).toBe(200);
-    expect(counter.count()).toBe(afterFirst);
+    const first = await countWork(() => send('GET', '/health/db'));
+    expect(first.result.status).toBe(200);
+    expect(first.queries).toBeGreaterThan(0);
+    const repeated = await countWork(async () => {
+      for (let i = 0; i < 20; i++) expect((await send('GET', '/health/db')).status).toBe(200);
+    });
+    expect(repeated.queries).toBe(0);
   });
 
   it('rate-limits both per client address with the error envelope and Retry-After', async () => {

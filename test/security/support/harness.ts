@@ -1,6 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { neonConfig } from '@neondatabase/serverless';
 import { count } from 'drizzle-orm';
+import { vi } from 'vitest';
 
 import { createApp } from '@/app';
 import { users } from '@/identity/tables';
@@ -167,6 +170,41 @@ export async function inBatches<T, R>(items: readonly T[], limit: number, task: 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+interface WorkCount {
+  queries: number;
+  hashes: number;
+}
+const counting = new AsyncLocalStorage<WorkCount>();
+
+/**
+ * Runs `work` and counts the database round trips (Neon HTTP queries and batches) and PBKDF2 derivations that
+ * `work` itself causes, its `waitUntil` tasks included. All test files of a project share one runtime, so work an
+ * earlier file left running (a queue batch, a live push) may query the database meanwhile: it runs in another
+ * async context, so it is not counted.
+ */
+export async function countWork<T>(work: () => Promise<T>): Promise<WorkCount & { result: T }> {
+  const originalFetch = neonConfig.fetchFunction as typeof fetch | undefined;
+  neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => {
+    const tally = counting.getStore();
+    if (tally) tally.queries += 1;
+    return (originalFetch ?? fetch)(input, init);
+  };
+  const deriveBits = crypto.subtle.deriveBits.bind(crypto.subtle);
+  const derive = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, baseKey, length) => {
+    const tally = counting.getStore();
+    if (tally && (algorithm as { name?: string }).name === 'PBKDF2') tally.hashes += 1;
+    return deriveBits(algorithm, baseKey, length);
+  });
+  const tally: WorkCount = { queries: 0, hashes: 0 };
+  try {
+    const result = await counting.run(tally, work);
+    return { ...tally, result };
+  } finally {
+    neonConfig.fetchFunction = originalFetch;
+    derive.mockRestore();
+  }
 }
 
 /**
