@@ -100,6 +100,21 @@ export default tseslint.config(
     },
   },
   {
+    // The Workers test projects run all their files in one shared runtime (vitest.config.ts), where a replaced
+    // module would stay replaced for every file after it.
+    files: ['workers/**/*.ts', 'durable-objects/**/*.ts', 'test/integration/**', 'test/security/**', 'test/races/**', 'test/reliability/**', 'test/support/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (only the Worker entry and config files export default).' },
+        {
+          selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^(mock|doMock|unmock|doUnmock)$/]",
+          message: 'Workers tests share one runtime: pass a fake through the deps instead of replacing a module.',
+        },
+      ],
+    },
+  },
+  {
     files: ['workers/index.ts', '*.config.ts', '*.config.js', 'test/global-setup.ts', 'web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
