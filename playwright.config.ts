@@ -24,9 +24,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
-    // Debian's build of Chromium's headless shell (what Playwright itself runs headless); Playwright never downloads
-    // a browser here. The full browser in its new headless mode costs more CPU per page (docs/decisions/tests.md).
-    launchOptions: { executablePath: '/usr/bin/chromium-headless-shell' },
+    // Debian's chromium; Playwright never downloads a browser here.
+    launchOptions: { executablePath: '/usr/bin/chromium' },
   },
   projects: [
     { name: 'chromium', use: { ...devices['Desktop Chrome'] }, testIgnore: 'scenarios.spec.ts' },
