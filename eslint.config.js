@@ -62,6 +62,8 @@ const domainBoundaries = domains.flatMap((domain) => {
     { files: [`workers/${domain}/tables.ts`], rules: { 'no-restricted-imports': frontDoorOnly(own, { tables: domain === 'platform' ? [] : ['*'] }) } },
   ];
 });
+const namedExportsOnly = { selector: 'ExportDefaultDeclaration', message: 'Use named exports (only the Worker entry and config files export default).' };
+
 export default tseslint.config(
   { ignores: ['node_modules', 'web/dist', '.data', '.wrangler', 'worker-configuration.d.ts', 'migrations'] },
   ...tseslint.configs.recommended,
@@ -74,7 +76,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (only the Worker entry and config files export default).' },
+        namedExportsOnly,
       ],
     },
   },
@@ -106,7 +108,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (only the Worker entry and config files export default).' },
+        namedExportsOnly,
         {
           selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^(mock|doMock|unmock|doUnmock)$/]",
           message: 'Workers tests share one runtime: pass a fake through the deps instead of replacing a module.',
