@@ -13,12 +13,11 @@ import { createProxyServer } from 'http-proxy-3';
 export async function serveFrontDoor({ hostname, port, target }: { hostname: string; port: number; target: string }): Promise<http.Server> {
   const proxy = createProxyServer({ target, ws: true, agent: new http.Agent({ keepAlive: false }) });
   proxy.on('error', (error, request, response) => {
+    // A WebSocket's pipe ends this way whenever either side drops it (a tab closes): nothing to report.
+    if (!(response instanceof http.ServerResponse)) return void response.destroy();
     console.error(`front door: ${request.method} ${request.url}: ${error.message}`);
-    if (response instanceof http.ServerResponse && !response.headersSent) {
-      response.writeHead(502, { 'content-type': 'text/plain' }).end('The local Worker did not answer.');
-    } else {
-      response.destroy();
-    }
+    if (response.headersSent) return void response.destroy();
+    response.writeHead(502, { 'content-type': 'text/plain' }).end('The local Worker did not answer.');
   });
   const server = http.createServer((request, response) => void proxy.web(request, response));
   server.on('upgrade', (request, socket, head) => void proxy.ws(request, socket, head));
