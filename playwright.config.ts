@@ -24,8 +24,10 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
-    // Debian's chromium; Playwright never downloads a browser here.
-    launchOptions: { executablePath: '/usr/bin/chromium' },
+    // Debian's build of Chromium's headless shell, the browser Playwright itself runs headless tests in (it never
+    // downloads one here). The full browser in headless mode also renders its own hidden window chrome and took
+    // about 45 % longer on two cores (docs/decisions/tests.md).
+    launchOptions: { executablePath: '/usr/bin/chromium-headless-shell' },
   },
   projects: [
     { name: 'chromium', use: { ...devices['Desktop Chrome'] }, testIgnore: 'scenarios.spec.ts' },

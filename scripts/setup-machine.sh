@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `npm test` needs from the machine beyond npm packages, installed from Debian's packages (run as root, once):
-#   - Chromium, for the Playwright suite (a downloaded browser cannot run here);
+#   - Chromium and its headless shell (the Playwright suite's browser; a downloaded browser cannot run here);
 #   - PostgreSQL 15 with pgvector, for the `workers-pg` test lane. Debian 12 has no pgvector binary package, so
 #     its Debian source package is built against the installed server (portable flags, ~20 s).
 # Every step is skipped when its result is already there.
@@ -14,6 +14,7 @@ apt_install() {
 }
 
 command -v chromium >/dev/null 2>&1 || apt_install chromium
+command -v chromium-headless-shell >/dev/null 2>&1 || apt_install chromium-headless-shell
 
 [ -x "$PG_BIN/pg_ctl" ] || apt_install postgresql-15 postgresql-contrib
 
@@ -39,4 +40,4 @@ if [ ! -f "$("$PG_BIN/pg_config" --sharedir 2>/dev/null || echo /nonexistent)/ex
   )
   rm -rf "$work"
 fi
-echo "machine ready: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') + pgvector"
+echo "machine ready: chromium $(chromium --version 2>/dev/null | awk '{print $2}') + headless shell, PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') + pgvector"
