@@ -24,10 +24,14 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
+    // A shopper who asked for less motion: the SPA stops its skeleton shimmer and spinners (base.css), so a page that
+    // waits renders no frames — on two shared cores the browser was the largest user of CPU (docs/decisions/tests.md).
+    reducedMotion: 'reduce',
     // Debian's build of Chromium's headless shell, the browser Playwright itself runs headless tests in (it never
     // downloads one here). The full browser in headless mode also renders its own hidden window chrome and took
-    // about 45 % longer on two cores (docs/decisions/tests.md).
-    launchOptions: { executablePath: '/usr/bin/chromium-headless-shell' },
+    // about 45 % longer on two cores; without the GPU (emulated in software here) the shell composites on the CPU
+    // directly, which costs less (docs/decisions/tests.md).
+    launchOptions: { executablePath: '/usr/bin/chromium-headless-shell', args: ['--disable-gpu'] },
   },
   projects: [
     { name: 'chromium', use: { ...devices['Desktop Chrome'] }, testIgnore: 'scenarios.spec.ts' },
