@@ -23,7 +23,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    trace: 'retain-on-failure',
+    // No traces: 'retain-on-failure' records one for every test (screenshots and DOM snapshots of each step) and
+    // keeps the failures', which cost a fifth of the run's CPU on two cores (docs/decisions/tests.md). A failure
+    // still leaves its page snapshot and the server log; `npx playwright test --trace on` records them when needed.
+    trace: 'off',
     // A shopper who asked for less motion: the SPA stops its skeleton shimmer and spinners (base.css), so a page that
     // waits renders no frames — on two shared cores the browser was the largest user of CPU (docs/decisions/tests.md).
     reducedMotion: 'reduce',
