@@ -11,6 +11,7 @@ export const MIN_SUGGEST_CHARS = 2;
 export const SUGGEST_DEBOUNCE_MS = 150;
 
 export const suggestionHref = (s: Suggestion) => (s.type === 'category' ? `/categories/${s.slug}` : `/products/${s.id}`);
+const suggestionKey = (s: Suggestion) => `${s.type}-${s.id}`;
 
 interface SearchComboboxProps {
   /** The input's id, for the caller's `<label htmlFor>`. */
@@ -31,24 +32,21 @@ export function SearchCombobox({ id, value, onChange, placeholder }: SearchCombo
   const listboxId = useId();
   const optionId = (index: number) => `${listboxId}-option-${index}`;
   const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(-1);
+  // The highlighted suggestion, by identity: an answer that arrives while the shopper moves through the list (for
+  // what they typed a moment before) keeps the highlight on the same suggestion if it still lists it.
+  const [activeKey, setActiveKey] = useState<string | null>(null);
 
   const debounced = useDebouncedValue(value, SUGGEST_DEBOUNCE_MS);
   const wanted = normalizeSuggestQuery(debounced).length >= MIN_SUGGEST_CHARS;
   const suggestions = useSuggestions(debounced, { enabled: open && wanted });
   const items = wanted && normalizeSuggestQuery(value).length >= MIN_SUGGEST_CHARS ? (suggestions.data?.suggestions ?? []) : [];
   const expanded = open && items.length > 0;
-  // A new answer under the highlight starts again with nothing active (typing does too, see onChange).
-  const [shown, setShown] = useState(suggestions.data);
-  if (shown !== suggestions.data) {
-    setShown(suggestions.data);
-    setActive(-1);
-  }
-  const activeIndex = expanded && active < items.length ? active : -1;
+  const activeIndex = expanded ? items.findIndex((suggestion) => suggestionKey(suggestion) === activeKey) : -1;
+  const activate = (index: number) => setActiveKey(index >= 0 && items[index] ? suggestionKey(items[index]) : null);
 
   const choose = (suggestion: Suggestion) => {
     setOpen(false);
-    setActive(-1);
+    setActiveKey(null);
     void navigate(suggestionHref(suggestion));
   };
 
@@ -60,8 +58,8 @@ export function SearchCombobox({ id, value, onChange, placeholder }: SearchCombo
         setOpen(true);
         if (items.length === 0) return;
         const down = event.key === 'ArrowDown';
-        if (activeIndex === -1) setActive(down ? 0 : items.length - 1);
-        else setActive((activeIndex + (down ? 1 : -1) + items.length) % items.length);
+        if (activeIndex === -1) activate(down ? 0 : items.length - 1);
+        else activate((activeIndex + (down ? 1 : -1) + items.length) % items.length);
         return;
       }
       case 'Enter': {
@@ -79,7 +77,7 @@ export function SearchCombobox({ id, value, onChange, placeholder }: SearchCombo
         // Only closes the list; the field's own Escape (clear) is for a second press.
         event.preventDefault();
         setOpen(false);
-        setActive(-1);
+        setActiveKey(null);
         return;
     }
   };
@@ -101,7 +99,7 @@ export function SearchCombobox({ id, value, onChange, placeholder }: SearchCombo
         onChange={(event) => {
           onChange(event.target.value);
           setOpen(true);
-          setActive(-1);
+          setActiveKey(null);
         }}
         onKeyDown={onKeyDown}
         onBlur={() => setOpen(false)}
