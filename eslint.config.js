@@ -117,6 +117,16 @@ export default tseslint.config(
     },
   },
   {
+    // Each browser test is a shopper on an address of its own (test/e2e/fixtures.ts).
+    files: ['test/e2e/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@playwright/test', importNames: ['test'], message: "Import `test` from './fixtures.ts': it gives each test its own client address." }] },
+      ],
+    },
+  },
+  {
     files: ['workers/index.ts', '*.config.ts', '*.config.js', 'test/global-setup.ts', 'web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { inLightAndDark, seriousAxeViolations } from './fixtures.ts';
+import { inLightAndDark, seriousAxeViolations, test } from './fixtures.ts';
 
 const PAGES = [
   { name: 'home', path: '/' },

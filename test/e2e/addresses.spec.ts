@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
+import { fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, test } from './fixtures.ts';
 
 test('a saved address names its recipient, picks the country from a list and has its postal code checked', async ({ page, request }) => {
   const customer = await newVerifiedCustomer(request, 'address');

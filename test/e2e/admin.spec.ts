@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import { type APIRequestContext, type Browser, expect, test } from '@playwright/test';
+import { type APIRequestContext, type Browser, expect } from '@playwright/test';
 
-import { apiToken, logIn, newVerifiedCustomer, placeConfirmedOrder, seriousAxeViolations, withDatabase } from './fixtures.ts';
+import { apiToken, logIn, newVerifiedCustomer, placeConfirmedOrder, seriousAxeViolations, test, withDatabase } from './fixtures.ts';
 
 /** The operator console against the real API and database (seeded admin: the only admin of a fresh e2e database). */
 

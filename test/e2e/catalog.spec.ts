@@ -1,4 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+
+import { test } from './fixtures.ts';
 
 test.describe('catalog (seeded data)', () => {
   test('the home page shows 8 featured products', async ({ page }) => {

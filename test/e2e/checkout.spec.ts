@@ -1,6 +1,6 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import { type Browser, expect, type Page } from '@playwright/test';
 
-import { apiToken, createProductViaApi, fillAddress, logIn, newVerifiedCustomer, placeConfirmedOrder, shortId } from './fixtures.ts';
+import { apiToken, createProductViaApi, fillAddress, logIn, newVerifiedCustomer, placeConfirmedOrder, shortId, test } from './fixtures.ts';
 
 /**
  * Checkout journeys against the real API: search → cart → checkout → payment saga → order history, the seller

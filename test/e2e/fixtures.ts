@@ -1,8 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import AxeBuilder from '@axe-core/playwright';
-import { type APIRequestContext, expect, type Page } from '@playwright/test';
+import { type APIRequestContext, test as base, expect, type Page } from '@playwright/test';
 import pg from 'pg';
+
+/**
+ * Every spec's `test`: each test is a shopper of its own on an address of its own (`CF-Connecting-IP`, which the
+ * local runtime keeps as sent), for its page, its `request` and any context it opens, as real shoppers are. The
+ * shop's per-address limits — 60 auth requests a minute locally, every page load refreshing the session — are for
+ * one client, and the whole suite from one address went past them once it ran in four minutes.
+ */
+export const test = base.extend({
+  extraHTTPHeaders: async ({ extraHTTPHeaders }, use, testInfo) => {
+    const [a = 0, b = 0] = createHash('sha256').update(testInfo.testId).digest();
+    await use({ ...extraHTTPHeaders, 'cf-connecting-ip': `10.77.${a}.${b}` });
+  },
+});
 
 /** The e2e shop's own database (playwright.config.ts serves it on E2E_PORT + 1). */
 export const DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${Number(process.env.E2E_PORT ?? 8851) + 1}/postgres`;

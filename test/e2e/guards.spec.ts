@@ -1,4 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+
+import { test } from './fixtures.ts';
 
 test.describe('route guards', () => {
   test('a logged-out visitor of a protected page lands on /login with the page as next', async ({ page }) => {

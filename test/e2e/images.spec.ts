@@ -1,8 +1,8 @@
 import { crc32, deflateSync } from 'node:zlib';
 
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { apiToken, logIn, seriousAxeViolations } from './fixtures.ts';
+import { apiToken, logIn, seriousAxeViolations, test } from './fixtures.ts';
 
 const SELLER = { email: 'seller@example.com', password: 'Seller@123' };
 

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { newVerifiedCustomer, withDatabase } from './fixtures.ts';
+import { newVerifiedCustomer, test, withDatabase } from './fixtures.ts';
 
 // A seeded product with plenty of stock.
 const PRODUCT = { id: 1, name: 'Aurora ANC Wireless Headphones' };

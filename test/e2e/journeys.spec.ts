@@ -1,5 +1,5 @@
-import { expect, type Page, test } from '@playwright/test';
-import { fillAddress } from './fixtures.ts';
+import { expect, type Page } from '@playwright/test';
+import { fillAddress, test } from './fixtures.ts';
 
 /** Journeys against the real API and the seeded data (sample users and products). */
 

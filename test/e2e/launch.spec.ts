@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { apiToken, createProductViaApi, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
+import { apiToken, createProductViaApi, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, test } from './fixtures.ts';
 
 /**
  * A launch's waiting room end to end: the seller marks a product as a launch that opens later, a buyer joins the

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import { type APIRequestContext, expect, type Page, type Request, test, type WebSocketRoute } from '@playwright/test';
+import { type APIRequestContext, expect, type Page, type Request, type WebSocketRoute } from '@playwright/test';
 
-import { apiToken, fillAddress, logIn, shortId } from './fixtures.ts';
+import { apiToken, fillAddress, logIn, shortId, test } from './fixtures.ts';
 
 /**
  * Live updates in the real browser: the payment outcome and new notifications arrive over the WebSocket with no

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import { type APIRequestContext, type Browser, expect, test } from '@playwright/test';
+import { type APIRequestContext, type Browser, expect } from '@playwright/test';
 
-import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, shortId } from './fixtures.ts';
+import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, shortId, test } from './fixtures.ts';
 
 /**
  * The marketplace journey against the real API (docs/decisions/marketplace.md): a cart with two sellers' products →

@@ -1,4 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+
+import { test } from './fixtures.ts';
 
 /** A page whose data cannot load says why and offers to try again, instead of showing skeletons while it waits. */
 test('going to another product while offline says so, and trying again once back online shows the product', async ({ page, context }) => {

@@ -1,6 +1,6 @@
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, expect, type Page } from '@playwright/test';
 
-import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, shortId } from './fixtures.ts';
+import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, shortId, test } from './fixtures.ts';
 
 /**
  * The buyer pays on the (simulated) provider's page (issue 19): checkout with "Pay with a card now", the local

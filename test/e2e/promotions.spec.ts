@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations } from './fixtures.ts';
+import { addToCartViaApi, apiToken, fillAddress, logIn, newVerifiedCustomer, seriousAxeViolations, test } from './fixtures.ts';
 
 /**
  * Promotions and tax against the real API (docs/decisions/promotions.md): a two-seller cart shipped to Germany

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { apiToken, logIn } from './fixtures.ts';
+import { apiToken, logIn, test } from './fixtures.ts';
 
 const SELLER = { email: 'outdoors.seller@example.com', password: 'Seller@123' };
 

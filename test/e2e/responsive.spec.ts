@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { logIn } from './fixtures.ts';
+import { expect } from '@playwright/test';
+import { logIn, test } from './fixtures.ts';
 
 // Usable from 320 px; nothing may force a sideways scroll.
 test.use({ viewport: { width: 320, height: 640 } });

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 
-import { apiToken, createProductViaApi, logIn, newVerifiedCustomer, placeConfirmedOrder, seriousAxeViolations, shortId } from './fixtures.ts';
+import { apiToken, createProductViaApi, logIn, newVerifiedCustomer, placeConfirmedOrder, seriousAxeViolations, shortId, test } from './fixtures.ts';
 
 const SELLER = { email: 'seller@example.com', password: 'Seller@123' };
 const SAGA_TIMEOUT = 30_000;

@@ -1,6 +1,6 @@
-import { expect, type Locator, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
-import { seriousAxeViolations } from './fixtures.ts';
+import { seriousAxeViolations, test } from './fixtures.ts';
 
 /**
  * Suggestions as you type in the real browser: the search box is a WAI-ARIA combobox (list autocomplete, focus

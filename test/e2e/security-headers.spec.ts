@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
-import { logIn, newVerifiedCustomer } from './fixtures.ts';
+import { logIn, newVerifiedCustomer, test } from './fixtures.ts';
 
 /**
  * Hardening item 6: the SPA is served with a strict CSP (no inline script) and the other security headers, the

@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+
+import { test } from './fixtures.ts';
 
 /**
  * The signed-in and seller pages with the API answered in the browser (`page.route`), so their layout and
