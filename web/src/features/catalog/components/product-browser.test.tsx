@@ -196,7 +196,8 @@ describe('search suggestions (combobox)', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/products/11'), { timeout: 10_000 });
   });
 
-  it('an answer that arrives while the shopper moves through the list keeps the highlight on the same suggestion', async () => {
+  /** The answer for "lam" comes at once; the one for `next`, typed after it, waits until the test gives it. */
+  async function typePastAnAnswer(next: string) {
     const held = deferred<Response>();
     const { requests } = mockFetch({
       'GET /api/v1/products': listing,
@@ -207,19 +208,26 @@ describe('search suggestions (combobox)', () => {
     const { router } = renderApp('/products');
     await screen.findByRole('list', { name: 'Products' });
     const box = await typeAndOpen('lam');
-    // One more letter: the list keeps the answer for "lam" until the one for "lamp" arrives.
-    fireEvent.change(box, { target: { value: 'lamp' } });
-    await waitFor(() => expect(requests.some(({ url }) => url.endsWith('suggest?q=lamp'))).toBe(true));
+    // The list keeps the answer for "lam" until the one for `next` arrives.
+    fireEvent.change(box, { target: { value: next } });
+    await waitFor(() => expect(requests.some(({ url }) => url.endsWith(`suggest?q=${next}`))).toBe(true));
+    const answer = (suggestions: typeof SUGGESTIONS) =>
+      act(async () => {
+        held.resolve(successResponse({ query: next, suggestions }));
+        await held.promise;
+      });
+    return { box, router, answer };
+  }
+
+  it('an answer that arrives while the shopper moves through the list keeps the highlight on the same suggestion', async () => {
+    const { box, router, answer } = await typePastAnAnswer('lamp');
     const activeOption = () => document.getElementById(box.getAttribute('aria-activedescendant') ?? '');
     fireEvent.keyDown(box, { key: 'ArrowDown' });
     fireEvent.keyDown(box, { key: 'ArrowDown' });
     expect(activeOption()?.textContent).toContain('Lava Lamp');
 
     // The new answer has no category, so Lava Lamp moves up to first place: the highlight goes with it.
-    await act(async () => {
-      held.resolve(successResponse({ query: 'lamp', suggestions: [SUGGESTIONS[1], SUGGESTIONS[2]] }));
-      await held.promise;
-    });
+    await answer([SUGGESTIONS[1]!, SUGGESTIONS[2]!]);
     await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(2));
     expect(activeOption()?.textContent).toContain('Lava Lamp');
     fireEvent.keyDown(box, { key: 'Enter' });
@@ -227,25 +235,11 @@ describe('search suggestions (combobox)', () => {
   });
 
   it('an answer without the highlighted suggestion leaves nothing active', async () => {
-    const held = deferred<Response>();
-    const { requests } = mockFetch({
-      'GET /api/v1/products': listing,
-      'GET /api/v1/products/search': search,
-      'GET /api/v1/products/suggest': (request) =>
-        new URL(request.url, 'http://x').searchParams.get('q') === 'lam' ? successResponse({ query: 'lam', suggestions: SUGGESTIONS }) : held.promise,
-    });
-    renderApp('/products');
-    await screen.findByRole('list', { name: 'Products' });
-    const box = await typeAndOpen('lam');
-    fireEvent.change(box, { target: { value: 'lamps' } });
-    await waitFor(() => expect(requests.some(({ url }) => url.endsWith('suggest?q=lamps'))).toBe(true));
+    const { box, answer } = await typePastAnAnswer('lamps');
     fireEvent.keyDown(box, { key: 'ArrowDown' });
     expect(box.hasAttribute('aria-activedescendant')).toBe(true);
 
-    await act(async () => {
-      held.resolve(successResponse({ query: 'lamps', suggestions: [SUGGESTIONS[2]] }));
-      await held.promise;
-    });
+    await answer([SUGGESTIONS[2]!]);
     await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(1));
     expect(box.hasAttribute('aria-activedescendant')).toBe(false);
     expect(screen.getByRole('option').getAttribute('aria-selected')).toBe('false');
