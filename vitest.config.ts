@@ -36,6 +36,11 @@ function bareImports(dirs: string[]): string[] {
 const WORKER_DEPS = bareImports(['workers', 'durable-objects', 'contract', 'test/support', 'test/integration', 'test/races', 'test/reliability', 'test/security']);
 
 const PG_ONLY = ['test/races/**/*.test.ts', 'test/integration/saga*.test.ts', 'test/reliability/**/*.test.ts'];
+/**
+ * One of the three write-route fuzz files, in a project (runtime and database) of its own: `npm run test:vitest`
+ * runs it in its second process, which otherwise finished 40–60 s before the `workers` one (docs/decisions/tests.md).
+ */
+const FUZZ_BESIDE = ['test/security/fuzz-write-routes-b.test.ts'];
 
 /**
  * The Workers plugin resolves packages for workerd (`workerd`, `worker`, `browser` conditions, no `node`), and Vitest
@@ -135,8 +140,9 @@ export default defineConfig({
       },
       // The saga, race and reliability files run once, on real PostgreSQL (below), not on PGlite as well.
       workersProject('workers', ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'], {
-        exclude: PG_ONLY,
+        exclude: [...PG_ONLY, ...FUZZ_BESIDE],
       }),
+      workersProject('workers-fuzz', FUZZ_BESIDE),
       // The same runtime on a real PostgreSQL 15 + pgvector, for what PGlite's one-transaction-at-a-time
       // engine cannot show: races between SQL transactions, the saga and the reliability rows.
       workersProject('workers-pg', PG_ONLY),
