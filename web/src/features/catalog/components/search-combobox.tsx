@@ -42,7 +42,7 @@ export function SearchCombobox({ id, value, onChange, placeholder }: SearchCombo
   const items = wanted && normalizeSuggestQuery(value).length >= MIN_SUGGEST_CHARS ? (suggestions.data?.suggestions ?? []) : [];
   const expanded = open && items.length > 0;
   const activeIndex = expanded ? items.findIndex((suggestion) => suggestionKey(suggestion) === activeKey) : -1;
-  const activate = (index: number) => setActiveKey(index >= 0 && items[index] ? suggestionKey(items[index]) : null);
+  const activate = (index: number) => setActiveKey(items[index] ? suggestionKey(items[index]) : null);
 
   const choose = (suggestion: Suggestion) => {
     setOpen(false);
@@ -108,7 +108,7 @@ export function SearchCombobox({ id, value, onChange, placeholder }: SearchCombo
         <ul id={listboxId} className="combobox__list" role="listbox" aria-label="Suggestions">
           {items.map((suggestion, index) => (
             <li
-              key={`${suggestion.type}-${suggestion.id}`}
+              key={suggestionKey(suggestion)}
               id={optionId(index)}
               className="combobox__option"
               role="option"
